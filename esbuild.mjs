@@ -1,0 +1,20 @@
+// Bundles the shipped code (extension + CLI) and the lab tool. ssh2's native parts are
+// optional accelerators it loads in a try/catch, so they stay external.
+import * as esbuild from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+const production = process.argv.includes('--production');
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', minify: production, sourcemap: !production }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', minify: production, sourcemap: !production, banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['lab/main.ts'], outfile: 'out/lab.js', sourcemap: true }),
+]);

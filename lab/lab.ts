@@ -1,0 +1,372 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { canConnect, exec, isAlive, startDetached, stopPids, waitFor } from './processes';
+
+export type LabHostName = 'lb' | 'blue' | 'green';
+
+export interface LabHost {
+  name: LabHostName;
+  alias: string;
+  address: string;
+  sshPort: number;
+  home: string;
+}
+
+/** What `up` started and wrote; saved as DIR/lab.json so `down` stops exactly that. */
+export interface LabInfo {
+  dir: string;
+  configFile: string;
+  sshConfig: string;
+  knownHosts: string;
+  clientKey: string;
+  origin: string;
+  hosts: Record<LabHostName, LabHost>;
+  frontendUrl: string;
+  sharedFrontendUrl: string;
+  haproxyConfig: string;
+  stateFile: string;
+  adminSocket: string;
+  reloadCommand: string;
+  appPort: number;
+  pids: { sshd: Partial<Record<LabHostName, number>>; haproxy?: number; pm2: Partial<Record<'blue' | 'green', number[]>> };
+  tags: string[];
+}
+
+export const DEFAULT_LAB_DIR = path.join(os.tmpdir(), 'bluegreen-lab');
+/** Each lab host gets its own loopback address in this /24; a second lab needs another one. */
+export const DEFAULT_SUBNET = '127.77.0';
+const SSH_PORT = 2222;
+const APP_PORT = 3001;
+const FRONTEND_PORT = 8080;
+const SHARED_FRONTEND_PORT = 8081;
+/** The sample app's releases, committed and tagged in the lab's origin repository. */
+const RELEASES = ['1.0.0', '1.1.0', '1.2.0'];
+const INITIAL_RELEASE = '1.1.0';
+
+function projectRoot(): string {
+  let dir = __dirname;
+  while (dir !== path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'blue-green') return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error('lab: cannot find the blue-green project folder');
+}
+
+async function which(cmd: string): Promise<boolean> {
+  return exec('sh', ['-c', `command -v ${cmd}`]).then(() => true, () => false);
+}
+
+async function ensureSystemPackages(): Promise<void> {
+  const needed: string[] = [];
+  if (!existsSync('/usr/sbin/sshd')) needed.push('openssh-server');
+  if (!(await which('haproxy')) && !existsSync('/usr/sbin/haproxy')) needed.push('haproxy');
+  if (!(await which('ssh-keygen'))) needed.push('openssh-client');
+  if (!(await which('git'))) needed.push('git');
+  if (!needed.length) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`lab: missing system packages; run: sudo apt-get install -y ${needed.join(' ')}`);
+  }
+  console.error(`lab: installing ${needed.join(', ')} with apt-get…`);
+  await exec('apt-get', ['update', '-qq'], { maxBuffer: 64 << 20 });
+  await exec('apt-get', ['install', '-y', '-qq', ...needed], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 << 20 });
+}
+
+function infoFile(dir: string): string {
+  return path.join(dir, 'lab.json');
+}
+
+export function readLabInfo(dir = DEFAULT_LAB_DIR): LabInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(infoFile(dir), 'utf8')) as LabInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+async function saveInfo(info: LabInfo): Promise<void> {
+  await writeFile(infoFile(info.dir), JSON.stringify(info, null, 2) + '\n');
+}
+
+async function isRunning(info: LabInfo): Promise<boolean> {
+  const pids = [...Object.values(info.pids.sshd), info.pids.haproxy, ...Object.values(info.pids.pm2).flat()];
+  if (pids.some((p) => p === undefined || !isAlive(p))) return false;
+  const hosts = Object.values(info.hosts);
+  const checks = await Promise.all([...hosts.map((h) => canConnect(h.address, h.sshPort)), canConnect(info.hosts.lb.address, FRONTEND_PORT)]);
+  return checks.every(Boolean);
+}
+
+/** Starts the lab (or finds it running) and returns what a test or the demo needs. */
+export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Promise<LabInfo> {
+  dir = path.resolve(dir);
+  if (!/^127\.\d{1,3}\.\d{1,3}$/.test(subnet)) throw new Error(`lab: subnet must look like 127.77.0, not ${subnet}`);
+  const existing = readLabInfo(dir);
+  if (existing && (await isRunning(existing))) return existing;
+  if (existing) await labDown(dir);
+  await ensureSystemPackages();
+
+  const root = projectRoot();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.join(dir, 'client'), { recursive: true });
+  await mkdir(path.join(dir, 'bin'), { recursive: true });
+  const user = os.userInfo().username;
+  const host = (name: LabHostName, n: number): LabHost => ({ name, alias: `lab-${name}`, address: `${subnet}.${n}`, sshPort: SSH_PORT, home: path.join(dir, 'hosts', name) });
+  const hosts = { lb: host('lb', 1), blue: host('blue', 2), green: host('green', 3) };
+  const lbHome = hosts.lb.home;
+  const info: LabInfo = {
+    dir,
+    configFile: path.join(dir, 'bluegreen.yaml'),
+    sshConfig: path.join(dir, 'ssh_config'),
+    knownHosts: path.join(dir, 'known_hosts'),
+    clientKey: path.join(dir, 'client', 'id_ed25519'),
+    origin: path.join(dir, 'origin.git'),
+    hosts,
+    frontendUrl: `http://${hosts.lb.address}:${FRONTEND_PORT}`,
+    sharedFrontendUrl: `http://${hosts.lb.address}:${SHARED_FRONTEND_PORT}`,
+    haproxyConfig: path.join(lbHome, 'haproxy.cfg'),
+    stateFile: path.join(lbHome, 'state', 'demo-deployment-state.json'),
+    adminSocket: path.join(lbHome, 'admin.sock'),
+    reloadCommand: `kill -USR2 "$(cat ${path.join(lbHome, 'haproxy.pid')})"`,
+    appPort: APP_PORT,
+    pids: { sshd: {}, pm2: {} },
+    tags: RELEASES.map((v) => `v${v}`),
+  };
+  await saveInfo(info);
+
+  await exec('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bluegreen-lab', '-f', info.clientKey]);
+  await copyFile(`${info.clientKey}.pub`, path.join(dir, 'client', 'authorized_keys'));
+  // pm2 and node on every lab host's PATH, as on a real app server.
+  await symlink(require.resolve('pm2/bin/pm2', { paths: [root] }), path.join(dir, 'bin', 'pm2'));
+
+  await createOrigin(info, path.join(root, 'lab', 'app'));
+  const knownHosts: string[] = [];
+  const sshConfig: string[] = ['# Written by the Blue-Green lab. Use: ssh -F this-file lab-blue', ''];
+  for (const h of Object.values(hosts)) {
+    await mkdir(h.home, { recursive: true });
+    knownHosts.push(await startSshd(info, h));
+    sshConfig.push(`Host ${h.alias}`, `  HostName ${h.address}`, `  Port ${h.sshPort}`, `  User ${user}`, `  IdentityFile ${info.clientKey}`, '  IdentitiesOnly yes', '  IdentityAgent none', `  UserKnownHostsFile ${info.knownHosts}`, '  StrictHostKeyChecking yes', '');
+  }
+  await writeFile(info.knownHosts, knownHosts.join(''));
+  await writeFile(info.sshConfig, sshConfig.join('\n'));
+  await saveInfo(info);
+
+  for (const slot of ['blue', 'green'] as const) await startSlot(info, slot);
+  await saveInfo(info);
+  await startHaproxy(info);
+  await saveInfo(info);
+  await writeFile(info.configFile, labConfigYaml(info));
+  await writeFile(path.join(dir, 'bluegreen.shared.yaml'), labConfigYaml(info, 'shared'));
+  return info;
+}
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Lab', GIT_AUTHOR_EMAIL: 'lab@bluegreen.invalid', GIT_COMMITTER_NAME: 'Lab', GIT_COMMITTER_EMAIL: 'lab@bluegreen.invalid' };
+  return (await exec('git', args, { cwd, env })).stdout.trim();
+}
+
+async function createOrigin(info: LabInfo, appSource: string): Promise<void> {
+  const work = path.join(info.dir, 'origin-work');
+  await mkdir(work, { recursive: true });
+  await git(work, 'init', '-q', '-b', 'main');
+  for (const f of ['server.js', 'build.js', 'package-lock.json']) await copyFile(path.join(appSource, f), path.join(work, f));
+  await copyFile(path.join(appSource, 'gitignore.txt'), path.join(work, '.gitignore'));
+  const pkg = JSON.parse(await readFile(path.join(appSource, 'package.json'), 'utf8')) as { version: string };
+  const lock = JSON.parse(await readFile(path.join(appSource, 'package-lock.json'), 'utf8')) as { version: string; packages: Record<string, { version: string }> };
+  for (const version of RELEASES) {
+    pkg.version = lock.version = lock.packages[''].version = version;
+    await writeFile(path.join(work, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+    await writeFile(path.join(work, 'package-lock.json'), JSON.stringify(lock, null, 2) + '\n');
+    await writeFile(path.join(work, 'CHANGES.md'), RELEASES.slice(0, RELEASES.indexOf(version) + 1).map((v) => `- ${v}`).join('\n') + '\n');
+    await git(work, 'add', '-A');
+    await git(work, 'commit', '-q', '-m', `Release v${version}`);
+    await git(work, 'tag', `v${version}`);
+  }
+  await git(info.dir, 'clone', '-q', '--bare', work, info.origin);
+  await rm(work, { recursive: true, force: true });
+}
+
+async function startSshd(info: LabInfo, h: LabHost): Promise<string> {
+  const key = path.join(h.home, 'ssh_host_ed25519_key');
+  await exec('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', h.alias, '-f', key]);
+  const config = path.join(h.home, 'sshd_config');
+  const env = [`PATH=${path.join(info.dir, 'bin')}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, `PM2_HOME=${path.join(h.home, 'pm2')}`, `BLUEGREEN_LAB_HOST=${h.name}`];
+  await writeFile(
+    config,
+    [
+      `ListenAddress ${h.address}:${h.sshPort}`,
+      `HostKey ${key}`,
+      `PidFile ${path.join(h.home, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${path.join(info.dir, 'client', 'authorized_keys')}`,
+      'StrictModes no',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'PermitRootLogin prohibit-password',
+      'AllowAgentForwarding no',
+      'MaxStartups 200',
+      'MaxSessions 200',
+      // GREEN forwards nothing, so a test can tell a jump through it from one through the LB.
+      `AllowTcpForwarding ${h.name === 'green' ? 'no' : 'yes'}`,
+      `SetEnv ${env.join(' ')}`,
+      '',
+    ].join('\n'),
+  );
+  if (process.getuid?.() === 0) await mkdir('/run/sshd', { recursive: true });
+  const child = startDetached('/usr/sbin/sshd', ['-D', '-e', '-f', config], path.join(h.home, 'sshd.log'));
+  info.pids.sshd[h.name] = child.pid;
+  await waitFor(`sshd on ${h.address}:${h.sshPort} (see ${h.home}/sshd.log)`, () => canConnect(h.address, h.sshPort));
+  const pub = (await readFile(`${key}.pub`, 'utf8')).trim().split(/\s+/);
+  return `[${h.address}]:${h.sshPort} ${pub[0]} ${pub[1]}\n`;
+}
+
+function pm2Env(info: LabInfo, slot: 'blue' | 'green'): NodeJS.ProcessEnv {
+  return { ...process.env, PM2_HOME: path.join(info.hosts[slot].home, 'pm2'), PATH: `${path.join(info.dir, 'bin')}:${process.env.PATH ?? ''}` };
+}
+
+async function startSlot(info: LabInfo, slot: 'blue' | 'green'): Promise<void> {
+  const h = info.hosts[slot];
+  const app = path.join(h.home, 'app');
+  await git(info.dir, 'clone', '-q', info.origin, app);
+  await git(app, 'checkout', '-q', '-B', 'main', `v${INITIAL_RELEASE}`);
+  await exec('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app });
+  await exec('npm', ['run', 'build', '--silent'], { cwd: app });
+  const ecosystem = path.join(h.home, 'ecosystem.config.js');
+  await writeFile(
+    ecosystem,
+    `module.exports = { apps: [${JSON.stringify({
+      name: `demo-${slot}`,
+      script: 'server.js',
+      cwd: app,
+      env: { HOST: h.address, PORT: String(APP_PORT), APP_ENV: slot, UNHEALTHY_FILE: path.join(h.home, 'unhealthy') },
+    })}] };\n`,
+  );
+  const pm2 = path.join(info.dir, 'bin', 'pm2');
+  await exec(pm2, ['start', ecosystem, '--silent'], { env: pm2Env(info, slot) });
+  await waitFor(`the ${slot} app on ${h.address}:${APP_PORT}`, () => canConnect(h.address, APP_PORT));
+  info.pids.pm2[slot] = await pm2Pids(info, slot);
+}
+
+async function pm2Pids(info: LabInfo, slot: 'blue' | 'green'): Promise<number[]> {
+  const pm2Home = path.join(info.hosts[slot].home, 'pm2');
+  const daemon = Number((await readFile(path.join(pm2Home, 'pm2.pid'), 'utf8').catch(() => '')).trim());
+  const { stdout } = await exec(path.join(info.dir, 'bin', 'pm2'), ['jlist'], { env: pm2Env(info, slot), maxBuffer: 16 << 20 });
+  const apps = (JSON.parse(stdout) as { pid: number }[]).map((a) => a.pid).filter((p) => p > 0);
+  return [daemon, ...apps].filter((p) => Number.isInteger(p) && p > 0);
+}
+
+function haproxyConfig(info: LabInfo): string {
+  const { lb, blue, green } = info.hosts;
+  return [
+    'global',
+    `    stats socket ${info.adminSocket} mode 600 level admin`,
+    '    stats timeout 30s',
+    '',
+    'defaults',
+    '    mode http',
+    '    timeout connect 2s',
+    '    timeout client 30s',
+    '    timeout server 30s',
+    '    option idle-close-on-response',
+    '    default-server inter 1s fall 2 rise 2',
+    '',
+    'frontend demo',
+    `    bind ${lb.address}:${FRONTEND_PORT}`,
+    '    default_backend demo_blue',
+    '',
+    '# One frontend shared by several apps, routed by Host header (the other shape in use).',
+    'frontend shared',
+    `    bind ${lb.address}:${SHARED_FRONTEND_PORT}`,
+    '    acl is_demo hdr(host) -i demo.lab',
+    '    acl is_other hdr(host) -i other.lab',
+    '    use_backend other_app if is_other',
+    '    use_backend demo_blue if is_demo',
+    '    default_backend other_app',
+    '',
+    'backend demo_blue',
+    '    option httpchk GET /api/health',
+    `    server blue ${blue.address}:${APP_PORT} check`,
+    '',
+    'backend demo_green',
+    '    option httpchk GET /api/health',
+    `    server green ${green.address}:${APP_PORT} check`,
+    '',
+    'backend other_app',
+    '    http-request return status 200 content-type text/plain string "other app"',
+    '',
+  ].join('\n');
+}
+
+async function startHaproxy(info: LabInfo): Promise<void> {
+  const lbHome = info.hosts.lb.home;
+  await writeFile(info.haproxyConfig, haproxyConfig(info));
+  await mkdir(path.dirname(info.stateFile), { recursive: true });
+  await writeFile(info.stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', lastSwitch: new Date().toISOString(), switchCount: 0 }, null, 2) + '\n');
+  const pidFile = path.join(lbHome, 'haproxy.pid');
+  await exec('haproxy', ['-c', '-q', '-f', info.haproxyConfig]);
+  await exec('haproxy', ['-W', '-D', '-p', pidFile, '-f', info.haproxyConfig, '-S', `${path.join(lbHome, 'master.sock')},mode,600`]);
+  await waitFor('haproxy', async () => existsSync(pidFile) && canConnect(info.hosts.lb.address, FRONTEND_PORT));
+  info.pids.haproxy = Number((await readFile(pidFile, 'utf8')).trim().split('\n')[0]);
+}
+
+function labConfigYaml(info: LabInfo, shape: 'default' | 'shared' = 'default'): string {
+  const { blue, green } = info.hosts;
+  const frontend = shape === 'shared' ? 'shared\n      acl: is_demo' : 'demo';
+  return `# Written by \`npm run lab -- up\`: the lab's app, ready to use.
+version: 1
+ssh:
+  config: ./ssh_config
+apps:
+  - name: demo
+    url: ${shape === 'shared' ? info.sharedFrontendUrl : info.frontendUrl}
+    loadBalancer:
+      ssh: lab-lb
+      config: ${info.haproxyConfig}
+      frontend: ${frontend}
+      reload: ${info.reloadCommand}
+      stateFile: ${info.stateFile}
+      statsSocket: ${info.adminSocket}
+    slots:
+      blue:
+        ssh: lab-blue
+        backend: demo_blue
+        url: http://${blue.address}:${APP_PORT}
+        dir: ${path.join(blue.home, 'app')}
+        pm2: demo-blue
+      green:
+        ssh: lab-green
+        backend: demo_green
+        url: http://${green.address}:${APP_PORT}
+        dir: ${path.join(green.home, 'app')}
+        pm2: demo-green
+    health:
+      path: /api/health
+      timeoutMs: 2000
+      attempts: 20
+      intervalMs: 250
+    deploy:
+      branch: main
+      install: npm ci --no-audit --no-fund
+      build: npm run build
+      restart: pm2 restart {pm2} --update-env
+`;
+}
+
+/** Stops everything `up` started, by pid, and removes nothing else. */
+export async function labDown(dir = DEFAULT_LAB_DIR): Promise<void> {
+  dir = path.resolve(dir);
+  const info = readLabInfo(dir);
+  if (!info) return;
+  for (const slot of ['blue', 'green'] as const) {
+    if (!existsSync(path.join(info.hosts[slot].home, 'pm2', 'pm2.pid'))) continue;
+    // pm2 kill stops the apps it restarted since `up` too, whose pids lab.json cannot know.
+    await exec(path.join(dir, 'bin', 'pm2'), ['kill', '--silent'], { env: pm2Env(info, slot), timeout: 20000 }).catch(() => undefined);
+  }
+  const pids = [...Object.values(info.pids.sshd), info.pids.haproxy, ...Object.values(info.pids.pm2).flat()].filter((p): p is number => p !== undefined);
+  await stopPids(pids);
+  await rm(info.adminSocket, { force: true });
+  await rm(infoFile(dir), { force: true });
+}
+

@@ -1,0 +1,40 @@
+// `npm run lab -- up [--dir DIR]` / `npm run lab -- down [--dir DIR]`
+import { DEFAULT_LAB_DIR, DEFAULT_SUBNET, labDown, labUp, readLabInfo } from './lab';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const dirFlag = rest.indexOf('--dir');
+  const dir = dirFlag >= 0 ? rest[dirFlag + 1] : DEFAULT_LAB_DIR;
+  if (dirFlag >= 0 && !dir) throw new Error('--dir needs a folder');
+  const subnetFlag = rest.indexOf('--subnet');
+  const subnet = subnetFlag >= 0 ? rest[subnetFlag + 1] : DEFAULT_SUBNET;
+  switch (command) {
+    case 'up': {
+      const info = await labUp(dir, subnet);
+      console.error(`lab is up: frontend ${info.frontendUrl}, ssh hosts ${Object.values(info.hosts).map((h) => h.alias).join(', ')} (ssh -F ${info.sshConfig} lab-blue)`);
+      console.log(info.configFile);
+      return 0;
+    }
+    case 'down':
+      await labDown(dir);
+      console.error('lab is down');
+      return 0;
+    case 'info': {
+      const info = readLabInfo(dir);
+      if (!info) throw new Error(`no lab in ${dir}`);
+      console.log(JSON.stringify(info, null, 2));
+      return 0;
+    }
+    default:
+      console.error('usage: npm run lab -- up|down|info [--dir DIR] [--subnet 127.77.0]');
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { Deps } from '../ui/deps';
+import { openConfig } from './openConfig';
+import { showOutput } from './showOutput';
+
+export type CommandHandler = (deps: Deps, ...args: unknown[]) => unknown;
+
+/** The one table of contributed commands; package.json's `contributes.commands` lists the same ids. */
+export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
+  'bluegreen.showOutput': showOutput,
+  'bluegreen.openConfig': openConfig,
+};
+
+export function registerCommands(deps: Deps): void {
+  for (const [id, handler] of Object.entries(COMMANDS)) {
+    deps.context.subscriptions.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) => {
+        // Commands can be invoked directly (keybindings, other extensions), so every one checks trust.
+        if (!vscode.workspace.isTrusted) {
+          void vscode.window.showErrorMessage('Blue-Green runs commands on your servers over SSH, so it works only in a trusted workspace.');
+          return;
+        }
+        return handler(deps, ...args);
+      }),
+    );
+  }
+}

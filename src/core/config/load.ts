@@ -1,0 +1,211 @@
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv, { ErrorObject } from 'ajv';
+import { LineCounter, parseDocument } from 'yaml';
+import schema from '../../../schema/bluegreen.schema.json';
+import { BlueGreenError } from '../errors';
+import { ConfigProblem, formatProblems } from './problems';
+import { AppConfig, Config, SLOT_NAMES } from './types';
+import { DocPath, locate, positionOf } from './yamlPositions';
+
+export const CONFIG_FILE_NAME = 'bluegreen.yaml';
+
+export class ConfigError extends BlueGreenError {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super('config-invalid', formatProblems(file, problems));
+  }
+}
+
+// Ajv is compiled once; the schema is the same file editors use through yamlValidation.
+const validate = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true }).compile(schema);
+
+/** More than this many alias expansions is an alias bomb, not a config. */
+const MAX_ALIAS_EXPANSIONS = 100;
+
+export async function loadConfigFile(file: string): Promise<Config> {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BlueGreenError(
+      'config-missing',
+      code === 'ENOENT'
+        ? `${absolute} does not exist. Create it (see the README's configuration reference) or pass --config FILE.`
+        : `cannot read ${absolute}: ${(e as Error).message}`,
+    );
+  }
+  return parseConfig(text, absolute);
+}
+
+export function parseConfig(text: string, file: string): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  const syntax = doc.errors.map((e) => {
+    const at = lines.linePos(e.pos[0]);
+    return { ...at, message: yamlMessage(e.code, e.message) };
+  });
+  if (syntax.length) throw new ConfigError(file, syntax);
+  if (doc.contents === null) throw new ConfigError(file, [{ line: 1, col: 1, message: 'the file is empty; it starts with `version: 1` and an `apps:` list' }]);
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (e) {
+    throw new ConfigError(file, [{ line: 1, col: 1, message: `too many alias expansions (over ${MAX_ALIAS_EXPANSIONS}); write the values out: ${(e as Error).message}` }]);
+  }
+
+  const at = (p: DocPath, wantKey = false) => positionOf(locate(doc.contents, p, wantKey), lines);
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).filter(isUseful).map((err) => describe(err, at));
+    throw new ConfigError(file, dedupe(problems));
+  }
+
+  const config = data as Omit<Config, 'file'>;
+  const semantic = crossChecks(config.apps, at);
+  if (semantic.length) throw new ConfigError(file, semantic);
+
+  const dir = path.dirname(file);
+  const local = (p?: string) => (p === undefined ? undefined : path.resolve(dir, p.replace(/^~(?=$|\/)/, os.homedir())));
+  return {
+    ...config,
+    file,
+    ssh: {
+      ...config.ssh,
+      config: local(config.ssh?.config),
+      knownHosts: local(config.ssh?.knownHosts),
+    },
+  };
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return `${first}: each key may appear once in a mapping; remove or rename the repeated one`;
+    case 'TAB_AS_INDENT':
+      return `${first}: indent with spaces, not tabs`;
+    default:
+      return first;
+  }
+}
+
+/** `if`/`then` wrappers and `$ref` hops repeat the real error; keep only leaf errors. */
+function isUseful(err: ErrorObject): boolean {
+  return err.keyword !== 'if';
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.line}:${p.col}:${p.message}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+function pathOf(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function dotted(p: readonly (string | number)[]): string {
+  return p.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '') || 'the top level';
+}
+
+type Locator = (p: DocPath, wantKey?: boolean) => { line: number; col: number };
+
+function describe(err: ErrorObject, at: Locator): ConfigProblem {
+  const p = pathOf(err.instancePath);
+  const where = dotted(p);
+  const parent = err.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const key = String((err.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(parent?.properties ?? {});
+      const guess = closest(key, allowed);
+      const hint = guess ? `did you mean "${guess}"? ` : '';
+      return { ...at([...p, key], true), message: `unknown key "${key}" in ${where}; ${hint}allowed keys: ${allowed.join(', ')}` };
+    }
+    case 'required': {
+      const missing = (err.params as { missingProperty: string }).missingProperty;
+      return { ...at(p), message: `${where} is missing "${missing}"` };
+    }
+    case 'type':
+      return { ...at(p), message: `${where} must be ${article((err.params as { type: string }).type)}, not ${kindOf(err.data)}` };
+    case 'pattern':
+      return { ...at(p), message: `${where} ${JSON.stringify(err.data)} is not allowed. ${parent?.description ?? `It must match ${String((err.params as { pattern: string }).pattern)}`}` };
+    case 'const':
+      return { ...at(p), message: `${where} must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)}` };
+    case 'enum':
+      return { ...at(p), message: `${where} must be one of: ${((err.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'minimum':
+    case 'maximum':
+    case 'minItems':
+    case 'minLength':
+      return { ...at(p), message: `${where} ${err.message ?? 'is out of range'}` };
+    default:
+      return { ...at(p), message: `${where} ${err.message ?? 'is invalid'}` };
+  }
+}
+
+function article(type: string): string {
+  return type === 'integer' ? 'a whole number' : type === 'object' ? 'a mapping (key: value lines)' : type === 'array' ? 'a list (lines starting with "- ")' : `a ${type}`;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function closest(word: string, options: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const o of options) {
+    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [o, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** Rules that one JSON Schema cannot say: relations between values. */
+function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const names = new Map<string, number>();
+  apps.forEach((app, i) => {
+    const first = names.get(app.name);
+    if (first !== undefined) problems.push({ ...at(['apps', i, 'name']), message: `app name "${app.name}" is already used by apps[${first}]; names must be unique` });
+    else names.set(app.name, i);
+
+    const [blue, green] = SLOT_NAMES.map((s) => app.slots[s]);
+    const slotAt = (key: string) => at(['apps', i, 'slots', 'green', key]);
+    if (blue.backend === green.backend) problems.push({ ...slotAt('backend'), message: `blue and green both use backend "${blue.backend}"; each slot needs its own backend` });
+    if (blue.ssh === green.ssh && blue.dir === green.dir) problems.push({ ...slotAt('dir'), message: `blue and green share ${blue.ssh}:${blue.dir}; a deploy to STANDBY would change LIVE. Give each slot its own host or dir` });
+    if (blue.ssh === green.ssh && blue.pm2 === green.pm2) problems.push({ ...slotAt('pm2'), message: `blue and green share the pm2 process "${blue.pm2}" on ${blue.ssh}; a restart of STANDBY would restart LIVE` });
+    if (blue.url === green.url) problems.push({ ...slotAt('url'), message: `blue and green share the url ${blue.url}; health checks could not tell them apart` });
+  });
+  return problems;
+}

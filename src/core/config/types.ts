@@ -1,0 +1,72 @@
+/** The validated configuration, with defaults applied (see schema/bluegreen.schema.json). */
+export type SlotName = 'blue' | 'green';
+export const SLOT_NAMES: readonly SlotName[] = ['blue', 'green'];
+
+export interface HostConfig {
+  /** ssh_config alias or user@host[:port]. */
+  ssh: string;
+  /** Words put before every command on this host (`pct exec 136 --`, `sudo`). */
+  via?: string;
+}
+
+export interface SlotConfig extends HostConfig {
+  backend: string;
+  url: string;
+  dir: string;
+  pm2: string;
+  branch?: string;
+}
+
+export interface LoadBalancerConfig extends HostConfig {
+  config: string;
+  frontend: string;
+  acl?: string;
+  reload: string;
+  stateFile: string;
+  statsSocket?: string;
+  frontendUrl?: string;
+}
+
+export interface HealthConfig {
+  path: string;
+  timeoutMs: number;
+  attempts: number;
+  intervalMs: number;
+  from: 'slot' | 'lb';
+}
+
+export interface DeployConfig {
+  branch: string;
+  remote: string;
+  install: string;
+  build: string;
+  migrate?: string;
+  restart: string;
+  keepBackups: number;
+}
+
+export interface AppConfig {
+  name: string;
+  url?: string;
+  loadBalancer: LoadBalancerConfig;
+  slots: Record<SlotName, SlotConfig>;
+  health: HealthConfig;
+  deploy: DeployConfig;
+}
+
+export interface SshSettings {
+  /** Absolute local path, resolved against the config file's folder. */
+  config?: string;
+  knownHosts?: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  keepaliveIntervalMs: number;
+}
+
+export interface Config {
+  version: 1;
+  /** Absolute path of the file this came from. */
+  file: string;
+  ssh: SshSettings;
+  apps: AppConfig[];
+}

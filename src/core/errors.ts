@@ -1,0 +1,38 @@
+/**
+ * Every failure the core reports carries a machine-readable `reason`, so callers branch on
+ * it instead of on message text (messages are for people and may change).
+ */
+export type ErrorReason =
+  | 'config-invalid'
+  | 'config-missing'
+  | 'ssh-config'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'host-key-revoked'
+  | 'known-hosts-unreadable'
+  | 'auth-failed'
+  | 'key-unreadable'
+  | 'connect-failed'
+  | 'connection-lost'
+  | 'timeout'
+  | 'aborted'
+  | 'unsafe-value';
+
+export class BlueGreenError extends Error {
+  constructor(
+    readonly reason: ErrorReason,
+    message: string,
+    readonly host?: string,
+  ) {
+    super(message);
+    this.name = 'BlueGreenError';
+  }
+}
+
+export function isBlueGreenError(e: unknown, reason?: ErrorReason): e is BlueGreenError {
+  return e instanceof BlueGreenError && (reason === undefined || e.reason === reason);
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { Duplex } from 'node:stream';
+import { AnyAuthMethod, AuthenticationType, Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { BlueGreenError, ErrorReason } from '../errors';
+import { checkHostKey, fingerprintOf, hostKeyAlgorithmsFor, KnownHostEntry, keyTypeOf, parseKnownHosts } from './knownHosts';
+import { loadPrivateKey } from './keys';
+import { SshPrompts } from './runner';
+import { ResolvedHost } from './sshConfig';
+
+export interface ConnectSettings {
+  connectTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  /** Overrides the host's UserKnownHostsFile list. */
+  knownHostsFile?: string;
+  prompts: SshPrompts;
+}
+
+/** Missing files are empty; a file that exists but cannot be read is a refusal. */
+export async function readKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
+  const entries: KnownHostEntry[] = [];
+  for (const file of files) {
+    try {
+      entries.push(...parseKnownHosts(await readFile(file, 'utf8'), file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new BlueGreenError('known-hosts-unreadable', `cannot read known_hosts file ${file} (${(e as Error).message}); refusing to connect without verifying host keys`);
+    }
+  }
+  return entries;
+}
+
+/** Opens one authenticated ssh2 connection; `sock` carries it through a jump host. */
+export async function openClient(host: ResolvedHost, settings: ConnectSettings, sock?: Duplex): Promise<Client> {
+  const label = host.spec;
+  const knownHosts = await readKnownHosts(settings.knownHostsFile ? [settings.knownHostsFile] : host.knownHostsFiles);
+  let refusal: BlueGreenError | undefined;
+  let authFailure: BlueGreenError | undefined;
+
+  const hostVerifier = (blob: Buffer, verify: (ok: boolean) => void) => {
+    const verdict = checkHostKey(knownHosts, host.hostname, host.port, blob);
+    const fingerprint = fingerprintOf(blob);
+    const where = `${host.hostname}:${host.port}`;
+    if (verdict.kind === 'known') return verify(true);
+    if (verdict.kind === 'changed' || verdict.kind === 'revoked') {
+      const reason: ErrorReason = verdict.kind === 'changed' ? 'host-key-changed' : 'host-key-revoked';
+      refusal = new BlueGreenError(
+        reason,
+        verdict.kind === 'changed'
+          ? `${label}: the host key of ${where} has CHANGED (now ${keyTypeOf(blob)} ${fingerprint}; ${verdict.entry.file}:${verdict.entry.line} records another). Refusing to connect: this may be an attack. If the host was rebuilt, remove that line and verify the new key.`
+          : `${label}: the host key of ${where} (${fingerprint}) is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}. Refusing to connect.`,
+        label,
+      );
+      return verify(false);
+    }
+    settings.prompts.confirmUnknownHostKey({ host: host.hostname, port: host.port, keyType: keyTypeOf(blob), fingerprint }).then(
+      (ok) => {
+        if (!ok) refusal = new BlueGreenError('host-key-unknown', `${label}: the host key of ${where} is not in known_hosts (${keyTypeOf(blob)} ${fingerprint}). Verify it and add it to known_hosts, then try again.`, label);
+        verify(ok);
+      },
+      () => verify(false),
+    );
+  };
+
+  const methods: (() => Promise<AnyAuthMethod | undefined>)[] = [];
+  if (host.agent) methods.push(async () => ({ type: 'agent', username: host.user, agent: host.agent! }));
+  for (const file of host.identityFiles) {
+    methods.push(async () => {
+      const key = await loadPrivateKey(file, settings.prompts.askPassphrase);
+      return key && { type: 'publickey', username: host.user, key };
+    });
+  }
+  const tried: string[] = [];
+  const authHandler = (_left: AuthenticationType[], _partial: boolean, next: (m: AnyAuthMethod | false) => void) => {
+    void (async () => {
+      while (methods.length) {
+        const method = await methods.shift()!();
+        if (method) {
+          tried.push(method.type === 'agent' ? 'agent' : 'key');
+          return next(method);
+        }
+      }
+      next(false);
+    })().catch((e: unknown) => {
+      authFailure = e instanceof BlueGreenError ? e : new BlueGreenError('key-unreadable', String(e), label);
+      next(false);
+    });
+  };
+
+  const config: ConnectConfig = {
+    host: host.hostname,
+    port: host.port,
+    username: host.user,
+    sock: sock as ConnectConfig['sock'],
+    readyTimeout: settings.connectTimeoutMs,
+    keepaliveInterval: settings.keepaliveIntervalMs,
+    keepaliveCountMax: 3,
+    hostVerifier,
+    authHandler: authHandler as ConnectConfig['authHandler'],
+    algorithms: { serverHostKey: hostKeyAlgorithmsFor(knownHosts, host.hostname, host.port) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+  };
+
+  const client = new Client();
+  return new Promise<Client>((resolve, reject) => {
+    const fail = (err: Error & { level?: string }) => {
+      client.end();
+      if (refusal) return reject(refusal);
+      if (authFailure) return reject(authFailure);
+      if (err.level === 'client-authentication') {
+        return reject(new BlueGreenError('auth-failed', `${label}: authentication as ${host.user} failed (tried ${tried.length ? tried.join(', ') : 'no usable agent or key'}). Check IdentityFile in your ssh config or load the key into your agent.`, label));
+      }
+      if (err.level === 'client-timeout') {
+        return reject(new BlueGreenError('timeout', `${label}: no SSH handshake from ${host.hostname}:${host.port} within ${settings.connectTimeoutMs} ms`, label));
+      }
+      reject(new BlueGreenError('connect-failed', `${label}: cannot connect to ${host.hostname}:${host.port}: ${err.message}`, label));
+    };
+    client.once('ready', () => {
+      client.removeListener('error', fail);
+      resolve(client);
+    });
+    client.once('error', fail);
+    try {
+      client.connect(config);
+    } catch (e) {
+      // ssh2 throws synchronously on some bad options (a malformed key, for one).
+      fail(e as Error);
+    }
+  });
+}
+
+/** A TCP stream from `via` to host:port, for ProxyJump. */
+export function forward(via: Client, host: string, port: number): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, host, port, (err, stream) => (err ? reject(new BlueGreenError('connect-failed', `cannot reach ${host}:${port} through the jump host: ${err.message}`)) : resolve(stream)));
+  });
+}

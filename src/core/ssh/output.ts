@@ -1,0 +1,75 @@
+/** Splits a byte stream into lines without breaking multi-byte characters. */
+export class LineSplitter {
+  private partial = '';
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    const text = this.partial + this.decoder.decode(chunk, { stream: true });
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.onLine(line.replace(/\r$/, ''));
+  }
+
+  end(): void {
+    const rest = this.partial + this.decoder.decode();
+    this.partial = '';
+    if (rest) this.onLine(rest.replace(/\r$/, ''));
+  }
+}
+
+/**
+ * Keeps at most `limit` bytes of a stream: its head or its tail. A remote that floods
+ * output must not exhaust memory; the bytes dropped are counted and said.
+ */
+export class CappedBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private dropped = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly keep: 'head' | 'tail',
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.keep === 'head') {
+      const room = this.limit - this.size;
+      if (room <= 0) {
+        this.dropped += chunk.length;
+        return;
+      }
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.dropped += chunk.length - part.length;
+      this.chunks.push(part);
+      this.size += part.length;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > this.limit && this.chunks.length) {
+      const excess = this.size - this.limit;
+      const head = this.chunks[0];
+      if (head.length <= excess) {
+        this.chunks.shift();
+        this.size -= head.length;
+        this.dropped += head.length;
+      } else {
+        this.chunks[0] = head.subarray(excess);
+        this.size -= excess;
+        this.dropped += excess;
+      }
+    }
+  }
+
+  get droppedBytes(): number {
+    return this.dropped;
+  }
+
+  text(): string {
+    const body = Buffer.concat(this.chunks).toString('utf8');
+    if (!this.dropped) return body;
+    return this.keep === 'head' ? `${body}\n[… ${this.dropped} more bytes not kept]` : `[… ${this.dropped} earlier bytes not kept]\n${body}`;
+  }
+}

@@ -1,0 +1,49 @@
+/** Where a command runs: a configured host, optionally behind a command prefix. */
+export interface HostRef {
+  /** ssh_config alias or user@host[:port]. */
+  ssh: string;
+  /** Words put before the remote shell (`pct exec 136 --`, `sudo`); validated by the config. */
+  via?: string;
+}
+
+export interface RunOptions {
+  /** Each complete line of remote stdout, as it arrives. */
+  onStdout?(line: string): void;
+  onStderr?(line: string): void;
+  signal?: AbortSignal;
+  /** Overrides the runner's default command timeout. */
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  /** Exit code; null when the remote was killed by a signal or sent no status. */
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  /** The last part of stderr (capped). */
+  stderr: string;
+}
+
+/** The port through which the core runs every remote command. */
+export interface CommandRunner {
+  /** Sends `script` to `sh -s` on the host. Rejects only when the command could not run to an outcome. */
+  run(host: HostRef, script: string, options?: RunOptions): Promise<RunResult>;
+  dispose(): void;
+}
+
+export function succeeded(r: RunResult): boolean {
+  return r.code === 0 && r.signal === undefined;
+}
+
+/** What the UI or CLI decides when SSH needs a person. */
+export interface SshPrompts {
+  /** A host key not in known_hosts: resolve true to trust it for this session. */
+  confirmUnknownHostKey(info: { host: string; port: number; keyType: string; fingerprint: string }): Promise<boolean>;
+  /** The passphrase for an encrypted key file, or undefined to skip that key. */
+  askPassphrase(keyFile: string): Promise<string | undefined>;
+}
+
+export const REFUSE_PROMPTS: SshPrompts = {
+  confirmUnknownHostKey: async () => false,
+  askPassphrase: async () => undefined,
+};

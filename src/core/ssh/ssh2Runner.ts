@@ -1,0 +1,220 @@
+import { Client, ClientChannel } from 'ssh2';
+import { BlueGreenError } from '../errors';
+import { shQuote } from '../shell';
+import { ConnectSettings, forward, openClient } from './connect';
+import { CappedBuffer, LineSplitter } from './output';
+import { CommandRunner, HostRef, RunOptions, RunResult } from './runner';
+import { resolveHost } from './sshConfig';
+
+export interface Ssh2RunnerOptions extends ConnectSettings {
+  sshConfigFile?: string;
+  commandTimeoutMs: number;
+  /** Close a connection after this long without a command. */
+  idleCloseMs?: number;
+}
+
+const STDOUT_LIMIT = 16 * 1024 * 1024;
+const STDERR_LIMIT = 256 * 1024;
+const KILL_GRACE_POLLS = 10;
+
+/**
+ * The remote shell first prints its pid, then reads the script from stdin. sshd starts each
+ * session in a new session/process group led by that shell, so the pid names the group a
+ * timeout or cancel kills.
+ */
+const WRAPPER = `sh -c 'echo "$$"; exec sh -s'`;
+
+/** TERM the group, give it two seconds, then KILL. `kill -SIG -PGID` is the form dash accepts. */
+function killScript(pid: string): string {
+  return `kill -TERM -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null; for i in $(seq ${KILL_GRACE_POLLS}); do kill -0 -${pid} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -${pid} 2>/dev/null; true`;
+}
+
+class PooledConnection {
+  private active = 0;
+  private idleTimer?: NodeJS.Timeout;
+  lost?: string;
+
+  constructor(
+    readonly label: string,
+    private readonly client: Client,
+    private readonly hops: Client[],
+    private readonly idleCloseMs: number,
+    onGone: () => void,
+  ) {
+    const gone = (why: string) => {
+      this.lost ??= why;
+      onGone();
+    };
+    client.on('error', (e) => gone(e.message));
+    client.on('close', () => gone('connection closed'));
+    this.armIdle();
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    this.client.end();
+    for (const hop of this.hops) hop.end();
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.active === 0) this.idleTimer = setTimeout(() => this.close(), this.idleCloseMs).unref();
+  }
+
+  private openChannel(command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  }
+
+  async run(host: HostRef, script: string, o: RunOptions, timeoutMs: number): Promise<RunResult> {
+    const prefix = host.via ? `${host.via} ` : '';
+    this.active++;
+    clearTimeout(this.idleTimer);
+    try {
+      let channel: ClientChannel;
+      try {
+        channel = await this.openChannel(prefix + WRAPPER);
+      } catch (e) {
+        throw new BlueGreenError('connection-lost', `${this.label}: cannot start a command: ${(e as Error).message}`, this.label);
+      }
+      return await this.drive(channel, prefix, script, o, timeoutMs);
+    } finally {
+      this.active--;
+      this.armIdle();
+    }
+  }
+
+  private drive(channel: ClientChannel, prefix: string, script: string, o: RunOptions, timeoutMs: number): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
+      let pid: string | undefined;
+      let exit: { code: number | null; signal?: string } | undefined;
+      let stopping: BlueGreenError | undefined;
+      const stdout = new CappedBuffer(STDOUT_LIMIT, 'head');
+      const stderr = new CappedBuffer(STDERR_LIMIT, 'tail');
+      const outLines = new LineSplitter((line) => {
+        if (pid === undefined) pid = line.trim();
+        else o.onStdout?.(line);
+      });
+      const errLines = new LineSplitter((line) => o.onStderr?.(line));
+
+      let seenPid = false;
+      channel.on('data', (chunk: Buffer) => {
+        if (!seenPid) {
+          const newline = chunk.indexOf(0x0a);
+          if (newline >= 0) {
+            seenPid = true;
+            stdout.push(chunk.subarray(newline + 1));
+          }
+        } else {
+          stdout.push(chunk);
+        }
+        outLines.push(chunk);
+      });
+      channel.stderr.on('data', (chunk: Buffer) => {
+        stderr.push(chunk);
+        errLines.push(chunk);
+      });
+      channel.on('exit', (code: number | null, signal?: string) => {
+        exit = { code: typeof code === 'number' ? code : null, signal: signal ?? undefined };
+      });
+
+      const stop = (why: BlueGreenError) => {
+        if (stopping) return;
+        stopping = why;
+        const kill = pid && /^\d+$/.test(pid) ? this.openChannel(`${prefix}sh -c ${shQuote(killScript(pid))}`) : Promise.reject(new Error('no pid'));
+        kill
+          .then((k) => new Promise<void>((done) => {
+            k.on('close', () => done()).resume();
+            k.stderr.resume();
+            setTimeout(done, 5000).unref();
+          }))
+          .catch(() => undefined)
+          .finally(() => channel.close());
+      };
+      const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${Math.round(timeoutMs / 1000)} s; its remote processes were killed`, this.label)), timeoutMs);
+      const onAbort = () => stop(new BlueGreenError('aborted', `${this.label}: cancelled; the remote processes were killed`, this.label));
+      if (o.signal?.aborted) onAbort();
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+
+      channel.on('close', (code?: number | null, signal?: string) => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+        outLines.end();
+        errLines.end();
+        if (stopping) return reject(stopping);
+        const final = exit ?? (typeof code === 'number' ? { code, signal: signal ?? undefined } : undefined);
+        if (!final) {
+          return reject(new BlueGreenError('connection-lost', `${this.label}: the connection ended before the command reported an exit status (${this.lost ?? 'no status sent'}); it may still be running there`, this.label));
+        }
+        resolve({ code: final.code, signal: final.signal, stdout: stdout.text(), stderr: stderr.text() });
+      });
+      channel.end(script.endsWith('\n') ? script : `${script}\n`);
+    });
+  }
+}
+
+/** Runs commands over one pooled ssh2 connection per host. */
+export class Ssh2Runner implements CommandRunner {
+  private readonly pool = new Map<string, Promise<PooledConnection>>();
+  private disposed = false;
+
+  constructor(private readonly options: Ssh2RunnerOptions) {}
+
+  async run(host: HostRef, script: string, o: RunOptions = {}): Promise<RunResult> {
+    if (this.disposed) throw new BlueGreenError('aborted', 'the SSH runner was disposed');
+    const conn = await this.connection(host.ssh);
+    return conn.run(host, script, o, o.timeoutMs ?? this.options.commandTimeoutMs);
+  }
+
+  /** Number of open connections, by host spec (for tests and the output channel). */
+  get openHosts(): string[] {
+    return [...this.pool.keys()];
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const p of this.pool.values()) p.then((c) => c.close(), () => undefined);
+    this.pool.clear();
+  }
+
+  private connection(spec: string): Promise<PooledConnection> {
+    let pending = this.pool.get(spec);
+    if (!pending) {
+      const opening = this.open(spec, () => {
+        if (this.pool.get(spec) === opening) this.pool.delete(spec);
+      });
+      pending = opening;
+      this.pool.set(spec, opening);
+      opening.catch(() => {
+        if (this.pool.get(spec) === opening) this.pool.delete(spec);
+      });
+    }
+    return pending;
+  }
+
+  private async open(spec: string, onGone: () => void): Promise<PooledConnection> {
+    const target = await resolveHost(spec, this.options.sshConfigFile);
+    const hops: Client[] = [];
+    try {
+      // ProxyJump: each hop is reached through a TCP stream from the one before it.
+      let previous: Client | undefined;
+      for (const hopSpec of target.proxyJump) {
+        const hop = await resolveHost(hopSpec, this.options.sshConfigFile);
+        const sock = previous ? await forward(previous, hop.hostname, hop.port) : undefined;
+        previous = await openClient(hop, this.options, sock);
+        hops.push(previous);
+      }
+      const sock = previous ? await forward(previous, target.hostname, target.port) : undefined;
+      const client = await openClient(target, this.options, sock);
+      return new PooledConnection(spec, client, hops, this.options.idleCloseMs ?? 5 * 60_000, onGone);
+    } catch (e) {
+      for (const hop of hops) hop.end();
+      throw e;
+    }
+  }
+}

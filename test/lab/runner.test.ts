@@ -1,0 +1,219 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isBlueGreenError } from '../../src/core/errors';
+import { succeeded } from '../../src/core/ssh/runner';
+import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
+import { shQuote } from '../../src/core/shell';
+import { BLUE, labRunner, LB } from './helpers';
+import { lab } from './setup';
+
+describe('ssh2 runner against the lab (real sshd)', () => {
+  let runner: Ssh2Runner;
+  beforeEach(() => {
+    runner = labRunner();
+  });
+  afterEach(() => runner.dispose());
+
+  it('reports exit codes, stdout and stderr', async () => {
+    const r = await runner.run(BLUE, 'echo out; echo err >&2; exit 3');
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, 'out\n');
+    assert.equal(r.stderr, 'err\n');
+    assert.equal(succeeded(r), false);
+    assert.equal(succeeded(await runner.run(BLUE, 'true')), true);
+  });
+
+  it('runs on the host it is asked for', async () => {
+    const [blue, lb] = await Promise.all([runner.run(BLUE, 'echo $BLUEGREEN_LAB_HOST'), runner.run(LB, 'echo $BLUEGREEN_LAB_HOST')]);
+    assert.equal(blue.stdout.trim(), 'blue');
+    assert.equal(lb.stdout.trim(), 'lb');
+  });
+
+  it('streams lines in order as they are produced', async () => {
+    const seen: { line: string; at: number; stream: string }[] = [];
+    const start = Date.now();
+    await runner.run(BLUE, 'echo one; echo two >&2; sleep 0.4; echo three', {
+      onStdout: (line) => seen.push({ line, at: Date.now() - start, stream: 'out' }),
+      onStderr: (line) => seen.push({ line, at: Date.now() - start, stream: 'err' }),
+    });
+    assert.deepEqual(seen.filter((s) => s.stream === 'out').map((s) => s.line), ['one', 'three']);
+    assert.deepEqual(seen.filter((s) => s.stream === 'err').map((s) => s.line), ['two']);
+    const one = seen.find((s) => s.line === 'one')!;
+    const three = seen.find((s) => s.line === 'three')!;
+    assert.ok(three.at - one.at >= 300, `"one" arrived ${three.at - one.at} ms before "three": it was not streamed`);
+  });
+
+  it('delivers values with ; $() backticks quotes and newlines literally', async () => {
+    const marker = path.join(os.tmpdir(), `bluegreen-pwned-${process.pid}`);
+    const values = [`;touch ${marker}`, `$(touch ${marker})`, `\`touch ${marker}\``, `a'b"c`, `line1\nline2; touch ${marker}`, '-rf --no-preserve-root', '$HOME ${PATH} * ?'];
+    for (const v of values) {
+      const r = await runner.run(BLUE, `printf '%s' ${shQuote(v)}`);
+      assert.equal(r.stdout, v);
+    }
+    assert.equal(existsSync(marker), false, 'a value was executed by the remote shell');
+  });
+
+  it('kills the remote process group when a command times out', async () => {
+    const tag = `${Date.now() % 100000}.${process.pid % 1000}`;
+    const started = Date.now();
+    await assert.rejects(
+      runner.run(BLUE, `sleep ${tag} & sleep ${tag}; echo never`, { timeoutMs: 800 }),
+      (e: unknown) => isBlueGreenError(e, 'timeout') && /killed/.test((e as Error).message),
+    );
+    assert.ok(Date.now() - started < 10000);
+    const left = await runner.run(BLUE, `pgrep -f 'sleep ${tag.replace('.', '[.]')}' || true`);
+    assert.equal(left.stdout.trim(), '', `remote sleeps still running: ${left.stdout}`);
+  });
+
+  it('kills the remote process group when cancelled', async () => {
+    const tag = `${(Date.now() + 7) % 100000}.${process.pid % 1000}`;
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const run = runner.run(BLUE, `echo started; sleep ${tag}`, {
+      signal: controller.signal,
+      onStdout: (l) => {
+        lines.push(l);
+        controller.abort();
+      },
+    });
+    await assert.rejects(run, (e: unknown) => isBlueGreenError(e, 'aborted'));
+    assert.deepEqual(lines, ['started']);
+    const left = await runner.run(BLUE, `pgrep -f 'sleep ${tag.replace('.', '[.]')}' || true`);
+    assert.equal(left.stdout.trim(), '');
+  });
+
+  it('treats a remote killed by a signal as a failure', async () => {
+    const r = await runner.run(BLUE, 'kill -9 $$');
+    assert.equal(succeeded(r), false);
+    assert.equal(r.code, null);
+    assert.match(r.signal ?? '', /KILL$/);
+  });
+
+  it('caps huge stderr without hanging', async () => {
+    const r = await runner.run(BLUE, "head -c 3000000 /dev/zero | tr '\\0' x >&2; echo done");
+    assert.equal(r.stdout, 'done\n');
+    assert.ok(r.stderr.length < 300 * 1024, `stderr kept ${r.stderr.length} chars`);
+    assert.match(r.stderr, /earlier bytes not kept/);
+  });
+
+  it('reuses one TCP connection per host for many commands', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => runner.run(BLUE, 'echo "$SSH_CONNECTION"')));
+    for (let i = 0; i < 4; i++) results.push(await runner.run(BLUE, 'echo "$SSH_CONNECTION"'));
+    const connections = new Set(results.map((r) => r.stdout.trim()));
+    assert.equal(connections.size, 1, `commands came over ${connections.size} connections: ${[...connections].join(' | ')}`);
+    assert.deepEqual(runner.openHosts, ['lab-blue']);
+  });
+
+  it('applies a per-host command prefix (via)', async () => {
+    const r = await runner.run({ ssh: 'lab-lb', via: 'env BLUEGREEN_VIA=wrapped' }, 'echo "$BLUEGREEN_VIA $BLUEGREEN_LAB_HOST"');
+    assert.equal(r.stdout.trim(), 'wrapped lb');
+  });
+
+  it('reaches a host through ProxyJump, with the ssh config read through Include', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-jump-'));
+    const { blue } = lab().hosts;
+    const config = path.join(dir, 'config');
+    const behind = (alias: string, jump: string) => [`Host ${alias}`, `  HostName ${blue.address}`, `  Port ${blue.sshPort}`, `  ProxyJump ${jump}`, `  IdentityFile ${lab().clientKey}`, `  UserKnownHostsFile ${lab().knownHosts}`, `  IdentityAgent none`, ''];
+    writeFileSync(config, [...behind('via-lb', 'lab-lb'), ...behind('via-green', 'lab-green'), `Include ${lab().sshConfig}`, ''].join('\n'));
+    const jumping = labRunner({ sshConfigFile: config });
+    try {
+      const r = await jumping.run({ ssh: 'via-lb' }, 'echo "$BLUEGREEN_LAB_HOST"');
+      assert.equal(r.stdout, 'blue\n');
+      // The lab's GREEN host refuses TCP forwarding: a jump through it must fail, which
+      // shows the connection above really went through the jump host.
+      await assert.rejects(jumping.run({ ssh: 'via-green' }, 'true'), (e: unknown) => isBlueGreenError(e, 'connect-failed') && /jump host/.test((e as Error).message));
+    } finally {
+      jumping.dispose();
+    }
+  });
+});
+
+describe('host key verification against the lab (real sshd)', () => {
+  function hostKey(name: 'blue' | 'lb'): string {
+    return readFileSync(path.join(lab().hosts[name].home, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  }
+  function acceptedLogins(): number {
+    return (readFileSync(path.join(lab().hosts.blue.home, 'sshd.log'), 'utf8').match(/Accepted publickey/g) ?? []).length;
+  }
+
+  it('refuses an unknown host key and shows its SHA256 fingerprint', async () => {
+    const empty = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
+    writeFileSync(empty, '');
+    const asked: string[] = [];
+    const runner = labRunner({ knownHostsFile: empty, prompts: { confirmUnknownHostKey: async (i) => (asked.push(i.fingerprint), false), askPassphrase: async () => undefined } });
+    try {
+      const expected = execFileSync('ssh-keygen', ['-lf', path.join(lab().hosts.blue.home, 'ssh_host_ed25519_key.pub')]).toString().split(' ')[1];
+      await assert.rejects(runner.run(BLUE, 'true'), (e: unknown) => isBlueGreenError(e, 'host-key-unknown') && (e as Error).message.includes(expected));
+      assert.deepEqual(asked, [expected]);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('connects to an unknown host when the person accepts the key', async () => {
+    const empty = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
+    writeFileSync(empty, '');
+    const runner = labRunner({ knownHostsFile: empty, prompts: { confirmUnknownHostKey: async () => true, askPassphrase: async () => undefined } });
+    try {
+      assert.equal((await runner.run(BLUE, 'echo ok')).stdout, 'ok\n');
+      assert.equal(readFileSync(empty, 'utf8'), '', 'known_hosts was written without asking');
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('refuses a changed host key before authenticating', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
+    const { blue } = lab().hosts;
+    // BLUE's address recorded with the LB's key: to the client, BLUE's key changed.
+    writeFileSync(file, `[${blue.address}]:${blue.sshPort} ${hostKey('lb')}\n`);
+    const before = acceptedLogins();
+    let prompted = false;
+    const runner = labRunner({ knownHostsFile: file, prompts: { confirmUnknownHostKey: async () => (prompted = true), askPassphrase: async () => ((prompted = true), undefined) } });
+    try {
+      await assert.rejects(runner.run(BLUE, 'true'), (e: unknown) => isBlueGreenError(e, 'host-key-changed') && /CHANGED/.test((e as Error).message));
+      assert.equal(prompted, false);
+      assert.equal(acceptedLogins(), before, 'the client authenticated to a host whose key changed');
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('accepts hashed known_hosts entries written by ssh-keygen -H', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
+    writeFileSync(file, readFileSync(lab().knownHosts));
+    execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
+    assert.match(readFileSync(file, 'utf8'), /^\|1\|/);
+    const runner = labRunner({ knownHostsFile: file });
+    try {
+      assert.equal((await runner.run(BLUE, 'echo hashed')).stdout, 'hashed\n');
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('refuses when known_hosts cannot be read', async function () {
+    if (process.getuid?.() === 0) {
+      // root reads any file; a directory in its place is unreadable as a file for everyone.
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-kh-'));
+      const runner = labRunner({ knownHostsFile: dir });
+      try {
+        await assert.rejects(runner.run(BLUE, 'true'), (e: unknown) => isBlueGreenError(e, 'known-hosts-unreadable'));
+      } finally {
+        runner.dispose();
+      }
+      return;
+    }
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
+    writeFileSync(file, '', { mode: 0o000 });
+    const runner = labRunner({ knownHostsFile: file });
+    try {
+      await assert.rejects(runner.run(BLUE, 'true'), (e: unknown) => isBlueGreenError(e, 'known-hosts-unreadable'));
+    } finally {
+      runner.dispose();
+    }
+  });
+});

@@ -1,0 +1,158 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, parseConfig } from '../../src/core/config/load';
+
+const FILE = '/work/bluegreen.yaml';
+const valid = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
+
+function problemsOf(text: string): { line: number; col: number; message: string }[] {
+  try {
+    parseConfig(text, FILE);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+    assert.equal(e.reason, 'config-invalid');
+    return [...e.problems];
+  }
+  assert.fail('the config was accepted');
+}
+
+/** Replaces the first occurrence of `from` in the valid config. */
+function variant(from: string, to: string): string {
+  assert.ok(valid.includes(from), `fixture lacks ${from}`);
+  return valid.replace(from, to);
+}
+
+describe('config loader', () => {
+  it('loads a valid file and fills defaults', () => {
+    const c = parseConfig(valid, FILE);
+    const app = c.apps[0];
+    assert.equal(app.name, 'demo');
+    assert.equal(app.loadBalancer.acl, 'is_demo');
+    assert.equal(app.loadBalancer.via, 'pct exec 136 --');
+    assert.equal(app.slots.green.ssh, 'deploy@10.92.3.24:2222');
+    assert.deepEqual(app.health, { path: '/api/health', timeoutMs: 5000, attempts: 20, intervalMs: 1500, from: 'slot' });
+    assert.equal(app.deploy.branch, 'main');
+    assert.equal(app.deploy.restart, 'pm2 restart {pm2}');
+    assert.equal(c.ssh.connectTimeoutMs, 15000);
+    assert.equal(c.file, FILE);
+  });
+
+  it('resolves ssh file paths against the config file folder', () => {
+    const c = parseConfig(`ssh:\n  config: ./ssh_config\n  knownHosts: /abs/known_hosts\n${valid}`, '/work/project/bluegreen.yaml');
+    assert.equal(c.ssh.config, '/work/project/ssh_config');
+    assert.equal(c.ssh.knownHosts, '/abs/known_hosts');
+  });
+
+  describe('malformed YAML (RELIABILITY row 19)', () => {
+    it('duplicate keys: line:col of the repeated key', () => {
+      const [p] = problemsOf(variant('    url: https://demo.example.net\n', '    url: https://demo.example.net\n    url: https://other.example.net\n'));
+      assert.deepEqual([p.line, p.col], [5, 5]);
+      assert.match(p.message, /unique|once/i);
+    });
+
+    it('tabs used for indentation', () => {
+      const [p] = problemsOf(variant('      ssh: haproxy', '\tssh: haproxy'));
+      assert.equal(p.line, 6);
+      assert.match(p.message, /tab/i);
+    });
+
+    it('unknown keys, with a suggestion and the allowed keys', () => {
+      const ps = problemsOf(variant('      reload:', '      relaod: x\n      reload:'));
+      assert.equal(ps.length, 1);
+      assert.deepEqual([ps[0].line, ps[0].col], [11, 7]);
+      assert.match(ps[0].message, /unknown key "relaod".*did you mean "reload"/);
+    });
+
+    it('wrong types', () => {
+      const ps = problemsOf(`${valid}    health: { timeoutMs: "soon", attempts: [1] }\n`);
+      const messages = ps.map((p) => p.message).join('\n');
+      assert.match(messages, /apps\[0\]\.health\.timeoutMs must be a whole number, not string "soon"/);
+      assert.match(messages, /apps\[0\]\.health\.attempts must be a whole number, not a list/);
+      assert.ok(ps.every((p) => p.line === 16));
+    });
+
+    it('missing fields name the field and where it belongs', () => {
+      const ps = problemsOf(variant('      stateFile: /var/lib/haproxy/demo-deployment-state.json\n', ''));
+      assert.equal(ps.length, 1);
+      assert.match(ps[0].message, /apps\[0\]\.loadBalancer is missing "stateFile"/);
+      assert.equal(ps[0].line, 6);
+    });
+
+    it('a missing version and an empty file', () => {
+      assert.match(problemsOf(valid.replace('version: 1\n', ''))[0].message, /missing "version"/);
+      assert.match(problemsOf('version: 2\n' + valid.replace('version: 1\n', ''))[0].message, /version must be 1/);
+      assert.match(problemsOf('')[0].message, /empty/);
+    });
+
+    it('an alias bomb is refused without expanding it', () => {
+      const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]'].join('\n');
+      const started = Date.now();
+      const [p] = problemsOf(bomb);
+      assert.match(p.message, /alias/);
+      assert.ok(Date.now() - started < 1000);
+    });
+
+    it('every problem carries the file, line and column when formatted', () => {
+      try {
+        parseConfig(variant('      reload:', '      relaod: x\n      reload:'), FILE);
+      } catch (e) {
+        assert.match((e as Error).message, /^\/work\/bluegreen\.yaml:11:7: unknown key/);
+        return;
+      }
+      assert.fail('accepted');
+    });
+  });
+
+  describe('injection through config values (RELIABILITY row 20)', () => {
+    const marker = `/tmp/bluegreen-pwned-${process.pid}`;
+    const payloads = [`;touch ${marker}`, `$(touch ${marker})`, `\`touch ${marker}\``, `x\ntouch ${marker}`, '-oProxyCommand=touch'];
+    const fields: [string, string][] = [
+      ['backend: demo_blue', 'backend'],
+      ['pm2: demo-blue', 'pm2'],
+      ['dir: /opt/demo, pm2: demo-blue', 'dir'],
+      ['ssh: jwa', 'ssh'],
+      ['frontend: http_front', 'frontend'],
+      ['acl: is_demo', 'acl'],
+      ['stateFile: /var/lib/haproxy/demo-deployment-state.json', 'stateFile'],
+      ['via: pct exec 136 --', 'via'],
+    ];
+    for (const [original, key] of fields) {
+      it(`rejects ${key} values that a shell would interpret`, () => {
+        for (const payload of payloads) {
+          const rest = original.slice(original.indexOf(',') >= 0 ? original.indexOf(',') : original.length);
+          const text = variant(original, `${key}: ${JSON.stringify(payload)}${rest}`);
+          const ps = problemsOf(text);
+          assert.ok(ps.some((p) => p.message.includes(key) && /not allowed/.test(p.message)), `${key}=${JSON.stringify(payload)}: ${ps.map((p) => p.message).join('; ')}`);
+        }
+        assert.equal(existsSync(marker), false);
+      });
+    }
+
+    it('rejects a branch that could be read as an option or a revision range', () => {
+      for (const branch of ['-x', 'a..b', 'main;id', 'a b', 'main/']) {
+        const ps = problemsOf(`${valid}    deploy: { branch: ${JSON.stringify(branch)} }\n`);
+        assert.ok(ps.some((p) => /deploy\.branch/.test(p.message)), branch);
+      }
+    });
+
+    it('rejects URLs with shell metacharacters', () => {
+      assert.ok(problemsOf(variant('url: "http://10.92.3.22:3001"', 'url: "http://10.92.3.22:3001/$(id)"')).length > 0);
+    });
+  });
+
+  describe('relations between values', () => {
+    it('refuses two slots that share a backend, a checkout or a pm2 process', () => {
+      const same = variant('green: { ssh: deploy@10.92.3.24:2222, backend: demo_green, url: "http://10.92.3.24:3001", dir: /opt/demo, pm2: demo }', 'green: { ssh: jwa, backend: demo_blue, url: "http://10.92.3.24:3001", dir: /opt/demo, pm2: demo-blue }');
+      const messages = problemsOf(same).map((p) => p.message).join('\n');
+      assert.match(messages, /both use backend "demo_blue"/);
+      assert.match(messages, /share jwa:\/opt\/demo/);
+      assert.match(messages, /share the pm2 process "demo-blue"/);
+    });
+
+    it('refuses duplicate app names', () => {
+      const app = valid.slice(valid.indexOf('  - name: demo'));
+      assert.match(problemsOf(valid + app).map((p) => p.message).join('\n'), /app name "demo" is already used/);
+    });
+  });
+});

@@ -1,0 +1,57 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isBlueGreenError } from '../../src/core/errors';
+import { parseHostSpec, resolveHost } from '../../src/core/ssh/sshConfig';
+
+describe('ssh config resolution', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bg-sshcfg-'));
+  });
+
+  it('parses user@host:port, [v6]:port and bare aliases', () => {
+    assert.deepEqual(parseHostSpec('deploy@10.0.0.5:2222'), { user: 'deploy', host: '10.0.0.5', port: 2222 });
+    assert.deepEqual(parseHostSpec('[::1]:22'), { user: undefined, host: '::1', port: 22 });
+    assert.deepEqual(parseHostSpec('jwa'), { user: undefined, host: 'jwa', port: undefined });
+  });
+
+  it('reads HostName, User, Port, IdentityFile, ProxyJump, IdentityAgent and UserKnownHostsFile', async () => {
+    const config = path.join(dir, 'config');
+    writeFileSync(config, ['Host jwa', '  HostName 10.92.3.22', '  User deploy', '  Port 2201', '  IdentityFile ~/.ssh/jw_key', '  ProxyJump bastion,inner', '  IdentityAgent none', `  UserKnownHostsFile ${dir}/kh1 ${dir}/kh2`, '', 'Host *', '  User fallback', ''].join('\n'));
+    const h = await resolveHost('jwa', config);
+    assert.equal(h.hostname, '10.92.3.22');
+    assert.equal(h.user, 'deploy');
+    assert.equal(h.port, 2201);
+    assert.deepEqual(h.identityFiles, [path.join(os.homedir(), '.ssh/jw_key')]);
+    assert.deepEqual(h.proxyJump, ['bastion', 'inner']);
+    assert.equal(h.agent, undefined);
+    assert.deepEqual(h.knownHostsFiles, [`${dir}/kh1`, `${dir}/kh2`]);
+    const other = await resolveHost('ops@elsewhere:2022', config);
+    assert.deepEqual([other.user, other.hostname, other.port], ['ops', 'elsewhere', 2022]);
+  });
+
+  it('follows Include, with globs, spliced where it is written', async () => {
+    mkdirSync(path.join(dir, 'conf.d'));
+    writeFileSync(path.join(dir, 'conf.d', '10-app.conf'), 'Host app\n  HostName 10.0.0.10\n');
+    writeFileSync(path.join(dir, 'conf.d', '20-lb.conf'), 'Host lb\n  HostName 10.0.0.20\n  Port 2200\n');
+    const config = path.join(dir, 'config');
+    writeFileSync(config, `Include ${dir}/conf.d/*.conf\n`);
+    assert.equal((await resolveHost('app', config)).hostname, '10.0.0.10');
+    assert.equal((await resolveHost('lb', config)).port, 2200);
+  });
+
+  it('never runs Match exec commands', async () => {
+    const marker = path.join(dir, 'executed');
+    const config = path.join(dir, 'config');
+    writeFileSync(config, `Match exec "touch ${marker}"\n  HostName evil\nHost app\n  HostName 10.0.0.10\n`);
+    const h = await resolveHost('app', config);
+    assert.equal(existsSync(marker), false);
+    assert.equal(h.hostname, '10.0.0.10');
+  });
+
+  it('refuses a spec that is not a host', async () => {
+    await assert.rejects(resolveHost('a@b@c:x', path.join(dir, 'none')), (e: unknown) => isBlueGreenError(e, 'ssh-config'));
+  });
+});
