@@ -65,6 +65,9 @@ async function ensureSystemPackages(): Promise<void> {
   if (!(await which('haproxy')) && !existsSync('/usr/sbin/haproxy')) needed.push('haproxy');
   if (!(await which('ssh-keygen'))) needed.push('openssh-client');
   if (!(await which('git'))) needed.push('git');
+  // The LB host talks to HAProxy's stats socket with socat; GREEN (no TCP forwarding) checks health with curl.
+  if (!(await which('socat'))) needed.push('socat');
+  if (!(await which('curl'))) needed.push('curl');
   if (!needed.length) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`lab: missing system packages; run: sudo apt-get install -y ${needed.join(' ')}`);

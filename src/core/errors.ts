@@ -14,6 +14,7 @@ export type ErrorReason =
   | 'key-unreadable'
   | 'connect-failed'
   | 'connection-lost'
+  | 'tunnel-refused'
   | 'timeout'
   | 'aborted'
   | 'unsafe-value';

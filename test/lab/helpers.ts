@@ -1,7 +1,12 @@
 import { REFUSE_PROMPTS, SshPrompts } from '../../src/core/ssh/runner';
 import { Ssh2Runner, Ssh2RunnerOptions } from '../../src/core/ssh/ssh2Runner';
 import { lab } from './setup';
-
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { parseConfig } from '../../src/core/config/load';
+import { Config } from '../../src/core/config/types';
 export function labRunner(overrides: Partial<Ssh2RunnerOptions> & { prompts?: SshPrompts } = {}): Ssh2Runner {
   return new Ssh2Runner({
     sshConfigFile: lab().sshConfig,
@@ -15,3 +20,58 @@ export function labRunner(overrides: Partial<Ssh2RunnerOptions> & { prompts?: Ss
 
 export const BLUE = { ssh: 'lab-blue' } as const;
 export const LB = { ssh: 'lab-lb' } as const;
+
+
+/** The lab's config, optionally edited as text first (both shapes: bluegreen.yaml, bluegreen.shared.yaml). */
+export function labConfig(shape: 'default' | 'shared' = 'default', edit: (yaml: string) => string = (y) => y): Config {
+  const file = shape === 'shared' ? path.join(lab().dir, 'bluegreen.shared.yaml') : lab().configFile;
+  return parseConfig(edit(readFileSync(file, 'utf8')), file);
+}
+
+export function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { ...headers, connection: 'close' }, agent: false }, (res) => {
+        let data = '';
+        res.on('data', (c) => (data += c));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(data) as Record<string, unknown> });
+          } catch {
+            resolve({ status: res.statusCode ?? 0, body: { raw: data } });
+          }
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+/** Which slot answers through a frontend, judged by the environment the app reports. */
+export async function servedBy(frontend: 'default' | 'shared' = 'default'): Promise<string> {
+  const url = frontend === 'shared' ? lab().sharedFrontendUrl : lab().frontendUrl;
+  const r = await getJson(`${url}/api/health`, frontend === 'shared' ? { host: 'demo.lab' } : {});
+  return String(r.body.environment);
+}
+
+export function reloadHaproxy(): void {
+  execFileSync('sh', ['-c', lab().reloadCommand]);
+}
+
+/** Rewrites haproxy.cfg by hand, as an operator would, and reloads HAProxy. */
+export async function routeByHand(slot: 'blue' | 'green', frontend: 'default' | 'shared' = 'default'): Promise<void> {
+  const file = lab().haproxyConfig;
+  const text = readFileSync(file, 'utf8');
+  const pattern = frontend === 'shared' ? /use_backend demo_(blue|green) if is_demo/ : /default_backend demo_(blue|green)/;
+  writeFileSync(file, text.replace(pattern, (m) => m.replace(/demo_(blue|green)/, `demo_${slot}`)));
+  reloadHaproxy();
+  const deadline = Date.now() + 10000;
+  while ((await servedBy(frontend)) !== slot) {
+    if (Date.now() > deadline) throw new Error(`HAProxy did not route ${frontend} to ${slot} after the reload`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function pm2OnLab(slot: 'blue' | 'green', ...args: string[]): string {
+  const env = { ...process.env, PM2_HOME: path.join(lab().hosts[slot].home, 'pm2') };
+  return execFileSync(path.join(lab().dir, 'bin', 'pm2'), args, { env }).toString();
+}

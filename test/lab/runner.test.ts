@@ -124,7 +124,7 @@ describe('ssh2 runner against the lab (real sshd)', () => {
       assert.equal(r.stdout, 'blue\n');
       // The lab's GREEN host refuses TCP forwarding: a jump through it must fail, which
       // shows the connection above really went through the jump host.
-      await assert.rejects(jumping.run({ ssh: 'via-green' }, 'true'), (e: unknown) => isBlueGreenError(e, 'connect-failed') && /jump host/.test((e as Error).message));
+      await assert.rejects(jumping.run({ ssh: 'via-green' }, 'true'), (e: unknown) => isBlueGreenError(e, 'tunnel-refused') && /jump host lab-green/.test((e as Error).message));
     } finally {
       jumping.dispose();
     }

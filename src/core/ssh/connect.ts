@@ -127,9 +127,18 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
   });
 }
 
-/** A TCP stream from `via` to host:port, for ProxyJump. */
-export function forward(via: Client, host: string, port: number): Promise<ClientChannel> {
+/** A TCP stream opened by `via`'s sshd to host:port (ProxyJump hops, tunnelled HTTP). */
+export function forward(via: Client, host: string, port: number, viaLabel: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    via.forwardOut('127.0.0.1', 0, host, port, (err, stream) => (err ? reject(new BlueGreenError('connect-failed', `cannot reach ${host}:${port} through the jump host: ${err.message}`)) : resolve(stream)));
+    try {
+      via.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        if (!err) return resolve(stream);
+        // RFC 4254 reason 1: the server forbids forwarding (AllowTcpForwarding no).
+        const prohibited = (err as Error & { reason?: unknown }).reason === 1;
+        reject(new BlueGreenError(prohibited ? 'tunnel-refused' : 'connect-failed', `cannot reach ${host}:${port} through ${viaLabel}: ${prohibited ? 'it does not allow TCP forwarding' : err.message}`, viaLabel));
+      });
+    } catch (e) {
+      reject(new BlueGreenError('connection-lost', `cannot reach ${host}:${port} through ${viaLabel}: ${(e as Error).message}`, viaLabel));
+    }
   });
 }

@@ -24,10 +24,22 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface HttpResult {
+  status: number;
+  body: string;
+  /** From sending the request to the end of the response. */
+  ms: number;
+}
+
 /** The port through which the core runs every remote command. */
 export interface CommandRunner {
   /** Sends `script` to `sh -s` on the host. Rejects only when the command could not run to an outcome. */
   run(host: HostRef, script: string, options?: RunOptions): Promise<RunResult>;
+  /**
+   * An HTTP GET made from the host's network (tunnelled through its SSH connection), for
+   * addresses only that network reaches. Rejects on connection failure or timeout.
+   */
+  httpGet(host: HostRef, url: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult>;
   dispose(): void;
 }
 

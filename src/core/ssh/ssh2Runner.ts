@@ -1,9 +1,13 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
+import { Duplex } from 'node:stream';
 import { Client, ClientChannel } from 'ssh2';
-import { BlueGreenError } from '../errors';
+import { BlueGreenError, isBlueGreenError } from '../errors';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, openClient } from './connect';
 import { CappedBuffer, LineSplitter } from './output';
-import { CommandRunner, HostRef, RunOptions, RunResult } from './runner';
+import { CommandRunner, HostRef, HttpResult, RunOptions, RunResult } from './runner';
 import { resolveHost } from './sshConfig';
 
 export interface Ssh2RunnerOptions extends ConnectSettings {
@@ -33,6 +37,8 @@ class PooledConnection {
   private active = 0;
   private idleTimer?: NodeJS.Timeout;
   lost?: string;
+  /** The server forbids TCP forwarding: tunnelled requests go through curl there instead. */
+  tunnelsRefused = false;
 
   constructor(
     readonly label: string,
@@ -48,6 +54,18 @@ class PooledConnection {
     client.on('error', (e) => gone(e.message));
     client.on('close', () => gone('connection closed'));
     this.armIdle();
+  }
+
+  /** A TCP stream from the host to host:port (direct-tcpip), for tunnelled HTTP. */
+  async tunnel(host: string, port: number): Promise<Duplex> {
+    this.active++;
+    clearTimeout(this.idleTimer);
+    try {
+      return await forward(this.client, host, port, this.label);
+    } finally {
+      this.active--;
+      this.armIdle();
+    }
   }
 
   close(): void {
@@ -171,6 +189,63 @@ export class Ssh2Runner implements CommandRunner {
     return conn.run(host, script, o, o.timeoutMs ?? this.options.commandTimeoutMs);
   }
 
+  async httpGet(host: HostRef, url: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const port = Number(target.port || (secure ? 443 : 80));
+    const conn = await this.connection(host.ssh);
+    if (conn.tunnelsRefused) return this.curl(host, url, o);
+    const started = Date.now();
+    let stream: Duplex;
+    try {
+      stream = await conn.tunnel(target.hostname.replace(/^\[|\]$/g, ''), port);
+    } catch (e) {
+      if (!isBlueGreenError(e, 'tunnel-refused')) throw e;
+      conn.tunnelsRefused = true;
+      return this.curl(host, url, o);
+    }
+    const socket = secure ? tls.connect({ socket: stream, servername: target.hostname }) : stream;
+    return new Promise<HttpResult>((resolve, reject) => {
+      const request = (secure ? https : http).request(
+        url,
+        { method: 'GET', createConnection: () => socket as never, agent: false, headers: { connection: 'close', 'user-agent': 'bluegreen' }, signal: o.signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= 1 << 20) chunks.push(c);
+          });
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: Date.now() - started });
+          });
+          res.on('error', fail);
+        },
+      );
+      const timer = setTimeout(() => request.destroy(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
+      function fail(e: Error) {
+        clearTimeout(timer);
+        stream.destroy();
+        reject(e);
+      }
+      request.on('error', fail);
+      request.end();
+    });
+  }
+
+  /** The same GET made by curl on the host, for servers that forbid TCP forwarding. */
+  private async curl(host: HostRef, url: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult> {
+    const seconds = (o.timeoutMs / 1000).toFixed(1);
+    const marker = '@@bluegreen-http';
+    const script = `command -v curl >/dev/null 2>&1 || { echo 'no curl on this host, and it does not allow TCP forwarding' >&2; exit 127; }\ncurl -sS --max-time ${seconds} -w '\\n${marker} %{http_code} %{time_total}' ${shQuote(url)}`;
+    const r = await this.run(host, script, { signal: o.signal, timeoutMs: o.timeoutMs + 5000 });
+    const at = r.stdout.lastIndexOf(`\n${marker} `);
+    if (r.code !== 0 || at < 0) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `curl exit ${r.code}`}`, host.ssh);
+    const [status, seconds_] = r.stdout.slice(at + marker.length + 2).trim().split(' ');
+    return { status: Number(status), body: r.stdout.slice(0, at), ms: Math.round(Number(seconds_) * 1000) };
+  }
+
   /** Number of open connections, by host spec (for tests and the output channel). */
   get openHosts(): string[] {
     return [...this.pool.keys()];
@@ -203,13 +278,15 @@ export class Ssh2Runner implements CommandRunner {
     try {
       // ProxyJump: each hop is reached through a TCP stream from the one before it.
       let previous: Client | undefined;
+      let previousLabel = '';
       for (const hopSpec of target.proxyJump) {
         const hop = await resolveHost(hopSpec, this.options.sshConfigFile);
-        const sock = previous ? await forward(previous, hop.hostname, hop.port) : undefined;
+        const sock = previous ? await forward(previous, hop.hostname, hop.port, `jump host ${previousLabel}`) : undefined;
         previous = await openClient(hop, this.options, sock);
+        previousLabel = hopSpec;
         hops.push(previous);
       }
-      const sock = previous ? await forward(previous, target.hostname, target.port) : undefined;
+      const sock = previous ? await forward(previous, target.hostname, target.port, `jump host ${previousLabel}`) : undefined;
       const client = await openClient(target, this.options, sock);
       return new PooledConnection(spec, client, hops, this.options.idleCloseMs ?? 5 * 60_000, onGone);
     } catch (e) {

@@ -1,0 +1,46 @@
+import { AppSnapshot, SlotSnapshot, Snapshot, slotLabel } from '../core/status/snapshot';
+
+function age(ms?: number): string {
+  if (ms === undefined) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+function health(slot: SlotSnapshot): string {
+  if (!slot.reachable && slot.health === 'unknown') return 'unreachable';
+  return slot.health + (slot.responseMs !== undefined ? ` ${slot.responseMs}ms` : '');
+}
+
+function pm2(slot: SlotSnapshot): string {
+  if (!slot.pm2) return '';
+  return [slot.pm2.status, `↻${slot.pm2.restarts}`, age(slot.pm2.uptimeMs)].filter(Boolean).join(' ');
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+export function renderApp(app: AppSnapshot): string {
+  const lb = app.lb;
+  const routing = lb.backend ? `${lb.frontend}${lb.acl ? ` (if ${lb.acl})` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}` : 'routing unknown';
+  const lines = [`${app.name}: LIVE ${app.live ? slotLabel(app.live) : 'UNKNOWN'}`, `  load balancer ${lb.host}: ${lb.reachable ? routing : 'unreachable'}`];
+  if (lb.state.status === 'ok') lines.push(`  switches ${lb.state.switchCount ?? 0}, last ${lb.state.lastSwitch ?? 'never'}`);
+  if (lb.error) lines.push(`  error: ${lb.error}`);
+  const rows = [['SLOT', 'ROLE', 'HEALTH', 'VERSION', 'COMMIT', 'PM2', 'HOST']];
+  for (const s of app.slots) rows.push([slotLabel(s.name), s.role, health(s), s.version ?? '?', s.commit?.slice(0, 7) ?? '?', pm2(s), s.host]);
+  lines.push(...table(rows).split('\n').map((l) => `  ${l}`));
+  for (const s of app.slots) {
+    if (s.error) lines.push(`  ${slotLabel(s.name)}: ${s.error}`);
+    else if (s.healthDetail) lines.push(`  ${slotLabel(s.name)}: ${s.healthDetail}`);
+  }
+  for (const d of app.drift) lines.push(`  drift: ${d.message}`);
+  return lines.join('\n');
+}
+
+export function renderSnapshot(snapshot: Snapshot): string {
+  return snapshot.apps.map(renderApp).join('\n\n');
+}

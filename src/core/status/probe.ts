@@ -1,0 +1,161 @@
+import { AppConfig, SLOT_NAMES, SlotName } from '../config/types';
+import { errorMessage } from '../errors';
+import { findRouting, hasIdleCloseOnResponse } from '../haproxy/config';
+import { SectionedScript } from '../remote/sections';
+import { CommandRunner, HostRef } from '../ssh/runner';
+import { shQuote } from '../shell';
+import { parseState } from '../state/stateFile';
+import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
+import { Drift, LoadBalancerSnapshot, SlotSnapshot } from './snapshot';
+
+export function lbHost(app: AppConfig): HostRef {
+  return { ssh: app.loadBalancer.ssh, via: app.loadBalancer.via };
+}
+
+export function slotHost(app: AppConfig, slot: SlotName): HostRef {
+  const s = app.slots[slot];
+  return { ssh: s.ssh, via: s.via };
+}
+
+/** Sends one line to HAProxy's stats socket with whichever client the host has. */
+function statsCommand(socket: string, command: string): string {
+  const q = shQuote(socket);
+  return `if command -v socat >/dev/null 2>&1; then printf '%s\\n' ${shQuote(command)} | socat -t 2 - UNIX-CONNECT:${q}; elif command -v nc >/dev/null 2>&1; then printf '%s\\n' ${shQuote(command)} | nc -U -w 2 ${q}; else echo 'neither socat nor nc is installed on the LB host' >&2; exit 127; fi`;
+}
+
+/** One round trip to the LB host: config, state file, and the runtime view. */
+export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<LoadBalancerSnapshot> {
+  const c = app.loadBalancer;
+  const lb: LoadBalancerSnapshot = { host: c.ssh, reachable: false, frontend: c.frontend, acl: c.acl, state: { file: c.stateFile, status: 'unknown', history: [] } };
+  const script = new SectionedScript()
+    .add('cfg', `cat -- ${shQuote(c.config)}`)
+    .add('mtime', `stat -c %Y -- ${shQuote(c.config)}`)
+    .add('now', 'date +%s')
+    .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else exit 44; fi`);
+  if (c.statsSocket) script.add('info', statsCommand(c.statsSocket, 'show info')).add('stat', statsCommand(c.statsSocket, 'show stat'));
+  let sections;
+  try {
+    const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000 });
+    sections = script.parse(r.stdout);
+    if (!sections.has('cfg')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  } catch (e) {
+    lb.error = errorMessage(e);
+    return lb;
+  }
+  lb.reachable = true;
+
+  const cfg = sections.get('cfg')!;
+  if (cfg.code !== 0) {
+    lb.error = `cannot read ${c.config} on ${c.ssh}: ${cfg.output.trim()}`;
+  } else {
+    try {
+      const routing = findRouting(cfg.output, c.frontend, c.acl);
+      lb.backend = routing.backend;
+      lb.routingLine = routing.line + 1;
+      lb.idleCloseOnResponse = hasIdleCloseOnResponse(cfg.output, c.frontend);
+    } catch (e) {
+      lb.error = `${c.config} on ${c.ssh}: ${errorMessage(e)}`;
+    }
+  }
+
+  const state = sections.get('state');
+  if (state?.code === 44) lb.state.status = 'missing';
+  else if (state && state.code !== 0) Object.assign(lb.state, { status: 'corrupt', error: state.output.trim() });
+  else if (state) {
+    const read = parseState(state.output);
+    if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history });
+    else if (read.kind === 'corrupt') Object.assign(lb.state, { status: 'corrupt', error: read.error });
+  }
+
+  if (c.statsSocket) {
+    const info = sections.get('info');
+    const stat = sections.get('stat');
+    if (!info || info.code !== 0 || !stat || stat.code !== 0 || !stat.output.includes('# pxname')) {
+      lb.runtime = { error: `stats socket ${c.statsSocket}: ${(stat?.output || info?.output || 'no answer').trim().split('\n')[0]}`, servers: [] };
+    } else {
+      const uptime = Number(parseShowInfo(info.output).Uptime_sec);
+      lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: parseShowStat(stat.output) };
+      const mtime = Number(sections.get('mtime')?.output.trim());
+      const now = Number(sections.get('now')?.output.trim());
+      // Whole seconds on both sides: an edit within a second or so of a reload goes unseen.
+      if (lb.runtime.uptimeSec !== undefined && mtime && now && mtime > now - lb.runtime.uptimeSec) {
+        lb.configChangedAfterLoad = true;
+      }
+    }
+  }
+  return lb;
+}
+
+/** One round trip to a slot host: git, package.json and pm2. */
+export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
+  const s = app.slots[slot];
+  const dir = shQuote(s.dir);
+  const script = new SectionedScript()
+    .add('git', `cd ${dir} && git rev-parse HEAD && git rev-parse --abbrev-ref HEAD && { git describe --tags --exact-match 2>/dev/null || true; }`)
+    .add('pkg', `cat -- ${dir}/package.json`)
+    .add('pm2', 'pm2 jlist');
+  try {
+    const r = await runner.run(slotHost(app, slot), script.script, { signal, timeoutMs: 20000 });
+    const sections = script.parse(r.stdout);
+    if (!sections.has('git')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+    const out: Partial<SlotSnapshot> = { reachable: true };
+    const git = sections.get('git')!;
+    if (git.code === 0) {
+      const [commit, branch, tag] = git.output.split('\n').map((l) => l.trim());
+      Object.assign(out, { commit, branch: branch === 'HEAD' ? undefined : branch, tag: tag || undefined });
+    }
+    const pkg = sections.get('pkg');
+    if (pkg?.code === 0) {
+      try {
+        out.version = (JSON.parse(pkg.output) as { version?: string }).version;
+      } catch {
+        // a broken package.json leaves the version to the health endpoint
+      }
+    }
+    const pm2 = sections.get('pm2');
+    if (pm2?.code === 0) out.pm2 = parsePm2List(pm2.output, s.pm2, Date.now()) ?? { status: 'not found', restarts: 0 };
+    return out;
+  } catch (e) {
+    return { reachable: false, error: errorMessage(e) };
+  }
+}
+
+export async function checkHealth(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
+  const s = app.slots[slot];
+  const from = app.health.from === 'lb' ? lbHost(app) : slotHost(app, slot);
+  const url = s.url.replace(/\/$/, '') + app.health.path;
+  try {
+    const r = await runner.httpGet(from, url, { timeoutMs: app.health.timeoutMs, signal });
+    const body = parseHealthBody(r.body);
+    return {
+      health: r.status === 200 ? 'up' : 'down',
+      healthDetail: r.status === 200 ? undefined : `HTTP ${r.status} from ${url}`,
+      httpStatus: r.status,
+      responseMs: r.ms,
+      ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+    };
+  } catch (e) {
+    return { health: 'down', healthDetail: `${url}: ${errorMessage(e)}` };
+  }
+}
+
+export function roleOf(lb: LoadBalancerSnapshot, app: AppConfig): { live?: SlotName; standby?: SlotName; error?: string } {
+  if (!lb.backend) return {};
+  const live = SLOT_NAMES.find((n) => app.slots[n].backend === lb.backend);
+  if (!live) return { error: `HAProxy routes ${app.name} to backend "${lb.backend}", which is neither slot's backend (${app.slots.blue.backend}, ${app.slots.green.backend})` };
+  return { live, standby: live === 'blue' ? 'green' : 'blue' };
+}
+
+export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): Drift[] {
+  const drift: Drift[] = [];
+  const { state } = lb;
+  if (state.status === 'missing') drift.push({ kind: 'state-file-missing', message: `the state file ${state.file} does not exist; HAProxy's config is used` });
+  if (state.status === 'corrupt') drift.push({ kind: 'state-file-corrupt', message: `the state file ${state.file} cannot be read (${state.error ?? 'corrupt'}); HAProxy's config is used` });
+  if (state.status === 'ok' && live && state.live !== live) {
+    drift.push({ kind: 'state-file-disagrees', message: `the state file says ${state.live?.toUpperCase()} is LIVE, but HAProxy routes to ${live.toUpperCase()}; HAProxy's config wins` });
+  }
+  if (lb.configChangedAfterLoad) {
+    drift.push({ kind: 'config-not-loaded', message: `the HAProxy config file changed after HAProxy last loaded it; the running routing may differ until a reload` });
+  }
+  return drift;
+}

@@ -1,0 +1,94 @@
+import { SlotName } from '../config/types';
+import { HistoryEntry } from '../state/stateFile';
+
+/** The one model that the tree, the status bar and `bluegreen status --json` render. */
+export interface Snapshot {
+  takenAt: string;
+  durationMs: number;
+  apps: AppSnapshot[];
+}
+
+export type Role = 'LIVE' | 'STANDBY' | 'UNKNOWN';
+export type Health = 'up' | 'down' | 'unknown';
+
+export interface AppSnapshot {
+  name: string;
+  url?: string;
+  live?: SlotName;
+  standby?: SlotName;
+  lb: LoadBalancerSnapshot;
+  slots: SlotSnapshot[];
+  drift: Drift[];
+}
+
+export interface Drift {
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'runtime-disagrees';
+  message: string;
+}
+
+export interface LoadBalancerSnapshot {
+  host: string;
+  reachable: boolean;
+  error?: string;
+  frontend: string;
+  acl?: string;
+  /** The backend HAProxy's config routes the app to (the source of truth). */
+  backend?: string;
+  routingLine?: number;
+  idleCloseOnResponse?: boolean;
+  state: {
+    file: string;
+    status: 'ok' | 'missing' | 'corrupt' | 'unknown';
+    error?: string;
+    live?: SlotName;
+    lastSwitch?: string;
+    switchCount?: number;
+    history: HistoryEntry[];
+  };
+  /** The config file is newer than the running HAProxy worker (edited, not reloaded). */
+  configChangedAfterLoad?: boolean;
+  /** From the stats socket, when configured. */
+  runtime?: { error?: string; uptimeSec?: number; servers: RuntimeServer[] };
+}
+
+export interface RuntimeServer {
+  backend: string;
+  server: string;
+  status: string;
+  check?: string;
+  sessions: number;
+}
+
+export interface SlotSnapshot {
+  name: SlotName;
+  role: Role;
+  host: string;
+  url: string;
+  reachable: boolean;
+  error?: string;
+  health: Health;
+  healthDetail?: string;
+  httpStatus?: number;
+  responseMs?: number;
+  version?: string;
+  environment?: string;
+  commit?: string;
+  branch?: string;
+  tag?: string;
+  /** HAProxy's own check of this slot's server(s). */
+  haproxyCheck?: string;
+  pm2?: { status: string; restarts: number; uptimeMs?: number; pid?: number };
+}
+
+export function slotLabel(name: SlotName): string {
+  return name.toUpperCase();
+}
+
+/** Whether something needs attention, and how badly: drives the badge's colour. */
+export function severity(app: AppSnapshot): 'ok' | 'warning' | 'error' {
+  const live = app.slots.find((s) => s.role === 'LIVE');
+  if (!app.lb.reachable || !live || live.health !== 'up') return 'error';
+  const standby = app.slots.find((s) => s.role === 'STANDBY');
+  if (app.drift.length || !standby || standby.health !== 'up') return 'warning';
+  return 'ok';
+}

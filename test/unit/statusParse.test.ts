@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { SectionedScript } from '../../src/core/remote/sections';
+import { parseState } from '../../src/core/state/stateFile';
+import { parseHealthBody, parsePm2List, parseShowStat } from '../../src/core/status/parse';
+import { driftOf } from '../../src/core/status/probe';
+import { LoadBalancerSnapshot } from '../../src/core/status/snapshot';
+
+describe('status parsing', () => {
+  it('reads both state file shapes and keeps unknown fields', () => {
+    const a = parseState('{"prod":"blue","live":"blue","standby":"green","lastSwitch":"t","switchCount":5,"owner":"ops"}');
+    assert.equal(a.kind, 'ok');
+    if (a.kind === 'ok') {
+      assert.deepEqual([a.state.live, a.state.standby, a.state.switchCount, a.state.history.length], ['blue', 'green', 5, 0]);
+      assert.equal(a.state.raw.owner, 'ops');
+    }
+    const b = parseState('{"prod":"GREEN","standby":"blue","history":[{"timestamp":"t","from":"blue","to":"green"}]}');
+    assert.ok(b.kind === 'ok' && b.state.live === 'green' && b.state.history.length === 1);
+    assert.equal(parseState('[1]').kind, 'corrupt');
+    assert.equal(parseState('{"prod":"purple"}').kind, 'corrupt');
+    assert.equal(parseState('{').kind, 'corrupt');
+  });
+
+  it('reads show stat server rows', () => {
+    const csv = '# pxname,svname,qcur,qmax,scur,status,check_status\nfront,FRONTEND,,,3,OPEN,\ndemo_blue,blue,0,0,2,UP,L7OK\ndemo_blue,BACKEND,0,0,2,UP,\ndemo_green,green,0,0,0,DOWN,L4CON\n';
+    assert.deepEqual(parseShowStat(csv), [
+      { backend: 'demo_blue', server: 'blue', status: 'UP', check: 'L7OK', sessions: 2 },
+      { backend: 'demo_green', server: 'green', status: 'DOWN', check: 'L4CON', sessions: 0 },
+    ]);
+  });
+
+  it('keeps only the named pm2 process and never its environment', () => {
+    const out = 'some warning\n' + JSON.stringify([{ name: 'other', pid: 1, pm2_env: { status: 'online' } }, { name: 'app', pid: 42, pm2_env: { status: 'online', restart_time: 3, pm_uptime: 1000, SECRET: 'x' } }]);
+    assert.deepEqual(parsePm2List(out, 'app', 61000), { status: 'online', restarts: 3, uptimeMs: 60000, pid: 42 });
+    assert.equal(parsePm2List(out, 'missing', 0), undefined);
+    assert.equal(parsePm2List('garbage', 'app', 0), undefined);
+  });
+
+  it('reads version, environment and commit from health JSON', () => {
+    assert.deepEqual(parseHealthBody('{"status":"ok","version":"2.4.1","environment":"green","commit":"abc"}'), { version: '2.4.1', environment: 'green', commit: 'abc' });
+    assert.deepEqual(parseHealthBody('<html>'), {});
+  });
+
+  it('frames sections so file content cannot forge a boundary', () => {
+    const script = new SectionedScript().add('a', 'x').add('b', 'y');
+    const nonce = /@@bg-([0-9a-f]+):begin a/.exec(script.script)![1];
+    const forged = '@@bg-0000:end a 0';
+    const out = `@@bg-${nonce}:begin a\nline1\n${forged}\n\n@@bg-${nonce}:end a 0\n@@bg-${nonce}:begin b\n\n@@bg-${nonce}:end b 3\n`;
+    const parsed = script.parse(out);
+    assert.deepEqual(parsed.get('a'), { output: `line1\n${forged}\n`, code: 0 });
+    assert.deepEqual(parsed.get('b'), { output: '', code: 3 });
+  });
+
+  it('reports drift between the state file and HAProxy, config winning', () => {
+    const lb = (state: Partial<LoadBalancerSnapshot['state']>): LoadBalancerSnapshot => ({ host: 'lb', reachable: true, frontend: 'f', state: { file: '/s.json', status: 'ok', history: [], ...state } });
+    assert.deepEqual(driftOf(lb({ live: 'blue' }), 'blue'), []);
+    assert.match(driftOf(lb({ live: 'blue' }), 'green')[0].message, /says BLUE is LIVE, but HAProxy routes to GREEN/);
+    assert.equal(driftOf(lb({ status: 'missing' }), 'blue')[0].kind, 'state-file-missing');
+  });
+});
