@@ -320,7 +320,7 @@ function labConfigYaml(info: LabInfo, shape: 'default' | 'shared' = 'default'): 
   return `# Written by \`npm run lab -- up\`: the lab's app, ready to use.
 version: 1
 ssh:
-  config: ./ssh_config
+  config: ${info.sshConfig}
 apps:
   - name: demo
     url: ${shape === 'shared' ? info.sharedFrontendUrl : info.frontendUrl}

@@ -1,12 +1,18 @@
 import * as vscode from 'vscode';
 import { Deps } from '../ui/deps';
 import { openConfig } from './openConfig';
+import { quickActions } from './quickActions';
+import { refresh } from './refresh';
+import { scaffoldConfig } from './scaffoldConfig';
 import { showOutput } from './showOutput';
 
 export type CommandHandler = (deps: Deps, ...args: unknown[]) => unknown;
 
 /** The one table of contributed commands; package.json's `contributes.commands` lists the same ids. */
 export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
+  'bluegreen.refresh': refresh,
+  'bluegreen.quickActions': quickActions,
+  'bluegreen.scaffoldConfig': scaffoldConfig,
   'bluegreen.showOutput': showOutput,
   'bluegreen.openConfig': openConfig,
 };

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs a pinned code-server (a real VS Code, shipped on the npm registry) into a cache
+# folder outside the project, for the extension-host and e2e tests. Idempotent.
+set -euo pipefail
+VERSION="${CODE_SERVER_VERSION:-4.100.3}"
+PREFIX="${CODE_SERVER_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/bluegreen/code-server-$VERSION}"
+BIN="$PREFIX/node_modules/.bin/code-server"
+if [ -x "$BIN" ]; then echo "$BIN"; exit 0; fi
+
+need=()
+command -v rg >/dev/null || need+=(ripgrep)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq "${need[@]}" >&2
+  else
+    echo "install-code-server: run: sudo apt-get install -y ${need[*]}" >&2; exit 1
+  fi
+fi
+
+# @vscode/ripgrep's postinstall downloads rg; it first looks in this cache, so Debian's rg
+# placed there satisfies it without network access.
+RG_PKG_VERSION=1.15.11
+RG_TAG=v13.0.0-10
+cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-$RG_PKG_VERSION"
+mkdir -p "$cache"
+tarball="$cache/ripgrep-$RG_TAG-x86_64-unknown-linux-musl.tar.gz"
+if [ ! -f "$tarball" ]; then
+  tmp=$(mktemp -d); cp "$(command -v rg)" "$tmp/rg"; tar -czf "$tarball" -C "$tmp" rg; rm -rf "$tmp"
+fi
+
+mkdir -p "$PREFIX"
+cd "$PREFIX"
+[ -f package.json ] || echo '{"name":"bluegreen-code-server","private":true}' > package.json
+npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --loglevel=error "code-server@$VERSION" >&2
+echo "$BIN"

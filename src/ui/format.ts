@@ -1,0 +1,30 @@
+import { SlotSnapshot } from '../core/status/snapshot';
+
+export function relativeTime(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return 'never';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((now - t) / 1000);
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.round(s / 60)}m ago`;
+  if (s < 172800) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+}
+
+export function duration(ms: number | undefined): string {
+  if (ms === undefined) return '?';
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+export function versionOf(slot: SlotSnapshot): string {
+  return slot.version ? `v${slot.version.replace(/^v/, '')}` : 'v?';
+}
+
+export function healthText(slot: SlotSnapshot): string {
+  if (!slot.reachable && slot.health === 'unknown') return 'unreachable';
+  return slot.health === 'up' ? `healthy${slot.responseMs !== undefined ? ` ${slot.responseMs} ms` : ''}` : slot.health === 'down' ? 'unhealthy' : 'health unknown';
+}

@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import { AppSnapshot, severity, SlotSnapshot, slotLabel } from '../core/status/snapshot';
+import { duration, healthText, relativeTime, versionOf } from './format';
+import { StatusModel } from './statusModel';
+
+type Node =
+  | { kind: 'app'; app: AppSnapshot }
+  | { kind: 'lb'; app: AppSnapshot }
+  | { kind: 'slot'; app: AppSnapshot; slot: SlotSnapshot }
+  | { kind: 'history'; app: AppSnapshot }
+  | { kind: 'info'; label: string; description?: string; icon?: vscode.ThemeIcon; tooltip?: string };
+
+const HISTORY_SHOWN = 10;
+
+function colour(id: string): vscode.ThemeColor {
+  return new vscode.ThemeColor(id);
+}
+
+function info(label: string, description?: string, icon?: string, iconColour?: string, tooltip?: string): Node {
+  return { kind: 'info', label, description, icon: icon ? new vscode.ThemeIcon(icon, iconColour ? colour(iconColour) : undefined) : undefined, tooltip };
+}
+
+/** One plain TreeDataProvider over the StatusModel; it redraws when the model changes. */
+export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly model: StatusModel) {
+    this.subscription = model.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return this.roots();
+    switch (node.kind) {
+      case 'app':
+        return [{ kind: 'lb', app: node.app }, ...node.app.slots.map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
+      case 'lb':
+        return this.loadBalancerChildren(node.app);
+      case 'history':
+        return [...node.app.lb.state.history]
+          .reverse()
+          .slice(0, HISTORY_SHOWN)
+          .map((h) => info(`${String(h.from ?? '?').toUpperCase()} → ${String(h.to ?? '?').toUpperCase()}`, `${relativeTime(h.timestamp)}${typeof h.reason === 'string' ? ` · ${h.reason}` : ''}`, 'arrow-swap', undefined, h.timestamp));
+      default:
+        return [];
+    }
+  }
+
+  private roots(): Node[] {
+    const { model } = this;
+    if (!model.config) return [];
+    if (!model.snapshot) {
+      if (model.refreshError) return [info('Status could not be read', model.refreshError, 'error', 'testing.iconFailed', model.refreshError)];
+      return [info(model.refreshing ? 'Reading status…' : 'Status not read yet', undefined, model.refreshing ? 'sync~spin' : 'circle-outline')];
+    }
+    return model.snapshot.apps.map((app): Node => ({ kind: 'app', app }));
+  }
+
+  private loadBalancerChildren(app: AppSnapshot): Node[] {
+    const lb = app.lb;
+    const nodes: Node[] = [];
+    if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
+    if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}`, 'arrow-right'));
+    for (const d of app.drift) nodes.push(info('Drift', d.message, 'warning', 'list.warningForeground', d.message));
+    if (lb.state.status === 'ok') {
+      nodes.push(info('Last switch', relativeTime(lb.state.lastSwitch), 'history', undefined, lb.state.lastSwitch));
+      nodes.push(info('Switch count', String(lb.state.switchCount ?? 0), 'symbol-number'));
+      if (lb.state.history.length) nodes.push({ kind: 'history', app });
+    }
+    for (const s of lb.runtime?.servers ?? []) nodes.push(info(`${s.backend}/${s.server}`, `${s.status}${s.check ? ` · ${s.check}` : ''} · ${s.sessions} sessions`, 'pulse', s.status.startsWith('UP') ? 'testing.iconPassed' : 'testing.iconFailed'));
+    if (lb.runtime?.error) nodes.push(info('Stats socket', lb.runtime.error, 'warning', 'list.warningForeground'));
+    return nodes;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'app': {
+        const { app } = node;
+        const live = app.slots.find((s) => s.role === 'LIVE');
+        const item = new vscode.TreeItem(app.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `app:${app.name}`;
+        item.description = live ? `LIVE ${slotLabel(live.name)} ${versionOf(live)}` : 'LIVE unknown';
+        const sev = severity(app);
+        item.iconPath = new vscode.ThemeIcon(sev === 'ok' ? 'pass' : sev === 'warning' ? 'warning' : 'error', colour(sev === 'ok' ? 'testing.iconPassed' : sev === 'warning' ? 'list.warningForeground' : 'testing.iconFailed'));
+        item.contextValue = 'app';
+        return item;
+      }
+      case 'lb': {
+        const { lb } = node.app;
+        const item = new vscode.TreeItem('Load balancer', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `lb:${node.app.name}`;
+        item.description = `${lb.host}${lb.reachable ? '' : ' · unreachable'}${node.app.drift.length ? ' · drift' : ''}`;
+        item.iconPath = new vscode.ThemeIcon('server-environment', lb.reachable && !lb.error ? undefined : colour('testing.iconFailed'));
+        item.tooltip = lb.error ?? `${lb.host}: frontend ${lb.frontend}`;
+        item.contextValue = node.app.drift.length ? 'loadBalancer:drift' : 'loadBalancer';
+        return item;
+      }
+      case 'slot':
+        return slotItem(node.app, node.slot);
+      case 'history': {
+        const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `history:${node.app.name}`;
+        item.description = `${node.app.lb.state.history.length} switches`;
+        item.iconPath = new vscode.ThemeIcon('list-unordered');
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = node.description;
+        item.iconPath = node.icon;
+        item.tooltip = node.tooltip ?? (node.description ? `${node.label}: ${node.description}` : node.label);
+        return item;
+      }
+    }
+  }
+}
+
+function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${slotLabel(slot.name)} · ${slot.role} · ${versionOf(slot)}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `slot:${app.name}:${slot.name}`;
+  item.description = [healthText(slot), slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
+  item.contextValue = `slot:${slot.role.toLowerCase()}:${slot.health}`;
+  const healthColour = slot.health === 'up' ? 'testing.iconPassed' : slot.health === 'down' ? 'testing.iconFailed' : 'disabledForeground';
+  item.iconPath = new vscode.ThemeIcon(slot.role === 'LIVE' ? 'broadcast' : slot.role === 'STANDBY' ? 'debug-pause' : 'question', colour(healthColour));
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${slotLabel(slot.name)}** — ${slot.role}, ${healthText(slot)}\n\n`);
+  const rows: [string, string | undefined][] = [
+    ['Host', slot.host],
+    ['Address', slot.url],
+    ['Version', slot.version],
+    ['Environment', slot.environment],
+    ['Commit', slot.commit],
+    ['Branch', slot.branch],
+    ['Tag', slot.tag],
+    ['pm2', slot.pm2 ? `${slot.pm2.status}, ${slot.pm2.restarts} restarts, up ${duration(slot.pm2.uptimeMs)}` : undefined],
+    ['HAProxy check', slot.haproxyCheck],
+    ['Response time', slot.responseMs !== undefined ? `${slot.responseMs} ms` : undefined],
+    ['Problem', slot.error ?? slot.healthDetail],
+  ];
+  for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: \`${v.replace(/`/g, "'")}\`  \n`);
+  item.tooltip = md;
+  return item;
+}

@@ -1,0 +1,78 @@
+// Runs code-server (a real VS Code from the npm registry) for the extension-host suite and
+// the UI e2e run. See shared notes "REAL-VSCODE": this machine cannot download VS Code desktop.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import { canConnect, waitFor } from '../../lab/processes';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
+
+export function installCodeServer(): string {
+  return execFileSync('bash', [path.join(PROJECT_ROOT, 'scripts/install-code-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface CodeServer {
+  port: number;
+  url: string;
+  process: ChildProcess;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface CodeServerOptions {
+  work: string;
+  folder: string;
+  settings?: Record<string, unknown>;
+  installVsix?: string;
+}
+
+export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer> {
+  const bin = installCodeServer();
+  const userData = path.join(o.work, 'user-data');
+  const extensions = path.join(o.work, 'extensions');
+  mkdirSync(path.join(userData, 'User'), { recursive: true });
+  mkdirSync(extensions, { recursive: true });
+  writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none', 'workbench.tips.enabled': false, ...o.settings }, null, 2),
+  );
+  const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
+  if (o.installVsix) execFileSync(bin, [...common, '--install-extension', o.installVsix], { stdio: 'inherit' });
+  const port = await freePort();
+  const logFile = path.join(o.work, 'code-server.log');
+  const log = createWriteStream(logFile);
+  const child = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...common, o.folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  await waitFor(`code-server on port ${port} (log: ${logFile})`, () => canConnect('127.0.0.1', port), 60000);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    logFile,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}

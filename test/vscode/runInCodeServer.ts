@@ -1,0 +1,59 @@
+// `npm run test:vscode:server`: the extension-host suite inside code-server, against the lab.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { labDown, labUp, readLabInfo } from '../../lab/lab';
+import { launchChromium, PROJECT_ROOT, startCodeServer } from './codeServer';
+
+const SUITE_TIMEOUT_MS = 5 * 60_000;
+
+async function main(): Promise<number> {
+  const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
+  const labWasUp = readLabInfo(labDir) !== undefined;
+  const lab = await labUp(labDir);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bg-vscode-'));
+  const folder = path.join(work, 'workspace');
+  mkdirSync(folder);
+  copyFileSync(lab.configFile, path.join(folder, 'bluegreen.yaml'));
+  // Workbench dialogs are refused in test mode, so trust is settled up front.
+  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': false } });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const exit = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    page.on('console', (m) => {
+      // The extension host's mocha output reaches the page console as format strings with
+      // CSS (%c) arguments; format them as Node would and show only the suite's lines.
+      void Promise.all(m.args().map((a) => a.jsonValue().catch(() => ''))).then((args: unknown[]) => {
+        // ["%c INFO", "color: …", "✔ %s (%dms)", title, ms]: drop the tag and its CSS.
+        const rest = typeof args[0] === 'string' && args[0].includes('%c') ? args.slice(2) : args;
+        const text = format(...rest);
+        if (/✔|passing|failing|pending|^\s*\d+\) |AssertionError|Error:/.test(text) && !/Failed to load resource|webview|service worker/i.test(text)) console.log(text);
+      });
+    });
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(PROJECT_ROOT)],
+      ['extensionTestsPath', remote(path.join(PROJECT_ROOT, 'out/test/vscode/index'))],
+    ];
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), SUITE_TIMEOUT_MS).unref());
+    const code = await Promise.race([exit, timeout]);
+    if (code === -1) console.error(`extension-host suite: no result within ${SUITE_TIMEOUT_MS / 1000} s`);
+    if (code !== 0) console.error(`code-server log (${server.logFile}):\n${readFileSync(server.logFile, 'utf8').slice(-5000)}`);
+    return code === 0 ? 0 : 1;
+  } finally {
+    await browser.close();
+    await server.stop();
+    if (!labWasUp && !process.env.BLUEGREEN_LAB_KEEP) await labDown(labDir);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exit(1);
+  },
+);
