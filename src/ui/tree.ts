@@ -98,6 +98,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         item.description = `${lb.host}${lb.reachable ? '' : ' · unreachable'}${node.app.drift.length ? ' · drift' : ''}`;
         item.iconPath = new vscode.ThemeIcon('server-environment', lb.reachable && !lb.error ? undefined : colour('testing.iconFailed'));
         item.tooltip = lb.error ?? `${lb.host}: frontend ${lb.frontend}`;
+        item.accessibilityInformation = { label: `Load balancer ${item.description}` };
         item.contextValue = node.app.drift.length ? 'loadBalancer:drift' : 'loadBalancer';
         return item;
       }
@@ -115,6 +116,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         item.description = node.description;
         item.iconPath = node.icon;
         item.tooltip = node.tooltip ?? (node.description ? `${node.label}: ${node.description}` : node.label);
+        item.accessibilityInformation = { label: node.description ? `${node.label}: ${node.description}` : node.label };
         return item;
       }
     }

@@ -1,0 +1,83 @@
+// `npm run test:e2e`: Playwright drives the real VS Code UI (code-server, the packaged
+// .vsix installed) against the lab, and writes a screenshot at each stage.
+import * as assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Page } from 'playwright-core';
+import { labDown, labUp, readLabInfo } from '../../lab/lab';
+import { launchChromium, PROJECT_ROOT, startCodeServer } from '../vscode/codeServer';
+
+const SHOTS = process.env.BLUEGREEN_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'out', 'screenshots');
+
+/** `npm run test:e2e -- --readme` also refreshes the README's screenshot from `readmeShot`. */
+const README_SHOT = process.argv.includes('--readme') ? path.join(PROJECT_ROOT, 'docs', 'screenshot.png') : undefined;
+
+async function shot(page: Page, name: string, readmeShot = false): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  console.log(`  screenshot ${path.join(SHOTS, `${name}.png`)}`);
+  if (readmeShot && README_SHOT) await page.screenshot({ path: README_SHOT });
+}
+
+async function step(name: string, body: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  await body();
+  console.log(`  ✔ ${name} (${Date.now() - started}ms)`);
+}
+
+async function main(): Promise<number> {
+  const vsix = path.join(PROJECT_ROOT, 'blue-green.vsix');
+  assert.ok(existsSync(vsix), `${vsix} is missing: run npm run package first`);
+  const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
+  const labWasUp = readLabInfo(labDir) !== undefined;
+  const lab = await labUp(labDir);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bg-e2e-'));
+  const folder = path.join(work, 'demo-workspace');
+  mkdirSync(folder);
+  copyFileSync(lab.configFile, path.join(folder, 'bluegreen.yaml'));
+  const server = await startCodeServer({ work, folder, installVsix: vsix, settings: { 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false } });
+  const browser = await launchChromium();
+  let failed = false;
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    console.log('UI end-to-end (code-server + packaged extension + lab)');
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    await step('the workbench loads with the Blue-Green activity bar entry', async () => {
+      await page.locator('.activitybar').waitFor({ timeout: 60000 });
+      await page.locator('.activitybar [aria-label^="Blue-Green"]').first().waitFor({ timeout: 60000 });
+    });
+    await step('the view shows BLUE LIVE and GREEN STANDBY with versions', async () => {
+      await page.locator('.activitybar [aria-label^="Blue-Green"]').first().click();
+      await page.getByRole('treeitem', { name: /BLUE · LIVE · v1\.1\.0/ }).waitFor({ timeout: 30000 });
+      await page.getByRole('treeitem', { name: /GREEN · STANDBY · v1\.1\.0/ }).waitFor({ timeout: 30000 });
+    });
+    await step('the badge says LIVE: BLUE v1.1.0', async () => {
+      await page.locator('.statusbar').getByText('LIVE: BLUE v1.1.0').waitFor({ timeout: 30000 });
+    });
+    await step('the load balancer expands to routing, last switch and switch count', async () => {
+      await page.getByRole('treeitem', { name: /Load balancer/ }).click();
+      await page.getByRole('treeitem', { name: /Routing/ }).waitFor({ timeout: 10000 });
+      await page.getByRole('treeitem', { name: /Switch count/ }).waitFor({ timeout: 10000 });
+    });
+    await shot(page, '01-status', true);
+  } catch (e) {
+    failed = true;
+    console.error(`  ✗ ${e instanceof Error ? e.message : String(e)}`);
+    const page = browser.contexts()[0]?.pages()[0];
+    if (page) await shot(page, 'failure');
+  } finally {
+    await browser.close();
+    await server.stop();
+    if (!labWasUp && !process.env.BLUEGREEN_LAB_KEEP) await labDown(labDir);
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exit(1);
+  },
+);
