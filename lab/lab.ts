@@ -194,7 +194,7 @@ async function startSshd(info: LabInfo, h: LabHost): Promise<string> {
   const key = path.join(h.home, 'ssh_host_ed25519_key');
   await exec('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', h.alias, '-f', key]);
   const config = path.join(h.home, 'sshd_config');
-  const env = [`PATH=${path.join(info.dir, 'bin')}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, `PM2_HOME=${path.join(h.home, 'pm2')}`, `BLUEGREEN_LAB_HOST=${h.name}`];
+  const env = [`PATH=${path.join(info.dir, 'bin')}:${path.dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, `PM2_HOME=${path.join(h.home, 'pm2')}`, `BLUEGREEN_LAB_HOST=${h.name}`];
   await writeFile(
     config,
     [

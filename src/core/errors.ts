@@ -17,7 +17,11 @@ export type ErrorReason =
   | 'tunnel-refused'
   | 'timeout'
   | 'aborted'
-  | 'unsafe-value';
+  | 'unsafe-value'
+  | 'locked'
+  | 'refused'
+  | 'step-failed'
+  | 'declined';
 
 export class BlueGreenError extends Error {
   constructor(

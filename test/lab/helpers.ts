@@ -2,7 +2,8 @@ import { REFUSE_PROMPTS, SshPrompts } from '../../src/core/ssh/runner';
 import { Ssh2Runner, Ssh2RunnerOptions } from '../../src/core/ssh/ssh2Runner';
 import { lab } from './setup';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
@@ -74,4 +75,71 @@ export async function routeByHand(slot: 'blue' | 'green', frontend: 'default' | 
 export function pm2OnLab(slot: 'blue' | 'green', ...args: string[]): string {
   const env = { ...process.env, PM2_HOME: path.join(lab().hosts[slot].home, 'pm2') };
   return execFileSync(path.join(lab().dir, 'bin', 'pm2'), args, { env }).toString();
+}
+
+/** Publishes a new release of the sample app to the lab's origin (commit, tag, push). */
+export function publishRelease(version: string): string {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bg-release-'));
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@bluegreen.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@bluegreen.invalid' };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env }).toString().trim();
+  execFileSync('git', ['clone', '-q', lab().origin, work], { env });
+  const pkgFile = path.join(work, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { version: string };
+  pkg.version = version;
+  writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
+  git('commit', '-q', '-am', `Release v${version}`);
+  git('tag', `v${version}`);
+  git('push', '-q', 'origin', 'main', `v${version}`);
+  return git('rev-parse', 'HEAD');
+}
+
+export function pm2Info(slot: 'blue' | 'green'): { pid: number; restarts: number } {
+  const list = JSON.parse(pm2OnLab(slot, 'jlist')) as { name: string; pid: number; pm2_env: { restart_time: number } }[];
+  const p = list.find((x) => x.name === `demo-${slot}`)!;
+  return { pid: p.pid, restarts: p.pm2_env.restart_time };
+}
+
+export function readState(): Record<string, unknown> {
+  return JSON.parse(readFileSync(lab().stateFile, 'utf8')) as Record<string, unknown>;
+}
+
+/** Sends requests through the frontend on keep-alive connections until stopped; counts failures. */
+export function requestLoop(url: string, connections = 4): { stop(): Promise<{ sent: number; failed: number; errors: string[] }> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  let running = true;
+  let sent = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = http.get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) {
+            failed++;
+            if (errors.length < 20) errors.push(`HTTP ${res.statusCode}`);
+          }
+          resolve();
+        });
+      });
+      req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+      req.on('error', (e) => {
+        failed++;
+        if (errors.length < 20) errors.push(e.message);
+        // A failing frontend must not become a busy loop.
+        setTimeout(resolve, 10);
+      });
+      sent++;
+    });
+  const workers = Array.from({ length: connections }, async () => {
+    while (running) await one();
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+      agent.destroy();
+      return { sent, failed, errors: errors.slice(0, 5) };
+    },
+  };
 }

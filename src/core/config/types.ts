@@ -22,6 +22,8 @@ export interface LoadBalancerConfig extends HostConfig {
   frontend: string;
   acl?: string;
   reload: string;
+  /** Checks a candidate config; `{file}` is its path. */
+  validate: string;
   stateFile: string;
   statsSocket?: string;
   frontendUrl?: string;

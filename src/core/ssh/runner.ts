@@ -13,6 +13,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Overrides the runner's default command timeout. */
   timeoutMs?: number;
+  /**
+   * Keep the remote stdin open after the script until this signal fires (then send EOF).
+   * A script ending in `cat >/dev/null` then lives exactly as long as the caller wants — or
+   * until the connection drops, which also ends it. Used to hold a remote lock.
+   */
+  holdStdinUntil?: AbortSignal;
 }
 
 export interface RunResult {
@@ -22,6 +28,13 @@ export interface RunResult {
   stdout: string;
   /** The last part of stderr (capped). */
   stderr: string;
+}
+
+export interface HttpOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** E.g. the public Host header, when the URL names the LB's own address. */
+  hostHeader?: string;
 }
 
 export interface HttpResult {
@@ -39,7 +52,7 @@ export interface CommandRunner {
    * An HTTP GET made from the host's network (tunnelled through its SSH connection), for
    * addresses only that network reaches. Rejects on connection failure or timeout.
    */
-  httpGet(host: HostRef, url: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult>;
+  httpGet(host: HostRef, url: string, options: HttpOptions): Promise<HttpResult>;
   dispose(): void;
 }
 

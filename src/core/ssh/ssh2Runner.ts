@@ -7,7 +7,7 @@ import { BlueGreenError, isBlueGreenError } from '../errors';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, openClient } from './connect';
 import { CappedBuffer, LineSplitter } from './output';
-import { CommandRunner, HostRef, HttpResult, RunOptions, RunResult } from './runner';
+import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
 import { resolveHost } from './sshConfig';
 
 export interface Ssh2RunnerOptions extends ConnectSettings {
@@ -171,7 +171,15 @@ class PooledConnection {
         }
         resolve({ code: final.code, signal: final.signal, stdout: stdout.text(), stderr: stderr.text() });
       });
-      channel.end(script.endsWith('\n') ? script : `${script}\n`);
+      const text = script.endsWith('\n') ? script : `${script}\n`;
+      if (o.holdStdinUntil) {
+        channel.write(text);
+        const release = () => channel.end();
+        if (o.holdStdinUntil.aborted) release();
+        else o.holdStdinUntil.addEventListener('abort', release, { once: true });
+      } else {
+        channel.end(text);
+      }
     });
   }
 }
@@ -189,7 +197,7 @@ export class Ssh2Runner implements CommandRunner {
     return conn.run(host, script, o, o.timeoutMs ?? this.options.commandTimeoutMs);
   }
 
-  async httpGet(host: HostRef, url: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult> {
+  async httpGet(host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     const port = Number(target.port || (secure ? 443 : 80));
@@ -208,7 +216,7 @@ export class Ssh2Runner implements CommandRunner {
     return new Promise<HttpResult>((resolve, reject) => {
       const request = (secure ? https : http).request(
         url,
-        { method: 'GET', createConnection: () => socket as never, agent: false, headers: { connection: 'close', 'user-agent': 'bluegreen' }, signal: o.signal },
+        { method: 'GET', createConnection: () => socket as never, agent: false, headers: { connection: 'close', 'user-agent': 'bluegreen', ...(o.hostHeader ? { host: o.hostHeader } : {}) }, signal: o.signal },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -235,10 +243,10 @@ export class Ssh2Runner implements CommandRunner {
   }
 
   /** The same GET made by curl on the host, for servers that forbid TCP forwarding. */
-  private async curl(host: HostRef, url: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult> {
+  private async curl(host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
     const seconds = (o.timeoutMs / 1000).toFixed(1);
     const marker = '@@bluegreen-http';
-    const script = `command -v curl >/dev/null 2>&1 || { echo 'no curl on this host, and it does not allow TCP forwarding' >&2; exit 127; }\ncurl -sS --max-time ${seconds} -w '\\n${marker} %{http_code} %{time_total}' ${shQuote(url)}`;
+    const script = `command -v curl >/dev/null 2>&1 || { echo 'no curl on this host, and it does not allow TCP forwarding' >&2; exit 127; }\ncurl -sS --max-time ${seconds} ${o.hostHeader ? `-H ${shQuote(`Host: ${o.hostHeader}`)} ` : ''}-w '\\n${marker} %{http_code} %{time_total}' ${shQuote(url)}`;
     const r = await this.run(host, script, { signal: o.signal, timeoutMs: o.timeoutMs + 5000 });
     const at = r.stdout.lastIndexOf(`\n${marker} `);
     if (r.code !== 0 || at < 0) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `curl exit ${r.code}`}`, host.ssh);

@@ -1,0 +1,22 @@
+/** What a workflow asks a person before it changes production. */
+export interface ConfirmRequest {
+  title: string;
+  detail: string;
+  /** The button that goes ahead ("Switch Traffic"); Cancel is always offered. */
+  action: string;
+  /** Emergency: the person must type this (the target slot's name) to go ahead. */
+  typeToConfirm?: string;
+  /** Emergency: a reason is asked for and recorded. */
+  askReason?: boolean;
+}
+
+export type ConfirmAnswer = { ok: false } | { ok: true; reason?: string };
+
+export interface ConfirmPort {
+  confirm(request: ConfirmRequest): Promise<ConfirmAnswer>;
+}
+
+/** For `--yes` and tests: goes ahead, with the reason given up front. */
+export function preApproved(reason?: string): ConfirmPort {
+  return { confirm: async () => ({ ok: true, reason }) };
+}

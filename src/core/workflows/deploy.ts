@@ -1,0 +1,157 @@
+import * as path from 'node:path';
+import { SlotName } from '../config/types';
+import { BlueGreenError } from '../errors';
+import { fillTemplate, SAFE_PATTERNS, shQuote } from '../shell';
+import { parseHealthBody } from '../status/parse';
+import { slotHost } from '../status/probe';
+import { snapshotApp } from '../status/refresh';
+import { AppSnapshot, slotLabel } from '../status/snapshot';
+import { liveUnchanged, slotSummary } from './describe';
+import { acquireLock, HeldLock } from './lock';
+import { localStep, OperationContext, other, remoteStep, throwIfCancelled, WorkflowError } from './operation';
+
+export interface DeployOptions {
+  /** Branch, tag or commit; default: the slot's branch tip on the remote. */
+  ref?: string;
+  /** Run the configured migrate command. */
+  migrate?: boolean;
+  /** The slot the person aimed at (a tree item); refused if it is LIVE. */
+  target?: SlotName;
+  /** The lock of a flow that already holds it (sync). */
+  lock?: HeldLock;
+  operation?: string;
+}
+
+export interface DeployResult {
+  slot: SlotName;
+  commit: string;
+  version?: string;
+  live: SlotName;
+  durationMs: number;
+}
+
+const COMMIT_MARK = '@@bluegreen-commit';
+
+export function validateRef(ref: string): string {
+  if (/^[0-9a-f]{7,40}$/i.test(ref) || SAFE_PATTERNS.gitRef.test(ref)) return ref;
+  throw new BlueGreenError('unsafe-value', `"${ref}" is not a branch, tag or commit name (letters, digits, _ . / -; no spaces, "..", or leading "-")`);
+}
+
+/** Figures out LIVE afresh and refuses to touch it. */
+export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operation: string): SlotName {
+  if (!app.live) {
+    throw new WorkflowError('refused', operation, app.lb.host, `cannot tell which slot is LIVE (${app.lb.error ?? 'load balancer unreachable'}), so nothing may be changed`, 'Nothing was changed.');
+  }
+  const standby = other(app.live);
+  if (target && target === app.live) {
+    throw new WorkflowError('refused', operation, undefined, `${slotLabel(target)} is LIVE; deploys go to the STANDBY slot (${slotLabel(standby)}) only`, liveUnchanged(app));
+  }
+  return standby;
+}
+
+export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Promise<DeployResult> {
+  const started = Date.now();
+  const { app } = ctx;
+  const operation = o.operation ?? 'Deploy';
+  if (o.ref) validateRef(o.ref);
+  if (o.migrate && !app.deploy.migrate) throw new WorkflowError('refused', operation, undefined, 'migrations were asked for, but deploy.migrate is not configured', 'Nothing was changed.');
+  const ownLock = o.lock ? undefined : await acquireLock(ctx, `deploy${o.ref ? ` ${o.ref}` : ''}`, 'Nothing was changed.');
+  const lock = o.lock ?? ownLock;
+  try {
+    const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, app, ctx.signal));
+    const slot = standbyOf(before, o.target, operation);
+    const live = before.live!;
+    const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
+    ctx.reporter.info(`LIVE is ${slotSummary(before.slots.find((s) => s.name === live))}; deploying to STANDBY ${slotLabel(slot)} on ${app.slots[slot].ssh}`);
+    const host = slotHost(app, slot);
+    const s = app.slots[slot];
+    const dir = shQuote(s.dir);
+    const branch = s.branch ?? app.deploy.branch;
+    const ref = o.ref ?? branch;
+    const remote = app.deploy.remote;
+    const guard = () => {
+      if (lock && !lock.held) throw new WorkflowError('connection-lost', operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped)', stateNow());
+      throwIfCancelled(ctx, stateNow());
+    };
+
+    if (app.deploy.keepBackups > 0) {
+      guard();
+      const backups = `${path.posix.dirname(s.dir)}/.bluegreen-backups/${path.posix.basename(s.dir)}`;
+      await remoteStep(
+        ctx,
+        'Back up the current release',
+        host,
+        [
+          `cd ${dir} || exit 1`,
+          `backups=${shQuote(backups)}; mkdir -p "$backups" || exit 1`,
+          `name="$(date -u +%Y%m%dT%H%M%SZ)-$(git rev-parse --short HEAD 2>/dev/null || echo unknown).tar.gz"`,
+          `tar -czf "$backups/$name" --exclude=./node_modules --exclude=./.git . || exit 1`,
+          `echo "saved $backups/$name"`,
+          `ls -1t "$backups"/*.tar.gz 2>/dev/null | tail -n +${app.deploy.keepBackups + 1} | while read -r old; do rm -f -- "$old" && echo "removed old backup $old"; done`,
+        ].join('\n'),
+        stateNow,
+      );
+    }
+
+    guard();
+    const fetched = await remoteStep(
+      ctx,
+      `Fetch and check out ${ref}`,
+      host,
+      [
+        `cd ${dir} || exit 1`,
+        `git fetch --prune --tags ${shQuote(remote)} || exit 1`,
+        `commit=$(git rev-parse --verify --quiet ${shQuote(`${remote}/${ref}^{commit}`)} || git rev-parse --verify --quiet ${shQuote(`${ref}^{commit}`)}) || { echo ${shQuote(`${ref} is not a branch, tag or commit on ${remote}`)} >&2; exit 3; }`,
+        `if [ -n "$(git status --porcelain --untracked-files=no)" ]; then echo 'warning: local changes on this slot are discarded (the backup keeps them)' >&2; fi`,
+        `git checkout --quiet --force -B ${shQuote(branch)} "$commit" || exit 1`,
+        `echo "${COMMIT_MARK} $commit"`,
+        `git log -1 --format='%h %s (%an, %ar)'`,
+      ].join('\n'),
+      stateNow,
+    );
+    const commit = /@@bluegreen-commit ([0-9a-f]{40})/.exec(fetched.stdout)?.[1];
+    if (!commit) throw new WorkflowError('step-failed', `Fetch and check out ${ref}`, s.ssh, 'git did not report the checked-out commit', stateNow());
+
+    const values = { pm2: s.pm2, dir: s.dir, slot, commit, ref };
+    const run = async (title: string, command: string) => {
+      guard();
+      await remoteStep(ctx, title, host, `cd ${dir} || exit 1\n${fillTemplate(command, values)}`, stateNow);
+    };
+    await run('Install dependencies', app.deploy.install);
+    if (o.migrate && app.deploy.migrate) await run('Run migrations', app.deploy.migrate);
+    await run('Build', app.deploy.build);
+    await run(`Restart ${s.pm2}`, app.deploy.restart);
+
+    guard();
+    const version = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => waitHealthy(ctx, slot, commit, stateNow));
+    ctx.reporter.info(`${slotLabel(slot)} (STANDBY) now runs ${version ? `v${version}` : 'the new build'} at ${commit.slice(0, 7)}. ${liveUnchanged(before)}`);
+    return { slot, commit, version, live, durationMs: Date.now() - started };
+  } finally {
+    await ownLock?.release();
+  }
+}
+
+/** Polls the slot's health until it answers 200 (and, when it reports one, the new commit). */
+export async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
+  const { app } = ctx;
+  const url = app.slots[slot].url.replace(/\/$/, '') + app.health.path;
+  const from = app.health.from === 'lb' ? { ssh: app.loadBalancer.ssh, via: app.loadBalancer.via } : slotHost(app, slot);
+  let last = '';
+  for (let attempt = 1; attempt <= app.health.attempts; attempt++) {
+    throwIfCancelled(ctx, stateNow());
+    try {
+      const r = await ctx.runner.httpGet(from, url, { timeoutMs: app.health.timeoutMs, signal: ctx.signal });
+      const body = parseHealthBody(r.body);
+      if (r.status === 200 && (!commit || !body.commit || body.commit === commit)) {
+        ctx.reporter.line(from.ssh, `healthy after ${attempt} check(s): HTTP 200 in ${r.ms} ms${body.version ? `, version ${body.version}` : ''}`, 'stdout');
+        return body.version;
+      }
+      last = r.status === 200 ? `still reports commit ${body.commit?.slice(0, 7)}` : `HTTP ${r.status}`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    ctx.reporter.line(from.ssh, `check ${attempt}/${app.health.attempts}: ${last}`, 'stderr');
+    if (attempt < app.health.attempts) await new Promise((r) => setTimeout(r, app.health.intervalMs));
+  }
+  throw new WorkflowError('step-failed', `Wait for ${slotLabel(slot)} to be healthy`, app.slots[slot].ssh, `not healthy after ${app.health.attempts} checks (${last})`, stateNow());
+}

@@ -1,0 +1,90 @@
+import { errorMessage } from '../errors';
+import { shQuote } from '../shell';
+import { lbHost } from '../status/probe';
+import { OperationContext, WorkflowError } from './operation';
+
+const HELD = '@@bluegreen-lock-held';
+const BUSY = '@@bluegreen-lock-busy';
+/** The holder lives as long as the operation; this only bounds a forgotten one. */
+const MAX_HOLD_MS = 6 * 60 * 60 * 1000;
+
+export interface HeldLock {
+  /** False once the holder's connection dropped: stop before changing anything else. */
+  readonly held: boolean;
+  release(): Promise<void>;
+}
+
+export function lockFileOf(stateFile: string): string {
+  return `${stateFile}.lock`;
+}
+
+/**
+ * Takes the app's lock on the LB host with flock(1), held by a remote shell that lives until
+ * we release it. If this process or its connection dies, that shell gets EOF and exits, and
+ * the kernel frees the lock: there is never a stale lock to clean up by hand.
+ */
+export async function acquireLock(ctx: OperationContext, operation: string, stateNow: string): Promise<HeldLock> {
+  const lock = lockFileOf(ctx.app.loadBalancer.stateFile);
+  const info = JSON.stringify({ who: ctx.who, operation, app: ctx.app.name, since: new Date().toISOString() });
+  const script = [
+    `lock=${shQuote(lock)}`,
+    `exec 9>>"$lock" || { echo "cannot open the lock file $lock" >&2; exit 70; }`,
+    `command -v flock >/dev/null 2>&1 || { echo 'flock (util-linux) is not installed on the LB host' >&2; exit 71; }`,
+    `if ! flock -n 9; then printf '%s ' ${shQuote(BUSY)}; head -c 2000 "$lock"; echo; exit 75; fi`,
+    `printf '%s\\n' ${shQuote(info)} > "$lock"`,
+    `echo ${shQuote(HELD)}`,
+    // stdin stays open until release(); EOF (release, or a dropped connection) ends cat,
+    // and with it the last holder of fd 9.
+    'exec cat >/dev/null',
+  ].join('\n');
+
+  const releaseSignal = new AbortController();
+  let held = false;
+  let busy: string | undefined;
+  let acquired!: () => void;
+  const acquiredPromise = new Promise<void>((resolve) => (acquired = resolve));
+  const ended = ctx.runner
+    .run(lbHost(ctx.app), script, {
+      holdStdinUntil: releaseSignal.signal,
+      timeoutMs: MAX_HOLD_MS,
+      onStdout: (line) => {
+        if (line === HELD) {
+          held = true;
+          acquired();
+        } else if (line.startsWith(BUSY)) busy = line.slice(BUSY.length).trim();
+      },
+    })
+    .then(
+      (r) => ({ ok: true as const, code: r.code, stderr: r.stderr }),
+      (e: unknown) => ({ ok: false as const, error: errorMessage(e) }),
+    )
+    .finally(() => {
+      held = false;
+    });
+
+  const first = await Promise.race([acquiredPromise.then(() => 'held' as const), ended]);
+  if (first !== 'held') {
+    const host = ctx.app.loadBalancer.ssh;
+    if (busy !== undefined) throw new WorkflowError('locked', 'Lock', host, describeHolder(busy), stateNow);
+    const why = first.ok ? first.stderr.trim() || `exit code ${first.code}` : first.error;
+    throw new WorkflowError('step-failed', 'Lock', host, `cannot take the lock ${lock}: ${why}`, stateNow);
+  }
+  return {
+    get held() {
+      return held;
+    },
+    async release() {
+      releaseSignal.abort();
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 5000).unref())]);
+    },
+  };
+}
+
+function describeHolder(raw: string): string {
+  try {
+    const h = JSON.parse(raw) as { who?: string; operation?: string; since?: string };
+    return `another operation holds the lock: locked by ${h.who ?? 'someone'} since ${h.since ?? '?'} (${h.operation ?? 'unknown operation'})`;
+  } catch {
+    return `another operation holds the lock (${raw || 'no holder recorded'})`;
+  }
+}

@@ -1,0 +1,100 @@
+import { AppConfig, SlotName } from '../config/types';
+import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../errors';
+import { CommandRunner, HostRef, RunResult, succeeded } from '../ssh/runner';
+import { ConfirmPort } from './confirm';
+import { redact, Reporter } from './reporter';
+
+/** Everything a workflow needs; the UI and the CLI each build one. */
+export interface OperationContext {
+  runner: CommandRunner;
+  app: AppConfig;
+  reporter: Reporter;
+  confirm: ConfirmPort;
+  /** `user@machine`, recorded in the lock and the history. */
+  who: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * A workflow failure that says which step failed, on which host, and what state the
+ * system is in now ("LIVE is unchanged: BLUE v1.1.0").
+ */
+export class WorkflowError extends BlueGreenError {
+  constructor(
+    reason: ErrorReason,
+    readonly step: string,
+    host: string | undefined,
+    readonly detail: string,
+    readonly stateNow: string,
+    readonly lastLines: readonly string[] = [],
+  ) {
+    super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host);
+  }
+}
+
+const LAST_LINES = 15;
+
+/**
+ * Runs one remote step: a header, every output line streamed (redacted), a duration, and
+ * on failure a WorkflowError carrying the step's last lines.
+ */
+export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<RunResult> {
+  const label = host.ssh;
+  const tail: string[] = [];
+  const keep = (text: string) => {
+    tail.push(text);
+    if (tail.length > LAST_LINES) tail.shift();
+  };
+  ctx.reporter.step(title, label);
+  const started = Date.now();
+  let result: RunResult;
+  try {
+    result = await ctx.runner.run(host, script, {
+      signal: ctx.signal,
+      timeoutMs: o.timeoutMs,
+      onStdout: (l) => {
+        const text = redact(l);
+        keep(text);
+        ctx.reporter.line(label, text, 'stdout');
+      },
+      onStderr: (l) => {
+        const text = redact(l);
+        keep(text);
+        ctx.reporter.line(label, text, 'stderr');
+      },
+    });
+  } catch (e) {
+    ctx.reporter.stepDone(title, Date.now() - started, errorMessage(e));
+    throw new WorkflowError(isBlueGreenError(e) ? e.reason : 'step-failed', title, label, errorMessage(e), stateNow(), tail);
+  }
+  const ms = Date.now() - started;
+  if (!succeeded(result) && !o.allowFailure) {
+    const why = result.signal ? `killed by ${result.signal}` : result.code === null ? 'no exit status' : `exit code ${result.code}`;
+    ctx.reporter.stepDone(title, ms, why);
+    throw new WorkflowError('step-failed', title, label, why, stateNow(), tail);
+  }
+  ctx.reporter.stepDone(title, ms);
+  return result;
+}
+
+/** A local step (no remote command) with the same header and duration. */
+export async function localStep<T>(ctx: OperationContext, title: string, body: () => Promise<T>): Promise<T> {
+  ctx.reporter.step(title);
+  const started = Date.now();
+  try {
+    const value = await body();
+    ctx.reporter.stepDone(title, Date.now() - started);
+    return value;
+  } catch (e) {
+    ctx.reporter.stepDone(title, Date.now() - started, errorMessage(e));
+    throw e;
+  }
+}
+
+export function other(slot: SlotName): SlotName {
+  return slot === 'blue' ? 'green' : 'blue';
+}
+
+export function throwIfCancelled(ctx: OperationContext, stateNow: string): void {
+  if (ctx.signal?.aborted) throw new WorkflowError('aborted', 'Operation', undefined, 'cancelled', stateNow);
+}

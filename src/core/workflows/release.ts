@@ -1,0 +1,248 @@
+import { SlotName } from '../config/types';
+import { findRouting, withRouting } from '../haproxy/config';
+import { shQuote } from '../shell';
+import { parseHealthBody } from '../status/parse';
+import { lbHost, slotHost } from '../status/probe';
+import { snapshotApp } from '../status/refresh';
+import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
+import { liveUnchanged, slotSummary } from './describe';
+import { readLbFiles } from './lbFiles';
+import { RELOADED, restoreScript, SWITCH_EXIT, switchScript, writeStateScript } from './lbScripts';
+import { acquireLock } from './lock';
+import { localStep, OperationContext, other, remoteStep, throwIfCancelled, WorkflowError } from './operation';
+
+export interface ReleaseOptions {
+  kind?: 'release' | 'rollback';
+  /** Skip the health gate (and the drift gate); the person types the slot name and a reason. */
+  emergency?: boolean;
+}
+
+export interface ReleaseResult {
+  from: SlotName;
+  to: SlotName;
+  /** Confirmation to new LIVE verified through the frontend. */
+  switchMs: number;
+  verified: boolean;
+  reason?: string;
+  stateWritten: boolean;
+}
+
+const BLOCKING_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt', 'config-not-loaded']);
+const VERIFY_ATTEMPTS = 25;
+const VERIFY_INTERVAL_MS = 200;
+
+function versionText(s: SlotSnapshot): string {
+  return s.version ? `v${s.version.replace(/^v/, '')}` : 'version unknown';
+}
+
+/** Whether a semver-ish version is newer; undefined when either cannot be compared. */
+export function isNewer(candidate?: string, current?: string): boolean | undefined {
+  const parse = (v?: string) => v?.replace(/^v/, '').split(/[.+-]/).slice(0, 3).map(Number);
+  const [a, b] = [parse(candidate), parse(current)];
+  if (!a || !b || a.some(Number.isNaN) || b.some(Number.isNaN)) return undefined;
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return false;
+}
+
+/** Switches traffic to STANDBY; rollback is the same switch, back to the previous LIVE. */
+export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Promise<ReleaseResult> {
+  const { app } = ctx;
+  const kind = o.kind ?? 'release';
+  const title = kind === 'rollback' ? 'Rollback' : o.emergency ? 'Emergency release' : 'Release';
+  const lock = await acquireLock(ctx, kind + (o.emergency ? ' (emergency)' : ''), 'Nothing was changed.');
+  try {
+    const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));
+    const unchanged = () => liveUnchanged(before);
+    if (!before.live) throw new WorkflowError('refused', title, app.loadBalancer.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown routing'})`, 'Nothing was changed.');
+    const from = before.live;
+    const to = other(from);
+    const fromSlot = before.slots.find((s) => s.name === from)!;
+    const toSlot = before.slots.find((s) => s.name === to)!;
+    const files = await readLbFiles(ctx, unchanged());
+    const history = Array.isArray(files.state?.history) ? (files.state!.history as { from?: string; to?: string }[]) : [];
+
+    if (kind === 'rollback') {
+      const last = history[history.length - 1];
+      if (!last) ctx.reporter.warn('the state file records no previous switch; rolling back means switching to the current STANDBY');
+      else if (String(last.from).toLowerCase() !== to) ctx.reporter.warn(`the last recorded switch went ${String(last.from).toUpperCase()} → ${String(last.to).toUpperCase()}; rolling back to ${slotLabel(to)}`);
+    }
+    const blocking = before.drift.filter((d) => BLOCKING_DRIFT.has(d.kind));
+    if (blocking.length && !o.emergency) {
+      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `the state file and HAProxy disagree (${blocking.map((d) => d.message).join('; ')}). Reconcile the state file first, or use an emergency release`, unchanged());
+    }
+    if (toSlot.health !== 'up' && !o.emergency) {
+      throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)} is not healthy (${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}); traffic stays on ${slotLabel(from)}`, unchanged());
+    }
+
+    const commits = await commitsBetween(ctx, to, fromSlot.commit, toSlot.commit);
+    const newer = isNewer(toSlot.version, fromSlot.version);
+    const warnings: string[] = [];
+    if (kind === 'release' && newer === false) warnings.push(`⚠ STANDBY ${slotLabel(to)} (${versionText(toSlot)}) is not newer than LIVE ${slotLabel(from)} (${versionText(fromSlot)}).`);
+    if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
+    for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
+    const verb = kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
+    const answer = await ctx.confirm.confirm({
+      title: `${verb} from ${slotLabel(from)} (${versionText(fromSlot)}) to ${slotLabel(to)} (${versionText(toSlot)})?`,
+      detail: [
+        `LIVE now: ${slotLabel(from)} ${versionText(fromSlot)} at ${fromSlot.commit?.slice(0, 7) ?? '?'} — ${fromSlot.health}`,
+        `New LIVE: ${slotLabel(to)} ${versionText(toSlot)} at ${toSlot.commit?.slice(0, 7) ?? '?'} — ${toSlot.health}${toSlot.responseMs !== undefined ? ` (${toSlot.responseMs} ms)` : ''}`,
+        commits.length ? `Commits:\n${commits.map((c) => `  ${c}`).join('\n')}` : fromSlot.commit === toSlot.commit ? 'Both slots run the same commit.' : '',
+        ...warnings,
+        `${slotLabel(from)} stays warm as STANDBY for rollback.`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      action: o.emergency ? 'Emergency Switch' : kind === 'rollback' ? 'Roll Back' : 'Switch Traffic',
+      typeToConfirm: o.emergency ? slotLabel(to) : undefined,
+      askReason: o.emergency,
+    });
+    if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
+    if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
+    const confirmedAt = Date.now();
+
+    // Compare before switching: the config must still route to the LIVE we showed.
+    const now = await readLbFiles(ctx, unchanged());
+    const routing = findRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl);
+    if (routing.backend !== app.slots[from].backend) {
+      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `LIVE changed since you confirmed (HAProxy now routes to ${routing.backend}); nothing was switched`, 'Check the status and try again.');
+    }
+    if (!lock.held) throw new WorkflowError('connection-lost', title, app.loadBalancer.ssh, 'the lock on the LB host was lost', unchanged());
+    throwIfCancelled(ctx, unchanged());
+
+    const next = withRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
+    await switchConfig(ctx, now.configSha256, next, unchanged, from);
+    const verified = await verifyLive(ctx, before, to);
+    if (!verified.ok) {
+      await remoteStep(ctx, 'Restore the previous HAProxy config', lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh}.`);
+      throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: LIVE is ${slotSummary(fromSlot)}.`);
+    }
+    const switchMs = Date.now() - confirmedAt;
+    ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
+
+    const stateWritten = await writeState(ctx, files.state ?? {}, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason });
+    ctx.reporter.info(`${slotLabel(to)} ${versionText(toSlot)} is LIVE; ${slotLabel(from)} ${versionText(fromSlot)} is STANDBY and stays warm for rollback.`);
+    return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: string, toCommit?: string): Promise<string[]> {
+  if (!fromCommit || !toCommit || fromCommit === toCommit) return [];
+  const s = ctx.app.slots[to];
+  const range = `${fromCommit}..${toCommit}`;
+  try {
+    const r = await ctx.runner.run(slotHost(ctx.app, to), `cd ${shQuote(s.dir)} && git log --oneline --no-decorate -n 15 ${shQuote(range)}`, { signal: ctx.signal, timeoutMs: 15000 });
+    return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  } catch {
+    return [];
+  }
+}
+
+async function switchConfig(ctx: OperationContext, sha: string, next: string, unchanged: () => string, from: SlotName): Promise<void> {
+  const { app } = ctx;
+  const lb = app.loadBalancer;
+  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true });
+  if (r.code === 0 && r.stdout.includes(RELOADED)) return;
+  const why: Record<number, [string, string]> = {
+    [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],
+    [SWITCH_EXIT.cannotStage]: [`cannot write the candidate config beside ${lb.config}`, unchanged()],
+    [SWITCH_EXIT.invalid]: [`the candidate config failed validation (${lb.validate}): nothing was reloaded`, unchanged()],
+    [SWITCH_EXIT.cannotReplace]: [`cannot replace ${lb.config}`, unchanged()],
+    [SWITCH_EXIT.reloadFailed]: ['the reload failed; the previous config was put back and reloaded', `LIVE is ${slotLabel(from)}; check HAProxy on ${lb.ssh}.`],
+  };
+  const [detail, state] = why[r.code ?? -1] ?? [`exit code ${r.code}${r.signal ? ` (${r.signal})` : ''}`, `The HAProxy config on ${lb.ssh} may have changed: check it.`];
+  throw new WorkflowError('step-failed', 'Switch HAProxy', lb.ssh, detail, state, r.stderr.split('\n').slice(-10));
+}
+
+/** Requests through the frontend (from the LB host) until the new LIVE answers them. */
+async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName): Promise<{ ok: true } | { ok: false; why: string }> {
+  const { app } = ctx;
+  const base = app.loadBalancer.frontendUrl ?? app.url;
+  if (!base) {
+    ctx.reporter.warn('no app url or loadBalancer.frontendUrl is configured, so the switch cannot be verified through the frontend');
+    return { ok: true };
+  }
+  const url = base.replace(/\/$/, '') + app.health.path;
+  const hostHeader = app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined;
+  const target = before.slots.find((s) => s.name === to)!;
+  const old = before.slots.find((s) => s.name !== to)!;
+  const tellApart = identify(target, old);
+  return localStep(ctx, `Verify ${slotLabel(to)} answers through the frontend`, async () => {
+    let last = '';
+    for (let i = 1; i <= VERIFY_ATTEMPTS; i++) {
+      try {
+        const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader, signal: ctx.signal });
+        const body = parseHealthBody(r.body);
+        const answered = tellApart(body);
+        if (r.status === 200 && answered !== 'old') {
+          ctx.reporter.line(app.loadBalancer.ssh, `${url}: HTTP 200 from ${answered === 'new' ? slotLabel(to) : 'a slot (both report the same version)'}${body.version ? ` v${body.version}` : ''}`, 'stdout');
+          return { ok: true } as const;
+        }
+        last = r.status === 200 ? `still answered by ${slotLabel(old.name)}` : `HTTP ${r.status}`;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, VERIFY_INTERVAL_MS));
+    }
+    return { ok: false, why: `${url} did not reach ${slotLabel(to)} after the reload (${last})` } as const;
+  });
+}
+
+/** How to tell which slot answered: commit, then environment, then version, when they differ. */
+function identify(target: SlotSnapshot, old: SlotSnapshot): (body: { commit?: string; environment?: string; version?: string }) => 'new' | 'old' | 'either' {
+  for (const key of ['commit', 'environment', 'version'] as const) {
+    const [t, o] = [target[key], old[key]];
+    if (t && o && t !== o) return (body) => (body[key] === t ? 'new' : body[key] === o ? 'old' : 'either');
+  }
+  return () => 'either';
+}
+
+interface SwitchRecord {
+  from: SlotName;
+  to: SlotName;
+  fromSlot: SlotSnapshot;
+  toSlot: SlotSnapshot;
+  kind: 'release' | 'rollback';
+  emergency?: boolean;
+  reason?: string;
+}
+
+/** The state after a switch: every field kept, roles and counters updated, history appended. */
+export function nextState(raw: Record<string, unknown>, rec: SwitchRecord & { who: string; at: string }): Record<string, unknown> {
+  const history = Array.isArray(raw.history) ? raw.history : [];
+  const entry: Record<string, unknown> = {
+    timestamp: rec.at,
+    from: rec.from,
+    to: rec.to,
+    fromVersion: rec.fromSlot.version,
+    toVersion: rec.toSlot.version,
+    fromCommit: rec.fromSlot.commit,
+    toCommit: rec.toSlot.commit,
+    by: rec.who,
+    kind: rec.kind,
+  };
+  if (rec.emergency) entry.emergency = true;
+  if (rec.reason) entry.reason = rec.reason;
+  return {
+    ...raw,
+    prod: rec.to,
+    live: rec.to,
+    standby: rec.from,
+    lastSwitch: rec.at,
+    switchCount: (typeof raw.switchCount === 'number' ? raw.switchCount : 0) + 1,
+    history: [...history, entry],
+  };
+}
+
+async function writeState(ctx: OperationContext, raw: Record<string, unknown>, rec: SwitchRecord): Promise<boolean> {
+  const { app } = ctx;
+  const content = JSON.stringify(nextState(raw, { ...rec, who: ctx.who, at: new Date().toISOString() }), null, 2) + '\n';
+  try {
+    await remoteStep(ctx, 'Record the switch in the state file', lbHost(app), writeStateScript(app.loadBalancer.stateFile, content), () => `${slotLabel(rec.to)} is LIVE, but the state file was not updated (drift until reconciled).`);
+    return true;
+  } catch (e) {
+    ctx.reporter.warn((e as Error).message);
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+/** Where a workflow says what it does: the output channel in VS Code, stderr in the CLI. */
+export interface Reporter {
+  /** A step begins: a header line in the output. */
+  step(title: string, host?: string): void;
+  /** One line of remote output, already redacted. */
+  line(host: string, text: string, stream: 'stdout' | 'stderr'): void;
+  /** A step ended: its duration, or why it failed. */
+  stepDone(title: string, ms: number, error?: string): void;
+  info(text: string): void;
+  warn(text: string): void;
+}
+
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/(:\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@'],
+  [/\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth)\w*\s*[=:]\s*)("?)[^\s"',;]+\2/gi, '$1$2***$2'],
+  [/\b(authorization:\s*(?:bearer|basic|token)\s+)\S+/gi, '$1***'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key redacted]'],
+];
+
+/** Removes credentials from a line before it is shown or written anywhere. */
+export function redact(text: string): string {
+  return SECRET_PATTERNS.reduce((t, [re, by]) => t.replace(re, by), text);
+}
+
+/** A reporter that keeps everything (tests, and the operation summary). */
+export class RecordingReporter implements Reporter {
+  readonly lines: string[] = [];
+  step(title: string, host?: string): void {
+    this.lines.push(`== ${title}${host ? ` (${host})` : ''}`);
+  }
+  line(host: string, text: string, stream: 'stdout' | 'stderr'): void {
+    this.lines.push(`[${host}]${stream === 'stderr' ? '!' : ''} ${text}`);
+  }
+  stepDone(title: string, ms: number, error?: string): void {
+    this.lines.push(error ? `!! ${title} failed after ${ms} ms: ${error}` : `ok ${title} ${ms} ms`);
+  }
+  info(text: string): void {
+    this.lines.push(`i ${text}`);
+  }
+  warn(text: string): void {
+    this.lines.push(`w ${text}`);
+  }
+}

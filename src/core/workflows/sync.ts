@@ -1,0 +1,34 @@
+import { snapshotApp } from '../status/refresh';
+import { slotLabel } from '../status/snapshot';
+import { deploy, DeployResult, standbyOf } from './deploy';
+import { liveUnchanged, slotSummary } from './describe';
+import { acquireLock } from './lock';
+import { localStep, OperationContext, WorkflowError } from './operation';
+
+export interface SyncResult extends DeployResult {
+  liveCommit: string;
+  liveVersion?: string;
+}
+
+/** Brings STANDBY to LIVE's exact commit, then checks that both report the same version and commit. */
+export async function sync(ctx: OperationContext): Promise<SyncResult> {
+  const lock = await acquireLock(ctx, 'sync', 'Nothing was changed.');
+  try {
+    const before = await localStep(ctx, 'Read LIVE', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
+    standbyOf(before, undefined, 'Sync');
+    const live = before.slots.find((s) => s.role === 'LIVE')!;
+    if (!live.commit) throw new WorkflowError('refused', 'Sync', live.host, `cannot read LIVE ${slotLabel(live.name)}'s commit (${live.error ?? 'no git checkout?'})`, liveUnchanged(before));
+    ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${live.commit}; bringing STANDBY to the same commit`);
+    const result = await deploy(ctx, { ref: live.commit, lock, operation: 'Sync' });
+    const after = await localStep(ctx, 'Compare both slots', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
+    const [a, b] = after.slots;
+    for (const s of after.slots) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${s.version ? `v${s.version}` : 'version ?'} at ${s.commit?.slice(0, 7) ?? '?'}`);
+    if (a.commit !== b.commit || a.version !== b.version) {
+      throw new WorkflowError('step-failed', 'Compare both slots', undefined, `the slots still differ (${slotSummary(a)} ${a.commit?.slice(0, 7)}, ${slotSummary(b)} ${b.commit?.slice(0, 7)})`, liveUnchanged(before));
+    }
+    ctx.reporter.info(`Both slots run ${a.version ? `v${a.version}` : 'the same version'} at ${a.commit?.slice(0, 7)}.`);
+    return { ...result, liveCommit: live.commit, liveVersion: live.version };
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,181 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { labDown, labUp } from '../../lab/lab';
+import { isBlueGreenError } from '../../src/core/errors';
+import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
+import { preApproved } from '../../src/core/workflows/confirm';
+import { deploy } from '../../src/core/workflows/deploy';
+import { acquireLock } from '../../src/core/workflows/lock';
+import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
+import { release } from '../../src/core/workflows/release';
+import { RecordingReporter } from '../../src/core/workflows/reporter';
+import { sync } from '../../src/core/workflows/sync';
+import { getJson, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop } from './helpers';
+import { lab } from './setup';
+
+function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
+  return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: 'tester@lab' };
+}
+
+async function served(): Promise<string> {
+  const r = await getJson(`${lab().frontendUrl}/api/health`);
+  return `${String(r.body.environment)} ${String(r.body.version)}`;
+}
+
+describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function () {
+  this.timeout(180_000);
+  let runner: Ssh2Runner;
+  beforeEach(() => {
+    runner = labRunner();
+  });
+  afterEach(() => runner.dispose());
+  // These tests move the lab far from its starting state; leave a fresh one behind.
+  after(async function () {
+    this.timeout(120_000);
+    const dir = lab().dir;
+    await labDown(dir);
+    await labUp(dir);
+  });
+
+  it('refuses a deploy aimed at the LIVE slot, touching nothing', async () => {
+    const before = pm2Info('blue');
+    const ctx = context(runner);
+    await assert.rejects(deploy(ctx, { target: 'blue' }), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /BLUE is LIVE/.test(e.message) && /LIVE is unchanged: BLUE v1\.1\.0/.test(e.message));
+    assert.deepEqual(pm2Info('blue'), before);
+    assert.equal(await served(), 'blue 1.1.0');
+  });
+
+  it('refuses a release while STANDBY is unhealthy', async () => {
+    const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
+    writeFileSync(unhealthy, '');
+    try {
+      await assert.rejects(release(context(runner)), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /GREEN is not healthy/.test(e.message));
+      assert.equal(await served(), 'blue 1.1.0');
+      assert.equal(readState().switchCount, 0);
+    } finally {
+      rmSync(unhealthy);
+    }
+  });
+
+  it('refuses an invalid candidate config: nothing reloaded, old config in place', async () => {
+    const cfg = readFileSync(lab().haproxyConfig, 'utf8');
+    const ctx = context(runner, (y) => y.replace('backend: demo_green', 'backend: demo_nowhere'));
+    await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && /failed validation/.test(e.message) && /LIVE is unchanged: BLUE/.test(e.message));
+    assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
+    assert.equal(await served(), 'blue 1.1.0');
+  });
+
+  it('detects a failed reload and puts the previous config back', async () => {
+    const cfg = readFileSync(lab().haproxyConfig, 'utf8');
+    const ctx = context(runner, (y) => y.replace(/reload: .*/, 'reload: "false"'));
+    await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && /reload failed/.test(e.message));
+    assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
+    assert.equal(await served(), 'blue 1.1.0');
+    assert.equal(readState().switchCount, 0);
+  });
+
+  it('tells a second operator who holds the lock', async () => {
+    const holder = labRunner();
+    const ctx = context(holder);
+    const lock = await acquireLock({ ...ctx, who: 'alice@laptop' }, 'release', 'Nothing was changed.');
+    try {
+      await assert.rejects(release(context(runner)), (e: unknown) => isBlueGreenError(e, 'locked') && /locked by alice@laptop since .* \(release\)/.test((e as Error).message));
+    } finally {
+      await lock.release();
+      holder.dispose();
+    }
+    // Released: the next operation takes the lock at once.
+    const again = await acquireLock(context(runner), 'check', 'Nothing was changed.');
+    await again.release();
+  });
+
+  it('frees the lock when its holder dies', async () => {
+    const holder = labRunner();
+    await acquireLock(context(holder), 'release', 'Nothing was changed.');
+    holder.dispose();
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      try {
+        const lock = await acquireLock(context(runner), 'next', 'Nothing was changed.');
+        await lock.release();
+        break;
+      } catch (e) {
+        if (!isBlueGreenError(e, 'locked') || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  });
+
+  it('runs deploy → release → sync → deploy → rollback, never restarting LIVE during a deploy', async () => {
+    // deploy v1.2.0 to STANDBY (GREEN)
+    const blueBefore = pm2Info('blue');
+    let ctx = context(runner);
+    const d1 = await deploy(ctx, { ref: 'v1.2.0' });
+    assert.equal(d1.slot, 'green');
+    assert.equal(d1.version, '1.2.0');
+    assert.deepEqual(pm2Info('blue'), blueBefore, 'LIVE was restarted during a deploy');
+    assert.equal(await served(), 'blue 1.1.0');
+    assert.ok(ctx.reporter.lines.some((l) => l.startsWith('== Install dependencies (lab-green)')));
+    assert.ok(ctx.reporter.lines.some((l) => /^ok Build \d+ ms$/.test(l)));
+
+    // release under a steady request loop: no request may fail
+    const loop = requestLoop(`${lab().frontendUrl}/api/health`);
+    const r1 = await release(context(runner)).catch(async (e: unknown) => {
+      await loop.stop();
+      throw e;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const traffic = await loop.stop();
+    assert.deepEqual([r1.from, r1.to, r1.verified, r1.stateWritten], ['blue', 'green', true, true]);
+    assert.equal(traffic.failed, 0, `requests failed during the release: ${traffic.errors.join(', ')}`);
+    assert.ok(traffic.sent > 50, `only ${traffic.sent} requests were sent`);
+    assert.equal(await served(), 'green 1.2.0');
+    let state = readState();
+    assert.deepEqual([state.live, state.prod, state.standby, state.switchCount], ['green', 'green', 'blue', 1]);
+    assert.deepEqual((state.history as { from: string; to: string; by: string }[]).map((h) => `${h.from}->${h.to} by ${h.by}`), ['blue->green by tester@lab']);
+
+    // sync: BLUE (now STANDBY) to GREEN's commit
+    const s = await sync(context(runner));
+    assert.equal(s.slot, 'blue');
+    assert.equal(s.commit, s.liveCommit);
+    assert.equal(s.version, '1.2.0');
+
+    // a new release on origin, deployed to STANDBY (BLUE) from the branch tip
+    const greenBefore = pm2Info('green');
+    const commit = publishRelease('1.3.0');
+    ctx = context(runner);
+    const d2 = await deploy(ctx);
+    assert.deepEqual([d2.slot, d2.commit, d2.version], ['blue', commit, '1.3.0']);
+    assert.deepEqual(pm2Info('green'), greenBefore, 'LIVE was restarted during a deploy');
+    assert.equal(await served(), 'green 1.2.0');
+
+    // rollback: traffic goes back to the slot that was LIVE before the last switch (BLUE)
+    const r2 = await release(context(runner), { kind: 'rollback' });
+    assert.deepEqual([r2.from, r2.to], ['green', 'blue']);
+    assert.equal(await served(), 'blue 1.3.0');
+    state = readState();
+    assert.deepEqual([state.live, state.switchCount], ['blue', 2]);
+    const history = state.history as { from: string; to: string; kind: string; toVersion: string }[];
+    assert.deepEqual(history.map((h) => `${h.kind} ${h.from}->${h.to} ${h.toVersion}`), ['release blue->green 1.2.0', 'rollback green->blue 1.3.0']);
+  });
+
+  it('records an emergency release with its reason, past an unhealthy STANDBY', async () => {
+    const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
+    writeFileSync(unhealthy, '');
+    try {
+      const ctx = { ...context(runner), confirm: preApproved('database failover') };
+      // The unhealthy STANDBY cannot be verified through the frontend either: the switch is reverted.
+      await assert.rejects(release(ctx, { emergency: true }), (e: unknown) => e instanceof WorkflowError && /previous config was restored/.test(e.message));
+    } finally {
+      rmSync(unhealthy);
+    }
+    const ctx = { ...context(runner), confirm: preApproved('database failover') };
+    const r = await release(ctx, { emergency: true });
+    assert.equal(r.reason, 'database failover');
+    const last = (readState().history as Record<string, unknown>[]).pop()!;
+    assert.equal(last.emergency, true);
+    assert.equal(last.reason, 'database failover');
+  });
+});
+
