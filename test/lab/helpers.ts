@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { labDown, labUp } from '../../lab/lab';
 import { parseConfig } from '../../src/core/config/load';
 import { Config } from '../../src/core/config/types';
 export function labRunner(overrides: Partial<Ssh2RunnerOptions> & { prompts?: SshPrompts } = {}): Ssh2Runner {
@@ -142,4 +143,11 @@ export function requestLoop(url: string, connections = 4): { stop(): Promise<{ s
       return { sent, failed, errors: errors.slice(0, 5) };
     },
   };
+}
+
+/** For suites that move the lab far from its starting state: leave a fresh one behind. */
+export async function resetLab(): Promise<void> {
+  const dir = lab().dir;
+  await labDown(dir);
+  Object.assign(lab(), await labUp(dir));
 }

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { labDown, labUp } from '../../lab/lab';
 import { isBlueGreenError } from '../../src/core/errors';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { preApproved } from '../../src/core/workflows/confirm';
@@ -11,7 +10,7 @@ import { OperationContext, WorkflowError } from '../../src/core/workflows/operat
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { sync } from '../../src/core/workflows/sync';
-import { getJson, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop } from './helpers';
+import { getJson, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop, resetLab } from './helpers';
 import { lab } from './setup';
 
 function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
@@ -33,9 +32,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
   // These tests move the lab far from its starting state; leave a fresh one behind.
   after(async function () {
     this.timeout(120_000);
-    const dir = lab().dir;
-    await labDown(dir);
-    await labUp(dir);
+    await resetLab();
   });
 
   it('refuses a deploy aimed at the LIVE slot, touching nothing', async () => {

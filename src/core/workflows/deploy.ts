@@ -62,12 +62,26 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     const slot = standbyOf(before, o.target, operation);
     const live = before.live!;
     const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
-    ctx.reporter.info(`LIVE is ${slotSummary(before.slots.find((s) => s.name === live))}; deploying to STANDBY ${slotLabel(slot)} on ${app.slots[slot].ssh}`);
     const host = slotHost(app, slot);
     const s = app.slots[slot];
     const dir = shQuote(s.dir);
     const branch = s.branch ?? app.deploy.branch;
     const ref = o.ref ?? branch;
+    const liveSummary = slotSummary(before.slots.find((x) => x.name === live));
+    const standbySnapshot = before.slots.find((x) => x.name === slot)!;
+    const answer = await ctx.confirm.confirm({
+      title: `Deploy ${ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref} to ${slotLabel(slot)} (STANDBY)?`,
+      detail: [
+        `${slotLabel(slot)} now runs ${slotSummary(standbySnapshot)} at ${standbySnapshot.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${s.ssh}.`,
+        `LIVE ${liveSummary} is not touched.`,
+        o.migrate ? `Migrations will run: ${app.deploy.migrate}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      action: 'Deploy',
+    });
+    if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
+    ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${s.ssh}`);
     const remote = app.deploy.remote;
     const guard = () => {
       if (lock && !lock.held) throw new WorkflowError('connection-lost', operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped)', stateNow());

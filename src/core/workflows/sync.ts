@@ -2,6 +2,7 @@ import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
 import { deploy, DeployResult, standbyOf } from './deploy';
 import { liveUnchanged, slotSummary } from './describe';
+import { preApproved } from './confirm';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, WorkflowError } from './operation';
 
@@ -18,8 +19,15 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
     standbyOf(before, undefined, 'Sync');
     const live = before.slots.find((s) => s.role === 'LIVE')!;
     if (!live.commit) throw new WorkflowError('refused', 'Sync', live.host, `cannot read LIVE ${slotLabel(live.name)}'s commit (${live.error ?? 'no git checkout?'})`, liveUnchanged(before));
+    const standby = before.slots.find((s) => s.role === 'STANDBY')!;
+    const answer = await ctx.confirm.confirm({
+      title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${live.commit.slice(0, 7)}?`,
+      detail: `${slotLabel(standby.name)} now runs ${slotSummary(standby)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${slotSummary(live)} at ${live.commit.slice(0, 7)}, like LIVE.\nLIVE is not touched.`,
+      action: 'Sync',
+    });
+    if (!answer.ok) throw new WorkflowError('declined', 'Sync', undefined, 'not confirmed', 'Nothing was changed.');
     ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${live.commit}; bringing STANDBY to the same commit`);
-    const result = await deploy(ctx, { ref: live.commit, lock, operation: 'Sync' });
+    const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: live.commit, lock, operation: 'Sync' });
     const after = await localStep(ctx, 'Compare both slots', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     const [a, b] = after.slots;
     for (const s of after.slots) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${s.version ? `v${s.version}` : 'version ?'} at ${s.commit?.slice(0, 7) ?? '?'}`);

@@ -1,0 +1,44 @@
+import * as readline from 'node:readline/promises';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
+
+export class NotConfirmableError extends Error {}
+
+/**
+ * Asks on the terminal. Without a terminal (CI), nothing goes ahead unless --yes was given;
+ * an emergency also needs --reason.
+ */
+export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPort {
+  return {
+    async confirm(request: ConfirmRequest): Promise<ConfirmAnswer> {
+      if (o.yes) {
+        process.stderr.write(`${request.title}\n${indent(request.detail)}\n(confirmed by --yes)\n`);
+        if (request.askReason && !o.reason) throw new NotConfirmableError('an emergency release needs --reason TEXT');
+        return { ok: true, reason: o.reason };
+      }
+      if (!process.stdin.isTTY) throw new NotConfirmableError(`${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        process.stderr.write(`\n${request.title}\n${indent(request.detail)}\n\n`);
+        if (request.typeToConfirm) {
+          const typed = await rl.question(`Type ${request.typeToConfirm} to ${request.action.toLowerCase()}: `);
+          if (typed.trim() !== request.typeToConfirm) return { ok: false };
+        } else {
+          const typed = await rl.question(`${request.action}? [y/N] `);
+          if (!/^y(es)?$/i.test(typed.trim())) return { ok: false };
+        }
+        let reason = o.reason;
+        if (request.askReason && !reason) reason = (await rl.question('Reason (recorded in the history): ')).trim();
+        return { ok: true, reason };
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

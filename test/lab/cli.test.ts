@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { acquireLock } from '../../src/core/workflows/lock';
+import { preApproved } from '../../src/core/workflows/confirm';
+import { RecordingReporter } from '../../src/core/workflows/reporter';
+import { getJson, labConfig, labRunner, readState, resetLab } from './helpers';
+import { lab } from './setup';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: workspace, encoding: 'utf8', timeout: 120000, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+let workspace: string;
+
+async function served(): Promise<string> {
+  const r = await getJson(`${lab().frontendUrl}/api/health`);
+  return `${String(r.body.environment)} ${String(r.body.version)}`;
+}
+
+describe('bluegreen CLI against the lab', function () {
+  this.timeout(180_000);
+  before(() => {
+    // Not a git checkout: the default deploy ref is the configured branch tip.
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-cli-'));
+    copyFileSync(lab().configFile, path.join(workspace, 'bluegreen.yaml'));
+  });
+  after(async function () {
+    this.timeout(120_000);
+    await resetLab();
+  });
+
+  it('status prints a table, and --json the Snapshot', () => {
+    const table = cli('status');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /demo: LIVE BLUE/);
+    assert.match(table.stdout, /BLUE\s+LIVE\s+up/);
+    const json = cli('status', '--json');
+    const snapshot = JSON.parse(json.stdout) as { apps: { live: string; slots: { name: string; role: string; version: string }[] }[] };
+    assert.equal(snapshot.apps[0].live, 'blue');
+    assert.deepEqual(snapshot.apps[0].slots.map((s) => `${s.name} ${s.role} ${s.version}`), ['blue LIVE 1.1.0', 'green STANDBY 1.1.0']);
+  });
+
+  it('refuses to act without --yes when there is no terminal (exit 5), and on bad usage (exit 2)', async () => {
+    const r = cli('release');
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /Pass --yes/);
+    assert.equal(await served(), 'blue 1.1.0');
+    assert.equal(cli('release', '--ref', 'x').code, 2);
+    assert.equal(cli('frobnicate').code, 2);
+    assert.equal(cli('release', '--emergency', '--yes').code, 2, 'an emergency without a reason must be refused');
+  });
+
+  it('exits 3 when a safety gate refuses, and 4 when another operation holds the lock', async () => {
+    const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
+    writeFileSync(unhealthy, '');
+    try {
+      const r = cli('release', '--yes');
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /GREEN is not healthy.*LIVE is unchanged: BLUE v1\.1\.0/);
+    } finally {
+      rmSync(unhealthy);
+    }
+    const holder = labRunner();
+    const lock = await acquireLock({ runner: holder, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: preApproved(), who: 'bob@ci' }, 'deploy', '');
+    try {
+      const r = cli('deploy', '--yes');
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /locked by bob@ci/);
+    } finally {
+      await lock.release();
+      holder.dispose();
+    }
+  });
+
+  it('drives deploy → release → sync → rollback with exit codes scripts can rely on', async () => {
+    let r = cli('deploy', '--ref', 'v1.2.0', '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /to GREEN \(STANDBY\); LIVE is BLUE/);
+    assert.match(r.stderr, /==> Build \(lab-green\)/);
+    assert.equal(await served(), 'blue 1.1.0');
+
+    r = cli('release', '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /GREEN is LIVE \(was BLUE\)/);
+    assert.equal(await served(), 'green 1.2.0');
+
+    r = cli('sync', '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /BLUE \(STANDBY\) now runs LIVE's commit/);
+
+    r = cli('rollback', '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await served(), 'blue 1.2.0');
+    const state = readState();
+    assert.equal(state.switchCount, 2);
+    assert.deepEqual((state.history as { kind: string }[]).map((h) => h.kind), ['release', 'rollback']);
+  });
+});
