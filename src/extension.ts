@@ -2,16 +2,22 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/registry';
 import { CONFIG_FILE_NAME } from './core/config/load';
 import { AutoRefresh } from './ui/autoRefresh';
+import { OutputReporter } from './ui/outputReporter';
 import { vscodePrompts } from './ui/prompts';
 import { StatusBadge } from './ui/statusBar';
 import { StatusModel } from './ui/statusModel';
 import { StatusTreeProvider } from './ui/tree';
+import { confirmSeam } from './ui/vscodeConfirm';
 
 /** Returned from activate() for the extension-host tests; not a public API. */
 export interface ExtensionApi {
   model: StatusModel;
   badge: StatusBadge;
   tree: StatusTreeProvider;
+  /** Answers confirmations in tests (workbench dialogs cannot be automated). */
+  confirmSeam: typeof confirmSeam;
+  /** Recent output channel lines. */
+  outputLines: readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -30,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands({ context, output, model });
   // Reading the local config is cheap and needs no network; probing waits for the view.
   void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model)));
-  return { model, badge, tree };
+  return { model, badge, tree, confirmSeam, outputLines: OutputReporter.recent };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

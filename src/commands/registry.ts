@@ -1,16 +1,25 @@
 import * as vscode from 'vscode';
 import { Deps } from '../ui/deps';
+import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
 import { quickActions } from './quickActions';
 import { refresh } from './refresh';
+import { release, releaseEmergency, rollback } from './release';
 import { scaffoldConfig } from './scaffoldConfig';
 import { showOutput } from './showOutput';
+import { sync } from './sync';
 
 export type CommandHandler = (deps: Deps, ...args: unknown[]) => unknown;
 
 /** The one table of contributed commands; package.json's `contributes.commands` lists the same ids. */
 export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.refresh': refresh,
+  'bluegreen.deploy': deploy,
+  'bluegreen.deployRef': deployRef,
+  'bluegreen.release': release,
+  'bluegreen.releaseEmergency': releaseEmergency,
+  'bluegreen.rollback': rollback,
+  'bluegreen.sync': sync,
   'bluegreen.quickActions': quickActions,
   'bluegreen.scaffoldConfig': scaffoldConfig,
   'bluegreen.showOutput': showOutput,

@@ -44,4 +44,47 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.deepEqual(children.map((i) => i.contextValue), ['loadBalancer', 'slot:live:up', 'slot:standby:up']);
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
   });
+
+  it('deploys to STANDBY and releases through the commands, confirmations answered through the seam', async function () {
+    this.timeout(180_000);
+    const { model, badge, tree, confirmSeam, outputLines } = await api();
+    confirmSeam.answer = () => ({ ok: true });
+    try {
+      const deployed = await vscode.commands.executeCommand<boolean>('bluegreen.deploy', { app: { name: 'demo' }, slot: { name: 'green' } });
+      assert.equal(deployed, true, outputLines.slice(-20).join('\n'));
+      assert.match(confirmSeam.asked[0].title, /^Deploy origin\/main to GREEN \(STANDBY\)\?$/);
+      assert.ok(outputLines.includes('── Build (lab-green) ──'), 'the output channel lacks the Build step header');
+      assert.ok(outputLines.some((l) => /^✓ Restart demo-green \(\d+\.\d s\)$/.test(l)));
+      assert.ok(outputLines.some((l) => /^════ Deploy done in .*GREEN \(STANDBY\) runs v1\.2\.0/.test(l)));
+
+      const released = await vscode.commands.executeCommand<boolean>('bluegreen.release');
+      assert.equal(released, true, outputLines.slice(-20).join('\n'));
+      assert.equal(confirmSeam.asked[1].title, 'Switch traffic from BLUE (v1.1.0) to GREEN (v1.2.0)?');
+      assert.match(confirmSeam.asked[1].detail, /Release v1\.2\.0/, 'the dialog lists the commits between the versions');
+
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot?.apps[0].live, 'green');
+      assert.equal(badge.text, '$(broadcast) LIVE: GREEN v1.2.0');
+      const [appNode] = tree.getChildren();
+      assert.deepEqual(tree.getChildren(appNode).slice(1).map((n) => tree.getTreeItem(n).label), ['BLUE · STANDBY · v1.1.0', 'GREEN · LIVE · v1.2.0']);
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+  });
+
+  it('refuses a deploy aimed at the LIVE slot, and changes nothing when the dialog is cancelled', async () => {
+    const { model, confirmSeam, outputLines } = await api();
+    confirmSeam.answer = () => ({ ok: true });
+    try {
+      const ok = await vscode.commands.executeCommand<boolean>('bluegreen.deploy', { app: { name: 'demo' }, slot: { name: 'green' } });
+      assert.equal(ok, false);
+      assert.ok(outputLines.some((l) => /GREEN is LIVE; deploys go to the STANDBY slot \(BLUE\) only/.test(l)));
+      confirmSeam.answer = () => ({ ok: false });
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.release'), false);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot?.apps[0].live, 'green');
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+  });
 });

@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { chooseDefaultRef } from '../core/git/localHead';
+import { deploy as deployWorkflow, validateRef } from '../core/workflows/deploy';
+import { Deps } from '../ui/deps';
+import { runOperation } from '../ui/operations';
+
+/** Deploy to STANDBY; from a tree item, that slot (refused if it is LIVE). */
+export async function deploy(deps: Deps, arg?: unknown): Promise<boolean> {
+  return runOperation(deps, 'Deploy', arg, async (ctx, target) => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const choice = folder ? await chooseDefaultRef(folder, ctx.app.deploy.branch) : { ref: undefined, notes: [] };
+    for (const note of choice.notes) ctx.reporter.info(note);
+    const r = await deployWorkflow(ctx, { ref: choice.ref, target: target?.slot });
+    return `${r.slot.toUpperCase()} (STANDBY) runs ${r.version ? `v${r.version}` : 'the new build'} at ${r.commit.slice(0, 7)}; LIVE ${r.live.toUpperCase()} is unchanged.`;
+  });
+}
+
+/** Deploy a branch, tag or commit the person types. */
+export async function deployRef(deps: Deps, arg?: unknown): Promise<boolean> {
+  const ref = await vscode.window.showInputBox({
+    title: 'Blue-Green: deploy to STANDBY',
+    prompt: 'Branch, tag or commit to deploy',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        validateRef(v.trim());
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  });
+  if (!ref) return false;
+  return runOperation(deps, 'Deploy', arg, async (ctx, target) => {
+    const r = await deployWorkflow(ctx, { ref: ref.trim(), target: target?.slot });
+    return `${r.slot.toUpperCase()} (STANDBY) runs ${r.version ? `v${r.version}` : ref} at ${r.commit.slice(0, 7)}; LIVE ${r.live.toUpperCase()} is unchanged.`;
+  });
+}

@@ -1,0 +1,15 @@
+import { release as releaseWorkflow, ReleaseOptions } from '../core/workflows/release';
+import { Deps } from '../ui/deps';
+import { runOperation } from '../ui/operations';
+
+function switchCommand(title: string, options: ReleaseOptions) {
+  return (deps: Deps, arg?: unknown): Promise<boolean> =>
+    runOperation(deps, title, arg, async (ctx) => {
+      const r = await releaseWorkflow(ctx, options);
+      return `${r.to.toUpperCase()} is LIVE (was ${r.from.toUpperCase()}), verified in ${r.switchMs} ms${r.stateWritten ? '' : ' — the state file was NOT updated'}.`;
+    });
+}
+
+export const release = switchCommand('Release', { kind: 'release' });
+export const releaseEmergency = switchCommand('Emergency release', { kind: 'release', emergency: true });
+export const rollback = switchCommand('Rollback', { kind: 'rollback' });

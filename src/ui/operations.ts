@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { AppConfig, SlotName } from '../core/config/types';
+import { errorMessage, isBlueGreenError } from '../core/errors';
+import { OperationContext, WorkflowError } from '../core/workflows/operation';
+import { Reporter } from '../core/workflows/reporter';
+import { whoAmI } from '../core/workflows/who';
+import { Deps } from './deps';
+import { OutputReporter } from './outputReporter';
+import { vscodeConfirm } from './vscodeConfirm';
+
+/** What a tree item passes to a command: the app, and for slot items the slot. */
+export interface Target {
+  app: string;
+  slot?: SlotName;
+}
+
+export function targetOf(arg: unknown): Target | undefined {
+  const node = arg as { app?: { name?: unknown }; slot?: { name?: unknown } } | undefined;
+  if (typeof node?.app?.name !== 'string') return undefined;
+  const slot = node.slot?.name;
+  return { app: node.app.name, slot: slot === 'blue' || slot === 'green' ? slot : undefined };
+}
+
+async function pickApp(deps: Deps, target?: Target): Promise<AppConfig | undefined> {
+  const apps = deps.model.config?.apps ?? [];
+  if (target) return apps.find((a) => a.name === target.app);
+  if (apps.length <= 1) return apps[0];
+  const picked = await vscode.window.showQuickPick(apps.map((a) => a.name), { title: 'Blue-Green: which app?' });
+  return apps.find((a) => a.name === picked);
+}
+
+let running: string | undefined;
+
+/**
+ * Runs one workflow: progress notification with Cancel, every step in the output channel,
+ * a summary at the end, then a fresh status. One operation at a time per window.
+ */
+export async function runOperation(deps: Deps, title: string, arg: unknown, body: (ctx: OperationContext, target: Target | undefined) => Promise<string>): Promise<boolean> {
+  if (!deps.model.config) await deps.model.loadConfig();
+  if (!deps.model.config) {
+    void vscode.window.showErrorMessage(`Blue-Green: ${deps.model.configProblem ?? 'no bluegreen.yaml'}`, 'Open bluegreen.yaml').then((b) => b && vscode.commands.executeCommand('bluegreen.openConfig'));
+    return false;
+  }
+  if (running) {
+    void vscode.window.showWarningMessage(`Blue-Green: ${running} is still running in this window.`);
+    return false;
+  }
+  const target = targetOf(arg);
+  const app = await pickApp(deps, target);
+  if (!app) return false;
+  const reporter = new OutputReporter(deps.output);
+  running = `${title} (${app.name})`;
+  const started = Date.now();
+  reporter.info(`════ ${title}: ${app.name} — ${new Date(started).toLocaleString()} ════`);
+  try {
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Blue-Green: ${title} (${app.name})`, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      const progressReporter: Reporter = {
+        step: (t, host) => {
+          progress.report({ message: `${t}${host ? ` on ${host}` : ''}…` });
+          reporter.step(t, host);
+        },
+        line: (host, text, stream) => reporter.line(host, text, stream),
+        stepDone: (t, ms, error) => reporter.stepDone(t, ms, error),
+        info: (text) => reporter.info(text),
+        warn: (text) => reporter.warn(text),
+      };
+      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: vscodeConfirm(), who: whoAmI(), signal: controller.signal };
+      return body(ctx, target);
+    });
+    reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);
+    void vscode.window.showInformationMessage(`Blue-Green: ${summary}`, 'Show Output').then((b) => b && deps.output.show(true));
+    return true;
+  } catch (e) {
+    if (isBlueGreenError(e, 'declined')) {
+      reporter.info(`════ ${title} not confirmed; nothing was changed ════`);
+      return false;
+    }
+    const message = errorMessage(e);
+    reporter.warn(`════ ${title} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s ════`);
+    reporter.error(message);
+    if (e instanceof WorkflowError && e.lastLines.length) reporter.error(`last output of the failed step:\n${e.lastLines.join('\n')}`);
+    void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
+    return false;
+  } finally {
+    running = undefined;
+    void deps.model.refresh();
+  }
+}

@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
+
+/**
+ * Workbench dialogs cannot be answered by an automated test; the extension-host suite
+ * answers through this seam instead (set on the API activate() returns).
+ */
+export const confirmSeam: { answer?: (request: ConfirmRequest) => ConfirmAnswer | Promise<ConfirmAnswer>; asked: ConfirmRequest[] } = { asked: [] };
+
+/** A modal dialog; for an emergency also the typed slot name and a reason. */
+export function vscodeConfirm(): ConfirmPort {
+  return {
+    async confirm(request) {
+      if (confirmSeam.answer) {
+        confirmSeam.asked.push(request);
+        return confirmSeam.answer(request);
+      }
+      const picked = await vscode.window.showWarningMessage(request.title, { modal: true, detail: request.detail }, request.action);
+      if (picked !== request.action) return { ok: false };
+      if (request.typeToConfirm) {
+        const expected = request.typeToConfirm;
+        const typed = await vscode.window.showInputBox({
+          title: 'Emergency release: health checks are skipped',
+          prompt: `Type ${expected} to switch traffic to it without the health gate`,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim() === expected ? undefined : `Type ${expected} exactly`),
+        });
+        if (typed?.trim() !== expected) return { ok: false };
+      }
+      let reason: string | undefined;
+      if (request.askReason) {
+        reason = await vscode.window.showInputBox({ title: 'Emergency release: reason', prompt: 'Why? (recorded in the history on the LB host)', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'A reason is required') });
+        if (!reason?.trim()) return { ok: false };
+      }
+      return { ok: true, reason };
+    },
+  };
+}
