@@ -60,7 +60,46 @@ async function main(): Promise<number> {
       await page.getByRole('treeitem', { name: /Routing/ }).waitFor({ timeout: 10000 });
       await page.getByRole('treeitem', { name: /Switch count/ }).waitFor({ timeout: 10000 });
     });
-    await shot(page, '01-status', true);
+    await shot(page, '01-status');
+
+    const slot = (name: RegExp) => page.getByRole('treeitem', { name });
+    // VS Code ignores a click that lands right after a context menu opens; hover, then Enter.
+    const chooseMenuItem = async (label: string) => {
+      const item = page.getByRole('menuitem', { name: label, exact: true });
+      await item.hover();
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+    };
+    const dialog = page.locator('.monaco-dialog-box');
+    await step('Deploy from the STANDBY slot\'s context menu asks in a modal dialog', async () => {
+      await slot(/GREEN · STANDBY/).click({ button: 'right' });
+      await chooseMenuItem('Deploy to STANDBY');
+      await dialog.getByText('Deploy origin/main to GREEN (STANDBY)?').waitFor({ timeout: 30000 });
+    });
+    await shot(page, '02-deploy-dialog');
+    await step('the deploy runs, streams into the output channel, and GREEN runs v1.2.0', async () => {
+      await dialog.getByRole('button', { name: 'Deploy' }).click();
+      // Monaco renders spaces as U+00A0, hence \s in the patterns below.
+      const done = page.locator('.notifications-toasts').getByText(/GREEN \(STANDBY\) runs v1\.2\.0/);
+      await done.waitFor({ timeout: 120000 });
+      await page.locator('.notifications-toasts').getByRole('button', { name: 'Show Output' }).first().click();
+      await page.locator('.panel').getByText(/Deploy\sdone\sin/).first().waitFor({ timeout: 30000 });
+      await slot(/GREEN · STANDBY · v1\.2\.0/).waitFor({ timeout: 30000 });
+    });
+    await shot(page, '03-deployed-output');
+    await step('Release asks "Switch traffic from BLUE (v1.1.0) to GREEN (v1.2.0)?"', async () => {
+      await slot(/GREEN · STANDBY · v1\.2\.0/).click({ button: 'right' });
+      await chooseMenuItem('Release: Switch Traffic to STANDBY');
+      await dialog.getByText('Switch traffic from BLUE (v1.1.0) to GREEN (v1.2.0)?').waitFor({ timeout: 30000 });
+    });
+    await shot(page, '04-release-dialog', true);
+    await step('after confirming, the badge and the tree show GREEN LIVE', async () => {
+      await dialog.getByRole('button', { name: 'Switch Traffic' }).click();
+      await page.locator('.statusbar').getByText('LIVE: GREEN v1.2.0').waitFor({ timeout: 60000 });
+      await slot(/GREEN · LIVE · v1\.2\.0/).waitFor({ timeout: 30000 });
+      await slot(/BLUE · STANDBY · v1\.1\.0/).waitFor({ timeout: 30000 });
+    });
+    await shot(page, '05-green-live');
   } catch (e) {
     failed = true;
     console.error(`  ✗ ${e instanceof Error ? e.message : String(e)}`);

@@ -2,7 +2,7 @@ import { AppConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../errors';
 import { CommandRunner, HostRef, RunResult, succeeded } from '../ssh/runner';
 import { ConfirmPort } from './confirm';
-import { redact, Reporter } from './reporter';
+import { cleanLine, Reporter } from './reporter';
 
 /** Everything a workflow needs; the UI and the CLI each build one. */
 export interface OperationContext {
@@ -53,12 +53,12 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
       signal: ctx.signal,
       timeoutMs: o.timeoutMs,
       onStdout: (l) => {
-        const text = redact(l);
+        const text = cleanLine(l);
         keep(text);
         ctx.reporter.line(label, text, 'stdout');
       },
       onStderr: (l) => {
-        const text = redact(l);
+        const text = cleanLine(l);
         keep(text);
         ctx.reporter.line(label, text, 'stderr');
       },

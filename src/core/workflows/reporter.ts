@@ -22,6 +22,15 @@ export function redact(text: string): string {
   return SECRET_PATTERNS.reduce((t, [re, by]) => t.replace(re, by), text);
 }
 
+/** Terminal colour codes (pm2, npm) mean nothing in an output channel or a log file. */
+// eslint-disable-next-line no-control-regex -- matching terminal escape codes is the point
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
+
+/** A remote line as it may be shown: no colour codes, no credentials. */
+export function cleanLine(text: string): string {
+  return redact(text.replace(ANSI, ''));
+}
+
 /** A reporter that keeps everything (tests, and the operation summary). */
 export class RecordingReporter implements Reporter {
   readonly lines: string[] = [];
