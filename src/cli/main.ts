@@ -7,6 +7,7 @@ import { createRunner } from '../core/ssh/fromConfig';
 import { CommandRunner } from '../core/ssh/runner';
 import { deploy } from '../core/workflows/deploy';
 import { OperationContext } from '../core/workflows/operation';
+import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
 import { sync } from '../core/workflows/sync';
 import { whoAmI } from '../core/workflows/who';
@@ -24,6 +25,7 @@ commands:
                                          switch traffic to STANDBY after it passes health
   rollback [--yes]                       switch traffic back to the previous LIVE
   sync [--yes]                           bring STANDBY to LIVE's exact commit
+  reconcile [--yes]                      rewrite the state file to agree with HAProxy (traffic untouched)
   validate                               check ${CONFIG_FILE_NAME}; every problem with file:line:col
 
 options:
@@ -74,6 +76,7 @@ const ALLOWED: Record<string, string[]> = {
   release: ['--yes', '--emergency', '--reason', '--app'],
   rollback: ['--yes', '--app'],
   sync: ['--yes', '--app'],
+  reconcile: ['--yes', '--app'],
 };
 
 function pickApp(config: Config, name?: string): AppConfig {
@@ -148,6 +151,11 @@ async function operate(args: Args, config: Config, runner: CommandRunner): Promi
     case 'sync': {
       const r = await sync(ctx);
       console.log(`${r.slot.toUpperCase()} (STANDBY) now runs LIVE's commit ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''}`);
+      return 0;
+    }
+    case 'reconcile': {
+      const r = await reconcile(ctx);
+      console.log(r.changed ? `the state file now says ${r.live.toUpperCase()} is LIVE` : `the state file already agrees: ${r.live.toUpperCase()} is LIVE`);
       return 0;
     }
     default:

@@ -3,6 +3,7 @@ import { Deps } from '../ui/deps';
 import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
 import { quickActions } from './quickActions';
+import { reconcile } from './reconcile';
 import { refresh } from './refresh';
 import { release, releaseEmergency, rollback } from './release';
 import { scaffoldConfig } from './scaffoldConfig';
@@ -20,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.releaseEmergency': releaseEmergency,
   'bluegreen.rollback': rollback,
   'bluegreen.sync': sync,
+  'bluegreen.reconcile': reconcile,
   'bluegreen.quickActions': quickActions,
   'bluegreen.scaffoldConfig': scaffoldConfig,
   'bluegreen.showOutput': showOutput,

@@ -67,6 +67,9 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     const nodes: Node[] = [];
     if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
     if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}`, 'arrow-right'));
+    if (lb.idleCloseOnResponse === false) {
+      nodes.push(info('Reload may drop requests', 'add "option idle-close-on-response" to the frontend or defaults', 'warning', 'list.warningForeground', 'Without it, HAProxy resets idle keep-alive connections on every reload: a few requests fail during each switch.'));
+    }
     for (const d of app.drift) nodes.push(info('Drift', d.message, 'warning', 'list.warningForeground', d.message));
     if (lb.state.status === 'ok') {
       nodes.push(info('Last switch', relativeTime(lb.state.lastSwitch), 'history', undefined, lb.state.lastSwitch));

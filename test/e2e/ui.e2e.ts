@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page } from 'playwright-core';
 import { labDown, labUp, readLabInfo } from '../../lab/lab';
-import { launchChromium, PROJECT_ROOT, startCodeServer } from '../vscode/codeServer';
+import { launchChromium, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 
 const SHOTS = process.env.BLUEGREEN_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'out', 'screenshots');
 

@@ -7,6 +7,7 @@ import { preApproved } from '../../src/core/workflows/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
 import { acquireLock } from '../../src/core/workflows/lock';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
+import { reconcile } from '../../src/core/workflows/reconcile';
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { sync } from '../../src/core/workflows/sync';
@@ -70,6 +71,20 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
     assert.equal(await served(), 'blue 1.1.0');
     assert.equal(readState().switchCount, 0);
+  });
+
+  it('refuses a release on drift until the state file is reconciled, then reconciles it', async () => {
+    const file = lab().stateFile;
+    writeFileSync(file, JSON.stringify({ prod: 'green', live: 'green', standby: 'blue', switchCount: 7, owner: 'ops' }));
+    await assert.rejects(release(context(runner)), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /Reconcile the state file first/.test(e.message));
+    assert.equal(await served(), 'blue 1.1.0');
+    const r = await reconcile(context(runner));
+    assert.deepEqual(r, { live: 'blue', changed: true });
+    const state = readState();
+    assert.deepEqual([state.live, state.prod, state.standby, state.switchCount, state.owner], ['blue', 'blue', 'green', 7, 'ops']);
+    assert.equal(JSON.parse(readFileSync(`${file}.bluegreen-before-reconcile`, 'utf8')).live, 'green');
+    assert.deepEqual(await reconcile(context(runner)), { live: 'blue', changed: false });
+    writeFileSync(file, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
   });
 
   it('tells a second operator who holds the lock', async () => {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { labDown, labUp, readLabInfo } from '../../lab/lab';
-import { launchChromium, PROJECT_ROOT, startCodeServer } from './codeServer';
+import { launchChromium, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 

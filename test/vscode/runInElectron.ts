@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { labDown, labUp, readLabInfo } from '../../lab/lab';
-import { PROJECT_ROOT } from './codeServer';
+import { PROJECT_ROOT } from '../../lab/codeServer';
 
 async function main(): Promise<number> {
   const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');

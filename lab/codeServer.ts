@@ -1,13 +1,20 @@
 // Runs code-server (a real VS Code from the npm registry) for the extension-host suite and
 // the UI e2e run. See shared notes "REAL-VSCODE": this machine cannot download VS Code desktop.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
-import { canConnect, waitFor } from '../../lab/processes';
+import { canConnect, waitFor } from './processes';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
+/** Works from out/lab/ (tsc) and from out/ (the esbuild bundle). */
+export const PROJECT_ROOT = findRoot(__dirname);
+
+function findRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(path.join(dir, 'esbuild.mjs')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+}
 
 export function installCodeServer(): string {
   return execFileSync('bash', [path.join(PROJECT_ROOT, 'scripts/install-code-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
@@ -37,6 +44,8 @@ export interface CodeServerOptions {
   folder: string;
   settings?: Record<string, unknown>;
   installVsix?: string;
+  /** A fixed port (the demo); default: any free one. */
+  port?: number;
 }
 
 export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer> {
@@ -51,7 +60,7 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   );
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   if (o.installVsix) execFileSync(bin, [...common, '--install-extension', o.installVsix], { stdio: 'inherit' });
-  const port = await freePort();
+  const port = o.port && !(await canConnect('127.0.0.1', o.port)) ? o.port : await freePort();
   const logFile = path.join(o.work, 'code-server.log');
   const log = createWriteStream(logFile);
   const child = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...common, o.folder], { stdio: ['ignore', 'pipe', 'pipe'] });

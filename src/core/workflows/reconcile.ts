@@ -1,0 +1,47 @@
+import { shQuote } from '../shell';
+import { lbHost } from '../status/probe';
+import { snapshotApp } from '../status/refresh';
+import { slotLabel } from '../status/snapshot';
+import { SlotName } from '../config/types';
+import { liveUnchanged } from './describe';
+import { readLbFiles } from './lbFiles';
+import { writeStateScript } from './lbScripts';
+import { acquireLock } from './lock';
+import { localStep, OperationContext, other, remoteStep, WorkflowError } from './operation';
+
+/**
+ * Rewrites the state file to agree with HAProxy's config (which wins), after a
+ * confirmation; the old file is kept beside it. Traffic is not touched.
+ */
+export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName; changed: boolean }> {
+  const { app } = ctx;
+  const lock = await acquireLock(ctx, 'reconcile', 'Nothing was changed.');
+  try {
+    const snap = await localStep(ctx, 'Read HAProxy and the state file', () => snapshotApp(ctx.runner, app, ctx.signal));
+    if (!snap.live) throw new WorkflowError('refused', 'Reconcile', app.loadBalancer.ssh, `cannot tell which slot HAProxy routes to (${snap.lb.error ?? 'unknown'})`, 'Nothing was changed.');
+    const live = snap.live;
+    const files = await readLbFiles(ctx, liveUnchanged(snap));
+    const recorded = files.state ? String(files.state.live ?? files.state.prod ?? '').toLowerCase() : undefined;
+    if (files.state && !files.stateCorrupt && recorded === live && String(files.state.standby ?? other(live)).toLowerCase() === other(live)) {
+      ctx.reporter.info(`the state file already says ${slotLabel(live)} is LIVE; nothing to do`);
+      return { live, changed: false };
+    }
+    const file = app.loadBalancer.stateFile;
+    const says = files.stateCorrupt ? `cannot be read (${files.stateCorrupt})` : files.state ? `says ${recorded ? recorded.toUpperCase() : 'nothing'} is LIVE` : 'does not exist';
+    const answer = await ctx.confirm.confirm({
+      title: `Rewrite the state file to say ${slotLabel(live)} is LIVE?`,
+      detail: `HAProxy routes ${app.loadBalancer.frontend}${app.loadBalancer.acl ? ` (${app.loadBalancer.acl})` : ''} to ${snap.lb.backend}, so ${slotLabel(live)} is LIVE. The state file ${file} ${says}.\nTraffic is not touched. The current file is kept as ${file}.bluegreen-before-reconcile.`,
+      action: 'Rewrite State File',
+    });
+    if (!answer.ok) throw new WorkflowError('declined', 'Reconcile', undefined, 'not confirmed', 'Nothing was changed.');
+    const raw = files.state ?? {};
+    const history = Array.isArray(raw.history) ? raw.history : [];
+    const next = { ...raw, prod: live, live, standby: other(live), history: [...history, { timestamp: new Date().toISOString(), kind: 'reconcile', live, recorded: recorded || null, by: ctx.who }] };
+    const keep = `[ -e ${shQuote(file)} ] && cp -p ${shQuote(file)} ${shQuote(`${file}.bluegreen-before-reconcile`)}`;
+    await remoteStep(ctx, 'Rewrite the state file', lbHost(app), `${keep}\n${writeStateScript(file, JSON.stringify(next, null, 2) + '\n')}`, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`);
+    ctx.reporter.info(`the state file now says ${slotLabel(live)} is LIVE (as HAProxy routes); traffic was not touched`);
+    return { live, changed: true };
+  } finally {
+    await lock.release();
+  }
+}
