@@ -12,7 +12,7 @@ export interface Reporter {
 
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/(:\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@'],
-  [/\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth)\w*\s*[=:]\s*)("?)[^\s"',;]+\2/gi, '$1$2***$2'],
+  [/\b([\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[\w.-]*\s*[=:]\s*)("?)[^\s"',;]+\2/gi, '$1$2***$2'],
   [/\b(authorization:\s*(?:bearer|basic|token)\s+)\S+/gi, '$1***'],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key redacted]'],
 ];
