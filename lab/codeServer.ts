@@ -46,6 +46,8 @@ export interface CodeServerOptions {
   installVsix?: string;
   /** A fixed port (the demo); default: any free one. */
   port?: number;
+  /** Extra environment for the server and so for its extension host. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer> {
@@ -63,7 +65,7 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   const port = o.port && !(await canConnect('127.0.0.1', o.port)) ? o.port : await freePort();
   const logFile = path.join(o.work, 'code-server.log');
   const log = createWriteStream(logFile);
-  const child = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...common, o.folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...common, o.folder], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   await waitFor(`code-server on port ${port} (log: ${logFile})`, () => canConnect('127.0.0.1', port), 60000);

@@ -349,6 +349,8 @@ apps:
       timeoutMs: 2000
       attempts: 20
       intervalMs: 250
+    release:
+      watchSeconds: 2
     deploy:
       branch: main
       install: npm ci --no-audit --no-fund

@@ -87,6 +87,28 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     writeFileSync(file, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
   });
 
+  it('switches back automatically when the new LIVE fails right after the switch (row 12)', async () => {
+    const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
+    const reporter = new RecordingReporter();
+    const step = reporter.step.bind(reporter);
+    // GREEN starts failing the moment the watch window opens.
+    reporter.step = (title, host) => {
+      if (title.startsWith('Watch GREEN')) writeFileSync(unhealthy, '');
+      step(title, host);
+    };
+    const watching = (y: string) => y.replace('watchSeconds: 2', 'watchSeconds: 10');
+    try {
+      await assert.rejects(release(context(runner, watching, reporter)), (e: unknown) => e instanceof WorkflowError && /switched back automatically: LIVE is BLUE/.test(e.message));
+      assert.equal(await served(), 'blue 1.1.0');
+      const state = readState();
+      assert.equal(state.live, 'blue');
+      assert.deepEqual((state.history as { kind: string; from: string; to: string }[]).map((h) => `${h.kind} ${h.from}->${h.to}`), ['release blue->green', 'auto-rollback green->blue']);
+    } finally {
+      rmSync(unhealthy, { force: true });
+      writeFileSync(lab().stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
+    }
+  });
+
   it('tells a second operator who holds the lock', async () => {
     const holder = labRunner();
     const ctx = context(holder);

@@ -8,16 +8,14 @@ import { launchChromium, PROJECT_ROOT, startCodeServer } from '../../lab/codeSer
 
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 
-async function main(): Promise<number> {
-  const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
-  const labWasUp = readLabInfo(labDir) !== undefined;
-  const lab = await labUp(labDir);
-  const work = mkdtempSync(path.join(os.tmpdir(), 'bg-vscode-'));
+async function runSuite(suite: 'trusted' | 'untrusted', labDir: string, configFile: string): Promise<boolean> {
+  const work = mkdtempSync(path.join(os.tmpdir(), `bg-vscode-${suite}-`));
   const folder = path.join(work, 'workspace');
   mkdirSync(folder);
-  copyFileSync(lab.configFile, path.join(folder, 'bluegreen.yaml'));
-  // Workbench dialogs are refused in test mode, so trust is settled up front.
-  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': false } });
+  copyFileSync(configFile, path.join(folder, 'bluegreen.yaml'));
+  // Workbench dialogs are refused in test mode, so trust is settled up front: off for the
+  // main suite (everything trusted); on for the untrusted one (the folder stays restricted).
+  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: labDir } });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -29,7 +27,7 @@ async function main(): Promise<number> {
         // ["%c INFO", "color: …", "✔ %s (%dms)", title, ms]: drop the tag and its CSS.
         const rest = typeof args[0] === 'string' && args[0].includes('%c') ? args.slice(2) : args;
         const text = format(...rest);
-        if (/✔|passing|failing|pending|^\s*\d+\) |AssertionError|Error:/.test(text) && !/Failed to load resource|webview|service worker/i.test(text)) console.log(text);
+        if (/✔|passing|failing|pending|^\s*\d+\) |AssertionError|Error:/.test(text) && !/Failed to load resource|webview|service worker|DialogService|^\s+at /i.test(text)) console.log(text);
       });
     });
     const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
@@ -40,12 +38,24 @@ async function main(): Promise<number> {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), SUITE_TIMEOUT_MS).unref());
     const code = await Promise.race([exit, timeout]);
-    if (code === -1) console.error(`extension-host suite: no result within ${SUITE_TIMEOUT_MS / 1000} s`);
+    if (code === -1) console.error(`extension-host suite (${suite}): no result within ${SUITE_TIMEOUT_MS / 1000} s`);
     if (code !== 0) console.error(`code-server log (${server.logFile}):\n${readFileSync(server.logFile, 'utf8').slice(-5000)}`);
-    return code === 0 ? 0 : 1;
+    return code === 0;
   } finally {
     await browser.close();
     await server.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
+  const labWasUp = readLabInfo(labDir) !== undefined;
+  const lab = await labUp(labDir);
+  try {
+    const untrusted = await runSuite('untrusted', lab.dir, lab.configFile);
+    const trusted = await runSuite('trusted', lab.dir, lab.configFile);
+    return untrusted && trusted ? 0 : 1;
+  } finally {
     if (!labWasUp && !process.env.BLUEGREEN_LAB_KEEP) await labDown(labDir);
   }
 }

@@ -47,6 +47,11 @@ export interface DeployConfig {
   keepBackups: number;
 }
 
+export interface ReleaseConfig {
+  watchSeconds: number;
+  watchFailures: number;
+}
+
 export interface AppConfig {
   name: string;
   url?: string;
@@ -54,6 +59,7 @@ export interface AppConfig {
   slots: Record<SlotName, SlotConfig>;
   health: HealthConfig;
   deploy: DeployConfig;
+  release: ReleaseConfig;
 }
 
 export interface SshSettings {

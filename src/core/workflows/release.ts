@@ -119,7 +119,17 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     const switchMs = Date.now() - confirmedAt;
     ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
 
-    const stateWritten = await writeState(ctx, files.state ?? {}, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason });
+    const record: SwitchRecord = { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason };
+    const written = await writeState(ctx, files.state ?? {}, record);
+    const stateWritten = written !== undefined;
+
+    const failing = await watchLive(ctx, before, to);
+    if (failing) {
+      ctx.reporter.warn(`${slotLabel(to)} is failing after the switch; switching traffic back to ${slotLabel(from)} automatically`);
+      await remoteStep(ctx, 'Switch back: restore the previous HAProxy config', lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to the failing ${slotLabel(to)}: check ${app.loadBalancer.ssh} now.`);
+      await writeState(ctx, written ?? files.state ?? {}, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
+      throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: LIVE is ${slotSummary(fromSlot)}; the history records it.`);
+    }
     ctx.reporter.info(`${slotLabel(to)} ${versionText(toSlot)} is LIVE; ${slotLabel(from)} ${versionText(fromSlot)} is STANDBY and stays warm for rollback.`);
     return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten };
   } finally {
@@ -155,37 +165,79 @@ async function switchConfig(ctx: OperationContext, sha: string, next: string, un
   throw new WorkflowError('step-failed', 'Switch HAProxy', lb.ssh, detail, state, r.stderr.split('\n').slice(-10));
 }
 
-/** Requests through the frontend (from the LB host) until the new LIVE answers them. */
-async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName): Promise<{ ok: true } | { ok: false; why: string }> {
+type ProbeOutcome = { ok: true; note: string } | { ok: false; why: string };
+
+/** One request through the frontend, from the LB host: did the new LIVE answer it? */
+function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName): { url: string; probe: () => Promise<ProbeOutcome> } | undefined {
   const { app } = ctx;
   const base = app.loadBalancer.frontendUrl ?? app.url;
-  if (!base) {
-    ctx.reporter.warn('no app url or loadBalancer.frontendUrl is configured, so the switch cannot be verified through the frontend');
-    return { ok: true };
-  }
+  if (!base) return undefined;
   const url = base.replace(/\/$/, '') + app.health.path;
   const hostHeader = app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined;
   const target = before.slots.find((s) => s.name === to)!;
   const old = before.slots.find((s) => s.name !== to)!;
   const tellApart = identify(target, old);
+  const probe = async (): Promise<ProbeOutcome> => {
+    try {
+      const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader, signal: ctx.signal });
+      const body = parseHealthBody(r.body);
+      const answered = tellApart(body);
+      if (r.status === 200 && answered !== 'old') return { ok: true, note: `HTTP 200 from ${answered === 'new' ? slotLabel(to) : 'a slot (both report the same version)'}${body.version ? ` v${body.version}` : ''} in ${r.ms} ms` };
+      return { ok: false, why: r.status === 200 ? `answered by ${slotLabel(old.name)}` : `HTTP ${r.status}` };
+    } catch (e) {
+      return { ok: false, why: (e as Error).message };
+    }
+  };
+  return { url, probe };
+}
+
+/** Requests through the frontend until the new LIVE answers them. */
+async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName): Promise<{ ok: true } | { ok: false; why: string }> {
+  const front = frontendProbe(ctx, before, to);
+  if (!front) {
+    ctx.reporter.warn('no app url or loadBalancer.frontendUrl is configured, so the switch cannot be verified through the frontend');
+    return { ok: true };
+  }
   return localStep(ctx, `Verify ${slotLabel(to)} answers through the frontend`, async () => {
     let last = '';
     for (let i = 1; i <= VERIFY_ATTEMPTS; i++) {
-      try {
-        const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader, signal: ctx.signal });
-        const body = parseHealthBody(r.body);
-        const answered = tellApart(body);
-        if (r.status === 200 && answered !== 'old') {
-          ctx.reporter.line(app.loadBalancer.ssh, `${url}: HTTP 200 from ${answered === 'new' ? slotLabel(to) : 'a slot (both report the same version)'}${body.version ? ` v${body.version}` : ''}`, 'stdout');
-          return { ok: true } as const;
-        }
-        last = r.status === 200 ? `still answered by ${slotLabel(old.name)}` : `HTTP ${r.status}`;
-      } catch (e) {
-        last = (e as Error).message;
+      const outcome = await front.probe();
+      if (outcome.ok) {
+        ctx.reporter.line(ctx.app.loadBalancer.ssh, `${front.url}: ${outcome.note}`, 'stdout');
+        return { ok: true } as const;
       }
+      last = outcome.why;
       await new Promise((r) => setTimeout(r, VERIFY_INTERVAL_MS));
     }
-    return { ok: false, why: `${url} did not reach ${slotLabel(to)} after the reload (${last})` } as const;
+    return { ok: false, why: `${front.url} did not reach ${slotLabel(to)} after the reload (${last})` } as const;
+  });
+}
+
+/**
+ * Keeps checking the new LIVE through the frontend for a while after the switch;
+ * `watchFailures` failures in a row mean it is failing: undefined when it held up.
+ */
+async function watchLive(ctx: OperationContext, before: AppSnapshot, to: SlotName): Promise<string | undefined> {
+  const { watchSeconds, watchFailures } = ctx.app.release;
+  const front = frontendProbe(ctx, before, to);
+  if (!front || watchSeconds === 0) return undefined;
+  return localStep(ctx, `Watch ${slotLabel(to)} for ${watchSeconds} s`, async () => {
+    const until = Date.now() + watchSeconds * 1000;
+    let inARow = 0;
+    let checks = 0;
+    while (Date.now() < until && !ctx.signal?.aborted) {
+      const outcome = await front.probe();
+      checks++;
+      if (outcome.ok) inARow = 0;
+      else {
+        inARow++;
+        ctx.reporter.line(ctx.app.loadBalancer.ssh, `check ${checks}: ${outcome.why} (${inARow} in a row)`, 'stderr');
+        if (inARow >= watchFailures) return `${front.url} failed ${inARow} checks in a row after the switch (${outcome.why})`;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    ctx.reporter.line(ctx.app.loadBalancer.ssh, `${checks} checks through the frontend, ${slotLabel(to)} held up`, 'stdout');
+    return undefined;
   });
 }
 
@@ -203,7 +255,7 @@ interface SwitchRecord {
   to: SlotName;
   fromSlot: SlotSnapshot;
   toSlot: SlotSnapshot;
-  kind: 'release' | 'rollback';
+  kind: 'release' | 'rollback' | 'auto-rollback';
   emergency?: boolean;
   reason?: string;
 }
@@ -235,14 +287,15 @@ export function nextState(raw: Record<string, unknown>, rec: SwitchRecord & { wh
   };
 }
 
-async function writeState(ctx: OperationContext, raw: Record<string, unknown>, rec: SwitchRecord): Promise<boolean> {
+/** Writes the state after a switch; returns what it wrote, or undefined when it could not. */
+async function writeState(ctx: OperationContext, raw: Record<string, unknown>, rec: SwitchRecord): Promise<Record<string, unknown> | undefined> {
   const { app } = ctx;
-  const content = JSON.stringify(nextState(raw, { ...rec, who: ctx.who, at: new Date().toISOString() }), null, 2) + '\n';
+  const next = nextState(raw, { ...rec, who: ctx.who, at: new Date().toISOString() });
   try {
-    await remoteStep(ctx, 'Record the switch in the state file', lbHost(app), writeStateScript(app.loadBalancer.stateFile, content), () => `${slotLabel(rec.to)} is LIVE, but the state file was not updated (drift until reconciled).`);
-    return true;
+    await remoteStep(ctx, 'Record the switch in the state file', lbHost(app), writeStateScript(app.loadBalancer.stateFile, JSON.stringify(next, null, 2) + '\n'), () => `${slotLabel(rec.to)} is LIVE, but the state file was not updated (drift until reconciled).`);
+    return next;
   } catch (e) {
     ctx.reporter.warn((e as Error).message);
-    return false;
+    return undefined;
   }
 }
