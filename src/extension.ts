@@ -18,9 +18,12 @@ export interface ExtensionApi {
   confirmSeam: typeof confirmSeam;
   /** Recent output channel lines. */
   outputLines: readonly string[];
+  /** How long activate() took. */
+  activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Blue-Green', { log: true });
   const model = new StatusModel(output, vscodePrompts());
   const tree = new StatusTreeProvider(model);
@@ -36,7 +39,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands({ context, output, model });
   // Reading the local config is cheap and needs no network; probing waits for the view.
   void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model)));
-  return { model, badge, tree, confirmSeam, outputLines: OutputReporter.recent };
+  const activationMs = performance.now() - started;
+  output.info(`[activate] ${activationMs.toFixed(1)} ms`);
+  return { model, badge, tree, confirmSeam, outputLines: OutputReporter.recent, activationMs };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
@@ -22,8 +22,25 @@ async function until<T>(what: string, get: () => T | undefined, timeoutMs = 3000
   }
 }
 
+function sshLogins(): number {
+  const dir = process.env.BLUEGREEN_LAB_DIR;
+  assert.ok(dir, 'BLUEGREEN_LAB_DIR is not set for the extension host');
+  return ['lb', 'blue', 'green'].reduce((n, h) => n + (readFileSync(path.join(dir, 'hosts', h, 'sshd.log'), 'utf8').match(/Accepted publickey/g) ?? []).length, 0);
+}
+
 describe('Blue-Green in a real VS Code extension host', () => {
-  it('activates in the lab workspace and registers every contributed command', async () => {
+  it('activates without touching the network while its view is hidden', async () => {
+    const loginsBefore = sshLogins();
+    const { model, activationMs } = await api();
+    await until('the config', () => model.config);
+    // The Blue-Green view is not open in this workbench: nothing may connect yet.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sshLogins(), loginsBefore, 'SSH logins happened while the view was hidden');
+    assert.equal(model.snapshot, undefined);
+    if (process.env.BLUEGREEN_ACTIVATION_OUT) writeFileSync(process.env.BLUEGREEN_ACTIVATION_OUT, JSON.stringify({ activationMs, sshLoginsBeforeView: sshLogins() - loginsBefore }));
+  });
+
+  it('registers every contributed command', async () => {
     const { model } = await api();
     await until('the config', () => model.config);
     const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };

@@ -15,7 +15,7 @@ async function runSuite(suite: 'trusted' | 'untrusted', labDir: string, configFi
   copyFileSync(configFile, path.join(folder, 'bluegreen.yaml'));
   // Workbench dialogs are refused in test mode, so trust is settled up front: off for the
   // main suite (everything trusted); on for the untrusted one (the folder stays restricted).
-  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: labDir } });
+  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: labDir, BLUEGREEN_ACTIVATION_OUT: path.join(PROJECT_ROOT, 'out', 'activation.json') } });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
