@@ -101,7 +101,10 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
 
   const client = new Client();
   return new Promise<Client>((resolve, reject) => {
+    let settled = false;
     const fail = (err: Error & { level?: string }) => {
+      if (settled) return;
+      settled = true;
       client.end();
       if (refusal) return reject(refusal);
       if (authFailure) return reject(authFailure);
@@ -113,11 +116,13 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
       }
       reject(new BlueGreenError('connect-failed', `${label}: cannot connect to ${host.hostname}:${host.port}: ${err.message}`, label));
     };
+    // Stays attached: a client that failed (or is closing) can still emit errors, and an
+    // unhandled 'error' event would crash the extension host.
+    client.on('error', fail);
     client.once('ready', () => {
-      client.removeListener('error', fail);
+      settled = true;
       resolve(client);
     });
-    client.once('error', fail);
     try {
       client.connect(config);
     } catch (e) {
