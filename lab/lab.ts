@@ -282,8 +282,9 @@ function haproxyConfig(info: LabInfo): string {
     '# One frontend shared by several apps, routed by Host header (the other shape in use).',
     'frontend shared',
     `    bind ${lb.address}:${SHARED_FRONTEND_PORT}`,
-    '    acl is_demo hdr(host) -i demo.lab',
-    '    acl is_other hdr(host) -i other.lab',
+    // hdr_beg: the Host header carries the port ("demo.lab:8081").
+    '    acl is_demo hdr_beg(host) -i demo.lab',
+    '    acl is_other hdr_beg(host) -i other.lab',
     '    use_backend other_app if is_other',
     '    use_backend demo_blue if is_demo',
     '    default_backend other_app',
@@ -315,16 +316,23 @@ async function startHaproxy(info: LabInfo): Promise<void> {
 }
 
 function labConfigYaml(info: LabInfo, shape: 'default' | 'shared' = 'default'): string {
-  const { blue, green } = info.hosts;
   const frontend = shape === 'shared' ? 'shared\n      acl: is_demo' : 'demo';
+  // The shared frontend tells apps apart by Host, so the public url names the app and the
+  // LB host reaches the frontend at its own address.
+  const urls = shape === 'shared' ? `url: http://demo.lab:${SHARED_FRONTEND_PORT}\n    loadBalancer:\n      frontendUrl: ${info.sharedFrontendUrl}` : `url: ${info.frontendUrl}\n    loadBalancer:`;
+  const slot = (name: 'blue' | 'green') => `      ${name}:
+        ssh: lab-${name}
+        backend: demo_${name}
+        url: http://${info.hosts[name].address}:${APP_PORT}
+        dir: ${path.join(info.hosts[name].home, 'app')}
+        pm2: demo-${name}`;
   return `# Written by \`npm run lab -- up\`: the lab's app, ready to use.
 version: 1
 ssh:
   config: ${info.sshConfig}
 apps:
   - name: demo
-    url: ${shape === 'shared' ? info.sharedFrontendUrl : info.frontendUrl}
-    loadBalancer:
+    ${urls}
       ssh: lab-lb
       config: ${info.haproxyConfig}
       frontend: ${frontend}
@@ -332,18 +340,8 @@ apps:
       stateFile: ${info.stateFile}
       statsSocket: ${info.adminSocket}
     slots:
-      blue:
-        ssh: lab-blue
-        backend: demo_blue
-        url: http://${blue.address}:${APP_PORT}
-        dir: ${path.join(blue.home, 'app')}
-        pm2: demo-blue
-      green:
-        ssh: lab-green
-        backend: demo_green
-        url: http://${green.address}:${APP_PORT}
-        dir: ${path.join(green.home, 'app')}
-        pm2: demo-green
+${slot('blue')}
+${slot('green')}
     health:
       path: /api/health
       timeoutMs: 2000

@@ -1,12 +1,8 @@
+import { shortDuration } from '../core/format';
 import { AppSnapshot, SlotSnapshot, Snapshot, slotLabel } from '../core/status/snapshot';
 
 function age(ms?: number): string {
-  if (ms === undefined) return '';
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  if (s < 172800) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86400)}d`;
+  return ms === undefined ? '' : shortDuration(ms);
 }
 
 function health(slot: SlotSnapshot): string {

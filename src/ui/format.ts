@@ -1,3 +1,4 @@
+import { shortDuration } from '../core/format';
 import { SlotSnapshot } from '../core/status/snapshot';
 
 export function relativeTime(iso: string | undefined, now = Date.now()): string {
@@ -12,12 +13,7 @@ export function relativeTime(iso: string | undefined, now = Date.now()): string 
 }
 
 export function duration(ms: number | undefined): string {
-  if (ms === undefined) return '?';
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  if (s < 172800) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86400)}d`;
+  return ms === undefined ? '?' : shortDuration(ms);
 }
 
 export function versionOf(slot: SlotSnapshot): string {

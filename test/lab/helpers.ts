@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { startLoad } from '../../bench/load';
 import { labDown, labUp } from '../../lab/lab';
 import { parseConfig } from '../../src/core/config/load';
 import { Config } from '../../src/core/config/types';
@@ -105,42 +106,12 @@ export function readState(): Record<string, unknown> {
 }
 
 /** Sends requests through the frontend on keep-alive connections until stopped; counts failures. */
-export function requestLoop(url: string, connections = 4): { stop(): Promise<{ sent: number; failed: number; errors: string[] }> } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  let running = true;
-  let sent = 0;
-  let failed = 0;
-  const errors: string[] = [];
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const req = http.get(url, { agent }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 200) {
-            failed++;
-            if (errors.length < 20) errors.push(`HTTP ${res.statusCode}`);
-          }
-          resolve();
-        });
-      });
-      req.setTimeout(5000, () => req.destroy(new Error('timeout')));
-      req.on('error', (e) => {
-        failed++;
-        if (errors.length < 20) errors.push(e.message);
-        // A failing frontend must not become a busy loop.
-        setTimeout(resolve, 10);
-      });
-      sent++;
-    });
-  const workers = Array.from({ length: connections }, async () => {
-    while (running) await one();
-  });
+export function requestLoop(url: string, connections = 4): { stop(): Promise<{ sent: number; failed: number }> } {
+  const load = startLoad(url, connections);
   return {
     async stop() {
-      running = false;
-      await Promise.all(workers);
-      agent.destroy();
-      return { sent, failed, errors: errors.slice(0, 5) };
+      const samples = await load.stop();
+      return { sent: samples.length, failed: samples.filter((x) => !x.ok).length };
     },
   };
 }

@@ -182,8 +182,8 @@ function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName)
       const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader, signal: ctx.signal });
       const body = parseHealthBody(r.body);
       const answered = tellApart(body);
-      if (r.status === 200 && answered !== 'old') return { ok: true, note: `HTTP 200 from ${answered === 'new' ? slotLabel(to) : 'a slot (both report the same version)'}${body.version ? ` v${body.version}` : ''} in ${r.ms} ms` };
-      return { ok: false, why: r.status === 200 ? `answered by ${slotLabel(old.name)}` : `HTTP ${r.status}` };
+      if (r.status === 200 && (answered === 'new' || answered === 'either')) return { ok: true, note: `HTTP 200 from ${answered === 'new' ? slotLabel(to) : 'a slot (both report the same version)'}${body.version ? ` v${body.version}` : ''} in ${r.ms} ms` };
+      return { ok: false, why: r.status !== 200 ? `HTTP ${r.status}` : answered === 'old' ? `answered by ${slotLabel(old.name)}` : 'answered by something that is neither slot' };
     } catch (e) {
       return { ok: false, why: (e as Error).message };
     }
@@ -241,13 +241,17 @@ async function watchLive(ctx: OperationContext, before: AppSnapshot, to: SlotNam
   });
 }
 
-/** How to tell which slot answered: commit, then environment, then version, when they differ. */
-function identify(target: SlotSnapshot, old: SlotSnapshot): (body: { commit?: string; environment?: string; version?: string }) => 'new' | 'old' | 'either' {
+/**
+ * How to tell which slot answered: commit, then environment, then version, when they
+ * differ. An answer that matches neither slot is not our app (another backend, an error
+ * page) and never counts as the new LIVE.
+ */
+function identify(target: SlotSnapshot, old: SlotSnapshot): (body: { commit?: string; environment?: string; version?: string }) => 'new' | 'old' | 'either' | 'neither' {
   for (const key of ['commit', 'environment', 'version'] as const) {
     const [t, o] = [target[key], old[key]];
-    if (t && o && t !== o) return (body) => (body[key] === t ? 'new' : body[key] === o ? 'old' : 'either');
+    if (t && o && t !== o) return (body) => (body[key] === t ? 'new' : body[key] === o ? 'old' : 'neither');
   }
-  return () => 'either';
+  return (body) => (!target.version || body.version === target.version ? 'either' : 'neither');
 }
 
 interface SwitchRecord {
