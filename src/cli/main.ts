@@ -6,7 +6,9 @@ import { chooseDefaultRef } from '../core/git/localHead';
 import { createRunner } from '../core/ssh/fromConfig';
 import { CommandRunner } from '../core/ssh/runner';
 import { deploy } from '../core/workflows/deploy';
-import { OperationContext } from '../core/workflows/operation';
+import { OperationContext, WorkflowError } from '../core/workflows/operation';
+import { preApproved } from '../core/workflows/confirm';
+import { commitTagPush, planBump, writeBump } from '../core/git/bump';
 import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
 import { sync } from '../core/workflows/sync';
@@ -25,6 +27,8 @@ commands:
                                          switch traffic to STANDBY after it passes health
   rollback [--yes]                       switch traffic back to the previous LIVE
   sync [--yes]                           bring STANDBY to LIVE's exact commit
+  bump patch|minor|major [--yes]         raise the version, draft release-notes/vX.Y.Z.md, commit,
+                                         tag, push, then deploy the tag to STANDBY
   reconcile [--yes]                      rewrite the state file to agree with HAProxy (traffic untouched)
   validate                               check ${CONFIG_FILE_NAME}; every problem with file:line:col
 
@@ -47,6 +51,7 @@ interface Args {
   flags: Set<string>;
   values: Map<string, string>;
   hostKeys: string[];
+  level?: string;
 }
 
 const VALUE_OPTIONS = new Set(['--config', '--app', '--ref', '--reason']);
@@ -64,6 +69,7 @@ function parseArgs(argv: string[]): Args {
       else args.values.set(a, v);
     } else if (a.startsWith('--')) args.flags.add(a);
     else if (!args.command) args.command = a;
+    else if (args.command === 'bump' && !args.level) args.level = a;
     else throw new UsageError(`unexpected argument "${a}"`);
   }
   return args;
@@ -77,6 +83,7 @@ const ALLOWED: Record<string, string[]> = {
   rollback: ['--yes', '--app'],
   sync: ['--yes', '--app'],
   reconcile: ['--yes', '--app'],
+  bump: ['--yes', '--app'],
 };
 
 function pickApp(config: Config, name?: string): AppConfig {
@@ -151,6 +158,23 @@ async function operate(args: Args, config: Config, runner: CommandRunner): Promi
     case 'sync': {
       const r = await sync(ctx);
       console.log(`${r.slot.toUpperCase()} (STANDBY) now runs LIVE's commit ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''}`);
+      return 0;
+    }
+    case 'bump': {
+      if (args.level !== 'patch' && args.level !== 'minor' && args.level !== 'major') throw new UsageError('bump needs patch, minor or major');
+      const workspace = path.dirname(config.file);
+      const plan = await planBump(workspace, args.level, app.deploy.remote);
+      const answer = await ctx.confirm.confirm({
+        title: `Release ${plan.tag} (${plan.from} → ${plan.to}) and deploy it to STANDBY?`,
+        detail: `${plan.commits.length} commit(s) since ${plan.previousTag ?? 'the start'}:\n${plan.commits.slice(0, 20).join('\n')}\nrelease-notes/${plan.tag}.md is drafted from them; ${plan.tag} is committed, tagged and pushed to ${plan.remote}.`,
+        action: 'Release',
+      });
+      if (!answer.ok) throw new WorkflowError('declined', 'Bump', undefined, 'not confirmed', 'Nothing was changed.');
+      await writeBump(plan);
+      const commit = await commitTagPush(plan);
+      reporter.info(`${plan.tag} is ${commit.slice(0, 7)} on ${plan.remote}; notes in ${path.relative(workspace, plan.notesFile)}`);
+      const r = await deploy({ ...ctx, confirm: preApproved() }, { ref: plan.tag });
+      console.log(`released ${plan.tag} (${commit.slice(0, 7)}) and deployed it to ${r.slot.toUpperCase()} (STANDBY); LIVE is ${r.live.toUpperCase()}`);
       return 0;
     }
     case 'reconcile': {

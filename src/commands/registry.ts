@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Deps } from '../ui/deps';
+import { bump } from './bump';
 import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
 import { quickActions } from './quickActions';
@@ -17,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.refresh': refresh,
   'bluegreen.deploy': deploy,
   'bluegreen.deployRef': deployRef,
+  'bluegreen.bump': bump,
   'bluegreen.release': release,
   'bluegreen.releaseEmergency': releaseEmergency,
   'bluegreen.rollback': rollback,

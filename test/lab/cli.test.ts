@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { acquireLock } from '../../src/core/workflows/lock';
@@ -100,5 +100,34 @@ describe('bluegreen CLI against the lab', function () {
     const state = readState();
     assert.equal(state.switchCount, 2);
     assert.deepEqual((state.history as { kind: string }[]).map((h) => h.kind), ['release', 'rollback']);
+  });
+
+  it('bump patch: raises the version, drafts the notes, commits, tags, pushes and deploys the tag to STANDBY', async () => {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'bg-bump-'));
+    execFileSync('git', ['clone', '-q', lab().origin, repo]);
+    execFileSync('git', ['-C', repo, 'config', 'user.name', 'Release Bot']);
+    execFileSync('git', ['-C', repo, 'config', 'user.email', 'bot@bluegreen.invalid']);
+    copyFileSync(lab().configFile, path.join(repo, 'bluegreen.yaml'));
+    const r = spawnSync(process.execPath, [CLI, 'bump', 'patch', '--yes'], { cwd: repo, encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /released v1\.2\.1 \([0-9a-f]{7}\) and deployed it to (BLUE|GREEN) \(STANDBY\)/);
+    assert.match(execFileSync('git', ['ls-remote', '--tags', lab().origin]).toString(), /refs\/tags\/v1\.2\.1/);
+    const notes = execFileSync('git', ['-C', lab().origin, 'show', 'v1.2.1:release-notes/v1.2.1.md']).toString();
+    assert.match(notes, /^# v1\.2\.1 — \d{4}-\d{2}-\d{2}/);
+    assert.equal(JSON.parse(execFileSync('git', ['-C', lab().origin, 'show', 'v1.2.1:package.json']).toString()).version, '1.2.1');
+    assert.equal(execFileSync('git', ['-C', lab().origin, 'log', '-1', '--format=%s', 'v1.2.1']).toString().trim(), 'Release v1.2.1');
+    const status = JSON.parse(cli('status', '--json').stdout) as { apps: { slots: { role: string; version: string }[] }[] };
+    assert.equal(status.apps[0].slots.find((s) => s.role === 'STANDBY')?.version, '1.2.1');
+  });
+
+  it('bump refuses a workspace with uncommitted changes, changing nothing', () => {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'bg-bump-'));
+    execFileSync('git', ['clone', '-q', lab().origin, repo]);
+    copyFileSync(lab().configFile, path.join(repo, 'bluegreen.yaml'));
+    writeFileSync(path.join(repo, 'server.js'), '// edited\n', { flag: 'a' });
+    const r = spawnSync(process.execPath, [CLI, 'bump', 'minor', '--yes'], { cwd: repo, encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /uncommitted changes/);
+    assert.equal(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).version, JSON.parse(execFileSync('git', ['-C', repo, 'show', 'HEAD:package.json']).toString()).version);
   });
 });
