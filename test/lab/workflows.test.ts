@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
@@ -107,6 +108,24 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       rmSync(unhealthy, { force: true });
       writeFileSync(lab().stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
     }
+  });
+
+  it('runs backup and before-migrate hooks on other hosts; a failing hook stops the deploy before STANDBY changes', async () => {
+    const marker = path.join(lab().dir, `hook-${Date.now()}`);
+    const withHooks = (run: string) => (y: string) =>
+      y
+        .replace('apps:\n', 'hosts:\n  db:\n    ssh: lab-lb\napps:\n')
+        .replace('    deploy:\n', `    deploy:\n      migrate: echo migrating {slot}\n      hooks:\n        backup:\n          - { host: db, run: "${run}" }\n        beforeMigrate:\n          - { host: db, run: "echo dump-before-migrate >> ${marker}" }\n`);
+    const ok = context(runner, withHooks(`echo backup {slot} on $BLUEGREEN_LAB_HOST >> ${marker}`));
+    await deploy(ok, { migrate: true });
+    assert.equal(readFileSync(marker, 'utf8'), 'backup green on lb\ndump-before-migrate\n');
+    const order = ok.reporter.lines.filter((l) => l.startsWith('== ')).map((l) => l.replace(/ \(.*\)$/, ''));
+    assert.deepEqual(order.slice(order.indexOf('== Back up the current release')), ['== Back up the current release', '== Backup hook on db', '== Fetch and check out main', '== Install dependencies', '== Before-migrate hook on db', '== Run migrations', '== Build', '== Restart demo-green', '== Wait for GREEN to be healthy']);
+
+    const greenHead = () => execFileSync('git', ['-C', path.join(lab().hosts.green.home, 'app'), 'rev-parse', 'HEAD']).toString().trim();
+    const commitBefore = greenHead();
+    await assert.rejects(deploy(context(runner, withHooks('exit 7')), { ref: 'v1.0.0' }), (e: unknown) => e instanceof WorkflowError && /Backup hook on db failed on lab-lb: exit code 7/.test(e.message));
+    assert.equal(greenHead(), commitBefore, 'STANDBY was changed after a failed hook');
   });
 
   it('tells a second operator who holds the lock', async () => {

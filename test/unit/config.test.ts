@@ -150,6 +150,15 @@ describe('config loader', () => {
       assert.match(messages, /share the pm2 process "demo-blue"/);
     });
 
+    it('refuses a hook on a host that is not defined', () => {
+      const text = `${valid}    deploy:\n      hooks:\n        backup:\n          - { host: db, run: backup.sh }\n`;
+      const [p] = problemsOf(text);
+      assert.match(p.message, /hook host "db" is not defined/);
+      assert.equal(p.line, 19);
+      const ok = parseConfig(`hosts:\n  db: { ssh: jwdb, via: sudo }\n${text}`, FILE);
+      assert.deepEqual(ok.apps[0].hosts?.db, { ssh: 'jwdb', via: 'sudo' });
+    });
+
     it('refuses duplicate app names', () => {
       const app = valid.slice(valid.indexOf('  - name: demo'));
       assert.match(problemsOf(valid + app).map((p) => p.message).join('\n'), /app name "demo" is already used/);

@@ -67,6 +67,8 @@ export function parseConfig(text: string, file: string): Config {
   }
 
   const config = data as Omit<Config, 'file'>;
+  // Each app carries the named hosts, so a workflow needs only its AppConfig.
+  if (config.hosts) for (const app of config.apps) app.hosts = config.hosts;
   const semantic = crossChecks(config.apps, at);
   if (semantic.length) throw new ConfigError(file, semantic);
 
@@ -206,6 +208,12 @@ function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
     if (blue.ssh === green.ssh && blue.dir === green.dir) problems.push({ ...slotAt('dir'), message: `blue and green share ${blue.ssh}:${blue.dir}; a deploy to STANDBY would change LIVE. Give each slot its own host or dir` });
     if (blue.ssh === green.ssh && blue.pm2 === green.pm2) problems.push({ ...slotAt('pm2'), message: `blue and green share the pm2 process "${blue.pm2}" on ${blue.ssh}; a restart of STANDBY would restart LIVE` });
     if (blue.url === green.url) problems.push({ ...slotAt('url'), message: `blue and green share the url ${blue.url}; health checks could not tell them apart` });
+    for (const phase of ['backup', 'beforeMigrate'] as const) {
+      (app.deploy.hooks?.[phase] ?? []).forEach((hook, j) => {
+        if (hook.host === 'standby' || hook.host === 'lb' || app.hosts?.[hook.host]) return;
+        problems.push({ ...at(['apps', i, 'deploy', 'hooks', phase, j, 'host']), message: `hook host "${hook.host}" is not defined; add it under the top-level "hosts:", or use standby or lb` });
+      });
+    }
   });
   return problems;
 }

@@ -37,6 +37,12 @@ export interface HealthConfig {
   from: 'slot' | 'lb';
 }
 
+export interface Hook {
+  /** A name from `hosts`, or `standby` or `lb`. */
+  host: string;
+  run: string;
+}
+
 export interface DeployConfig {
   branch: string;
   remote: string;
@@ -45,6 +51,7 @@ export interface DeployConfig {
   migrate?: string;
   restart: string;
   keepBackups: number;
+  hooks?: { backup?: Hook[]; beforeMigrate?: Hook[] };
 }
 
 export interface ReleaseConfig {
@@ -53,6 +60,8 @@ export interface ReleaseConfig {
 }
 
 export interface AppConfig {
+  /** The config's named extra hosts, for this app's hooks. */
+  hosts?: Record<string, HostConfig>;
   name: string;
   url?: string;
   loadBalancer: LoadBalancerConfig;
@@ -76,5 +85,7 @@ export interface Config {
   /** Absolute path of the file this came from. */
   file: string;
   ssh: SshSettings;
+  /** Named extra hosts for hooks. */
+  hosts?: Record<string, HostConfig>;
   apps: AppConfig[];
 }

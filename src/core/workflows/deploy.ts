@@ -3,7 +3,8 @@ import { SlotName } from '../config/types';
 import { BlueGreenError } from '../errors';
 import { fillTemplate, SAFE_PATTERNS, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
-import { slotHost } from '../status/probe';
+import { lbHost, slotHost } from '../status/probe';
+import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary } from './describe';
@@ -107,6 +108,8 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
       );
     }
 
+    await runHooks(ctx, 'backup', slot, stateNow, guard);
+
     guard();
     const fetched = await remoteStep(
       ctx,
@@ -132,7 +135,10 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
       await remoteStep(ctx, title, host, `cd ${dir} || exit 1\n${fillTemplate(command, values)}`, stateNow);
     };
     await run('Install dependencies', app.deploy.install);
-    if (o.migrate && app.deploy.migrate) await run('Run migrations', app.deploy.migrate);
+    if (o.migrate && app.deploy.migrate) {
+      await runHooks(ctx, 'beforeMigrate', slot, stateNow, guard);
+      await run('Run migrations', app.deploy.migrate);
+    }
     await run('Build', app.deploy.build);
     await run(`Restart ${s.pm2}`, app.deploy.restart);
 
@@ -142,6 +148,24 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     return { slot, commit, version, live, durationMs: Date.now() - started };
   } finally {
     await ownLock?.release();
+  }
+}
+
+function hookHost(ctx: OperationContext, name: string, standby: SlotName): HostRef {
+  if (name === 'standby') return slotHost(ctx.app, standby);
+  if (name === 'lb') return lbHost(ctx.app);
+  const h = ctx.app.hosts?.[name];
+  if (!h) throw new WorkflowError('refused', 'Hook', undefined, `hook host "${name}" is not defined`, 'Nothing was changed.');
+  return { ssh: h.ssh, via: h.via };
+}
+
+/** Hooks on other hosts (a database dump before migrations, say), each streamed like any step. */
+async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate', slot: SlotName, stateNow: () => string, guard: () => void): Promise<void> {
+  const s = ctx.app.slots[slot];
+  for (const hook of ctx.app.deploy.hooks?.[phase] ?? []) {
+    guard();
+    const title = `${phase === 'backup' ? 'Backup' : 'Before-migrate'} hook on ${hook.host}`;
+    await remoteStep(ctx, title, hookHost(ctx, hook.host, slot), fillTemplate(hook.run, { pm2: s.pm2, dir: s.dir, slot, app: ctx.app.name }), stateNow);
   }
 }
 
