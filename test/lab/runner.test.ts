@@ -195,6 +195,30 @@ describe('host key verification against the lab (real sshd)', () => {
     }
   });
 
+  it('row 4: a wrong key passphrase is a clear error naming the key; the right one connects', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-pass-'));
+    const key = path.join(dir, 'id_locked');
+    writeFileSync(key, readFileSync(lab().clientKey), { mode: 0o600 });
+    execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'open sesame', '-f', key]);
+    const config = path.join(dir, 'config');
+    const { blue } = lab().hosts;
+    writeFileSync(config, [`Host locked-blue`, `  HostName ${blue.address}`, `  Port ${blue.sshPort}`, `  IdentityFile ${key}`, '  IdentityAgent none', `  UserKnownHostsFile ${lab().knownHosts}`, ''].join('\n'));
+    const asked: string[] = [];
+    const wrong = labRunner({ sshConfigFile: config, prompts: { confirmUnknownHostKey: async () => false, askPassphrase: async (f) => (asked.push(f), 'guess') } });
+    try {
+      await assert.rejects(wrong.run({ ssh: 'locked-blue' }, 'true'), (e: unknown) => isBlueGreenError(e, 'key-unreadable') && (e as Error).message === `wrong passphrase for key ${key}`);
+      assert.deepEqual(asked, [key]);
+    } finally {
+      wrong.dispose();
+    }
+    const right = labRunner({ sshConfigFile: config, prompts: { confirmUnknownHostKey: async () => false, askPassphrase: async () => 'open sesame' } });
+    try {
+      assert.equal((await right.run({ ssh: 'locked-blue' }, 'echo in')).stdout, 'in\n');
+    } finally {
+      right.dispose();
+    }
+  });
+
   it('refuses when known_hosts cannot be read', async function () {
     if (process.getuid?.() === 0) {
       // root reads any file; a directory in its place is unreadable as a file for everyone.
