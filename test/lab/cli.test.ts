@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +17,17 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
 }
 
 let workspace: string;
+
+function cliAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
 
 async function served(): Promise<string> {
   const r = await getJson(`${lab().frontendUrl}/api/health`);
@@ -78,7 +89,43 @@ describe('bluegreen CLI against the lab', function () {
     }
   });
 
+  it('row 17: two CLI processes releasing at once make exactly one switch; the other is told who holds the lock', async () => {
+    const before = readState();
+    const both = await Promise.all([cliAsync('release', '--yes'), cliAsync('release', '--yes')]);
+    const codes = both.map((r) => r.code).sort();
+    assert.deepEqual(codes, [0, 4], both.map((r) => r.stderr.split('\n').slice(-3).join(' | ')).join(' || '));
+    assert.match(both.find((r) => r.code === 4)!.stderr, /locked by .* since .* \(release\)/);
+    assert.equal(readState().switchCount, (before.switchCount as number) + 1);
+    assert.equal(await served(), 'green 1.1.0');
+    assert.equal(cli('rollback', '--yes').code, 0);
+  });
+
+  it('row 18: a CLI killed in the middle of a release leaves no lock behind', async () => {
+    const child = spawn(process.execPath, [CLI, 'release', '--yes'], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        // Killed while it holds the lock, before it switches.
+        if (err.includes('==> Detect roles and health')) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => reject(new Error(`the CLI ended before it took the lock: ${err}`)));
+    });
+    await new Promise((r) => child.once('exit', r));
+    const started = Date.now();
+    const r = cli('status');
+    assert.equal(r.code, 0, r.stderr);
+    const next = cli('release', '--yes');
+    assert.equal(next.code, 0, `the next release did not get the lock: ${next.stderr}`);
+    assert.ok(Date.now() - started < 60000);
+    assert.equal(cli('rollback', '--yes').code, 0);
+  });
+
   it('drives deploy → release → sync → rollback with exit codes scripts can rely on', async () => {
+    const before = readState();
     let r = cli('deploy', '--ref', 'v1.2.0', '--yes');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /to GREEN \(STANDBY\); LIVE is BLUE/);
@@ -98,8 +145,8 @@ describe('bluegreen CLI against the lab', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await served(), 'blue 1.2.0');
     const state = readState();
-    assert.equal(state.switchCount, 2);
-    assert.deepEqual((state.history as { kind: string }[]).map((h) => h.kind), ['release', 'rollback']);
+    assert.equal(state.switchCount, (before.switchCount as number) + 2);
+    assert.deepEqual((state.history as { kind: string }[]).slice(-2).map((h) => h.kind), ['release', 'rollback']);
   });
 
   it('bump patch: raises the version, drafts the notes, commits, tags, pushes and deploys the tag to STANDBY', async () => {
