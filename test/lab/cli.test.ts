@@ -57,6 +57,24 @@ describe('bluegreen CLI against the lab', function () {
     assert.deepEqual(snapshot.apps[0].slots.map((s) => `${s.name} ${s.role} ${s.version}`), ['blue LIVE 1.1.0', 'green STANDBY 1.1.0']);
   });
 
+  it('row 1: refuses unknown host keys unless told their exact fingerprints, and writes no known_hosts', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-hostkeys-'));
+    const knownHosts = path.join(dir, 'known_hosts');
+    writeFileSync(knownHosts, '');
+    const config = path.join(dir, 'bluegreen.yaml');
+    writeFileSync(config, readFileSync(lab().configFile, 'utf8').replace(/^ssh:\n/m, `ssh:\n  knownHosts: ${knownHosts}\n`));
+    const fingerprints = (['lb', 'blue', 'green'] as const).map((h) => execFileSync('ssh-keygen', ['-lf', path.join(lab().hosts[h].home, 'ssh_host_ed25519_key.pub')]).toString().split(' ')[1]);
+    const refused = cli('--config', config, 'status');
+    assert.equal(refused.code, 1);
+    for (const fp of fingerprints) assert.ok(refused.stdout.includes(fp), `the refusal does not show ${fp}:\n${refused.stdout}`);
+    assert.match(refused.stdout, /not in known_hosts/);
+    const partly = cli('--config', config, 'status', '--accept-host-key', fingerprints[1]);
+    assert.equal(partly.code, 1, 'accepting one key trusted the others');
+    const accepted = cli('--config', config, 'status', ...fingerprints.flatMap((fp) => ['--accept-host-key', fp]));
+    assert.equal(accepted.code, 0, accepted.stdout + accepted.stderr);
+    assert.equal(readFileSync(knownHosts, 'utf8'), '', 'known_hosts was written');
+  });
+
   it('refuses to act without --yes when there is no terminal (exit 5), and on bad usage (exit 2)', async () => {
     const r = cli('release');
     assert.equal(r.code, 5, r.stderr);

@@ -13,20 +13,10 @@ import { preApproved } from '../../src/core/workflows/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
-import { getJson, labConfig, labRunner, pm2Info, readState, resetLab, routeByHand } from './helpers';
+import { assertInvariants, labConfig, labRunner, pm2Info, readState, resetLab, routeByHand } from './helpers';
 import { lab } from './setup';
 
 const PROXY_PORT = 2223;
-
-/** The invariants every row ends with (RELIABILITY.md, top). */
-async function assertInvariants(liveExpected: 'blue' | 'green', stateBefore: string): Promise<void> {
-  const r = await getJson(`${lab().frontendUrl}/api/health`);
-  assert.equal(r.status, 200, 'requests through the frontend fail');
-  assert.equal(r.body.environment, liveExpected, 'LIVE changed');
-  assert.equal(readFileSync(lab().stateFile, 'utf8'), stateBefore, 'the state file changed');
-  const lock = execFileSync('sh', ['-c', `flock -n ${lab().stateFile}.lock true && echo free || echo held`]).toString().trim();
-  assert.equal(lock, 'free', 'a lock was left behind');
-}
 
 describe('reliability matrix: injected faults (real sshd behind a fault proxy)', function () {
   this.timeout(180_000);

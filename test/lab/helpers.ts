@@ -1,6 +1,7 @@
 import { REFUSE_PROMPTS, SshPrompts } from '../../src/core/ssh/runner';
 import { Ssh2Runner, Ssh2RunnerOptions } from '../../src/core/ssh/ssh2Runner';
 import { lab } from './setup';
+import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -121,4 +122,16 @@ export async function resetLab(): Promise<void> {
   const dir = lab().dir;
   await labDown(dir);
   Object.assign(lab(), await labUp(dir));
+}
+
+/** The invariants every row ends with (RELIABILITY.md, top). */
+export async function assertInvariants(liveExpected: 'blue' | 'green', stateBefore?: string): Promise<void> {
+  const r = await getJson(`${lab().frontendUrl}/api/health`);
+  assert.equal(r.status, 200, 'requests through the frontend fail');
+  assert.equal(r.body.environment, liveExpected, 'LIVE changed');
+  // Unchanged when the row must not write it; otherwise it parses and agrees with HAProxy.
+  if (stateBefore !== undefined) assert.equal(readFileSync(lab().stateFile, 'utf8'), stateBefore, 'the state file changed');
+  else assert.equal(readState().live, liveExpected, 'the state file disagrees with HAProxy');
+  const lock = execFileSync('sh', ['-c', `flock -n ${lab().stateFile}.lock true && echo free || echo held`]).toString().trim();
+  assert.equal(lock, 'free', 'a lock was left behind');
 }

@@ -7,7 +7,7 @@ import { isBlueGreenError } from '../../src/core/errors';
 import { succeeded } from '../../src/core/ssh/runner';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { shQuote } from '../../src/core/shell';
-import { BLUE, labRunner, LB } from './helpers';
+import { assertInvariants, BLUE, labRunner, LB } from './helpers';
 import { lab } from './setup';
 
 describe('ssh2 runner against the lab (real sshd)', () => {
@@ -56,7 +56,7 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(existsSync(marker), false, 'a value was executed by the remote shell');
   });
 
-  it('kills the remote process group when a command times out', async () => {
+  it('row 8: kills the remote process group when a command times out', async () => {
     const tag = `${Date.now() % 100000}.${process.pid % 1000}`;
     const started = Date.now();
     await assert.rejects(
@@ -85,14 +85,14 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(left.stdout.trim(), '');
   });
 
-  it('treats a remote killed by a signal as a failure', async () => {
+  it('row 9: treats a remote killed by a signal as a failure', async () => {
     const r = await runner.run(BLUE, 'kill -9 $$');
     assert.equal(succeeded(r), false);
     assert.equal(r.code, null);
     assert.match(r.signal ?? '', /KILL$/);
   });
 
-  it('caps huge stderr without hanging', async () => {
+  it('row 10: caps huge stderr without hanging', async () => {
     const r = await runner.run(BLUE, "head -c 3000000 /dev/zero | tr '\\0' x >&2; echo done");
     assert.equal(r.stdout, 'done\n');
     assert.ok(r.stderr.length < 300 * 1024, `stderr kept ${r.stderr.length} chars`);
@@ -132,6 +132,12 @@ describe('ssh2 runner against the lab (real sshd)', () => {
 });
 
 describe('host key verification against the lab (real sshd)', () => {
+  let stateAtStart: string;
+  beforeEach(() => {
+    stateAtStart = readFileSync(lab().stateFile, 'utf8');
+  });
+  afterEach(() => assertInvariants('blue', stateAtStart));
+
   function hostKey(name: 'blue' | 'lb'): string {
     return readFileSync(path.join(lab().hosts[name].home, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
   }
@@ -139,7 +145,7 @@ describe('host key verification against the lab (real sshd)', () => {
     return (readFileSync(path.join(lab().hosts.blue.home, 'sshd.log'), 'utf8').match(/Accepted publickey/g) ?? []).length;
   }
 
-  it('refuses an unknown host key and shows its SHA256 fingerprint', async () => {
+  it('row 1: refuses an unknown host key and shows its SHA256 fingerprint', async () => {
     const empty = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
     writeFileSync(empty, '');
     const asked: string[] = [];
@@ -153,7 +159,7 @@ describe('host key verification against the lab (real sshd)', () => {
     }
   });
 
-  it('connects to an unknown host when the person accepts the key', async () => {
+  it('row 1: connects to an unknown host when the person accepts the key, writing nothing', async () => {
     const empty = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
     writeFileSync(empty, '');
     const runner = labRunner({ knownHostsFile: empty, prompts: { confirmUnknownHostKey: async () => true, askPassphrase: async () => undefined } });
@@ -165,7 +171,7 @@ describe('host key verification against the lab (real sshd)', () => {
     }
   });
 
-  it('refuses a changed host key before authenticating', async () => {
+  it('row 2: refuses a changed host key before authenticating', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
     const { blue } = lab().hosts;
     // BLUE's address recorded with the LB's key: to the client, BLUE's key changed.
@@ -182,7 +188,7 @@ describe('host key verification against the lab (real sshd)', () => {
     }
   });
 
-  it('accepts hashed known_hosts entries written by ssh-keygen -H', async () => {
+  it('row 3: accepts hashed known_hosts entries written by ssh-keygen -H', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-kh-')), 'known_hosts');
     writeFileSync(file, readFileSync(lab().knownHosts));
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
@@ -219,7 +225,7 @@ describe('host key verification against the lab (real sshd)', () => {
     }
   });
 
-  it('refuses when known_hosts cannot be read', async function () {
+  it('row 1: refuses when known_hosts cannot be read', async function () {
     if (process.getuid?.() === 0) {
       // root reads any file; a directory in its place is unreadable as a file for everyone.
       const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-kh-'));

@@ -53,7 +53,7 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
     });
   }
 
-  it('reports a config edited but not reloaded', async () => {
+  it('row 16: reports a config edited but not reloaded', async () => {
     const file = lab().haproxyConfig;
     const text = readFileSync(file, 'utf8');
     try {
@@ -102,7 +102,7 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
     assert.equal(severity(app), 'error');
   });
 
-  it('reads both state file shapes', async () => {
+  it('row 16: reads both state file shapes; a corrupt one is drift and the config wins', async () => {
     writeFileSync(lab().stateFile, JSON.stringify({ prod: 'blue', standby: 'green', lastSwitch: '2026-01-02T03:04:05Z', switchCount: 5, history: [{ timestamp: '2026-01-02T03:04:05Z', from: 'green', to: 'blue' }] }));
     let app = (await takeSnapshot(runner, labConfig())).apps[0];
     assert.equal(app.lb.state.status, 'ok');

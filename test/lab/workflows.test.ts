@@ -12,7 +12,7 @@ import { reconcile } from '../../src/core/workflows/reconcile';
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { sync } from '../../src/core/workflows/sync';
-import { getJson, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop, resetLab, servedBy } from './helpers';
+import { assertInvariants, getJson, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop, resetLab, servedBy } from './helpers';
 import { lab } from './setup';
 
 function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
@@ -37,15 +37,18 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await resetLab();
   });
 
-  it('refuses a deploy aimed at the LIVE slot, touching nothing', async () => {
+  it('row 22: refuses a deploy aimed at the LIVE slot, touching nothing', async () => {
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const before = pm2Info('blue');
     const ctx = context(runner);
     await assert.rejects(deploy(ctx, { target: 'blue' }), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /BLUE is LIVE/.test(e.message) && /LIVE is unchanged: BLUE v1\.1\.0/.test(e.message));
     assert.deepEqual(pm2Info('blue'), before);
     assert.equal(await served(), 'blue 1.1.0');
+    await assertInvariants('blue', stateAtStart);
   });
 
-  it('refuses a release while STANDBY is unhealthy', async () => {
+  it('row 11: refuses a release while STANDBY is unhealthy', async () => {
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
     writeFileSync(unhealthy, '');
     try {
@@ -55,26 +58,31 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     } finally {
       rmSync(unhealthy);
     }
+    await assertInvariants('blue', stateAtStart);
   });
 
-  it('refuses an invalid candidate config: nothing reloaded, old config in place', async () => {
+  it('row 13: refuses an invalid candidate config: nothing reloaded, old config in place', async () => {
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const cfg = readFileSync(lab().haproxyConfig, 'utf8');
     const ctx = context(runner, (y) => y.replace('backend: demo_green', 'backend: demo_nowhere'));
     await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && /failed validation/.test(e.message) && /LIVE is unchanged: BLUE/.test(e.message));
     assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
     assert.equal(await served(), 'blue 1.1.0');
+    await assertInvariants('blue', stateAtStart);
   });
 
-  it('detects a failed reload and puts the previous config back', async () => {
+  it('row 14: detects a failed reload and puts the previous config back', async () => {
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const cfg = readFileSync(lab().haproxyConfig, 'utf8');
     const ctx = context(runner, (y) => y.replace(/reload: .*/, 'reload: "false"'));
     await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && /reload failed/.test(e.message));
     assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
     assert.equal(await served(), 'blue 1.1.0');
     assert.equal(readState().switchCount, 0);
+    await assertInvariants('blue', stateAtStart);
   });
 
-  it('refuses a release on drift until the state file is reconciled, then reconciles it', async () => {
+  it('row 16: refuses a release on drift until the state file is reconciled, then reconciles it', async () => {
     const file = lab().stateFile;
     writeFileSync(file, JSON.stringify({ prod: 'green', live: 'green', standby: 'blue', switchCount: 7, owner: 'ops' }));
     await assert.rejects(release(context(runner)), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /Reconcile the state file first/.test(e.message));
@@ -86,9 +94,10 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(JSON.parse(readFileSync(`${file}.bluegreen-before-reconcile`, 'utf8')).live, 'green');
     assert.deepEqual(await reconcile(context(runner)), { live: 'blue', changed: false });
     writeFileSync(file, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
+    await assertInvariants('blue');
   });
 
-  it('switches back automatically when the new LIVE fails right after the switch (row 12)', async () => {
+  it('row 12: switches back automatically when the new LIVE fails right after the switch', async () => {
     const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
     const reporter = new RecordingReporter();
     const step = reporter.step.bind(reporter);
@@ -108,6 +117,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       rmSync(unhealthy, { force: true });
       writeFileSync(lab().stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
     }
+    await assertInvariants('blue');
   });
 
   it('runs backup and before-migrate hooks on other hosts; a failing hook stops the deploy before STANDBY changes', async () => {
@@ -128,7 +138,8 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(greenHead(), commitBefore, 'STANDBY was changed after a failed hook');
   });
 
-  it('tells a second operator who holds the lock', async () => {
+  it('row 17: tells a second operator who holds the lock', async () => {
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const holder = labRunner();
     const ctx = context(holder);
     const lock = await acquireLock({ ...ctx, who: 'alice@laptop' }, 'release', 'Nothing was changed.');
@@ -141,9 +152,11 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     // Released: the next operation takes the lock at once.
     const again = await acquireLock(context(runner), 'check', 'Nothing was changed.');
     await again.release();
+    await assertInvariants('blue', stateAtStart);
   });
 
-  it('frees the lock when its holder dies', async () => {
+  it('row 18: frees the lock when its holder dies', async () => {
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const holder = labRunner();
     await acquireLock(context(holder), 'release', 'Nothing was changed.');
     holder.dispose();
@@ -158,6 +171,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+    await assertInvariants('blue', stateAtStart);
   });
 
   it('runs deploy → release → sync → deploy → rollback, never restarting LIVE during a deploy', async () => {

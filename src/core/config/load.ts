@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Ajv, { ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import schema from '../../../schema/bluegreen.schema.json';
 import { BlueGreenError } from '../errors';
 import { ConfigProblem, formatProblems } from './problems';
 import { AppConfig, Config, SLOT_NAMES } from './types';
+import { validate as validateGenerated } from './validateConfig.generated';
 import { DocPath, locate, positionOf } from './yamlPositions';
 
 export const CONFIG_FILE_NAME = 'bluegreen.yaml';
@@ -20,8 +21,8 @@ export class ConfigError extends BlueGreenError {
   }
 }
 
-// Ajv is compiled once; the schema is the same file editors use through yamlValidation.
-const validate = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true }).compile(schema);
+/** Compiled ahead of time from the schema editors use through yamlValidation (scripts/generate-validator.mjs). */
+const validate = validateGenerated as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** More than this many alias expansions is an alias bomb, not a config. */
 const MAX_ALIAS_EXPANSIONS = 100;
@@ -62,7 +63,7 @@ export function parseConfig(text: string, file: string): Config {
 
   const at = (p: DocPath, wantKey = false) => positionOf(locate(doc.contents, p, wantKey), lines);
   if (!validate(data)) {
-    const problems = (validate.errors ?? []).filter(isUseful).map((err) => describe(err, at));
+    const problems = (validate.errors ?? []).filter(isUseful).map((err) => describe(err, at, data));
     throw new ConfigError(file, dedupe(problems));
   }
 
@@ -124,10 +125,37 @@ function dotted(p: readonly (string | number)[]): string {
 
 type Locator = (p: DocPath, wantKey?: boolean) => { line: number; col: number };
 
-function describe(err: ErrorObject, at: Locator): ConfigProblem {
+type SchemaNode = { $ref?: string; description?: string; pattern?: string; properties?: Record<string, SchemaNode>; items?: SchemaNode; additionalProperties?: SchemaNode | boolean };
+
+function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {
+  if (!node?.$ref) return node;
+  const steps = node.$ref.replace(/^#\//, '').split('/');
+  return steps.reduce<unknown>((n, step) => (n as Record<string, unknown> | undefined)?.[step], schema) as SchemaNode | undefined;
+}
+
+/**
+ * The schema that describes the value at a data path, found by walking the schema along it
+ * (the generated validator's own schema paths are relative to each $ref, so not usable here).
+ */
+function schemaAtInstance(p: readonly (string | number)[]): SchemaNode | undefined {
+  let node = resolveRef(schema as SchemaNode);
+  for (const step of p) {
+    if (!node) return undefined;
+    const next: SchemaNode | undefined = typeof step === 'number' ? node.items : node.properties?.[step] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+    node = resolveRef(next);
+  }
+  return node;
+}
+
+function valueAt(data: unknown, p: readonly (string | number)[]): unknown {
+  return p.reduce<unknown>((v, step) => (v as Record<string | number, unknown> | undefined)?.[step], data);
+}
+
+function describe(err: ErrorObject, at: Locator, data: unknown): ConfigProblem {
   const p = pathOf(err.instancePath);
   const where = dotted(p);
-  const parent = err.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
+  const parent = schemaAtInstance(p);
+  const value = valueAt(data, p);
   switch (err.keyword) {
     case 'additionalProperties': {
       const key = String((err.params as { additionalProperty: string }).additionalProperty);
@@ -141,9 +169,9 @@ function describe(err: ErrorObject, at: Locator): ConfigProblem {
       return { ...at(p), message: `${where} is missing "${missing}"` };
     }
     case 'type':
-      return { ...at(p), message: `${where} must be ${article((err.params as { type: string }).type)}, not ${kindOf(err.data)}` };
+      return { ...at(p), message: `${where} must be ${article((err.params as { type: string }).type)}, not ${kindOf(value)}` };
     case 'pattern':
-      return { ...at(p), message: `${where} ${JSON.stringify(err.data)} is not allowed. ${parent?.description ?? `It must match ${String((err.params as { pattern: string }).pattern)}`}` };
+      return { ...at(p), message: `${where} ${JSON.stringify(value)} is not allowed. ${parent?.description ?? `It must match ${String((err.params as { pattern: string }).pattern)}`}` };
     case 'const':
       return { ...at(p), message: `${where} must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)}` };
     case 'enum':
