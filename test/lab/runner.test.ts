@@ -12,10 +12,15 @@ import { lab } from './setup';
 
 describe('ssh2 runner against the lab (real sshd)', () => {
   let runner: Ssh2Runner;
+  let stateAtStart: string;
   beforeEach(() => {
     runner = labRunner();
+    stateAtStart = readFileSync(lab().stateFile, 'utf8');
   });
-  afterEach(() => runner.dispose());
+  afterEach(async () => {
+    runner.dispose();
+    await assertInvariants('blue', stateAtStart);
+  });
 
   it('reports exit codes, stdout and stderr', async () => {
     const r = await runner.run(BLUE, 'echo out; echo err >&2; exit 3');

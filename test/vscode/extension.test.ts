@@ -104,4 +104,32 @@ describe('Blue-Green in a real VS Code extension host', () => {
       confirmSeam.answer = undefined;
     }
   });
+
+  it('row 1: asks about an unknown host key and, without a yes, refuses it showing its fingerprint', async function () {
+    this.timeout(120_000);
+    const { model } = await api();
+    const file = model.configFile!.fsPath;
+    const original = readFileSync(file, 'utf8');
+    const empty = path.join(path.dirname(file), 'empty_known_hosts');
+    writeFileSync(empty, '');
+    const loginsBefore = sshLogins();
+    try {
+      writeFileSync(file, original.replace(/^ssh:\n/m, `ssh:\n  knownHosts: ${empty}\n`));
+      // Let the file watcher's own reload land first.
+      await new Promise((r) => setTimeout(r, 1500));
+      await model.loadConfig();
+      assert.equal(model.config?.ssh.knownHosts, empty);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      const app = model.snapshot?.apps[0];
+      // Workbench dialogs are refused in tests, which is what Cancel does.
+      assert.match(app?.lb.error ?? '', /not in known_hosts \(ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}\)/);
+      assert.equal(app?.live, undefined);
+      assert.equal(sshLogins(), loginsBefore, 'a login happened with an unverified host key');
+      assert.equal(readFileSync(empty, 'utf8'), '', 'known_hosts was written');
+    } finally {
+      writeFileSync(file, original);
+      await new Promise((r) => setTimeout(r, 1500));
+      await model.loadConfig();
+    }
+  });
 });

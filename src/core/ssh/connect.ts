@@ -52,12 +52,17 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
       );
       return verify(false);
     }
+    const unknown = () => new BlueGreenError('host-key-unknown', `${label}: the host key of ${where} is not in known_hosts (${keyTypeOf(blob)} ${fingerprint}). Verify it and add it to known_hosts, then try again.`, label);
+    // A prompt that fails (no UI, a dialog refused) counts as "no".
     settings.prompts.confirmUnknownHostKey({ host: host.hostname, port: host.port, keyType: keyTypeOf(blob), fingerprint }).then(
       (ok) => {
-        if (!ok) refusal = new BlueGreenError('host-key-unknown', `${label}: the host key of ${where} is not in known_hosts (${keyTypeOf(blob)} ${fingerprint}). Verify it and add it to known_hosts, then try again.`, label);
+        if (!ok) refusal = unknown();
         verify(ok);
       },
-      () => verify(false),
+      () => {
+        refusal = unknown();
+        verify(false);
+      },
     );
   };
 
