@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { assertSafe, fillTemplate, shQuote } from '../../src/core/shell';
+import { fillTemplate, shQuote } from '../../src/core/shell';
+import { validateRef } from '../../src/core/workflows/deploy';
 import { isBlueGreenError } from '../../src/core/errors';
 
 describe('shell quoting', () => {
@@ -14,9 +15,10 @@ describe('shell quoting', () => {
     assert.equal(fillTemplate('pm2 restart {pm2} --x {other}', { pm2: "a'b" }), `pm2 restart 'a'\\''b' --x {other}`);
   });
 
-  it('validates names before they reach a command', () => {
-    assert.equal(assertSafe('haproxyName', 'demo_blue', 'backend'), 'demo_blue');
-    assert.throws(() => assertSafe('haproxyName', '-x', 'backend'), (e: unknown) => isBlueGreenError(e, 'unsafe-value'));
-    assert.throws(() => assertSafe('pm2Name', 'a;b', 'pm2'), (e: unknown) => isBlueGreenError(e, 'unsafe-value'));
+  it('accepts branches, tags and commits as deploy refs, and nothing a shell or git would misread', () => {
+    for (const ok of ['main', 'release/2.4', 'v1.2.0', 'a1b2c3d', 'e2c7970a1b2c3d4e5f60718293a4b5c6d7e8f901']) assert.equal(validateRef(ok), ok);
+    for (const bad of ['-x', '--upload-pack=sh', 'a..b', 'main;id', '$(id)', 'a b', 'main/', 'x@{1}']) {
+      assert.throws(() => validateRef(bad), (e: unknown) => isBlueGreenError(e, 'unsafe-value'), bad);
+    }
   });
 });

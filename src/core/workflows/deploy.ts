@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { SlotName } from '../config/types';
 import { BlueGreenError } from '../errors';
-import { fillTemplate, SAFE_PATTERNS, shQuote } from '../shell';
+import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
 import { lbHost, slotHost } from '../status/probe';
 import { HostRef } from '../ssh/runner';
@@ -34,7 +34,7 @@ export interface DeployResult {
 const COMMIT_MARK = '@@bluegreen-commit';
 
 export function validateRef(ref: string): string {
-  if (/^[0-9a-f]{7,40}$/i.test(ref) || SAFE_PATTERNS.gitRef.test(ref)) return ref;
+  if (/^[0-9a-f]{7,40}$/i.test(ref) || GIT_REF.test(ref)) return ref;
   throw new BlueGreenError('unsafe-value', `"${ref}" is not a branch, tag or commit name (letters, digits, _ . / -; no spaces, "..", or leading "-")`);
 }
 
