@@ -39,6 +39,8 @@ export class StatusModel implements vscode.Disposable {
 
   async loadConfig(): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
+    // A refresh still running would lose its runner mid-way: let it finish first.
+    await this.inFlight?.catch(() => undefined);
     this.runnerInstance?.dispose();
     this.runnerInstance = undefined;
     this.snapshot = undefined;
