@@ -15,7 +15,8 @@ export async function sshAliases(configFile: string): Promise<string[]> {
 /**
  * A starting bluegreen.yaml that names the person's own hosts where it can guess them
  * (an alias containing "lb"/"haproxy"/"proxy" for the load balancer, the next two for
- * the slots) and says in comments what to fill in.
+ * the slots) and says in comments what to fill in. Both slots on one host get their own
+ * checkout and port, so the file is valid as written.
  */
 export function scaffoldYaml(aliases: readonly string[], appName = 'my-app'): string {
   const lb = aliases.find((a) => /haproxy|proxy|lb/i.test(a)) ?? aliases[0] ?? 'haproxy';
@@ -43,7 +44,7 @@ apps:
       green:
         ssh: ${green}
         backend: ${appName.replace(/-/g, '_')}_green
-        url: http://${green}:3001
+        url: http://${green}:${blue === green ? 3002 : 3001}
         dir: /opt/${appName}${blue === green ? '-green' : ''}
         pm2: ${appName}-green
     health:
