@@ -12,7 +12,7 @@ function health(slot: SlotSnapshot): string {
 
 function pm2(slot: SlotSnapshot): string {
   if (!slot.pm2) return '';
-  return [slot.pm2.status, `↻${slot.pm2.restarts}`, age(slot.pm2.uptimeMs)].filter(Boolean).join(' ');
+  return [slot.pm2.status, slot.pm2.restarts !== undefined ? `↻${slot.pm2.restarts}` : '', age(slot.pm2.uptimeMs)].filter(Boolean).join(' ');
 }
 
 function table(rows: string[][]): string {

@@ -143,7 +143,7 @@ function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
     ['Commit', slot.commit],
     ['Branch', slot.branch],
     ['Tag', slot.tag],
-    ['pm2', slot.pm2 ? `${slot.pm2.status}, ${slot.pm2.restarts} restarts, up ${duration(slot.pm2.uptimeMs)}` : undefined],
+    ['pm2', slot.pm2 ? [slot.pm2.status, slot.pm2.restarts !== undefined ? `${slot.pm2.restarts} restarts` : '', slot.pm2.uptimeMs !== undefined ? `up ${duration(slot.pm2.uptimeMs)}` : ''].filter(Boolean).join(', ') : undefined],
     ['HAProxy check', slot.haproxyCheck],
     ['Response time', slot.responseMs !== undefined ? `${slot.responseMs} ms` : undefined],
     ['Problem', slot.error ?? slot.healthDetail],

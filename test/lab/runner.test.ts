@@ -31,6 +31,19 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(succeeded(await runner.run(BLUE, 'true')), true);
   });
 
+  it('runs probes in one long-lived shell: same results, exit codes and stderr, no state leaking between them', async () => {
+    const first = await runner.run(BLUE, 'echo out; echo err >&2; cd /; exit 3', { probe: true });
+    assert.deepEqual([first.code, first.stdout, first.stderr], [3, 'out\n', 'err\n']);
+    const second = await runner.run(BLUE, 'pwd; printf "no newline"', { probe: true });
+    assert.equal(second.code, 0);
+    assert.notEqual(second.stdout.split('\n')[0], '/', 'a cd in one probe moved the next one');
+    assert.ok(second.stdout.endsWith('no newline'));
+    // Many probes at once share the shell one after another; each gets its own answer.
+    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => runner.run(BLUE, `echo ${i}; echo "$$"`, { probe: true })));
+    assert.deepEqual(many.map((r) => r.stdout.split('\n')[0]), Array.from({ length: 10 }, (_, i) => String(i)));
+    assert.equal(new Set(many.map((r) => r.stdout.split('\n')[1])).size, 1, 'the probes did not share one shell');
+  });
+
   it('runs on the host it is asked for', async () => {
     const [blue, lb] = await Promise.all([runner.run(BLUE, 'echo $BLUEGREEN_LAB_HOST'), runner.run(LB, 'echo $BLUEGREEN_LAB_HOST')]);
     assert.equal(blue.stdout.trim(), 'blue');

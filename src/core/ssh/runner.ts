@@ -19,6 +19,11 @@ export interface RunOptions {
    * until the connection drops, which also ends it. Used to hold a remote lock.
    */
   holdStdinUntil?: AbortSignal;
+  /**
+   * A short read-only probe with no streaming: it may run in the host's long-lived shell
+   * instead of a channel of its own (much faster; not killable on its own).
+   */
+  probe?: boolean;
 }
 
 export interface RunResult {

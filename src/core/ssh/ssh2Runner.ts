@@ -8,6 +8,7 @@ import { shQuote } from '../shell';
 import { ConnectSettings, forward, openClient } from './connect';
 import { CappedBuffer, LineSplitter } from './output';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
+import { ShellSession } from './shellSession';
 import { resolveHost } from './sshConfig';
 
 export interface Ssh2RunnerOptions extends ConnectSettings {
@@ -68,8 +69,30 @@ class PooledConnection {
     }
   }
 
+  private readonly sessions = new Map<string, ShellSession>();
+
+  /** A probe in the long-lived shell for this prefix (one per `via`). */
+  async probe(host: HostRef, script: string, timeoutMs: number): Promise<RunResult> {
+    const prefix = host.via ? `${host.via} ` : '';
+    let session = this.sessions.get(prefix);
+    if (!session) {
+      session = new ShellSession(this.label, () => this.openChannel(`${prefix}sh -s`));
+      this.sessions.set(prefix, session);
+    }
+    this.active++;
+    clearTimeout(this.idleTimer);
+    try {
+      return await session.run(script, timeoutMs);
+    } finally {
+      this.active--;
+      this.armIdle();
+    }
+  }
+
   close(): void {
     clearTimeout(this.idleTimer);
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
     this.client.end();
     for (const hop of this.hops) hop.end();
   }
@@ -194,7 +217,9 @@ export class Ssh2Runner implements CommandRunner {
   async run(host: HostRef, script: string, o: RunOptions = {}): Promise<RunResult> {
     if (this.disposed) throw new BlueGreenError('aborted', 'the SSH runner was disposed');
     const conn = await this.connection(host.ssh);
-    return conn.run(host, script, o, o.timeoutMs ?? this.options.commandTimeoutMs);
+    const timeoutMs = o.timeoutMs ?? this.options.commandTimeoutMs;
+    if (o.probe && !o.onStdout && !o.onStderr && !o.holdStdinUntil && !o.signal?.aborted) return conn.probe(host, script, timeoutMs);
+    return conn.run(host, script, o, timeoutMs);
   }
 
   async httpGet(host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {

@@ -77,7 +77,8 @@ export interface SlotSnapshot {
   tag?: string;
   /** HAProxy's own check of this slot's server(s). */
   haproxyCheck?: string;
-  pm2?: { status: string; restarts: number; uptimeMs?: number; pid?: number };
+  /** `restarts` is known only when pm2 itself was asked (the process was not running). */
+  pm2?: { status: string; restarts?: number; uptimeMs?: number; pid?: number };
 }
 
 export function slotLabel(name: SlotName): string {

@@ -23,7 +23,7 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
   const script = new SectionedScript()
     .add('cfg', `base64 < ${shQuote(c.config)}`)
     .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else exit 44; fi`);
-  const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000 });
+  const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000, probe: true });
   const parts = script.parse(r.stdout);
   const cfg = parts.get('cfg');
   if (!cfg || cfg.code !== 0) throw new WorkflowError('step-failed', 'Read HAProxy config', c.ssh, `cannot read ${c.config}: ${cfg?.output.trim() ?? r.stderr.trim()}`, stateNow);

@@ -142,7 +142,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
   const s = ctx.app.slots[to];
   const range = `${fromCommit}..${toCommit}`;
   try {
-    const r = await ctx.runner.run(slotHost(ctx.app, to), `cd ${shQuote(s.dir)} && git log --oneline --no-decorate -n 15 ${shQuote(range)}`, { signal: ctx.signal, timeoutMs: 15000 });
+    const r = await ctx.runner.run(slotHost(ctx.app, to), `cd ${shQuote(s.dir)} && git log --oneline --no-decorate -n 15 ${shQuote(range)}`, { signal: ctx.signal, timeoutMs: 15000, probe: true });
     return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
   } catch {
     return [];
