@@ -48,7 +48,7 @@ function probeScript(lab: LabInfo): string {
 }
 
 export async function probeHostsPooled(runner: CommandRunner, hosts: string[], lab: LabInfo): Promise<void> {
-  await Promise.all(hosts.map((h) => runner.run({ ssh: h }, probeScript(lab))));
+  await Promise.all(hosts.map((h) => runner.run({ ssh: h }, probeScript(lab), { probe: true })));
 }
 
 export async function probeHostsOpenSsh(sshConfig: string, hosts: string[], lab: LabInfo): Promise<void> {
