@@ -1,9 +1,9 @@
 // `npm run demo`: the lab, plus code-server (a real VS Code in the browser) with the packaged
 // extension and a workspace holding the lab's bluegreen.yaml. Ctrl-C stops both.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT, startCodeServer } from './codeServer';
-import { DEFAULT_LAB_DIR, labDown, labUp } from './lab';
+import { DEFAULT_LAB_DIR, labDown, labUp, labWorkspace } from './lab';
 
 async function main(): Promise<void> {
   const vsix = path.join(PROJECT_ROOT, 'blue-green.vsix');
@@ -11,9 +11,7 @@ async function main(): Promise<void> {
   console.error('demo: starting the lab (sshd x3, HAProxy, two pm2 apps)…');
   const lab = await labUp(DEFAULT_LAB_DIR);
   const work = path.join(lab.dir, 'demo');
-  const folder = path.join(work, 'workspace');
-  mkdirSync(folder, { recursive: true });
-  copyFileSync(lab.configFile, path.join(folder, 'bluegreen.yaml'));
+  const folder = labWorkspace(lab, work);
   console.error('demo: starting code-server with the packaged extension…');
   const server = await startCodeServer({ work, folder, installVsix: vsix, port: Number(process.env.DEMO_PORT ?? 8099), settings: { 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' } });
   console.log(`\n  Open ${server.url}/?folder=${encodeURIComponent(folder)}\n  then the Blue-Green icon in the activity bar. Ctrl-C stops the demo.\n`);

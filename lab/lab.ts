@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,7 +31,6 @@ export interface LabInfo {
   reloadCommand: string;
   appPort: number;
   pids: { sshd: Partial<Record<LabHostName, number>>; haproxy?: number; pm2: Partial<Record<'blue' | 'green', number[]>> };
-  tags: string[];
 }
 
 export const DEFAULT_LAB_DIR = path.join(os.tmpdir(), 'bluegreen-lab');
@@ -134,7 +133,6 @@ export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Pro
     reloadCommand: `kill -USR2 "$(cat ${path.join(lbHome, 'haproxy.pid')})"`,
     appPort: APP_PORT,
     pids: { sshd: {}, pm2: {} },
-    tags: RELEASES.map((v) => `v${v}`),
   };
   await saveInfo(info);
 
@@ -355,6 +353,14 @@ ${slot('green')}
       build: npm run build
       restart: pm2 restart {pm2} --update-env
 `;
+}
+
+/** A workspace folder holding a copy of the lab's bluegreen.yaml, as a user's repo would. */
+export function labWorkspace(info: LabInfo, parent: string): string {
+  const folder = path.join(parent, 'workspace');
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(info.configFile, path.join(folder, 'bluegreen.yaml'));
+  return folder;
 }
 
 /** Stops everything `up` started, by pid, and removes nothing else. */

@@ -1,11 +1,11 @@
 // `npm run test:e2e`: Playwright drives the real VS Code UI (code-server, the packaged
 // .vsix installed) against the lab, and writes a screenshot at each stage.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page } from 'playwright-core';
-import { labDown, labUp, readLabInfo } from '../../lab/lab';
+import { labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
 import { launchChromium, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 
 const SHOTS = process.env.BLUEGREEN_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'out', 'screenshots');
@@ -33,9 +33,7 @@ async function main(): Promise<number> {
   const labWasUp = readLabInfo(labDir) !== undefined;
   const lab = await labUp(labDir);
   const work = mkdtempSync(path.join(os.tmpdir(), 'bg-e2e-'));
-  const folder = path.join(work, 'demo-workspace');
-  mkdirSync(folder);
-  copyFileSync(lab.configFile, path.join(folder, 'bluegreen.yaml'));
+  const folder = labWorkspace(lab, work);
   const server = await startCodeServer({ work, folder, installVsix: vsix, settings: { 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false } });
   const browser = await launchChromium();
   let failed = false;

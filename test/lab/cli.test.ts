@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { acquireLock } from '../../src/core/workflows/lock';
 import { preApproved } from '../../src/core/workflows/confirm';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
-import { getJson, labConfig, labRunner, readState, resetLab } from './helpers';
+import { served, labConfig, labRunner, readState, resetLab } from './helpers';
 import { lab } from './setup';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -27,11 +27,6 @@ function cliAsync(...args: string[]): Promise<{ code: number; stdout: string; st
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
-}
-
-async function served(): Promise<string> {
-  const r = await getJson(`${lab().frontendUrl}/api/health`);
-  return `${String(r.body.environment)} ${String(r.body.version)}`;
 }
 
 describe('bluegreen CLI against the lab', function () {

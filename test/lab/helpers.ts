@@ -61,6 +61,12 @@ export function reloadHaproxy(): void {
   execFileSync('sh', ['-c', lab().reloadCommand]);
 }
 
+/** "blue 1.1.0": which slot answers through the default frontend, and its version. */
+export async function served(): Promise<string> {
+  const r = await getJson(`${lab().frontendUrl}/api/health`);
+  return `${String(r.body.environment)} ${String(r.body.version)}`;
+}
+
 /** Rewrites haproxy.cfg by hand, as an operator would, and reloads HAProxy. */
 export async function routeByHand(slot: 'blue' | 'green', frontend: 'default' | 'shared' = 'default'): Promise<void> {
   const file = lab().haproxyConfig;

@@ -12,16 +12,11 @@ import { reconcile } from '../../src/core/workflows/reconcile';
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { sync } from '../../src/core/workflows/sync';
-import { assertInvariants, getJson, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop, resetLab, servedBy } from './helpers';
+import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop, resetLab, servedBy } from './helpers';
 import { lab } from './setup';
 
 function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
   return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: 'tester@lab' };
-}
-
-async function served(): Promise<string> {
-  const r = await getJson(`${lab().frontendUrl}/api/health`);
-  return `${String(r.body.environment)} ${String(r.body.version)}`;
 }
 
 describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function () {

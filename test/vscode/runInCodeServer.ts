@@ -1,21 +1,19 @@
 // `npm run test:vscode:server`: the extension-host suite inside code-server, against the lab.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { labDown, labUp, readLabInfo } from '../../lab/lab';
+import { LabInfo, labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
 import { launchChromium, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 
-async function runSuite(suite: 'trusted' | 'untrusted', labDir: string, configFile: string): Promise<boolean> {
+async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<boolean> {
   const work = mkdtempSync(path.join(os.tmpdir(), `bg-vscode-${suite}-`));
-  const folder = path.join(work, 'workspace');
-  mkdirSync(folder);
-  copyFileSync(configFile, path.join(folder, 'bluegreen.yaml'));
+  const folder = labWorkspace(lab, work);
   // Workbench dialogs are refused in test mode, so trust is settled up front: off for the
   // main suite (everything trusted); on for the untrusted one (the folder stays restricted).
-  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: labDir, BLUEGREEN_ACTIVATION_OUT: path.join(PROJECT_ROOT, 'out', 'activation.json') } });
+  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_ACTIVATION_OUT: path.join(PROJECT_ROOT, 'out', 'activation.json') } });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -52,8 +50,8 @@ async function main(): Promise<number> {
   const labWasUp = readLabInfo(labDir) !== undefined;
   const lab = await labUp(labDir);
   try {
-    const untrusted = await runSuite('untrusted', lab.dir, lab.configFile);
-    const trusted = await runSuite('trusted', lab.dir, lab.configFile);
+    const untrusted = await runSuite('untrusted', lab);
+    const trusted = await runSuite('trusted', lab);
     return untrusted && trusted ? 0 : 1;
   } finally {
     if (!labWasUp && !process.env.BLUEGREEN_LAB_KEEP) await labDown(labDir);

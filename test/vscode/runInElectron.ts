@@ -1,19 +1,17 @@
 // `npm run test:vscode`: the same extension-host suite in VS Code desktop, downloaded by
 // @vscode/test-electron. Needs internet; CI here uses code-server instead (runInCodeServer).
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { labDown, labUp, readLabInfo } from '../../lab/lab';
+import { labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
 import { PROJECT_ROOT } from '../../lab/codeServer';
 
 async function main(): Promise<number> {
   const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
   const labWasUp = readLabInfo(labDir) !== undefined;
   const lab = await labUp(labDir);
-  const folder = path.join(mkdtempSync(path.join(os.tmpdir(), 'bg-electron-')), 'workspace');
-  mkdirSync(folder);
-  copyFileSync(lab.configFile, path.join(folder, 'bluegreen.yaml'));
+  const folder = labWorkspace(lab, mkdtempSync(path.join(os.tmpdir(), 'bg-electron-')));
   try {
     await runTests({
       version: process.env.VSCODE_VERSION ?? '1.85.2',

@@ -2,6 +2,10 @@
 export type SlotName = 'blue' | 'green';
 export const SLOT_NAMES: readonly SlotName[] = ['blue', 'green'];
 
+export function otherSlot(slot: SlotName): SlotName {
+  return slot === 'blue' ? 'green' : 'blue';
+}
+
 export interface HostConfig {
   /** ssh_config alias or user@host[:port]. */
   ssh: string;

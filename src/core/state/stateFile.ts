@@ -1,4 +1,4 @@
-import { SlotName } from '../config/types';
+import { otherSlot, SlotName } from '../config/types';
 
 export interface HistoryEntry {
   timestamp?: string;
@@ -40,7 +40,7 @@ export function parseState(text: string): StateRead {
   // `live` is the newer key; `prod` the older one that both shapes carry.
   const live = slotName(r.live) ?? slotName(r.prod);
   if (!live) return { kind: 'corrupt', error: 'names no LIVE slot ("live" or "prod" must be "blue" or "green")' };
-  const standby = slotName(r.standby) ?? (live === 'blue' ? 'green' : 'blue');
+  const standby = slotName(r.standby) ?? otherSlot(live);
   return {
     kind: 'ok',
     state: {

@@ -1,4 +1,4 @@
-import { AppConfig, SLOT_NAMES, SlotName } from '../config/types';
+import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { findRouting, hasIdleCloseOnResponse } from '../haproxy/config';
 import { SectionedScript } from '../remote/sections';
@@ -165,7 +165,7 @@ export function roleOf(lb: LoadBalancerSnapshot, app: AppConfig): { live?: SlotN
   if (!lb.backend) return {};
   const live = SLOT_NAMES.find((n) => app.slots[n].backend === lb.backend);
   if (!live) return { error: `HAProxy routes ${app.name} to backend "${lb.backend}", which is neither slot's backend (${app.slots.blue.backend}, ${app.slots.green.backend})` };
-  return { live, standby: live === 'blue' ? 'green' : 'blue' };
+  return { live, standby: otherSlot(live) };
 }
 
 export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): Drift[] {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { SlotName } from '../config/types';
+import { otherSlot, SlotName } from '../config/types';
 import { BlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
@@ -9,7 +9,7 @@ import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary } from './describe';
 import { acquireLock, HeldLock } from './lock';
-import { localStep, OperationContext, other, remoteStep, throwIfCancelled, WorkflowError } from './operation';
+import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
 
 export interface DeployOptions {
   /** Branch, tag or commit; default: the slot's branch tip on the remote. */
@@ -43,7 +43,7 @@ export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operat
   if (!app.live) {
     throw new WorkflowError('refused', operation, app.lb.host, `cannot tell which slot is LIVE (${app.lb.error ?? 'load balancer unreachable'}), so nothing may be changed`, 'Nothing was changed.');
   }
-  const standby = other(app.live);
+  const standby = otherSlot(app.live);
   if (target && target === app.live) {
     throw new WorkflowError('refused', operation, undefined, `${slotLabel(target)} is LIVE; deploys go to the STANDBY slot (${slotLabel(standby)}) only`, liveUnchanged(app));
   }

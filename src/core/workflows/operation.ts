@@ -1,4 +1,4 @@
-import { AppConfig, SlotName } from '../config/types';
+import { AppConfig } from '../config/types';
 import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../errors';
 import { CommandRunner, HostRef, RunResult, succeeded } from '../ssh/runner';
 import { ConfirmPort } from './confirm';
@@ -89,10 +89,6 @@ export async function localStep<T>(ctx: OperationContext, title: string, body: (
     ctx.reporter.stepDone(title, Date.now() - started, errorMessage(e));
     throw e;
   }
-}
-
-export function other(slot: SlotName): SlotName {
-  return slot === 'blue' ? 'green' : 'blue';
 }
 
 export function throwIfCancelled(ctx: OperationContext, stateNow: string): void {

@@ -2,12 +2,12 @@ import { shQuote } from '../shell';
 import { lbHost } from '../status/probe';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
-import { SlotName } from '../config/types';
+import { otherSlot, SlotName } from '../config/types';
 import { liveUnchanged } from './describe';
 import { readLbFiles } from './lbFiles';
 import { writeStateScript } from './lbScripts';
 import { acquireLock } from './lock';
-import { localStep, OperationContext, other, remoteStep, WorkflowError } from './operation';
+import { localStep, OperationContext, remoteStep, WorkflowError } from './operation';
 
 /**
  * Rewrites the state file to agree with HAProxy's config (which wins), after a
@@ -22,7 +22,7 @@ export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName
     const live = snap.live;
     const files = await readLbFiles(ctx, liveUnchanged(snap));
     const recorded = files.state ? String(files.state.live ?? files.state.prod ?? '').toLowerCase() : undefined;
-    if (files.state && !files.stateCorrupt && recorded === live && String(files.state.standby ?? other(live)).toLowerCase() === other(live)) {
+    if (files.state && !files.stateCorrupt && recorded === live && String(files.state.standby ?? otherSlot(live)).toLowerCase() === otherSlot(live)) {
       ctx.reporter.info(`the state file already says ${slotLabel(live)} is LIVE; nothing to do`);
       return { live, changed: false };
     }
@@ -36,7 +36,7 @@ export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName
     if (!answer.ok) throw new WorkflowError('declined', 'Reconcile', undefined, 'not confirmed', 'Nothing was changed.');
     const raw = files.state ?? {};
     const history = Array.isArray(raw.history) ? raw.history : [];
-    const next = { ...raw, prod: live, live, standby: other(live), history: [...history, { timestamp: new Date().toISOString(), kind: 'reconcile', live, recorded: recorded || null, by: ctx.who }] };
+    const next = { ...raw, prod: live, live, standby: otherSlot(live), history: [...history, { timestamp: new Date().toISOString(), kind: 'reconcile', live, recorded: recorded || null, by: ctx.who }] };
     const keep = `[ -e ${shQuote(file)} ] && cp -p ${shQuote(file)} ${shQuote(`${file}.bluegreen-before-reconcile`)}`;
     await remoteStep(ctx, 'Rewrite the state file', lbHost(app), `${keep}\n${writeStateScript(file, JSON.stringify(next, null, 2) + '\n')}`, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`);
     ctx.reporter.info(`the state file now says ${slotLabel(live)} is LIVE (as HAProxy routes); traffic was not touched`);

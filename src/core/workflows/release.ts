@@ -1,4 +1,4 @@
-import { SlotName } from '../config/types';
+import { otherSlot, SlotName } from '../config/types';
 import { findRouting, withRouting } from '../haproxy/config';
 import { shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
@@ -9,7 +9,7 @@ import { liveUnchanged, slotSummary } from './describe';
 import { readLbFiles } from './lbFiles';
 import { RELOADED, restoreScript, SWITCH_EXIT, switchScript, writeStateScript } from './lbScripts';
 import { acquireLock } from './lock';
-import { localStep, OperationContext, other, remoteStep, throwIfCancelled, WorkflowError } from './operation';
+import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
 
 export interface ReleaseOptions {
   kind?: 'release' | 'rollback';
@@ -55,7 +55,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     const unchanged = () => liveUnchanged(before);
     if (!before.live) throw new WorkflowError('refused', title, app.loadBalancer.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown routing'})`, 'Nothing was changed.');
     const from = before.live;
-    const to = other(from);
+    const to = otherSlot(from);
     const fromSlot = before.slots.find((s) => s.name === from)!;
     const toSlot = before.slots.find((s) => s.name === to)!;
     const files = await readLbFiles(ctx, unchanged());
