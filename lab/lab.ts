@@ -209,8 +209,10 @@ async function startSshd(info: LabInfo, h: LabHost): Promise<string> {
       'AllowAgentForwarding no',
       'MaxStartups 200',
       'MaxSessions 200',
-      // GREEN forwards nothing, so a test can tell a jump through it from one through the LB.
+      // GREEN forwards nothing, so a test can tell a jump through it from one through the LB,
+      // and the fallbacks (curl for HTTP, socat for Unix sockets) get exercised.
       `AllowTcpForwarding ${h.name === 'green' ? 'no' : 'yes'}`,
+      `AllowStreamLocalForwarding ${h.name === 'green' ? 'no' : 'yes'}`,
       `SetEnv ${env.join(' ')}`,
       '',
     ].join('\n'),

@@ -130,6 +130,19 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(r.stdout.trim(), 'wrapped lb');
   });
 
+  it('asks a Unix socket through stream-local forwarding, and through socat where that is refused or a via prefix is set', async () => {
+    const socket = lab().adminSocket;
+    for (const host of [LB, { ssh: 'lab-green' }, { ssh: 'lab-lb', via: 'env BLUEGREEN_VIA=wrapped' }]) {
+      const answer = await runner.askUnixSocket(host, socket, 'show info;show stat', { timeoutMs: 5000 });
+      assert.match(answer, /^Uptime_sec: \d+$/m, `no show info from ${JSON.stringify(host)}`);
+      assert.match(answer, /^# pxname,svname,/m, `no show stat from ${JSON.stringify(host)}`);
+    }
+    const missing = path.join(lab().dir, 'no-such.sock');
+    for (const host of [LB, { ssh: 'lab-green' }]) {
+      await assert.rejects(runner.askUnixSocket(host, missing, 'show info', { timeoutMs: 5000 }), (e: Error) => e.message.includes(missing) && /No such file/i.test(e.message));
+    }
+  });
+
   it('reaches a host through ProxyJump, with the ssh config read through Include', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-jump-'));
     const { blue } = lab().hosts;

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { takeSnapshot } from '../../src/core/status/refresh';
 import { AppSnapshot, severity } from '../../src/core/status/snapshot';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
-import { labConfig, labRunner, pm2OnLab, reloadHaproxy, routeByHand, servedBy } from './helpers';
+import { labConfig, labRunner, pm2Info, pm2OnLab, reloadHaproxy, routeByHand, servedBy } from './helpers';
 import { lab } from './setup';
 
 function roles(app: AppSnapshot): string {
@@ -37,6 +37,9 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
       assert.match(blue.commit ?? '', /^[0-9a-f]{40}$/);
       assert.equal(blue.tag, 'v1.1.0');
       assert.equal(blue.pm2?.status, 'online');
+      assert.equal(blue.pm2?.pid, pm2Info('blue').pid);
+      const pm2UptimeMs = Date.now() - Number(pm2OnLab('blue', 'jlist').match(/"pm_uptime":(\d+)/)?.[1]);
+      assert.ok(Math.abs((blue.pm2?.uptimeMs ?? NaN) - pm2UptimeMs) < 3000, `uptime ${blue.pm2?.uptimeMs} ms, pm2 says ${pm2UptimeMs} ms`);
       assert.ok(typeof blue.responseMs === 'number');
       // "UP", or "UP 1/2" while a check after a reload is still settling.
       assert.deepEqual(app.lb.runtime?.servers.map((s) => `${s.backend}/${s.server}:${s.status.split(' ')[0]}`).sort(), ['demo_blue/blue:UP', 'demo_green/green:UP']);
@@ -120,6 +123,11 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
     app = (await takeSnapshot(runner, labConfig())).apps[0];
     assert.deepEqual(app.drift.map((d) => d.kind), ['state-file-corrupt']);
     assert.equal(app.live, 'blue');
+
+    rmSync(lab().stateFile);
+    app = (await takeSnapshot(runner, labConfig())).apps[0];
+    assert.deepEqual(app.drift.map((d) => d.kind), ['state-file-missing']);
+    assert.equal(app.lb.runtime?.servers.length, 2, 'what comes after the state file in the probe was still read');
   });
 
   it('runs LB commands through a configured prefix (via)', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { SectionedScript } from '../../src/core/remote/sections';
 import { parseState } from '../../src/core/state/stateFile';
 import { parseHealthBody, parsePm2List, parseShowStat } from '../../src/core/status/parse';
-import { driftOf } from '../../src/core/status/probe';
+import { driftOf, parseGitHead } from '../../src/core/status/probe';
 import { LoadBalancerSnapshot } from '../../src/core/status/snapshot';
 
 describe('status parsing', () => {
@@ -55,5 +55,18 @@ describe('status parsing', () => {
     assert.deepEqual(driftOf(lb({ live: 'blue' }), 'blue'), []);
     assert.match(driftOf(lb({ live: 'blue' }), 'green')[0].message, /says BLUE is LIVE, but HAProxy routes to GREEN/);
     assert.equal(driftOf(lb({ status: 'missing' }), 'blue')[0].kind, 'state-file-missing');
+  });
+});
+
+describe('parseGitHead', () => {
+  it('reads the commit, the checked-out branch and a tag from git log decorations', () => {
+    assert.deepEqual(parseGitHead('e8be1a1c3fd725eee17ec205108074fb529b4156\nHEAD -> main, tag: v1.1.0, origin/main\n'), { commit: 'e8be1a1c3fd725eee17ec205108074fb529b4156', branch: 'main', tag: 'v1.1.0' });
+  });
+  it('has no branch on a detached HEAD, and no tag when none points at the commit', () => {
+    assert.deepEqual(parseGitHead('e8be1a1c3fd725eee17ec205108074fb529b4156\nHEAD, main\n'), { commit: 'e8be1a1c3fd725eee17ec205108074fb529b4156', branch: undefined, tag: undefined });
+    assert.deepEqual(parseGitHead('e8be1a1c3fd725eee17ec205108074fb529b4156\nHEAD -> release/1.2\n'), { commit: 'e8be1a1c3fd725eee17ec205108074fb529b4156', branch: 'release/1.2', tag: undefined });
+  });
+  it('rejects something that is not a commit id', () => {
+    assert.equal(parseGitHead('fatal: not a git repository\n').commit, undefined);
   });
 });

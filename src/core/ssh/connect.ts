@@ -126,6 +126,7 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
     client.on('error', fail);
     client.once('ready', () => {
       settled = true;
+      client.setNoDelay(true);
       resolve(client);
     });
     try {
@@ -149,6 +150,21 @@ export function forward(via: Client, host: string, port: number, viaLabel: strin
       });
     } catch (e) {
       reject(new BlueGreenError('connection-lost', `cannot reach ${host}:${port} through ${viaLabel}: ${(e as Error).message}`, viaLabel));
+    }
+  });
+}
+
+/** A stream to a Unix socket on the host (OpenSSH's direct-streamlocal), e.g. HAProxy's stats socket. */
+export function forwardUnixSocket(via: Client, socketPath: string, viaLabel: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      via.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
+        if (!err) return resolve(stream);
+        const prohibited = (err as Error & { reason?: unknown }).reason === 1;
+        reject(new BlueGreenError(prohibited ? 'tunnel-refused' : 'connect-failed', `cannot open ${socketPath} on ${viaLabel}: ${prohibited ? 'it does not allow stream-local forwarding' : err.message}`, viaLabel));
+      });
+    } catch (e) {
+      reject(new BlueGreenError('connection-lost', `cannot open ${socketPath} on ${viaLabel}: ${(e as Error).message}`, viaLabel));
     }
   });
 }

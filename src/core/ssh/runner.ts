@@ -58,6 +58,11 @@ export interface CommandRunner {
    * addresses only that network reaches. Rejects on connection failure or timeout.
    */
   httpGet(host: HostRef, url: string, options: HttpOptions): Promise<HttpResult>;
+  /**
+   * Sends one line to a Unix socket on the host (HAProxy's stats socket) and returns
+   * everything it answers until it closes the connection. Rejects when it cannot connect.
+   */
+  askUnixSocket(host: HostRef, socketPath: string, line: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<string>;
   dispose(): void;
 }
 

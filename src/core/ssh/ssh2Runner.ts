@@ -5,7 +5,7 @@ import { Duplex } from 'node:stream';
 import { Client, ClientChannel } from 'ssh2';
 import { BlueGreenError, isBlueGreenError } from '../errors';
 import { shQuote } from '../shell';
-import { ConnectSettings, forward, openClient } from './connect';
+import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
 import { CappedBuffer, LineSplitter } from './output';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
 import { ShellSession } from './shellSession';
@@ -40,6 +40,8 @@ class PooledConnection {
   lost?: string;
   /** The server forbids TCP forwarding: tunnelled requests go through curl there instead. */
   tunnelsRefused = false;
+  /** The server forbids (or does not offer) stream-local forwarding: Unix sockets go through socat there. */
+  unixSocketsRefused = false;
 
   constructor(
     readonly label: string,
@@ -58,31 +60,39 @@ class PooledConnection {
   }
 
   /** A TCP stream from the host to host:port (direct-tcpip), for tunnelled HTTP. */
-  async tunnel(host: string, port: number): Promise<Duplex> {
-    this.active++;
-    clearTimeout(this.idleTimer);
-    try {
-      return await forward(this.client, host, port, this.label);
-    } finally {
-      this.active--;
-      this.armIdle();
-    }
+  tunnel(host: string, port: number): Promise<Duplex> {
+    return this.busy(() => forward(this.client, host, port, this.label));
+  }
+
+  /** A stream to a Unix socket on the host (direct-streamlocal). */
+  unixSocket(socketPath: string): Promise<Duplex> {
+    return this.busy(() => forwardUnixSocket(this.client, socketPath, this.label));
   }
 
   private readonly sessions = new Map<string, ShellSession>();
 
-  /** A probe in the long-lived shell for this prefix (one per `via`). */
-  async probe(host: HostRef, script: string, timeoutMs: number): Promise<RunResult> {
+  /**
+   * A probe in a long-lived shell: one per `via` prefix and lane. HTTP checks made with curl
+   * get a lane of their own so they run beside the host's other probes, not after them.
+   */
+  probe(host: HostRef, script: string, timeoutMs: number, lane: 'probes' | 'http' = 'probes'): Promise<RunResult> {
     const prefix = host.via ? `${host.via} ` : '';
-    let session = this.sessions.get(prefix);
+    const key = `${lane} ${prefix}`;
+    let session = this.sessions.get(key);
     if (!session) {
       session = new ShellSession(this.label, () => this.openChannel(`${prefix}sh -s`));
-      this.sessions.set(prefix, session);
+      this.sessions.set(key, session);
     }
+    const shell = session;
+    return this.busy(() => shell.run(script, timeoutMs));
+  }
+
+  /** Keeps the connection open while `work` runs, and arms the idle timer after. */
+  private async busy<T>(work: () => Promise<T>): Promise<T> {
     this.active++;
     clearTimeout(this.idleTimer);
     try {
-      return await session.run(script, timeoutMs);
+      return await work();
     } finally {
       this.active--;
       this.armIdle();
@@ -114,20 +124,15 @@ class PooledConnection {
 
   async run(host: HostRef, script: string, o: RunOptions, timeoutMs: number): Promise<RunResult> {
     const prefix = host.via ? `${host.via} ` : '';
-    this.active++;
-    clearTimeout(this.idleTimer);
-    try {
+    return this.busy(async () => {
       let channel: ClientChannel;
       try {
         channel = await this.openChannel(prefix + WRAPPER);
       } catch (e) {
         throw new BlueGreenError('connection-lost', `${this.label}: cannot start a command: ${(e as Error).message}`, this.label);
       }
-      return await this.drive(channel, prefix, script, o, timeoutMs);
-    } finally {
-      this.active--;
-      this.armIdle();
-    }
+      return this.drive(channel, prefix, script, o, timeoutMs);
+    });
   }
 
   private drive(channel: ClientChannel, prefix: string, script: string, o: RunOptions, timeoutMs: number): Promise<RunResult> {
@@ -267,12 +272,54 @@ export class Ssh2Runner implements CommandRunner {
     });
   }
 
+  async askUnixSocket(host: HostRef, socketPath: string, line: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
+    const conn = await this.connection(host.ssh);
+    // A `via` prefix (a container, sudo) means the socket is only reachable through the shell.
+    if (host.via || conn.unixSocketsRefused) return this.askUnixSocketWithShell(conn, host, socketPath, line, o.timeoutMs);
+    let stream: Duplex;
+    try {
+      stream = await conn.unixSocket(socketPath);
+    } catch (e) {
+      if (isBlueGreenError(e, 'tunnel-refused')) conn.unixSocketsRefused = true;
+      // The shell's socat or nc says why in its own words (no such file, permission denied).
+      return this.askUnixSocketWithShell(conn, host, socketPath, line, o.timeoutMs);
+    }
+    return new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+        stream.destroy();
+        if (error) reject(error);
+        else resolve(Buffer.concat(chunks).toString('utf8'));
+      };
+      const timer = setTimeout(() => finish(new BlueGreenError('timeout', `${socketPath} on ${host.ssh}: no answer within ${o.timeoutMs} ms`, host.ssh)), o.timeoutMs);
+      const onAbort = () => finish(new BlueGreenError('aborted', `${socketPath} on ${host.ssh}: cancelled`, host.ssh));
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => finish());
+      stream.on('close', () => finish());
+      stream.on('error', (e: Error) => finish(e));
+      stream.write(`${line}\n`);
+    });
+  }
+
+  private async askUnixSocketWithShell(conn: PooledConnection, host: HostRef, socketPath: string, line: string, timeoutMs: number): Promise<string> {
+    const q = shQuote(socketPath);
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    const script = `if command -v socat >/dev/null 2>&1; then printf '%s\\n' ${shQuote(line)} | socat -t ${seconds} - UNIX-CONNECT:${q}; elif command -v nc >/dev/null 2>&1; then printf '%s\\n' ${shQuote(line)} | nc -U -w ${seconds} ${q}; else echo 'neither socat nor nc is installed, and the host does not allow stream-local forwarding' >&2; exit 127; fi`;
+    const r = await conn.probe(host, script, timeoutMs + 5000);
+    if (r.code !== 0) throw new BlueGreenError('connect-failed', `${socketPath} on ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, host.ssh);
+    return r.stdout;
+  }
+
   /** The same GET made by curl on the host, for servers that forbid TCP forwarding. */
   private async curl(host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
     const seconds = (o.timeoutMs / 1000).toFixed(1);
     const marker = '@@bluegreen-http';
     const script = `command -v curl >/dev/null 2>&1 || { echo 'no curl on this host, and it does not allow TCP forwarding' >&2; exit 127; }\ncurl -sS --max-time ${seconds} ${o.hostHeader ? `-H ${shQuote(`Host: ${o.hostHeader}`)} ` : ''}-w '\\n${marker} %{http_code} %{time_total}' ${shQuote(url)}`;
-    const r = await this.run(host, script, { signal: o.signal, timeoutMs: o.timeoutMs + 5000 });
+    const conn = await this.connection(host.ssh);
+    const r = await conn.probe(host, script, o.timeoutMs + 5000, 'http');
     const at = r.stdout.lastIndexOf(`\n${marker} `);
     if (r.code !== 0 || at < 0) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `curl exit ${r.code}`}`, host.ssh);
     const [status, seconds_] = r.stdout.slice(at + marker.length + 2).trim().split(' ');

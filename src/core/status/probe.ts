@@ -17,12 +17,6 @@ export function slotHost(app: AppConfig, slot: SlotName): HostRef {
   return { ssh: s.ssh, via: s.via };
 }
 
-/** Sends one line to HAProxy's stats socket with whichever client the host has. */
-function statsCommand(socket: string, command: string): string {
-  const q = shQuote(socket);
-  return `if command -v socat >/dev/null 2>&1; then printf '%s\\n' ${shQuote(command)} | socat -t 2 - UNIX-CONNECT:${q}; elif command -v nc >/dev/null 2>&1; then printf '%s\\n' ${shQuote(command)} | nc -U -w 2 ${q}; else echo 'neither socat nor nc is installed on the LB host' >&2; exit 127; fi`;
-}
-
 /** One round trip to the LB host: config, state file, and the runtime view. */
 export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<LoadBalancerSnapshot> {
   const c = app.loadBalancer;
@@ -31,8 +25,14 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     .add('cfg', `cat -- ${shQuote(c.config)}`)
     .add('mtime', `stat -c %Y -- ${shQuote(c.config)}`)
     .add('now', 'date +%s')
-    .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else exit 44; fi`);
-  if (c.statsSocket) script.add('info', statsCommand(c.statsSocket, 'show info')).add('stat', statsCommand(c.statsSocket, 'show stat'));
+    .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else (exit 44); fi`);
+  // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
+  const runtimeAnswer = c.statsSocket
+    ? runner.askUnixSocket(lbHost(app), c.statsSocket, 'show info;show stat', { timeoutMs: 5000, signal }).then(
+        (output): { output?: string; error?: string } => ({ output }),
+        (e: unknown): { output?: string; error?: string } => ({ error: errorMessage(e) }),
+      )
+    : undefined;
   let sections;
   try {
     const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, probe: true });
@@ -67,14 +67,15 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     else if (read.kind === 'corrupt') Object.assign(lb.state, { status: 'corrupt', error: read.error });
   }
 
-  if (c.statsSocket) {
-    const info = sections.get('info');
-    const stat = sections.get('stat');
-    if (!info || info.code !== 0 || !stat || stat.code !== 0 || !stat.output.includes('# pxname')) {
-      lb.runtime = { error: `stats socket ${c.statsSocket}: ${(stat?.output || info?.output || 'no answer').trim().split('\n')[0]}`, servers: [] };
+  if (runtimeAnswer) {
+    const runtime = await runtimeAnswer;
+    const statAt = runtime.output?.indexOf('# pxname') ?? -1;
+    if (runtime.output === undefined || statAt < 0) {
+      lb.runtime = { error: `stats socket ${c.statsSocket}: ${(runtime.error ?? (runtime.output?.trim() || 'no answer')).split('\n')[0]}`, servers: [] };
     } else {
-      const uptime = Number(parseShowInfo(info.output).Uptime_sec);
-      lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: parseShowStat(stat.output) };
+      const answer = runtime.output;
+      const uptime = Number(parseShowInfo(answer.slice(0, statAt)).Uptime_sec);
+      lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: parseShowStat(answer.slice(statAt)) };
       const mtime = Number(sections.get('mtime')?.output.trim());
       const now = Number(sections.get('now')?.output.trim());
       // Whole seconds on both sides: an edit within a second or so of a reload goes unseen.
@@ -90,15 +91,22 @@ const PIDFILE_MARK = '@@bluegreen-pm2-pidfile';
 
 /**
  * pm2's pid file answers "is it running, since when" without starting pm2 (`pm2 jlist` costs
- * about 200 ms of CPU and prints every process's environment). Only when the process is not
- * running does it ask pm2 itself, for the status and restart count.
+ * about 200 ms of CPU and prints every process's environment). Shell builtins only: the
+ * start time comes from /proc (field 22 of /proc/PID/stat, in USER_HZ ticks, which Linux
+ * exposes as 100 per second on every architecture), `ps` only where /proc is missing.
+ * Only when the process is not running does it ask pm2 itself, for the status and restart count.
  */
 function pm2Script(name: string): string {
   const q = shQuote(name);
   return [
-    'h="${PM2_HOME:-$HOME/.pm2}"; f=""',
+    'h="${PM2_HOME:-$HOME/.pm2}"; f=""; pid=""',
     `for p in "$h"/pids/${q}-*.pid; do b=\${p##*/}; rest=\${b#${q}-}; rest=\${rest%.pid}; case "$rest" in ''|*[!0-9]*) ;; *) f=$p;; esac; done`,
-    `if [ -n "$f" ] && pid=$(cat "$f" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "${PIDFILE_MARK} $pid $(ps -o etimes= -p "$pid" | tr -d ' ')"; else pm2 jlist; fi`,
+    'if [ -n "$f" ]; then { read -r pid || :; } < "$f" 2>/dev/null; fi',
+    'case "$pid" in ""|*[!0-9]*) pid="";; esac',
+    'if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then',
+    '  if { read -r st < "/proc/$pid/stat" && read -r up _ < /proc/uptime; } 2>/dev/null; then set -- ${st##*) }; shift 19; age=$(( ${up%.*} - $1 / 100 )); else age=$(ps -o etimes= -p "$pid" | tr -d " "); fi',
+    `  echo "${PIDFILE_MARK} $pid $age"`,
+    'else pm2 jlist; fi',
   ].join('\n');
 }
 
@@ -108,12 +116,21 @@ function parsePidFileLine(output: string): SlotSnapshot['pm2'] | undefined {
   return { status: 'online', pid: Number(m[1]), uptimeMs: m[2] ? Number(m[2]) * 1000 : undefined };
 }
 
+/** `git log -1 --format=%H%n%D`: the commit, then its decorations ("HEAD -> main, tag: v1.2.0, origin/main"). */
+export function parseGitHead(output: string): { commit?: string; branch?: string; tag?: string } {
+  const [commit, decorations = ''] = output.split('\n').map((l) => l.trim());
+  const refs = decorations.split(', ').filter(Boolean);
+  const head = refs.find((r) => r.startsWith('HEAD -> '));
+  const tag = refs.find((r) => r.startsWith('tag: '));
+  return { commit: /^[0-9a-f]{7,64}$/.test(commit) ? commit : undefined, branch: head?.slice('HEAD -> '.length), tag: tag?.slice('tag: '.length) };
+}
+
 /** One round trip to a slot host: git, package.json and pm2. */
 export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
   const s = app.slots[slot];
   const dir = shQuote(s.dir);
   const script = new SectionedScript()
-    .add('git', `cd ${dir} && git rev-parse HEAD && git rev-parse --abbrev-ref HEAD && { git describe --tags --exact-match 2>/dev/null || true; }`)
+    .add('git', `cd ${dir} && git log -1 --no-color --format=%H%n%D`)
     .add('pkg', `cat -- ${dir}/package.json`)
     .add('pm2', pm2Script(s.pm2));
   try {
@@ -122,10 +139,7 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
     if (!sections.has('git')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
     const out: Partial<SlotSnapshot> = { reachable: true };
     const git = sections.get('git')!;
-    if (git.code === 0) {
-      const [commit, branch, tag] = git.output.split('\n').map((l) => l.trim());
-      Object.assign(out, { commit, branch: branch === 'HEAD' ? undefined : branch, tag: tag || undefined });
-    }
+    if (git.code === 0) Object.assign(out, parseGitHead(git.output));
     const pkg = sections.get('pkg');
     if (pkg?.code === 0) {
       try {

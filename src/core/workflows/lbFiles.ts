@@ -22,7 +22,7 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
   // base64 keeps the exact bytes (a trailing newline or its absence included).
   const script = new SectionedScript()
     .add('cfg', `base64 < ${shQuote(c.config)}`)
-    .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else exit 44; fi`);
+    .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else (exit 44); fi`);
   const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000, probe: true });
   const parts = script.parse(r.stdout);
   const cfg = parts.get('cfg');
