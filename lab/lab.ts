@@ -101,12 +101,23 @@ async function isRunning(info: LabInfo): Promise<boolean> {
 }
 
 /** Starts the lab (or finds it running) and returns what a test or the demo needs. */
+/** Another lab on the same addresses would answer in this one's place (with other host keys). */
+async function refuseIfSubnetTaken(subnet: string, dir: string): Promise<void> {
+  const taken: string[] = [];
+  for (const n of [1, 2, 3]) for (const port of [SSH_PORT, APP_PORT]) if (await canConnect(`${subnet}.${n}`, port)) taken.push(`${subnet}.${n}:${port}`);
+  if (await canConnect(`${subnet}.1`, FRONTEND_PORT)) taken.push(`${subnet}.1:${FRONTEND_PORT}`);
+  if (taken.length) {
+    throw new Error(`lab: ${taken.join(', ')} already answer${taken.length === 1 ? 's' : ''}, so another lab is probably running on ${subnet}.x. Stop it (npm run lab -- down --dir <its folder>) or start this one (${dir}) on another subnet.`);
+  }
+}
+
 export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Promise<LabInfo> {
   dir = path.resolve(dir);
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(subnet)) throw new Error(`lab: subnet must look like 127.77.0, not ${subnet}`);
   const existing = readLabInfo(dir);
   if (existing && (await isRunning(existing))) return existing;
   if (existing) await labDown(dir);
+  await refuseIfSubnetTaken(subnet, dir);
   await ensureSystemPackages();
 
   const root = projectRoot();

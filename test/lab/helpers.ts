@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { startLoad } from '../../bench/load';
+import { generateLoad } from '../../bench/load';
 import { labDown, labUp } from '../../lab/lab';
 import { parseConfig } from '../../src/core/config/load';
 import { Config } from '../../src/core/config/types';
@@ -112,9 +112,9 @@ export function readState(): Record<string, unknown> {
   return JSON.parse(readFileSync(lab().stateFile, 'utf8')) as Record<string, unknown>;
 }
 
-/** Sends requests through the frontend on keep-alive connections until stopped; counts failures. */
+/** Sends 300 requests/s through the frontend on keep-alive connections until stopped; counts failures. */
 export function requestLoop(url: string, connections = 4): { stop(): Promise<{ sent: number; failed: number }> } {
-  const load = startLoad(url, connections);
+  const load = generateLoad(url, 300, connections);
   return {
     async stop() {
       const samples = await load.stop();

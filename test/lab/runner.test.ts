@@ -50,20 +50,6 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(lb.stdout.trim(), 'lb');
   });
 
-  it('streams lines in order as they are produced', async () => {
-    const seen: { line: string; at: number; stream: string }[] = [];
-    const start = Date.now();
-    await runner.run(BLUE, 'echo one; echo two >&2; sleep 0.4; echo three', {
-      onStdout: (line) => seen.push({ line, at: Date.now() - start, stream: 'out' }),
-      onStderr: (line) => seen.push({ line, at: Date.now() - start, stream: 'err' }),
-    });
-    assert.deepEqual(seen.filter((s) => s.stream === 'out').map((s) => s.line), ['one', 'three']);
-    assert.deepEqual(seen.filter((s) => s.stream === 'err').map((s) => s.line), ['two']);
-    const one = seen.find((s) => s.line === 'one')!;
-    const three = seen.find((s) => s.line === 'three')!;
-    assert.ok(three.at - one.at >= 300, `"one" arrived ${three.at - one.at} ms before "three": it was not streamed`);
-  });
-
   it('delivers values with ; $() backticks quotes and newlines literally', async () => {
     const marker = path.join(os.tmpdir(), `bluegreen-pwned-${process.pid}`);
     const values = [`;touch ${marker}`, `$(touch ${marker})`, `\`touch ${marker}\``, `a'b"c`, `line1\nline2; touch ${marker}`, '-rf --no-preserve-root', '$HOME ${PATH} * ?'];
@@ -74,33 +60,75 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(existsSync(marker), false, 'a value was executed by the remote shell');
   });
 
-  it('row 8: kills the remote process group when a command times out', async () => {
-    const tag = `${Date.now() % 100000}.${process.pid % 1000}`;
-    const started = Date.now();
-    await assert.rejects(
-      runner.run(BLUE, `sleep ${tag} & sleep ${tag}; echo never`, { timeoutMs: 800 }),
-      (e: unknown) => isBlueGreenError(e, 'timeout') && /killed/.test((e as Error).message),
-    );
-    assert.ok(Date.now() - started < 10000);
-    const left = await runner.run(BLUE, `pgrep -f 'sleep ${tag.replace('.', '[.]')}' || true`);
-    assert.equal(left.stdout.trim(), '', `remote sleeps still running: ${left.stdout}`);
+  for (const mode of [{ label: '', options: {} }, { label: ' (short step in the long-lived shell)', options: { shortStep: true } }]) {
+    it(`streams lines in order as they are produced${mode.label}`, async () => {
+      const seen: { line: string; at: number; stream: string }[] = [];
+      const start = Date.now();
+      await runner.run(BLUE, 'echo one; echo two >&2; sleep 0.4; echo three', {
+        ...mode.options,
+        onStdout: (line) => seen.push({ line, at: Date.now() - start, stream: 'out' }),
+        onStderr: (line) => seen.push({ line, at: Date.now() - start, stream: 'err' }),
+      });
+      assert.deepEqual(seen.filter((s) => s.stream === 'out').map((s) => s.line), ['one', 'three']);
+      assert.deepEqual(seen.filter((s) => s.stream === 'err').map((s) => s.line), ['two']);
+      const one = seen.find((s) => s.line === 'one')!;
+      const three = seen.find((s) => s.line === 'three')!;
+      assert.ok(three.at - one.at >= 300, `"one" arrived ${three.at - one.at} ms before "three": it was not streamed`);
+    });
+
+    it(`row 8: kills the remote process group when a command times out${mode.label}`, async () => {
+      const tag = `${Date.now() % 100000}.${process.pid % 1000}`;
+      const started = Date.now();
+      await assert.rejects(
+        runner.run(BLUE, `sleep ${tag} & sleep ${tag}; echo never`, { timeoutMs: 800, ...mode.options }),
+        (e: unknown) => isBlueGreenError(e, 'timeout') && /killed/.test((e as Error).message),
+      );
+      assert.ok(Date.now() - started < 10000);
+      const left = await runner.run(BLUE, `pgrep -f 'sleep ${tag.replace('.', '[.]')}' || true`);
+      assert.equal(left.stdout.trim(), '', `remote sleeps still running: ${left.stdout}`);
+    });
+
+    it(`kills the remote process group when cancelled${mode.label}`, async () => {
+      const tag = `${(Date.now() + 7) % 100000}.${process.pid % 1000}`;
+      const controller = new AbortController();
+      const lines: string[] = [];
+      const run = runner.run(BLUE, `echo started; sleep ${tag}`, {
+        ...mode.options,
+        signal: controller.signal,
+        onStdout: (l) => {
+          lines.push(l);
+          controller.abort();
+        },
+      });
+      await assert.rejects(run, (e: unknown) => isBlueGreenError(e, 'aborted'));
+      assert.deepEqual(lines, ['started']);
+      const left = await runner.run(BLUE, `pgrep -f 'sleep ${tag.replace('.', '[.]')}' || true`);
+      assert.equal(left.stdout.trim(), '');
+    });
+
+    it(`row 10: caps huge stderr without hanging${mode.label}`, async () => {
+      const r = await runner.run(BLUE, "head -c 3000000 /dev/zero | tr '\\0' x >&2; echo done", mode.options);
+      assert.equal(r.stdout, 'done\n');
+      assert.ok(r.stderr.length < 300 * 1024, `stderr kept ${r.stderr.length} chars`);
+      assert.match(r.stderr, /earlier bytes not kept/);
+    });
+  }
+
+  it('streams a short step\'s lines exactly as its own channel would, empty lines included', async () => {
+    for (const script of ['echo one; echo; echo two', 'echo a; echo', 'printf x', 'printf "x\\ny"', ':', 'echo; echo']) {
+      const lines = async (options: { shortStep?: boolean }) => {
+        const seen: string[] = [];
+        const r = await runner.run(BLUE, script, { ...options, onStdout: (l) => seen.push(l) });
+        return { seen, stdout: r.stdout };
+      };
+      assert.deepEqual(await lines({ shortStep: true }), await lines({}), script);
+    }
   });
 
-  it('kills the remote process group when cancelled', async () => {
-    const tag = `${(Date.now() + 7) % 100000}.${process.pid % 1000}`;
-    const controller = new AbortController();
-    const lines: string[] = [];
-    const run = runner.run(BLUE, `echo started; sleep ${tag}`, {
-      signal: controller.signal,
-      onStdout: (l) => {
-        lines.push(l);
-        controller.abort();
-      },
-    });
-    await assert.rejects(run, (e: unknown) => isBlueGreenError(e, 'aborted'));
-    assert.deepEqual(lines, ['started']);
-    const left = await runner.run(BLUE, `pgrep -f 'sleep ${tag.replace('.', '[.]')}' || true`);
-    assert.equal(left.stdout.trim(), '');
+  it('starts a fresh step shell after one was killed', async () => {
+    await assert.rejects(runner.run(BLUE, 'sleep 30', { timeoutMs: 300, shortStep: true }), (e: unknown) => isBlueGreenError(e, 'timeout'));
+    const r = await runner.run(BLUE, 'echo again', { shortStep: true });
+    assert.deepEqual([r.code, r.stdout], [0, 'again\n']);
   });
 
   it('row 9: treats a remote killed by a signal as a failure', async () => {
@@ -108,13 +136,6 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(succeeded(r), false);
     assert.equal(r.code, null);
     assert.match(r.signal ?? '', /KILL$/);
-  });
-
-  it('row 10: caps huge stderr without hanging', async () => {
-    const r = await runner.run(BLUE, "head -c 3000000 /dev/zero | tr '\\0' x >&2; echo done");
-    assert.equal(r.stdout, 'done\n');
-    assert.ok(r.stderr.length < 300 * 1024, `stderr kept ${r.stderr.length} chars`);
-    assert.match(r.stderr, /earlier bytes not kept/);
   });
 
   it('reuses one TCP connection per host for many commands', async () => {

@@ -20,10 +20,15 @@ export interface RunOptions {
    */
   holdStdinUntil?: AbortSignal;
   /**
-   * A short read-only probe with no streaming: it may run in the host's long-lived shell
-   * instead of a channel of its own (much faster; not killable on its own).
+   * A short read-only probe: it runs in the host's long-lived probe shell instead of a
+   * channel of its own (no 100–150 ms of session setup).
    */
   probe?: boolean;
+  /**
+   * A short step that changes something (the switch, the state file): it runs in the host's
+   * long-lived step shell, streamed and killable like any command; no stdin.
+   */
+  shortStep?: boolean;
 }
 
 export interface RunResult {

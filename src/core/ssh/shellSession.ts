@@ -3,29 +3,45 @@ import { ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
 import { RunResult } from './runner';
 
-const LIMIT = 16 * 1024 * 1024;
+const STDOUT_LIMIT = 16 * 1024 * 1024;
+const STDERR_LIMIT = 256 * 1024;
+
+export interface ShellRunOptions {
+  timeoutMs: number;
+  onStdout?(line: string): void;
+  onStderr?(line: string): void;
+  signal?: AbortSignal;
+}
 
 /**
- * One long-lived `sh` on a host, fed short read-only probes over stdin, one at a time, each
- * framed by markers with a fresh nonce. sshd spends 100–150 ms setting up every exec channel;
- * a command in a shell that is already there answers in about a millisecond. Anything that
- * changes a host, streams output or may need killing still gets its own channel.
+ * One long-lived `sh` on a host, fed scripts over stdin, one at a time, each framed by
+ * markers with a fresh nonce. sshd spends 100–150 ms setting up every exec channel; a
+ * command in a shell that is already there answers in about a millisecond.
+ *
+ * The shell prints its pid first; sshd made it the leader of its own process group, so a
+ * timeout or cancel kills that group through `kill` — the shell goes with the script, and
+ * the next script starts a fresh one. Each script runs in a subshell with no stdin, so
+ * `exit`, `cd` and variables never leak into the next.
  */
 export class ShellSession {
   private channel?: Promise<ClientChannel>;
   private queue: Promise<unknown> = Promise.resolve();
-  private stdout = '';
-  private stderr = '';
+  private pid?: string;
+  private stdout = new StreamText(STDOUT_LIMIT, 'fail');
+  private stderr = new StreamText(STDERR_LIMIT, 'keep-tail');
   private waiter?: () => void;
   private broken?: string;
 
   constructor(
     private readonly label: string,
+    /** Opens `sh -c 'echo "$$"; exec sh -s'` (behind any `via` prefix). */
     private readonly open: () => Promise<ClientChannel>,
+    /** Kills the process group led by `pid` (from another channel). */
+    private readonly kill: (pid: string) => Promise<void>,
   ) {}
 
-  run(script: string, timeoutMs: number): Promise<RunResult> {
-    const result = this.queue.then(() => this.runNow(script, timeoutMs));
+  run(script: string, o: ShellRunOptions): Promise<RunResult> {
+    const result = this.queue.then(() => this.runNow(script, o));
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -33,20 +49,30 @@ export class ShellSession {
   close(): void {
     void this.channel?.then((c) => c.close(), () => undefined);
     this.channel = undefined;
+    this.pid = undefined;
   }
 
   private start(): Promise<ClientChannel> {
     this.broken = undefined;
-    this.stdout = '';
-    this.stderr = '';
+    this.pid = undefined;
+    let pidLine = '';
     const opening = this.open().then((channel) => {
       const wake = () => this.waiter?.();
       channel.on('data', (chunk: Buffer) => {
-        this.stdout += chunk.toString('utf8');
+        if (this.pid === undefined) {
+          const newline = chunk.indexOf(0x0a);
+          if (newline < 0) {
+            pidLine += chunk.toString('latin1');
+            return;
+          }
+          this.pid = (pidLine + chunk.subarray(0, newline).toString('latin1')).trim();
+          chunk = chunk.subarray(newline + 1);
+        }
+        this.stdout.push(chunk);
         wake();
       });
       channel.stderr.on('data', (chunk: Buffer) => {
-        this.stderr += chunk.toString('utf8');
+        this.stderr.push(chunk);
         wake();
       });
       channel.on('close', () => {
@@ -62,39 +88,116 @@ export class ShellSession {
     return opening;
   }
 
-  private async runNow(script: string, timeoutMs: number): Promise<RunResult> {
+  private async runNow(script: string, o: ShellRunOptions): Promise<RunResult> {
+    if (o.signal?.aborted) throw new BlueGreenError('aborted', `${this.label}: cancelled before it started`, this.label);
     this.channel ??= this.start();
     const channel = await this.channel;
-    const nonce = randomBytes(8).toString('hex');
-    const end = `@@bg-end-${nonce}`;
-    this.stdout = '';
-    this.stderr = '';
-    // The subshell keeps `exit` and `cd` in the script from ending or moving the session.
+    const end = `@@bg-end-${randomBytes(8).toString('hex')}`;
+    this.stdout = new StreamText(STDOUT_LIMIT, 'fail', end, o.onStdout);
+    this.stderr = new StreamText(STDERR_LIMIT, 'keep-tail', end, o.onStderr);
     channel.write(`(\n${script}\n) </dev/null\nprintf '\\n%s %s\\n' '${end}' "$?"\nprintf '\\n%s\\n' '${end}' >&2\n`);
     const outRe = new RegExp(`\\n${end} (\\d+)\\n`);
     const errMark = `\n${end}\n`;
     return new Promise<RunResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let stopping = false;
+      const finish = () => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
         this.waiter = undefined;
-        this.close();
-        reject(new BlueGreenError('timeout', `${this.label}: no answer within ${Math.round(timeoutMs / 1000)} s`, this.label));
-      }, timeoutMs);
-      const check = () => {
-        const out = outRe.exec(this.stdout);
-        const errAt = this.stderr.indexOf(errMark);
-        if (out && errAt >= 0) {
-          clearTimeout(timer);
-          this.waiter = undefined;
-          resolve({ code: Number(out[1]), stdout: this.stdout.slice(0, out.index), stderr: this.stderr.slice(0, errAt) });
-        } else if (this.broken || this.stdout.length > LIMIT) {
-          clearTimeout(timer);
-          this.waiter = undefined;
+      };
+      const stop = (error: BlueGreenError) => {
+        if (stopping) return;
+        stopping = true;
+        finish();
+        const pid = this.pid;
+        const killed = pid && /^\d+$/.test(pid) ? this.kill(pid).catch(() => undefined) : Promise.resolve();
+        void killed.finally(() => {
           this.close();
-          reject(new BlueGreenError('connection-lost', `${this.label}: ${this.broken ?? 'too much output'} before the command finished`, this.label));
+          reject(error);
+        });
+      };
+      const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${Math.round(o.timeoutMs / 1000)} s; its remote processes were killed`, this.label)), o.timeoutMs);
+      const onAbort = () => stop(new BlueGreenError('aborted', `${this.label}: cancelled; the remote processes were killed`, this.label));
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const check = () => {
+        if (stopping) return;
+        const out = outRe.exec(this.stdout.text);
+        const errAt = this.stderr.text.indexOf(errMark);
+        if (out && errAt >= 0) {
+          finish();
+          const stdout = this.stdout.text.slice(0, out.index);
+          const stderr = this.stderr.text.slice(0, errAt);
+          this.stdout.finish();
+          this.stderr.finish();
+          resolve({ code: Number(out[1]), stdout, stderr: this.stderr.dropped ? `[… ${this.stderr.dropped} earlier bytes not kept]\n${stderr}` : stderr });
+        } else if (this.stdout.overflowed) {
+          stop(new BlueGreenError('step-failed', `${this.label}: the command printed more than ${STDOUT_LIMIT >> 20} MB; it was killed`, this.label));
+        } else if (this.broken) {
+          finish();
+          this.close();
+          reject(new BlueGreenError('connection-lost', `${this.label}: ${this.broken} before the command finished; it may still be running there`, this.label));
         }
       };
       this.waiter = check;
       check();
     });
+  }
+}
+
+/**
+ * One stream of a framed script: the text so far (stderr keeps only its tail), and its
+ * complete lines passed on as they arrive. The marker's leading newline makes an empty
+ * line that is not the script's, so empty lines wait until something follows them.
+ */
+class StreamText {
+  text = '';
+  dropped = 0;
+  overflowed = false;
+  private readonly decoder = new TextDecoder();
+  private partial = '';
+  private heldEmpty = 0;
+
+  constructor(
+    private readonly limit: number,
+    /** stdout past the limit fails the script; stderr keeps its tail, where the marker is. */
+    private readonly overLimit: 'fail' | 'keep-tail',
+    private readonly marker?: string,
+    private readonly onLine?: (line: string) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const piece = this.decoder.decode(chunk, { stream: true });
+    this.text += piece;
+    if (this.text.length > this.limit) {
+      if (this.overLimit === 'fail') this.overflowed = true;
+      else {
+        const cut = this.text.length - this.limit;
+        this.text = this.text.slice(cut);
+        this.dropped += cut;
+      }
+    }
+    if (!this.onLine) return;
+    const lines = (this.partial + piece).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const raw of lines) {
+      const line = raw.replace(/\r$/, '');
+      if (this.marker && line.startsWith(this.marker)) continue;
+      if (line === '') {
+        this.heldEmpty++;
+        continue;
+      }
+      for (; this.heldEmpty > 0; this.heldEmpty--) this.emit('');
+      this.emit(line);
+    }
+  }
+
+  /** The end marker arrived: of the empty lines still held, the last one was its own. */
+  finish(): void {
+    for (; this.heldEmpty > 1; this.heldEmpty--) this.emit('');
+    this.heldEmpty = 0;
+  }
+
+  private emit(line: string): void {
+    this.onLine?.(line);
   }
 }

@@ -8,7 +8,7 @@ import { shQuote } from '../shell';
 import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
 import { CappedBuffer, LineSplitter } from './output';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
-import { ShellSession } from './shellSession';
+import { ShellRunOptions, ShellSession } from './shellSession';
 import { resolveHost } from './sshConfig';
 
 export interface Ssh2RunnerOptions extends ConnectSettings {
@@ -17,6 +17,9 @@ export interface Ssh2RunnerOptions extends ConnectSettings {
   /** Close a connection after this long without a command. */
   idleCloseMs?: number;
 }
+
+/** Kinds of work that each get a long-lived shell per host, so none waits behind another. */
+type ShellLane = 'probes' | 'http' | 'steps';
 
 const STDOUT_LIMIT = 16 * 1024 * 1024;
 const STDERR_LIMIT = 256 * 1024;
@@ -72,19 +75,31 @@ class PooledConnection {
   private readonly sessions = new Map<string, ShellSession>();
 
   /**
-   * A probe in a long-lived shell: one per `via` prefix and lane. HTTP checks made with curl
-   * get a lane of their own so they run beside the host's other probes, not after them.
+   * A script in a long-lived shell: one per `via` prefix and lane. Probes, HTTP checks made
+   * with curl, and short steps each have a lane, so none waits behind another kind.
    */
-  probe(host: HostRef, script: string, timeoutMs: number, lane: 'probes' | 'http' = 'probes'): Promise<RunResult> {
+  inShell(host: HostRef, script: string, o: ShellRunOptions, lane: ShellLane): Promise<RunResult> {
     const prefix = host.via ? `${host.via} ` : '';
     const key = `${lane} ${prefix}`;
     let session = this.sessions.get(key);
     if (!session) {
-      session = new ShellSession(this.label, () => this.openChannel(`${prefix}sh -s`));
+      session = new ShellSession(this.label, () => this.openChannel(prefix + WRAPPER), (pid) => this.killGroup(prefix, pid));
       this.sessions.set(key, session);
     }
     const shell = session;
-    return this.busy(() => shell.run(script, timeoutMs));
+    return this.busy(() => shell.run(script, o));
+  }
+
+  /** Kills a process group from a channel of its own; resolves when done (or after 5 s). */
+  killGroup(prefix: string, pid: string): Promise<void> {
+    return this.openChannel(`${prefix}sh -c ${shQuote(killScript(pid))}`).then(
+      (k) =>
+        new Promise<void>((done) => {
+          k.on('close', () => done()).resume();
+          k.stderr.resume();
+          setTimeout(done, 5000).unref();
+        }),
+    );
   }
 
   /** Keeps the connection open while `work` runs, and arms the idle timer after. */
@@ -172,15 +187,8 @@ class PooledConnection {
       const stop = (why: BlueGreenError) => {
         if (stopping) return;
         stopping = why;
-        const kill = pid && /^\d+$/.test(pid) ? this.openChannel(`${prefix}sh -c ${shQuote(killScript(pid))}`) : Promise.reject(new Error('no pid'));
-        kill
-          .then((k) => new Promise<void>((done) => {
-            k.on('close', () => done()).resume();
-            k.stderr.resume();
-            setTimeout(done, 5000).unref();
-          }))
-          .catch(() => undefined)
-          .finally(() => channel.close());
+        const kill = pid && /^\d+$/.test(pid) ? this.killGroup(prefix, pid) : Promise.resolve();
+        kill.catch(() => undefined).finally(() => channel.close());
       };
       const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${Math.round(timeoutMs / 1000)} s; its remote processes were killed`, this.label)), timeoutMs);
       const onAbort = () => stop(new BlueGreenError('aborted', `${this.label}: cancelled; the remote processes were killed`, this.label));
@@ -223,7 +231,8 @@ export class Ssh2Runner implements CommandRunner {
     if (this.disposed) throw new BlueGreenError('aborted', 'the SSH runner was disposed');
     const conn = await this.connection(host.ssh);
     const timeoutMs = o.timeoutMs ?? this.options.commandTimeoutMs;
-    if (o.probe && !o.onStdout && !o.onStderr && !o.holdStdinUntil && !o.signal?.aborted) return conn.probe(host, script, timeoutMs);
+    const lane: ShellLane | undefined = o.holdStdinUntil ? undefined : o.probe ? 'probes' : o.shortStep ? 'steps' : undefined;
+    if (lane) return conn.inShell(host, script, { timeoutMs, onStdout: o.onStdout, onStderr: o.onStderr, signal: o.signal }, lane);
     return conn.run(host, script, o, timeoutMs);
   }
 
@@ -308,7 +317,7 @@ export class Ssh2Runner implements CommandRunner {
     const q = shQuote(socketPath);
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     const script = `if command -v socat >/dev/null 2>&1; then printf '%s\\n' ${shQuote(line)} | socat -t ${seconds} - UNIX-CONNECT:${q}; elif command -v nc >/dev/null 2>&1; then printf '%s\\n' ${shQuote(line)} | nc -U -w ${seconds} ${q}; else echo 'neither socat nor nc is installed, and the host does not allow stream-local forwarding' >&2; exit 127; fi`;
-    const r = await conn.probe(host, script, timeoutMs + 5000);
+    const r = await conn.inShell(host, script, { timeoutMs: timeoutMs + 5000 }, 'probes');
     if (r.code !== 0) throw new BlueGreenError('connect-failed', `${socketPath} on ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, host.ssh);
     return r.stdout;
   }
@@ -319,7 +328,7 @@ export class Ssh2Runner implements CommandRunner {
     const marker = '@@bluegreen-http';
     const script = `command -v curl >/dev/null 2>&1 || { echo 'no curl on this host, and it does not allow TCP forwarding' >&2; exit 127; }\ncurl -sS --max-time ${seconds} ${o.hostHeader ? `-H ${shQuote(`Host: ${o.hostHeader}`)} ` : ''}-w '\\n${marker} %{http_code} %{time_total}' ${shQuote(url)}`;
     const conn = await this.connection(host.ssh);
-    const r = await conn.probe(host, script, o.timeoutMs + 5000, 'http');
+    const r = await conn.inShell(host, script, { timeoutMs: o.timeoutMs + 5000, signal: o.signal }, 'http');
     const at = r.stdout.lastIndexOf(`\n${marker} `);
     if (r.code !== 0 || at < 0) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `curl exit ${r.code}`}`, host.ssh);
     const [status, seconds_] = r.stdout.slice(at + marker.length + 2).trim().split(' ');

@@ -38,7 +38,7 @@ export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName
     const history = Array.isArray(raw.history) ? raw.history : [];
     const next = { ...raw, prod: live, live, standby: otherSlot(live), history: [...history, { timestamp: new Date().toISOString(), kind: 'reconcile', live, recorded: recorded || null, by: ctx.who }] };
     const keep = `[ -e ${shQuote(file)} ] && cp -p ${shQuote(file)} ${shQuote(`${file}.bluegreen-before-reconcile`)}`;
-    await remoteStep(ctx, 'Rewrite the state file', lbHost(app), `${keep}\n${writeStateScript(file, JSON.stringify(next, null, 2) + '\n')}`, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`);
+    await remoteStep(ctx, 'Rewrite the state file', lbHost(app), `${keep}\n${writeStateScript(file, JSON.stringify(next, null, 2) + '\n')}`, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`, { shortStep: true });
     ctx.reporter.info(`the state file now says ${slotLabel(live)} is LIVE (as HAProxy routes); traffic was not touched`);
     return { live, changed: true };
   } finally {

@@ -28,8 +28,9 @@ export interface ReleaseResult {
 }
 
 const BLOCKING_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt', 'config-not-loaded']);
-const VERIFY_ATTEMPTS = 25;
-const VERIFY_INTERVAL_MS = 200;
+/** HAProxy serves the new routing 50–90 ms after a reload; keep asking for up to 5 s. */
+const VERIFY_WINDOW_MS = 5000;
+const VERIFY_INTERVAL_MS = 20;
 
 function versionText(s: SlotSnapshot): string {
   return s.version ? `v${s.version.replace(/^v/, '')}` : 'version unknown';
@@ -80,6 +81,9 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     if (kind === 'release' && newer === false) warnings.push(`⚠ STANDBY ${slotLabel(to)} (${versionText(toSlot)}) is not newer than LIVE ${slotLabel(from)} (${versionText(fromSlot)}).`);
     if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
+    // The switch runs in the LB's long-lived step shell: open it while the person reads the
+    // dialog, so the time from confirmation to switch has no SSH session setup in it.
+    void ctx.runner.run(lbHost(app), ':', { shortStep: true, timeoutMs: 15000 }).catch(() => undefined);
     const verb = kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
     const answer = await ctx.confirm.confirm({
       title: `${verb} from ${slotLabel(from)} (${versionText(fromSlot)}) to ${slotLabel(to)} (${versionText(toSlot)})?`,
@@ -113,8 +117,8 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     await switchConfig(ctx, now.configSha256, next, unchanged, from);
     const verified = await verifyLive(ctx, before, to);
     if (!verified.ok) {
-      await remoteStep(ctx, 'Restore the previous HAProxy config', lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh}.`);
-      throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: LIVE is ${slotSummary(fromSlot)}.`);
+      const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
+      throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
     }
     const switchMs = Date.now() - confirmedAt;
     ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
@@ -126,15 +130,24 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     const failing = await watchLive(ctx, before, to);
     if (failing) {
       ctx.reporter.warn(`${slotLabel(to)} is failing after the switch; switching traffic back to ${slotLabel(from)} automatically`);
-      await remoteStep(ctx, 'Switch back: restore the previous HAProxy config', lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to the failing ${slotLabel(to)}: check ${app.loadBalancer.ssh} now.`);
+      const back = await switchBack(ctx, before, from, to, 'Switch back: restore the previous HAProxy config');
       await writeState(ctx, written ?? files.state ?? {}, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
-      throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: LIVE is ${slotSummary(fromSlot)}; the history records it.`);
+      throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
     }
     ctx.reporter.info(`${slotLabel(to)} ${versionText(toSlot)} is LIVE; ${slotLabel(from)} ${versionText(fromSlot)} is STANDBY and stays warm for rollback.`);
     return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten };
   } finally {
     await lock.release();
   }
+}
+
+/** Puts the previous config back, reloads, and checks through the frontend that `from` answers again. */
+async function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
+  const { app } = ctx;
+  await remoteStep(ctx, title, lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { shortStep: true });
+  const fromSlot = before.slots.find((s) => s.name === from)!;
+  const back = await verifyLive(ctx, before, from);
+  return back.ok ? `LIVE is ${slotSummary(fromSlot)}.` : `the frontend does not answer from ${slotLabel(from)} yet (${back.why}): check HAProxy on ${app.loadBalancer.ssh} now.`;
 }
 
 async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: string, toCommit?: string): Promise<string[]> {
@@ -152,7 +165,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
 async function switchConfig(ctx: OperationContext, sha: string, next: string, unchanged: () => string, from: SlotName): Promise<void> {
   const { app } = ctx;
   const lb = app.loadBalancer;
-  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true });
+  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true, shortStep: true });
   if (r.code === 0 && r.stdout.includes(RELOADED)) return;
   const why: Record<number, [string, string]> = {
     [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],
@@ -200,13 +213,15 @@ async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotNa
   }
   return localStep(ctx, `Verify ${slotLabel(to)} answers through the frontend`, async () => {
     let last = '';
-    for (let i = 1; i <= VERIFY_ATTEMPTS; i++) {
+    const until = Date.now() + VERIFY_WINDOW_MS;
+    for (let attempt = 1; ; attempt++) {
       const outcome = await front.probe();
       if (outcome.ok) {
-        ctx.reporter.line(ctx.app.loadBalancer.ssh, `${front.url}: ${outcome.note}`, 'stdout');
+        ctx.reporter.line(ctx.app.loadBalancer.ssh, `${front.url}: ${outcome.note}${attempt > 1 ? ` (request ${attempt})` : ''}`, 'stdout');
         return { ok: true } as const;
       }
       last = outcome.why;
+      if (Date.now() >= until || ctx.signal?.aborted) break;
       await new Promise((r) => setTimeout(r, VERIFY_INTERVAL_MS));
     }
     return { ok: false, why: `${front.url} did not reach ${slotLabel(to)} after the reload (${last})` } as const;
@@ -296,7 +311,7 @@ async function writeState(ctx: OperationContext, raw: Record<string, unknown>, r
   const { app } = ctx;
   const next = nextState(raw, { ...rec, who: ctx.who, at: new Date().toISOString() });
   try {
-    await remoteStep(ctx, 'Record the switch in the state file', lbHost(app), writeStateScript(app.loadBalancer.stateFile, JSON.stringify(next, null, 2) + '\n'), () => `${slotLabel(rec.to)} is LIVE, but the state file was not updated (drift until reconciled).`);
+    await remoteStep(ctx, 'Record the switch in the state file', lbHost(app), writeStateScript(app.loadBalancer.stateFile, JSON.stringify(next, null, 2) + '\n'), () => `${slotLabel(rec.to)} is LIVE, but the state file was not updated (drift until reconciled).`, { shortStep: true });
     return next;
   } catch (e) {
     ctx.reporter.warn((e as Error).message);
