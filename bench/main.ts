@@ -58,7 +58,7 @@ async function statusBench(lab: LabInfo, app: AppConfig): Promise<void> {
   const r = runner(lab);
   const [cold] = await timed(() => takeSnapshot(r, { version: 1, file: lab.configFile, ssh: { connectTimeoutMs: 10000, commandTimeoutMs: 60000, keepaliveIntervalMs: 5000 }, apps: [app] }));
   const warm: number[] = [];
-  for (let i = 0; i < 10; i++) warm.push((await timed(() => takeSnapshot(r, { version: 1, file: lab.configFile, ssh: { connectTimeoutMs: 10000, commandTimeoutMs: 60000, keepaliveIntervalMs: 5000 }, apps: [app] })))[0]);
+  for (let i = 0; i < WARM_RUNS; i++) warm.push((await timed(() => takeSnapshot(r, { version: 1, file: lab.configFile, ssh: { connectTimeoutMs: 10000, commandTimeoutMs: 60000, keepaliveIntervalMs: 5000 }, apps: [app] })))[0]);
   r.dispose();
   // The way the scripts do it today: one OpenSSH invocation per probe, one after another.
   const today: number[] = [];
@@ -76,7 +76,7 @@ async function statusBench(lab: LabInfo, app: AppConfig): Promise<void> {
   say('| | ours (pooled ssh2) | today (6 × `ssh host cmd`) | ratio |');
   say('|---|---|---|---|');
   say(`| cold (new connections) | ${f(cold)} | ${f(median(today))} | ${ratio(median(today), cold)} |`);
-  say(`| warm (median of 10) | ${f(median(warm))} | ${f(median(today))} | ${ratio(median(today), median(warm))} |`);
+  say(`| warm (median of ${WARM_RUNS}) | ${f(median(warm))} | ${f(median(today))} | ${ratio(median(today), median(warm))} |`);
   figures.warmStatus = median(warm);
   say();
 }
@@ -151,8 +151,10 @@ async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
   const r = runner(lab);
   const reporter = new SwitchClock();
   const ctx = { runner: r, app, reporter, confirm: preApproved(), who: 'bench@lab' };
-  // As in the extension, where the status view is open before anyone releases.
+  // As in the extension: the status view is open before anyone releases, and the LB's step
+  // shell opens while the confirmation dialog is read (this bench confirms instantly).
   await takeSnapshot(r, { version: 1, file: lab.configFile, ssh: { connectTimeoutMs: 10000, commandTimeoutMs: 60000, keepaliveIntervalMs: 5000 }, apps: [app] });
+  await r.run({ ssh: app.loadBalancer.ssh, via: app.loadBalancer.via }, ':', { shortStep: true });
   let load = await warmLoad(lab);
   const oursMs: number[] = [];
   const oursWindows: [number, number][] = [];
@@ -240,13 +242,13 @@ function notes(): void {
   row(
     'Switch under 250 ms',
     figures.switchMedian !== undefined ? figures.switchMedian < 250 : undefined,
-    'After the confirmation a release re-reads the config under the lock (compare before switching, in the LB\'s long-lived probe shell: a few ms), runs the switch script in the LB\'s long-lived step shell (sha256 check, stage, `haproxy -c` ≈ 34 ms, atomic rename, reload; streamed and killable like any step), then asks through the frontend every 20 ms until the new LIVE answers (HAProxy serves the new routing 50–90 ms after the reload signal). The step shell opens while the confirmation dialog is on screen; this bench confirms instantly, so the first release of the run pays for opening it (100–150 ms of sshd session setup): that is the max.',
+    'After the confirmation a release re-reads the config under the lock (compare before switching, in the LB\'s long-lived probe shell: a few ms), runs the switch script in the LB\'s long-lived step shell (sha256 check, stage, `haproxy -c` ≈ 34 ms, atomic rename, reload; streamed and killable like any step), then asks through the frontend every 20 ms until the new LIVE answers (HAProxy serves the new routing 50–90 ms after the reload signal). The step shell opens while the confirmation dialog is on screen (the bench, which confirms instantly, opens it before the first release).',
     'What is left is HAProxy itself: validation and the reload. Switching through the runtime API (`set server … state` on both backends) instead of a reload would take ~5 ms, but then haproxy.cfg and the running routing disagree until the next reload.',
   );
   row(
     'Warm status under 25 ms',
     figures.warmStatus !== undefined ? figures.warmStatus < 25 : undefined,
-    'Every SSH connection sets TCP_NODELAY (without it, Nagle\'s algorithm and the server\'s delayed ACK added ~40 ms to every round trip in a long-lived shell); probes run in one long-lived shell per host; the stats socket is read over the LB\'s SSH connection (direct-streamlocal, no socat); git is one `git log -1` for commit, branch and tag; pm2 is read from its pid file and /proc with shell builtins. The largest part left is curl on GREEN, which forbids TCP forwarding (≈ 10 ms of curl start-up), in a lane of its own beside GREEN\'s other probes.',
+    'Every SSH connection sets TCP_NODELAY (without it, Nagle\'s algorithm and the server\'s delayed ACK added ~40 ms to every round trip in a long-lived shell); probes run in one long-lived shell per host; the stats socket is read over the LB\'s SSH connection (direct-streamlocal, no socat); HAProxy\'s start time comes from `show info` (no `date`); git is one `git log -1` for commit, branch and tag; pm2 is read from its pid file and /proc with shell builtins. The largest part left is curl on GREEN, which forbids TCP forwarding (≈ 10 ms of curl start-up), in a lane of its own beside GREEN\'s other probes.',
     'The remote work (git, cat, curl) shares this 2-core machine with three sshd; on separate hosts it runs in parallel.',
   );
   const growth = figures.scaling ? figures.scaling[20] / figures.scaling[2] : undefined;

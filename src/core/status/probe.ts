@@ -24,7 +24,6 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const script = new SectionedScript()
     .add('cfg', `cat -- ${shQuote(c.config)}`)
     .add('mtime', `stat -c %Y -- ${shQuote(c.config)}`)
-    .add('now', 'date +%s')
     .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else (exit 44); fi`);
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
@@ -74,17 +73,26 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       lb.runtime = { error: `stats socket ${c.statsSocket}: ${(runtime.error ?? (runtime.output?.trim() || 'no answer')).split('\n')[0]}`, servers: [] };
     } else {
       const answer = runtime.output;
-      const uptime = Number(parseShowInfo(answer.slice(0, statAt)).Uptime_sec);
+      const info = parseShowInfo(answer.slice(0, statAt));
+      const uptime = Number(info.Uptime_sec);
       lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: parseShowStat(answer.slice(statAt)) };
       const mtime = Number(sections.get('mtime')?.output.trim());
-      const now = Number(sections.get('now')?.output.trim());
+      const startedAt = Number(info.Start_time_sec) || (lb.runtime.uptimeSec !== undefined ? (await lbClock(runner, app, signal)) - lb.runtime.uptimeSec : NaN);
       // Whole seconds on both sides: an edit within a second or so of a reload goes unseen.
-      if (lb.runtime.uptimeSec !== undefined && mtime && now && mtime > now - lb.runtime.uptimeSec) {
-        lb.configChangedAfterLoad = true;
-      }
+      if (mtime && startedAt && mtime > startedAt) lb.configChangedAfterLoad = true;
     }
   }
   return lb;
+}
+
+/** The LB's clock, for HAProxy versions whose `show info` has no Start_time_sec. */
+async function lbClock(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<number> {
+  try {
+    const r = await runner.run(lbHost(app), 'date +%s', { signal, timeoutMs: 10000, probe: true });
+    return Number(r.stdout.trim());
+  } catch {
+    return NaN;
+  }
 }
 
 const PIDFILE_MARK = '@@bluegreen-pm2-pidfile';
