@@ -6,3 +6,8 @@ export function shortDuration(ms: number): string {
   if (s < 172800) return `${Math.round(s / 3600)}h`;
   return `${Math.round(s / 86400)}d`;
 }
+
+/** "300 ms", "15 s": for timeouts in messages. */
+export function timeoutText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}

@@ -77,6 +77,24 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await assertInvariants('blue', stateAtStart);
   });
 
+  it('a Cancel while HAProxy is being switched lets the switch finish, then puts traffic back', async () => {
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
+    const cfg = readFileSync(lab().haproxyConfig, 'utf8');
+    const controller = new AbortController();
+    const reporter = new RecordingReporter();
+    const step = reporter.step.bind(reporter);
+    reporter.step = (title, host) => {
+      step(title, host);
+      if (title.startsWith('Switch ')) controller.abort();
+    };
+    const ctx = { ...context(runner, undefined, reporter), signal: controller.signal };
+    await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && /previous config was restored and reloaded: LIVE is BLUE/.test(e.message));
+    assert.ok(reporter.lines.some((l) => /^ok Switch demo and reload HAProxy/.test(l)), `the switch was cut short:\n${reporter.lines.join('\n')}`);
+    assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
+    assert.equal(await served(), 'blue 1.1.0');
+    await assertInvariants('blue', stateAtStart);
+  });
+
   it('row 16: refuses a release on drift until the state file is reconciled, then reconciles it', async () => {
     const file = lab().stateFile;
     writeFileSync(file, JSON.stringify({ prod: 'green', live: 'green', standby: 'blue', switchCount: 7, owner: 'ops' }));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
+import { timeoutText } from '../format';
 import { RunResult } from './runner';
 
 const STDOUT_LIMIT = 16 * 1024 * 1024;
@@ -116,7 +117,7 @@ export class ShellSession {
           reject(error);
         });
       };
-      const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${Math.round(o.timeoutMs / 1000)} s; its remote processes were killed`, this.label)), o.timeoutMs);
+      const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${timeoutText(o.timeoutMs)}; its remote processes were killed`, this.label)), o.timeoutMs);
       const onAbort = () => stop(new BlueGreenError('aborted', `${this.label}: cancelled; the remote processes were killed`, this.label));
       o.signal?.addEventListener('abort', onAbort, { once: true });
       const check = () => {

@@ -4,6 +4,7 @@ import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { Client, ClientChannel } from 'ssh2';
 import { BlueGreenError, isBlueGreenError } from '../errors';
+import { timeoutText } from '../format';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
 import { CappedBuffer, LineSplitter } from './output';
@@ -23,7 +24,7 @@ type ShellLane = 'probes' | 'http' | 'steps';
 
 const STDOUT_LIMIT = 16 * 1024 * 1024;
 const STDERR_LIMIT = 256 * 1024;
-const KILL_GRACE_POLLS = 10;
+const KILL_GRACE_POLLS = 40;
 
 /**
  * The remote shell first prints its pid, then reads the script from stdin. sshd starts each
@@ -32,9 +33,18 @@ const KILL_GRACE_POLLS = 10;
  */
 const WRAPPER = `sh -c 'echo "$$"; exec sh -s'`;
 
-/** TERM the group, give it two seconds, then KILL. `kill -SIG -PGID` is the form dash accepts. */
+/**
+ * TERM the group, give it two seconds, then KILL. `kill -SIG -PGID` is the form dash accepts.
+ * A killed process stays a zombie until its parent (or init) reaps it, and `kill -0` still
+ * finds zombies, so the group counts as gone when ps shows none of it but zombies.
+ */
 function killScript(pid: string): string {
-  return `kill -TERM -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null; for i in $(seq ${KILL_GRACE_POLLS}); do kill -0 -${pid} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -${pid} 2>/dev/null; true`;
+  return [
+    `kill -TERM -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null`,
+    `alive() { if command -v ps >/dev/null 2>&1; then ps -eo pgid=,stat= | awk '$1 == ${pid} && $2 !~ /^Z/ { found = 1 } END { exit !found }'; else kill -0 -${pid} 2>/dev/null; fi; }`,
+    `for i in $(seq ${KILL_GRACE_POLLS}); do alive || exit 0; sleep 0.05; done`,
+    `kill -KILL -${pid} 2>/dev/null; true`,
+  ].join('\n');
 }
 
 class PooledConnection {
@@ -190,7 +200,7 @@ class PooledConnection {
         const kill = pid && /^\d+$/.test(pid) ? this.killGroup(prefix, pid) : Promise.resolve();
         kill.catch(() => undefined).finally(() => channel.close());
       };
-      const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${Math.round(timeoutMs / 1000)} s; its remote processes were killed`, this.label)), timeoutMs);
+      const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${timeoutText(timeoutMs)}; its remote processes were killed`, this.label)), timeoutMs);
       const onAbort = () => stop(new BlueGreenError('aborted', `${this.label}: cancelled; the remote processes were killed`, this.label));
       if (o.signal?.aborted) onAbort();
       o.signal?.addEventListener('abort', onAbort, { once: true });

@@ -38,7 +38,7 @@ const LAST_LINES = 15;
  * Runs one remote step: a header, every output line streamed (redacted), a duration, and
  * on failure a WorkflowError carrying the step's last lines.
  */
-export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean; shortStep?: boolean } = {}): Promise<RunResult> {
+export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean; shortStep?: boolean; runToEnd?: boolean } = {}): Promise<RunResult> {
   const label = host.ssh;
   const tail: string[] = [];
   const keep = (text: string) => {
@@ -50,7 +50,9 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
   let result: RunResult;
   try {
     result = await ctx.runner.run(host, script, {
-      signal: ctx.signal,
+      // A step that must not stop half-way (replace the config, then reload) ignores Cancel;
+      // its timeout still applies, and Cancel takes effect after it.
+      signal: o.runToEnd ? undefined : ctx.signal,
       timeoutMs: o.timeoutMs,
       shortStep: o.shortStep,
       onStdout: (l) => {

@@ -144,9 +144,10 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
 /** Puts the previous config back, reloads, and checks through the frontend that `from` answers again. */
 async function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
   const { app } = ctx;
-  await remoteStep(ctx, title, lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { shortStep: true });
+  await remoteStep(ctx, title, lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { shortStep: true, runToEnd: true });
   const fromSlot = before.slots.find((s) => s.name === from)!;
-  const back = await verifyLive(ctx, before, from);
+  // Putting traffic back is itself what a Cancel asks for: it is not cut short.
+  const back = await verifyLive({ ...ctx, signal: undefined }, before, from);
   return back.ok ? `LIVE is ${slotSummary(fromSlot)}.` : `the frontend does not answer from ${slotLabel(from)} yet (${back.why}): check HAProxy on ${app.loadBalancer.ssh} now.`;
 }
 
@@ -165,7 +166,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
 async function switchConfig(ctx: OperationContext, sha: string, next: string, unchanged: () => string, from: SlotName): Promise<void> {
   const { app } = ctx;
   const lb = app.loadBalancer;
-  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true, shortStep: true });
+  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true, shortStep: true, runToEnd: true });
   if (r.code === 0 && r.stdout.includes(RELOADED)) return;
   const why: Record<number, [string, string]> = {
     [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],
@@ -311,7 +312,7 @@ async function writeState(ctx: OperationContext, raw: Record<string, unknown>, r
   const { app } = ctx;
   const next = nextState(raw, { ...rec, who: ctx.who, at: new Date().toISOString() });
   try {
-    await remoteStep(ctx, 'Record the switch in the state file', lbHost(app), writeStateScript(app.loadBalancer.stateFile, JSON.stringify(next, null, 2) + '\n'), () => `${slotLabel(rec.to)} is LIVE, but the state file was not updated (drift until reconciled).`, { shortStep: true });
+    await remoteStep(ctx, 'Record the switch in the state file', lbHost(app), writeStateScript(app.loadBalancer.stateFile, JSON.stringify(next, null, 2) + '\n'), () => `${slotLabel(rec.to)} is LIVE, but the state file was not updated (drift until reconciled).`, { shortStep: true, runToEnd: true });
     return next;
   } catch (e) {
     ctx.reporter.warn((e as Error).message);
