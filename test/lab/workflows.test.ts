@@ -88,8 +88,11 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       if (title.startsWith('Switch ')) controller.abort();
     };
     const ctx = { ...context(runner, undefined, reporter), signal: controller.signal };
-    await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && /previous config was restored and reloaded: LIVE is BLUE/.test(e.message));
+    await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && e.reason === 'aborted' && /then undone: .*LIVE is BLUE/.test(e.message));
     assert.ok(reporter.lines.some((l) => /^ok Switch demo and reload HAProxy/.test(l)), `the switch was cut short:\n${reporter.lines.join('\n')}`);
+    assert.ok(reporter.lines.some((l) => /^ok Verify GREEN answers through the frontend/.test(l)), 'the switch was undone before HAProxy served it');
+    // HAProxy settles on the restored config: it still serves BLUE a moment later.
+    await new Promise((r) => setTimeout(r, 1500));
     assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
     assert.equal(await served(), 'blue 1.1.0');
     await assertInvariants('blue', stateAtStart);

@@ -41,7 +41,7 @@ const WRAPPER = `sh -c 'echo "$$"; exec sh -s'`;
 function killScript(pid: string): string {
   return [
     `kill -TERM -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null`,
-    `alive() { if command -v ps >/dev/null 2>&1; then ps -eo pgid=,stat= | awk '$1 == ${pid} && $2 !~ /^Z/ { found = 1 } END { exit !found }'; else kill -0 -${pid} 2>/dev/null; fi; }`,
+    `alive() { if table=$(ps -eo pgid=,stat= 2>/dev/null); then printf '%s\\n' "$table" | awk '$1 == ${pid} && $2 !~ /^Z/ { found = 1 } END { exit !found }'; else kill -0 -${pid} 2>/dev/null; fi; }`,
     `for i in $(seq ${KILL_GRACE_POLLS}); do alive || exit 0; sleep 0.05; done`,
     `kill -KILL -${pid} 2>/dev/null; true`,
   ].join('\n');

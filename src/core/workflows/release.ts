@@ -115,10 +115,16 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
 
     const next = withRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
     await switchConfig(ctx, now.configSha256, next, unchanged, from);
-    const verified = await verifyLive(ctx, before, to);
+    // Not cut short by Cancel: a second reload sent while HAProxy is still taking the first one
+    // can be lost, so nothing is put back before the switch is seen through the frontend.
+    const verified = await verifyLive({ ...ctx, signal: undefined }, before, to);
     if (!verified.ok) {
       const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
       throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
+    }
+    if (ctx.signal?.aborted) {
+      const back = await switchBack(ctx, before, from, to, 'Cancelled: restore the previous HAProxy config');
+      throw new WorkflowError('aborted', title, app.loadBalancer.ssh, 'cancelled during the switch', `The switch was made, then undone: the previous config was restored and reloaded: ${back}`);
     }
     const switchMs = Date.now() - confirmedAt;
     ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
