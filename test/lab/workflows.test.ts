@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
@@ -59,9 +59,14 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
   it('row 13: refuses an invalid candidate config: nothing reloaded, old config in place', async () => {
     const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const cfg = readFileSync(lab().haproxyConfig, 'utf8');
-    const ctx = context(runner, (y) => y.replace('backend: demo_green', 'backend: demo_nowhere'));
-    await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && /failed validation/.test(e.message) && /LIVE is unchanged: BLUE/.test(e.message));
+    const missing = context(runner, (y) => y.replace('backend: demo_green', 'backend: demo_nowhere'));
+    await assert.rejects(release(missing), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /has no backend "demo_nowhere"/.test(e.message) && /LIVE is unchanged: BLUE/.test(e.message));
+    // A validator that rejects the candidate (here: any config routing to demo_green).
+    const rejecting = context(runner, (y) => y.replace(/(\n\s+)reload: (.*)/, `$1reload: $2$1validate: "! grep -q 'default_backend demo_green' {file}"`));
+    assert.match(rejecting.app.loadBalancer.validate, /^! grep/);
+    await assert.rejects(release(rejecting), (e: unknown) => e instanceof WorkflowError && /failed validation/.test(e.message) && /LIVE is unchanged: BLUE/.test(e.message));
     assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), cfg);
+    assert.deepEqual(readdirSync(path.dirname(lab().haproxyConfig)).filter((f) => f.endsWith('.bluegreen-new')), [], 'a candidate was left behind');
     assert.equal(await served(), 'blue 1.1.0');
     await assertInvariants('blue', stateAtStart);
   });

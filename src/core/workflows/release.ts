@@ -1,5 +1,5 @@
 import { otherSlot, SlotName } from '../config/types';
-import { findRouting, withRouting } from '../haproxy/config';
+import { backendExists, findRouting, withRouting } from '../haproxy/config';
 import { shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
 import { lbHost, slotHost } from '../status/probe';
@@ -113,6 +113,9 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     if (!lock.held) throw new WorkflowError('connection-lost', title, app.loadBalancer.ssh, 'the lock on the LB host was lost', unchanged());
     throwIfCancelled(ctx, unchanged());
 
+    if (!backendExists(now.config, app.slots[to].backend)) {
+      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `${app.loadBalancer.config} has no backend "${app.slots[to].backend}" (${slotLabel(to)}'s backend in bluegreen.yaml); nothing was switched`, unchanged());
+    }
     const next = withRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
     await switchConfig(ctx, now.configSha256, next, unchanged, from);
     // Not cut short by Cancel: a second reload sent while HAProxy is still taking the first one
