@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CappedBuffer, LineSplitter } from '../../src/core/ssh/output';
+import { CappedBuffer, LineSplitter, PID_MARK, PidAnnouncement } from '../../src/core/ssh/output';
 
 describe('remote output handling', () => {
   it('splits lines across chunks without breaking multi-byte characters', () => {
@@ -24,5 +24,24 @@ describe('remote output handling', () => {
     b.push(Buffer.from('abc'));
     b.push(Buffer.from('def'));
     assert.equal(b.text(), 'abcd\n[… 2 more bytes not kept]');
+  });
+});
+
+describe('PidAnnouncement', () => {
+  it('finds the pid after whatever a login shell printed first, and passes on only what follows', () => {
+    const a = new PidAnnouncement();
+    assert.equal(a.push(Buffer.from('Welcome to prod-lb!\nlast login: never\n@@bluegreen-p')), undefined);
+    assert.equal(a.pid, undefined);
+    const rest = a.push(Buffer.from('id 4242\nfirst line of the script\n'));
+    assert.equal(a.pid, '4242');
+    assert.equal(rest?.toString(), 'first line of the script\n');
+    assert.equal(a.push(Buffer.from('more'))?.toString(), 'more');
+  });
+
+  it('keeps memory bounded while no marker has come', () => {
+    const a = new PidAnnouncement();
+    for (let i = 0; i < 100; i++) assert.equal(a.push(Buffer.alloc(10_000, 'x')), undefined);
+    assert.equal(a.push(Buffer.from(`${PID_MARK}7\nok`))?.toString(), 'ok');
+    assert.equal(a.pid, '7');
   });
 });

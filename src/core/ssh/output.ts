@@ -73,3 +73,32 @@ export class CappedBuffer {
     return this.keep === 'head' ? `${body}\n[… ${this.dropped} more bytes not kept]` : `[… ${this.dropped} earlier bytes not kept]\n${body}`;
   }
 }
+
+export const PID_MARK = '@@bluegreen-pid ';
+
+/**
+ * The remote shell announces its pid on a marked line before the script's output. A login
+ * shell that prints something first (a chatty .bashrc) must not be taken for the pid or for
+ * the script's output: everything before the marked line is dropped.
+ */
+export class PidAnnouncement {
+  pid?: string;
+  private pending = Buffer.alloc(0);
+
+  /** Feeds stdout; returns the script's part of it once the pid is known. */
+  push(chunk: Buffer): Buffer | undefined {
+    if (this.pid !== undefined) return chunk;
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const at = this.pending.indexOf(PID_MARK);
+    const end = at < 0 ? -1 : this.pending.indexOf(0x0a, at);
+    if (end < 0) {
+      // Keep only what could still hold the start of the marker.
+      if (at < 0 && this.pending.length > 4096) this.pending = this.pending.subarray(this.pending.length - PID_MARK.length);
+      return undefined;
+    }
+    this.pid = this.pending.subarray(at + PID_MARK.length, end).toString('latin1').trim();
+    const rest = this.pending.subarray(end + 1);
+    this.pending = Buffer.alloc(0);
+    return rest;
+  }
+}

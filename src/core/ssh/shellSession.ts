@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
 import { timeoutText } from '../format';
+import { PidAnnouncement } from './output';
 import { RunResult } from './runner';
 
 const STDOUT_LIMIT = 16 * 1024 * 1024;
@@ -35,7 +36,7 @@ export class ShellSession {
 
   constructor(
     private readonly label: string,
-    /** Opens `sh -c 'echo "$$"; exec sh -s'` (behind any `via` prefix). */
+    /** Opens a `sh -s` that first announces its pid (see PidAnnouncement), behind any `via` prefix. */
     private readonly open: () => Promise<ClientChannel>,
     /** Kills the process group led by `pid` (from another channel). */
     private readonly kill: (pid: string) => Promise<void>,
@@ -56,20 +57,14 @@ export class ShellSession {
   private start(): Promise<ClientChannel> {
     this.broken = undefined;
     this.pid = undefined;
-    let pidLine = '';
+    const announcement = new PidAnnouncement();
     const opening = this.open().then((channel) => {
       const wake = () => this.waiter?.();
       channel.on('data', (chunk: Buffer) => {
-        if (this.pid === undefined) {
-          const newline = chunk.indexOf(0x0a);
-          if (newline < 0) {
-            pidLine += chunk.toString('latin1');
-            return;
-          }
-          this.pid = (pidLine + chunk.subarray(0, newline).toString('latin1')).trim();
-          chunk = chunk.subarray(newline + 1);
-        }
-        this.stdout.push(chunk);
+        const own = announcement.push(chunk);
+        this.pid = announcement.pid;
+        if (!own?.length) return;
+        this.stdout.push(own);
         wake();
       });
       channel.stderr.on('data', (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import { BlueGreenError, isBlueGreenError } from '../errors';
 import { timeoutText } from '../format';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
-import { CappedBuffer, LineSplitter } from './output';
+import { CappedBuffer, LineSplitter, PID_MARK, PidAnnouncement } from './output';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
 import { ShellRunOptions, ShellSession } from './shellSession';
 import { resolveHost } from './sshConfig';
@@ -31,7 +31,7 @@ const KILL_GRACE_POLLS = 40;
  * session in a new session/process group led by that shell, so the pid names the group a
  * timeout or cancel kills.
  */
-const WRAPPER = `sh -c 'echo "$$"; exec sh -s'`;
+const WRAPPER = `sh -c 'echo "${PID_MARK}$$"; exec sh -s'`;
 
 /**
  * TERM the group, give it two seconds, then KILL. `kill -SIG -PGID` is the form dash accepts.
@@ -162,29 +162,19 @@ class PooledConnection {
 
   private drive(channel: ClientChannel, prefix: string, script: string, o: RunOptions, timeoutMs: number): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
-      let pid: string | undefined;
+      const announcement = new PidAnnouncement();
       let exit: { code: number | null; signal?: string } | undefined;
       let stopping: BlueGreenError | undefined;
       const stdout = new CappedBuffer(STDOUT_LIMIT, 'head');
       const stderr = new CappedBuffer(STDERR_LIMIT, 'tail');
-      const outLines = new LineSplitter((line) => {
-        if (pid === undefined) pid = line.trim();
-        else o.onStdout?.(line);
-      });
+      const outLines = new LineSplitter((line) => o.onStdout?.(line));
       const errLines = new LineSplitter((line) => o.onStderr?.(line));
 
-      let seenPid = false;
       channel.on('data', (chunk: Buffer) => {
-        if (!seenPid) {
-          const newline = chunk.indexOf(0x0a);
-          if (newline >= 0) {
-            seenPid = true;
-            stdout.push(chunk.subarray(newline + 1));
-          }
-        } else {
-          stdout.push(chunk);
-        }
-        outLines.push(chunk);
+        const own = announcement.push(chunk);
+        if (!own?.length) return;
+        stdout.push(own);
+        outLines.push(own);
       });
       channel.stderr.on('data', (chunk: Buffer) => {
         stderr.push(chunk);
@@ -197,6 +187,7 @@ class PooledConnection {
       const stop = (why: BlueGreenError) => {
         if (stopping) return;
         stopping = why;
+        const pid = announcement.pid;
         const kill = pid && /^\d+$/.test(pid) ? this.killGroup(prefix, pid) : Promise.resolve();
         kill.catch(() => undefined).finally(() => channel.close());
       };
