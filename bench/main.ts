@@ -11,7 +11,7 @@ import { parseConfig } from '../src/core/config/load';
 import { AppConfig } from '../src/core/config/types';
 import { REFUSE_PROMPTS } from '../src/core/ssh/runner';
 import { Ssh2Runner } from '../src/core/ssh/ssh2Runner';
-import { takeSnapshot } from '../src/core/status/refresh';
+import { snapshotApp } from '../src/core/status/refresh';
 import { preApproved } from '../src/core/workflows/confirm';
 import { RecordingReporter } from '../src/core/workflows/reporter';
 import { release } from '../src/core/workflows/release';
@@ -30,8 +30,8 @@ const say = (s = '') => {
   console.log(s);
 };
 
-function runner(lab: LabInfo): Ssh2Runner {
-  return new Ssh2Runner({ sshConfigFile: lab.sshConfig, connectTimeoutMs: 10000, keepaliveIntervalMs: 5000, commandTimeoutMs: 60000, prompts: REFUSE_PROMPTS });
+function runner(sshConfigFile: string): Ssh2Runner {
+  return new Ssh2Runner({ sshConfigFile, connectTimeoutMs: 10000, keepaliveIntervalMs: 5000, commandTimeoutMs: 60000, prompts: REFUSE_PROMPTS });
 }
 
 function ssh(lab: LabInfo, host: string, command: string): Promise<string> {
@@ -55,10 +55,10 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
 async function statusBench(lab: LabInfo, app: AppConfig): Promise<void> {
   say('## Status refresh (LB + 2 slots: config, state file, stats socket, git, pm2, 2 health checks)');
   say();
-  const r = runner(lab);
-  const [cold] = await timed(() => takeSnapshot(r, { version: 1, file: lab.configFile, ssh: { connectTimeoutMs: 10000, commandTimeoutMs: 60000, keepaliveIntervalMs: 5000 }, apps: [app] }));
+  const r = runner(lab.sshConfig);
+  const [cold] = await timed(() => snapshotApp(r, app));
   const warm: number[] = [];
-  for (let i = 0; i < WARM_RUNS; i++) warm.push((await timed(() => takeSnapshot(r, { version: 1, file: lab.configFile, ssh: { connectTimeoutMs: 10000, commandTimeoutMs: 60000, keepaliveIntervalMs: 5000 }, apps: [app] })))[0]);
+  for (let i = 0; i < WARM_RUNS; i++) warm.push((await timed(() => snapshotApp(r, app)))[0]);
   r.dispose();
   // The way the scripts do it today: one OpenSSH invocation per probe, one after another.
   const today: number[] = [];
@@ -90,7 +90,7 @@ async function scalingBench(lab: LabInfo): Promise<void> {
   try {
     for (const n of [2, 6, 20]) {
       const hosts = extras.hosts.slice(0, n);
-      const r = new Ssh2Runner({ sshConfigFile: extras.sshConfig, connectTimeoutMs: 10000, keepaliveIntervalMs: 5000, commandTimeoutMs: 60000, prompts: REFUSE_PROMPTS });
+      const r = runner(extras.sshConfig);
       const [cold] = await timed(() => probeHostsPooled(r, hosts, lab));
       const warm: number[] = [];
       const cpu = process.cpuUsage();
@@ -148,12 +148,12 @@ async function warmLoad(lab: LabInfo): Promise<{ stop(): Promise<Sample[]> }> {
 async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
   say(`## ${SWITCHES} releases under load (${LOAD_RATE} requests/s over 8 keep-alive connections through the frontend)`);
   say();
-  const r = runner(lab);
+  const r = runner(lab.sshConfig);
   const reporter = new SwitchClock();
   const ctx = { runner: r, app, reporter, confirm: preApproved(), who: 'bench@lab' };
   // As in the extension: the status view is open before anyone releases, and the LB's step
   // shell opens while the confirmation dialog is read (this bench confirms instantly).
-  await takeSnapshot(r, { version: 1, file: lab.configFile, ssh: { connectTimeoutMs: 10000, commandTimeoutMs: 60000, keepaliveIntervalMs: 5000 }, apps: [app] });
+  await snapshotApp(r, app);
   await r.run({ ssh: app.loadBalancer.ssh, via: app.loadBalancer.via }, ':', { shortStep: true });
   let load = await warmLoad(lab);
   const oursMs: number[] = [];

@@ -100,17 +100,17 @@ async function isRunning(info: LabInfo): Promise<boolean> {
   return checks.every(Boolean);
 }
 
-/** Starts the lab (or finds it running) and returns what a test or the demo needs. */
 /** Another lab on the same addresses would answer in this one's place (with other host keys). */
 async function refuseIfSubnetTaken(subnet: string, dir: string): Promise<void> {
-  const taken: string[] = [];
-  for (const n of [1, 2, 3]) for (const port of [SSH_PORT, APP_PORT]) if (await canConnect(`${subnet}.${n}`, port)) taken.push(`${subnet}.${n}:${port}`);
-  if (await canConnect(`${subnet}.1`, FRONTEND_PORT)) taken.push(`${subnet}.1:${FRONTEND_PORT}`);
+  const endpoints: [string, number][] = [...[1, 2, 3].flatMap((n) => [SSH_PORT, APP_PORT].map((port): [string, number] => [`${subnet}.${n}`, port])), [`${subnet}.1`, FRONTEND_PORT]];
+  const open = await Promise.all(endpoints.map(([address, port]) => canConnect(address, port)));
+  const taken = endpoints.filter((_, i) => open[i]).map(([address, port]) => `${address}:${port}`);
   if (taken.length) {
     throw new Error(`lab: ${taken.join(', ')} already answer${taken.length === 1 ? 's' : ''}, so another lab is probably running on ${subnet}.x. Stop it (npm run lab -- down --dir <its folder>) or start this one (${dir}) on another subnet.`);
   }
 }
 
+/** Starts the lab (or finds it running) and returns what a test or the demo needs. */
 export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Promise<LabInfo> {
   dir = path.resolve(dir);
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(subnet)) throw new Error(`lab: subnet must look like 127.77.0, not ${subnet}`);

@@ -5,6 +5,7 @@ import { errorMessage, isBlueGreenError } from '../core/errors';
 import { chooseDefaultRef } from '../core/git/localHead';
 import { createRunner } from '../core/ssh/fromConfig';
 import { CommandRunner } from '../core/ssh/runner';
+import { slotLabel } from '../core/status/snapshot';
 import { deploy } from '../core/workflows/deploy';
 import { OperationContext, WorkflowError } from '../core/workflows/operation';
 import { preApproved } from '../core/workflows/confirm';
@@ -146,18 +147,18 @@ async function operate(args: Args, config: Config, runner: CommandRunner): Promi
         ref = choice.ref;
       }
       const r = await deploy(ctx, { ref, migrate: args.flags.has('--migrate') });
-      console.log(`deployed ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''} to ${r.slot.toUpperCase()} (STANDBY); LIVE is ${r.live.toUpperCase()}`);
+      console.log(`deployed ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''} to ${slotLabel(r.slot)} (STANDBY); LIVE is ${slotLabel(r.live)}`);
       return 0;
     }
     case 'release':
     case 'rollback': {
       const r = await release(ctx, { kind: args.command, emergency: args.flags.has('--emergency') });
-      console.log(`${r.to.toUpperCase()} is LIVE (was ${r.from.toUpperCase()}); switched in ${r.switchMs} ms${r.stateWritten ? '' : '; WARNING: the state file was not updated'}`);
+      console.log(`${slotLabel(r.to)} is LIVE (was ${slotLabel(r.from)}); switched in ${r.switchMs} ms${r.stateWritten ? '' : '; WARNING: the state file was not updated'}`);
       return r.stateWritten ? 0 : 1;
     }
     case 'sync': {
       const r = await sync(ctx);
-      console.log(`${r.slot.toUpperCase()} (STANDBY) now runs LIVE's commit ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''}`);
+      console.log(`${slotLabel(r.slot)} (STANDBY) now runs LIVE's commit ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''}`);
       return 0;
     }
     case 'bump': {
@@ -174,12 +175,12 @@ async function operate(args: Args, config: Config, runner: CommandRunner): Promi
       const commit = await commitTagPush(plan);
       reporter.info(`${plan.tag} is ${commit.slice(0, 7)} on ${plan.remote}; notes in ${path.relative(workspace, plan.notesFile)}`);
       const r = await deploy({ ...ctx, confirm: preApproved() }, { ref: plan.tag });
-      console.log(`released ${plan.tag} (${commit.slice(0, 7)}) and deployed it to ${r.slot.toUpperCase()} (STANDBY); LIVE is ${r.live.toUpperCase()}`);
+      console.log(`released ${plan.tag} (${commit.slice(0, 7)}) and deployed it to ${slotLabel(r.slot)} (STANDBY); LIVE is ${slotLabel(r.live)}`);
       return 0;
     }
     case 'reconcile': {
       const r = await reconcile(ctx);
-      console.log(r.changed ? `the state file now says ${r.live.toUpperCase()} is LIVE` : `the state file already agrees: ${r.live.toUpperCase()} is LIVE`);
+      console.log(r.changed ? `the state file now says ${slotLabel(r.live)} is LIVE` : `the state file already agrees: ${slotLabel(r.live)} is LIVE`);
       return 0;
     }
     default:

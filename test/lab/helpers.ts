@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { generateLoad } from '../../bench/load';
+import { generateLoad } from '../../lab/load';
 import { labDown, labUp } from '../../lab/lab';
 import { parseConfig } from '../../src/core/config/load';
 import { Config } from '../../src/core/config/types';

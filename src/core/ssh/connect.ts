@@ -140,31 +140,26 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
 
 /** A TCP stream opened by `via`'s sshd to host:port (ProxyJump hops, tunnelled HTTP). */
 export function forward(via: Client, host: string, port: number, viaLabel: string): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    try {
-      via.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
-        if (!err) return resolve(stream);
-        // RFC 4254 reason 1: the server forbids forwarding (AllowTcpForwarding no).
-        const prohibited = (err as Error & { reason?: unknown }).reason === 1;
-        reject(new BlueGreenError(prohibited ? 'tunnel-refused' : 'connect-failed', `cannot reach ${host}:${port} through ${viaLabel}: ${prohibited ? 'it does not allow TCP forwarding' : err.message}`, viaLabel));
-      });
-    } catch (e) {
-      reject(new BlueGreenError('connection-lost', `cannot reach ${host}:${port} through ${viaLabel}: ${(e as Error).message}`, viaLabel));
-    }
-  });
+  return openForwarded(`cannot reach ${host}:${port} through ${viaLabel}`, 'TCP forwarding', viaLabel, (cb) => via.forwardOut('127.0.0.1', 0, host, port, cb));
 }
 
 /** A stream to a Unix socket on the host (OpenSSH's direct-streamlocal), e.g. HAProxy's stats socket. */
 export function forwardUnixSocket(via: Client, socketPath: string, viaLabel: string): Promise<ClientChannel> {
+  return openForwarded(`cannot open ${socketPath} on ${viaLabel}`, 'stream-local forwarding', viaLabel, (cb) => via.openssh_forwardOutStreamLocal(socketPath, cb));
+}
+
+/** Opens a forwarded channel; a server that forbids that kind of forwarding is 'tunnel-refused'. */
+function openForwarded(what: string, kind: string, viaLabel: string, open: (cb: (err: Error | undefined, stream: ClientChannel) => void) => void): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     try {
-      via.openssh_forwardOutStreamLocal(socketPath, (err, stream) => {
+      open((err, stream) => {
         if (!err) return resolve(stream);
+        // RFC 4254 reason 1: administratively prohibited (AllowTcpForwarding / AllowStreamLocalForwarding no).
         const prohibited = (err as Error & { reason?: unknown }).reason === 1;
-        reject(new BlueGreenError(prohibited ? 'tunnel-refused' : 'connect-failed', `cannot open ${socketPath} on ${viaLabel}: ${prohibited ? 'it does not allow stream-local forwarding' : err.message}`, viaLabel));
+        reject(new BlueGreenError(prohibited ? 'tunnel-refused' : 'connect-failed', `${what}: ${prohibited ? `it does not allow ${kind}` : err.message}`, viaLabel));
       });
     } catch (e) {
-      reject(new BlueGreenError('connection-lost', `cannot open ${socketPath} on ${viaLabel}: ${(e as Error).message}`, viaLabel));
+      reject(new BlueGreenError('connection-lost', `${what}: ${(e as Error).message}`, viaLabel));
     }
   });
 }

@@ -1,3 +1,13 @@
+/** What a remote command's output may grow to before it is cut (stdout) or trimmed (stderr). */
+export const STDOUT_LIMIT = 16 * 1024 * 1024;
+export const STDERR_LIMIT = 256 * 1024;
+
+/** The text of a capped stream, saying how much of it was dropped. */
+export function withDropped(body: string, dropped: number, kept: 'head' | 'tail'): string {
+  if (!dropped) return body;
+  return kept === 'head' ? `${body}\n[… ${dropped} more bytes not kept]` : `[… ${dropped} earlier bytes not kept]\n${body}`;
+}
+
 /** Splits a byte stream into lines without breaking multi-byte characters. */
 export class LineSplitter {
   private partial = '';
@@ -68,9 +78,7 @@ export class CappedBuffer {
   }
 
   text(): string {
-    const body = Buffer.concat(this.chunks).toString('utf8');
-    if (!this.dropped) return body;
-    return this.keep === 'head' ? `${body}\n[… ${this.dropped} more bytes not kept]` : `[… ${this.dropped} earlier bytes not kept]\n${body}`;
+    return withDropped(Buffer.concat(this.chunks).toString('utf8'), this.dropped, this.keep);
   }
 }
 

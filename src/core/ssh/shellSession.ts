@@ -2,18 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
 import { timeoutText } from '../format';
-import { PidAnnouncement } from './output';
-import { RunResult } from './runner';
+import { PidAnnouncement, STDERR_LIMIT, STDOUT_LIMIT, withDropped } from './output';
+import { RunOptions, RunResult } from './runner';
 
-const STDOUT_LIMIT = 16 * 1024 * 1024;
-const STDERR_LIMIT = 256 * 1024;
-
-export interface ShellRunOptions {
-  timeoutMs: number;
-  onStdout?(line: string): void;
-  onStderr?(line: string): void;
-  signal?: AbortSignal;
-}
+export type ShellRunOptions = Pick<RunOptions, 'onStdout' | 'onStderr' | 'signal'> & { timeoutMs: number };
 
 /**
  * One long-lived `sh` on a host, fed scripts over stdin, one at a time, each framed by
@@ -28,7 +20,7 @@ export interface ShellRunOptions {
 export class ShellSession {
   private channel?: Promise<ClientChannel>;
   private queue: Promise<unknown> = Promise.resolve();
-  private pid?: string;
+  private announcement = new PidAnnouncement();
   private stdout = new StreamText(STDOUT_LIMIT, 'fail');
   private stderr = new StreamText(STDERR_LIMIT, 'keep-tail');
   private waiter?: () => void;
@@ -38,8 +30,8 @@ export class ShellSession {
     private readonly label: string,
     /** Opens a `sh -s` that first announces its pid (see PidAnnouncement), behind any `via` prefix. */
     private readonly open: () => Promise<ClientChannel>,
-    /** Kills the process group led by `pid` (from another channel). */
-    private readonly kill: (pid: string) => Promise<void>,
+    /** Kills the process group led by `pid` (from another channel); nothing to do without one. */
+    private readonly kill: (pid: string | undefined) => Promise<void>,
   ) {}
 
   run(script: string, o: ShellRunOptions): Promise<RunResult> {
@@ -51,18 +43,15 @@ export class ShellSession {
   close(): void {
     void this.channel?.then((c) => c.close(), () => undefined);
     this.channel = undefined;
-    this.pid = undefined;
   }
 
   private start(): Promise<ClientChannel> {
     this.broken = undefined;
-    this.pid = undefined;
-    const announcement = new PidAnnouncement();
+    const announcement = (this.announcement = new PidAnnouncement());
     const opening = this.open().then((channel) => {
       const wake = () => this.waiter?.();
       channel.on('data', (chunk: Buffer) => {
         const own = announcement.push(chunk);
-        this.pid = announcement.pid;
         if (!own?.length) return;
         this.stdout.push(own);
         wake();
@@ -105,9 +94,7 @@ export class ShellSession {
         if (stopping) return;
         stopping = true;
         finish();
-        const pid = this.pid;
-        const killed = pid && /^\d+$/.test(pid) ? this.kill(pid).catch(() => undefined) : Promise.resolve();
-        void killed.finally(() => {
+        void this.kill(this.announcement.pid).catch(() => undefined).finally(() => {
           this.close();
           reject(error);
         });
@@ -125,7 +112,7 @@ export class ShellSession {
           const stderr = this.stderr.text.slice(0, errAt);
           this.stdout.finish();
           this.stderr.finish();
-          resolve({ code: Number(out[1]), stdout, stderr: this.stderr.dropped ? `[… ${this.stderr.dropped} earlier bytes not kept]\n${stderr}` : stderr });
+          resolve({ code: Number(out[1]), stdout, stderr: withDropped(stderr, this.stderr.dropped, 'tail') });
         } else if (this.stdout.overflowed) {
           stop(new BlueGreenError('step-failed', `${this.label}: the command printed more than ${STDOUT_LIMIT >> 20} MB; it was killed`, this.label));
         } else if (this.broken) {

@@ -7,7 +7,7 @@ import { BlueGreenError, isBlueGreenError } from '../errors';
 import { timeoutText } from '../format';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
-import { CappedBuffer, LineSplitter, PID_MARK, PidAnnouncement } from './output';
+import { CappedBuffer, LineSplitter, PID_MARK, PidAnnouncement, STDERR_LIMIT, STDOUT_LIMIT } from './output';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
 import { ShellRunOptions, ShellSession } from './shellSession';
 import { resolveHost } from './sshConfig';
@@ -22,8 +22,6 @@ export interface Ssh2RunnerOptions extends ConnectSettings {
 /** Kinds of work that each get a long-lived shell per host, so none waits behind another. */
 type ShellLane = 'probes' | 'http' | 'steps';
 
-const STDOUT_LIMIT = 16 * 1024 * 1024;
-const STDERR_LIMIT = 256 * 1024;
 const KILL_GRACE_POLLS = 40;
 
 /**
@@ -101,7 +99,8 @@ class PooledConnection {
   }
 
   /** Kills a process group from a channel of its own; resolves when done (or after 5 s). */
-  killGroup(prefix: string, pid: string): Promise<void> {
+  killGroup(prefix: string, pid: string | undefined): Promise<void> {
+    if (!pid || !/^\d+$/.test(pid)) return Promise.resolve();
     return this.openChannel(`${prefix}sh -c ${shQuote(killScript(pid))}`).then(
       (k) =>
         new Promise<void>((done) => {
@@ -187,9 +186,9 @@ class PooledConnection {
       const stop = (why: BlueGreenError) => {
         if (stopping) return;
         stopping = why;
-        const pid = announcement.pid;
-        const kill = pid && /^\d+$/.test(pid) ? this.killGroup(prefix, pid) : Promise.resolve();
-        kill.catch(() => undefined).finally(() => channel.close());
+        this.killGroup(prefix, announcement.pid)
+          .catch(() => undefined)
+          .finally(() => channel.close());
       };
       const timer = setTimeout(() => stop(new BlueGreenError('timeout', `${this.label}: the command ran longer than ${timeoutText(timeoutMs)}; its remote processes were killed`, this.label)), timeoutMs);
       const onAbort = () => stop(new BlueGreenError('aborted', `${this.label}: cancelled; the remote processes were killed`, this.label));
@@ -242,7 +241,7 @@ export class Ssh2Runner implements CommandRunner {
     const secure = target.protocol === 'https:';
     const port = Number(target.port || (secure ? 443 : 80));
     const conn = await this.connection(host.ssh);
-    if (conn.tunnelsRefused) return this.curl(host, url, o);
+    if (conn.tunnelsRefused) return this.curl(conn, host, url, o);
     const started = Date.now();
     let stream: Duplex;
     try {
@@ -250,7 +249,7 @@ export class Ssh2Runner implements CommandRunner {
     } catch (e) {
       if (!isBlueGreenError(e, 'tunnel-refused')) throw e;
       conn.tunnelsRefused = true;
-      return this.curl(host, url, o);
+      return this.curl(conn, host, url, o);
     }
     const socket = secure ? tls.connect({ socket: stream, servername: target.hostname }) : stream;
     return new Promise<HttpResult>((resolve, reject) => {
@@ -324,11 +323,10 @@ export class Ssh2Runner implements CommandRunner {
   }
 
   /** The same GET made by curl on the host, for servers that forbid TCP forwarding. */
-  private async curl(host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
+  private async curl(conn: PooledConnection, host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
     const seconds = (o.timeoutMs / 1000).toFixed(1);
     const marker = '@@bluegreen-http';
     const script = `command -v curl >/dev/null 2>&1 || { echo 'no curl on this host, and it does not allow TCP forwarding' >&2; exit 127; }\ncurl -sS --max-time ${seconds} ${o.hostHeader ? `-H ${shQuote(`Host: ${o.hostHeader}`)} ` : ''}-w '\\n${marker} %{http_code} %{time_total}' ${shQuote(url)}`;
-    const conn = await this.connection(host.ssh);
     const r = await conn.inShell(host, script, { timeoutMs: o.timeoutMs + 5000, signal: o.signal }, 'http');
     const at = r.stdout.lastIndexOf(`\n${marker} `);
     if (r.code !== 0 || at < 0) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `curl exit ${r.code}`}`, host.ssh);

@@ -62,7 +62,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   else if (state && state.code !== 0) Object.assign(lb.state, { status: 'corrupt', error: state.output.trim() });
   else if (state) {
     const read = parseState(state.output);
-    if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history });
+    if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history });
     else if (read.kind === 'corrupt') Object.assign(lb.state, { status: 'corrupt', error: read.error });
   }
 

@@ -41,6 +41,7 @@ export interface LoadBalancerSnapshot {
     status: 'ok' | 'missing' | 'corrupt' | 'unknown';
     error?: string;
     live?: SlotName;
+    standby?: SlotName;
     lastSwitch?: string;
     switchCount?: number;
     history: HistoryEntry[];

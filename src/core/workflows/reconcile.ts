@@ -20,23 +20,24 @@ export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName
     const snap = await localStep(ctx, 'Read HAProxy and the state file', () => snapshotApp(ctx.runner, app, ctx.signal));
     if (!snap.live) throw new WorkflowError('refused', 'Reconcile', app.loadBalancer.ssh, `cannot tell which slot HAProxy routes to (${snap.lb.error ?? 'unknown'})`, 'Nothing was changed.');
     const live = snap.live;
-    const files = await readLbFiles(ctx, liveUnchanged(snap));
-    const recorded = files.state ? String(files.state.live ?? files.state.prod ?? '').toLowerCase() : undefined;
-    if (files.state && !files.stateCorrupt && recorded === live && String(files.state.standby ?? otherSlot(live)).toLowerCase() === otherSlot(live)) {
+    // The snapshot, taken under the lock, has the state file parsed as the status shows it.
+    const recorded = snap.lb.state;
+    if (recorded.status === 'ok' && recorded.live === live && recorded.standby === otherSlot(live)) {
       ctx.reporter.info(`the state file already says ${slotLabel(live)} is LIVE; nothing to do`);
       return { live, changed: false };
     }
     const file = app.loadBalancer.stateFile;
-    const says = files.stateCorrupt ? `cannot be read (${files.stateCorrupt})` : files.state ? `says ${recorded ? recorded.toUpperCase() : 'nothing'} is LIVE` : 'does not exist';
+    const says = recorded.status === 'ok' ? `says ${slotLabel(recorded.live!)} is LIVE` : recorded.status === 'missing' ? 'does not exist' : `cannot be read (${recorded.error ?? 'unknown'})`;
     const answer = await ctx.confirm.confirm({
       title: `Rewrite the state file to say ${slotLabel(live)} is LIVE?`,
       detail: `HAProxy routes ${app.loadBalancer.frontend}${app.loadBalancer.acl ? ` (${app.loadBalancer.acl})` : ''} to ${snap.lb.backend}, so ${slotLabel(live)} is LIVE. The state file ${file} ${says}.\nTraffic is not touched. The current file is kept as ${file}.bluegreen-before-reconcile.`,
       action: 'Rewrite State File',
     });
     if (!answer.ok) throw new WorkflowError('declined', 'Reconcile', undefined, 'not confirmed', 'Nothing was changed.');
-    const raw = files.state ?? {};
+    // The file's own fields, read now, byte for byte, so the rewrite keeps the unknown ones.
+    const raw = (await readLbFiles(ctx, liveUnchanged(snap))).state ?? {};
     const history = Array.isArray(raw.history) ? raw.history : [];
-    const next = { ...raw, prod: live, live, standby: otherSlot(live), history: [...history, { timestamp: new Date().toISOString(), kind: 'reconcile', live, recorded: recorded || null, by: ctx.who }] };
+    const next = { ...raw, prod: live, live, standby: otherSlot(live), history: [...history, { timestamp: new Date().toISOString(), kind: 'reconcile', live, recorded: recorded.live ?? null, by: ctx.who }] };
     const keep = `[ -e ${shQuote(file)} ] && cp -p ${shQuote(file)} ${shQuote(`${file}.bluegreen-before-reconcile`)}`;
     await remoteStep(ctx, 'Rewrite the state file', lbHost(app), `${keep}\n${writeStateScript(file, JSON.stringify(next, null, 2) + '\n')}`, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`, { shortStep: true });
     ctx.reporter.info(`the state file now says ${slotLabel(live)} is LIVE (as HAProxy routes); traffic was not touched`);

@@ -59,8 +59,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     const to = otherSlot(from);
     const fromSlot = before.slots.find((s) => s.name === from)!;
     const toSlot = before.slots.find((s) => s.name === to)!;
-    const files = await readLbFiles(ctx, unchanged());
-    const history = Array.isArray(files.state?.history) ? (files.state!.history as { from?: string; to?: string }[]) : [];
+    const history = before.lb.state.history;
 
     if (kind === 'rollback') {
       const last = history[history.length - 1];
@@ -104,7 +103,8 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
     const confirmedAt = Date.now();
 
-    // Compare before switching: the config must still route to the LIVE we showed.
+    // Compare before switching: the config must still route to the LIVE we showed. The state
+    // file read here, under the lock, is the one the switch is recorded in.
     const now = await readLbFiles(ctx, unchanged());
     const routing = findRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl);
     if (routing.backend !== app.slots[from].backend) {
@@ -133,14 +133,14 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
 
     const record: SwitchRecord = { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason };
-    const written = await writeState(ctx, files.state ?? {}, record);
+    const written = await writeState(ctx, now.state ?? {}, record);
     const stateWritten = written !== undefined;
 
     const failing = await watchLive(ctx, before, to);
     if (failing) {
       ctx.reporter.warn(`${slotLabel(to)} is failing after the switch; switching traffic back to ${slotLabel(from)} automatically`);
       const back = await switchBack(ctx, before, from, to, 'Switch back: restore the previous HAProxy config');
-      await writeState(ctx, written ?? files.state ?? {}, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
+      await writeState(ctx, written ?? now.state ?? {}, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
       throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
     }
     ctx.reporter.info(`${slotLabel(to)} ${versionText(toSlot)} is LIVE; ${slotLabel(from)} ${versionText(fromSlot)} is STANDBY and stays warm for rollback.`);
