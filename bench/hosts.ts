@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { LabInfo } from '../lab/lab';
 import { canConnect, startDetached, stopPids, waitFor } from '../lab/processes';
+import { AppConfig } from '../src/core/config/types';
 import { CommandRunner } from '../src/core/ssh/runner';
-import { shQuote } from '../src/core/shell';
+import { probeSlotHost } from '../src/core/status/probe';
 
 const run = promisify(execFile);
 
@@ -43,14 +44,35 @@ export async function extraHosts(lab: LabInfo, n: number): Promise<{ hosts: stri
   return { hosts, sshConfig, stop: () => stopPids(pids) };
 }
 
-function probeScript(lab: LabInfo): string {
-  return `cd ${shQuote(path.join(lab.hosts.blue.home, 'app'))} && git rev-parse HEAD && cat package.json`;
+/** The lab's BLUE slot, as seen through one of the extra hosts (they share its home and pm2). */
+function slotOn(app: AppConfig, host: string): AppConfig {
+  return { ...app, slots: { ...app.slots, blue: { ...app.slots.blue, ssh: host } } };
 }
 
-export async function probeHostsPooled(runner: CommandRunner, hosts: string[], lab: LabInfo): Promise<void> {
-  await Promise.all(hosts.map((h) => runner.run({ ssh: h }, probeScript(lab), { probe: true })));
+/** The status refresh's slot probe (git, package.json, pm2) on every host at once, over pooled connections. */
+export async function probeHostsPooled(runner: CommandRunner, hosts: string[], app: AppConfig): Promise<void> {
+  const answers = await Promise.all(hosts.map((h) => probeSlotHost(runner, slotOn(app, h), 'blue')));
+  const failed = answers.find((a) => !a.reachable || !a.commit || a.pm2?.status !== 'online');
+  if (failed) throw new Error(`the slot probe did not answer in full: ${JSON.stringify(failed)}`);
 }
 
-export async function probeHostsOpenSsh(sshConfig: string, hosts: string[], lab: LabInfo): Promise<void> {
-  for (const h of hosts) await run('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', h, probeScript(lab)]);
+/** The same probe script as a cold refresh sends, one `ssh host sh -s` after another. */
+export async function probeHostsOpenSsh(sshConfig: string, hosts: string[], app: AppConfig): Promise<void> {
+  const scripts: string[] = [];
+  const recorder: CommandRunner = {
+    run: async (_host, script) => {
+      scripts.push(script);
+      return { code: 0, stdout: '', stderr: '' };
+    },
+    httpGet: () => Promise.reject(new Error('not used')),
+    askUnixSocket: () => Promise.reject(new Error('not used')),
+    dispose: () => undefined,
+  };
+  await probeSlotHost(recorder, app, 'blue');
+  for (const h of hosts) {
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', h, 'sh -s'], (e) => (e ? reject(e) : resolve()));
+      child.stdin?.end(scripts[0]);
+    });
+  }
 }

@@ -81,8 +81,8 @@ async function statusBench(lab: LabInfo, app: AppConfig): Promise<void> {
   say();
 }
 
-async function scalingBench(lab: LabInfo): Promise<void> {
-  say('## Probe cost as slot hosts grow (git + package.json per host, in parallel over pooled connections)');
+async function scalingBench(lab: LabInfo, app: AppConfig): Promise<void> {
+  say('## Probe cost as slot hosts grow (the status refresh\'s slot probe: commit, branch, tag, package.json version, pm2 process; in parallel over pooled connections)');
   say();
   say('| slot hosts | ours cold | ours warm | CPU per warm refresh: this process / whole machine | today (sequential `ssh`) | ratio warm |');
   say('|---|---|---|---|---|---|');
@@ -91,16 +91,16 @@ async function scalingBench(lab: LabInfo): Promise<void> {
     for (const n of [2, 6, 20]) {
       const hosts = extras.hosts.slice(0, n);
       const r = runner(extras.sshConfig);
-      const [cold] = await timed(() => probeHostsPooled(r, hosts, lab));
+      const [cold] = await timed(() => probeHostsPooled(r, hosts, app));
       const warm: number[] = [];
       const cpu = process.cpuUsage();
       const machine = machineCpuMs();
-      for (let i = 0; i < WARM_RUNS; i++) warm.push((await timed(() => probeHostsPooled(r, hosts, lab)))[0]);
+      for (let i = 0; i < WARM_RUNS; i++) warm.push((await timed(() => probeHostsPooled(r, hosts, app)))[0]);
       const used = process.cpuUsage(cpu);
       const cpuMs = (used.user + used.system) / 1000 / WARM_RUNS;
       const machineMs = (machineCpuMs() - machine) / WARM_RUNS;
       r.dispose();
-      const [today] = await timed(() => probeHostsOpenSsh(extras.sshConfig, hosts, lab));
+      const [today] = await timed(() => probeHostsOpenSsh(extras.sshConfig, hosts, app));
       say(`| ${n} | ${f(cold)} | ${f(median(warm))} | ${f(cpuMs)} / ${f(machineMs)} | ${f(today)} | ${ratio(today, median(warm))} |`);
       figures.scaling = { ...figures.scaling, [n]: median(warm) };
       figures.scalingCpu = { ...figures.scalingCpu, [n]: cpuMs };
@@ -285,7 +285,7 @@ async function main(): Promise<void> {
     const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
     if (!only || only === 'status') await statusBench(lab, app);
     if (!only || only === 'release') await releaseBench(lab, app);
-    if (!only || only === 'scaling') await scalingBench(lab);
+    if (!only || only === 'scaling') await scalingBench(lab, app);
     weightBench();
     notes();
   } finally {

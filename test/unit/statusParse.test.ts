@@ -50,6 +50,13 @@ describe('status parsing', () => {
     assert.deepEqual(parsed.get('b'), { output: '', code: 3 });
   });
 
+  it('leaves out a section cut off before its end marker, keeping the ones before it', () => {
+    const script = new SectionedScript().add('a', 'x').add('b', 'y');
+    const nonce = /@@bg-([0-9a-f]+):begin a/.exec(script.script)![1];
+    const parsed = script.parse(`@@bg-${nonce}:begin a\n\n\n@@bg-${nonce}:end a 0\n@@bg-${nonce}:begin b\npartial`);
+    assert.deepEqual([...parsed.entries()], [['a', { output: '\n', code: 0 }]]);
+  });
+
   it('reports drift between the state file and HAProxy, config winning', () => {
     const lb = (state: Partial<LoadBalancerSnapshot['state']>): LoadBalancerSnapshot => ({ host: 'lb', reachable: true, frontend: 'f', state: { file: '/s.json', status: 'ok', history: [], ...state } });
     assert.deepEqual(driftOf(lb({ live: 'blue' }), 'blue'), []);

@@ -18,9 +18,23 @@ export class SectionedScript {
   }
 
   parse(stdout: string): Map<string, { output: string; code: number }> {
+    // indexOf, not a regular expression: this runs on every probe of every refresh.
     const result = new Map<string, { output: string; code: number }>();
-    const re = new RegExp(`^@@bg-${this.nonce}:begin (\\S+)\\n([\\s\\S]*?)\\n@@bg-${this.nonce}:end \\1 (\\d+)$`, 'gm');
-    for (const m of stdout.matchAll(re)) result.set(m[1], { output: m[2], code: Number(m[3]) });
+    const begin = `@@bg-${this.nonce}:begin `;
+    for (let at = stdout.indexOf(begin); at >= 0; at = stdout.indexOf(begin, at + 1)) {
+      if (at > 0 && stdout[at - 1] !== '\n') continue;
+      const nameEnd = stdout.indexOf('\n', at + begin.length);
+      if (nameEnd < 0) break;
+      const name = stdout.slice(at + begin.length, nameEnd);
+      // The end marker's leading newline is the begin line's own when the output is empty.
+      const endMark = `\n@@bg-${this.nonce}:end ${name} `;
+      const endAt = stdout.indexOf(endMark, nameEnd);
+      if (endAt < 0) continue;
+      const code = /^\d+(?=\n|$)/.exec(stdout.slice(endAt + endMark.length, endAt + endMark.length + 12));
+      if (!code) continue;
+      result.set(name, { output: stdout.slice(nameEnd + 1, Math.max(endAt, nameEnd + 1)), code: Number(code[0]) });
+      at = endAt;
+    }
     return result;
   }
 }

@@ -81,7 +81,10 @@ export class ShellSession {
     this.stdout = new StreamText(STDOUT_LIMIT, 'fail', end, o.onStdout);
     this.stderr = new StreamText(STDERR_LIMIT, 'keep-tail', end, o.onStderr);
     channel.write(`(\n${script}\n) </dev/null\nprintf '\\n%s %s\\n' '${end}' "$?"\nprintf '\\n%s\\n' '${end}' >&2\n`);
-    const outRe = new RegExp(`\\n${end} (\\d+)\\n`);
+    // indexOf, not a regular expression (compiling one per command cost more than the rest of a
+    // warm probe here), searching only what arrived since the last check.
+    const outMark = `\n${end} `;
+    let searchedTo = 0;
     const errMark = `\n${end}\n`;
     return new Promise<RunResult>((resolve, reject) => {
       let stopping = false;
@@ -104,15 +107,18 @@ export class ShellSession {
       o.signal?.addEventListener('abort', onAbort, { once: true });
       const check = () => {
         if (stopping) return;
-        const out = outRe.exec(this.stdout.text);
+        const text = this.stdout.text;
+        const outAt = text.indexOf(outMark, Math.max(0, searchedTo - outMark.length));
+        const codeEnd = outAt < 0 ? -1 : text.indexOf('\n', outAt + outMark.length);
+        searchedTo = outAt < 0 ? text.length : outAt;
         const errAt = this.stderr.text.indexOf(errMark);
-        if (out && errAt >= 0) {
+        if (codeEnd >= 0 && errAt >= 0) {
           finish();
-          const stdout = this.stdout.text.slice(0, out.index);
+          const stdout = text.slice(0, outAt);
           const stderr = this.stderr.text.slice(0, errAt);
           this.stdout.finish();
           this.stderr.finish();
-          resolve({ code: Number(out[1]), stdout, stderr: withDropped(stderr, this.stderr.dropped, 'tail') });
+          resolve({ code: Number(text.slice(outAt + outMark.length, codeEnd)), stdout, stderr: withDropped(stderr, this.stderr.dropped, 'tail') });
         } else if (this.stdout.overflowed) {
           stop(new BlueGreenError('step-failed', `${this.label}: the command printed more than ${STDOUT_LIMIT >> 20} MB; it was killed`, this.label));
         } else if (this.broken) {

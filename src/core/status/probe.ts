@@ -7,6 +7,7 @@ import { shQuote } from '../shell';
 import { parseState } from '../state/stateFile';
 import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { Drift, LoadBalancerSnapshot, SlotSnapshot } from './snapshot';
+import { unchangedFilesOf, unlessUnchanged } from './unchanged';
 
 export function lbHost(app: AppConfig): HostRef {
   return { ssh: app.loadBalancer.ssh, via: app.loadBalancer.via };
@@ -21,10 +22,14 @@ export function slotHost(app: AppConfig, slot: SlotName): HostRef {
 export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<LoadBalancerSnapshot> {
   const c = app.loadBalancer;
   const lb: LoadBalancerSnapshot = { host: c.ssh, reachable: false, frontend: c.frontend, acl: c.acl, state: { file: c.stateFile, status: 'unknown', history: [] } };
+  const memo = unchangedFilesOf(runner);
+  const memoKey = `${c.ssh}\0${c.via ?? ''}\0${c.config}\0${c.stateFile}`;
+  const held = memo.recall(memoKey);
+  // Inode, size and nanosecond times of both files: an atomic rename or any write changes them.
   const script = new SectionedScript()
-    .add('cfg', `cat -- ${shQuote(c.config)}`)
-    .add('mtime', `stat -c %Y -- ${shQuote(c.config)}`)
-    .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else (exit 44); fi`);
+    .add('stat', `fp=$(stat -c '%i %s %.9Y %.9Z %Y %n' -- ${shQuote(c.config)} ${shQuote(c.stateFile)} 2>/dev/null); printf '%s\\n' "$fp"`)
+    .add('cfg', unlessUnchanged(held?.fingerprint, `cat -- ${shQuote(c.config)}`))
+    .add('state', unlessUnchanged(held?.fingerprint, `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else (exit 44); fi`));
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
     ? runner.askUnixSocket(lbHost(app), c.statsSocket, 'show info;show stat', { timeoutMs: 5000, signal }).then(
@@ -33,9 +38,13 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       )
     : undefined;
   let sections;
+  let configMtime: number | undefined;
   try {
     const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, probe: true });
-    sections = script.parse(r.stdout);
+    const parsed = script.parse(r.stdout);
+    const stat = parsed.get('stat')?.output.trim() ?? '';
+    sections = memo.settle(memoKey, held, stat, parsed, ['cfg', 'state']);
+    configMtime = mtimeOf(stat, c.config);
     if (!sections.has('cfg')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   } catch (e) {
     lb.error = errorMessage(e);
@@ -76,13 +85,21 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       const info = parseShowInfo(answer.slice(0, statAt));
       const uptime = Number(info.Uptime_sec);
       lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: parseShowStat(answer.slice(statAt)) };
-      const mtime = Number(sections.get('mtime')?.output.trim());
       const startedAt = Number(info.Start_time_sec) || (lb.runtime.uptimeSec !== undefined ? (await lbClock(runner, app, signal)) - lb.runtime.uptimeSec : NaN);
       // Whole seconds on both sides: an edit within a second or so of a reload goes unseen.
-      if (mtime && startedAt && mtime > startedAt) lb.configChangedAfterLoad = true;
+      if (configMtime && startedAt && configMtime > startedAt) lb.configChangedAfterLoad = true;
     }
   }
   return lb;
+}
+
+/** The modification time in whole seconds of `file`, from `stat -c '%i %s %.9Y %.9Z %Y %n'` lines. */
+export function mtimeOf(statOutput: string, file: string): number | undefined {
+  for (const line of statOutput.split('\n')) {
+    const fields = line.split(' ');
+    if (fields.slice(5).join(' ') === file && /^\d+$/.test(fields[4] ?? '')) return Number(fields[4]);
+  }
+  return undefined;
 }
 
 /** The LB's clock, for HAProxy versions whose `show info` has no Start_time_sec. */
@@ -133,17 +150,37 @@ export function parseGitHead(output: string): { commit?: string; branch?: string
   return { commit: /^[0-9a-f]{7,64}$/.test(commit) ? commit : undefined, branch: head?.slice('HEAD -> '.length), tag: tag?.slice('tag: '.length) };
 }
 
-/** One round trip to a slot host: git, package.json and pm2. */
+/**
+ * What the deployed checkout looks like, from shell builtins only: HEAD and the branch's
+ * loose ref. Empty when that may not be enough: package.json, packed-refs or the tags
+ * directory changed after the index was last written (a hand edit, a tag fetched after the
+ * checkout), a packed branch ref, a worktree's `.git` file, no repository. Then git and
+ * package.json are read every time, until the next checkout writes the index.
+ */
+const CHECKOUT_FINGERPRINT = [
+  'h=; r=; n=',
+  '{ read -r h || [ -n "$h" ]; } 2>/dev/null < .git/HEAD',
+  'case $h in "ref: "*) { read -r r || [ -n "$r" ]; } 2>/dev/null < ".git/${h#ref: }" || h= ;; esac',
+  'for f in package.json .git/packed-refs .git/refs/tags; do if [ "$f" -nt .git/index ]; then n=${n}1; else n=${n}0; fi; done',
+  'if [ -n "$h" ] && [ "$n" = 000 ]; then fp="$h $r"; printf \'%s\\n\' "$fp"; fi',
+].join('\n');
+
+/** One round trip to a slot host: git, package.json (both skipped when the checkout is unchanged) and pm2. */
 export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
   const s = app.slots[slot];
   const dir = shQuote(s.dir);
+  const memo = unchangedFilesOf(runner);
+  const memoKey = `${s.ssh}\0${s.via ?? ''}\0${s.dir}`;
+  const held = memo.recall(memoKey);
   const script = new SectionedScript()
-    .add('git', `cd ${dir} && git log -1 --no-color --format=%H%n%D`)
-    .add('pkg', `cat -- ${dir}/package.json`)
+    .add('checkout', `fp=; cd -- ${dir} && {\n${CHECKOUT_FINGERPRINT}\n}`)
+    .add('git', unlessUnchanged(held?.fingerprint, `cd -- ${dir} && git log -1 --no-color --format=%H%n%D`))
+    .add('pkg', unlessUnchanged(held?.fingerprint, `cat -- ${dir}/package.json`))
     .add('pm2', pm2Script(s.pm2));
   try {
     const r = await runner.run(slotHost(app, slot), script.script, { signal, timeoutMs: 20000, probe: true });
-    const sections = script.parse(r.stdout);
+    const parsed = script.parse(r.stdout);
+    const sections = memo.settle(memoKey, held, parsed.get('checkout')?.output.trim() ?? '', parsed, ['git', 'pkg']);
     if (!sections.has('git')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
     const out: Partial<SlotSnapshot> = { reachable: true };
     const git = sections.get('git')!;
