@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
-import { succeeded } from '../../src/core/ssh/runner';
+import { HostRef, succeeded } from '../../src/core/ssh/runner';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { shQuote } from '../../src/core/shell';
 import { assertInvariants, BLUE, labRunner, LB } from './helpers';
@@ -161,6 +161,37 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     const missing = path.join(lab().dir, 'no-such.sock');
     for (const host of [LB, { ssh: 'lab-green' }]) {
       await assert.rejects(runner.askUnixSocket(host, missing, 'show info', { timeoutMs: 5000 }), (e: Error) => e.message.includes(missing) && /No such file/i.test(e.message));
+    }
+  });
+
+  it('makes an HTTP GET from the host: through a tunnel, or in its shell (bash, else curl) where forwarding is forbidden', async () => {
+    const health = (slot: 'blue' | 'green', port = lab().appPort) => `http://${lab().hosts[slot].address}:${port}/api/health`;
+    // GREEN forbids TCP forwarding; with only sh and curl on its PATH, the shell has no bash.
+    const shAndCurl = mkdtempSync(path.join(os.tmpdir(), 'bg-nobash-'));
+    for (const tool of ['sh', 'curl']) symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), path.join(shAndCurl, tool));
+    // Each way says "refused" in its own words, which shows the way taken.
+    const ways: [string, HostRef, 'blue' | 'green', RegExp][] = [
+      ['tunnel', BLUE, 'blue', /Channel open failure: Connection refused/],
+      ['bash', { ssh: 'lab-green' }, 'green', /\/dev\/tcp\/.*Connection refused/],
+      ['curl', { ssh: 'lab-green', via: `env PATH=${shAndCurl}` }, 'green', /Failed to connect/],
+    ];
+    const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
+    try {
+      for (const [way, host, slot, refused] of ways) {
+        const ok = await runner.httpGet(host, health(slot), { timeoutMs: 5000 });
+        assert.equal(ok.status, 200, way);
+        assert.equal((JSON.parse(ok.body) as { environment: string }).environment, slot, way);
+        await assert.rejects(runner.httpGet(host, health(slot, 1), { timeoutMs: 5000 }), (e: Error) => e.message.includes(`${lab().hosts[slot].address}`) && refused.test(e.message), way);
+      }
+      writeFileSync(unhealthy, '');
+      for (const [way, host] of ways.slice(1)) {
+        const down = await runner.httpGet(host, health('green'), { timeoutMs: 5000 });
+        assert.equal(down.status, 503, way);
+        assert.equal((JSON.parse(down.body) as { status: string }).status, 'unhealthy', way);
+      }
+    } finally {
+      rmSync(unhealthy, { force: true });
+      rmSync(shAndCurl, { recursive: true, force: true });
     }
   });
 

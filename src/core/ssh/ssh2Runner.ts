@@ -1,13 +1,11 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { Client, ClientChannel } from 'ssh2';
-import { BlueGreenError, isBlueGreenError } from '../errors';
+import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { timeoutText } from '../format';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
 import { CappedBuffer, LineSplitter, PID_MARK, PidAnnouncement, STDERR_LIMIT, STDOUT_LIMIT } from './output';
+import { getOverStream, readRawAnswer } from './httpOverStream';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
 import { ShellRunOptions, ShellSession } from './shellSession';
 import { resolveHost } from './sshConfig';
@@ -30,6 +28,12 @@ const KILL_GRACE_POLLS = 40;
  * timeout or cancel kills.
  */
 const WRAPPER = `sh -c 'echo "${PID_MARK}$$"; exec sh -s'`;
+
+/** The HTTP lane's shell is bash where there is one: its /dev/tcp makes a request without starting a process. */
+const HTTP_WRAPPER = `sh -c 'echo "${PID_MARK}$$"; if command -v bash >/dev/null 2>&1; then unset BASH_ENV ENV; exec bash --norc --noprofile -s; fi; exec sh -s'`;
+
+/** bash reads a socket a byte at a time: a health answer is a few hundred bytes; more is cut. */
+const SHELL_ANSWER_LIMIT = 65536;
 
 /**
  * TERM the group, give it two seconds, then KILL. `kill -SIG -PGID` is the form dash accepts.
@@ -91,7 +95,7 @@ class PooledConnection {
     const key = `${lane} ${prefix}`;
     let session = this.sessions.get(key);
     if (!session) {
-      session = new ShellSession(this.label, () => this.openChannel(prefix + WRAPPER), (pid) => this.killGroup(prefix, pid));
+      session = new ShellSession(this.label, () => this.openChannel(prefix + (lane === 'http' ? HTTP_WRAPPER : WRAPPER)), (pid) => this.killGroup(prefix, pid));
       this.sessions.set(key, session);
     }
     const shell = session;
@@ -241,7 +245,7 @@ export class Ssh2Runner implements CommandRunner {
     const secure = target.protocol === 'https:';
     const port = Number(target.port || (secure ? 443 : 80));
     const conn = await this.connection(host.ssh);
-    if (conn.tunnelsRefused) return this.curl(conn, host, url, o);
+    if (conn.tunnelsRefused) return this.getFromShell(conn, host, url, o);
     const started = Date.now();
     let stream: Duplex;
     try {
@@ -249,36 +253,10 @@ export class Ssh2Runner implements CommandRunner {
     } catch (e) {
       if (!isBlueGreenError(e, 'tunnel-refused')) throw e;
       conn.tunnelsRefused = true;
-      return this.curl(conn, host, url, o);
+      return this.getFromShell(conn, host, url, o);
     }
-    const socket = secure ? tls.connect({ socket: stream, servername: target.hostname }) : stream;
-    return new Promise<HttpResult>((resolve, reject) => {
-      const request = (secure ? https : http).request(
-        url,
-        { method: 'GET', createConnection: () => socket as never, agent: false, headers: { connection: 'close', 'user-agent': 'bluegreen', ...(o.hostHeader ? { host: o.hostHeader } : {}) }, signal: o.signal },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size <= 1 << 20) chunks.push(c);
-          });
-          res.on('end', () => {
-            clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: Date.now() - started });
-          });
-          res.on('error', fail);
-        },
-      );
-      const timer = setTimeout(() => request.destroy(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
-      function fail(e: Error) {
-        clearTimeout(timer);
-        stream.destroy();
-        reject(e);
-      }
-      request.on('error', fail);
-      request.end();
-    });
+    const answer = await getOverStream(stream, url, o);
+    return { ...answer, ms: Date.now() - started };
   }
 
   async askUnixSocket(host: HostRef, socketPath: string, line: string, o: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
@@ -322,16 +300,44 @@ export class Ssh2Runner implements CommandRunner {
     return r.stdout;
   }
 
-  /** The same GET made by curl on the host, for servers that forbid TCP forwarding. */
-  private async curl(conn: PooledConnection, host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
+  /**
+   * The same GET made by the host's shell, for servers that forbid TCP forwarding: bash's
+   * /dev/tcp for plain HTTP (no process to start; curl takes about 8 ms of CPU just to start),
+   * else curl (raw: headers, and the body as sent, chunked or not). Both hand back the raw
+   * answer, which Node's parser reads.
+   */
+  private async getFromShell(conn: PooledConnection, host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
+    const target = new URL(url);
     const seconds = (o.timeoutMs / 1000).toFixed(1);
-    const marker = '@@bluegreen-http';
-    const script = `command -v curl >/dev/null 2>&1 || { echo 'no curl on this host, and it does not allow TCP forwarding' >&2; exit 127; }\ncurl -sS --max-time ${seconds} ${o.hostHeader ? `-H ${shQuote(`Host: ${o.hostHeader}`)} ` : ''}-w '\\n${marker} %{http_code} %{time_total}' ${shQuote(url)}`;
-    const r = await conn.inShell(host, script, { timeoutMs: o.timeoutMs + 5000, signal: o.signal }, 'http');
-    const at = r.stdout.lastIndexOf(`\n${marker} `);
-    if (r.code !== 0 || at < 0) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `curl exit ${r.code}`}`, host.ssh);
-    const [status, seconds_] = r.stdout.slice(at + marker.length + 2).trim().split(' ');
-    return { status: Number(status), body: r.stdout.slice(0, at), ms: Math.round(Number(seconds_) * 1000) };
+    const hostHeader = o.hostHeader ?? target.host;
+    const request = `GET ${target.pathname}${target.search} HTTP/1.0\r\nHost: ${hostHeader}\r\nUser-Agent: bluegreen\r\nConnection: close\r\n\r\n`;
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const script = [
+      `case "\${BASH_VERSION:-}" in [4-9].*|[1-9][0-9].*) bash=1;; *) bash=;; esac`,
+      `if [ -n "$bash" ] && [ ${shQuote(target.protocol)} = http: ]; then`,
+      `  exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port} || exit 7`,
+      `  printf '%s' ${shQuote(request)} >&3`,
+      `  IFS= read -r -N ${SHELL_ANSWER_LIMIT} -t ${seconds} answer <&3; [ $? -gt 128 ] && { echo 'no answer within ${seconds} s' >&2; exit 28; }`,
+      `  printf '%s' "$answer"`,
+      `elif command -v curl >/dev/null 2>&1; then curl -sS -i --raw --http1.1 --max-time ${seconds} -H ${shQuote(`Host: ${hostHeader}`)} ${shQuote(url)}`,
+      `else echo 'no bash or curl on this host to make the request, and it does not allow TCP forwarding' >&2; exit 127; fi`,
+    ].join('\n');
+    const started = Date.now();
+    let r: RunResult;
+    try {
+      // bash cannot time out a connect: the session's own timeout ends it (and the shell with it).
+      r = await conn.inShell(host, script, { timeoutMs: o.timeoutMs + 1000, signal: o.signal }, 'http');
+    } catch (e) {
+      if (isBlueGreenError(e, 'timeout')) throw new BlueGreenError('timeout', `${url} from ${host.ssh}: no answer within ${timeoutText(o.timeoutMs)}`, host.ssh);
+      throw e;
+    }
+    const ms = Date.now() - started;
+    if (r.code !== 0 || !r.stdout) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, host.ssh);
+    try {
+      return { ...(await readRawAnswer(Buffer.from(r.stdout, 'utf8'), o)), ms };
+    } catch (e) {
+      throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: the answer is not HTTP (${errorMessage(e)})`, host.ssh);
+    }
   }
 
   /** Number of open connections, by host spec (for tests and the output channel). */
