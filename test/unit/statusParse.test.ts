@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { SectionedScript } from '../../src/core/remote/sections';
 import { parseState } from '../../src/core/state/stateFile';
 import { parseHealthBody, parsePm2List, parseShowStat } from '../../src/core/status/parse';
-import { driftOf, parseGitHead } from '../../src/core/status/probe';
+import { parseGitHead } from '../../src/core/status/checkout';
+import { driftOf } from '../../src/core/status/probe';
 import { LoadBalancerSnapshot } from '../../src/core/status/snapshot';
 
 describe('status parsing', () => {

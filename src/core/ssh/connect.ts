@@ -6,6 +6,7 @@ import { checkHostKey, fingerprintOf, hostKeyAlgorithmsFor, KnownHostEntry, keyT
 import { loadPrivateKey } from './keys';
 import { SshPrompts } from './runner';
 import { ResolvedHost } from './sshConfig';
+import { connectTcp } from './tcp';
 
 export interface ConnectSettings {
   connectTimeoutMs: number;
@@ -95,7 +96,7 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
     host: host.hostname,
     port: host.port,
     username: host.user,
-    sock: sock as ConnectConfig['sock'],
+    sock: (sock ?? connectTcp(host.hostname, host.port)) as ConnectConfig['sock'],
     readyTimeout: settings.connectTimeoutMs,
     keepaliveInterval: settings.keepaliveIntervalMs,
     keepaliveCountMax: 3,
@@ -126,13 +127,13 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
     client.on('error', fail);
     client.once('ready', () => {
       settled = true;
-      client.setNoDelay(true);
       resolve(client);
     });
     try {
       client.connect(config);
     } catch (e) {
       // ssh2 throws synchronously on some bad options (a malformed key, for one).
+      if (!sock) (config.sock as Duplex).destroy();
       fail(e as Error);
     }
   });

@@ -7,7 +7,9 @@ import { shQuote } from '../shell';
 import { parseState } from '../state/stateFile';
 import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { Drift, LoadBalancerSnapshot, SlotSnapshot } from './snapshot';
-import { unchangedFilesOf, unlessUnchanged } from './unchanged';
+import { CHECKOUT_FINGERPRINT, parseGitHead } from './checkout';
+import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
+import { Remembered, unchangedFilesOf, unlessUnchanged } from './unchanged';
 
 export function lbHost(app: AppConfig): HostRef {
   return { ssh: app.loadBalancer.ssh, via: app.loadBalancer.via };
@@ -112,58 +114,10 @@ async function lbClock(runner: CommandRunner, app: AppConfig, signal?: AbortSign
   }
 }
 
-const PIDFILE_MARK = '@@bluegreen-pm2-pidfile';
-
-/**
- * pm2's pid file answers "is it running, since when" without starting pm2 (`pm2 jlist` costs
- * about 200 ms of CPU and prints every process's environment). Shell builtins only: the
- * start time comes from /proc (field 22 of /proc/PID/stat, in USER_HZ ticks, which Linux
- * exposes as 100 per second on every architecture), `ps` only where /proc is missing.
- * Only when the process is not running does it ask pm2 itself, for the status and restart count.
- */
-function pm2Script(name: string): string {
-  const q = shQuote(name);
-  return [
-    'h="${PM2_HOME:-$HOME/.pm2}"; f=""; pid=""',
-    `for p in "$h"/pids/${q}-*.pid; do b=\${p##*/}; rest=\${b#${q}-}; rest=\${rest%.pid}; case "$rest" in ''|*[!0-9]*) ;; *) f=$p;; esac; done`,
-    'if [ -n "$f" ]; then { read -r pid || :; } < "$f" 2>/dev/null; fi',
-    'case "$pid" in ""|*[!0-9]*) pid="";; esac',
-    'if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then',
-    '  if { read -r st < "/proc/$pid/stat" && read -r up _ < /proc/uptime; } 2>/dev/null; then set -- ${st##*) }; shift 19; age=$(( ${up%.*} - $1 / 100 )); else age=$(ps -o etimes= -p "$pid" | tr -d " "); fi',
-    `  echo "${PIDFILE_MARK} $pid $age"`,
-    'else pm2 jlist; fi',
-  ].join('\n');
+function knownStart(held: Remembered | undefined): KnownStart | undefined {
+  const ticks = held?.sections.get('start')?.output;
+  return held && ticks ? { process: held.fingerprint, ticks } : undefined;
 }
-
-function parsePidFileLine(output: string): SlotSnapshot['pm2'] | undefined {
-  const m = new RegExp(`^${PIDFILE_MARK} (\\d+) (\\d*)`, 'm').exec(output);
-  if (!m) return undefined;
-  return { status: 'online', pid: Number(m[1]), uptimeMs: m[2] ? Number(m[2]) * 1000 : undefined };
-}
-
-/** `git log -1 --format=%H%n%D`: the commit, then its decorations ("HEAD -> main, tag: v1.2.0, origin/main"). */
-export function parseGitHead(output: string): { commit?: string; branch?: string; tag?: string } {
-  const [commit, decorations = ''] = output.split('\n').map((l) => l.trim());
-  const refs = decorations.split(', ').filter(Boolean);
-  const head = refs.find((r) => r.startsWith('HEAD -> '));
-  const tag = refs.find((r) => r.startsWith('tag: '));
-  return { commit: /^[0-9a-f]{7,64}$/.test(commit) ? commit : undefined, branch: head?.slice('HEAD -> '.length), tag: tag?.slice('tag: '.length) };
-}
-
-/**
- * What the deployed checkout looks like, from shell builtins only: HEAD and the branch's
- * loose ref. Empty when that may not be enough: package.json, packed-refs or the tags
- * directory changed after the index was last written (a hand edit, a tag fetched after the
- * checkout), a packed branch ref, a worktree's `.git` file, no repository. Then git and
- * package.json are read every time, until the next checkout writes the index.
- */
-const CHECKOUT_FINGERPRINT = [
-  'h=; r=; n=',
-  '{ read -r h || [ -n "$h" ]; } 2>/dev/null < .git/HEAD',
-  'case $h in "ref: "*) { read -r r || [ -n "$r" ]; } 2>/dev/null < ".git/${h#ref: }" || h= ;; esac',
-  'for f in package.json .git/packed-refs .git/refs/tags; do if [ "$f" -nt .git/index ]; then n=${n}1; else n=${n}0; fi; done',
-  'if [ -n "$h" ] && [ "$n" = 000 ]; then fp="$h $r"; printf \'%s\\n\' "$fp"; fi',
-].join('\n');
 
 /** One round trip to a slot host: git, package.json (both skipped when the checkout is unchanged) and pm2. */
 export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
@@ -176,7 +130,7 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
     .add('checkout', `fp=; cd -- ${dir} && {\n${CHECKOUT_FINGERPRINT}\n}`)
     .add('git', unlessUnchanged(held?.fingerprint, `cd -- ${dir} && git log -1 --no-color --format=%H%n%D`))
     .add('pkg', unlessUnchanged(held?.fingerprint, `cat -- ${dir}/package.json`))
-    .add('pm2', pm2Script(s.pm2));
+    .add('pm2', pm2Script(s.pm2, knownStart(memo.recall(`${memoKey}\0pm2`))));
   try {
     const r = await runner.run(slotHost(app, slot), script.script, { signal, timeoutMs: 20000, probe: true });
     const parsed = script.parse(r.stdout);
@@ -194,7 +148,9 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
       }
     }
     const pm2 = sections.get('pm2');
-    if (pm2?.code === 0) out.pm2 = parsePidFileLine(pm2.output) ?? parsePm2List(pm2.output, s.pm2, Date.now()) ?? { status: 'not found' };
+    const pidFile = pm2?.code === 0 ? parsePidFileLine(pm2.output) : undefined;
+    if (pidFile?.start) memo.keep(`${memoKey}\0pm2`, pidFile.start.process, new Map([['start', { output: pidFile.start.ticks, code: 0 }]]));
+    if (pm2?.code === 0) out.pm2 = pidFile?.pm2 ?? parsePm2List(pm2.output, s.pm2, Date.now()) ?? { status: 'not found' };
     return out;
   } catch (e) {
     return { reachable: false, error: errorMessage(e) };

@@ -36,12 +36,17 @@ export class UnchangedFiles {
       const before = held?.sections.get(name);
       if (sections.get(name)?.code === UNCHANGED && before) filled.set(name, before);
     }
-    if (fingerprint && names.every((n) => filled.get(n)?.code === 0)) {
-      this.remembered.set(key, { fingerprint, sections: new Map(names.map((n) => [n, filled.get(n)!])) });
-    } else {
-      this.remembered.delete(key);
-    }
+    if (fingerprint && names.every((n) => filled.get(n)?.code === 0)) this.keep(key, fingerprint, new Map(names.map((n) => [n, filled.get(n)!])));
+    else this.forget(key);
     return filled;
+  }
+
+  keep(key: string, fingerprint: string, sections: Sections): void {
+    this.remembered.set(key, { fingerprint, sections });
+  }
+
+  forget(key: string): void {
+    this.remembered.delete(key);
   }
 }
 
