@@ -22,6 +22,11 @@ const run = promisify(execFile);
 const SWITCHES = 10;
 /** Warm refreshes per host count (/proc/stat counts CPU in 10 ms ticks: enough runs to average them out). */
 const WARM_RUNS = 20;
+/**
+ * Both ways wait this long after each switch, so the second around one switch holds that
+ * switch and not the next release's status read and lock.
+ */
+const PAUSE_BETWEEN_RELEASES_MS = 1000;
 /** Requests per second through the frontend during the releases, from a process of its own. */
 const LOAD_RATE = 1000;
 const lines: string[] = [];
@@ -162,7 +167,7 @@ async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
     const res = await release(ctx);
     oursMs.push(res.switchMs);
     oursWindows.push(aroundSwitch(reporter.verifiedAt));
-    await new Promise((res) => setTimeout(res, 300));
+    await new Promise((res) => setTimeout(res, PAUSE_BETWEEN_RELEASES_MS));
   }
   const ours = windowStats(await load.stop(), oursWindows);
   r.dispose();
@@ -183,7 +188,7 @@ async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
     while ((await fetchEnv(lab)) !== to) await new Promise((res) => setTimeout(res, 10));
     todayMs.push(performance.now() - t);
     todayWindows.push(aroundSwitch(Date.now()));
-    await new Promise((res) => setTimeout(res, 300));
+    await new Promise((res) => setTimeout(res, PAUSE_BETWEEN_RELEASES_MS));
   }
   const today = windowStats(await load.stop(), todayWindows);
   say('| | ours | today (sed + reload + state, 3 × `ssh`) |');
@@ -238,7 +243,7 @@ function notes(): void {
   say('## Against the targets');
   say();
   const row = (target: string, met: boolean | undefined, why: string, gap = '') => say(`- **${target}: ${met === undefined ? 'not measured' : met ? 'met' : 'missed'}.** ${why}${met === false && gap ? ` ${gap}` : ''}`);
-  row('Zero failed requests across all switches', figures.failed !== undefined ? figures.failed === 0 : undefined, 'Each switch validates, renames and reloads once; `option idle-close-on-response` (in the lab\'s defaults, and reported in the status when missing) lets the old worker close keep-alive connections cleanly. The load comes from a process of its own at a steady rate, so the release never delays a request. p99 is taken over the same second around each switch both ways; ours can be a few ms higher because that second also holds `haproxy -c` and, the releases being 300 ms apart, the next release\'s status read.', 'Failed requests during a reload mean the old worker closed idle keep-alive connections: check that `option idle-close-on-response` is in effect.');
+  row('Zero failed requests across all switches', figures.failed !== undefined ? figures.failed === 0 : undefined, 'Each switch validates, renames and reloads once; `option idle-close-on-response` (in the lab\'s defaults, and reported in the status when missing) lets the old worker close keep-alive connections cleanly. The load comes from a process of its own at a steady rate, so the release never delays a request. Both ways wait the same second after each switch, and p99 is taken over the same second around each switch. Ours packs its work (status read, lock, `haproxy -c`, reload, a check through the frontend every 20 ms) into a few hundred milliseconds where today\'s spreads over three SSH logins, and all of it shares these 2 cores with HAProxy and the load: that is the few ms of p99 between them.', 'Failed requests during a reload mean the old worker closed idle keep-alive connections: check that `option idle-close-on-response` is in effect.');
   row(
     'Switch under 250 ms',
     figures.switchMedian !== undefined ? figures.switchMedian < 250 : undefined,
@@ -248,8 +253,8 @@ function notes(): void {
   row(
     'Warm status under 25 ms',
     figures.warmStatus !== undefined ? figures.warmStatus < 25 : undefined,
-    'Every SSH connection sets TCP_NODELAY (without it, Nagle\'s algorithm and the server\'s delayed ACK added ~40 ms to every round trip in a long-lived shell); probes run in one long-lived shell per host; the stats socket is read over the LB\'s SSH connection (direct-streamlocal, no socat); HAProxy\'s start time comes from `show info` (no `date`); git is one `git log -1` for commit, branch and tag; pm2 is read from its pid file and /proc with shell builtins. The largest part left is curl on GREEN, which forbids TCP forwarding (≈ 10 ms of curl start-up), in a lane of its own beside GREEN\'s other probes.',
-    'The remote work (git, cat, curl) shares this 2-core machine with three sshd; on separate hosts it runs in parallel.',
+    'Every host has one long-lived shell per kind of work (probes, HTTP, steps) on one pooled connection, with TCP_NODELAY and each SSH packet sent as one segment. A warm refresh starts no process on the slot hosts and one `stat` on the LB: the host compares a fingerprint of the files with the one this process holds and skips reading them when nothing changed (the checkout\'s HEAD and branch ref read with shell builtins; inode, size and nanosecond times of haproxy.cfg and the state file), pm2 is read from its pid file, and a process\'s start time from /proc only once. The stats socket is read over the LB\'s SSH connection (direct-streamlocal), HAProxy\'s start time comes from `show info`, health checks go through SSH tunnels, and GREEN, which forbids TCP forwarding, makes its request with bash\'s /dev/tcp (curl took ~8 ms of CPU to start).',
+    'The remote work shares this 2-core machine with three sshd; on separate hosts it runs in parallel.',
   );
   const growth = figures.scaling ? figures.scaling[20] / figures.scaling[2] : undefined;
   const cpu = figures.scalingCpu;
@@ -261,8 +266,8 @@ function notes(): void {
     growth !== undefined ? growth < 10 : undefined,
     growth === undefined || !cpu || !machine || !today || !figures.scaling
       ? ''
-      : `10× the slot hosts cost ${growth.toFixed(1)}× the time, warm (today's sequential \`ssh\` grows ${ratio(today[20], today[2])} and starts ${ratio(today[2], figures.scaling[2])} higher). Every "host" here is an sshd on this one ${cores}-core machine, and a warm refresh is bound by CPU: with 20 hosts the whole machine spends ${f(machine[20])} of CPU on it (${f(machine[20] / 20)} a host: sshd, the probe's subshell, git, cat, and ${f(cpu[20] / 20)} of it in this process), and ${f(machine[20])} over ${cores} cores is ${f(machine[20] / cores)}, against ${f(figures.scaling[20])} measured. On separate machines each host's work runs on its own CPU, and the refresh costs about the slowest host plus this process's share: an estimate from these figures is ${f(figures.scaling[2] + cpu[20])} for 20 hosts, ${ratio(figures.scaling[2] + cpu[20], figures.scaling[2])} the 2-host time.`,
-    'On one machine a refresh cannot take less than the CPU all its hosts need divided by the cores; closing it here would mean less work per host (git is most of it), which the status needs.',
+      : `10× the slot hosts cost ${growth.toFixed(1)}× the time, warm (today's sequential \`ssh\` grows ${ratio(today[20], today[2])} and starts ${ratio(today[2], figures.scaling[2])} higher). Every "host" here is an sshd on this one ${cores}-core machine, so a refresh of 20 is bound by CPU: the whole machine spends ${f(machine[20])} on it (${f(machine[20] / 20)} a host: sshd, the probe's subshell and shell builtins, and ${f(cpu[20] / 20)} of it in this process), and ${f(machine[20])} over ${cores} cores is ${f(machine[20] / cores)}, against ${f(figures.scaling[20])} measured. On separate machines each host's share runs on its own CPU and only this process's adds up: an estimate from these figures is ${f(figures.scaling[2] + cpu[20])} for 20 hosts, ${ratio(figures.scaling[2] + cpu[20], figures.scaling[2])} the 2-host time.`,
+    'On one machine a refresh cannot take less than the CPU all its hosts need divided by the cores; what is left per host is sshd\'s share of a round trip and one subshell.',
   );
   row('Bundle under 600 KB', figures.bundleKb !== undefined ? figures.bundleKb < 600 : undefined, 'The config validator is compiled ahead of time from the schema (`scripts/generate-validator.mjs`), so the Ajv compiler is not shipped; ssh2 (about 270 KB with its pure-JS crypto) and yaml (about 110 KB) are most of what remains.');
   row('Activation under 50 ms', figures.activationMs !== undefined ? figures.activationMs < 50 : undefined, 'activate() reads the local bluegreen.yaml and registers views and commands; nothing connects until the view is visible (checked in the extension-host suite).');

@@ -5,7 +5,7 @@ import { timeoutText } from '../format';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
 import { CappedBuffer, LineSplitter, PID_MARK, PidAnnouncement, STDERR_LIMIT, STDOUT_LIMIT } from './output';
-import { getOverStream, readRawAnswer } from './httpOverStream';
+import { getOverStream, parseAnswer, requestText } from './httpOverStream';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
 import { ShellRunOptions, ShellSession } from './shellSession';
 import { resolveHost } from './sshConfig';
@@ -304,19 +304,18 @@ export class Ssh2Runner implements CommandRunner {
    * The same GET made by the host's shell, for servers that forbid TCP forwarding: bash's
    * /dev/tcp for plain HTTP (no process to start; curl takes about 8 ms of CPU just to start),
    * else curl (raw: headers, and the body as sent, chunked or not). Both hand back the raw
-   * answer, which Node's parser reads.
+   * answer, read as a tunnelled one is.
    */
   private async getFromShell(conn: PooledConnection, host: HostRef, url: string, o: HttpOptions): Promise<HttpResult> {
     const target = new URL(url);
     const seconds = (o.timeoutMs / 1000).toFixed(1);
     const hostHeader = o.hostHeader ?? target.host;
-    const request = `GET ${target.pathname}${target.search} HTTP/1.0\r\nHost: ${hostHeader}\r\nUser-Agent: bluegreen\r\nConnection: close\r\n\r\n`;
     const port = target.port || (target.protocol === 'https:' ? '443' : '80');
     const script = [
       `case "\${BASH_VERSION:-}" in [4-9].*|[1-9][0-9].*) bash=1;; *) bash=;; esac`,
       `if [ -n "$bash" ] && [ ${shQuote(target.protocol)} = http: ]; then`,
       `  exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port} || exit 7`,
-      `  printf '%s' ${shQuote(request)} >&3`,
+      `  printf '%s' ${shQuote(requestText(url, o.hostHeader))} >&3`,
       `  IFS= read -r -N ${SHELL_ANSWER_LIMIT} -t ${seconds} answer <&3; [ $? -gt 128 ] && { echo 'no answer within ${seconds} s' >&2; exit 28; }`,
       `  printf '%s' "$answer"`,
       `elif command -v curl >/dev/null 2>&1; then curl -sS -i --raw --http1.1 --max-time ${seconds} -H ${shQuote(`Host: ${hostHeader}`)} ${shQuote(url)}`,
@@ -334,7 +333,7 @@ export class Ssh2Runner implements CommandRunner {
     const ms = Date.now() - started;
     if (r.code !== 0 || !r.stdout) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, host.ssh);
     try {
-      return { ...(await readRawAnswer(Buffer.from(r.stdout, 'utf8'), o)), ms };
+      return { ...parseAnswer(Buffer.from(r.stdout, 'utf8'), true)!, ms };
     } catch (e) {
       throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: the answer is not HTTP (${errorMessage(e)})`, host.ssh);
     }

@@ -39,10 +39,10 @@ export function switchScript(lb: LoadBalancerConfig, expectedSha256: string, nex
   ].join('\n');
 }
 
-/** Puts back the config saved by the switch and reloads. */
+/** Puts back the config saved by the switch (by rename: HAProxy never reads half a file) and reloads. */
 export function restoreScript(lb: LoadBalancerConfig): string {
   const p = paths(lb);
-  return `cp -p ${shQuote(p.previous)} ${shQuote(p.cfg)} && { ${lb.reload}\n}`;
+  return `cp -p ${shQuote(p.previous)} ${shQuote(p.candidate)} && mv -f ${shQuote(p.candidate)} ${shQuote(p.cfg)} && { ${lb.reload}\n}`;
 }
 
 /** temp file in the same dir, fsync, rename: readers see the old file or the new one, never half. */
