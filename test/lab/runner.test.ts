@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
@@ -182,6 +183,19 @@ describe('ssh2 runner against the lab (real sshd)', () => {
         assert.equal(ok.status, 200, way);
         assert.equal((JSON.parse(ok.body) as { environment: string }).environment, slot, way);
         await assert.rejects(runner.httpGet(host, health(slot, 1), { timeoutMs: 5000 }), (e: Error) => e.message.includes(`${lab().hosts[slot].address}`) && refused.test(e.message), way);
+      }
+      // A server that accepts and never answers: each way gives up at the timeout, saying so.
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/health`;
+        for (const [way, host] of ways) {
+          const started = Date.now();
+          await assert.rejects(runner.httpGet(host, url, { timeoutMs: 1000 }), (e: Error) => /no answer within|timed out/i.test(e.message), way);
+          assert.ok(Date.now() - started < 4000, `${way} took ${Date.now() - started} ms to give up`);
+        }
+      } finally {
+        silent.close();
       }
       writeFileSync(unhealthy, '');
       for (const [way, host] of ways.slice(1)) {

@@ -335,7 +335,7 @@ export class Ssh2Runner implements CommandRunner {
     try {
       return { ...parseAnswer(Buffer.from(r.stdout, 'utf8'), true)!, ms };
     } catch (e) {
-      throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: the answer is not HTTP (${errorMessage(e)})`, host.ssh);
+      throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${errorMessage(e)}`, host.ssh);
     }
   }
 
