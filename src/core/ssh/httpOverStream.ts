@@ -3,7 +3,7 @@ import * as tls from 'node:tls';
 import { HttpOptions } from './runner';
 
 /** Bodies past this are cut: a health answer is a few hundred bytes. */
-export const BODY_LIMIT = 1 << 20;
+const BODY_LIMIT = 1 << 20;
 
 /** The GET sent for a health check or a verification, the same through a tunnel or from the host's shell. */
 export function requestText(url: string, hostHeader?: string): string {

@@ -5,10 +5,10 @@ import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
 import { parseState } from '../state/stateFile';
-import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
-import { Drift, LoadBalancerSnapshot, SlotSnapshot } from './snapshot';
 import { CHECKOUT_FINGERPRINT, parseGitHead } from './checkout';
+import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
+import { Drift, LoadBalancerSnapshot, SlotSnapshot } from './snapshot';
 import { Remembered, unchangedFilesOf, unlessUnchanged } from './unchanged';
 
 export function lbHost(app: AppConfig): HostRef {
@@ -96,7 +96,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
 }
 
 /** The modification time in whole seconds of `file`, from `stat -c '%i %s %.9Y %.9Z %Y %n'` lines. */
-export function mtimeOf(statOutput: string, file: string): number | undefined {
+function mtimeOf(statOutput: string, file: string): number | undefined {
   for (const line of statOutput.split('\n')) {
     const fields = line.split(' ');
     if (fields.slice(5).join(' ') === file && /^\d+$/.test(fields[4] ?? '')) return Number(fields[4]);

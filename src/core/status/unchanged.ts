@@ -1,10 +1,10 @@
 import { CommandRunner } from '../ssh/runner';
 import { shQuote } from '../shell';
 
-export type Sections = Map<string, { output: string; code: number }>;
+type Sections = Map<string, { output: string; code: number }>;
 
 /** The exit code of a section the host skipped because its inputs had not changed. */
-export const UNCHANGED = 45;
+const UNCHANGED = 45;
 
 export interface Remembered {
   fingerprint: string;
