@@ -118,8 +118,8 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     }
     const next = withRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
     await switchConfig(ctx, now.configSha256, next, unchanged, from);
-    // Not cut short by Cancel: a second reload sent while HAProxy is still taking the first one
-    // can be lost, so nothing is put back before the switch is seen through the frontend.
+    // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the switch,
+    // so an undo never races the reload it undoes.
     const verified = await verifyLive({ ...ctx, signal: undefined }, before, to);
     if (!verified.ok) {
       const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
