@@ -82,6 +82,25 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await assertInvariants('blue', stateAtStart);
   });
 
+  it('reloads again when HAProxy did not take the reload (the old LIVE still answers), then verifies', async () => {
+    // A reload that does nothing the first time, as a signal HAProxy missed would.
+    const marker = path.join(lab().dir, 'reload-skipped-once');
+    rmSync(marker, { force: true });
+    const skipFirst = (y: string) => y.replace(/reload: (.*)/, (_m, reload: string) => `reload: ${JSON.stringify(`if [ -e ${marker} ]; then ${reload}; else touch ${marker}; fi`)}`);
+    try {
+      const ctx = context(runner, skipFirst);
+      const result = await release(ctx);
+      assert.deepEqual([result.from, result.to], ['blue', 'green']);
+      assert.equal(await served(), 'green 1.1.0');
+      assert.ok(ctx.reporter.lines.some((l) => /^w BLUE still answers through the frontend \d+ ms after the reload: HAProxy may have missed the reload signal; reloading again$/.test(l)), ctx.reporter.lines.join('\n'));
+    } finally {
+      rmSync(marker, { force: true });
+    }
+    const back = await release(context(runner), { kind: 'rollback' });
+    assert.deepEqual([back.from, back.to], ['green', 'blue']);
+    await assertInvariants('blue');
+  });
+
   it('a Cancel while HAProxy is being switched lets the switch finish, then puts traffic back', async () => {
     const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const cfg = readFileSync(lab().haproxyConfig, 'utf8');

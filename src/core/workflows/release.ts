@@ -31,6 +31,13 @@ const BLOCKING_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt', 'c
 /** HAProxy serves the new routing 50–90 ms after a reload; keep asking for up to 5 s. */
 const VERIFY_WINDOW_MS = 5000;
 const VERIFY_INTERVAL_MS = 20;
+/**
+ * HAProxy's master can miss a reload signal that comes while it is still settling after the
+ * one before: undoing a switch right after it was verified failed that way about one run in
+ * five on a clean CI machine. While the frontend still answers from the old slot, the reload
+ * is sent again at these times (the config on disk is already the one wanted).
+ */
+const RELOAD_AGAIN_AFTER_MS = [1000, 2500];
 
 function versionText(s: SlotSnapshot): string {
   return s.version ? `v${s.version.replace(/^v/, '')}` : 'version unknown';
@@ -188,7 +195,19 @@ async function switchConfig(ctx: OperationContext, sha: string, next: string, un
   throw new WorkflowError('step-failed', 'Switch HAProxy', lb.ssh, detail, state, r.stderr.split('\n').slice(-10));
 }
 
-type ProbeOutcome = { ok: true; note: string } | { ok: false; why: string };
+type ProbeOutcome = { ok: true; note: string } | { ok: false; why: string; oldAnswered?: string };
+
+/** The config on disk is the one wanted; only whether HAProxy took it is in doubt. The next check tells. */
+async function reloadAgain(ctx: OperationContext, why: string): Promise<void> {
+  const lb = ctx.app.loadBalancer;
+  ctx.reporter.warn(`${why}: HAProxy may have missed the reload signal; reloading again`);
+  try {
+    const r = await ctx.runner.run(lbHost(ctx.app), lb.reload, { shortStep: true, timeoutMs: 30000 });
+    if (r.code !== 0) ctx.reporter.warn(`the reload on ${lb.ssh} exited with ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  } catch (e) {
+    ctx.reporter.warn(`the reload on ${lb.ssh} did not run: ${(e as Error).message}`);
+  }
+}
 
 /** One request through the frontend, from the LB host: did the new LIVE answer it? */
 function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName): { url: string; probe: () => Promise<ProbeOutcome> } | undefined {
@@ -206,7 +225,8 @@ function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName)
       const body = parseHealthBody(r.body);
       const answered = tellApart(body);
       if (r.status === 200 && (answered === 'new' || answered === 'either')) return { ok: true, note: `HTTP 200 from ${answered === 'new' ? slotLabel(to) : 'a slot (both report the same version)'}${body.version ? ` v${body.version}` : ''} in ${r.ms} ms` };
-      return { ok: false, why: r.status !== 200 ? `HTTP ${r.status}` : answered === 'old' ? `answered by ${slotLabel(old.name)}` : 'answered by something that is neither slot' };
+      if (r.status === 200 && answered === 'old') return { ok: false, why: `answered by ${slotLabel(old.name)}`, oldAnswered: slotLabel(old.name) };
+      return { ok: false, why: r.status !== 200 ? `HTTP ${r.status}` : 'answered by something that is neither slot' };
     } catch (e) {
       return { ok: false, why: (e as Error).message };
     }
@@ -214,7 +234,7 @@ function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName)
   return { url, probe };
 }
 
-/** Requests through the frontend until the new LIVE answers them. */
+/** Requests through the frontend until the new LIVE answers them, reloading again while the old one still does. */
 async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName): Promise<{ ok: true } | { ok: false; why: string }> {
   const front = frontendProbe(ctx, before, to);
   if (!front) {
@@ -223,7 +243,9 @@ async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotNa
   }
   return localStep(ctx, `Verify ${slotLabel(to)} answers through the frontend`, async () => {
     let last = '';
-    const until = Date.now() + VERIFY_WINDOW_MS;
+    const started = Date.now();
+    const until = started + VERIFY_WINDOW_MS;
+    let reloads = 0;
     for (let attempt = 1; ; attempt++) {
       const outcome = await front.probe();
       if (outcome.ok) {
@@ -231,6 +253,10 @@ async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotNa
         return { ok: true } as const;
       }
       last = outcome.why;
+      if (outcome.oldAnswered && reloads < RELOAD_AGAIN_AFTER_MS.length && Date.now() - started >= RELOAD_AGAIN_AFTER_MS[reloads]) {
+        reloads++;
+        await reloadAgain(ctx, `${outcome.oldAnswered} still answers through the frontend ${Date.now() - started} ms after the reload`);
+      }
       if (Date.now() >= until || ctx.signal?.aborted) break;
       await new Promise((r) => setTimeout(r, VERIFY_INTERVAL_MS));
     }
