@@ -221,7 +221,7 @@ async function startSshd(info: LabInfo, h: LabHost): Promise<string> {
       'MaxStartups 200',
       'MaxSessions 200',
       // GREEN forwards nothing, so a test can tell a jump through it from one through the LB,
-      // and the fallbacks (curl for HTTP, socat for Unix sockets) get exercised.
+      // and the fallbacks (HTTP from its shell, socat for Unix sockets) get exercised.
       `AllowTcpForwarding ${h.name === 'green' ? 'no' : 'yes'}`,
       `AllowStreamLocalForwarding ${h.name === 'green' ? 'no' : 'yes'}`,
       `SetEnv ${env.join(' ')}`,

@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import { exchange } from './exchange';
 import { HttpOptions } from './runner';
 
 /** Bodies past this are cut: a health answer is a few hundred bytes. */
@@ -17,56 +18,22 @@ export function requestText(url: string, hostHeader?: string): string {
  * proxy support, and the patched module (or `agent: false` anywhere) ignores
  * `createConnection` and connects from this machine instead of through the stream.
  */
-export function getOverStream(stream: Duplex, url: string, o: HttpOptions): Promise<{ status: number; body: string }> {
+export async function getOverStream(stream: Duplex, url: string, o: HttpOptions): Promise<{ status: number; body: string }> {
   const target = new URL(url);
   const socket: Duplex = target.protocol === 'https:' ? tls.connect({ socket: stream, servername: target.hostname.replace(/^\[|\]$/g, '') }) : stream;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (ended: boolean) => {
-      if (settled) return;
-      try {
-        const answer = parseAnswer(Buffer.concat(chunks, size), ended, size > BODY_LIMIT);
-        if (!answer) return;
-        done();
-        resolve(answer);
-      } catch (e) {
-        fail(e as Error);
-      }
-    };
-    const fail = (e: Error) => {
-      if (settled) return;
-      done();
-      reject(e);
-    };
-    const done = () => {
-      settled = true;
-      clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      stream.destroy();
-    };
-    const timer = setTimeout(() => fail(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
-    const onAbort = () => fail(new Error('cancelled'));
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', (c: Buffer) => {
-      chunks.push(c);
-      size += c.length;
-      finish(false);
-    });
-    socket.on('end', () => finish(true));
-    socket.on('close', () => finish(true));
-    socket.on('error', fail);
-    socket.write(requestText(url, o.hostHeader));
-  });
+  try {
+    return await exchange(socket, requestText(url, o.hostHeader), o, (data, ended) => parseAnswer(data, ended, data.length > BODY_LIMIT));
+  } finally {
+    stream.destroy();
+  }
 }
 
 /**
  * Reads an HTTP/1.x answer: status line, headers, then a body delimited by chunks,
  * Content-Length or the end of the stream. Undefined while more is needed; throws on what is
- * not HTTP or was cut short (`cut`: we stopped reading past BODY_LIMIT, and keep what came). Written here: Node's own parser is reachable only through the
- * http module (see above), and a parser package would not fit the bundle's size budget.
+ * not HTTP or was cut short (`cut`: reading stopped past BODY_LIMIT; what came is kept).
+ * Written here: Node's own parser is reachable only through the http module (see above),
+ * and a parser package would not fit the bundle's size budget.
  */
 export function parseAnswer(raw: Buffer, ended: boolean, cut = false): { status: number; body: string } | undefined {
   const headEnd = raw.indexOf('\r\n\r\n');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
 import { timeoutText } from '../format';
-import { PidAnnouncement, STDERR_LIMIT, STDOUT_LIMIT, withDropped } from './output';
+import { LineSplitter, PidAnnouncement, STDERR_LIMIT, STDOUT_LIMIT, withDropped } from './output';
 import { RunOptions, RunResult } from './runner';
 
 export type ShellRunOptions = Pick<RunOptions, 'onStdout' | 'onStderr' | 'signal'> & { timeoutMs: number };
@@ -143,7 +143,7 @@ class StreamText {
   dropped = 0;
   overflowed = false;
   private readonly decoder = new TextDecoder();
-  private partial = '';
+  private readonly lines?: LineSplitter;
   private heldEmpty = 0;
 
   constructor(
@@ -152,11 +152,12 @@ class StreamText {
     private readonly overLimit: 'fail' | 'keep-tail',
     private readonly marker?: string,
     private readonly onLine?: (line: string) => void,
-  ) {}
+  ) {
+    if (onLine) this.lines = new LineSplitter((line) => this.passOn(line));
+  }
 
   push(chunk: Buffer): void {
-    const piece = this.decoder.decode(chunk, { stream: true });
-    this.text += piece;
+    this.text += this.decoder.decode(chunk, { stream: true });
     if (this.text.length > this.limit) {
       if (this.overLimit === 'fail') this.overflowed = true;
       else {
@@ -165,28 +166,22 @@ class StreamText {
         this.dropped += cut;
       }
     }
-    if (!this.onLine) return;
-    const lines = (this.partial + piece).split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const raw of lines) {
-      const line = raw.replace(/\r$/, '');
-      if (this.marker && line.startsWith(this.marker)) continue;
-      if (line === '') {
-        this.heldEmpty++;
-        continue;
-      }
-      for (; this.heldEmpty > 0; this.heldEmpty--) this.emit('');
-      this.emit(line);
-    }
+    this.lines?.push(chunk);
   }
 
   /** The end marker arrived: of the empty lines still held, the last one was its own. */
   finish(): void {
-    for (; this.heldEmpty > 1; this.heldEmpty--) this.emit('');
+    for (; this.heldEmpty > 1; this.heldEmpty--) this.onLine?.('');
     this.heldEmpty = 0;
   }
 
-  private emit(line: string): void {
+  private passOn(line: string): void {
+    if (this.marker && line.startsWith(this.marker)) return;
+    if (line === '') {
+      this.heldEmpty++;
+      return;
+    }
+    for (; this.heldEmpty > 0; this.heldEmpty--) this.onLine?.('');
     this.onLine?.(line);
   }
 }

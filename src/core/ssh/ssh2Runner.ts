@@ -5,6 +5,7 @@ import { timeoutText } from '../format';
 import { shQuote } from '../shell';
 import { ConnectSettings, forward, forwardUnixSocket, openClient } from './connect';
 import { CappedBuffer, LineSplitter, PID_MARK, PidAnnouncement, STDERR_LIMIT, STDOUT_LIMIT } from './output';
+import { exchange } from './exchange';
 import { getOverStream, parseAnswer, requestText } from './httpOverStream';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, RunOptions, RunResult } from './runner';
 import { ShellRunOptions, ShellSession } from './shellSession';
@@ -53,7 +54,7 @@ class PooledConnection {
   private active = 0;
   private idleTimer?: NodeJS.Timeout;
   lost?: string;
-  /** The server forbids TCP forwarding: tunnelled requests go through curl there instead. */
+  /** The server forbids TCP forwarding: HTTP requests are made by its shell instead (bash, else curl). */
   tunnelsRefused = false;
   /** The server forbids (or does not offer) stream-local forwarding: Unix sockets go through socat there. */
   unixSocketsRefused = false;
@@ -88,7 +89,7 @@ class PooledConnection {
 
   /**
    * A script in a long-lived shell: one per `via` prefix and lane. Probes, HTTP checks made
-   * with curl, and short steps each have a lane, so none waits behind another kind.
+   * by the host's shell, and short steps each have a lane, so none waits behind another kind.
    */
   inShell(host: HostRef, script: string, o: ShellRunOptions, lane: ShellLane): Promise<RunResult> {
     const prefix = host.via ? `${host.via} ` : '';
@@ -271,24 +272,7 @@ export class Ssh2Runner implements CommandRunner {
       // The shell's socat or nc says why in its own words (no such file, permission denied).
       return this.askUnixSocketWithShell(conn, host, socketPath, line, o.timeoutMs);
     }
-    return new Promise<string>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-        stream.destroy();
-        if (error) reject(error);
-        else resolve(Buffer.concat(chunks).toString('utf8'));
-      };
-      const timer = setTimeout(() => finish(new BlueGreenError('timeout', `${socketPath} on ${host.ssh}: no answer within ${o.timeoutMs} ms`, host.ssh)), o.timeoutMs);
-      const onAbort = () => finish(new BlueGreenError('aborted', `${socketPath} on ${host.ssh}: cancelled`, host.ssh));
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => finish());
-      stream.on('close', () => finish());
-      stream.on('error', (e: Error) => finish(e));
-      stream.write(`${line}\n`);
-    });
+    return exchange(stream, `${line}\n`, { ...o, label: `${socketPath} on ${host.ssh}`, host: host.ssh }, (data, ended) => (ended ? data.toString('utf8') : undefined));
   }
 
   private async askUnixSocketWithShell(conn: PooledConnection, host: HostRef, socketPath: string, line: string, timeoutMs: number): Promise<string> {
@@ -315,7 +299,7 @@ export class Ssh2Runner implements CommandRunner {
       `case "\${BASH_VERSION:-}" in [4-9].*|[1-9][0-9].*) bash=1;; *) bash=;; esac`,
       `if [ -n "$bash" ] && [ ${shQuote(target.protocol)} = http: ]; then`,
       `  exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port} || exit 7`,
-      `  printf '%s' ${shQuote(requestText(url, o.hostHeader))} >&3`,
+      `  printf '%s' ${shQuote(requestText(url, hostHeader))} >&3`,
       `  IFS= read -r -N ${SHELL_ANSWER_LIMIT} -t ${seconds} answer <&3; [ $? -gt 128 ] && { echo 'no answer within ${seconds} s' >&2; exit 28; }`,
       `  printf '%s' "$answer"`,
       `elif command -v curl >/dev/null 2>&1; then curl -sS -i --raw --http1.1 --max-time ${seconds} -H ${shQuote(`Host: ${hostHeader}`)} ${shQuote(url)}`,

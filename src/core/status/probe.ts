@@ -125,12 +125,13 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
   const dir = shQuote(s.dir);
   const memo = unchangedFilesOf(runner);
   const memoKey = `${s.ssh}\0${s.via ?? ''}\0${s.dir}`;
+  const pm2Key = `${memoKey}\0pm2`;
   const held = memo.recall(memoKey);
   const script = new SectionedScript()
     .add('checkout', `fp=; cd -- ${dir} && {\n${CHECKOUT_FINGERPRINT}\n}`)
     .add('git', unlessUnchanged(held?.fingerprint, `cd -- ${dir} && git log -1 --no-color --format=%H%n%D`))
     .add('pkg', unlessUnchanged(held?.fingerprint, `cat -- ${dir}/package.json`))
-    .add('pm2', pm2Script(s.pm2, knownStart(memo.recall(`${memoKey}\0pm2`))));
+    .add('pm2', pm2Script(s.pm2, knownStart(memo.recall(pm2Key))));
   try {
     const r = await runner.run(slotHost(app, slot), script.script, { signal, timeoutMs: 20000, probe: true });
     const parsed = script.parse(r.stdout);
@@ -149,7 +150,7 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
     }
     const pm2 = sections.get('pm2');
     const pidFile = pm2?.code === 0 ? parsePidFileLine(pm2.output) : undefined;
-    if (pidFile?.start) memo.keep(`${memoKey}\0pm2`, pidFile.start.process, new Map([['start', { output: pidFile.start.ticks, code: 0 }]]));
+    if (pidFile?.start) memo.keep(pm2Key, pidFile.start.process, new Map([['start', { output: pidFile.start.ticks, code: 0 }]]));
     if (pm2?.code === 0) out.pm2 = pidFile?.pm2 ?? parsePm2List(pm2.output, s.pm2, Date.now()) ?? { status: 'not found' };
     return out;
   } catch (e) {

@@ -37,16 +37,12 @@ export class UnchangedFiles {
       if (sections.get(name)?.code === UNCHANGED && before) filled.set(name, before);
     }
     if (fingerprint && names.every((n) => filled.get(n)?.code === 0)) this.keep(key, fingerprint, new Map(names.map((n) => [n, filled.get(n)!])));
-    else this.forget(key);
+    else this.remembered.delete(key);
     return filled;
   }
 
   keep(key: string, fingerprint: string, sections: Sections): void {
     this.remembered.set(key, { fingerprint, sections });
-  }
-
-  forget(key: string): void {
-    this.remembered.delete(key);
   }
 }
 
