@@ -2,29 +2,25 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/registry';
 import { CONFIG_FILE_NAME } from './core/config/load';
 import { AutoRefresh } from './ui/autoRefresh';
-import { OutputReporter } from './ui/outputReporter';
+import { Deps } from './ui/deps';
 import { vscodePrompts } from './ui/prompts';
+import { recordingChannel } from './ui/recordingChannel';
 import { StatusBadge } from './ui/statusBar';
 import { StatusModel } from './ui/statusModel';
+import { ScriptedConfirm, TestApi } from './ui/testApi';
 import { StatusTreeProvider } from './ui/tree';
-import { confirmSeam } from './ui/vscodeConfirm';
+import { vscodeConfirm } from './ui/vscodeConfirm';
 
-/** Returned from activate() for the extension-host tests; not a public API. */
-export interface ExtensionApi {
-  model: StatusModel;
-  badge: StatusBadge;
-  tree: StatusTreeProvider;
-  /** Answers confirmations in tests (workbench dialogs cannot be automated). */
-  confirmSeam: typeof confirmSeam;
-  /** Recent output channel lines. */
-  outputLines: readonly string[];
-  /** How long activate() took. */
-  activationMs: number;
-}
-
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+/**
+ * Returns a test API in ExtensionMode.Test only. In production it returns nothing: another
+ * extension reading our exports must find no way to answer a confirmation.
+ */
+export function activate(context: vscode.ExtensionContext): TestApi | undefined {
   const started = performance.now();
-  const output = vscode.window.createOutputChannel('Blue-Green', { log: true });
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const outputLines: string[] = [];
+  const channel = vscode.window.createOutputChannel('Blue-Green', { log: true });
+  const output = testMode ? recordingChannel(channel, outputLines) : channel;
   const model = new StatusModel(output, vscodePrompts());
   const tree = new StatusTreeProvider(model);
   const view = vscode.window.createTreeView('bluegreen.status', { treeDataProvider: tree, showCollapseAll: true });
@@ -34,14 +30,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   watcher.onDidChange(reload);
   watcher.onDidCreate(reload);
   watcher.onDidDelete(reload);
-  context.subscriptions.push(output, model, tree, view, badge, watcher, vscode.workspace.onDidChangeWorkspaceFolders(reload));
+  context.subscriptions.push(channel, model, tree, view, badge, watcher, vscode.workspace.onDidChangeWorkspaceFolders(reload));
 
-  registerCommands({ context, output, model });
+  const confirmSeam = testMode ? new ScriptedConfirm(vscodeConfirm()) : undefined;
+  const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {} };
+  registerCommands(deps);
   // Reading the local config is cheap and needs no network; probing waits for the view.
   void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model)));
   const activationMs = performance.now() - started;
   output.info(`[activate] ${activationMs.toFixed(1)} ms`);
-  return { model, badge, tree, confirmSeam, outputLines: OutputReporter.recent, activationMs };
+  if (!confirmSeam) return undefined;
+  return { model, badge, tree, confirmSeam, outputLines, activationMs };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

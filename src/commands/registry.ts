@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import { Deps } from '../ui/deps';
 import { bump } from './bump';
 import { deploy, deployRef } from './deploy';
@@ -36,10 +37,19 @@ export function registerCommands(deps: Deps): void {
       vscode.commands.registerCommand(id, (...args: unknown[]) => {
         // Commands can be invoked directly (keybindings, other extensions), so every one checks trust.
         if (!vscode.workspace.isTrusted) {
+          deps.output.warn(`[trust] ${id} refused: this workspace is not trusted`);
           void vscode.window.showErrorMessage('Blue-Green runs commands on your servers over SSH, so it works only in a trusted workspace.');
           return;
         }
-        return handler(deps, ...args);
+        return Promise.resolve()
+          .then(() => handler(deps, ...args))
+          .catch((e: unknown) => {
+            // Workflows report their own failures; this catches what any other command throws.
+            const message = errorMessage(e);
+            deps.output.error(`[${id}] ${message}`);
+            void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
+            return undefined;
+          });
       }),
     );
   }

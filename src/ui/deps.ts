@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ConfirmPort } from '../core/workflows/confirm';
 import { StatusModel } from './statusModel';
 
 /** What command handlers and views get, instead of module-level singletons. */
@@ -6,4 +7,8 @@ export interface Deps {
   context: vscode.ExtensionContext;
   output: vscode.LogOutputChannel;
   model: StatusModel;
+  /** Asks the person before production changes: the modal dialogs. */
+  confirm: ConfirmPort;
+  /** The operation running in this window, if any: one at a time. */
+  running: { title?: string };
 }

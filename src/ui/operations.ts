@@ -6,7 +6,6 @@ import { Reporter } from '../core/workflows/reporter';
 import { whoAmI } from '../core/workflows/who';
 import { Deps } from './deps';
 import { OutputReporter } from './outputReporter';
-import { vscodeConfirm } from './vscodeConfirm';
 
 /** What a tree item passes to a command: the app, and for slot items the slot. */
 export interface Target {
@@ -29,8 +28,6 @@ async function pickApp(deps: Deps, target?: Target): Promise<AppConfig | undefin
   return apps.find((a) => a.name === picked);
 }
 
-let running: string | undefined;
-
 /**
  * Runs one workflow: progress notification with Cancel, every step in the output channel,
  * a summary at the end, then a fresh status. One operation at a time per window.
@@ -41,15 +38,15 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
     void vscode.window.showErrorMessage(`Blue-Green: ${deps.model.configProblem ?? 'no bluegreen.yaml'}`, 'Open bluegreen.yaml').then((b) => b && vscode.commands.executeCommand('bluegreen.openConfig'));
     return false;
   }
-  if (running) {
-    void vscode.window.showWarningMessage(`Blue-Green: ${running} is still running in this window.`);
+  if (deps.running.title) {
+    void vscode.window.showWarningMessage(`Blue-Green: ${deps.running.title} is still running in this window.`);
     return false;
   }
   const target = targetOf(arg);
   const app = await pickApp(deps, target);
   if (!app) return false;
   const reporter = new OutputReporter(deps.output);
-  running = `${title} (${app.name})`;
+  deps.running.title = `${title} (${app.name})`;
   const started = Date.now();
   reporter.info(`════ ${title}: ${app.name} — ${new Date(started).toLocaleString()} ════`);
   try {
@@ -66,7 +63,7 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
         info: (text) => reporter.info(text),
         warn: (text) => reporter.warn(text),
       };
-      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: vscodeConfirm(), who: whoAmI(), signal: controller.signal };
+      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal };
       return body(ctx, target);
     });
     reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);
@@ -84,7 +81,7 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
     void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
     return false;
   } finally {
-    running = undefined;
+    deps.running.title = undefined;
     void deps.model.refresh();
   }
 }

@@ -1,20 +1,10 @@
 import * as vscode from 'vscode';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
-
-/**
- * Workbench dialogs cannot be answered by an automated test; the extension-host suite
- * answers through this seam instead (set on the API activate() returns).
- */
-export const confirmSeam: { answer?: (request: ConfirmRequest) => ConfirmAnswer | Promise<ConfirmAnswer>; asked: ConfirmRequest[] } = { asked: [] };
+import { ConfirmPort } from '../core/workflows/confirm';
 
 /** A modal dialog; for an emergency also the typed slot name and a reason. */
 export function vscodeConfirm(): ConfirmPort {
   return {
     async confirm(request) {
-      if (confirmSeam.answer) {
-        confirmSeam.asked.push(request);
-        return confirmSeam.answer(request);
-      }
       const picked = await vscode.window.showWarningMessage(request.title, { modal: true, detail: request.detail }, request.action);
       if (picked !== request.action) return { ok: false };
       if (request.typeToConfirm) {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { TestApi } from '../../src/ui/testApi';
 
 const EXTENSION_ID = 'bluegreen.blue-green';
 
@@ -22,17 +23,23 @@ describe('Blue-Green in an untrusted workspace (RELIABILITY row 21)', () => {
     assert.ok(ext, `${EXTENSION_ID} is not installed`);
     const before = { logins: logins(), state: readFileSync(labFile('hosts', 'lb', 'state', 'demo-deployment-state.json'), 'utf8'), cfg: readFileSync(labFile('hosts', 'lb', 'haproxy.cfg'), 'utf8') };
     const commands = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
-    // Restricted mode either keeps the extension inactive (the command is not found) or, for a
-    // development extension, activates it and every handler refuses: both must do nothing.
+    // Restricted mode either keeps the extension inactive (its commands are not found) or, for a
+    // development extension, activates it; then every handler must say it refused, in the output.
     for (const command of commands) {
-      const outcome = await Promise.resolve(vscode.commands.executeCommand(command, { app: { name: 'demo' }, slot: { name: 'green' } })).then(
-        (result) => result,
+      const found = await Promise.resolve(vscode.commands.executeCommand(command, { app: { name: 'demo' }, slot: { name: 'green' } })).then(
+        () => true,
         (e: unknown) => {
           assert.match(String(e), /not found/, `${command} failed oddly: ${String(e)}`);
-          return undefined;
+          return false;
         },
       );
-      assert.equal(outcome, undefined, `${command} ran in an untrusted workspace`);
+      if (!found) {
+        assert.equal(ext.isActive, false, `${command} is not registered although the extension is active`);
+        continue;
+      }
+      const api = ext.exports as TestApi | undefined;
+      assert.ok(api, `${command} ran, but the extension returned no test API`);
+      assert.ok(api.outputLines.includes(`[trust] ${command} refused: this workspace is not trusted`), `${command} did not refuse in an untrusted workspace`);
     }
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(logins(), before.logins, 'an SSH login happened');

@@ -1,0 +1,34 @@
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
+import { StatusBadge } from './statusBar';
+import { StatusModel } from './statusModel';
+import { StatusTreeProvider } from './tree';
+
+/**
+ * Workbench dialogs cannot be answered by an automated test, so the extension-host suite
+ * answers them here. activate() builds one only in ExtensionMode.Test; a production
+ * activation has no object that could answer a confirmation.
+ */
+export class ScriptedConfirm implements ConfirmPort {
+  answer?: (request: ConfirmRequest) => ConfirmAnswer | Promise<ConfirmAnswer>;
+  readonly asked: ConfirmRequest[] = [];
+
+  constructor(private readonly person: ConfirmPort) {}
+
+  async confirm(request: ConfirmRequest): Promise<ConfirmAnswer> {
+    if (!this.answer) return this.person.confirm(request);
+    this.asked.push(request);
+    return this.answer(request);
+  }
+}
+
+/** What activate() returns in ExtensionMode.Test, and only then. */
+export interface TestApi {
+  model: StatusModel;
+  badge: StatusBadge;
+  tree: StatusTreeProvider;
+  confirmSeam: ScriptedConfirm;
+  /** Recent output channel lines. */
+  outputLines: readonly string[];
+  /** How long activate() took. */
+  activationMs: number;
+}
