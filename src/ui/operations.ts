@@ -63,7 +63,7 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
         info: (text) => reporter.info(text),
         warn: (text) => reporter.warn(text),
       };
-      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal };
+      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil) };
       return body(ctx, target);
     });
     reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { watchText } from '../core/status/routed';
 import { severity, slotLabel, Snapshot } from '../core/status/snapshot';
 import { healthText, versionOf } from './format';
 import { StatusModel } from './statusModel';
@@ -50,7 +51,8 @@ export class StatusBadge implements vscode.Disposable {
 export function badgeText(snapshot: Snapshot): string {
   const parts = snapshot.apps.map((app) => {
     const live = app.slots.find((s) => s.role === 'LIVE');
-    const text = live ? `${slotLabel(live.name)} ${versionOf(live)}` : 'unknown';
+    const watching = watchText(app);
+    const text = (live ? `${slotLabel(live.name)} ${versionOf(live)}` : 'unknown') + (watching ? ` · ${watching}` : '');
     return snapshot.apps.length > 1 ? `${app.name} ${text}` : text;
   });
   return `LIVE: ${parts.join(' | ')}`;

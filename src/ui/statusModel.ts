@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, ConfigError, loadConfigFile } from '../core/config/load';
-import { Config } from '../core/config/types';
-import { errorMessage } from '../core/errors';
+import { Config, SlotName } from '../core/config/types';
+import { routedTo } from '../core/status/routed';
+import { errorMessage, isBlueGreenError } from '../core/errors';
 import { createRunner } from '../core/ssh/fromConfig';
 import { CommandRunner, SshPrompts } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
@@ -17,11 +18,16 @@ export class StatusModel implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('bluegreen');
   private runnerInstance?: CommandRunner;
   private inFlight?: Promise<void>;
+  /** Routing seen by a workflow (a verified switch), newer than a probe that started before it. */
+  private readonly routings = new Map<string, { live: SlotName; watchUntil?: number; at: number }>();
+  private watchTicker?: NodeJS.Timeout;
 
   config?: Config;
   configFile?: vscode.Uri;
   /** Why there is no usable config (missing file, invalid YAML): shown instead of the tree. */
   configProblem?: string;
+  /** The config file exists but is invalid (its problems are in the Problems panel). */
+  configInvalid = false;
   snapshot?: Snapshot;
   refreshError?: string;
   refreshing = false;
@@ -44,7 +50,9 @@ export class StatusModel implements vscode.Disposable {
     this.runnerInstance?.dispose();
     this.runnerInstance = undefined;
     this.snapshot = undefined;
+    this.routings.clear();
     this.config = undefined;
+    this.configInvalid = false;
     this.diagnostics.clear();
     this.configFile = folder && vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME);
     if (!this.configFile) {
@@ -55,6 +63,7 @@ export class StatusModel implements vscode.Disposable {
         this.configProblem = undefined;
       } catch (e) {
         this.configProblem = errorMessage(e);
+        this.configInvalid = !isBlueGreenError(e, 'config-missing');
         if (e instanceof ConfigError) {
           this.diagnostics.set(
             this.configFile,
@@ -70,7 +79,7 @@ export class StatusModel implements vscode.Disposable {
       }
     }
     await vscode.commands.executeCommand('setContext', 'bluegreen.hasConfig', this.config !== undefined);
-    await vscode.commands.executeCommand('setContext', 'bluegreen.configInvalid', this.config === undefined && this.configProblem !== undefined && !/does not exist|no folder/.test(this.configProblem));
+    await vscode.commands.executeCommand('setContext', 'bluegreen.configInvalid', this.configInvalid);
     this.changed.fire();
   }
 
@@ -83,12 +92,50 @@ export class StatusModel implements vscode.Disposable {
     return this.inFlight;
   }
 
+  /** A workflow saw HAProxy serve `live`: show it now, with the watch's countdown while it runs. */
+  routed(appName: string, live: SlotName, watchUntil?: number): void {
+    this.routings.set(appName, { live, watchUntil, at: Date.now() });
+    if (this.snapshot) this.snapshot = this.withRoutings(this.snapshot, 0);
+    this.tickWhileWatching();
+    this.changed.fire();
+  }
+
+  /** `probedAt`: when the probe behind `snapshot` started (0: it is the shown one, already current). */
+  private withRoutings(snapshot: Snapshot, probedAt: number): Snapshot {
+    const now = Date.now();
+    const apps = snapshot.apps.map((app) => {
+      const seen = this.routings.get(app.name);
+      const config = this.config?.apps.find((a) => a.name === app.name);
+      if (!seen || !config) return app;
+      const watchUntil = seen.watchUntil && seen.watchUntil > now ? seen.watchUntil : undefined;
+      if (probedAt === 0 || seen.at > probedAt) return routedTo(app, config, seen.live, watchUntil);
+      // This probe started after the routing was seen, so it read the routing from HAProxy.
+      if (!watchUntil) this.routings.delete(app.name);
+      return { ...app, watchUntil: watchUntil === undefined ? undefined : new Date(watchUntil).toISOString() };
+    });
+    return { ...snapshot, apps };
+  }
+
+  private tickWhileWatching(): void {
+    if (this.watchTicker) return;
+    this.watchTicker = setInterval(() => {
+      const watching = [...this.routings.values()].some((r) => r.watchUntil && r.watchUntil > Date.now());
+      if (!watching) {
+        clearInterval(this.watchTicker);
+        this.watchTicker = undefined;
+        if (this.snapshot) this.snapshot = { ...this.snapshot, apps: this.snapshot.apps.map((a) => ({ ...a, watchUntil: undefined })) };
+      }
+      this.changed.fire();
+    }, 1000);
+  }
+
   private async doRefresh(): Promise<void> {
     const config = this.config!;
     this.refreshing = true;
     this.changed.fire();
     try {
-      this.snapshot = await takeSnapshot(this.runner, config);
+      const probedAt = Date.now();
+      this.snapshot = this.withRoutings(await takeSnapshot(this.runner, config), probedAt);
       this.refreshError = undefined;
       this.output.info(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`);
       for (const app of this.snapshot.apps) {
@@ -106,6 +153,7 @@ export class StatusModel implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.watchTicker);
     this.runnerInstance?.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { watchText } from '../core/status/routed';
 import { AppSnapshot, severity, SlotSnapshot, slotLabel } from '../core/status/snapshot';
 import { duration, healthText, relativeTime, versionOf } from './format';
 import { StatusModel } from './statusModel';
@@ -88,7 +89,8 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         const live = app.slots.find((s) => s.role === 'LIVE');
         const item = new vscode.TreeItem(app.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `app:${app.name}`;
-        item.description = live ? `LIVE ${slotLabel(live.name)} ${versionOf(live)}` : 'LIVE unknown';
+        const watching = watchText(app);
+        item.description = (live ? `LIVE ${slotLabel(live.name)} ${versionOf(live)}` : 'LIVE unknown') + (watching ? ` · ${watching}` : '');
         const sev = severity(app);
         item.iconPath = new vscode.ThemeIcon(sev === 'ok' ? 'pass' : sev === 'warning' ? 'warning' : 'error', colour(sev === 'ok' ? 'testing.iconPassed' : sev === 'warning' ? 'list.warningForeground' : 'testing.iconFailed'));
         item.contextValue = 'app';

@@ -62,7 +62,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
   });
 
-  it('deploys to STANDBY and releases through the commands, confirmations answered through the seam', async function () {
+  it('deploys to STANDBY and releases through the commands; the badge and tree show the new LIVE as soon as the switch is verified', async function () {
     this.timeout(180_000);
     const { model, badge, tree, confirmSeam, outputLines } = await api();
     confirmSeam.answer = () => ({ ok: true });
@@ -74,8 +74,21 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.ok(outputLines.some((l) => /^✓ Restart demo-green \(\d+\.\d s\)$/.test(l)));
       assert.ok(outputLines.some((l) => /^════ Deploy done in .*GREEN \(STANDBY\) runs v1\.2\.0/.test(l)));
 
-      const released = await vscode.commands.executeCommand<boolean>('bluegreen.release');
+      // What the badge and the tree say while the release runs (the lab watches for 2 s).
+      const seen: { badge: string; slots: string[] }[] = [];
+      let running = true;
+      const releasing = Promise.resolve(vscode.commands.executeCommand<boolean>('bluegreen.release')).finally(() => (running = false));
+      while (running) {
+        const [app] = tree.getChildren();
+        seen.push({ badge: badge.text, slots: app ? tree.getChildren(app).slice(1).map((n) => String(tree.getTreeItem(n).label)) : [] });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const released = await releasing;
       assert.equal(released, true, outputLines.slice(-20).join('\n'));
+      const watching = seen.find((s) => /^\$\(broadcast\) LIVE: GREEN v1\.2\.0 · watching \(\d+ s left\)$/.test(s.badge));
+      assert.ok(watching, `the badge never showed GREEN LIVE during the watch: ${[...new Set(seen.map((s) => s.badge))].join(' / ')}`);
+      assert.deepEqual(watching.slots, ['BLUE · STANDBY · v1.1.0', 'GREEN · LIVE · v1.2.0']);
+      assert.ok(!outputLines.some((l) => l.includes('@@bluegreen')), 'protocol markers reached the output channel');
       assert.equal(confirmSeam.asked[1].title, 'Switch traffic from BLUE (v1.1.0) to GREEN (v1.2.0)?');
       assert.match(confirmSeam.asked[1].detail, /Release v1\.2\.0/, 'the dialog lists the commits between the versions');
 

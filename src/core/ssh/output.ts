@@ -82,7 +82,14 @@ export class CappedBuffer {
   }
 }
 
-export const PID_MARK = '@@bluegreen-pid ';
+/** Every line our scripts print for the code to read starts with this; no person sees one. */
+export const MARK_PREFIX = '@@bluegreen-';
+
+export function isMarkLine(line: string): boolean {
+  return line.startsWith(MARK_PREFIX);
+}
+
+export const PID_MARK = `${MARK_PREFIX}pid `;
 
 /**
  * The remote shell announces its pid on a marked line before the script's output. A login

@@ -298,7 +298,8 @@ export class Ssh2Runner implements CommandRunner {
     const script = [
       `case "\${BASH_VERSION:-}" in [4-9].*|[1-9][0-9].*) bash=1;; *) bash=;; esac`,
       `if [ -n "$bash" ] && [ ${shQuote(target.protocol)} = http: ]; then`,
-      `  exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port} || exit 7`,
+      // bash's own words for a refused connect name its line number and /dev/tcp: the exit code says it.
+      `  { exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port}; } 2>/dev/null || exit 7`,
       `  printf '%s' ${shQuote(requestText(url, hostHeader))} >&3`,
       `  IFS= read -r -N ${SHELL_ANSWER_LIMIT} -t ${seconds} answer <&3; [ $? -gt 128 ] && { echo 'no answer within ${seconds} s' >&2; exit 28; }`,
       `  printf '%s' "$answer"`,
@@ -315,7 +316,11 @@ export class Ssh2Runner implements CommandRunner {
       throw e;
     }
     const ms = Date.now() - started;
-    if (r.code !== 0 || !r.stdout) throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, host.ssh);
+    if (r.code !== 0 || !r.stdout) {
+      // Exit codes shared by the bash path and curl's.
+      const why = r.code === 7 ? 'connection refused' : r.code === 28 ? `no answer within ${timeoutText(o.timeoutMs)}` : r.code === 6 ? `cannot resolve ${target.hostname}` : r.stderr.trim().split('\n').pop() || `exit ${r.code}`;
+      throw new BlueGreenError(r.code === 28 ? 'timeout' : 'connect-failed', `${url} from ${host.ssh}: ${why}`, host.ssh);
+    }
     try {
       return { ...parseAnswer(Buffer.from(r.stdout, 'utf8'), true)!, ms };
     } catch (e) {

@@ -1,7 +1,8 @@
+import { MARK_PREFIX } from '../ssh/output';
 import { shQuote } from '../shell';
 import { SlotSnapshot } from './snapshot';
 
-const PIDFILE_MARK = '@@bluegreen-pm2-pidfile';
+const PIDFILE_MARK = `${MARK_PREFIX}pm2-pidfile`;
 
 /** A running process's start, in clock ticks since boot, as a previous probe read it. */
 export interface KnownStart {

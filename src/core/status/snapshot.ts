@@ -19,6 +19,8 @@ export interface AppSnapshot {
   lb: LoadBalancerSnapshot;
   slots: SlotSnapshot[];
   drift: Drift[];
+  /** While the new LIVE is watched after a switch: when the watch ends (ISO time). */
+  watchUntil?: string;
 }
 
 export interface Drift {

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { otherSlot, SlotName } from '../config/types';
-import { BlueGreenError } from '../errors';
+import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
 import { lbHost, slotHost } from '../status/probe';
+import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
@@ -31,7 +32,7 @@ export interface DeployResult {
   durationMs: number;
 }
 
-const COMMIT_MARK = '@@bluegreen-commit';
+const COMMIT_MARK = `${MARK_PREFIX}commit`;
 
 export function validateRef(ref: string): string {
   if (/^[0-9a-f]{7,40}$/i.test(ref) || GIT_REF.test(ref)) return ref;
@@ -126,7 +127,7 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
       ].join('\n'),
       stateNow,
     );
-    const commit = /@@bluegreen-commit ([0-9a-f]{40})/.exec(fetched.stdout)?.[1];
+    const commit = new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(fetched.stdout)?.[1];
     if (!commit) throw new WorkflowError('step-failed', `Fetch and check out ${ref}`, s.ssh, 'git did not report the checked-out commit', stateNow());
 
     const values = { pm2: s.pm2, dir: s.dir, slot, commit, ref };
@@ -186,7 +187,8 @@ export async function waitHealthy(ctx: OperationContext, slot: SlotName, commit:
       }
       last = r.status === 200 ? `still reports commit ${body.commit?.slice(0, 7)}` : `HTTP ${r.status}`;
     } catch (e) {
-      last = (e as Error).message;
+      // Refused or silent while the app starts: expected for a few checks, and said plainly.
+      last = isBlueGreenError(e, 'connect-failed') || isBlueGreenError(e, 'timeout') ? 'not answering yet' : errorMessage(e);
     }
     ctx.reporter.line(from.ssh, `check ${attempt}/${app.health.attempts}: ${last}`, 'stderr');
     if (attempt < app.health.attempts) await new Promise((r) => setTimeout(r, app.health.intervalMs));

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { LoadBalancerConfig } from '../config/types';
 import { fillTemplate, shQuote } from '../shell';
+import { MARK_PREFIX } from '../ssh/output';
 
-export const SWITCHED = '@@bluegreen-switched';
-export const RELOADED = '@@bluegreen-reloaded';
+export const RELOADED = `${MARK_PREFIX}reloaded`;
 
 /** Exit codes of the switch script, each a distinct failure with its own message. */
 export const SWITCH_EXIT = {
@@ -33,7 +33,6 @@ export function switchScript(lb: LoadBalancerConfig, expectedSha256: string, nex
     `cp -p ${cfg} ${candidate} && printf '%s' ${shQuote(Buffer.from(next, 'utf8').toString('base64'))} | base64 -d > ${candidate} || { rm -f ${candidate}; exit ${SWITCH_EXIT.cannotStage}; }`,
     `${fillTemplate(lb.validate, { file: p.candidate })} || { rm -f ${candidate}; echo 'the candidate config is invalid; nothing was changed' >&2; exit ${SWITCH_EXIT.invalid}; }`,
     `cp -p ${cfg} ${previous} && mv -f ${candidate} ${cfg} || { rm -f ${candidate}; exit ${SWITCH_EXIT.cannotReplace}; }`,
-    `echo ${SWITCHED}`,
     `if ! { ${lb.reload}\n}; then echo 'reload failed; restoring the previous config' >&2; ${putBack(p)} && { ${lb.reload}\n}; exit ${SWITCH_EXIT.reloadFailed}; fi`,
     `echo ${RELOADED}`,
   ].join('\n');

@@ -1,10 +1,11 @@
 import { errorMessage } from '../errors';
 import { shQuote } from '../shell';
+import { MARK_PREFIX } from '../ssh/output';
 import { lbHost } from '../status/probe';
 import { OperationContext, WorkflowError } from './operation';
 
-const HELD = '@@bluegreen-lock-held';
-const BUSY = '@@bluegreen-lock-busy';
+const HELD = `${MARK_PREFIX}lock-held`;
+const BUSY = `${MARK_PREFIX}lock-busy`;
 /** The holder lives as long as the operation; this only bounds a forgotten one. */
 const MAX_HOLD_MS = 6 * 60 * 60 * 1000;
 

@@ -1,5 +1,6 @@
-import { AppConfig } from '../config/types';
+import { AppConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../errors';
+import { isMarkLine } from '../ssh/output';
 import { CommandRunner, HostRef, RunResult, succeeded } from '../ssh/runner';
 import { ConfirmPort } from './confirm';
 import { cleanLine, Reporter } from './reporter';
@@ -13,6 +14,11 @@ export interface OperationContext {
   /** `user@machine`, recorded in the lock and the history. */
   who: string;
   signal?: AbortSignal;
+  /**
+   * HAProxy was seen serving `live` through the frontend (a switch, or a switch back);
+   * `watchUntil` (ms since the epoch) while the new LIVE is watched.
+   */
+  onRouted?(live: SlotName, watchUntil?: number): void;
 }
 
 /**
@@ -56,6 +62,7 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
       timeoutMs: o.timeoutMs,
       shortStep: o.shortStep,
       onStdout: (l) => {
+        if (isMarkLine(l)) return;
         const text = cleanLine(l);
         keep(text);
         ctx.reporter.line(label, text, 'stdout');

@@ -138,6 +138,8 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     }
     const switchMs = Date.now() - confirmedAt;
     ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
+    const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
+    ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
 
     const record: SwitchRecord = { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason };
     const written = await writeState(ctx, now.state ?? {}, record);
@@ -150,6 +152,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
       await writeState(ctx, written ?? now.state ?? {}, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
       throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
     }
+    if (watching) ctx.onRouted?.(to);
     ctx.reporter.info(`${slotLabel(to)} ${versionText(toSlot)} is LIVE; ${slotLabel(from)} ${versionText(fromSlot)} is STANDBY and stays warm for rollback.`);
     return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten };
   } finally {
@@ -164,6 +167,7 @@ async function switchBack(ctx: OperationContext, before: AppSnapshot, from: Slot
   const fromSlot = before.slots.find((s) => s.name === from)!;
   // Putting traffic back is itself what a Cancel asks for: it is not cut short.
   const back = await verifyLive({ ...ctx, signal: undefined }, before, from);
+  if (back.ok) ctx.onRouted?.(from);
   return back.ok ? `LIVE is ${slotSummary(fromSlot)}.` : `the frontend does not answer from ${slotLabel(from)} yet (${back.why}): check HAProxy on ${app.loadBalancer.ssh} now.`;
 }
 
