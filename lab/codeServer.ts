@@ -68,20 +68,32 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
   const child = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...common, o.folder], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  await waitFor(`code-server on port ${port} (log: ${logFile})`, () => canConnect('127.0.0.1', port), 60000);
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    process: child,
-    logFile,
-    async stop() {
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
-    },
+      await new Promise((r) => child.once('exit', r));
+    }
   };
+  try {
+    await waitFor(`code-server on port ${port} (log: ${logFile})`, () => canConnect('127.0.0.1', port), 60000);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, url: `http://127.0.0.1:${port}`, process: child, logFile, stop };
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Chromium, and code-server stopped when Chromium cannot start: a failed run leaves nothing listening. */
+export async function launchChromiumFor(server: CodeServer): Promise<Browser> {
+  try {
+    return await launchChromium();
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page } from 'playwright-core';
 import { labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
-import { launchChromium, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
+import { launchChromiumFor, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 
 const SHOTS = process.env.BLUEGREEN_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'out', 'screenshots');
 
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bg-e2e-'));
   const folder = labWorkspace(lab, work);
   const server = await startCodeServer({ work, folder, installVsix: vsix, settings: { 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false } });
-  const browser = await launchChromium();
+  const browser = await launchChromiumFor(server);
   let failed = false;
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { LabInfo, labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
-import { launchChromium, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
+import { launchChromiumFor, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 
@@ -14,7 +14,7 @@ async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<b
   // Workbench dialogs are refused in test mode, so trust is settled up front: off for the
   // main suite (everything trusted); on for the untrusted one (the folder stays restricted).
   const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_ACTIVATION_OUT: path.join(PROJECT_ROOT, 'out', 'activation.json') } });
-  const browser = await launchChromium();
+  const browser = await launchChromiumFor(server);
   try {
     const page = await browser.newPage();
     const exit = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
