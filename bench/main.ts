@@ -15,6 +15,7 @@ import { snapshotApp } from '../src/core/status/refresh';
 import { preApproved } from '../src/core/workflows/confirm';
 import { RecordingReporter } from '../src/core/workflows/reporter';
 import { release } from '../src/core/workflows/release';
+import { parseArgs } from 'node:util';
 import { median, percentile, runLoadGeneratorIfAsked, Sample, startLoad } from './load';
 import { extraHosts, probeHostsOpenSsh, probeHostsPooled } from './hosts';
 
@@ -277,6 +278,9 @@ function notes(): void {
 
 async function main(): Promise<void> {
   if (runLoadGeneratorIfAsked()) return;
+  // `--only status|scaling|release` runs one part, for working on it; results are saved only from a whole run.
+  const { values: options } = parseArgs({ options: { only: { type: 'string' }, save: { type: 'boolean' } } });
+  if (options.only && !['status', 'release', 'scaling'].includes(options.only)) throw new Error(`--only takes status, release or scaling, not "${options.only}"`);
   const dir = path.join(os.tmpdir(), 'bluegreen-lab-bench');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   say(`# Benchmark results`);
@@ -287,8 +291,7 @@ async function main(): Promise<void> {
   const lab = await labUp(dir);
   try {
     const app = config(lab);
-    // `--only status|scaling|release` runs one part, for working on it; results are saved only from a whole run.
-    const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+    const { only } = options;
     if (!only || only === 'status') await statusBench(lab, app);
     if (!only || only === 'release') await releaseBench(lab, app);
     if (!only || only === 'scaling') await scalingBench(lab, app);
@@ -297,7 +300,7 @@ async function main(): Promise<void> {
   } finally {
     await labDown(dir);
   }
-  if (process.argv.includes('--save') && !process.argv.some((a) => a.startsWith('--only='))) writeFileSync(path.join(PROJECT_ROOT, 'bench', 'results.md'), lines.join('\n') + '\n');
+  if (options.save && !options.only) writeFileSync(path.join(PROJECT_ROOT, 'bench', 'results.md'), lines.join('\n') + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -1,13 +1,11 @@
 // `npm run lab -- up [--dir DIR]` / `npm run lab -- down [--dir DIR]`
+import { parseArgs } from 'node:util';
 import { DEFAULT_LAB_DIR, DEFAULT_SUBNET, labDown, labUp, readLabInfo } from './lab';
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const dirFlag = rest.indexOf('--dir');
-  const dir = dirFlag >= 0 ? rest[dirFlag + 1] : DEFAULT_LAB_DIR;
-  if (dirFlag >= 0 && !dir) throw new Error('--dir needs a folder');
-  const subnetFlag = rest.indexOf('--subnet');
-  const subnet = subnetFlag >= 0 ? rest[subnetFlag + 1] : DEFAULT_SUBNET;
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { dir: { type: 'string', default: DEFAULT_LAB_DIR }, subnet: { type: 'string', default: DEFAULT_SUBNET } } });
+  const [command] = positionals;
+  const { dir, subnet } = values;
   switch (command) {
     case 'up': {
       const info = await labUp(dir, subnet);

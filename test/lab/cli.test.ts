@@ -180,6 +180,16 @@ describe('bluegreen CLI against the lab', function () {
     assert.equal(status.apps[0].slots.find((s) => s.role === 'STANDBY')?.version, '1.2.1');
   });
 
+  it('bump not confirmed (no terminal, no --yes): exit 5, and the workspace is as it was', () => {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'bg-bump-'));
+    execFileSync('git', ['clone', '-q', lab().origin, repo]);
+    copyFileSync(lab().configFile, path.join(repo, 'bluegreen.yaml'));
+    const r = spawnSync(process.execPath, [CLI, 'bump', 'minor'], { cwd: repo, encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 5, r.stderr);
+    assert.match(r.stderr, /Pass --yes/);
+    assert.equal(execFileSync('git', ['-C', repo, 'status', '--porcelain', '--untracked-files=all']).toString(), '?? bluegreen.yaml\n');
+  });
+
   it('bump refuses a workspace with uncommitted changes, changing nothing', () => {
     const repo = mkdtempSync(path.join(os.tmpdir(), 'bg-bump-'));
     execFileSync('git', ['clone', '-q', lab().origin, repo]);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { BlueGreenError } from '../errors';
@@ -72,4 +72,14 @@ export async function commitTagPush(plan: BumpPlan): Promise<string> {
   await git(plan.workspace, 'tag', '-a', plan.tag, '-m', `Release ${plan.tag}`);
   await git(plan.workspace, 'push', plan.remote, `HEAD:refs/heads/${plan.branch}`, `refs/tags/${plan.tag}`);
   return git(plan.workspace, 'rev-parse', 'HEAD');
+}
+
+/** Puts the workspace back as planBump found it (it was clean): the version and the draft notes undone. */
+export async function discardBump(plan: BumpPlan): Promise<void> {
+  const tracked = ['package.json'];
+  if (await git(plan.workspace, 'ls-files', 'package-lock.json')) tracked.push('package-lock.json');
+  await git(plan.workspace, 'checkout', '--', ...tracked);
+  // Once committed (a push that failed after the commit), the notes belong to the commit.
+  const notes = path.relative(plan.workspace, plan.notesFile);
+  if (!(await git(plan.workspace, 'ls-files', '--', notes))) await rm(plan.notesFile, { force: true });
 }

@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { CONFIG_FILE_NAME } from '../core/config/load';
+
+export class UsageError extends Error {}
+
+/** Every option the CLI knows; each command names the ones it takes. */
+export const OPTIONS = {
+  config: { type: 'string', value: 'FILE', help: `default: ./${CONFIG_FILE_NAME}` },
+  app: { type: 'string', value: 'NAME', help: 'which app, when the file has several' },
+  yes: { type: 'boolean', help: 'confirm without asking (for CI); without it, the terminal asks' },
+  json: { type: 'boolean', help: 'print the status as JSON (the Snapshot)' },
+  ref: { type: 'string', value: 'REF', help: 'branch, tag or commit to deploy' },
+  migrate: { type: 'boolean', help: 'run the configured migrations during the deploy' },
+  emergency: { type: 'boolean', help: 'skip the health gate (needs --reason; recorded)' },
+  reason: { type: 'string', value: 'TEXT', help: 'why, for an emergency release' },
+  'accept-host-key': { type: 'string', multiple: true, value: 'SHA256:…', help: 'trust this unknown host key fingerprint for this run' },
+  help: { type: 'boolean', help: 'this text' },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+
+export interface ParsedArgs {
+  command?: string;
+  positionals: string[];
+  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; migrate?: boolean; emergency?: boolean; reason?: string; 'accept-host-key'?: string[]; help?: boolean };
+  given: OptionName[];
+}
+
+export function parseCliArgs(argv: string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    // parseArgs's own sentence names the option; it is what the person needs to read.
+    throw new UsageError((e as Error).message);
+  }
+  const given = [...new Set(parsed.tokens.filter((t) => t.kind === 'option').map((t) => t.name as OptionName))];
+  const [command, ...positionals] = parsed.positionals;
+  return { command, positionals, values: parsed.values, given };
+}

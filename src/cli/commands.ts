@@ -1,0 +1,129 @@
+import * as path from 'node:path';
+import { CONFIG_FILE_NAME } from '../core/config/load';
+import { Config } from '../core/config/types';
+import { BumpLevel } from '../core/git/bump';
+import { chooseDefaultRef } from '../core/git/localHead';
+import { CommandRunner } from '../core/ssh/runner';
+import { takeSnapshot } from '../core/status/refresh';
+import { severity, slotLabel } from '../core/status/snapshot';
+import { bump } from '../core/workflows/bump';
+import { deploy } from '../core/workflows/deploy';
+import { OperationContext } from '../core/workflows/operation';
+import { reconcile } from '../core/workflows/reconcile';
+import { release } from '../core/workflows/release';
+import { sync } from '../core/workflows/sync';
+import { OptionName, ParsedArgs, UsageError } from './args';
+import { renderSnapshot } from './render';
+
+/** What a command gets: the parsed arguments, the config, and (for those that act) a context. */
+export interface CliRun {
+  args: ParsedArgs;
+  config: Config;
+  runner: CommandRunner;
+  /** The context for a workflow on the one app picked (--app, or the only one). */
+  operation(): OperationContext;
+}
+
+export interface CliCommand {
+  /** What follows the command name in the usage text. */
+  synopsis: string;
+  summary: string;
+  options: OptionName[];
+  /** validate needs no SSH. */
+  offline?: boolean;
+  run(c: CliRun): Promise<number>;
+}
+
+const BUMP_LEVELS: readonly BumpLevel[] = ['patch', 'minor', 'major'];
+
+/** The one table: usage text, accepted options and dispatch all come from it. */
+export const CLI_COMMANDS: Record<string, CliCommand> = {
+  status: {
+    synopsis: '[--json]',
+    summary: 'which slot is LIVE; health, version, commit of each; drift',
+    options: ['json', 'app'],
+    async run({ args, config, runner }) {
+      const snapshot = await takeSnapshot(runner, config);
+      console.log(args.values.json ? JSON.stringify(snapshot, null, 2) : renderSnapshot(snapshot));
+      return snapshot.apps.every((a) => severity(a) === 'ok') ? 0 : 1;
+    },
+  },
+  deploy: {
+    synopsis: '[--ref REF] [--migrate] [--yes]',
+    summary: 'build and start REF on the STANDBY slot (LIVE is never touched)',
+    options: ['ref', 'migrate', 'yes', 'app'],
+    async run(c) {
+      const ctx = c.operation();
+      let ref = c.args.values.ref;
+      if (!ref) {
+        const choice = await chooseDefaultRef(path.dirname(c.config.file), ctx.app.deploy.branch);
+        choice.notes.forEach((n) => ctx.reporter.info(n));
+        ref = choice.ref;
+      }
+      const r = await deploy(ctx, { ref, migrate: c.args.values.migrate });
+      console.log(`deployed ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''} to ${slotLabel(r.slot)} (STANDBY); LIVE is ${slotLabel(r.live)}`);
+      return 0;
+    },
+  },
+  release: {
+    synopsis: '[--yes] [--emergency --reason TEXT]',
+    summary: 'switch traffic to STANDBY after it passes health',
+    options: ['yes', 'emergency', 'reason', 'app'],
+    run: (c) => switchTraffic(c, 'release'),
+  },
+  rollback: {
+    synopsis: '[--yes]',
+    summary: 'switch traffic back to the previous LIVE',
+    options: ['yes', 'app'],
+    run: (c) => switchTraffic(c, 'rollback'),
+  },
+  sync: {
+    synopsis: '[--yes]',
+    summary: "bring STANDBY to LIVE's exact commit",
+    options: ['yes', 'app'],
+    async run(c) {
+      const r = await sync(c.operation());
+      console.log(`${slotLabel(r.slot)} (STANDBY) now runs LIVE's commit ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''}`);
+      return 0;
+    },
+  },
+  bump: {
+    synopsis: 'patch|minor|major [--yes]',
+    summary: 'raise the version, draft release notes, commit, tag, push;\n' + ' '.repeat(41) + 'then deploy the tag to STANDBY',
+    options: ['yes', 'app'],
+    async run(c) {
+      const level = c.args.positionals[0] as BumpLevel;
+      if (!BUMP_LEVELS.includes(level) || c.args.positionals.length > 1) throw new UsageError('bump needs patch, minor or major');
+      const workspace = path.dirname(c.config.file);
+      const r = await bump(c.operation(), { workspace, level });
+      console.log(`released ${r.plan.tag} (${r.commit.slice(0, 7)}) and deployed it to ${slotLabel(r.deployed.slot)} (STANDBY); LIVE is ${slotLabel(r.deployed.live)}`);
+      return 0;
+    },
+  },
+  reconcile: {
+    synopsis: '[--yes]',
+    summary: 'rewrite the state file to agree with HAProxy (traffic untouched)',
+    options: ['yes', 'app'],
+    async run(c) {
+      const r = await reconcile(c.operation());
+      console.log(r.changed ? `the state file now says ${slotLabel(r.live)} is LIVE` : `the state file already agrees: ${slotLabel(r.live)} is LIVE`);
+      return 0;
+    },
+  },
+  validate: {
+    synopsis: '',
+    summary: `check ${CONFIG_FILE_NAME}; every problem with file:line:col`,
+    options: [],
+    offline: true,
+    async run({ config }) {
+      console.log(`${config.file}: ok (${config.apps.map((a) => a.name).join(', ')})`);
+      return 0;
+    },
+  },
+};
+
+async function switchTraffic(c: CliRun, kind: 'release' | 'rollback'): Promise<number> {
+  const r = await release(c.operation(), { kind, emergency: c.args.values.emergency });
+  console.log(`${slotLabel(r.to)} is LIVE (was ${slotLabel(r.from)}); switched in ${r.switchMs} ms${r.stateWritten ? '' : '; WARNING: the state file was not updated'}`);
+  return r.stateWritten ? 0 : 1;
+}
