@@ -28,8 +28,10 @@ export class BlueGreenError extends Error {
     readonly reason: ErrorReason,
     message: string,
     readonly host?: string,
+    /** The error this one explains (kept for logs and tests; the message is what a person reads). */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'BlueGreenError';
   }
 }

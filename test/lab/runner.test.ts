@@ -170,10 +170,10 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     // GREEN forbids TCP forwarding; with only sh and curl on its PATH, the shell has no bash.
     const shAndCurl = mkdtempSync(path.join(os.tmpdir(), 'bg-nobash-'));
     for (const tool of ['sh', 'curl']) symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), path.join(shAndCurl, tool));
-    // Each way says "refused" in its own words, which shows the way taken.
+    // Each way says "refused" in its own words (kept as the error's cause), which shows the way taken.
     const ways: [string, HostRef, 'blue' | 'green', RegExp][] = [
       ['tunnel', BLUE, 'blue', /Channel open failure: Connection refused/],
-      ['bash', { ssh: 'lab-green' }, 'green', /\/dev\/tcp\/.*Connection refused/],
+      ['bash', { ssh: 'lab-green' }, 'green', /^bash: \/dev\/tcp: connect failed$/],
       ['curl', { ssh: 'lab-green', via: `env PATH=${shAndCurl}` }, 'green', /Failed to connect/],
     ];
     const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
@@ -182,7 +182,7 @@ describe('ssh2 runner against the lab (real sshd)', () => {
         const ok = await runner.httpGet(host, health(slot), { timeoutMs: 5000 });
         assert.equal(ok.status, 200, way);
         assert.equal((JSON.parse(ok.body) as { environment: string }).environment, slot, way);
-        await assert.rejects(runner.httpGet(host, health(slot, 1), { timeoutMs: 5000 }), (e: Error) => e.message.includes(`${lab().hosts[slot].address}`) && refused.test(e.message), way);
+        await assert.rejects(runner.httpGet(host, health(slot, 1), { timeoutMs: 5000 }), (e: Error) => e.message.includes(`${lab().hosts[slot].address}`) && /refused/i.test(e.message) && refused.test(e.cause instanceof Error ? e.cause.message : e.message), way);
       }
       // A server that accepts and never answers: each way gives up at the timeout, saying so.
       const silent = createServer(() => undefined);

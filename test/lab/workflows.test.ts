@@ -298,5 +298,21 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(last.emergency, true);
     assert.equal(last.reason, 'database failover');
   });
+  it('an emergency release over a corrupt state file keeps the old file beside the new one, and says so', async () => {
+    const file = lab().stateFile;
+    const live = readState().live as string;
+    const to = live === 'blue' ? 'green' : 'blue';
+    writeFileSync(file, '{"prod": "blue", truncated');
+    const ctx = { ...context(runner), confirm: preApproved('state file lost in a disk failure') };
+    const r = await release(ctx, { emergency: true });
+    assert.equal(r.to, to);
+    assert.equal(r.stateWritten, true);
+    const kept = readdirSync(path.dirname(file)).filter((f) => f.startsWith(`${path.basename(file)}.bluegreen-corrupt-`));
+    assert.equal(kept.length, 1, 'the corrupt file was not kept');
+    assert.equal(readFileSync(path.join(path.dirname(file), kept[0]), 'utf8'), '{"prod": "blue", truncated');
+    assert.equal(readState().live, to);
+    assert.ok(ctx.reporter.lines.some((l) => l.includes(`it was kept as ${path.join(path.dirname(file), kept[0])}`)), ctx.reporter.lines.join('\n'));
+    rmSync(path.join(path.dirname(file), kept[0]));
+  });
 });
 

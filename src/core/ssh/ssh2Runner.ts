@@ -299,7 +299,7 @@ export class Ssh2Runner implements CommandRunner {
       `case "\${BASH_VERSION:-}" in [4-9].*|[1-9][0-9].*) bash=1;; *) bash=;; esac`,
       `if [ -n "$bash" ] && [ ${shQuote(target.protocol)} = http: ]; then`,
       // bash's own words for a refused connect name its line number and /dev/tcp: the exit code says it.
-      `  { exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port}; } 2>/dev/null || exit 7`,
+      `  { exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port}; } 2>/dev/null || { echo 'bash: /dev/tcp: connect failed' >&2; exit 7; }`,
       `  printf '%s' ${shQuote(requestText(url, hostHeader))} >&3`,
       `  IFS= read -r -N ${SHELL_ANSWER_LIMIT} -t ${seconds} answer <&3; [ $? -gt 128 ] && { echo 'no answer within ${seconds} s' >&2; exit 28; }`,
       `  printf '%s' "$answer"`,
@@ -319,7 +319,8 @@ export class Ssh2Runner implements CommandRunner {
     if (r.code !== 0 || !r.stdout) {
       // Exit codes shared by the bash path and curl's.
       const why = r.code === 7 ? 'connection refused' : r.code === 28 ? `no answer within ${timeoutText(o.timeoutMs)}` : r.code === 6 ? `cannot resolve ${target.hostname}` : r.stderr.trim().split('\n').pop() || `exit ${r.code}`;
-      throw new BlueGreenError(r.code === 28 ? 'timeout' : 'connect-failed', `${url} from ${host.ssh}: ${why}`, host.ssh);
+      const raw = r.stderr.trim() || `exit ${r.code}`;
+      throw new BlueGreenError(r.code === 28 ? 'timeout' : 'connect-failed', `${url} from ${host.ssh}: ${why}`, host.ssh, { cause: new Error(raw) });
     }
     try {
       return { ...parseAnswer(Buffer.from(r.stdout, 'utf8'), true)!, ms };

@@ -1,4 +1,5 @@
 import { otherSlot, SlotName } from '../config/types';
+import { shQuote } from '../shell';
 
 export interface HistoryEntry {
   timestamp?: string;
@@ -28,6 +29,7 @@ function slotName(v: unknown): SlotName | undefined {
   return s === 'blue' || s === 'green' ? s : undefined;
 }
 
+/** The one reader of the state file: the status, the release and reconcile all use it. */
 export function parseState(text: string): StateRead {
   let raw: unknown;
   try {
@@ -52,4 +54,77 @@ export function parseState(text: string): StateRead {
       raw: r,
     },
   };
+}
+
+/** Prints the state file; exits 44 when there is none (a missing file is not a corrupt one). */
+export function stateReadScript(file: string): string {
+  return `if [ -e ${shQuote(file)} ]; then cat -- ${shQuote(file)}; else (exit ${STATE_MISSING_EXIT}); fi`;
+}
+
+const STATE_MISSING_EXIT = 44;
+
+/** What stateReadScript's run says: its exit code and output. */
+export function stateFromRead(code: number | null, output: string): StateRead {
+  if (code === STATE_MISSING_EXIT) return { kind: 'missing' };
+  if (code !== 0) return { kind: 'corrupt', error: output.trim() || `exit code ${code}` };
+  return parseState(output);
+}
+
+/** The fields a rewrite starts from: all of them when the file was read; none when missing or corrupt. */
+export function rawFields(read: StateRead): Record<string, unknown> {
+  return read.kind === 'ok' ? read.state.raw : {};
+}
+
+export interface SwitchRecord {
+  from: SlotName;
+  to: SlotName;
+  fromVersion?: string;
+  toVersion?: string;
+  fromCommit?: string;
+  toCommit?: string;
+  kind: 'release' | 'rollback' | 'auto-rollback';
+  emergency?: boolean;
+  reason?: string;
+  who: string;
+  at: string;
+}
+
+/** The state after a switch: every field kept, roles and counters updated, history appended. */
+export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    timestamp: rec.at,
+    from: rec.from,
+    to: rec.to,
+    fromVersion: rec.fromVersion,
+    toVersion: rec.toVersion,
+    fromCommit: rec.fromCommit,
+    toCommit: rec.toCommit,
+    by: rec.who,
+    kind: rec.kind,
+  };
+  if (rec.emergency) entry.emergency = true;
+  if (rec.reason) entry.reason = rec.reason;
+  return {
+    ...withRoles(raw, rec.to),
+    lastSwitch: rec.at,
+    switchCount: (typeof raw.switchCount === 'number' ? raw.switchCount : 0) + 1,
+    history: [...historyOf(raw), entry],
+  };
+}
+
+/** The state rewritten to agree with HAProxy (reconcile): roles fixed, the correction in the history. */
+export function stateReconciled(raw: Record<string, unknown>, live: SlotName, recorded: SlotName | undefined, who: string, at: string): Record<string, unknown> {
+  return { ...withRoles(raw, live), history: [...historyOf(raw), { timestamp: at, kind: 'reconcile', live, recorded: recorded ?? null, by: who }] };
+}
+
+function withRoles(raw: Record<string, unknown>, live: SlotName): Record<string, unknown> {
+  return { ...raw, prod: live, live, standby: otherSlot(live) };
+}
+
+function historyOf(raw: Record<string, unknown>): unknown[] {
+  return Array.isArray(raw.history) ? raw.history : [];
+}
+
+export function stateText(state: Record<string, unknown>): string {
+  return JSON.stringify(state, null, 2) + '\n';
 }

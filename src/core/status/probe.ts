@@ -4,7 +4,7 @@ import { findRouting, hasIdleCloseOnResponse } from '../haproxy/config';
 import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
-import { parseState } from '../state/stateFile';
+import { stateFromRead, stateReadScript } from '../state/stateFile';
 import { CHECKOUT_FINGERPRINT, parseGitHead } from './checkout';
 import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
@@ -31,7 +31,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const script = new SectionedScript()
     .add('stat', `fp=$(stat -c '%i %s %.9Y %.9Z %Y %n' -- ${shQuote(c.config)} ${shQuote(c.stateFile)} 2>/dev/null); printf '%s\\n' "$fp"`)
     .add('cfg', unlessUnchanged(held?.fingerprint, `cat -- ${shQuote(c.config)}`))
-    .add('state', unlessUnchanged(held?.fingerprint, `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else (exit 44); fi`));
+    .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile)));
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
     ? runner.askUnixSocket(lbHost(app), c.statsSocket, 'show info;show stat', { timeoutMs: 5000, signal }).then(
@@ -69,12 +69,11 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   }
 
   const state = sections.get('state');
-  if (state?.code === 44) lb.state.status = 'missing';
-  else if (state && state.code !== 0) Object.assign(lb.state, { status: 'corrupt', error: state.output.trim() });
-  else if (state) {
-    const read = parseState(state.output);
+  if (state) {
+    const read = stateFromRead(state.code, state.output);
     if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history });
     else if (read.kind === 'corrupt') Object.assign(lb.state, { status: 'corrupt', error: read.error });
+    else lb.state.status = 'missing';
   }
 
   if (runtimeAnswer) {

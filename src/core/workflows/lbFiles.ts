@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { shQuote } from '../shell';
 import { SectionedScript } from '../remote/sections';
+import { StateRead, stateFromRead, stateReadScript, stateText } from '../state/stateFile';
 import { lbHost } from '../status/probe';
-import { OperationContext, WorkflowError } from './operation';
+import { writeStateScript } from './lbScripts';
+import { OperationContext, remoteStep, WorkflowError } from './operation';
 
 /** The LB's config and state file as they are now, read under the lock, byte for byte. */
 export interface LbFiles {
   config: string;
   configSha256: string;
-  /** The state file's fields, or undefined when it does not exist. */
-  state?: Record<string, unknown>;
-  stateCorrupt?: string;
+  state: StateRead;
 }
 
 export function sha256(text: string): string {
@@ -22,24 +22,23 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
   // base64 keeps the exact bytes (a trailing newline or its absence included).
   const script = new SectionedScript()
     .add('cfg', `base64 < ${shQuote(c.config)}`)
-    .add('state', `if [ -e ${shQuote(c.stateFile)} ]; then cat -- ${shQuote(c.stateFile)}; else (exit 44); fi`);
+    .add('state', stateReadScript(c.stateFile));
   const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000, probe: true });
   const parts = script.parse(r.stdout);
   const cfg = parts.get('cfg');
   if (!cfg || cfg.code !== 0) throw new WorkflowError('step-failed', 'Read HAProxy config', c.ssh, `cannot read ${c.config}: ${cfg?.output.trim() ?? r.stderr.trim()}`, stateNow);
   const config = Buffer.from(cfg.output.replace(/\s+/g, ''), 'base64').toString('utf8');
-  const files: LbFiles = { config, configSha256: sha256(config) };
   const state = parts.get('state');
-  if (state && state.code === 0) {
-    try {
-      const parsed = JSON.parse(state.output) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) files.state = parsed as Record<string, unknown>;
-      else files.stateCorrupt = 'not a JSON object';
-    } catch (e) {
-      files.stateCorrupt = (e as Error).message;
-    }
-  } else if (state && state.code !== 44) {
-    files.stateCorrupt = state.output.trim();
-  }
-  return files;
+  return { config, configSha256: sha256(config), state: state ? stateFromRead(state.code, state.output) : { kind: 'corrupt', error: 'not read' } };
+}
+
+/**
+ * Writes the state file (atomically, under the caller's lock). A state file that could not be
+ * read is never replaced silently: it is kept beside the new one, and the reporter says where.
+ */
+export async function writeStateFile(ctx: OperationContext, title: string, read: StateRead, next: Record<string, unknown>, stateIfFailed: () => string, keepAs?: string): Promise<void> {
+  const file = ctx.app.loadBalancer.stateFile;
+  const kept = keepAs ?? (read.kind === 'corrupt' ? `${file}.bluegreen-corrupt-${new Date().toISOString().replace(/[:.]/g, '')}` : undefined);
+  await remoteStep(ctx, title, lbHost(ctx.app), writeStateScript(file, stateText(next), kept), stateIfFailed, { shortStep: true, runToEnd: true });
+  if (read.kind === 'corrupt') ctx.reporter.warn(`the state file could not be read (${read.error}); it was kept as ${kept} and a new one written`);
 }

@@ -52,16 +52,22 @@ function putBack(p: ReturnType<typeof paths>): string {
   return `cp -p ${shQuote(p.previous)} ${shQuote(p.candidate)} && mv -f ${shQuote(p.candidate)} ${shQuote(p.cfg)}`;
 }
 
-/** temp file in the same dir, fsync, rename: readers see the old file or the new one, never half. */
-export function writeStateScript(stateFile: string, content: string): string {
+/**
+ * temp file in the same dir, fsync, rename: readers see the old file or the new one, never
+ * half. `keepAs`: the file as it was is copied there first (a corrupt file, a reconcile).
+ */
+export function writeStateScript(stateFile: string, content: string, keepAs?: string): string {
   const dir = shQuote(path.posix.dirname(stateFile));
   const state = shQuote(stateFile);
   return [
     `mkdir -p ${dir} || exit 40`,
+    keepAs ? `if [ -e ${state} ]; then cp -p ${state} ${shQuote(keepAs)} || exit 43; fi` : '',
     `tmp=$(mktemp ${shQuote(`${path.posix.dirname(stateFile)}/.bluegreen-state.XXXXXX`)}) || exit 40`,
     `printf '%s' ${shQuote(Buffer.from(content, 'utf8').toString('base64'))} | base64 -d > "$tmp" || { rm -f "$tmp"; exit 41; }`,
     `[ -e ${state} ] && { chmod --reference=${state} "$tmp" 2>/dev/null; chown --reference=${state} "$tmp" 2>/dev/null; }`,
     `sync "$tmp" 2>/dev/null || sync`,
     `mv -f "$tmp" ${state} || { rm -f "$tmp"; exit 42; }`,
-  ].join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

@@ -1,13 +1,11 @@
-import { shQuote } from '../shell';
-import { lbHost } from '../status/probe';
+import { rawFields, stateReconciled } from '../state/stateFile';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
 import { otherSlot, SlotName } from '../config/types';
 import { liveUnchanged } from './describe';
-import { readLbFiles } from './lbFiles';
-import { writeStateScript } from './lbScripts';
+import { readLbFiles, writeStateFile } from './lbFiles';
 import { acquireLock } from './lock';
-import { localStep, OperationContext, remoteStep, WorkflowError } from './operation';
+import { localStep, OperationContext, WorkflowError } from './operation';
 
 /**
  * Rewrites the state file to agree with HAProxy's config (which wins), after a
@@ -35,11 +33,9 @@ export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName
     });
     if (!answer.ok) throw new WorkflowError('declined', 'Reconcile', undefined, 'not confirmed', 'Nothing was changed.');
     // The file's own fields, read now, byte for byte, so the rewrite keeps the unknown ones.
-    const raw = (await readLbFiles(ctx, liveUnchanged(snap))).state ?? {};
-    const history = Array.isArray(raw.history) ? raw.history : [];
-    const next = { ...raw, prod: live, live, standby: otherSlot(live), history: [...history, { timestamp: new Date().toISOString(), kind: 'reconcile', live, recorded: recorded.live ?? null, by: ctx.who }] };
-    const keep = `[ -e ${shQuote(file)} ] && cp -p ${shQuote(file)} ${shQuote(`${file}.bluegreen-before-reconcile`)}`;
-    await remoteStep(ctx, 'Rewrite the state file', lbHost(app), `${keep}\n${writeStateScript(file, JSON.stringify(next, null, 2) + '\n')}`, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`, { shortStep: true });
+    const read = (await readLbFiles(ctx, liveUnchanged(snap))).state;
+    const next = stateReconciled(rawFields(read), live, recorded.live, ctx.who, new Date().toISOString());
+    await writeStateFile(ctx, 'Rewrite the state file', read, next, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`, `${file}.bluegreen-before-reconcile`);
     ctx.reporter.info(`the state file now says ${slotLabel(live)} is LIVE (as HAProxy routes); traffic was not touched`);
     return { live, changed: true };
   } finally {
