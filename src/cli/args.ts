@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE_NAME } from '../core/config/load';
+import { BlueGreenError } from '../core/errors';
 
-export class UsageError extends Error {}
+export class UsageError extends BlueGreenError {
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
 
 /** Every option the CLI knows; each command names the ones it takes. */
 export const OPTIONS = {

@@ -5,7 +5,7 @@ import { BumpLevel } from '../core/git/bump';
 import { chooseDefaultRef } from '../core/git/localHead';
 import { CommandRunner } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
-import { severity, slotLabel } from '../core/status/snapshot';
+import { severity } from '../core/status/snapshot';
 import { bump } from '../core/workflows/bump';
 import { deploy } from '../core/workflows/deploy';
 import { OperationContext } from '../core/workflows/operation';
@@ -60,8 +60,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
         choice.notes.forEach((n) => ctx.reporter.info(n));
         ref = choice.ref;
       }
-      const r = await deploy(ctx, { ref, migrate: c.args.values.migrate });
-      console.log(`deployed ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''} to ${slotLabel(r.slot)} (STANDBY); LIVE is ${slotLabel(r.live)}`);
+      console.log((await deploy(ctx, { ref, migrate: c.args.values.migrate })).summary);
       return 0;
     },
   },
@@ -82,8 +81,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     summary: "bring STANDBY to LIVE's exact commit",
     options: ['yes', 'app'],
     async run(c) {
-      const r = await sync(c.operation());
-      console.log(`${slotLabel(r.slot)} (STANDBY) now runs LIVE's commit ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''}`);
+      console.log((await sync(c.operation())).summary);
       return 0;
     },
   },
@@ -95,8 +93,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
       const level = c.args.positionals[0] as BumpLevel;
       if (!BUMP_LEVELS.includes(level) || c.args.positionals.length > 1) throw new UsageError('bump needs patch, minor or major');
       const workspace = path.dirname(c.config.file);
-      const r = await bump(c.operation(), { workspace, level });
-      console.log(`released ${r.plan.tag} (${r.commit.slice(0, 7)}) and deployed it to ${slotLabel(r.deployed.slot)} (STANDBY); LIVE is ${slotLabel(r.deployed.live)}`);
+      console.log((await bump(c.operation(), { workspace, level })).summary);
       return 0;
     },
   },
@@ -105,8 +102,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     summary: 'rewrite the state file to agree with HAProxy (traffic untouched)',
     options: ['yes', 'app'],
     async run(c) {
-      const r = await reconcile(c.operation());
-      console.log(r.changed ? `the state file now says ${slotLabel(r.live)} is LIVE` : `the state file already agrees: ${slotLabel(r.live)} is LIVE`);
+      console.log((await reconcile(c.operation())).summary);
       return 0;
     },
   },
@@ -124,6 +120,6 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
 
 async function switchTraffic(c: CliRun, kind: 'release' | 'rollback'): Promise<number> {
   const r = await release(c.operation(), { kind, emergency: c.args.values.emergency });
-  console.log(`${slotLabel(r.to)} is LIVE (was ${slotLabel(r.from)}); switched in ${r.switchMs} ms${r.stateWritten ? '' : '; WARNING: the state file was not updated'}`);
+  console.log(r.summary);
   return r.stateWritten ? 0 : 1;
 }

@@ -1,7 +1,6 @@
 import * as readline from 'node:readline/promises';
+import { BlueGreenError } from '../core/errors';
 import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
-
-export class NotConfirmableError extends Error {}
 
 /**
  * Asks on the terminal. Without a terminal (CI), nothing goes ahead unless --yes was given;
@@ -12,10 +11,10 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
     async confirm(request: ConfirmRequest): Promise<ConfirmAnswer> {
       if (o.yes) {
         process.stderr.write(`${request.title}\n${indent(request.detail)}\n(confirmed by --yes)\n`);
-        if (request.askReason && !o.reason) throw new NotConfirmableError('an emergency release needs --reason TEXT');
+        if (request.askReason && !o.reason) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');
         return { ok: true, reason: o.reason };
       }
-      if (!process.stdin.isTTY) throw new NotConfirmableError(`${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);
+      if (!process.stdin.isTTY) throw new BlueGreenError('not-confirmable', `${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);
       const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
       try {
         process.stderr.write(`\n${request.title}\n${indent(request.detail)}\n\n`);

@@ -1,11 +1,11 @@
 import { CONFIG_FILE_NAME, loadConfigFile } from '../core/config/load';
 import { AppConfig, Config } from '../core/config/types';
-import { errorMessage, isBlueGreenError } from '../core/errors';
+import { errorMessage, ErrorReason, isBlueGreenError } from '../core/errors';
 import { createRunner } from '../core/ssh/fromConfig';
 import { whoAmI } from '../core/workflows/who';
 import { OPTIONS, parseCliArgs, UsageError } from './args';
 import { CLI_COMMANDS } from './commands';
-import { NotConfirmableError, terminalConfirm } from './confirm';
+import { terminalConfirm } from './confirm';
 import { cliPrompts } from './prompts';
 import { stderrReporter } from './reporter';
 
@@ -80,18 +80,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The documented exit codes; every other failure is 1. */
+const EXIT_CODES: Partial<Record<ErrorReason, number>> = { usage: 2, refused: 3, 'unsafe-value': 3, locked: 4, declined: 5, 'not-confirmable': 5 };
+
 function exitCodeOf(e: unknown): number {
-  if (e instanceof UsageError) return 2;
-  if (e instanceof NotConfirmableError || isBlueGreenError(e, 'declined')) return 5;
-  if (isBlueGreenError(e, 'locked')) return 4;
-  if (isBlueGreenError(e, 'refused') || isBlueGreenError(e, 'unsafe-value')) return 3;
-  return 1;
+  return (isBlueGreenError(e) && EXIT_CODES[e.reason]) || 1;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof UsageError) console.error(`bluegreen: ${e.message}\n\n${usage()}`);
+    if (isBlueGreenError(e, 'usage')) console.error(`bluegreen: ${e.message}\n\n${usage()}`);
     // Config problems are one per line (file:line:col); everything else is one line.
     else console.error(isBlueGreenError(e, 'config-invalid') ? errorMessage(e) : `bluegreen: ${errorMessage(e).replace(/\n/g, ' ')}`);
     process.exit(exitCodeOf(e));

@@ -1,5 +1,5 @@
 import { shortDuration } from '../core/format';
-import { AppSnapshot, SlotSnapshot, Snapshot, slotLabel } from '../core/status/snapshot';
+import { AppSnapshot, SlotSnapshot, Snapshot, slotLabel, slotList } from '../core/status/snapshot';
 
 function age(ms?: number): string {
   return ms === undefined ? '' : shortDuration(ms);
@@ -20,16 +20,16 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
 }
 
-export function renderApp(app: AppSnapshot): string {
+function renderApp(app: AppSnapshot): string {
   const lb = app.lb;
   const routing = lb.backend ? `${lb.frontend}${lb.acl ? ` (if ${lb.acl})` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}` : 'routing unknown';
   const lines = [`${app.name}: LIVE ${app.live ? slotLabel(app.live) : 'UNKNOWN'}`, `  load balancer ${lb.host}: ${lb.reachable ? routing : 'unreachable'}`];
   if (lb.state.status === 'ok') lines.push(`  switches ${lb.state.switchCount ?? 0}, last ${lb.state.lastSwitch ?? 'never'}`);
   if (lb.error) lines.push(`  error: ${lb.error}`);
   const rows = [['SLOT', 'ROLE', 'HEALTH', 'VERSION', 'COMMIT', 'PM2', 'HOST']];
-  for (const s of app.slots) rows.push([slotLabel(s.name), s.role, health(s), s.version ?? '?', s.commit?.slice(0, 7) ?? '?', pm2(s), s.host]);
+  for (const s of slotList(app)) rows.push([slotLabel(s.name), s.role, health(s), s.version ?? '?', s.commit?.slice(0, 7) ?? '?', pm2(s), s.host]);
   lines.push(...table(rows).split('\n').map((l) => `  ${l}`));
-  for (const s of app.slots) {
+  for (const s of slotList(app)) {
     if (s.error) lines.push(`  ${slotLabel(s.name)}: ${s.error}`);
     else if (s.healthDetail) lines.push(`  ${slotLabel(s.name)}: ${s.healthDetail}`);
   }

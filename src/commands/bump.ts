@@ -33,7 +33,7 @@ export async function bump(deps: Deps, arg?: unknown): Promise<boolean> {
       review: async (plan) => void (await vscode.window.showTextDocument(vscode.Uri.file(plan.notesFile), { preview: false })),
       beforeCommit: async () => void (await vscode.workspace.saveAll(false)),
     });
-    return `${r.plan.tag} is deployed to ${r.deployed.slot.toUpperCase()} (STANDBY); LIVE ${r.deployed.live.toUpperCase()} is unchanged. Release it when you have tested it.`;
+    return r.summary;
   });
 }
 

@@ -10,8 +10,7 @@ export async function deploy(deps: Deps, arg?: unknown): Promise<boolean> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const choice = folder ? await chooseDefaultRef(folder, ctx.app.deploy.branch) : { ref: undefined, notes: [] };
     for (const note of choice.notes) ctx.reporter.info(note);
-    const r = await deployWorkflow(ctx, { ref: choice.ref, target: target?.slot });
-    return `${r.slot.toUpperCase()} (STANDBY) runs ${r.version ? `v${r.version}` : 'the new build'} at ${r.commit.slice(0, 7)}; LIVE ${r.live.toUpperCase()} is unchanged.`;
+    return (await deployWorkflow(ctx, { ref: choice.ref, target: target?.slot })).summary;
   });
 }
 
@@ -32,7 +31,6 @@ export async function deployRef(deps: Deps, arg?: unknown): Promise<boolean> {
   });
   if (!ref) return false;
   return runOperation(deps, 'Deploy', arg, async (ctx, target) => {
-    const r = await deployWorkflow(ctx, { ref: ref.trim(), target: target?.slot });
-    return `${r.slot.toUpperCase()} (STANDBY) runs ${r.version ? `v${r.version}` : ref} at ${r.commit.slice(0, 7)}; LIVE ${r.live.toUpperCase()} is unchanged.`;
+    return (await deployWorkflow(ctx, { ref: ref.trim(), target: target?.slot })).summary;
   });
 }

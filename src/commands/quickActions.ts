@@ -11,7 +11,7 @@ export async function quickActions(deps: Deps): Promise<void> {
   const actions: Action[] = [];
   if (model.config) {
     const app = model.snapshot?.apps[0];
-    const standby = app?.slots.find((s) => s.role === 'STANDBY');
+    const standby = app?.standby && app.slots[app.standby];
     if (standby) {
       const name = standby.name.toUpperCase();
       actions.push({ label: `$(cloud-upload) Deploy to ${name} (STANDBY)`, command: 'bluegreen.deploy' });

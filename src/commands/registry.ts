@@ -12,10 +12,10 @@ import { scaffoldConfig } from './scaffoldConfig';
 import { showOutput } from './showOutput';
 import { sync } from './sync';
 
-export type CommandHandler = (deps: Deps, ...args: unknown[]) => unknown;
+type CommandHandler = (deps: Deps, ...args: unknown[]) => unknown;
 
 /** The one table of contributed commands; package.json's `contributes.commands` lists the same ids. */
-export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
+const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.refresh': refresh,
   'bluegreen.deploy': deploy,
   'bluegreen.deployRef': deployRef,

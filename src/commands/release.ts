@@ -5,8 +5,7 @@ import { runOperation } from '../ui/operations';
 function switchCommand(title: string, options: ReleaseOptions) {
   return (deps: Deps, arg?: unknown): Promise<boolean> =>
     runOperation(deps, title, arg, async (ctx) => {
-      const r = await releaseWorkflow(ctx, options);
-      return `${r.to.toUpperCase()} is LIVE (was ${r.from.toUpperCase()}), verified in ${r.switchMs} ms${r.stateWritten ? '' : ' — the state file was NOT updated'}.`;
+      return (await releaseWorkflow(ctx, options)).summary;
     });
 }
 

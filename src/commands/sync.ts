@@ -4,7 +4,6 @@ import { runOperation } from '../ui/operations';
 
 export function sync(deps: Deps, arg?: unknown): Promise<boolean> {
   return runOperation(deps, 'Sync', arg, async (ctx) => {
-    const r = await syncWorkflow(ctx);
-    return `${r.slot.toUpperCase()} (STANDBY) now runs LIVE's commit ${r.commit.slice(0, 7)}${r.version ? ` (v${r.version})` : ''}.`;
+    return (await syncWorkflow(ctx)).summary;
   });
 }

@@ -21,7 +21,11 @@ export type ErrorReason =
   | 'locked'
   | 'refused'
   | 'step-failed'
-  | 'declined';
+  | 'declined'
+  /** No person could be asked (no terminal, no --yes; no dialog an agent's client can show). */
+  | 'not-confirmable'
+  /** The command line was wrong. */
+  | 'usage';
 
 export class BlueGreenError extends Error {
   constructor(

@@ -1,5 +1,6 @@
 import { shortDuration } from '../core/format';
 import { SlotSnapshot } from '../core/status/snapshot';
+import { versionText } from '../core/workflows/describe';
 
 export function relativeTime(iso: string | undefined, now = Date.now()): string {
   if (!iso) return 'never';
@@ -17,7 +18,7 @@ export function duration(ms: number | undefined): string {
 }
 
 export function versionOf(slot: SlotSnapshot): string {
-  return slot.version ? `v${slot.version.replace(/^v/, '')}` : 'v?';
+  return versionText(slot.version, 'v?');
 }
 
 export function healthText(slot: SlotSnapshot): string {

@@ -13,7 +13,7 @@ export interface Target {
   slot?: SlotName;
 }
 
-export function targetOf(arg: unknown): Target | undefined {
+function targetOf(arg: unknown): Target | undefined {
   const node = arg as { app?: { name?: unknown }; slot?: { name?: unknown } } | undefined;
   if (typeof node?.app?.name !== 'string') return undefined;
   const slot = node.slot?.name;

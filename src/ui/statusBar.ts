@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
-import { severity, slotLabel, Snapshot } from '../core/status/snapshot';
+import { liveSlot, severity, slotLabel, slotList, Snapshot } from '../core/status/snapshot';
 import { healthText, versionOf } from './format';
 import { StatusModel } from './statusModel';
 
@@ -48,9 +48,9 @@ export class StatusBadge implements vscode.Disposable {
   }
 }
 
-export function badgeText(snapshot: Snapshot): string {
+function badgeText(snapshot: Snapshot): string {
   const parts = snapshot.apps.map((app) => {
-    const live = app.slots.find((s) => s.role === 'LIVE');
+    const live = liveSlot(app);
     const watching = watchText(app);
     const text = (live ? `${slotLabel(live.name)} ${versionOf(live)}` : 'unknown') + (watching ? ` · ${watching}` : '');
     return snapshot.apps.length > 1 ? `${app.name} ${text}` : text;
@@ -62,7 +62,7 @@ function tooltip(snapshot: Snapshot): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   for (const app of snapshot.apps) {
     md.appendMarkdown(`**${app.name}**\n\n| Slot | Role | Health | Version | Commit |\n|---|---|---|---|---|\n`);
-    for (const s of app.slots) md.appendMarkdown(`| ${slotLabel(s.name)} | ${s.role} | ${healthText(s)} | ${versionOf(s)} | ${s.commit?.slice(0, 7) ?? '?'} |\n`);
+    for (const s of slotList(app)) md.appendMarkdown(`| ${slotLabel(s.name)} | ${s.role} | ${healthText(s)} | ${versionOf(s)} | ${s.commit?.slice(0, 7) ?? '?'} |\n`);
     for (const d of app.drift) md.appendMarkdown(`\n$(warning) ${d.message}\n`);
     if (app.lb.error) md.appendMarkdown(`\n$(error) ${app.lb.error}\n`);
     md.appendMarkdown('\n');

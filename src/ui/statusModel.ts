@@ -6,7 +6,7 @@ import { errorMessage, isBlueGreenError } from '../core/errors';
 import { createRunner } from '../core/ssh/fromConfig';
 import { CommandRunner, SshPrompts } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
-import { slotLabel, Snapshot } from '../core/status/snapshot';
+import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
 
 /**
  * The one model the tree and the status bar render: the config, the last Snapshot, and
@@ -140,7 +140,7 @@ export class StatusModel implements vscode.Disposable {
       this.output.info(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`);
       for (const app of this.snapshot.apps) {
         if (app.lb.error) this.output.warn(`[status] ${app.name}: load balancer: ${app.lb.error}`);
-        for (const s of app.slots) if (s.error) this.output.warn(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`);
+        for (const s of slotList(app)) if (s.error) this.output.warn(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`);
         for (const d of app.drift) this.output.warn(`[status] ${app.name}: drift: ${d.message}`);
       }
     } catch (e) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
-import { AppSnapshot, severity, SlotSnapshot, slotLabel } from '../core/status/snapshot';
+import { AppSnapshot, liveSlot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { duration, healthText, relativeTime, versionOf } from './format';
 import { StatusModel } from './statusModel';
 
@@ -40,7 +40,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (!node) return this.roots();
     switch (node.kind) {
       case 'app':
-        return [{ kind: 'lb', app: node.app }, ...node.app.slots.map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
+        return [{ kind: 'lb', app: node.app }, ...slotList(node.app).map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
       case 'lb':
         return this.loadBalancerChildren(node.app);
       case 'history':
@@ -86,7 +86,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     switch (node.kind) {
       case 'app': {
         const { app } = node;
-        const live = app.slots.find((s) => s.role === 'LIVE');
+        const live = liveSlot(app);
         const item = new vscode.TreeItem(app.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `app:${app.name}`;
         const watching = watchText(app);

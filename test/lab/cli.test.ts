@@ -47,9 +47,9 @@ describe('bluegreen CLI against the lab', function () {
     assert.match(table.stdout, /demo: LIVE BLUE/);
     assert.match(table.stdout, /BLUE\s+LIVE\s+up/);
     const json = cli('status', '--json');
-    const snapshot = JSON.parse(json.stdout) as { apps: { live: string; slots: { name: string; role: string; version: string }[] }[] };
+    const snapshot = JSON.parse(json.stdout) as { apps: { live: string; slots: Record<string, { name: string; role: string; version: string }> }[] };
     assert.equal(snapshot.apps[0].live, 'blue');
-    assert.deepEqual(snapshot.apps[0].slots.map((s) => `${s.name} ${s.role} ${s.version}`), ['blue LIVE 1.1.0', 'green STANDBY 1.1.0']);
+    assert.deepEqual(Object.values(snapshot.apps[0].slots).map((s) => `${s.name} ${s.role} ${s.version}`), ['blue LIVE 1.1.0', 'green STANDBY 1.1.0']);
   });
 
   it('row 1: refuses unknown host keys unless told their exact fingerprints, and writes no known_hosts', () => {
@@ -141,18 +141,18 @@ describe('bluegreen CLI against the lab', function () {
     const before = readState();
     let r = cli('deploy', '--ref', 'v1.2.0', '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /to GREEN \(STANDBY\); LIVE is BLUE/);
+    assert.match(r.stdout, /GREEN \(STANDBY\) runs v1\.2\.0 at [0-9a-f]{7}\. LIVE is unchanged: BLUE v1\.1\.0\./);
     assert.match(r.stderr, /==> Build \(lab-green\)/);
     assert.equal(await served(), 'blue 1.1.0');
 
     r = cli('release', '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /GREEN is LIVE \(was BLUE\)/);
+    assert.match(r.stdout, /LIVE is GREEN v1\.2\.0 \(was BLUE\)/);
     assert.equal(await served(), 'green 1.2.0');
 
     r = cli('sync', '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /BLUE \(STANDBY\) now runs LIVE's commit/);
+    assert.match(r.stdout, /BLUE \(STANDBY\) runs v1\.2\.0 at [0-9a-f]{7}, LIVE's commit: both slots match/);
 
     r = cli('rollback', '--yes');
     assert.equal(r.code, 0, r.stderr);
@@ -170,14 +170,14 @@ describe('bluegreen CLI against the lab', function () {
     copyFileSync(lab().configFile, path.join(repo, 'bluegreen.yaml'));
     const r = spawnSync(process.execPath, [CLI, 'bump', 'patch', '--yes'], { cwd: repo, encoding: 'utf8', timeout: 120000 });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /released v1\.2\.1 \([0-9a-f]{7}\) and deployed it to (BLUE|GREEN) \(STANDBY\)/);
+    assert.match(r.stdout, /Released v1\.2\.1 \([0-9a-f]{7}\): (BLUE|GREEN) \(STANDBY\) runs v1\.2\.1/);
     assert.match(execFileSync('git', ['ls-remote', '--tags', lab().origin]).toString(), /refs\/tags\/v1\.2\.1/);
     const notes = execFileSync('git', ['-C', lab().origin, 'show', 'v1.2.1:release-notes/v1.2.1.md']).toString();
     assert.match(notes, /^# v1\.2\.1 — \d{4}-\d{2}-\d{2}/);
     assert.equal(JSON.parse(execFileSync('git', ['-C', lab().origin, 'show', 'v1.2.1:package.json']).toString()).version, '1.2.1');
     assert.equal(execFileSync('git', ['-C', lab().origin, 'log', '-1', '--format=%s', 'v1.2.1']).toString().trim(), 'Release v1.2.1');
-    const status = JSON.parse(cli('status', '--json').stdout) as { apps: { slots: { role: string; version: string }[] }[] };
-    assert.equal(status.apps[0].slots.find((s) => s.role === 'STANDBY')?.version, '1.2.1');
+    const status = JSON.parse(cli('status', '--json').stdout) as { apps: { standby: 'blue' | 'green'; slots: Record<'blue' | 'green', { version: string }> }[] };
+    assert.equal(status.apps[0].slots[status.apps[0].standby].version, '1.2.1');
   });
 
   it('bump not confirmed (no terminal, no --yes): exit 5, and the workspace is as it was', () => {

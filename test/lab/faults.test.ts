@@ -79,7 +79,7 @@ describe('reliability matrix: injected faults (real sshd behind a fault proxy)',
     assert.ok(Date.now() - started < 30000, `took ${Date.now() - started} ms to notice`);
     assert.deepEqual(pm2Info('blue'), blue);
     const app = (await takeSnapshot(runner, { ...labConfig('default', proxied), apps: [labConfig('default', proxied).apps[0]] })).apps[0];
-    const green = app.slots.find((s) => s.name === 'green')!;
+    const green = app.slots.green;
     assert.equal(green.reachable, false);
     assert.equal(green.health, 'unknown');
     await assertInvariants('blue', state);

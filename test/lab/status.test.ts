@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { takeSnapshot } from '../../src/core/status/refresh';
-import { AppSnapshot, severity } from '../../src/core/status/snapshot';
+import { AppSnapshot, severity, slotList } from '../../src/core/status/snapshot';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { labConfig, labRunner, pm2Info, pm2OnLab, reloadHaproxy, routeByHand, servedBy } from './helpers';
 import { lab } from './setup';
 
 function roles(app: AppSnapshot): string {
-  return app.slots.map((s) => `${s.name}:${s.role}:${s.health}`).join(' ');
+  return slotList(app).map((s) => `${s.name}:${s.role}:${s.health}`).join(' ');
 }
 
 describe('status against the lab (real sshd, HAProxy, pm2)', () => {
@@ -31,7 +31,7 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
       assert.equal(app.lb.backend, 'demo_blue');
       assert.deepEqual(app.drift, []);
       assert.equal(severity(app), 'ok');
-      const blue = app.slots[0];
+      const blue = app.slots.blue;
       assert.equal(blue.version, '1.1.0');
       assert.equal(blue.environment, 'blue');
       assert.match(blue.commit ?? '', /^[0-9a-f]{40}$/);
@@ -75,10 +75,10 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
     pm2OnLab('green', 'stop', 'demo-green');
     try {
       const app = (await takeSnapshot(runner, labConfig())).apps[0];
-      const green = app.slots[1];
+      const green = app.slots.green;
       assert.equal(green.health, 'down');
       assert.equal(green.pm2?.status, 'stopped');
-      assert.equal(app.slots[0].health, 'up');
+      assert.equal(app.slots.blue.health, 'up');
       assert.equal(severity(app), 'warning');
     } finally {
       pm2OnLab('green', 'start', 'demo-green');
@@ -88,12 +88,12 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
   it('shows an unreachable slot host as unreachable while the rest still renders', async () => {
     const config = labConfig('default', (y) => y.replace('ssh: lab-green', 'ssh: root@127.77.0.3:2299'));
     const app = (await takeSnapshot(runner, config)).apps[0];
-    const green = app.slots[1];
+    const green = app.slots.green;
     assert.equal(green.reachable, false);
     assert.equal(green.health, 'unknown');
     assert.match(green.error ?? '', /127\.77\.0\.3:2299/);
     assert.equal(green.role, 'STANDBY');
-    assert.equal(app.slots[0].health, 'up');
+    assert.equal(app.slots.blue.health, 'up');
     assert.equal(app.live, 'blue');
   });
 

@@ -25,7 +25,7 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
     return (await run('git', args, { cwd, timeout: 60000, maxBuffer: 16 << 20 })).stdout.trim();
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new BlueGreenError('step-failed', `git ${args.join(' ')} failed in ${cwd}: ${(err.stderr || err.message).trim().split('\n').pop()}`);
+    throw new BlueGreenError('step-failed', `git ${args.join(' ')} failed in ${cwd}: ${(err.stderr || err.message).trim().split('\n').pop()}`, undefined, { cause: e });
   }
 }
 

@@ -17,14 +17,14 @@ export interface ConnectSettings {
 }
 
 /** Missing files are empty; a file that exists but cannot be read is a refusal. */
-export async function readKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
+async function readKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
   const entries: KnownHostEntry[] = [];
   for (const file of files) {
     try {
       entries.push(...parseKnownHosts(await readFile(file, 'utf8'), file));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new BlueGreenError('known-hosts-unreadable', `cannot read known_hosts file ${file} (${(e as Error).message}); refusing to connect without verifying host keys`);
+      throw new BlueGreenError('known-hosts-unreadable', `cannot read known_hosts file ${file} (${(e as Error).message}); refusing to connect without verifying host keys`, undefined, { cause: e });
     }
   }
   return entries;
@@ -160,7 +160,7 @@ function openForwarded(what: string, kind: string, viaLabel: string, open: (cb: 
         reject(new BlueGreenError(prohibited ? 'tunnel-refused' : 'connect-failed', `${what}: ${prohibited ? `it does not allow ${kind}` : err.message}`, viaLabel));
       });
     } catch (e) {
-      reject(new BlueGreenError('connection-lost', `${what}: ${(e as Error).message}`, viaLabel));
+      reject(new BlueGreenError('connection-lost', `${what}: ${(e as Error).message}`, viaLabel, { cause: e }));
     }
   });
 }

@@ -28,7 +28,7 @@ export async function loadPrivateKey(file: string, askPassphrase: (file: string)
     data = await readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BlueGreenError('key-unreadable', `cannot read key ${file}: ${(e as Error).message}`);
+    throw new BlueGreenError('key-unreadable', `cannot read key ${file}: ${(e as Error).message}`, undefined, { cause: e });
   }
   let passphrase: string | undefined;
   if (isEncryptedKey(data)) {

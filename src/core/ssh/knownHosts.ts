@@ -28,7 +28,7 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 }
 
 /** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
-export function knownHostsName(host: string, port: number): string {
+function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
@@ -70,7 +70,7 @@ export function fingerprintOf(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
-export type HostKeyVerdict =
+type HostKeyVerdict =
   | { kind: 'known'; entry: KnownHostEntry }
   | { kind: 'unknown' }
   | { kind: 'revoked'; entry: KnownHostEntry }

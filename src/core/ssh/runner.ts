@@ -21,7 +21,7 @@ export interface RunOptions {
   holdStdinUntil?: AbortSignal;
   /**
    * A short read-only probe: it runs in the host's long-lived probe shell instead of a
-   * channel of its own (no 100–150 ms of session setup).
+   * channel of its own (no session setup).
    */
   probe?: boolean;
   /**

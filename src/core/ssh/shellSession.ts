@@ -9,8 +9,8 @@ export type ShellRunOptions = Pick<RunOptions, 'onStdout' | 'onStderr' | 'signal
 
 /**
  * One long-lived `sh` on a host, fed scripts over stdin, one at a time, each framed by
- * markers with a fresh nonce. sshd spends 100–150 ms setting up every exec channel; a
- * command in a shell that is already there answers in about a millisecond.
+ * markers with a fresh nonce. sshd sets up a whole session for every exec channel; a
+ * command in a shell that is already there skips all of it (bench/results.md has the figures).
  *
  * The shell prints its pid first; sshd made it the leader of its own process group, so a
  * timeout or cancel kills that group through `kill` — the shell goes with the script, and

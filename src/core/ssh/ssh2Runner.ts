@@ -158,7 +158,7 @@ class PooledConnection {
       try {
         channel = await this.openChannel(prefix + WRAPPER);
       } catch (e) {
-        throw new BlueGreenError('connection-lost', `${this.label}: cannot start a command: ${(e as Error).message}`, this.label);
+        throw new BlueGreenError('connection-lost', `${this.label}: cannot start a command: ${(e as Error).message}`, this.label, { cause: e });
       }
       return this.drive(channel, prefix, script, o, timeoutMs);
     });
@@ -286,7 +286,7 @@ export class Ssh2Runner implements CommandRunner {
 
   /**
    * The same GET made by the host's shell, for servers that forbid TCP forwarding: bash's
-   * /dev/tcp for plain HTTP (no process to start; curl takes about 8 ms of CPU just to start),
+   * /dev/tcp for plain HTTP (no process to start, where curl costs a process start each time),
    * else curl (raw: headers, and the body as sent, chunked or not). Both hand back the raw
    * answer, read as a tunnelled one is.
    */
@@ -312,7 +312,7 @@ export class Ssh2Runner implements CommandRunner {
       // bash cannot time out a connect: the session's own timeout ends it (and the shell with it).
       r = await conn.inShell(host, script, { timeoutMs: o.timeoutMs + 1000, signal: o.signal }, 'http');
     } catch (e) {
-      if (isBlueGreenError(e, 'timeout')) throw new BlueGreenError('timeout', `${url} from ${host.ssh}: no answer within ${timeoutText(o.timeoutMs)}`, host.ssh);
+      if (isBlueGreenError(e, 'timeout')) throw new BlueGreenError('timeout', `${url} from ${host.ssh}: no answer within ${timeoutText(o.timeoutMs)}`, host.ssh, { cause: e });
       throw e;
     }
     const ms = Date.now() - started;
@@ -325,7 +325,7 @@ export class Ssh2Runner implements CommandRunner {
     try {
       return { ...parseAnswer(Buffer.from(r.stdout, 'utf8'), true)!, ms };
     } catch (e) {
-      throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${errorMessage(e)}`, host.ssh);
+      throw new BlueGreenError('connect-failed', `${url} from ${host.ssh}: ${errorMessage(e)}`, host.ssh, { cause: e });
     }
   }
 

@@ -61,7 +61,7 @@ export async function readSshConfigText(file: string, depth = 0): Promise<string
     text = await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new BlueGreenError('ssh-config', `cannot read ${file}: ${(e as Error).message}`);
+    throw new BlueGreenError('ssh-config', `cannot read ${file}: ${(e as Error).message}`, undefined, { cause: e });
   }
   const out: string[] = [];
   for (const line of text.split(/\r?\n/)) {
@@ -105,7 +105,7 @@ export async function resolveHost(spec: string, configFile?: string): Promise<Re
     // matchExec: false — `Match exec` would run arbitrary shell commands from the file.
     computed = SSHConfig.parse(text).compute({ Host: parsed.host, User: parsed.user }, { ignoreCase: true, matchExec: false });
   } catch (e) {
-    throw new BlueGreenError('ssh-config', `${file}: ${(e as Error).message}`);
+    throw new BlueGreenError('ssh-config', `${file}: ${(e as Error).message}`, undefined, { cause: e });
   }
   const localUser = os.userInfo().username;
   const user = parsed.user ?? first(computed.user) ?? localUser;

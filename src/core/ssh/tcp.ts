@@ -2,8 +2,7 @@ import * as net from 'node:net';
 
 /**
  * The TCP connection to an SSH server: Nagle's algorithm off, and the writes of one tick
- * sent as one segment. Nagle on cost about 40 ms a round trip against the server's delayed
- * ACK. Off, each of ssh2's writes became a segment of its own, and with Node's own AES-GCM
+ * sent as one segment. Nagle on cost a delayed-ACK wait on every round trip (bench/results.md). Off, each of ssh2's writes became a segment of its own, and with Node's own AES-GCM
  * ssh2 writes every packet in three (length, ciphertext, tag): three syscalls here and three
  * wake-ups of sshd per command. Corking until the end of the tick sends them in one writev.
  */

@@ -13,7 +13,7 @@ export interface KnownStart {
 
 /**
  * pm2's pid file answers "is it running, since when" without starting pm2 (`pm2 jlist` costs
- * about 200 ms of CPU and prints every process's environment). Shell builtins only: the
+ * a Node start and prints every process's environment). Shell builtins only: the
  * start time is field 22 of /proc/PID/stat, in USER_HZ ticks, which Linux exposes as 100 per
  * second on every architecture; `ps` only where /proc is missing. The shell reads that file a
  * byte at a time, so a start already known for the same pid and boot is not read again.

@@ -157,10 +157,13 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
   }
 }
 
+/** Where a slot's health is asked for, and from which host (`health.from`). */
+export function healthTarget(app: AppConfig, slot: SlotName): { from: HostRef; url: string } {
+  return { from: app.health.from === 'lb' ? lbHost(app) : slotHost(app, slot), url: app.slots[slot].url.replace(/\/$/, '') + app.health.path };
+}
+
 export async function checkHealth(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
-  const s = app.slots[slot];
-  const from = app.health.from === 'lb' ? lbHost(app) : slotHost(app, slot);
-  const url = s.url.replace(/\/$/, '') + app.health.path;
+  const { from, url } = healthTarget(app, slot);
   try {
     const r = await runner.httpGet(from, url, { timeoutMs: app.health.timeoutMs, signal });
     const body = parseHealthBody(r.body);

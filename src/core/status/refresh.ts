@@ -21,7 +21,7 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
   const roles = roleOf(lb, app);
   if (roles.error) lb.error = roles.error;
 
-  const slots = SLOT_NAMES.map((name, i): SlotSnapshot => {
+  const [blue, green] = SLOT_NAMES.map((name, i): SlotSnapshot => {
     const [host, health] = perSlot[i];
     const config = app.slots[name];
     const role: Role = roles.live === name ? 'LIVE' : roles.standby === name ? 'STANDBY' : 'UNKNOWN';
@@ -44,5 +44,5 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
     return slot;
   });
 
-  return { name: app.name, url: app.url, live: roles.live, standby: roles.standby, lb, slots, drift: driftOf(lb, roles.live) };
+  return { name: app.name, url: app.url, live: roles.live, standby: roles.standby, lb, slots: { blue, green }, drift: driftOf(lb, roles.live) };
 }

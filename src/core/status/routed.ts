@@ -12,7 +12,7 @@ export function routedTo(app: AppSnapshot, config: AppConfig, live: SlotName, wa
     live,
     standby: otherSlot(live),
     lb: { ...app.lb, backend: config.slots[live].backend },
-    slots: app.slots.map((s) => ({ ...s, role: s.name === live ? 'LIVE' : 'STANDBY' })),
+    slots: { blue: { ...app.slots.blue, role: live === 'blue' ? 'LIVE' : 'STANDBY' }, green: { ...app.slots.green, role: live === 'green' ? 'LIVE' : 'STANDBY' } },
     watchUntil: watchUntil === undefined ? undefined : new Date(watchUntil).toISOString(),
   };
 }

@@ -1,4 +1,4 @@
-import { SlotName } from '../config/types';
+import { SLOT_NAMES, SlotName } from '../config/types';
 import { HistoryEntry } from '../state/stateFile';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
@@ -17,14 +17,14 @@ export interface AppSnapshot {
   live?: SlotName;
   standby?: SlotName;
   lb: LoadBalancerSnapshot;
-  slots: SlotSnapshot[];
+  slots: Record<SlotName, SlotSnapshot>;
   drift: Drift[];
   /** While the new LIVE is watched after a switch: when the watch ends (ISO time). */
   watchUntil?: string;
 }
 
 export interface Drift {
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'runtime-disagrees';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded';
   message: string;
 }
 
@@ -90,9 +90,18 @@ export function slotLabel(name: SlotName): string {
 
 /** Whether something needs attention, and how badly: drives the badge's colour. */
 export function severity(app: AppSnapshot): 'ok' | 'warning' | 'error' {
-  const live = app.slots.find((s) => s.role === 'LIVE');
+  const live = liveSlot(app);
   if (!app.lb.reachable || !live || live.health !== 'up') return 'error';
-  const standby = app.slots.find((s) => s.role === 'STANDBY');
+  const standby = app.standby && app.slots[app.standby];
   if (app.drift.length || !standby || standby.health !== 'up') return 'warning';
   return 'ok';
+}
+
+/** Both slots, BLUE first: for lists and tables. */
+export function slotList(app: AppSnapshot): SlotSnapshot[] {
+  return SLOT_NAMES.map((name) => app.slots[name]);
+}
+
+export function liveSlot(app: AppSnapshot | undefined): SlotSnapshot | undefined {
+  return app?.live && app.slots[app.live];
 }

@@ -18,6 +18,7 @@ export interface BumpResult {
   plan: BumpPlan;
   commit: string;
   deployed: DeployResult;
+  summary: string;
 }
 
 /**
@@ -47,7 +48,7 @@ export async function bump(ctx: OperationContext, o: BumpOptions): Promise<BumpR
     committed = true;
     ctx.reporter.info(`${plan.tag} is ${commit.slice(0, 7)} on ${plan.remote}`);
     const deployed = await deploy({ ...ctx, confirm: preApproved() }, { ref: plan.tag });
-    return { plan, commit, deployed };
+    return { plan, commit, deployed, summary: `Released ${plan.tag} (${commit.slice(0, 7)}): ${deployed.summary} Release it when you have tested it.` };
   } finally {
     if (!committed) await discardBump(plan);
   }

@@ -3,12 +3,12 @@ import { otherSlot, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
-import { lbHost, slotHost } from '../status/probe';
+import { healthTarget, lbHost, slotHost } from '../status/probe';
 import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { liveUnchanged, slotSummary } from './describe';
+import { liveUnchanged, slotSummary, standbyRuns } from './describe';
 import { acquireLock, HeldLock } from './lock';
 import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
 
@@ -30,6 +30,8 @@ export interface DeployResult {
   version?: string;
   live: SlotName;
   durationMs: number;
+  /** The outcome in one sentence, ending with the state now; every front end shows this. */
+  summary: string;
 }
 
 const COMMIT_MARK = `${MARK_PREFIX}commit`;
@@ -69,8 +71,8 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     const dir = shQuote(s.dir);
     const branch = s.branch ?? app.deploy.branch;
     const ref = o.ref ?? branch;
-    const liveSummary = slotSummary(before.slots.find((x) => x.name === live));
-    const standbySnapshot = before.slots.find((x) => x.name === slot)!;
+    const liveSummary = slotSummary(before.slots[live]);
+    const standbySnapshot = before.slots[slot];
     const answer = await ctx.confirm.confirm({
       title: `Deploy ${ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref} to ${slotLabel(slot)} (STANDBY)?`,
       detail: [
@@ -145,8 +147,9 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
 
     guard();
     const version = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => waitHealthy(ctx, slot, commit, stateNow));
-    ctx.reporter.info(`${slotLabel(slot)} (STANDBY) now runs ${version ? `v${version}` : 'the new build'} at ${commit.slice(0, 7)}. ${liveUnchanged(before)}`);
-    return { slot, commit, version, live, durationMs: Date.now() - started };
+    const summary = `${standbyRuns(slot, version, commit)}. ${liveUnchanged(before)}`;
+    ctx.reporter.info(summary);
+    return { slot, commit, version, live, durationMs: Date.now() - started, summary };
   } finally {
     await ownLock?.release();
   }
@@ -171,10 +174,9 @@ async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate'
 }
 
 /** Polls the slot's health until it answers 200 (and, when it reports one, the new commit). */
-export async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
+async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
   const { app } = ctx;
-  const url = app.slots[slot].url.replace(/\/$/, '') + app.health.path;
-  const from = app.health.from === 'lb' ? { ssh: app.loadBalancer.ssh, via: app.loadBalancer.via } : slotHost(app, slot);
+  const { from, url } = healthTarget(app, slot);
   let last = '';
   for (let attempt = 1; attempt <= app.health.attempts; attempt++) {
     throwIfCancelled(ctx, stateNow());

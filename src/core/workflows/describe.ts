@@ -1,12 +1,24 @@
-import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
+import { SlotName } from '../config/types';
+import { AppSnapshot, liveSlot, SlotSnapshot, slotLabel } from '../status/snapshot';
 
+/** "v1.2.0" however the app reports it (with or without its v); `unknown` when it does not. */
+export function versionText(version: string | undefined, unknown = 'version unknown'): string {
+  return version ? `v${version.replace(/^v/, '')}` : unknown;
+}
+
+/** "BLUE v1.1.0". */
 export function slotSummary(slot: SlotSnapshot | undefined): string {
   if (!slot) return 'unknown';
-  return `${slotLabel(slot.name)} ${slot.version ? `v${slot.version.replace(/^v/, '')}` : '(version unknown)'}`;
+  return `${slotLabel(slot.name)} ${versionText(slot.version, '(version unknown)')}`;
 }
 
 /** "LIVE is unchanged: BLUE v1.1.0" — the sentence every failure ends with. */
 export function liveUnchanged(app: AppSnapshot | undefined): string {
-  const live = app?.slots.find((s) => s.role === 'LIVE');
+  const live = liveSlot(app);
   return live ? `LIVE is unchanged: ${slotSummary(live)}.` : 'Nothing was changed.';
+}
+
+/** "GREEN (STANDBY) runs v1.2.0 at 1a2b3c4": what a deploy or a sync leaves on STANDBY. */
+export function standbyRuns(slot: SlotName, version: string | undefined, commit: string): string {
+  return `${slotLabel(slot)} (STANDBY) runs ${versionText(version, 'the new build')} at ${commit.slice(0, 7)}`;
 }

@@ -45,8 +45,8 @@ export function restoreScript(lb: LoadBalancerConfig): string {
 
 /**
  * The saved config back in place by rename, never copied over the live file: a reload (or
- * a master still reading the config) could otherwise read half of it. Copying over it in place
- * failed the cancel-during-switch lab test about one run in three.
+ * a master still reading the config) could otherwise read half of it; copying over it in place
+ * made the cancel-during-switch lab test fail now and then.
  */
 function putBack(p: ReturnType<typeof paths>): string {
   return `cp -p ${shQuote(p.previous)} ${shQuote(p.candidate)} && mv -f ${shQuote(p.candidate)} ${shQuote(p.cfg)}`;

@@ -15,7 +15,7 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-export function lockFileOf(stateFile: string): string {
+function lockFileOf(stateFile: string): string {
   return `${stateFile}.lock`;
 }
 

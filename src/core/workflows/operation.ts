@@ -33,8 +33,9 @@ export class WorkflowError extends BlueGreenError {
     readonly detail: string,
     readonly stateNow: string,
     readonly lastLines: readonly string[] = [],
+    options?: { cause?: unknown },
   ) {
-    super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host);
+    super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host, options);
   }
 }
 
@@ -75,7 +76,7 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
     });
   } catch (e) {
     ctx.reporter.stepDone(title, Date.now() - started, errorMessage(e));
-    throw new WorkflowError(isBlueGreenError(e) ? e.reason : 'step-failed', title, label, errorMessage(e), stateNow(), tail);
+    throw new WorkflowError(isBlueGreenError(e) ? e.reason : 'step-failed', title, label, errorMessage(e), stateNow(), tail, { cause: e });
   }
   const ms = Date.now() - started;
   if (!succeeded(result) && !o.allowFailure) {

@@ -11,7 +11,13 @@ import { localStep, OperationContext, WorkflowError } from './operation';
  * Rewrites the state file to agree with HAProxy's config (which wins), after a
  * confirmation; the old file is kept beside it. Traffic is not touched.
  */
-export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName; changed: boolean }> {
+export interface ReconcileResult {
+  live: SlotName;
+  changed: boolean;
+  summary: string;
+}
+
+export async function reconcile(ctx: OperationContext): Promise<ReconcileResult> {
   const { app } = ctx;
   const lock = await acquireLock(ctx, 'reconcile', 'Nothing was changed.');
   try {
@@ -21,8 +27,9 @@ export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName
     // The snapshot, taken under the lock, has the state file parsed as the status shows it.
     const recorded = snap.lb.state;
     if (recorded.status === 'ok' && recorded.live === live && recorded.standby === otherSlot(live)) {
-      ctx.reporter.info(`the state file already says ${slotLabel(live)} is LIVE; nothing to do`);
-      return { live, changed: false };
+      const summary = `The state file already agrees with HAProxy: ${slotLabel(live)} is LIVE.`;
+      ctx.reporter.info(summary);
+      return { live, changed: false, summary };
     }
     const file = app.loadBalancer.stateFile;
     const says = recorded.status === 'ok' ? `says ${slotLabel(recorded.live!)} is LIVE` : recorded.status === 'missing' ? 'does not exist' : `cannot be read (${recorded.error ?? 'unknown'})`;
@@ -36,8 +43,9 @@ export async function reconcile(ctx: OperationContext): Promise<{ live: SlotName
     const read = (await readLbFiles(ctx, liveUnchanged(snap))).state;
     const next = stateReconciled(rawFields(read), live, recorded.live, ctx.who, new Date().toISOString());
     await writeStateFile(ctx, 'Rewrite the state file', read, next, () => `Traffic was not touched: LIVE is ${slotLabel(live)}. The state file may be unchanged.`, `${file}.bluegreen-before-reconcile`);
-    ctx.reporter.info(`the state file now says ${slotLabel(live)} is LIVE (as HAProxy routes); traffic was not touched`);
-    return { live, changed: true };
+    const summary = `The state file now says ${slotLabel(live)} is LIVE, as HAProxy routes; traffic was not touched.`;
+    ctx.reporter.info(summary);
+    return { live, changed: true, summary };
   } finally {
     await lock.release();
   }

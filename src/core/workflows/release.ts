@@ -6,7 +6,7 @@ import { parseState, rawFields, StateRead, stateAfterSwitch, stateText, SwitchRe
 import { lbHost, slotHost } from '../status/probe';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
-import { liveUnchanged, slotSummary } from './describe';
+import { liveUnchanged, slotSummary, versionText } from './describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { RELOADED, restoreScript, SWITCH_EXIT, switchScript } from './lbScripts';
 import { acquireLock } from './lock';
@@ -27,16 +27,15 @@ export interface ReleaseResult {
   verified: boolean;
   reason?: string;
   stateWritten: boolean;
+  /** The outcome in one sentence, ending with the state now; every front end shows this. */
+  summary: string;
 }
 
 const BLOCKING_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt', 'config-not-loaded']);
 
-function versionText(s: SlotSnapshot): string {
-  return s.version ? `v${s.version.replace(/^v/, '')}` : 'version unknown';
-}
 
 /** Whether a semver-ish version is newer; undefined when either cannot be compared. */
-export function isNewer(candidate?: string, current?: string): boolean | undefined {
+function isNewer(candidate?: string, current?: string): boolean | undefined {
   const parse = (v?: string) => v?.replace(/^v/, '').split(/[.+-]/).slice(0, 3).map(Number);
   const [a, b] = [parse(candidate), parse(current)];
   if (!a || !b || a.some(Number.isNaN) || b.some(Number.isNaN)) return undefined;
@@ -56,8 +55,8 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     if (!before.live) throw new WorkflowError('refused', title, app.loadBalancer.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown routing'})`, 'Nothing was changed.');
     const from = before.live;
     const to = otherSlot(from);
-    const fromSlot = before.slots.find((s) => s.name === from)!;
-    const toSlot = before.slots.find((s) => s.name === to)!;
+    const fromSlot = before.slots[from];
+    const toSlot = before.slots[to];
     const history = before.lb.state.history;
 
     if (kind === 'rollback') {
@@ -76,7 +75,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     const commits = await commitsBetween(ctx, to, fromSlot.commit, toSlot.commit);
     const newer = isNewer(toSlot.version, fromSlot.version);
     const warnings: string[] = [];
-    if (kind === 'release' && newer === false) warnings.push(`⚠ STANDBY ${slotLabel(to)} (${versionText(toSlot)}) is not newer than LIVE ${slotLabel(from)} (${versionText(fromSlot)}).`);
+    if (kind === 'release' && newer === false) warnings.push(`⚠ STANDBY ${slotLabel(to)} (${versionText(toSlot.version)}) is not newer than LIVE ${slotLabel(from)} (${versionText(fromSlot.version)}).`);
     if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
     // The switch runs in the LB's long-lived step shell: open it while the person reads the
@@ -84,10 +83,10 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     void ctx.runner.run(lbHost(app), ':', { shortStep: true, timeoutMs: 15000 }).catch(() => undefined);
     const verb = kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
     const answer = await ctx.confirm.confirm({
-      title: `${verb} from ${slotLabel(from)} (${versionText(fromSlot)}) to ${slotLabel(to)} (${versionText(toSlot)})?`,
+      title: `${verb} from ${slotLabel(from)} (${versionText(fromSlot.version)}) to ${slotLabel(to)} (${versionText(toSlot.version)})?`,
       detail: [
-        `LIVE now: ${slotLabel(from)} ${versionText(fromSlot)} at ${fromSlot.commit?.slice(0, 7) ?? '?'} — ${fromSlot.health}`,
-        `New LIVE: ${slotLabel(to)} ${versionText(toSlot)} at ${toSlot.commit?.slice(0, 7) ?? '?'} — ${toSlot.health}${toSlot.responseMs !== undefined ? ` (${toSlot.responseMs} ms)` : ''}`,
+        `LIVE now: ${slotLabel(from)} ${versionText(fromSlot.version)} at ${fromSlot.commit?.slice(0, 7) ?? '?'} — ${fromSlot.health}`,
+        `New LIVE: ${slotLabel(to)} ${versionText(toSlot.version)} at ${toSlot.commit?.slice(0, 7) ?? '?'} — ${toSlot.health}${toSlot.responseMs !== undefined ? ` (${toSlot.responseMs} ms)` : ''}`,
         commits.length ? `Commits:\n${commits.map((c) => `  ${c}`).join('\n')}` : fromSlot.commit === toSlot.commit ? 'Both slots run the same commit.' : '',
         ...warnings,
         `${slotLabel(from)} stays warm as STANDBY for rollback.`,
@@ -144,8 +143,9 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
       throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
     }
     if (watching) ctx.onRouted?.(to);
-    ctx.reporter.info(`${slotLabel(to)} ${versionText(toSlot)} is LIVE; ${slotLabel(from)} ${versionText(fromSlot)} is STANDBY and stays warm for rollback.`);
-    return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten };
+    const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), verified in ${switchMs} ms; ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
+    ctx.reporter.info(summary);
+    return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten, summary };
   } finally {
     await lock.release();
   }
@@ -155,7 +155,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
 async function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
   const { app } = ctx;
   await remoteStep(ctx, title, lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { shortStep: true, runToEnd: true });
-  const fromSlot = before.slots.find((s) => s.name === from)!;
+  const fromSlot = before.slots[from];
   // Putting traffic back is itself what a Cancel asks for: it is not cut short.
   const back = await verifyLive({ ...ctx, signal: undefined }, before, from);
   if (back.ok) ctx.onRouted?.(from);

@@ -1,7 +1,8 @@
 import { snapshotApp } from '../status/refresh';
-import { slotLabel } from '../status/snapshot';
+import { otherSlot } from '../config/types';
+import { slotLabel, slotList } from '../status/snapshot';
 import { deploy, DeployResult, standbyOf } from './deploy';
-import { liveUnchanged, slotSummary } from './describe';
+import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
 import { preApproved } from './confirm';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, WorkflowError } from './operation';
@@ -16,10 +17,10 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
   const lock = await acquireLock(ctx, 'sync', 'Nothing was changed.');
   try {
     const before = await localStep(ctx, 'Read LIVE', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
-    standbyOf(before, undefined, 'Sync');
-    const live = before.slots.find((s) => s.role === 'LIVE')!;
+    const standbyName = standbyOf(before, undefined, 'Sync');
+    const live = before.slots[otherSlot(standbyName)];
     if (!live.commit) throw new WorkflowError('refused', 'Sync', live.host, `cannot read LIVE ${slotLabel(live.name)}'s commit (${live.error ?? 'no git checkout?'})`, liveUnchanged(before));
-    const standby = before.slots.find((s) => s.role === 'STANDBY')!;
+    const standby = before.slots[standbyName];
     const answer = await ctx.confirm.confirm({
       title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${live.commit.slice(0, 7)}?`,
       detail: `${slotLabel(standby.name)} now runs ${slotSummary(standby)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${slotSummary(live)} at ${live.commit.slice(0, 7)}, like LIVE.\nLIVE is not touched.`,
@@ -29,13 +30,14 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
     ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${live.commit}; bringing STANDBY to the same commit`);
     const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: live.commit, lock, operation: 'Sync' });
     const after = await localStep(ctx, 'Compare both slots', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
-    const [a, b] = after.slots;
-    for (const s of after.slots) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${s.version ? `v${s.version}` : 'version ?'} at ${s.commit?.slice(0, 7) ?? '?'}`);
+    const { blue: a, green: b } = after.slots;
+    for (const s of slotList(after)) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${versionText(s.version)} at ${s.commit?.slice(0, 7) ?? '?'}`);
     if (a.commit !== b.commit || a.version !== b.version) {
       throw new WorkflowError('step-failed', 'Compare both slots', undefined, `the slots still differ (${slotSummary(a)} ${a.commit?.slice(0, 7)}, ${slotSummary(b)} ${b.commit?.slice(0, 7)})`, liveUnchanged(before));
     }
-    ctx.reporter.info(`Both slots run ${a.version ? `v${a.version}` : 'the same version'} at ${a.commit?.slice(0, 7)}.`);
-    return { ...result, liveCommit: live.commit, liveVersion: live.version };
+    const summary = `${standbyRuns(result.slot, result.version, result.commit)}, LIVE's commit: both slots match. ${liveUnchanged(before)}`;
+    ctx.reporter.info(summary);
+    return { ...result, liveCommit: live.commit, liveVersion: live.version, summary };
   } finally {
     await lock.release();
   }

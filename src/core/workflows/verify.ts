@@ -1,16 +1,16 @@
-import { SlotName } from '../config/types';
+import { otherSlot, SlotName } from '../config/types';
 import { parseHealthBody } from '../status/parse';
 import { lbHost } from '../status/probe';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { localStep, OperationContext } from './operation';
 
-/** HAProxy serves the new routing 50–90 ms after a reload; keep asking for up to 5 s. */
+/** HAProxy serves the new routing shortly after a reload (bench/results.md): ask often, for up to 5 s. */
 const VERIFY_WINDOW_MS = 5000;
 const VERIFY_INTERVAL_MS = 20;
 /**
  * HAProxy's master can miss a reload signal that comes while it is still settling after the
- * one before: undoing a switch right after it was verified failed that way about one run in
- * five on a clean CI machine. While the frontend still answers from the old slot, the reload
+ * one before: undoing a switch right after it was verified failed that way now and then on a
+ * clean CI machine. While the frontend still answers from the old slot, the reload
  * is sent again at these times (the config on disk is already the one wanted).
  */
 const RELOAD_AGAIN_AFTER_MS = [1000, 2500];
@@ -36,8 +36,8 @@ export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: Sl
   if (!base) return undefined;
   const url = base.replace(/\/$/, '') + app.health.path;
   const hostHeader = app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined;
-  const target = before.slots.find((s) => s.name === to)!;
-  const old = before.slots.find((s) => s.name !== to)!;
+  const target = before.slots[to];
+  const old = before.slots[otherSlot(to)];
   const tellApart = identify(target, old);
   const probe = async (): Promise<ProbeOutcome> => {
     try {
