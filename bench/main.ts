@@ -160,7 +160,7 @@ async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
   // As in the extension: the status view is open before anyone releases, and the LB's step
   // shell opens while the confirmation dialog is read (this bench confirms instantly).
   await snapshotApp(r, app);
-  await r.run({ ssh: app.loadBalancer.ssh, via: app.loadBalancer.via }, ':', { shortStep: true });
+  await r.run({ ssh: app.loadBalancer.ssh, via: app.loadBalancer.via }, ':', { lane: 'step' }); // as warm() does, but awaited
   let load = await warmLoad(lab);
   const oursMs: number[] = [];
   const oursWindows: [number, number][] = [];

@@ -33,14 +33,14 @@ describe('ssh2 runner against the lab (real sshd)', () => {
   });
 
   it('runs probes in one long-lived shell: same results, exit codes and stderr, no state leaking between them', async () => {
-    const first = await runner.run(BLUE, 'echo out; echo err >&2; cd /; exit 3', { probe: true });
+    const first = await runner.run(BLUE, 'echo out; echo err >&2; cd /; exit 3', { lane: 'probe' });
     assert.deepEqual([first.code, first.stdout, first.stderr], [3, 'out\n', 'err\n']);
-    const second = await runner.run(BLUE, 'pwd; printf "no newline"', { probe: true });
+    const second = await runner.run(BLUE, 'pwd; printf "no newline"', { lane: 'probe' });
     assert.equal(second.code, 0);
     assert.notEqual(second.stdout.split('\n')[0], '/', 'a cd in one probe moved the next one');
     assert.ok(second.stdout.endsWith('no newline'));
     // Many probes at once share the shell one after another; each gets its own answer.
-    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => runner.run(BLUE, `echo ${i}; echo "$$"`, { probe: true })));
+    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => runner.run(BLUE, `echo ${i}; echo "$$"`, { lane: 'probe' })));
     assert.deepEqual(many.map((r) => r.stdout.split('\n')[0]), Array.from({ length: 10 }, (_, i) => String(i)));
     assert.equal(new Set(many.map((r) => r.stdout.split('\n')[1])).size, 1, 'the probes did not share one shell');
   });
@@ -61,7 +61,7 @@ describe('ssh2 runner against the lab (real sshd)', () => {
     assert.equal(existsSync(marker), false, 'a value was executed by the remote shell');
   });
 
-  for (const mode of [{ label: '', options: {} }, { label: ' (short step in the long-lived shell)', options: { shortStep: true } }]) {
+  for (const mode of [{ label: '', options: {} }, { label: ' (short step in the long-lived shell)', options: { lane: 'step' as const } }]) {
     it(`streams lines in order as they are produced${mode.label}`, async () => {
       const seen: { line: string; at: number; stream: string }[] = [];
       const start = Date.now();
@@ -107,6 +107,22 @@ describe('ssh2 runner against the lab (real sshd)', () => {
       assert.equal(left.stdout.trim(), '');
     });
 
+    it(`row 10: keeps the head of a huge stdout, says how much it dropped, and runs to its end${mode.label}`, async () => {
+      const r = await runner.run(BLUE, "head -c 17000000 /dev/zero | tr '\\0' y; echo; echo done >&2", mode.options);
+      assert.equal(r.code, 0);
+      assert.equal(r.stderr, 'done\n');
+      assert.ok(r.stdout.length < 16.5 * 1024 * 1024, `stdout kept ${r.stdout.length} chars`);
+      assert.match(r.stdout, /^y+\n\[… \d+ more bytes not kept\]$/);
+    });
+
+    it(`row 27: an endless line is cut as it arrives, and the next line is whole${mode.label}`, async () => {
+      const lines: string[] = [];
+      await runner.run(BLUE, "head -c 200000 /dev/zero | tr '\\0' '\\r'; echo; echo next", { ...mode.options, onStdout: (l) => lines.push(l) });
+      assert.equal(lines.length, 2, `${lines.length} lines`);
+      assert.ok(lines[0].endsWith(' […]') && lines[0].length < 20000);
+      assert.equal(lines[1], 'next');
+    });
+
     it(`row 10: caps huge stderr without hanging${mode.label}`, async () => {
       const r = await runner.run(BLUE, "head -c 3000000 /dev/zero | tr '\\0' x >&2; echo done", mode.options);
       assert.equal(r.stdout, 'done\n');
@@ -117,18 +133,18 @@ describe('ssh2 runner against the lab (real sshd)', () => {
 
   it('streams a short step\'s lines exactly as its own channel would, empty lines included', async () => {
     for (const script of ['echo one; echo; echo two', 'echo a; echo', 'printf x', 'printf "x\\ny"', ':', 'echo; echo']) {
-      const lines = async (options: { shortStep?: boolean }) => {
+      const lines = async (options: { lane?: 'step' }) => {
         const seen: string[] = [];
         const r = await runner.run(BLUE, script, { ...options, onStdout: (l) => seen.push(l) });
         return { seen, stdout: r.stdout };
       };
-      assert.deepEqual(await lines({ shortStep: true }), await lines({}), script);
+      assert.deepEqual(await lines({ lane: 'step' }), await lines({}), script);
     }
   });
 
   it('starts a fresh step shell after one was killed', async () => {
-    await assert.rejects(runner.run(BLUE, 'sleep 30', { timeoutMs: 300, shortStep: true }), (e: unknown) => isBlueGreenError(e, 'timeout'));
-    const r = await runner.run(BLUE, 'echo again', { shortStep: true });
+    await assert.rejects(runner.run(BLUE, 'sleep 30', { timeoutMs: 300, lane: 'step' }), (e: unknown) => isBlueGreenError(e, 'timeout'));
+    const r = await runner.run(BLUE, 'echo again', { lane: 'step' });
     assert.deepEqual([r.code, r.stdout], [0, 'again\n']);
   });
 

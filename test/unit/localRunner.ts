@@ -42,6 +42,8 @@ export class LocalRunner implements CommandRunner {
     return `${this.showInfo}\n\n# pxname,svname,status,check_status,scur\ndemo_blue,blue,UP,L7OK,0\n`;
   }
 
+  warm(): void {}
+
   async httpGet(): Promise<never> {
     throw new Error('not used');
   }

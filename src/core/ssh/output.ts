@@ -8,24 +8,41 @@ export function withDropped(body: string, dropped: number, kept: 'head' | 'tail'
   return kept === 'head' ? `${body}\n[… ${dropped} more bytes not kept]` : `[… ${dropped} earlier bytes not kept]\n${body}`;
 }
 
-/** Splits a byte stream into lines without breaking multi-byte characters. */
+/** A line longer than this (a progress bar redrawn with \r, a file printed without newlines) is cut. */
+export const LINE_LIMIT = 16 * 1024;
+
+/** Splits a byte stream into lines without breaking multi-byte characters; an endless line is cut as it arrives. */
 export class LineSplitter {
   private partial = '';
+  private cut = false;
   private readonly decoder = new TextDecoder();
 
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Buffer): void {
-    const text = this.partial + this.decoder.decode(chunk, { stream: true });
-    const lines = text.split('\n');
+    const lines = (this.partial + this.decoder.decode(chunk, { stream: true })).split('\n');
     this.partial = lines.pop() ?? '';
-    for (const line of lines) this.onLine(line.replace(/\r$/, ''));
+    for (const line of lines) this.emit(line);
+    if (this.partial.length > LINE_LIMIT) {
+      if (!this.cut) this.onLine(`${this.partial.slice(0, LINE_LIMIT)} […]`);
+      this.cut = true;
+      this.partial = '';
+    }
   }
 
   end(): void {
     const rest = this.partial + this.decoder.decode();
     this.partial = '';
-    if (rest) this.onLine(rest.replace(/\r$/, ''));
+    if (rest) this.emit(rest);
+  }
+
+  private emit(line: string): void {
+    // The end of a line already cut and shown is dropped with it.
+    if (this.cut) {
+      this.cut = false;
+      return;
+    }
+    this.onLine(line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT)} […]` : line.replace(/\r$/, ''));
   }
 }
 

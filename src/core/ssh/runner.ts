@@ -6,6 +6,9 @@ export interface HostRef {
   via?: string;
 }
 
+/** A kind of work that gets a long-lived shell per host, so none waits behind another. */
+export type Lane = 'probe' | 'http' | 'step';
+
 export interface RunOptions {
   /** Each complete line of remote stdout, as it arrives. */
   onStdout?(line: string): void;
@@ -20,15 +23,12 @@ export interface RunOptions {
    */
   holdStdinUntil?: AbortSignal;
   /**
-   * A short read-only probe: it runs in the host's long-lived probe shell instead of a
-   * channel of its own (no session setup).
+   * Which of the host's long-lived shells runs the script, instead of a channel of its own (no
+   * session setup): `probe` for short reads, `http` for checks the host's shell makes, `step`
+   * for short steps that change something (the switch, the state file). Without a lane, a
+   * channel of its own: long steps, and a script that holds stdin open.
    */
-  probe?: boolean;
-  /**
-   * A short step that changes something (the switch, the state file): it runs in the host's
-   * long-lived step shell, streamed and killable like any command; no stdin.
-   */
-  shortStep?: boolean;
+  lane?: Lane;
 }
 
 export interface RunResult {
@@ -68,6 +68,8 @@ export interface CommandRunner {
    * everything it answers until it closes the connection. Rejects when it cannot connect.
    */
   askUnixSocket(host: HostRef, socketPath: string, line: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<string>;
+  /** Opens the lane's shell on the host now (a dialog is up), so the next script does not wait for it. */
+  warm(host: HostRef, lane: Lane): void;
   dispose(): void;
 }
 

@@ -42,7 +42,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   let sections;
   let configMtime: number | undefined;
   try {
-    const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, probe: true });
+    const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
     const parsed = script.parse(r.stdout);
     const stat = parsed.get('stat')?.output.trim() ?? '';
     sections = memo.settle(memoKey, held, stat, parsed, ['cfg', 'state']);
@@ -106,7 +106,7 @@ function mtimeOf(statOutput: string, file: string): number | undefined {
 /** The LB's clock, for HAProxy versions whose `show info` has no Start_time_sec. */
 async function lbClock(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<number> {
   try {
-    const r = await runner.run(lbHost(app), 'date +%s', { signal, timeoutMs: 10000, probe: true });
+    const r = await runner.run(lbHost(app), 'date +%s', { signal, timeoutMs: 10000, lane: 'probe' });
     return Number(r.stdout.trim());
   } catch {
     return NaN;
@@ -132,7 +132,7 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
     .add('pkg', unlessUnchanged(held?.fingerprint, `cat -- ${dir}/package.json`))
     .add('pm2', pm2Script(s.pm2, knownStart(memo.recall(pm2Key))));
   try {
-    const r = await runner.run(slotHost(app, slot), script.script, { signal, timeoutMs: 20000, probe: true });
+    const r = await runner.run(slotHost(app, slot), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
     const parsed = script.parse(r.stdout);
     const sections = memo.settle(memoKey, held, parsed.get('checkout')?.output.trim() ?? '', parsed, ['git', 'pkg']);
     if (!sections.has('git')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);

@@ -23,7 +23,7 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
   const script = new SectionedScript()
     .add('cfg', `base64 < ${shQuote(c.config)}`)
     .add('state', stateReadScript(c.stateFile));
-  const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000, probe: true });
+  const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000, lane: 'probe' });
   const parts = script.parse(r.stdout);
   const cfg = parts.get('cfg');
   if (!cfg || cfg.code !== 0) throw new WorkflowError('step-failed', 'Read HAProxy config', c.ssh, `cannot read ${c.config}: ${cfg?.output.trim() ?? r.stderr.trim()}`, stateNow);
@@ -39,6 +39,6 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
 export async function writeStateFile(ctx: OperationContext, title: string, read: StateRead, next: Record<string, unknown>, stateIfFailed: () => string, keepAs?: string): Promise<void> {
   const file = ctx.app.loadBalancer.stateFile;
   const kept = keepAs ?? (read.kind === 'corrupt' ? `${file}.bluegreen-corrupt-${new Date().toISOString().replace(/[:.]/g, '')}` : undefined);
-  await remoteStep(ctx, title, lbHost(ctx.app), writeStateScript(file, stateText(next), kept), stateIfFailed, { shortStep: true, runToEnd: true });
+  await remoteStep(ctx, title, lbHost(ctx.app), writeStateScript(file, stateText(next), kept), stateIfFailed, { lane: 'step', runToEnd: true });
   if (read.kind === 'corrupt') ctx.reporter.warn(`the state file could not be read (${read.error}); it was kept as ${kept} and a new one written`);
 }

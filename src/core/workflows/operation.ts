@@ -45,7 +45,7 @@ const LAST_LINES = 15;
  * Runs one remote step: a header, every output line streamed (redacted), a duration, and
  * on failure a WorkflowError carrying the step's last lines.
  */
-export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean; shortStep?: boolean; runToEnd?: boolean } = {}): Promise<RunResult> {
+export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean; lane?: 'step'; runToEnd?: boolean } = {}): Promise<RunResult> {
   const label = host.ssh;
   const tail: string[] = [];
   const keep = (text: string) => {
@@ -61,7 +61,7 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
       // its timeout still applies, and Cancel takes effect after it.
       signal: o.runToEnd ? undefined : ctx.signal,
       timeoutMs: o.timeoutMs,
-      shortStep: o.shortStep,
+      lane: o.lane,
       onStdout: (l) => {
         if (isMarkLine(l)) return;
         const text = cleanLine(l);

@@ -80,7 +80,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
     // The switch runs in the LB's long-lived step shell: open it while the person reads the
     // dialog, so the time from confirmation to switch has no SSH session setup in it.
-    void ctx.runner.run(lbHost(app), ':', { shortStep: true, timeoutMs: 15000 }).catch(() => undefined);
+    ctx.runner.warm(lbHost(app), 'step');
     const verb = kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
     const answer = await ctx.confirm.confirm({
       title: `${verb} from ${slotLabel(from)} (${versionText(fromSlot.version)}) to ${slotLabel(to)} (${versionText(toSlot.version)})?`,
@@ -154,7 +154,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
 /** Puts the previous config back, reloads, and checks through the frontend that `from` answers again. */
 async function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
   const { app } = ctx;
-  await remoteStep(ctx, title, lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { shortStep: true, runToEnd: true });
+  await remoteStep(ctx, title, lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { lane: 'step', runToEnd: true });
   const fromSlot = before.slots[from];
   // Putting traffic back is itself what a Cancel asks for: it is not cut short.
   const back = await verifyLive({ ...ctx, signal: undefined }, before, from);
@@ -167,7 +167,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
   const s = ctx.app.slots[to];
   const range = `${fromCommit}..${toCommit}`;
   try {
-    const r = await ctx.runner.run(slotHost(ctx.app, to), `cd ${shQuote(s.dir)} && git log --oneline --no-decorate -n 15 ${shQuote(range)}`, { signal: ctx.signal, timeoutMs: 15000, probe: true });
+    const r = await ctx.runner.run(slotHost(ctx.app, to), `cd ${shQuote(s.dir)} && git log --oneline --no-decorate -n 15 ${shQuote(range)}`, { signal: ctx.signal, timeoutMs: 15000, lane: 'probe' });
     return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
   } catch {
     return [];
@@ -177,7 +177,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
 async function switchConfig(ctx: OperationContext, sha: string, next: string, unchanged: () => string, from: SlotName): Promise<void> {
   const { app } = ctx;
   const lb = app.loadBalancer;
-  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true, shortStep: true, runToEnd: true });
+  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true, lane: 'step', runToEnd: true });
   if (r.code === 0 && r.stdout.includes(RELOADED)) return;
   const why: Record<number, [string, string]> = {
     [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],

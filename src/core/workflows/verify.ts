@@ -22,7 +22,7 @@ async function reloadAgain(ctx: OperationContext, why: string): Promise<void> {
   const lb = ctx.app.loadBalancer;
   ctx.reporter.warn(`${why}: HAProxy may have missed the reload signal; reloading again`);
   try {
-    const r = await ctx.runner.run(lbHost(ctx.app), lb.reload, { shortStep: true, timeoutMs: 30000 });
+    const r = await ctx.runner.run(lbHost(ctx.app), lb.reload, { lane: 'step', timeoutMs: 30000 });
     if (r.code !== 0) ctx.reporter.warn(`the reload on ${lb.ssh} exited with ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
   } catch (e) {
     ctx.reporter.warn(`the reload on ${lb.ssh} did not run: ${(e as Error).message}`);
