@@ -10,6 +10,8 @@ const common = {
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   logLevel: 'warning',
   legalComments: 'none',
+  // Remote scripts are .sh files, bundled as text.
+  loader: { '.sh': 'text' },
 };
 const production = process.argv.includes('--production');
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,8 +26,7 @@ export class LocalRunner implements CommandRunner {
 
   async run(_host: unknown, script: string): Promise<RunResult> {
     this.scripts.push(script);
-    const r = spawnSync('sh', ['-s'], { input: script, encoding: 'utf8', env: { ...process.env, PATH: `${this.shims}:${process.env.PATH ?? ''}`, PM2_HOME: this.shims } });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    return runLocally(script, { env: { PATH: `${this.shims}:${process.env.PATH ?? ''}`, PM2_HOME: this.shims } });
   }
 
   /** The commands started since the last call. */
@@ -51,4 +50,17 @@ export class LocalRunner implements CommandRunner {
   dispose(): void {
     rmSync(this.shims, { recursive: true, force: true });
   }
+}
+
+/** Runs a script as the remote shell would (`sh -s`, the script on stdin), on this machine. */
+export function runLocally(script: string, o: { shell?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(o.shell ?? 'sh', ['-s'], { env: { ...process.env, ...o.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code, signal) => resolve({ code, signal: signal ?? undefined, stdout, stderr }));
+    child.stdin.end(script);
+  });
 }

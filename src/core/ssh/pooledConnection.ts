@@ -1,6 +1,7 @@
 import { Duplex } from 'node:stream';
 import { Client, ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
+import { remote } from '../remote/scripts';
 import { shQuote } from '../shell';
 import { forward, forwardUnixSocket } from './connect';
 import { Execution, ExecutionOptions } from './execution';
@@ -8,7 +9,6 @@ import { PID_MARK, PidAnnouncement } from './output';
 import { HostRef, Lane, RunResult } from './runner';
 import { ShellSession } from './shellSession';
 
-const KILL_GRACE_POLLS = 40;
 
 /**
  * The remote shell first prints its pid, then reads the script from stdin. sshd starts each
@@ -19,20 +19,6 @@ const WRAPPER = `sh -c 'echo "${PID_MARK}$$"; exec sh -s'`;
 
 /** The HTTP lane's shell is bash where there is one: its /dev/tcp makes a request without starting a process. */
 const HTTP_WRAPPER = `sh -c 'echo "${PID_MARK}$$"; if command -v bash >/dev/null 2>&1; then unset BASH_ENV ENV; exec bash --norc --noprofile -s; fi; exec sh -s'`;
-
-/**
- * TERM the group, give it two seconds, then KILL. `kill -SIG -PGID` is the form dash accepts.
- * A killed process stays a zombie until its parent (or init) reaps it, and `kill -0` still
- * finds zombies, so the group counts as gone when ps shows none of it but zombies.
- */
-function killScript(pid: string): string {
-  return [
-    `kill -TERM -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null`,
-    `alive() { if table=$(ps -eo pgid=,stat= 2>/dev/null); then printf '%s\\n' "$table" | awk '$1 == ${pid} && $2 !~ /^Z/ { found = 1 } END { exit !found }'; else kill -0 -${pid} 2>/dev/null; fi; }`,
-    `for i in $(seq ${KILL_GRACE_POLLS}); do alive || exit 0; sleep 0.05; done`,
-    `kill -KILL -${pid} 2>/dev/null; true`,
-  ].join('\n');
-}
 
 /** One authenticated connection to a host: its channels, forwards and long-lived shells. */
 export class PooledConnection {
@@ -149,7 +135,7 @@ export class PooledConnection {
   /** Kills a process group from a channel of its own; resolves when done (or after 5 s). */
   private killGroup(prefix: string, pid: string | undefined): Promise<void> {
     if (!pid || !/^\d+$/.test(pid)) return Promise.resolve();
-    return this.openChannel(`${prefix}sh -c ${shQuote(killScript(pid))}`).then(
+    return this.openChannel(`${prefix}sh -c ${shQuote(remote.killGroupText)} sh ${pid}`).then(
       (k) =>
         new Promise<void>((done) => {
           k.on('close', () => done()).resume();

@@ -1,6 +1,6 @@
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { timeoutText } from '../format';
-import { shQuote } from '../shell';
+import { remote } from '../remote/scripts';
 import { parseAnswer, requestText } from './httpOverStream';
 import { HostRef, HttpOptions, HttpResult, Lane, RunResult } from './runner';
 import { ExecutionOptions } from './execution';
@@ -13,9 +13,7 @@ const SHELL_ANSWER_LIMIT = 65536;
 
 /** A line to a Unix socket and its whole answer, by the host's socat or nc: for hosts that forbid stream-local forwarding. */
 export async function askUnixSocketWithShell(run: LaneRunner, host: HostRef, socketPath: string, line: string, timeoutMs: number): Promise<string> {
-  const q = shQuote(socketPath);
-  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-  const script = `if command -v socat >/dev/null 2>&1; then printf '%s\\n' ${shQuote(line)} | socat -t ${seconds} - UNIX-CONNECT:${q}; elif command -v nc >/dev/null 2>&1; then printf '%s\\n' ${shQuote(line)} | nc -U -w ${seconds} ${q}; else echo 'neither socat nor nc is installed, and the host does not allow stream-local forwarding' >&2; exit 127; fi`;
+  const script = remote.unixSocket(socketPath, line, Math.max(1, Math.ceil(timeoutMs / 1000)));
   const r = await run('probe', script, { timeoutMs: timeoutMs + 5000 });
   if (r.code !== 0) throw new BlueGreenError('connect-failed', `${socketPath} on ${host.ssh}: ${r.stderr.trim().split('\n').pop() || `exit ${r.code}`}`, host.ssh);
   return r.stdout;
@@ -32,17 +30,7 @@ export async function getWithShell(run: LaneRunner, host: HostRef, url: string, 
   const seconds = (o.timeoutMs / 1000).toFixed(1);
   const hostHeader = o.hostHeader ?? target.host;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  const script = [
-    `case "\${BASH_VERSION:-}" in [4-9].*|[1-9][0-9].*) bash=1;; *) bash=;; esac`,
-    `if [ -n "$bash" ] && [ ${shQuote(target.protocol)} = http: ]; then`,
-    // bash's own words for a refused connect name its line number and /dev/tcp: the exit code says it.
-    `  { exec 3<>/dev/tcp/${shQuote(target.hostname.replace(/^\[|\]$/g, ''))}/${port}; } 2>/dev/null || { echo 'bash: /dev/tcp: connect failed' >&2; exit 7; }`,
-    `  printf '%s' ${shQuote(requestText(url, hostHeader))} >&3`,
-    `  IFS= read -r -N ${SHELL_ANSWER_LIMIT} -t ${seconds} answer <&3; [ $? -gt 128 ] && { echo 'no answer within ${seconds} s' >&2; exit 28; }`,
-    `  printf '%s' "$answer"`,
-    `elif command -v curl >/dev/null 2>&1; then curl -sS -i --raw --http1.1 --max-time ${seconds} -H ${shQuote(`Host: ${hostHeader}`)} ${shQuote(url)}`,
-    `else echo 'no bash or curl on this host to make the request, and it does not allow TCP forwarding' >&2; exit 127; fi`,
-  ].join('\n');
+  const script = remote.httpGet(url, target.protocol, target.hostname.replace(/^\[|\]$/g, ''), port, requestText(url, hostHeader), seconds, hostHeader, SHELL_ANSWER_LIMIT);
   const started = Date.now();
   let r: RunResult;
   try {

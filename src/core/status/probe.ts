@@ -1,11 +1,12 @@
 import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { findRouting, hasIdleCloseOnResponse } from '../haproxy/config';
+import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
 import { stateFromRead, stateReadScript } from '../state/stateFile';
-import { CHECKOUT_FINGERPRINT, parseGitHead } from './checkout';
+import { parseGitHead } from './checkout';
 import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
 import { Drift, LoadBalancerSnapshot, SlotSnapshot } from './snapshot';
@@ -127,7 +128,7 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
   const pm2Key = `${memoKey}\0pm2`;
   const held = memo.recall(memoKey);
   const script = new SectionedScript()
-    .add('checkout', `fp=; cd -- ${dir} && {\n${CHECKOUT_FINGERPRINT}\n}`)
+    .add('checkout', remote.checkoutFingerprint(s.dir))
     .add('git', unlessUnchanged(held?.fingerprint, `cd -- ${dir} && git log -1 --no-color --format=%H%n%D`))
     .add('pkg', unlessUnchanged(held?.fingerprint, `cat -- ${dir}/package.json`))
     .add('pm2', pm2Script(s.pm2, knownStart(memo.recall(pm2Key))));

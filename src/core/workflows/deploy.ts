@@ -4,6 +4,7 @@ import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
 import { healthTarget, lbHost, slotHost } from '../status/probe';
+import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
@@ -68,7 +69,6 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
     const host = slotHost(app, slot);
     const s = app.slots[slot];
-    const dir = shQuote(s.dir);
     const branch = s.branch ?? app.deploy.branch;
     const ref = o.ref ?? branch;
     const liveSummary = slotSummary(before.slots[live]);
@@ -86,7 +86,6 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     });
     if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
     ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${s.ssh}`);
-    const remote = app.deploy.remote;
     const guard = () => {
       if (lock && !lock.held) throw new WorkflowError('connection-lost', operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped)', stateNow());
       throwIfCancelled(ctx, stateNow());
@@ -95,47 +94,20 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     if (app.deploy.keepBackups > 0) {
       guard();
       const backups = `${path.posix.dirname(s.dir)}/.bluegreen-backups/${path.posix.basename(s.dir)}`;
-      await remoteStep(
-        ctx,
-        'Back up the current release',
-        host,
-        [
-          `cd ${dir} || exit 1`,
-          `backups=${shQuote(backups)}; mkdir -p "$backups" || exit 1`,
-          `name="$(date -u +%Y%m%dT%H%M%SZ)-$(git rev-parse --short HEAD 2>/dev/null || echo unknown).tar.gz"`,
-          `tar -czf "$backups/$name" --exclude=./node_modules --exclude=./.git . || exit 1`,
-          `echo "saved $backups/$name"`,
-          `ls -1t "$backups"/*.tar.gz 2>/dev/null | tail -n +${app.deploy.keepBackups + 1} | while read -r old; do rm -f -- "$old" && echo "removed old backup $old"; done`,
-        ].join('\n'),
-        stateNow,
-      );
+      await remoteStep(ctx, 'Back up the current release', host, remote.backup(s.dir, backups, app.deploy.keepBackups), stateNow);
     }
 
     await runHooks(ctx, 'backup', slot, stateNow, guard);
 
     guard();
-    const fetched = await remoteStep(
-      ctx,
-      `Fetch and check out ${ref}`,
-      host,
-      [
-        `cd ${dir} || exit 1`,
-        `git fetch --prune --tags ${shQuote(remote)} || exit 1`,
-        `commit=$(git rev-parse --verify --quiet ${shQuote(`${remote}/${ref}^{commit}`)} || git rev-parse --verify --quiet ${shQuote(`${ref}^{commit}`)}) || { echo ${shQuote(`${ref} is not a branch, tag or commit on ${remote}`)} >&2; exit 3; }`,
-        `if [ -n "$(git status --porcelain --untracked-files=no)" ]; then echo 'warning: local changes on this slot are discarded (the backup keeps them)' >&2; fi`,
-        `git checkout --quiet --force -B ${shQuote(branch)} "$commit" || exit 1`,
-        `echo "${COMMIT_MARK} $commit"`,
-        `git log -1 --format='%h %s (%an, %ar)'`,
-      ].join('\n'),
-      stateNow,
-    );
+    const fetched = await remoteStep(ctx, `Fetch and check out ${ref}`, host, remote.fetch(s.dir, app.deploy.remote, ref, branch, COMMIT_MARK), stateNow);
     const commit = new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(fetched.stdout)?.[1];
     if (!commit) throw new WorkflowError('step-failed', `Fetch and check out ${ref}`, s.ssh, 'git did not report the checked-out commit', stateNow());
 
     const values = { pm2: s.pm2, dir: s.dir, slot, commit, ref };
     const run = async (title: string, command: string) => {
       guard();
-      await remoteStep(ctx, title, host, `cd ${dir} || exit 1\n${fillTemplate(command, values)}`, stateNow);
+      await remoteStep(ctx, title, host, `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(command, values)}`, stateNow);
     };
     await run('Install dependencies', app.deploy.install);
     if (o.migrate && app.deploy.migrate) {

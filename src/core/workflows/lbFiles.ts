@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { shQuote } from '../shell';
+import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { StateRead, stateFromRead, stateReadScript, stateText } from '../state/stateFile';
 import { lbHost } from '../status/probe';
-import { writeStateScript } from './lbScripts';
 import { OperationContext, remoteStep, WorkflowError } from './operation';
 
 /** The LB's config and state file as they are now, read under the lock, byte for byte. */
@@ -39,6 +39,6 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
 export async function writeStateFile(ctx: OperationContext, title: string, read: StateRead, next: Record<string, unknown>, stateIfFailed: () => string, keepAs?: string): Promise<void> {
   const file = ctx.app.loadBalancer.stateFile;
   const kept = keepAs ?? (read.kind === 'corrupt' ? `${file}.bluegreen-corrupt-${new Date().toISOString().replace(/[:.]/g, '')}` : undefined);
-  await remoteStep(ctx, title, lbHost(ctx.app), writeStateScript(file, stateText(next), kept), stateIfFailed, { lane: 'step', runToEnd: true });
+  await remoteStep(ctx, title, lbHost(ctx.app), remote.writeState(file, Buffer.from(stateText(next), 'utf8').toString('base64'), kept), stateIfFailed, { lane: 'step', runToEnd: true });
   if (read.kind === 'corrupt') ctx.reporter.warn(`the state file could not be read (${read.error}); it was kept as ${kept} and a new one written`);
 }

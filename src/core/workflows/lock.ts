@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors';
-import { shQuote } from '../shell';
+import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { lbHost } from '../status/probe';
 import { OperationContext, WorkflowError } from './operation';
@@ -27,17 +27,7 @@ function lockFileOf(stateFile: string): string {
 export async function acquireLock(ctx: OperationContext, operation: string, stateNow: string): Promise<HeldLock> {
   const lock = lockFileOf(ctx.app.loadBalancer.stateFile);
   const info = JSON.stringify({ who: ctx.who, operation, app: ctx.app.name, since: new Date().toISOString() });
-  const script = [
-    `lock=${shQuote(lock)}`,
-    `exec 9>>"$lock" || { echo "cannot open the lock file $lock" >&2; exit 70; }`,
-    `command -v flock >/dev/null 2>&1 || { echo 'flock (util-linux) is not installed on the LB host' >&2; exit 71; }`,
-    `if ! flock -n 9; then printf '%s ' ${shQuote(BUSY)}; head -c 2000 "$lock"; echo; exit 75; fi`,
-    `printf '%s\\n' ${shQuote(info)} > "$lock"`,
-    `echo ${shQuote(HELD)}`,
-    // stdin stays open until release(); EOF (release, or a dropped connection) ends cat,
-    // and with it the last holder of fd 9.
-    'exec cat >/dev/null',
-  ].join('\n');
+  const script = remote.lock(lock, info, HELD, BUSY);
 
   const releaseSignal = new AbortController();
   let held = false;

@@ -1,6 +1,8 @@
 import { otherSlot, SlotName } from '../config/types';
 import { backendExists, findRouting, withRouting } from '../haproxy/config';
-import { shQuote } from '../shell';
+import { remote } from '../remote/scripts';
+import { fillTemplate, shQuote } from '../shell';
+import { MARK_PREFIX } from '../ssh/output';
 import { errorMessage } from '../errors';
 import { parseState, rawFields, StateRead, stateAfterSwitch, stateText, SwitchRecord } from '../state/stateFile';
 import { lbHost, slotHost } from '../status/probe';
@@ -8,7 +10,6 @@ import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
-import { RELOADED, restoreScript, SWITCH_EXIT, switchScript } from './lbScripts';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
 import { frontendProbe, verifyLive, watchLive } from './verify';
@@ -30,6 +31,11 @@ export interface ReleaseResult {
   /** The outcome in one sentence, ending with the state now; every front end shows this. */
   summary: string;
 }
+
+const RELOADED = `${MARK_PREFIX}reloaded`;
+
+/** Exit codes of the switch script (src/core/remote/scripts/switch.sh), each a distinct failure. */
+const SWITCH_EXIT = { configChanged: 30, cannotStage: 31, invalid: 10, cannotReplace: 32, reloadFailed: 20 } as const;
 
 const BLOCKING_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt', 'config-not-loaded']);
 
@@ -154,7 +160,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
 /** Puts the previous config back, reloads, and checks through the frontend that `from` answers again. */
 async function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
   const { app } = ctx;
-  await remoteStep(ctx, title, lbHost(app), restoreScript(app.loadBalancer), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { lane: 'step', runToEnd: true });
+  await remoteStep(ctx, title, lbHost(app), remote.restore(app.loadBalancer.config, app.loadBalancer.reload), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { lane: 'step', runToEnd: true });
   const fromSlot = before.slots[from];
   // Putting traffic back is itself what a Cancel asks for: it is not cut short.
   const back = await verifyLive({ ...ctx, signal: undefined }, before, from);
@@ -177,7 +183,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
 async function switchConfig(ctx: OperationContext, sha: string, next: string, unchanged: () => string, from: SlotName): Promise<void> {
   const { app } = ctx;
   const lb = app.loadBalancer;
-  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), switchScript(lb, sha, next), unchanged, { allowFailure: true, lane: 'step', runToEnd: true });
+  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), remote.switchConfig(lb.config, sha, Buffer.from(next, 'utf8').toString('base64'), fillTemplate(lb.validate, { file: `${lb.config}.bluegreen-new` }), lb.reload, RELOADED), unchanged, { allowFailure: true, lane: 'step', runToEnd: true });
   if (r.code === 0 && r.stdout.includes(RELOADED)) return;
   const why: Record<number, [string, string]> = {
     [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],

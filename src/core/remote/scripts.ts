@@ -1,0 +1,37 @@
+import { shQuote } from '../shell';
+import backup from './scripts/backup.sh';
+import checkoutFingerprint from './scripts/checkout-fingerprint.sh';
+import fetch from './scripts/fetch.sh';
+import httpGet from './scripts/http-get.sh';
+import killGroup from './scripts/kill-group.sh';
+import lock from './scripts/lock.sh';
+import pm2PidFile from './scripts/pm2-pidfile.sh';
+import restore from './scripts/restore.sh';
+import switchConfig from './scripts/switch.sh';
+import unixSocket from './scripts/unix-socket.sh';
+import writeState from './scripts/write-state.sh';
+
+/**
+ * The remote scripts, each a .sh file of its own (checked by shellcheck, run in unit tests),
+ * given its values as $1, $2…: `set --` with every value single-quoted, so no value is ever
+ * read as shell. Each builder names what the script takes.
+ */
+function withArgs(script: string, ...args: (string | number | undefined)[]): string {
+  return `set -- ${args.map((a) => shQuote(String(a ?? ''))).join(' ')}\n${script}`;
+}
+
+export const remote = {
+  backup: (dir: string, backups: string, keep: number) => withArgs(backup, dir, backups, keep),
+  fetch: (dir: string, remoteName: string, ref: string, branch: string, mark: string) => withArgs(fetch, dir, remoteName, ref, branch, mark),
+  lock: (lockFile: string, holder: string, heldMark: string, busyMark: string) => withArgs(lock, lockFile, holder, heldMark, busyMark),
+  /** `validate` names the candidate (`${config}.bluegreen-new`); it and `reload` run as written. */
+  switchConfig: (config: string, expectedSha256: string, nextBase64: string, validate: string, reload: string, reloadedMark: string) => withArgs(switchConfig, config, expectedSha256, nextBase64, validate, reload, reloadedMark),
+  restore: (config: string, reload: string) => withArgs(restore, config, reload),
+  writeState: (stateFile: string, contentBase64: string, keepAs?: string) => withArgs(writeState, stateFile, contentBase64, keepAs),
+  pm2PidFile: (name: string, mark: string, known?: { process: string; ticks: string }) => withArgs(pm2PidFile, name, mark, known?.process, known?.ticks),
+  checkoutFingerprint: (dir: string) => withArgs(checkoutFingerprint, dir),
+  httpGet: (url: string, protocol: string, host: string, port: string, request: string, seconds: string, hostHeader: string, readLimit: number) => withArgs(httpGet, url, protocol, host, port, request, seconds, hostHeader, readLimit),
+  unixSocket: (socket: string, line: string, seconds: number) => withArgs(unixSocket, socket, line, seconds),
+  /** Not a `sh -s` script: the text for `sh -c TEXT sh PGID` on a channel of its own. */
+  killGroupText: killGroup,
+};

@@ -1,0 +1,16 @@
+# shellcheck shell=sh
+# Takes the app's lock with flock(1) and holds it while stdin stays open: EOF (a release, or
+# a dropped connection) ends `cat`, and with it the last holder of fd 9, so the kernel frees it.
+# $1 the lock file  $2 who holds it (JSON)  $3 the marker printed once held  $4 the marker printed when busy
+lock=$1 holder=$2 held=$3 busy=$4
+exec 9>>"$lock" || { echo "cannot open the lock file $lock" >&2; exit 70; }
+command -v flock >/dev/null 2>&1 || { echo 'flock (util-linux) is not installed on the LB host' >&2; exit 71; }
+if ! flock -n 9; then
+  printf '%s ' "$busy"
+  head -c 2000 "$lock"
+  echo
+  exit 75
+fi
+printf '%s\n' "$holder" > "$lock"
+echo "$held"
+exec cat >/dev/null

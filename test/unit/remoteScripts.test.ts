@@ -1,0 +1,197 @@
+import * as assert from 'node:assert/strict';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { AddressInfo, createServer, Server } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { remote } from '../../src/core/remote/scripts';
+import { requestText } from '../../src/core/ssh/httpOverStream';
+import { runLocally } from './localRunner';
+
+const run = runLocally;
+
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('remote scripts, run in a local shell', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bg-scripts-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('switch.sh', () => {
+    const cfg = () => path.join(dir, 'haproxy.cfg');
+    beforeEach(() => writeFileSync(cfg(), 'frontend f\n  default_backend app_blue\n'));
+    const next = 'frontend f\n  default_backend app_green\n';
+
+    it('replaces the config after validating the candidate, keeps the previous one, and says it reloaded', async () => {
+      const r = await run(remote.switchConfig(cfg(), sha256(readFileSync(cfg(), 'utf8')), base64(next), `grep -q app_green '${cfg()}.bluegreen-new'`, `touch '${dir}/reloaded'`, 'RELOADED'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'RELOADED\n');
+      assert.equal(readFileSync(cfg(), 'utf8'), next);
+      assert.match(readFileSync(`${cfg()}.bluegreen-previous`, 'utf8'), /app_blue/);
+      assert.ok(existsSync(path.join(dir, 'reloaded')));
+      assert.ok(!existsSync(`${cfg()}.bluegreen-new`));
+    });
+
+    it('changes nothing when the file changed since it was read (30) or the candidate is invalid (10)', async () => {
+      const before = readFileSync(cfg(), 'utf8');
+      assert.equal((await run(remote.switchConfig(cfg(), sha256('something else'), base64(next), 'true', 'true', 'R'))).code, 30);
+      const invalid = await run(remote.switchConfig(cfg(), sha256(before), base64(next), 'false', `touch '${dir}/reloaded'`, 'R'));
+      assert.equal(invalid.code, 10);
+      assert.match(invalid.stderr, /candidate config is invalid/);
+      assert.equal(readFileSync(cfg(), 'utf8'), before);
+      assert.deepEqual(readdirSync(dir), ['haproxy.cfg'], 'something was left behind or reloaded');
+    });
+
+    it('puts the previous config back and reloads again when the reload fails (20)', async () => {
+      const before = readFileSync(cfg(), 'utf8');
+      // The first reload fails; the second (after the restore) records what it saw.
+      const reload = `if [ -e '${dir}/failed' ]; then cp '${cfg()}' '${dir}/seen-at-second-reload'; else touch '${dir}/failed'; false; fi`;
+      const r = await run(remote.switchConfig(cfg(), sha256(before), base64(next), 'true', reload, 'R'));
+      assert.equal(r.code, 20);
+      assert.equal(readFileSync(cfg(), 'utf8'), before);
+      assert.equal(readFileSync(path.join(dir, 'seen-at-second-reload'), 'utf8'), before);
+    });
+
+    it('restore.sh puts the saved config back by rename and reloads', async () => {
+      writeFileSync(`${cfg()}.bluegreen-previous`, 'old\n');
+      const r = await run(remote.restore(cfg(), `touch '${dir}/reloaded'`));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(cfg(), 'utf8'), 'old\n');
+      assert.ok(existsSync(path.join(dir, 'reloaded')));
+    });
+  });
+
+  describe('write-state.sh', () => {
+    it('writes the file whole, creating its folder, with no temp file left', async () => {
+      const file = path.join(dir, 'lib', 'state.json');
+      const r = await run(remote.writeState(file, base64('{"live":"green"}\n')));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(file, 'utf8'), '{"live":"green"}\n');
+      assert.deepEqual(readdirSync(path.dirname(file)), ['state.json']);
+    });
+
+    it('keeps the old file where it is told, and takes a value with quotes and $() literally', async () => {
+      const file = path.join(dir, 'state.json');
+      writeFileSync(file, 'corrupt{');
+      const content = `{"reason":"it's $(touch ${dir}/pwned) \`id\`"}\n`;
+      const r = await run(remote.writeState(file, base64(content), `${file}.kept`));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(`${file}.kept`, 'utf8'), 'corrupt{');
+      assert.equal(readFileSync(file, 'utf8'), content);
+      assert.ok(!existsSync(path.join(dir, 'pwned')));
+    });
+  });
+
+  describe('lock.sh', () => {
+    let holder: ChildProcess | undefined;
+    afterEach(() => holder?.kill());
+
+    it('holds the lock while its stdin is open; a second taker is told who holds it; then it is free', async () => {
+      const lockFile = path.join(dir, 'state.json.lock');
+      holder = spawn('sh', ['-s']);
+      holder.stdin!.write(remote.lock(lockFile, '{"who":"ann@ops","operation":"release"}', 'HELD', 'BUSY') + '\n');
+      await new Promise<void>((resolve) => holder!.stdout!.on('data', (d: Buffer) => d.toString().includes('HELD') && resolve()));
+      const busy = await run(remote.lock(lockFile, '{"who":"bob@ci"}', 'HELD', 'BUSY'));
+      assert.equal(busy.code, 75);
+      assert.equal(busy.stdout, 'BUSY {"who":"ann@ops","operation":"release"}\n\n');
+      holder.stdin!.end();
+      await new Promise((r) => holder!.on('close', r));
+      const free = await run(remote.lock(lockFile, '{"who":"bob@ci"}', 'HELD', 'BUSY'));
+      assert.deepEqual([free.code, free.stdout], [0, 'HELD\n']);
+    });
+  });
+
+  describe('backup.sh and fetch.sh', () => {
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
+
+    it('backs up the checkout without node_modules and .git, keeping the newest ones', async () => {
+      const app = path.join(dir, 'app');
+      mkdirSync(path.join(app, 'node_modules'), { recursive: true });
+      writeFileSync(path.join(app, 'server.js'), 'x');
+      writeFileSync(path.join(app, 'node_modules', 'big'), 'x');
+      const backups = path.join(dir, 'backups');
+      mkdirSync(backups);
+      for (const old of ['20200101T000000Z-a.tar.gz', '20200102T000000Z-b.tar.gz']) writeFileSync(path.join(backups, old), '');
+      execFileSync('touch', ['-d', '2020-01-01', path.join(backups, '20200101T000000Z-a.tar.gz')]);
+      execFileSync('touch', ['-d', '2020-01-02', path.join(backups, '20200102T000000Z-b.tar.gz')]);
+      const r = await run(remote.backup(app, backups, 2));
+      assert.equal(r.code, 0, r.stderr);
+      const kept = readdirSync(backups);
+      assert.equal(kept.length, 2, kept.join(' '));
+      const fresh = kept.find((f) => f.endsWith('-unknown.tar.gz'))!;
+      assert.ok(fresh, 'no new backup');
+      assert.deepEqual(execFileSync('tar', ['-tzf', path.join(backups, fresh)], { encoding: 'utf8' }).split('\n').filter(Boolean).sort(), ['./', './server.js']);
+      assert.match(r.stdout, /removed old backup .*20200101T000000Z-a/);
+    });
+
+    it('fetches and checks out the exact commit of a ref, printing the marker; an unknown ref exits 3', async () => {
+      const origin = path.join(dir, 'origin');
+      mkdirSync(origin);
+      git(origin, 'init', '-q', '-b', 'main');
+      writeFileSync(path.join(origin, 'a'), '1');
+      git(origin, 'add', 'a');
+      git(origin, 'commit', '-qm', 'one');
+      const slot = path.join(dir, 'slot');
+      git(dir, 'clone', '-q', origin, slot);
+      writeFileSync(path.join(origin, 'a'), '2');
+      git(origin, 'commit', '-qam', 'two');
+      git(origin, 'tag', 'v2');
+      const head = git(origin, 'rev-parse', 'HEAD');
+      const r = await run(remote.fetch(slot, 'origin', 'v2', 'main', 'MARK'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^MARK ${head}$`, 'm'));
+      assert.equal(git(slot, 'rev-parse', 'HEAD'), head);
+      assert.equal(git(slot, 'rev-parse', '--abbrev-ref', 'HEAD'), 'main');
+      const unknown = await run(remote.fetch(slot, 'origin', 'no-such-ref', 'main', 'MARK'));
+      assert.equal(unknown.code, 3);
+      assert.match(unknown.stderr, /no-such-ref is not a branch, tag or commit on origin/);
+    });
+  });
+
+  describe('kill-group.sh', () => {
+    it('kills a whole process group, waiting for it to go', async () => {
+      const group = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true });
+      await new Promise((r) => setTimeout(r, 100));
+      const r = await new Promise<number | null>((resolve) => spawn('sh', ['-c', remote.killGroupText, 'sh', String(group.pid)]).on('close', resolve));
+      assert.equal(r, 0);
+      assert.equal(execFileSync('sh', ['-c', `ps -eo pgid=,stat= | awk '$1 == ${group.pid} && $2 !~ /^Z/' | wc -l`], { encoding: 'utf8' }).trim(), '0');
+    });
+  });
+
+  describe('http-get.sh and unix-socket.sh', () => {
+    let server: Server | undefined;
+    afterEach(() => server?.close());
+
+    const listen = (answer: string, where: number | string = 0): Promise<Server> =>
+      new Promise((resolve) => {
+        const s = createServer((c) => c.once('data', () => c.end(answer)));
+        s.listen(where, () => resolve(s));
+      });
+
+    for (const shell of ['bash', 'sh']) {
+      it(`makes a GET and prints the raw answer (${shell === 'bash' ? "bash's /dev/tcp" : 'curl'}); a refused connect exits 7`, async () => {
+        server = await listen('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+        const port = String((server.address() as AddressInfo).port);
+        const url = `http://127.0.0.1:${port}/api/health`;
+        const r = await run(remote.httpGet(url, 'http:', '127.0.0.1', port, requestText(url, `127.0.0.1:${port}`), '2.0', `127.0.0.1:${port}`, 65536), { shell });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
+        server.close();
+        const refused = await run(remote.httpGet(url, 'http:', '127.0.0.1', port, requestText(url, 'x'), '2.0', 'x', 65536), { shell });
+        assert.equal(refused.code, 7);
+      });
+    }
+
+    it('sends a line to a Unix socket and prints the answer', async () => {
+      const socket = path.join(dir, 'stats.sock');
+      server = await listen('Uptime_sec: 5\n', socket);
+      const r = await run(remote.unixSocket(socket, 'show info', 2));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'Uptime_sec: 5\n');
+    });
+  });
+});
