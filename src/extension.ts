@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const activationMs = performance.now() - started;
   output.info(`[activate] ${activationMs.toFixed(1)} ms`);
   if (!confirmSeam) return undefined;
-  return { model, badge, tree, confirmSeam, outputLines, activationMs };
+  return { model, badge, tree, confirmSeam, outputLines };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

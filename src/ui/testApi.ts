@@ -29,6 +29,4 @@ export interface TestApi {
   confirmSeam: ScriptedConfirm;
   /** Recent output channel lines. */
   outputLines: readonly string[];
-  /** How long activate() took. */
-  activationMs: number;
 }

@@ -9,7 +9,7 @@ import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { liveUnchanged, slotSummary, standbyRuns } from './describe';
+import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
 import { acquireLock, HeldLock } from './lock';
 import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
 
@@ -76,7 +76,7 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     const answer = await ctx.confirm.confirm({
       title: `Deploy ${ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref} to ${slotLabel(slot)} (STANDBY)?`,
       detail: [
-        `${slotLabel(slot)} now runs ${slotSummary(standbySnapshot)} at ${standbySnapshot.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${s.ssh}.`,
+        `${slotLabel(slot)} now runs ${versionText(standbySnapshot.version)} at ${standbySnapshot.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${s.ssh}.`,
         `LIVE ${liveSummary} is not touched.`,
         o.migrate ? `Migrations will run: ${app.deploy.migrate}` : '',
       ]

@@ -23,7 +23,7 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
     const standby = before.slots[standbyName];
     const answer = await ctx.confirm.confirm({
       title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${live.commit.slice(0, 7)}?`,
-      detail: `${slotLabel(standby.name)} now runs ${slotSummary(standby)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${slotSummary(live)} at ${live.commit.slice(0, 7)}, like LIVE.\nLIVE is not touched.`,
+      detail: `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${versionText(live.version)} at ${live.commit.slice(0, 7)}, like LIVE.\nLIVE is not touched.`,
       action: 'Sync',
     });
     if (!answer.ok) throw new WorkflowError('declined', 'Sync', undefined, 'not confirmed', 'Nothing was changed.');
