@@ -18,6 +18,8 @@ const production = process.argv.includes('--production');
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', minify: production, sourcemap: !production }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', minify: production, sourcemap: !production, banner: { js: '#!/usr/bin/env node' } }),
+  // The MCP server, apart: the SDK stays out of the extension and of the other CLI commands.
+  esbuild.build({ ...common, entryPoints: ['src/mcp/main.ts'], outfile: 'dist/mcp.js', minify: production, sourcemap: !production }),
   esbuild.build({ ...common, entryPoints: ['lab/main.ts'], outfile: 'out/lab.js', sourcemap: true }),
   esbuild.build({ ...common, entryPoints: ['bench/main.ts'], outfile: 'out/bench.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
   esbuild.build({ ...common, entryPoints: ['lab/demo.ts'], outfile: 'out/demo.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from '../core/config/load';
 import { Config } from '../core/config/types';
@@ -32,6 +33,13 @@ export interface CliCommand {
   /** validate needs no SSH. */
   offline?: boolean;
   run(c: CliRun): Promise<number>;
+}
+
+/** A command that serves until its client leaves (mcp): it gets the config file and nothing else. */
+export interface CliServer {
+  synopsis: string;
+  summary: string;
+  serve(configFile: string): Promise<void>;
 }
 
 const BUMP_LEVELS: readonly BumpLevel[] = ['patch', 'minor', 'major'];
@@ -114,6 +122,23 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     async run({ config }) {
       console.log(`${config.file}: ok (${config.apps.map((a) => a.name).join(', ')})`);
       return 0;
+    },
+  },
+};
+
+/**
+ * The MCP server lives in a bundle of its own (dist/mcp.js, beside this one), so the SDK
+ * costs nothing to the other commands; from tsc's output it is the module itself.
+ */
+export const CLI_SERVERS: Record<string, CliServer> = {
+  mcp: {
+    synopsis: '',
+    summary: "the tools for an editor's AI agent (MCP over stdio); switches wait for a person",
+    async serve(configFile) {
+      const bundled = path.join(__dirname, 'mcp.js');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for this command
+      const mcp = require(existsSync(bundled) ? bundled : '../mcp/main') as typeof import('../mcp/main');
+      await mcp.serveMcp(configFile);
     },
   },
 };

@@ -12,7 +12,7 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
       if (o.yes) {
         process.stderr.write(`${request.title}\n${indent(request.detail)}\n(confirmed by --yes)\n`);
         if (request.askReason && !o.reason) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');
-        return { ok: true, reason: o.reason };
+        return { ok: true, reason: o.reason, via: '--yes' };
       }
       if (!process.stdin.isTTY) throw new BlueGreenError('not-confirmable', `${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);
       const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
@@ -27,7 +27,7 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
         }
         let reason = o.reason;
         if (request.askReason && !reason) reason = (await rl.question('Reason (recorded in the history): ')).trim();
-        return { ok: true, reason };
+        return { ok: true, reason, via: 'terminal' };
       } finally {
         rl.close();
       }

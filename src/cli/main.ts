@@ -1,16 +1,16 @@
 import { CONFIG_FILE_NAME, loadConfigFile } from '../core/config/load';
-import { AppConfig, Config } from '../core/config/types';
+import { pickApp } from '../core/config/pickApp';
 import { errorMessage, ErrorReason, isBlueGreenError } from '../core/errors';
 import { createRunner } from '../core/ssh/fromConfig';
 import { whoAmI } from '../core/workflows/who';
 import { OPTIONS, parseCliArgs, UsageError } from './args';
-import { CLI_COMMANDS } from './commands';
+import { CLI_COMMANDS, CLI_SERVERS } from './commands';
 import { terminalConfirm } from './confirm';
 import { cliPrompts } from './prompts';
 import { stderrReporter } from './reporter';
 
 function usage(): string {
-  const commands = Object.entries(CLI_COMMANDS).map(([name, c]) => {
+  const commands = Object.entries({ ...CLI_COMMANDS, ...CLI_SERVERS }).map(([name, c]) => {
     const head = `  ${name}${c.synopsis ? ` ${c.synopsis}` : ''}`;
     return head.length < 40 ? `${head.padEnd(40)} ${c.summary}` : `${head}\n${' '.repeat(41)}${c.summary}`;
   });
@@ -31,21 +31,18 @@ function usage(): string {
   ].join('\n');
 }
 
-function pickApp(config: Config, name?: string): AppConfig {
-  if (name) {
-    const app = config.apps.find((a) => a.name === name);
-    if (!app) throw new UsageError(`no app "${name}" in ${config.file} (apps: ${config.apps.map((a) => a.name).join(', ')})`);
-    return app;
-  }
-  if (config.apps.length > 1) throw new UsageError(`${config.file} has several apps; pick one with --app (${config.apps.map((a) => a.name).join(', ')})`);
-  return config.apps[0];
-}
-
 async function main(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv);
   if (!args.command || args.command === 'help' || args.values.help) {
     console.log(usage());
     return args.command ? 0 : 2;
+  }
+  const server = CLI_SERVERS[args.command];
+  if (server) {
+    for (const option of args.given) if (option !== 'config') throw new UsageError(`${args.command} does not take --${option}`);
+    if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+    await server.serve(args.values.config ?? CONFIG_FILE_NAME);
+    return 0;
   }
   const command = CLI_COMMANDS[args.command];
   if (!command) throw new UsageError(`unknown command "${args.command}"`);

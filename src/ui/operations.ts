@@ -5,7 +5,7 @@ import { OperationContext, WorkflowError } from '../core/workflows/operation';
 import { Reporter } from '../core/workflows/reporter';
 import { whoAmI } from '../core/workflows/who';
 import { Deps } from './deps';
-import { OutputReporter } from './outputReporter';
+import { outputReporter } from './outputReporter';
 
 /** What a tree item passes to a command: the app, and for slot items the slot. */
 export interface Target {
@@ -45,7 +45,7 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
   const target = targetOf(arg);
   const app = await pickApp(deps, target);
   if (!app) return false;
-  const reporter = new OutputReporter(deps.output);
+  const reporter = outputReporter(deps.output);
   deps.running.title = `${title} (${app.name})`;
   const started = Date.now();
   reporter.info(`════ ${title}: ${app.name} — ${new Date(started).toLocaleString()} ════`);

@@ -19,10 +19,10 @@ export function vscodeConfirm(): ConfirmPort {
       }
       let reason: string | undefined;
       if (request.askReason) {
-        reason = await vscode.window.showInputBox({ title: 'Emergency release: reason', prompt: 'Why? (recorded in the history on the LB host)', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'A reason is required') });
+        reason = await vscode.window.showInputBox({ title: 'Emergency release: reason', prompt: 'Why? (recorded in the history on the LB host)', value: request.suggestedReason, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'A reason is required') });
         if (!reason?.trim()) return { ok: false };
       }
-      return { ok: true, reason };
+      return { ok: true, reason, via: 'editor dialog' };
     },
   };
 }

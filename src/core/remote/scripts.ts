@@ -22,7 +22,7 @@ function withArgs(script: string, ...args: (string | number | undefined)[]): str
 
 export const remote = {
   backup: (dir: string, backups: string, keep: number) => withArgs(backup, dir, backups, keep),
-  fetch: (dir: string, remoteName: string, ref: string, branch: string, mark: string) => withArgs(fetch, dir, remoteName, ref, branch, mark),
+  fetch: (dir: string, remoteName: string, ref: string, branch: string, mark: string, fetchFirst = true) => withArgs(fetch, dir, remoteName, ref, branch, mark, fetchFirst ? 'fetch' : 'no-fetch'),
   lock: (lockFile: string, holder: string, heldMark: string, busyMark: string) => withArgs(lock, lockFile, holder, heldMark, busyMark),
   /** `validate` names the candidate (`${config}.bluegreen-new`); it and `reload` run as written. */
   switchConfig: (config: string, expectedSha256: string, nextBase64: string, validate: string, reload: string, reloadedMark: string) => withArgs(switchConfig, config, expectedSha256, nextBase64, validate, reload, reloadedMark),

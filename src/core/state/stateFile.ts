@@ -85,6 +85,8 @@ export interface SwitchRecord {
   kind: 'release' | 'rollback' | 'auto-rollback';
   emergency?: boolean;
   reason?: string;
+  /** How the person approved it (editor dialog, terminal, MCP elicitation…). */
+  approvedVia?: string;
   who: string;
   at: string;
 }
@@ -104,6 +106,7 @@ export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord
   };
   if (rec.emergency) entry.emergency = true;
   if (rec.reason) entry.reason = rec.reason;
+  if (rec.approvedVia) entry.approvedVia = rec.approvedVia;
   return {
     ...withRoles(raw, rec.to),
     lastSwitch: rec.at,

@@ -8,9 +8,12 @@ export interface ConfirmRequest {
   typeToConfirm?: string;
   /** Emergency: a reason is asked for and recorded. */
   askReason?: boolean;
+  /** A reason offered for the person to keep or change (what an agent gave); never an answer. */
+  suggestedReason?: string;
 }
 
-export type ConfirmAnswer = { ok: false } | { ok: true; reason?: string };
+/** `via`: how the person said yes ("editor dialog", "terminal", …), recorded with a switch. */
+export type ConfirmAnswer = { ok: false } | { ok: true; reason?: string; via?: string };
 
 export interface ConfirmPort {
   confirm(request: ConfirmRequest): Promise<ConfirmAnswer>;

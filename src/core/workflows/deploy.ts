@@ -22,6 +22,10 @@ export interface DeployOptions {
   target?: SlotName;
   /** The lock of a flow that already holds it (sync). */
   lock?: HeldLock;
+  /** false: no `git fetch`; without a ref, STANDBY's checked-out commit is built again. */
+  fetch?: boolean;
+  /** false: no backup of the release, and no backup hooks. */
+  backup?: boolean;
   operation?: string;
 }
 
@@ -70,7 +74,9 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     const host = slotHost(app, slot);
     const s = app.slots[slot];
     const branch = s.branch ?? app.deploy.branch;
-    const ref = o.ref ?? branch;
+    const redeploy = o.fetch === false && !o.ref;
+    if (redeploy && !before.slots[slot].commit) throw new WorkflowError('refused', operation, s.ssh, `cannot read the commit ${slotLabel(slot)} runs, so it cannot be built again without a fetch`, liveUnchanged(before));
+    const ref = redeploy ? before.slots[slot].commit! : o.ref ?? branch;
     const liveSummary = slotSummary(before.slots[live]);
     const standbySnapshot = before.slots[slot];
     const answer = await ctx.confirm.confirm({
@@ -91,18 +97,18 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
       throwIfCancelled(ctx, stateNow());
     };
 
-    if (app.deploy.keepBackups > 0) {
+    if (o.backup !== false && app.deploy.keepBackups > 0) {
       guard();
       const backups = `${path.posix.dirname(s.dir)}/.bluegreen-backups/${path.posix.basename(s.dir)}`;
       await remoteStep(ctx, 'Back up the current release', host, remote.backup(s.dir, backups, app.deploy.keepBackups), stateNow);
     }
 
-    await runHooks(ctx, 'backup', slot, stateNow, guard);
+    if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, guard);
 
     guard();
-    const fetched = await remoteStep(ctx, `Fetch and check out ${ref}`, host, remote.fetch(s.dir, app.deploy.remote, ref, branch, COMMIT_MARK), stateNow);
+    const fetched = await remoteStep(ctx, `${o.fetch === false ? 'Check out' : 'Fetch and check out'} ${ref}`, host, remote.fetch(s.dir, app.deploy.remote, ref, branch, COMMIT_MARK, o.fetch !== false), stateNow);
     const commit = new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(fetched.stdout)?.[1];
-    if (!commit) throw new WorkflowError('step-failed', `Fetch and check out ${ref}`, s.ssh, 'git did not report the checked-out commit', stateNow());
+    if (!commit) throw new WorkflowError('step-failed', `Check out ${ref}`, s.ssh, 'git did not report the checked-out commit', stateNow());
 
     const values = { pm2: s.pm2, dir: s.dir, slot, commit, ref };
     const run = async (title: string, command: string) => {

@@ -22,3 +22,16 @@ export function liveUnchanged(app: AppSnapshot | undefined): string {
 export function standbyRuns(slot: SlotName, version: string | undefined, commit: string): string {
   return `${slotLabel(slot)} (STANDBY) runs ${versionText(version, 'the new build')} at ${commit.slice(0, 7)}`;
 }
+
+function slotState(slot: SlotSnapshot): string {
+  const health = !slot.reachable && slot.health === 'unknown' ? 'unreachable' : slot.health === 'up' ? 'healthy' : slot.health === 'down' ? 'unhealthy' : 'health unknown';
+  return `${slotSummary(slot)} (${health}${slot.commit ? `, ${slot.commit.slice(0, 7)}` : ''})`;
+}
+
+/** "demo: LIVE is BLUE v1.1.0 (healthy, 1a2b3c4); STANDBY is GREEN v1.2.0 (healthy, 5d6e7f8)." */
+export function statusSentence(app: AppSnapshot): string {
+  if (!app.live || !app.standby) return `${app.name}: which slot is LIVE is unknown (${app.lb.error ?? 'the load balancer could not be read'}).`;
+  const parts = [`${app.name}: LIVE is ${slotState(app.slots[app.live])}; STANDBY is ${slotState(app.slots[app.standby])}.`];
+  for (const d of app.drift) parts.push(`Drift: ${d.message}.`);
+  return parts.join(' ');
+}

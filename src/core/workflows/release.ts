@@ -18,6 +18,8 @@ export interface ReleaseOptions {
   kind?: 'release' | 'rollback';
   /** Skip the health gate (and the drift gate); the person types the slot name and a reason. */
   emergency?: boolean;
+  /** A reason to offer the person (from an agent); what they confirm is recorded. */
+  suggestedReason?: string;
 }
 
 export interface ReleaseResult {
@@ -102,6 +104,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
       action: o.emergency ? 'Emergency Switch' : kind === 'rollback' ? 'Roll Back' : 'Switch Traffic',
       typeToConfirm: o.emergency ? slotLabel(to) : undefined,
       askReason: o.emergency,
+      suggestedReason: o.suggestedReason,
     });
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
     if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
@@ -138,7 +141,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
     ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
 
-    const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason });
+    const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via });
     const stateWritten = written !== undefined;
 
     const failing = await watchLive(ctx, before, to);

@@ -10,6 +10,22 @@ export interface Reporter {
   warn(text: string): void;
 }
 
+export type LineLevel = 'info' | 'warn' | 'error';
+
+/**
+ * A reporter that writes each event as one line, the way the output channel shows them
+ * ("── Build (lab-green) ──", "[lab-green] …", "✓ Build (0.3 s)"); MCP progress uses the same lines.
+ */
+export function lineReporter(write: (level: LineLevel, text: string) => void): Reporter {
+  return {
+    step: (title, host) => write('info', `── ${title}${host ? ` (${host})` : ''} ──`),
+    line: (host, text, stream) => write('info', `[${host}]${stream === 'stderr' ? ' ⟩' : ''} ${text}`),
+    stepDone: (title, ms, error) => (error ? write('error', `✗ ${title} failed after ${(ms / 1000).toFixed(1)} s: ${error}`) : write('info', `✓ ${title} (${(ms / 1000).toFixed(1)} s)`)),
+    info: (text) => write('info', text),
+    warn: (text) => write('warn', text),
+  };
+}
+
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/(:\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@'],
   [/\b([\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[\w.-]*\s*[=:]\s*)("?)[^\s"',;]+\2/gi, '$1$2***$2'],

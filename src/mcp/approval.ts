@@ -1,0 +1,47 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { askThroughSocket } from '../core/approval/socket';
+import { BlueGreenError } from '../core/errors';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
+
+/**
+ * A person's yes for an agent's request, asked in this order: the Blue-Green extension in the
+ * same editor (its own modal dialog, over the approval socket); else MCP elicitation, where the
+ * client offers it; else a refusal that says how to approve. Nothing in the tool call itself
+ * can answer: the agent only ever sees the outcome.
+ */
+export function personApproval(o: { socketPath: string; server: Server; signal?: AbortSignal }): ConfirmPort {
+  return {
+    async confirm(request) {
+      const fromEditor = await askThroughSocket(o.socketPath, request, o.signal);
+      if (fromEditor) return fromEditor;
+      if (o.server.getClientCapabilities()?.elicitation) return elicit(o.server, request, o.signal);
+      throw new BlueGreenError(
+        'not-confirmable',
+        `${request.title} Not done: this needs a person's approval, and nobody could be asked. Open this workspace in VS Code, Cursor or Windsurf with the Blue-Green extension (it shows the dialog), or run the matching \`bluegreen\` command in a terminal. Nothing was changed.`,
+      );
+    },
+  };
+}
+
+async function elicit(server: Server, request: ConfirmRequest, signal?: AbortSignal): Promise<ConfirmAnswer> {
+  type Field = { type: 'boolean'; title: string; description?: string; default?: boolean } | { type: 'string'; title: string; description?: string; default?: string };
+  const properties: Record<string, Field> = {
+    approve: { type: 'boolean', title: request.action, description: 'Tick to go ahead.', default: false },
+  };
+  const required = ['approve'];
+  if (request.typeToConfirm) {
+    properties.typed = { type: 'string', title: `Type ${request.typeToConfirm} to confirm`, description: 'Health checks are skipped.' };
+    required.push('typed');
+  }
+  if (request.askReason) {
+    properties.reason = { type: 'string', title: 'Reason (recorded in the history)', ...(request.suggestedReason ? { default: request.suggestedReason } : {}) };
+    required.push('reason');
+  }
+  const result = await server.elicitInput({ mode: 'form', message: `${request.title}\n\n${request.detail}`, requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
+  const content = (result.content ?? {}) as { approve?: unknown; typed?: unknown; reason?: unknown };
+  if (result.action !== 'accept' || content.approve !== true) return { ok: false };
+  if (request.typeToConfirm && (typeof content.typed !== 'string' || content.typed.trim() !== request.typeToConfirm)) return { ok: false };
+  const reason = typeof content.reason === 'string' ? content.reason.trim() : undefined;
+  if (request.askReason && !reason) return { ok: false };
+  return { ok: true, reason, via: 'MCP elicitation' };
+}

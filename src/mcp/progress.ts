@@ -1,0 +1,18 @@
+import { lineReporter, Reporter } from '../core/workflows/reporter';
+
+type Notify = (notification: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; message: string } }) => Promise<void>;
+
+/**
+ * A workflow's step lines, as the output channel shows them, sent as MCP progress
+ * notifications when the client asked for them (a progress token).
+ */
+export function progressReporter(token: string | number | undefined, notify: Notify): { reporter: Reporter } {
+  let count = 0;
+  const reporter = lineReporter((level, text) => {
+    const message = level === 'warn' ? `warning: ${text}` : text;
+    if (token === undefined) return;
+    count++;
+    void notify({ method: 'notifications/progress', params: { progressToken: token, progress: count, message } }).catch(() => undefined);
+  });
+  return { reporter };
+}
