@@ -1,6 +1,18 @@
 // Bundles the shipped code (extension + CLI) and the lab tool. ssh2's native parts are
 // optional accelerators it loads in a try/catch, so they stay external.
+import { readFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
+import shellTextModule from './scripts/shellText.cjs';
+
+const { shellText } = shellTextModule;
+
+/** Remote scripts are .sh files, bundled as the text that is sent (scripts/shellText.cjs). */
+const shellScripts = {
+  name: 'shell-scripts',
+  setup(build) {
+    build.onLoad({ filter: /\.sh$/ }, async (args) => ({ contents: shellText(await readFile(args.path, 'utf8')), loader: 'text' }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -10,8 +22,7 @@ const common = {
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   logLevel: 'warning',
   legalComments: 'none',
-  // Remote scripts are .sh files, bundled as text.
-  loader: { '.sh': 'text' },
+  plugins: [shellScripts],
 };
 const production = process.argv.includes('--production');
 

@@ -136,8 +136,10 @@ export const CLI_SERVERS: Record<string, CliServer> = {
     summary: "the tools for an editor's AI agent (MCP over stdio); switches wait for a person",
     async serve(configFile) {
       const bundled = path.join(__dirname, 'mcp.js');
+      // Paths, not literals: esbuild would bundle a literal into this file.
+      const file = existsSync(bundled) ? bundled : path.join(__dirname, '..', 'mcp', 'main');
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for this command
-      const mcp = require(existsSync(bundled) ? bundled : '../mcp/main') as typeof import('../mcp/main');
+      const mcp = require(file) as typeof import('../mcp/main');
       await mcp.serveMcp(configFile);
     },
   },

@@ -3,11 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import schema from '../../../schema/bluegreen.schema.json';
 import { BlueGreenError } from '../errors';
 import { ConfigProblem, formatProblems } from './problems';
 import { AppConfig, Config, SLOT_NAMES } from './types';
-import { validate as validateGenerated } from './validateConfig.generated';
+import { schema, validate as validateGenerated } from './validateConfig.generated';
 import { DocPath, locate, positionOf } from './yamlPositions';
 
 export const CONFIG_FILE_NAME = 'bluegreen.yaml';
