@@ -9,7 +9,8 @@ import { createRunner } from '../core/ssh/fromConfig';
 import { REFUSE_PROMPTS } from '../core/ssh/runner';
 import { personApproval } from './approval';
 import { progressReporter } from './progress';
-import { TOOLS, ToolDeps } from './tools';
+import { AGENT_TOOLS, AgentArgs } from '../core/agent/tools';
+import { runTool, ToolDeps } from './tools';
 
 const VERSION = '0.1.0';
 
@@ -28,14 +29,14 @@ export async function serveMcp(configFile: string): Promise<void> {
   const socketPath = approvalSocketPath(config.file);
   const deps: ToolDeps = { config, runner, approval: (signal) => personApproval({ socketPath, server, signal }) };
   const ajv = new Ajv({ allErrors: true, useDefaults: true });
-  const checks = new Map(TOOLS.map((t) => [t.name, ajv.compile(t.inputSchema)]));
+  const checks = new Map(AGENT_TOOLS.map((t) => [t.name, ajv.compile(t.inputSchema)]));
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: TOOLS.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations: { title, ...annotations } })),
+    tools: AGENT_TOOLS.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations: { title, ...annotations } })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = TOOLS.find((t) => t.name === request.params.name);
-    if (!tool) return { isError: true, content: [{ type: 'text' as const, text: `There is no tool "${request.params.name}" (tools: ${TOOLS.map((t) => t.name).join(', ')}).` }] };
+    const tool = AGENT_TOOLS.find((t) => t.name === request.params.name);
+    if (!tool) return { isError: true, content: [{ type: 'text' as const, text: `There is no tool "${request.params.name}" (tools: ${AGENT_TOOLS.map((t) => t.name).join(', ')}).` }] };
     const args = { ...(request.params.arguments ?? {}) };
     const check = checks.get(tool.name)!;
     if (!check(args)) {
@@ -43,7 +44,7 @@ export async function serveMcp(configFile: string): Promise<void> {
       return { isError: true, content: [{ type: 'text' as const, text: `${tool.name}: ${problems.join('; ')}. Nothing was run.` }] };
     }
     const { reporter } = progressReporter(extra._meta?.progressToken, (n) => extra.sendNotification(n));
-    return tool.run(deps, args, { signal: extra.signal, reporter });
+    return runTool(tool.name, deps, args as AgentArgs, { signal: extra.signal, reporter });
   });
 
   const transport = new StdioServerTransport();

@@ -32,19 +32,33 @@ async function pickApp(deps: Deps, target?: Target): Promise<AppConfig | undefin
  * Runs one workflow: progress notification with Cancel, every step in the output channel,
  * a summary at the end, then a fresh status. One operation at a time per window.
  */
-export async function runOperation(deps: Deps, title: string, arg: unknown, body: (ctx: OperationContext, target: Target | undefined) => Promise<string>): Promise<boolean> {
+export async function runOperation(deps: Deps, title: string, arg: unknown, body: Body): Promise<boolean> {
+  return (await operate(deps, title, arg, body)).ok;
+}
+
+type Body = (ctx: OperationContext, target: Target | undefined) => Promise<string>;
+
+/** What an operation came to, in the sentence the person was shown (for the agent's tools). */
+export interface Outcome {
+  ok: boolean;
+  message: string;
+}
+
+export async function operate(deps: Deps, title: string, arg: unknown, body: Body): Promise<Outcome> {
   if (!deps.model.config) await deps.model.loadConfig();
   if (!deps.model.config) {
-    void vscode.window.showErrorMessage(`Blue-Green: ${deps.model.configProblem ?? 'no bluegreen.yaml'}`, 'Open bluegreen.yaml').then((b) => b && vscode.commands.executeCommand('bluegreen.openConfig'));
-    return false;
+    const message = deps.model.configProblem ?? 'no bluegreen.yaml';
+    void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Open bluegreen.yaml').then((b) => b && vscode.commands.executeCommand('bluegreen.openConfig'));
+    return { ok: false, message };
   }
   if (deps.running.title) {
-    void vscode.window.showWarningMessage(`Blue-Green: ${deps.running.title} is still running in this window.`);
-    return false;
+    const message = `${deps.running.title} is still running in this window.`;
+    void vscode.window.showWarningMessage(`Blue-Green: ${message}`);
+    return { ok: false, message };
   }
   const target = targetOf(arg);
   const app = await pickApp(deps, target);
-  if (!app) return false;
+  if (!app) return { ok: false, message: 'no app was picked; nothing was changed.' };
   const reporter = outputReporter(deps.output);
   deps.running.title = `${title} (${app.name})`;
   const started = Date.now();
@@ -68,18 +82,18 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
     });
     reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);
     void vscode.window.showInformationMessage(`Blue-Green: ${summary}`, 'Show Output').then((b) => b && deps.output.show(true));
-    return true;
+    return { ok: true, message: summary };
   } catch (e) {
     if (isBlueGreenError(e, 'declined')) {
       reporter.info(`════ ${title} not confirmed; nothing was changed ════`);
-      return false;
+      return { ok: false, message: `${title} was not confirmed; nothing was changed.` };
     }
     const message = errorMessage(e);
     reporter.warn(`════ ${title} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s ════`);
     reporter.error(message);
     if (e instanceof WorkflowError && e.lastLines.length) reporter.error(`last output of the failed step:\n${e.lastLines.join('\n')}`);
     void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
-    return false;
+    return { ok: false, message };
   } finally {
     deps.running.title = undefined;
     void deps.model.refresh();

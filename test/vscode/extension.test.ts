@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/ui/testApi';
 
 const EXTENSION_ID = 'bluegreen.blue-green';
+const CLI = path.join(__dirname, '../../../dist/cli.js');
 
 async function api(): Promise<TestApi> {
   const ext = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
@@ -147,5 +150,57 @@ describe('Blue-Green in a real VS Code extension host', () => {
       await new Promise((r) => setTimeout(r, 1500));
       await model.loadConfig();
     }
+  });
+  it('a spawned bluegreen mcp asks for approval through the extension, which shows the same dialog and answers it', async function () {
+    this.timeout(120_000);
+    const { model, confirmSeam } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot!.apps[0].live!;
+    const to = live === 'blue' ? 'green' : 'blue';
+    const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+    const client = new Client({ name: 'extension-host-test', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--config', model.config!.file], env, stderr: 'pipe' }));
+    const asked = confirmSeam.asked.length;
+    try {
+      confirmSeam.answer = () => ({ ok: false });
+      const declined = await client.callTool({ name: 'switch_traffic', arguments: { requireApproval: false } });
+      assert.equal(declined.isError, true);
+      const request = confirmSeam.asked[asked];
+      assert.ok(request, 'the extension was not asked');
+      const version = (slot: 'blue' | 'green') => `v${model.snapshot!.apps[0].slots[slot].version}`;
+      assert.equal(request.title, `Switch traffic from ${live.toUpperCase()} (${version(live)}) to ${to.toUpperCase()} (${version(to)})?`);
+      assert.match(request.detail, /Asked by your editor's AI agent \(bluegreen mcp\)/);
+      confirmSeam.answer = () => ({ ok: true, via: 'editor dialog' });
+      const switched = await client.callTool({ name: 'switch_traffic', arguments: {} }, undefined, { timeout: 90_000 });
+      assert.notEqual(switched.isError, true, JSON.stringify(switched.content));
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot?.apps[0].live, to);
+    } finally {
+      confirmSeam.answer = undefined;
+      await client.close();
+    }
+  });
+
+  it('the language-model tools are registered, and the switch tool reaches the same confirmation as the command', async function () {
+    this.timeout(60_000);
+    const { model, confirmSeam } = await api();
+    const lm = (vscode as unknown as { lm: { tools: readonly { name: string }[]; invokeTool(name: string, options: { input: object; toolInvocationToken: undefined }): Thenable<{ content: { value?: string }[] }> } }).lm;
+    const names = lm.tools.map((t) => t.name).filter((n) => n.startsWith('bluegreen_'));
+    assert.deepEqual(names.sort(), ['bluegreen_bump_version', 'bluegreen_deploy_to_standby', 'bluegreen_get_deployment_status', 'bluegreen_rollback', 'bluegreen_switch_traffic', 'bluegreen_sync_standby']);
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot!.apps[0].live!;
+    const asked = confirmSeam.asked.length;
+    confirmSeam.answer = () => ({ ok: false });
+    try {
+      const result = await lm.invokeTool('bluegreen_switch_traffic', { input: { requireApproval: false }, toolInvocationToken: undefined });
+      assert.match(result.content.map((p) => p.value ?? '').join(''), /not confirmed; nothing was changed/);
+      assert.match(confirmSeam.asked[asked]?.title ?? '', new RegExp(`^Switch traffic from ${live.toUpperCase()} `));
+      const status = await lm.invokeTool('bluegreen_get_deployment_status', { input: {}, toolInvocationToken: undefined });
+      assert.match(status.content.map((p) => p.value ?? '').join(''), new RegExp(`^demo: LIVE is ${live.toUpperCase()} v`));
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    assert.equal(model.snapshot?.apps[0].live, live);
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Duplex } from 'node:stream';
-import { AnyAuthMethod, AuthenticationType, Client, ClientChannel, ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, Client as Ssh2Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { Client } from './ssh2Client';
 import { BlueGreenError, ErrorReason } from '../errors';
 import { checkHostKey, fingerprintOf, hostKeyAlgorithmsFor, KnownHostEntry, keyTypeOf, parseKnownHosts } from './knownHosts';
 import { loadPrivateKey } from './keys';
@@ -31,7 +32,7 @@ async function readKnownHosts(files: readonly string[]): Promise<KnownHostEntry[
 }
 
 /** Opens one authenticated ssh2 connection; `sock` carries it through a jump host. */
-export async function openClient(host: ResolvedHost, settings: ConnectSettings, sock?: Duplex): Promise<Client> {
+export async function openClient(host: ResolvedHost, settings: ConnectSettings, sock?: Duplex): Promise<Ssh2Client> {
   const label = host.spec;
   const knownHosts = await readKnownHosts(settings.knownHostsFile ? [settings.knownHostsFile] : host.knownHostsFiles);
   let refusal: BlueGreenError | undefined;
@@ -106,7 +107,7 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
   };
 
   const client = new Client();
-  return new Promise<Client>((resolve, reject) => {
+  return new Promise<Ssh2Client>((resolve, reject) => {
     let settled = false;
     const fail = (err: Error & { level?: string }) => {
       if (settled) return;
@@ -140,12 +141,12 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
 }
 
 /** A TCP stream opened by `via`'s sshd to host:port (ProxyJump hops, tunnelled HTTP). */
-export function forward(via: Client, host: string, port: number, viaLabel: string): Promise<ClientChannel> {
+export function forward(via: Ssh2Client, host: string, port: number, viaLabel: string): Promise<ClientChannel> {
   return openForwarded(`cannot reach ${host}:${port} through ${viaLabel}`, 'TCP forwarding', viaLabel, (cb) => via.forwardOut('127.0.0.1', 0, host, port, cb));
 }
 
 /** A stream to a Unix socket on the host (OpenSSH's direct-streamlocal), e.g. HAProxy's stats socket. */
-export function forwardUnixSocket(via: Client, socketPath: string, viaLabel: string): Promise<ClientChannel> {
+export function forwardUnixSocket(via: Ssh2Client, socketPath: string, viaLabel: string): Promise<ClientChannel> {
   return openForwarded(`cannot open ${socketPath} on ${viaLabel}`, 'stream-local forwarding', viaLabel, (cb) => via.openssh_forwardOutStreamLocal(socketPath, cb));
 }
 

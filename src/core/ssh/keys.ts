@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ParsedKey, utils } from 'ssh2';
+import type { ParsedKey } from 'ssh2';
+import { parseKey } from './ssh2Client';
 import { BlueGreenError } from '../errors';
 
 /**
@@ -35,9 +36,9 @@ export async function loadPrivateKey(file: string, askPassphrase: (file: string)
     passphrase = await askPassphrase(file);
     if (passphrase === undefined) return undefined;
   }
-  let parsed: ReturnType<typeof utils.parseKey>;
+  let parsed: ReturnType<typeof parseKey>;
   try {
-    parsed = utils.parseKey(data, passphrase);
+    parsed = parseKey(data, passphrase);
   } catch (e) {
     parsed = e as Error;
   }

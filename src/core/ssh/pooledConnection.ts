@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
 import { remote } from '../remote/scripts';
 import { shQuote } from '../shell';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { BlueGreenError } from '../errors';
 import { Execution, ExecutionOptions } from './execution';
 import { PidAnnouncement } from './output';

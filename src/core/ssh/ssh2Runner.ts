@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
+import type { Client } from 'ssh2';
 import { BlueGreenError, isBlueGreenError } from '../errors';
 import { ConnectSettings, forward, openClient } from './connect';
 import { exchange } from './exchange';

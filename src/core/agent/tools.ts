@@ -1,0 +1,126 @@
+import { bump } from '../workflows/bump';
+import { deploy } from '../workflows/deploy';
+import { OperationContext } from '../workflows/operation';
+import { release } from '../workflows/release';
+import { sync } from '../workflows/sync';
+
+/**
+ * The tools an editor's AI agent gets, as data: the MCP server (`bluegreen mcp`) and the
+ * extension's language-model tools (package.json, checked against this list by a unit test)
+ * both describe them from here. What each one does is the core workflow of the same name.
+ */
+export interface AgentToolSpec {
+  name: AgentToolName;
+  title: string;
+  description: string;
+  inputSchema: { type: 'object'; properties: Record<string, object>; required?: string[]; additionalProperties: false };
+  annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean };
+}
+
+export type AgentToolName = 'get_deployment_status' | 'deploy_to_standby' | 'switch_traffic' | 'rollback' | 'sync_standby' | 'bump_version';
+
+const APP = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'Which app, when bluegreen.yaml has several.' };
+
+export const AGENT_TOOLS: readonly AgentToolSpec[] = [
+  {
+    name: 'get_deployment_status',
+    title: 'Deployment status',
+    description: 'Which slot (BLUE or GREEN) is LIVE and which is STANDBY, with the health, version and commit of each, the load balancer routing, and any drift. Read only.',
+    inputSchema: { type: 'object', properties: { app: APP }, additionalProperties: false },
+    annotations: { readOnlyHint: true, openWorldHint: true },
+  },
+  {
+    name: 'deploy_to_standby',
+    title: 'Deploy to STANDBY',
+    description: "Builds and starts a version on the STANDBY slot (backup, fetch the exact commit, install, optional migrations, build, restart, wait for health). LIVE is never touched. Migrations wait for a person's approval.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        app: APP,
+        ref: { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*$', maxLength: 200, description: 'Branch, tag or commit; default: the branch tip.' },
+        pullGithub: { type: 'boolean', default: true, description: "false: no fetch; STANDBY's checked-out commit is built again." },
+        createBackup: { type: 'boolean', default: true, description: 'false: no backup of the release and no backup hooks.' },
+        runMigrations: { type: 'boolean', default: false, description: 'Run the configured migrations (a person approves first).' },
+      },
+      additionalProperties: false,
+    },
+    annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  },
+  {
+    name: 'switch_traffic',
+    title: 'Switch traffic (release)',
+    description: "Moves user traffic to the STANDBY slot after it passes health. A person approves in their editor (or in this client's own prompt); the agent cannot approve. emergency skips the health gate and needs a reason.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        app: APP,
+        requireApproval: { type: 'boolean', default: true, description: 'Accepted for compatibility: a person approves every switch, whatever it says.' },
+        emergency: { type: 'boolean', default: false, description: 'Skip the health gate; the person types the slot name and confirms the reason.' },
+        reason: { type: 'string', maxLength: 500, description: 'Why, for an emergency: offered to the person, who confirms or changes it.' },
+      },
+      additionalProperties: false,
+    },
+    annotations: { destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  },
+  {
+    name: 'rollback',
+    title: 'Roll back',
+    description: 'Switches traffic back to the previous LIVE slot, after a person approves.',
+    inputSchema: { type: 'object', properties: { app: APP }, additionalProperties: false },
+    annotations: { destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  },
+  {
+    name: 'sync_standby',
+    title: 'Sync STANDBY to LIVE',
+    description: "Brings STANDBY to LIVE's exact commit and checks that both slots match, so the next deploy starts clean. LIVE is not touched.",
+    inputSchema: { type: 'object', properties: { app: APP }, additionalProperties: false },
+    annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  },
+  {
+    name: 'bump_version',
+    title: 'Bump the version and deploy it to STANDBY',
+    description: 'Raises the version in package.json (patch, minor or major), drafts release notes from the commits since the last tag, commits, tags and pushes, then deploys the tag to STANDBY. A person approves first.',
+    inputSchema: { type: 'object', properties: { app: APP, level: { type: 'string', enum: ['patch', 'minor', 'major'] } }, required: ['level'], additionalProperties: false },
+    annotations: { destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  },
+];
+
+/** Arguments as the schemas allow them (defaults applied by the caller's validator). */
+export interface AgentArgs {
+  app?: string;
+  ref?: string;
+  pullGithub?: boolean;
+  createBackup?: boolean;
+  runMigrations?: boolean;
+  requireApproval?: boolean;
+  emergency?: boolean;
+  reason?: string;
+  level?: 'patch' | 'minor' | 'major';
+}
+
+/** An emergency from an agent must say why; checked before anything runs. */
+export function emergencyReasonMissing(args: AgentArgs): boolean {
+  return args.emergency === true && !args.reason?.trim();
+}
+
+export type AgentAction = Exclude<AgentToolName, 'get_deployment_status'>;
+
+/**
+ * The workflow a tool call runs, and whether it waits for a person's yes: everything that can
+ * affect users does (a switch, a rollback, migrations, a bump); STANDBY-only work does not.
+ * `workspace`: the app's repository, where a bump raises the version.
+ */
+export function agentWorkflow(name: AgentAction, args: AgentArgs, workspace: string): { approval: 'person' | 'none'; run(ctx: OperationContext): Promise<{ summary: string }> } {
+  switch (name) {
+    case 'deploy_to_standby':
+      return { approval: args.runMigrations ? 'person' : 'none', run: (ctx) => deploy(ctx, { ref: args.ref, fetch: args.pullGithub !== false, backup: args.createBackup !== false, migrate: args.runMigrations === true }) };
+    case 'switch_traffic':
+      return { approval: 'person', run: (ctx) => release(ctx, { kind: 'release', emergency: args.emergency === true, suggestedReason: args.reason?.trim() || undefined }) };
+    case 'rollback':
+      return { approval: 'person', run: (ctx) => release(ctx, { kind: 'rollback' }) };
+    case 'sync_standby':
+      return { approval: 'none', run: (ctx) => sync(ctx) };
+    case 'bump_version':
+      return { approval: 'person', run: (ctx) => bump(ctx, { workspace, level: args.level ?? 'patch' }) };
+  }
+}
