@@ -4,6 +4,7 @@ import { CONFIG_FILE_NAME } from './core/config/load';
 import { ApprovalListener } from './ui/approvalListener';
 import { AutoRefresh } from './ui/autoRefresh';
 import { registerLanguageModelTools } from './ui/languageModelTools';
+import { registerMcpServer } from './ui/mcpRegistration';
 import { Deps } from './ui/deps';
 import { vscodePrompts } from './ui/prompts';
 import { recordingChannel } from './ui/recordingChannel';
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const confirmSeam = testMode ? new ScriptedConfirm(vscodeConfirm()) : undefined;
   const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {} };
   registerCommands(deps);
-  context.subscriptions.push(new ApprovalListener(model, deps.confirm, output), ...registerLanguageModelTools(deps));
+  context.subscriptions.push(new ApprovalListener(model, deps.confirm, output), ...registerLanguageModelTools(deps), ...registerMcpServer(context, model, output));
   // Reading the local config is cheap and needs no network; probing waits for the view.
   void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model)));
   const activationMs = performance.now() - started;

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { Deps } from '../ui/deps';
+import { addChatWorkflows } from './addChatWorkflows';
+import { addToWindsurf } from './addToWindsurf';
 import { bump } from './bump';
 import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
@@ -29,6 +31,8 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.scaffoldConfig': scaffoldConfig,
   'bluegreen.showOutput': showOutput,
   'bluegreen.openConfig': openConfig,
+  'bluegreen.addToWindsurf': addToWindsurf,
+  'bluegreen.addChatWorkflows': addChatWorkflows,
 };
 
 export function registerCommands(deps: Deps): void {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -181,11 +181,12 @@ describe('Blue-Green in a real VS Code extension host', () => {
     }
   });
 
-  it('the language-model tools are registered, and the switch tool reaches the same confirmation as the command', async function () {
+  it('the language-model tools and the MCP server definition are registered; the switch tool reaches the same confirmation as the command', async function () {
     this.timeout(60_000);
-    const { model, confirmSeam } = await api();
+    const { model, confirmSeam, outputLines } = await api();
     const lm = (vscode as unknown as { lm: { tools: readonly { name: string }[]; invokeTool(name: string, options: { input: object; toolInvocationToken: undefined }): Thenable<{ content: { value?: string }[] }> } }).lm;
     const names = lm.tools.map((t) => t.name).filter((n) => n.startsWith('bluegreen_'));
+    assert.ok(outputLines.includes("[mcp] bluegreen mcp is offered to VS Code's agent"), outputLines.filter((l) => l.startsWith('[mcp]')).join('\n'));
     assert.deepEqual(names.sort(), ['bluegreen_bump_version', 'bluegreen_deploy_to_standby', 'bluegreen_get_deployment_status', 'bluegreen_rollback', 'bluegreen_switch_traffic', 'bluegreen_sync_standby']);
     await vscode.commands.executeCommand('bluegreen.refresh');
     const live = model.snapshot!.apps[0].live!;
@@ -202,5 +203,46 @@ describe('Blue-Green in a real VS Code extension host', () => {
     }
     await vscode.commands.executeCommand('bluegreen.refresh');
     assert.equal(model.snapshot?.apps[0].live, live);
+  });
+  it("adds bluegreen mcp to Windsurf's MCP servers after showing the entry, keeping the other servers and a backup", async () => {
+    const { model, confirmSeam } = await api();
+    const file = process.env.BLUEGREEN_WINDSURF_MCP_CONFIG;
+    assert.ok(file, 'BLUEGREEN_WINDSURF_MCP_CONFIG is not set for the extension host');
+    const before = JSON.stringify({ mcpServers: { github: { command: 'gh-mcp', args: ['serve'] } }, note: 'mine' }, null, 4);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, before);
+    const asked = confirmSeam.asked.length;
+    confirmSeam.answer = () => ({ ok: false });
+    try {
+      assert.equal(await vscode.commands.executeCommand('bluegreen.addToWindsurf'), false);
+      assert.equal(readFileSync(file, 'utf8'), before, 'the file changed without a yes');
+      assert.match(confirmSeam.asked[asked].detail, /"bluegreen": \{\n\s+"command": /);
+      confirmSeam.answer = () => ({ ok: true });
+      assert.equal(await vscode.commands.executeCommand('bluegreen.addToWindsurf'), true);
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+    const after = JSON.parse(readFileSync(file, 'utf8')) as { mcpServers: Record<string, { args: string[] }>; note: string };
+    assert.deepEqual(Object.keys(after.mcpServers), ['github', 'bluegreen']);
+    assert.equal(after.note, 'mine');
+    assert.deepEqual(after.mcpServers.bluegreen.args.slice(1), ['mcp', '--config', model.config!.file]);
+    assert.equal(readFileSync(`${file}.bluegreen-backup`, 'utf8'), before);
+  });
+
+  it('adds /bump, /release and /sync as prompt files, and never overwrites one the person changed', async () => {
+    const { confirmSeam } = await api();
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const prompts = path.join(folder, '.github', 'prompts');
+    mkdirSync(prompts, { recursive: true });
+    writeFileSync(path.join(prompts, 'release.prompt.md'), 'my own release steps\n');
+    confirmSeam.answer = () => ({ ok: true });
+    try {
+      assert.equal(await vscode.commands.executeCommand('bluegreen.addChatWorkflows'), true);
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+    assert.match(readFileSync(path.join(prompts, 'sync.prompt.md'), 'utf8'), /#bluegreen_sync_standby/);
+    assert.match(readFileSync(path.join(prompts, 'bump.prompt.md'), 'utf8'), /#bluegreen_bump_version/);
+    assert.equal(readFileSync(path.join(prompts, 'release.prompt.md'), 'utf8'), 'my own release steps\n');
   });
 });

@@ -1,0 +1,44 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ChatEditor, chatWorkflowFiles } from '../core/agent/chatWorkflows';
+import { Deps } from '../ui/deps';
+
+function editorInUse(): ChatEditor {
+  const name = vscode.env.appName.toLowerCase();
+  return name.includes('windsurf') ? 'windsurf' : name.includes('cursor') ? 'cursor' : 'vscode';
+}
+
+/** Writes /bump, /release and /sync for the editor in use, after listing them; a file that is already there is never overwritten. */
+export async function addChatWorkflows(deps: Deps): Promise<boolean> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!folder) {
+    void vscode.window.showErrorMessage('Blue-Green: open the app\'s folder first; the chat workflows live in it.');
+    return false;
+  }
+  const files = await Promise.all(
+    chatWorkflowFiles(editorInUse()).map(async (f) => {
+      const current = await readFile(path.join(folder, f.path), 'utf8').catch(() => undefined);
+      return { ...f, state: current === undefined ? ('new' as const) : current === f.text ? ('same' as const) : ('yours' as const) };
+    }),
+  );
+  const toWrite = files.filter((f) => f.state === 'new');
+  const kept = files.filter((f) => f.state === 'yours');
+  if (!toWrite.length) {
+    void vscode.window.showInformationMessage(`Blue-Green: the chat workflows are already there${kept.length ? ` (kept as you changed them: ${kept.map((f) => f.path).join(', ')})` : ''}.`);
+    return true;
+  }
+  const answer = await deps.confirm.confirm({
+    title: `Add ${toWrite.map((f) => `/${path.basename(f.path).split('.')[0]}`).join(', ')} to this workspace?`,
+    detail: [...toWrite.map((f) => `${f.path}:\n${f.text}`), ...(kept.length ? [`Kept as they are (changed by you): ${kept.map((f) => f.path).join(', ')}`] : [])].join('\n'),
+    action: 'Add Workflows',
+  });
+  if (!answer.ok) return false;
+  for (const f of toWrite) {
+    await mkdir(path.dirname(path.join(folder, f.path)), { recursive: true });
+    await writeFile(path.join(folder, f.path), f.text, { flag: 'wx' });
+  }
+  deps.output.info(`[workflows] wrote ${toWrite.map((f) => f.path).join(', ')}`);
+  void vscode.window.showInformationMessage(`Blue-Green: added ${toWrite.map((f) => f.path).join(', ')}.`);
+  return true;
+}
