@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registry';
-import { CONFIG_FILE_NAME } from './core/config/load';
+import { CONFIG_FILE_NAME } from './core/config/fileName';
 import { ApprovalListener } from './ui/approvalListener';
 import { AutoRefresh } from './ui/autoRefresh';
 import { registerLanguageModelTools } from './ui/languageModelTools';

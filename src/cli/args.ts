@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CONFIG_FILE_NAME } from '../core/config/load';
+import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { BlueGreenError } from '../core/errors';
 
 export class UsageError extends BlueGreenError {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME } from '../core/config/load';
+import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { Config } from '../core/config/types';
 import { BumpLevel } from '../core/git/bump';
 import { chooseDefaultRef } from '../core/git/localHead';

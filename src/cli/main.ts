@@ -1,10 +1,11 @@
-import { CONFIG_FILE_NAME, loadConfigFile } from '../core/config/load';
+import { CONFIG_FILE_NAME } from '../core/config/fileName';
+import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
-import { errorMessage, ErrorReason, isBlueGreenError } from '../core/errors';
 import { createRunner } from '../core/ssh/fromConfig';
 import { whoAmI } from '../core/workflows/who';
 import { OPTIONS, parseCliArgs, UsageError } from './args';
 import { CLI_COMMANDS, CLI_SERVERS } from './commands';
+import { exitWith } from './exit';
 import { terminalConfirm } from './confirm';
 import { cliPrompts } from './prompts';
 import { stderrReporter } from './reporter';
@@ -77,19 +78,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The documented exit codes; every other failure is 1. */
-const EXIT_CODES: Partial<Record<ErrorReason, number>> = { usage: 2, refused: 3, 'unsafe-value': 3, locked: 4, declined: 5, 'not-confirmable': 5 };
-
-function exitCodeOf(e: unknown): number {
-  return (isBlueGreenError(e) && EXIT_CODES[e.reason]) || 1;
+/** Called by the `bluegreen` launcher (dist/cli.js). */
+export function run(argv: string[]): void {
+  exitWith(main(argv), usage);
 }
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (isBlueGreenError(e, 'usage')) console.error(`bluegreen: ${e.message}\n\n${usage()}`);
-    // Config problems are one per line (file:line:col); everything else is one line.
-    else console.error(isBlueGreenError(e, 'config-invalid') ? errorMessage(e) : `bluegreen: ${errorMessage(e).replace(/\n/g, ' ')}`);
-    process.exit(exitCodeOf(e));
-  },
-);

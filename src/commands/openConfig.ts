@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../core/config/load';
+import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { Deps } from '../ui/deps';
 
 export async function openConfig(_deps: Deps): Promise<void> {

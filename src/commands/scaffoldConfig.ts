@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME } from '../core/config/load';
+import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { scaffoldYaml, sshAliases } from '../core/config/scaffold';
 import { Deps } from '../ui/deps';
 

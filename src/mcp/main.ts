@@ -2,34 +2,31 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import Ajv from 'ajv';
-import { approvalSocketPath } from '../core/approval/socket';
-import { loadConfigFile } from '../core/config/load';
-import { createRunner } from '../core/ssh/fromConfig';
-import { REFUSE_PROMPTS } from '../core/ssh/runner';
-import { personApproval } from './approval';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseCliArgs, UsageError } from '../cli/args';
+import { exitWith } from '../cli/exit';
+import { AGENT_TOOLS } from '../core/agent/tools';
+import { CONFIG_FILE_NAME } from '../core/config/fileName';
+import { BlueGreenError, errorMessage } from '../core/errors';
 import { progressReporter } from './progress';
-import { AGENT_TOOLS, AgentArgs } from '../core/agent/tools';
-import { runTool, ToolDeps } from './tools';
+import type { Session } from './session';
 
 const VERSION = '0.1.0';
 
 /**
- * Serves until the client closes stdin. The MCP server over the same core as the commands and the CLI. Arguments are checked
- * against each tool's schema before anything runs. Host keys not in known_hosts are refused:
- * nobody is there to check a fingerprint.
+ * Serves until the client closes stdin. The editor waits for `initialize`, so the server
+ * answers it and lists the tools first; the config, SSH and the argument checks load right
+ * after (a module of their own, loaded lazily) and are ready by the first call.
  */
 export async function serveMcp(configFile: string): Promise<void> {
-  const config = await loadConfigFile(configFile);
-  const runner = createRunner(config, REFUSE_PROMPTS);
+  if (!existsSync(configFile)) throw new BlueGreenError('config-missing', `${path.resolve(configFile)} does not exist; pass --config FILE`);
   const server = new Server(
     { name: 'bluegreen', version: VERSION },
     { capabilities: { tools: {} }, instructions: 'Blue-green releases over SSH. Look with get_deployment_status; deploy_to_standby never touches LIVE; switch_traffic, rollback and bump_version wait until a person approves in their editor.' },
   );
-  const socketPath = approvalSocketPath(config.file);
-  const deps: ToolDeps = { config, runner, approval: (signal) => personApproval({ socketPath, server, signal }) };
-  const ajv = new Ajv({ allErrors: true, useDefaults: true });
-  const checks = new Map(AGENT_TOOLS.map((t) => [t.name, ajv.compile(t.inputSchema)]));
+  let session: Promise<Session> | undefined;
+  const opened = () => (session ??= import('./session').then((m) => m.openSession(configFile, server)));
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: AGENT_TOOLS.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations: { title, ...annotations } })),
@@ -37,24 +34,42 @@ export async function serveMcp(configFile: string): Promise<void> {
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = AGENT_TOOLS.find((t) => t.name === request.params.name);
     if (!tool) return { isError: true, content: [{ type: 'text' as const, text: `There is no tool "${request.params.name}" (tools: ${AGENT_TOOLS.map((t) => t.name).join(', ')}).` }] };
-    const args = { ...(request.params.arguments ?? {}) };
-    const check = checks.get(tool.name)!;
-    if (!check(args)) {
-      const problems = (check.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'arguments'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
-      return { isError: true, content: [{ type: 'text' as const, text: `${tool.name}: ${problems.join('; ')}. Nothing was run.` }] };
+    let ready: Session;
+    try {
+      ready = await opened();
+    } catch (e) {
+      return { isError: true, content: [{ type: 'text' as const, text: `${errorMessage(e)}\nNothing was run.` }] };
     }
     const { reporter } = progressReporter(extra._meta?.progressToken, (n) => extra.sendNotification(n));
-    return runTool(tool.name, deps, args as AgentArgs, { signal: extra.signal, reporter });
+    return ready.call(tool.name, request.params.arguments ?? {}, { signal: extra.signal, reporter });
   });
 
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => {
-      runner.dispose();
+      void session?.then((s) => s.close(), () => undefined);
       resolve();
     };
   });
   await server.connect(transport);
   process.stdin.once('end', () => void server.close());
+  // Ready by the first call; a config problem is said then, to the agent, and on stderr now.
+  opened().catch((e: unknown) => console.error(`bluegreen mcp: ${errorMessage(e)}`));
   await closed;
+}
+
+const USAGE = 'usage: bluegreen [--config FILE] mcp\n\nServes the Blue-Green tools to an MCP client over stdio, until the client closes stdin.';
+
+/** `bluegreen mcp`, started by the launcher without the rest of the CLI. */
+export function run(argv: string[]): void {
+  exitWith(
+    (async () => {
+      const args = parseCliArgs(argv);
+      for (const option of args.given) if (option !== 'config') throw new UsageError(`mcp does not take --${option}`);
+      if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+      await serveMcp(args.values.config ?? CONFIG_FILE_NAME);
+      return 0;
+    })(),
+    () => USAGE,
+  );
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_TOOLS, AgentArgs, agentWorkflow, emergencyReasonMissing } from '../core/agent/tools';
+import { AGENT_TOOLS, AgentArgs, emergencyReasonMissing } from '../core/agent/tools';
+import { agentWorkflow } from '../core/agent/workflows';
 import { preApproved } from '../core/workflows/confirm';
 import { statusSentence } from '../core/workflows/describe';
 import { Deps } from './deps';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAME, ConfigError, loadConfigFile } from '../core/config/load';
+import { CONFIG_FILE_NAME } from '../core/config/fileName';
+import { ConfigError, loadConfigFile } from '../core/config/load';
 import { Config, SlotName } from '../core/config/types';
 import { routedTo } from '../core/status/routed';
 import { errorMessage, isBlueGreenError } from '../core/errors';

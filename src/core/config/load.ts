@@ -9,7 +9,6 @@ import { AppConfig, Config, SLOT_NAMES } from './types';
 import { schema, validate as validateGenerated } from './validateConfig.generated';
 import { DocPath, locate, positionOf } from './yamlPositions';
 
-export const CONFIG_FILE_NAME = 'bluegreen.yaml';
 
 export class ConfigError extends BlueGreenError {
   constructor(
