@@ -44,3 +44,8 @@ export function percentile(values: number[], p: number): number {
 export function median(values: number[]): number {
   return percentile(values, 50);
 }
+
+/** "8.1 ms", "152 ms": a duration for the tables. */
+export function ms(value: number): string {
+  return Number.isFinite(value) ? `${value < 10 ? value.toFixed(1) : Math.round(value)} ms` : 'n/a';
+}

@@ -1,7 +1,7 @@
 // `npm run bench`: figures and ratios measured side by side in one run on the lab.
 // Not a test: nothing here asserts a time. Results: bench/results.md.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,9 +16,8 @@ import { preApproved } from '../src/core/workflows/confirm';
 import { RecordingReporter } from '../src/core/workflows/reporter';
 import { release } from '../src/core/workflows/release';
 import { parseArgs } from 'node:util';
-import { loadWithStandIn } from '../lab/vscodeStandIn';
-import { mcpInitializeMs } from './mcp';
-import { median, percentile, runLoadGeneratorIfAsked, Sample, startLoad } from './load';
+import { agentBench, weightBench } from './weight';
+import { median, ms, percentile, runLoadGeneratorIfAsked, Sample, startLoad } from './load';
 import { extraHosts, probeHostsOpenSsh, probeHostsPooled } from './hosts';
 
 const run = promisify(execFile);
@@ -57,7 +56,7 @@ async function timed<T>(body: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t, v];
 }
 
-const f = (ms: number) => (Number.isFinite(ms) ? `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : 'n/a');
+const f = ms;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
 
 async function statusBench(lab: LabInfo, app: AppConfig): Promise<void> {
@@ -213,50 +212,6 @@ async function fetchEnv(lab: LabInfo): Promise<string> {
   return ((await res.json()) as { environment: string }).environment;
 }
 
-async function agentBench(lab: LabInfo): Promise<void> {
-  say('## Agent access (`bluegreen mcp`)');
-  say();
-  const runs: number[] = [];
-  for (let i = 0; i < 5; i++) runs.push(await mcpInitializeMs(PROJECT_ROOT, lab.configFile));
-  figures.mcpInitialize = median(runs);
-  say('| | measured | target |');
-  say('|---|---|---|');
-  say(`| start → answer to \`initialize\` (median of 5; the SDK's client over stdio) | ${f(median(runs))} | < 300 ms |`);
-  say(`| dist/mcp.js (minified; loaded only by \`bluegreen mcp\`) | ${(statSync(path.join(PROJECT_ROOT, 'dist', 'mcp.js')).size / 1024).toFixed(0)} KB | not in the extension's bundle |`);
-  say();
-}
-
-function weightBench(): void {
-  say('## Extension weight');
-  say();
-  const bundle = statSync(path.join(PROJECT_ROOT, 'dist', 'extension.js')).size;
-  let vsix = NaN;
-  try {
-    vsix = statSync(path.join(PROJECT_ROOT, 'blue-green.vsix')).size;
-  } catch {
-    // not packaged in this run
-  }
-  // The production bundle, loaded with a stand-in for the editor's API: what activate() itself costs.
-  const loadStarted = performance.now();
-  const extension = loadWithStandIn(path.join(PROJECT_ROOT, 'dist', 'extension.js'));
-  extension.activate({ extensionMode: 1, subscriptions: [] });
-  const firstMs = performance.now() - loadStarted;
-  const again = Array.from({ length: 20 }, () => {
-    const started = performance.now();
-    extension.activate({ extensionMode: 1, subscriptions: [] });
-    return performance.now() - started;
-  });
-  figures.activationMs = firstMs;
-  const activation = `${firstMs.toFixed(1)} ms to load the bundle and activate, ${median(again).toFixed(1)} ms each activation after (stand-in editor API); no SSH login before the view is shown (extension-host suite)`;
-  say('| | measured | target |');
-  say('|---|---|---|');
-  say(`| dist/extension.js (minified) | ${(bundle / 1024).toFixed(0)} KB | < 600 KB |`);
-  figures.bundleKb = bundle / 1024;
-  say(`| blue-green.vsix | ${Number.isFinite(vsix) ? `${(vsix / 1024).toFixed(0)} KB` : 'not built'} | < 1 MB |`);
-  say(`| activate() | ${activation} | < 50 ms, no network before the view is visible |`);
-  say();
-}
-
 const figures: { p99Window?: { ours: number; today: number }; warmStatus?: number; switchMedian?: number; failed?: number; bundleKb?: number; activationMs?: number; mcpInitialize?: number; scaling?: Record<number, number>; scalingCpu?: Record<number, number>; scalingMachineCpu?: Record<number, number>; scalingToday?: Record<number, number> } = {};
 
 /** What the figures mean against the targets of the benchmark issue, and what closing a gap takes. */
@@ -290,8 +245,8 @@ function notes(): void {
       : `10× the slot hosts cost ${growth.toFixed(1)}× the time, warm (today's sequential \`ssh\` grows ${ratio(today[20], today[2])} and starts ${ratio(today[2], figures.scaling[2])} higher). Every "host" here is an sshd on this one ${cores}-core machine, so a refresh of 20 is bound by CPU: the whole machine spends ${f(machine[20])} on it (${f(machine[20] / 20)} a host: sshd, the probe's subshell and shell builtins, and ${f(cpu[20] / 20)} of it in this process), and ${f(machine[20])} over ${cores} cores is ${f(machine[20] / cores)}, against ${f(figures.scaling[20])} measured. On separate machines each host's share runs on its own CPU and only this process's adds up: an estimate from these figures is ${f(figures.scaling[2] + cpu[20])} for 20 hosts, ${ratio(figures.scaling[2] + cpu[20], figures.scaling[2])} the 2-host time.`,
     'On one machine a refresh cannot take less than the CPU all its hosts need divided by the cores; what is left per host is sshd\'s share of a round trip and one subshell.',
   );
-  row('Bundle under 600 KB', figures.bundleKb !== undefined ? figures.bundleKb < 600 : undefined, 'The config validator is compiled ahead of time from the schema (`scripts/generate-validator.mjs`), so the Ajv compiler is not shipped; ssh2 (about 270 KB with its pure-JS crypto) and yaml (about 110 KB) are most of what remains.');
-  row('MCP server answers initialize under 300 ms', figures.mcpInitialize !== undefined ? figures.mcpInitialize < 300 : undefined, 'The MCP server is a bundle of its own, loaded only by `bluegreen mcp`; it reads bluegreen.yaml and answers without connecting anywhere (SSH connects on the first tool call).');
+  row('Bundle under 600 KB', figures.bundleKb !== undefined ? figures.bundleKb < 600 : undefined, 'The config validator is compiled ahead of time from the schema (`scripts/generate-validator.mjs`), so the Ajv compiler is not shipped; ssh2\'s client (its pure-JS crypto included; the package\'s server and key generator are not loaded) and yaml are most of what remains.');
+  row('MCP server answers initialize under 300 ms', figures.mcpInitialize !== undefined ? figures.mcpInitialize < 300 : undefined, '`bluegreen` is a small launcher, so `bluegreen mcp` loads only the MCP server\'s bundle; it answers `initialize` and lists the tools before loading the config, SSH and the argument checks, which load lazily right after and are ready by the first call.');
   row('Activation under 50 ms', figures.activationMs !== undefined ? figures.activationMs < 50 : undefined, 'activate() reads the local bluegreen.yaml and registers views and commands; nothing connects until the view is visible (checked in the extension-host suite).');
   say();
 }
@@ -315,8 +270,8 @@ async function main(): Promise<void> {
     if (!only || only === 'status') await statusBench(lab, app);
     if (!only || only === 'release') await releaseBench(lab, app);
     if (!only || only === 'scaling') await scalingBench(lab, app);
-    await agentBench(lab);
-    weightBench();
+    figures.mcpInitialize = await agentBench(say, lab.configFile);
+    Object.assign(figures, weightBench(say));
     notes();
   } finally {
     await labDown(dir);
