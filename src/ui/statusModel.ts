@@ -99,6 +99,8 @@ export class StatusModel implements vscode.Disposable {
     if (this.snapshot) this.snapshot = this.withRoutings(this.snapshot, 0);
     this.tickWhileWatching();
     this.changed.fire();
+    // The state file was just written: read it (switch count, history) while the watch runs.
+    void this.refresh();
   }
 
   /** `probedAt`: when the probe behind `snapshot` started (0: it is the shown one, already current). */

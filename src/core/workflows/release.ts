@@ -139,9 +139,10 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     const switchMs = Date.now() - confirmedAt;
     ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
     const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
-    ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
 
     const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via });
+    // After the record, so what is shown next (switch count, history) agrees with the routing.
+    ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
     const stateWritten = written !== undefined;
 
     const failing = await watchLive(ctx, before, to);
