@@ -91,6 +91,8 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.ok(watching, `the badge never showed GREEN LIVE during the watch: ${[...new Set(seen.map((s) => s.badge))].join(' / ')}`);
       assert.deepEqual(watching.slots, ['BLUE · STANDBY · v1.1.0', 'GREEN · LIVE · v1.2.0']);
       assert.ok(!outputLines.some((l) => l.includes('@@bluegreen')), 'protocol markers reached the output channel');
+      const noise = outputLines.filter((l) => /^\[[\w.-]+\] [⟩)]/.test(l) || /bash: line \d+|\/dev\/tcp/.test(l));
+      assert.deepEqual(noise, [], 'raw shell noise or stray markers in the output channel');
       assert.equal(confirmSeam.asked[1].title, 'Switch traffic from BLUE (v1.1.0) to GREEN (v1.2.0)?');
       assert.match(confirmSeam.asked[1].detail, /Release v1\.2\.0/, 'the dialog lists the commits between the versions');
 

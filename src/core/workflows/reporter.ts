@@ -19,7 +19,8 @@ export type LineLevel = 'info' | 'warn' | 'error';
 export function lineReporter(write: (level: LineLevel, text: string) => void): Reporter {
   return {
     step: (title, host) => write('info', `── ${title}${host ? ` (${host})` : ''} ──`),
-    line: (host, text, stream) => write('info', `[${host}]${stream === 'stderr' ? ' ⟩' : ''} ${text}`),
+    // stdout and stderr alike: tools print progress on stderr, and a marker read as stray punctuation.
+    line: (host, text) => write('info', `[${host}] ${text}`),
     stepDone: (title, ms, error) => (error ? write('error', `✗ ${title} failed after ${(ms / 1000).toFixed(1)} s: ${error}`) : write('info', `✓ ${title} (${(ms / 1000).toFixed(1)} s)`)),
     info: (text) => write('info', text),
     warn: (text) => write('warn', text),
