@@ -150,6 +150,21 @@ describe('config loader', () => {
       assert.match(messages, /share the pm2 process "demo-blue"/);
     });
 
+    it('hardening: a URL or port valid for the schema but not for its use is refused at load, with its line (RELIABILITY row 25)', () => {
+      const badUrl = problemsOf(variant('url: "http://10.92.3.22:3001"', 'url: "http://10.92.3.22:80810"'));
+      assert.equal(badUrl.length, 1);
+      assert.match(badUrl[0].message, /http:\/\/10\.92\.3\.22:80810 is not a URL a client can open/);
+      assert.equal(badUrl[0].line, 14);
+      const badPort = problemsOf(variant('ssh: deploy@10.92.3.24:2222', 'ssh: deploy@10.92.3.24:99999'));
+      assert.match(badPort[0].message, /port 99999 in "deploy@10\.92\.3\.24:99999" is out of range/);
+      assert.equal(badPort[0].line, 15);
+    });
+
+    it('hardening: two slots whose dirs differ only by a trailing slash are one checkout (RELIABILITY row 30)', () => {
+      const text = variant('green: { ssh: deploy@10.92.3.24:2222, backend: demo_green, url: "http://10.92.3.24:3001", dir: /opt/demo, pm2: demo }', 'green: { ssh: jwa, backend: demo_green, url: "http://10.92.3.24:3001", dir: /opt/demo/, pm2: demo }');
+      assert.match(problemsOf(text).map((p) => p.message).join('\n'), /share jwa:\/opt\/demo/);
+    });
+
     it('refuses a hook on a host that is not defined', () => {
       const text = `${valid}    deploy:\n      hooks:\n        backup:\n          - { host: db, run: backup.sh }\n`;
       const [p] = problemsOf(text);

@@ -228,10 +228,13 @@ function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
     if (first !== undefined) problems.push({ ...at(['apps', i, 'name']), message: `app name "${app.name}" is already used by apps[${first}]; names must be unique` });
     else names.set(app.name, i);
 
+    problems.push(...addressProblems(app, i, at));
     const [blue, green] = SLOT_NAMES.map((s) => app.slots[s]);
     const slotAt = (key: string) => at(['apps', i, 'slots', 'green', key]);
+    // Written differently, the same place: /opt/app and /opt/app/ are one checkout.
+    const sameDir = path.posix.normalize(`${blue.dir}/`) === path.posix.normalize(`${green.dir}/`);
     if (blue.backend === green.backend) problems.push({ ...slotAt('backend'), message: `blue and green both use backend "${blue.backend}"; each slot needs its own backend` });
-    if (blue.ssh === green.ssh && blue.dir === green.dir) problems.push({ ...slotAt('dir'), message: `blue and green share ${blue.ssh}:${blue.dir}; a deploy to STANDBY would change LIVE. Give each slot its own host or dir` });
+    if (blue.ssh === green.ssh && sameDir) problems.push({ ...slotAt('dir'), message: `blue and green share ${blue.ssh}:${blue.dir}; a deploy to STANDBY would change LIVE. Give each slot its own host or dir` });
     if (blue.ssh === green.ssh && blue.pm2 === green.pm2) problems.push({ ...slotAt('pm2'), message: `blue and green share the pm2 process "${blue.pm2}" on ${blue.ssh}; a restart of STANDBY would restart LIVE` });
     if (blue.url === green.url) problems.push({ ...slotAt('url'), message: `blue and green share the url ${blue.url}; health checks could not tell them apart` });
     for (const phase of ['backup', 'beforeMigrate'] as const) {
@@ -241,5 +244,33 @@ function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
       });
     }
   });
+  return problems;
+}
+
+/**
+ * Values the schema's patterns accept but their use would reject: a URL that `new URL()`
+ * refuses (`http://host:80810`), a port out of range. Found here, with their line, rather than
+ * in the middle of a release.
+ */
+function addressProblems(app: AppConfig, i: number, at: Locator): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const urls: [DocPath, string | undefined][] = [
+    [['apps', i, 'url'], app.url],
+    [['apps', i, 'loadBalancer', 'frontendUrl'], app.loadBalancer.frontendUrl],
+    ...SLOT_NAMES.map((s): [DocPath, string] => [['apps', i, 'slots', s, 'url'], app.slots[s].url]),
+  ];
+  for (const [where, url] of urls) {
+    if (url === undefined) continue;
+    try {
+      new URL(url);
+    } catch {
+      problems.push({ ...at(where), message: `${url} is not a URL a client can open (check the host and the port, 1 to 65535)` });
+    }
+  }
+  const hosts: [DocPath, string][] = [[['apps', i, 'loadBalancer', 'ssh'], app.loadBalancer.ssh], ...SLOT_NAMES.map((s): [DocPath, string] => [['apps', i, 'slots', s, 'ssh'], app.slots[s].ssh])];
+  for (const [where, spec] of hosts) {
+    const port = /:(\d+)$/.exec(spec)?.[1];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problems.push({ ...at(where), message: `port ${port} in "${spec}" is out of range (1 to 65535)` });
+  }
   return problems;
 }
