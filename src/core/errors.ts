@@ -1,3 +1,5 @@
+import { redact } from './redact';
+
 /**
  * Every failure the core reports carries a machine-readable `reason`, so callers branch on
  * it instead of on message text (messages are for people and may change).
@@ -35,7 +37,8 @@ export class BlueGreenError extends Error {
     /** The error this one explains (kept for logs and tests; the message is what a person reads). */
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    // Messages carry remote output and config values: no credential survives into one.
+    super(redact(message), options);
     this.name = 'BlueGreenError';
   }
 }
@@ -44,6 +47,7 @@ export function isBlueGreenError(e: unknown, reason?: ErrorReason): e is BlueGre
   return e instanceof BlueGreenError && (reason === undefined || e.reason === reason);
 }
 
+/** What went wrong, as a person may read it: never with a credential in it. */
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return redact(e instanceof Error ? e.message : String(e));
 }

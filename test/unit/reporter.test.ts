@@ -1,9 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { cleanLine, redact } from '../../src/core/workflows/reporter';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseConfig } from '../../src/core/config/load';
+import { BlueGreenError, errorMessage } from '../../src/core/errors';
+import { LineRedactor, redact } from '../../src/core/redact';
+import { WorkflowError } from '../../src/core/workflows/operation';
+import { snapshotApp } from '../../src/core/status/refresh';
+import { lineReporter, withoutColours } from '../../src/core/workflows/reporter';
+import { LocalRunner } from './localRunner';
 
 describe('output hygiene', () => {
   it('redacts credentials in URLs, key=value pairs, auth headers and private keys', () => {
-    assert.equal(redact('cloning https://deploy:s3cret@git.example/app.git'), 'cloning https://deploy:***@git.example/app.git');
+    assert.equal(redact('cloning https://deploy:s3cret@git.example/app.git'), 'cloning https://deploy:***@git.example/app.git'.replace('deploy:***', '***'));
     assert.equal(redact('DATABASE_PASSWORD=hunter2 PORT=3000'), 'DATABASE_PASSWORD=*** PORT=3000');
     assert.equal(redact('api_key: "abc123"'), 'api_key: "***"');
     assert.equal(redact('Authorization: Bearer eyJhbGciOi'), 'Authorization: Bearer ***');
@@ -11,7 +19,57 @@ describe('output hygiene', () => {
     assert.equal(redact('npm run build'), 'npm run build');
   });
 
+  it('hardening: redacts the forms the review found (RELIABILITY row 24)', () => {
+    const cases: [string, string][] = [
+      ['remote: https://ghp_abcdef123456@github.com/org/app.git', 'remote: https://***@github.com/org/app.git'],
+      ['postgres://app:pa/ss:w0rd@db:5432/app', 'postgres://***@db:5432/app'],
+      ["password: 'hunter2'", "password: '***'"],
+      ['{"user": "app", "password": "hunter2"}', '{"user": "app", "password": "***"}'],
+      ['MYSQL_PWD=hunter2 mysql -u app', 'MYSQL_PWD=*** mysql -u app'],
+      ['export GITHUB_TOKEN=ghp_abc STRIPE_SECRET=sk_live_1 AWS_SECRET_ACCESS_KEY=abc/def SSH_KEY=x', 'export GITHUB_TOKEN=*** STRIPE_SECRET=*** AWS_SECRET_ACCESS_KEY=*** SSH_KEY=***'],
+      ['db_password: s3cret', 'db_password: ***'],
+      ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAKC\n-----END RSA PRIVATE KEY-----\nnext', '[private key redacted]\nnext'],
+    ];
+    for (const [raw, shown] of cases) assert.equal(redact(raw), shown, raw);
+    // What is not a credential stays as it is.
+    for (const plain of ['GET https://registry.npmjs.org/@types/node', 'PWD=/home/app', 'primary key (id)', 'see https://example.com/a@b']) assert.equal(redact(plain), plain, plain);
+  });
+
+  it('hardening: a private key printed over many lines shows as one redacted line, nothing of its body', () => {
+    const r = new LineRedactor();
+    const lines = ['before', '-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAA', 'QyNTUxOQAAACDw', '-----END OPENSSH PRIVATE KEY-----', 'after'].map((l) => r.line(l));
+    assert.deepEqual(lines.filter((l) => l !== undefined), ['before', '[private key redacted]', 'after']);
+  });
+
+  it('hardening: errors, the last output of a failed step, and reporter lines never carry a credential', () => {
+    assert.equal(new BlueGreenError('step-failed', 'git fetch https://u:pw@git.example failed').message, 'git fetch https://***@git.example failed');
+    const e = new WorkflowError('step-failed', 'Fetch', 'lab-green', 'exit 1', 'LIVE is unchanged.', ['fatal: https://tok3n@git.example: 403', 'DB_PASSWORD=x']);
+    assert.deepEqual(e.lastLines, ['fatal: https://***@git.example: 403', 'DB_PASSWORD=***']);
+    assert.equal(errorMessage(new Error('connect postgres://a:b@db failed')), 'connect postgres://***@db failed');
+    const written: string[] = [];
+    const reporter = lineReporter((_level, text) => written.push(text));
+    reporter.info('verify https://user:pw@app.example/api/health');
+    reporter.line('lb', 'TOKEN=abc', 'stdout');
+    assert.deepEqual(written, ['verify https://***@app.example/api/health', '[lb] TOKEN=***']);
+  });
+
   it('strips terminal colour codes', () => {
-    assert.equal(cleanLine('\u001b[1m\u001b[36mhost metrics\u001b[39m\u001b[22m | cpu: 0%'), 'host metrics | cpu: 0%');
+    assert.equal(withoutColours('\u001b[1m\u001b[36mhost metrics\u001b[39m\u001b[22m | cpu: 0%'), 'host metrics | cpu: 0%');
+  });
+});
+
+describe('the Snapshot', () => {
+  it('hardening: shows a slot URL with credentials without them, in every field (status --json)', async () => {
+    const valid = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
+    const config = parseConfig(valid.replace('url: "http://10.92.3.22:3001"', 'url: "http://admin:s3cret@10.92.3.22:3001"'), '/work/bluegreen.yaml');
+    const runner = new LocalRunner();
+    try {
+      const app = await snapshotApp(runner, config.apps[0]);
+      const json = JSON.stringify(app);
+      assert.ok(!json.includes('s3cret'), json);
+      assert.equal(app.slots.blue.url, 'http://***@10.92.3.22:3001');
+    } finally {
+      runner.dispose();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { AppConfig, Config, SLOT_NAMES } from '../config/types';
+import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
 import { checkHealth, driftOf, probeLoadBalancer, probeSlotHost, roleOf } from './probe';
 import { AppSnapshot, Role, SlotSnapshot, Snapshot } from './snapshot';
@@ -30,7 +31,7 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
       name,
       role,
       host: config.ssh,
-      url: config.url,
+      url: redact(config.url),
       reachable: host.reachable ?? false,
       health: 'unknown',
       ...host,
@@ -41,8 +42,12 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
     if (!slot.reachable && slot.health === 'down' && app.health.from === 'slot') {
       slot.health = 'unknown';
     }
+    // Probe errors can quote remote output; the URL comes from the config as written.
+    if (slot.error) slot.error = redact(slot.error);
+    if (slot.healthDetail) slot.healthDetail = redact(slot.healthDetail);
     return slot;
   });
 
-  return { name: app.name, url: app.url, live: roles.live, standby: roles.standby, lb, slots: { blue, green }, drift: driftOf(lb, roles.live) };
+  if (lb.error) lb.error = redact(lb.error);
+  return { name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, slots: { blue, green }, drift: driftOf(lb, roles.live) };
 }

@@ -3,7 +3,8 @@ import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../
 import { isMarkLine } from '../ssh/output';
 import { CommandRunner, HostRef, RunResult, succeeded } from '../ssh/runner';
 import { ConfirmPort } from './confirm';
-import { cleanLine, Reporter } from './reporter';
+import { LineRedactor, redact } from '../redact';
+import { Reporter, withoutColours } from './reporter';
 
 /** Everything a workflow needs; the UI and the CLI each build one. */
 export interface OperationContext {
@@ -32,11 +33,15 @@ export class WorkflowError extends BlueGreenError {
     host: string | undefined,
     readonly detail: string,
     readonly stateNow: string,
-    readonly lastLines: readonly string[] = [],
+    lastLines: readonly string[] = [],
     options?: { cause?: unknown },
   ) {
     super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host, options);
+    this.lastLines = redact(lastLines.join('\n')).split('\n');
   }
+
+  /** The failed step's last output lines, redacted. */
+  readonly lastLines: readonly string[];
 }
 
 const LAST_LINES = 15;
@@ -54,6 +59,7 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
   };
   ctx.reporter.step(title, label);
   const started = Date.now();
+  const [stdoutRedactor, stderrRedactor] = [new LineRedactor(), new LineRedactor()];
   let result: RunResult;
   try {
     result = await ctx.runner.run(host, script, {
@@ -64,12 +70,14 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
       lane: o.lane,
       onStdout: (l) => {
         if (isMarkLine(l)) return;
-        const text = cleanLine(l);
+        const text = stdoutRedactor.line(withoutColours(l));
+        if (text === undefined) return;
         keep(text);
         ctx.reporter.line(label, text, 'stdout');
       },
       onStderr: (l) => {
-        const text = cleanLine(l);
+        const text = stderrRedactor.line(withoutColours(l));
+        if (text === undefined) return;
         keep(text);
         ctx.reporter.line(label, text, 'stderr');
       },

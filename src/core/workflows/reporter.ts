@@ -1,3 +1,5 @@
+import { redact } from '../redact';
+
 /** Where a workflow says what it does: the output channel in VS Code, stderr in the CLI. */
 export interface Reporter {
   /** A step begins: a header line in the output. */
@@ -20,32 +22,20 @@ export function lineReporter(write: (level: LineLevel, text: string) => void): R
   return {
     step: (title, host) => write('info', `── ${title}${host ? ` (${host})` : ''} ──`),
     // stdout and stderr alike: tools print progress on stderr, and a marker read as stray punctuation.
-    line: (host, text) => write('info', `[${host}] ${text}`),
-    stepDone: (title, ms, error) => (error ? write('error', `✗ ${title} failed after ${(ms / 1000).toFixed(1)} s: ${error}`) : write('info', `✓ ${title} (${(ms / 1000).toFixed(1)} s)`)),
-    info: (text) => write('info', text),
-    warn: (text) => write('warn', text),
+    line: (host, text) => write('info', `[${host}] ${redact(text)}`),
+    stepDone: (title, ms, error) => (error ? write('error', `✗ ${title} failed after ${(ms / 1000).toFixed(1)} s: ${redact(error)}`) : write('info', `✓ ${title} (${(ms / 1000).toFixed(1)} s)`)),
+    info: (text) => write('info', redact(text)),
+    warn: (text) => write('warn', redact(text)),
   };
-}
-
-const SECRET_PATTERNS: [RegExp, string][] = [
-  [/(:\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@'],
-  [/\b([\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[\w.-]*\s*[=:]\s*)("?)[^\s"',;]+\2/gi, '$1$2***$2'],
-  [/\b(authorization:\s*(?:bearer|basic|token)\s+)\S+/gi, '$1***'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key redacted]'],
-];
-
-/** Removes credentials from a line before it is shown or written anywhere. */
-export function redact(text: string): string {
-  return SECRET_PATTERNS.reduce((t, [re, by]) => t.replace(re, by), text);
 }
 
 /** Terminal colour codes (pm2, npm) mean nothing in an output channel or a log file. */
 // eslint-disable-next-line no-control-regex -- matching terminal escape codes is the point
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
 
-/** A remote line as it may be shown: no colour codes, no credentials. */
-export function cleanLine(text: string): string {
-  return redact(text.replace(ANSI, ''));
+/** A remote line without terminal colour codes (credentials are the LineRedactor's). */
+export function withoutColours(text: string): string {
+  return text.replace(ANSI, '');
 }
 
 /** A reporter that keeps everything (tests, and the operation summary). */

@@ -1,0 +1,45 @@
+/**
+ * Credentials never reach a person, a log or an agent: every error message, every output line
+ * and every URL shown goes through here. Written by hand: no well-kept package redacts
+ * free-form shell output (they scan files for known token formats).
+ */
+const SECRET_NAME = String.raw`[\w.-]*(?:password|passwd|_pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|_key|credentials?)[\w.-]*`;
+
+/** The value replaced, its quotes kept: `"***"`, `'***'` or `***`. */
+const hidden = (_all: string, name: string, value: string) => `${name}${/^["']/.test(value) ? `${value[0]}***${value[0]}` : '***'}`;
+
+const PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
+  // A private key block, whole (also one cut off before its END line).
+  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, '[private key redacted]'],
+  // URL credentials: user:password (the password may hold "/") or a token alone, before "@".
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@:]*:[^\s@]*|[^\s/@:]+)@/gi, '$1***@'],
+  // NAME=value, NAME: value, "name": "value", name: 'value' for names that hold secrets.
+  [new RegExp(String.raw`(["']?\b${SECRET_NAME}["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"',;}]+)`, 'gi'), hidden],
+  [/\b(authorization:\s*(?:bearer|basic|token)\s+)\S+/gi, '$1***'],
+];
+
+/** Removes credentials from a text (one line or many). */
+export function redact(text: string): string {
+  return PATTERNS.reduce((t, [re, by]) => t.replace(re, by as string), text);
+}
+
+/**
+ * Redacts a stream line by line; a private key block spread over lines is replaced by one
+ * line, and nothing of its body is passed on.
+ */
+export class LineRedactor {
+  private inKey = false;
+
+  /** The line as it may be shown, or undefined when it is part of a key block already redacted. */
+  line(text: string): string | undefined {
+    if (this.inKey) {
+      if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) this.inKey = false;
+      return undefined;
+    }
+    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text) && !/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
+      this.inKey = true;
+      return '[private key redacted]';
+    }
+    return redact(text);
+  }
+}
