@@ -45,3 +45,31 @@ describe('PidAnnouncement', () => {
     assert.equal(a.pid, '7');
   });
 });
+
+describe('line splitting (RELIABILITY row 27)', () => {
+  const split = (...chunks: string[]) => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    for (const c of chunks) s.push(Buffer.from(c));
+    s.end();
+    return lines;
+  };
+
+  it('ends lines at \\n, \\r\\n (also split between chunks) and a lone \\r; keeps empty \\n lines', () => {
+    assert.deepEqual(split('one\r\ntwo\n\nthree'), ['one', 'two', '', 'three']);
+    assert.deepEqual(split('a\r', '\nb\n'), ['a', 'b']);
+    assert.deepEqual(split('10%\r20%\r', '30%\n'), ['10%', '20%', '30%']);
+    assert.deepEqual(split('\r\r\r\rdone\n'), ['done']);
+  });
+
+  it('hardening: cuts an endless line as it arrives and drops its rest, keeping memory bounded', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    for (let i = 0; i < 100; i++) s.push(Buffer.alloc(64 * 1024, 'x'));
+    assert.equal(lines.length, 1, 'the cut part was not passed on as it arrived');
+    assert.ok(lines[0].endsWith(' […]') && lines[0].length < 17 * 1024);
+    s.push(Buffer.from('tail\nnext\n'));
+    s.end();
+    assert.deepEqual(lines.slice(1), ['next']);
+  });
+});

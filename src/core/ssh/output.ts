@@ -11,7 +11,11 @@ export function withDropped(body: string, dropped: number, kept: 'head' | 'tail'
 /** A line longer than this (a progress bar redrawn with \r, a file printed without newlines) is cut. */
 export const LINE_LIMIT = 16 * 1024;
 
-/** Splits a byte stream into lines without breaking multi-byte characters; an endless line is cut as it arrives. */
+/**
+ * Splits a byte stream into lines without breaking multi-byte characters. A line ends at \n,
+ * \r\n or a lone \r (progress bars redraw with \r: each state is a line; empty ones are
+ * dropped); an endless line is cut as it arrives.
+ */
 export class LineSplitter {
   private partial = '';
   private cut = false;
@@ -20,9 +24,15 @@ export class LineSplitter {
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Buffer): void {
-    const lines = (this.partial + this.decoder.decode(chunk, { stream: true })).split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.emit(line);
+    const text = this.partial + this.decoder.decode(chunk, { stream: true });
+    // A \r at the very end waits: it may be the first half of \r\n.
+    const breaks = /\r\n|\n|\r(?!$)/g;
+    let start = 0;
+    for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+      this.emit(text.slice(start, m.index), m[0] === '\r');
+      start = m.index + m[0].length;
+    }
+    this.partial = text.slice(start);
     if (this.partial.length > LINE_LIMIT) {
       if (!this.cut) this.onLine(`${this.partial.slice(0, LINE_LIMIT)} […]`);
       this.cut = true;
@@ -31,18 +41,19 @@ export class LineSplitter {
   }
 
   end(): void {
-    const rest = this.partial + this.decoder.decode();
+    const rest = (this.partial + this.decoder.decode()).replace(/\r$/, '');
     this.partial = '';
-    if (rest) this.emit(rest);
+    if (rest) this.emit(rest, false);
   }
 
-  private emit(line: string): void {
+  private emit(line: string, byCarriageReturn: boolean): void {
     // The end of a line already cut and shown is dropped with it.
     if (this.cut) {
       this.cut = false;
       return;
     }
-    this.onLine(line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT)} […]` : line.replace(/\r$/, ''));
+    if (byCarriageReturn && line === '') return;
+    this.onLine(line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT)} […]` : line);
   }
 }
 
