@@ -12,7 +12,7 @@ import { reconcile } from '../../src/core/workflows/reconcile';
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { sync } from '../../src/core/workflows/sync';
-import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, requestLoop, resetLab, servedBy } from './helpers';
+import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, reloadHaproxy, requestLoop, resetLab, servedBy } from './helpers';
 import { lab } from './setup';
 
 function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
@@ -314,6 +314,22 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(readState().live, to);
     assert.ok(ctx.reporter.lines.some((l) => l.includes(`it was kept as ${path.join(path.dirname(file), kept[0])}`)), ctx.reporter.lines.join('\n'));
     rmSync(path.join(path.dirname(file), kept[0]));
+  });
+  it('hardening: a non-UTF-8 byte in haproxy.cfg: the switch works and every other byte stays (RELIABILITY row 28)', async () => {
+    const cfg = lab().haproxyConfig;
+    const original = readFileSync(cfg);
+    // "# café" in Latin-1: one byte 0xE9, not valid UTF-8.
+    writeFileSync(cfg, Buffer.concat([Buffer.from('# caf', 'latin1'), Buffer.from([0xe9]), Buffer.from('\n'), original]));
+    reloadHaproxy();
+    const before = readFileSync(cfg);
+    const live = (await served()).split(' ')[0];
+    const to = live === 'blue' ? 'green' : 'blue';
+    const r = await release(context(runner), { kind: 'release' });
+    assert.equal(r.to, to);
+    const expected = Buffer.from(before.toString('latin1').replace(`default_backend demo_${live}`, `default_backend demo_${to}`), 'latin1');
+    assert.ok(readFileSync(cfg).equals(expected), 'bytes other than the routing line changed');
+    writeFileSync(cfg, readFileSync(cfg).subarray(before.length - original.length));
+    reloadHaproxy();
   });
 });
 

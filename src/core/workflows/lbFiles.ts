@@ -8,13 +8,20 @@ import { OperationContext, remoteStep, WorkflowError } from './operation';
 
 /** The LB's config and state file as they are now, read under the lock, byte for byte. */
 export interface LbFiles {
+  /** haproxy.cfg, one character a byte (latin1): any byte, UTF-8 or not, goes back as it came. */
   config: string;
   configSha256: string;
   state: StateRead;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** The sha256 of a config text held one character a byte, as `sha256sum` computes it on the host. */
+export function sha256(bytes: string): string {
+  return createHash('sha256').update(bytes, 'latin1').digest('hex');
+}
+
+/** A config text held one character a byte, as base64 for the switch script. */
+export function configBase64(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('base64');
 }
 
 export async function readLbFiles(ctx: OperationContext, stateNow: string): Promise<LbFiles> {
@@ -27,7 +34,7 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
   const parts = script.parse(r.stdout);
   const cfg = parts.get('cfg');
   if (!cfg || cfg.code !== 0) throw new WorkflowError('step-failed', 'Read HAProxy config', c.ssh, `cannot read ${c.config}: ${cfg?.output.trim() ?? r.stderr.trim()}`, stateNow);
-  const config = Buffer.from(cfg.output.replace(/\s+/g, ''), 'base64').toString('utf8');
+  const config = Buffer.from(cfg.output.replace(/\s+/g, ''), 'base64').toString('latin1');
   const state = parts.get('state');
   return { config, configSha256: sha256(config), state: state ? stateFromRead(state.code, state.output) : { kind: 'corrupt', error: 'not read' } };
 }

@@ -9,7 +9,7 @@ import { lbHost, slotHost } from '../status/probe';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
-import { readLbFiles, writeStateFile } from './lbFiles';
+import { configBase64, readLbFiles, writeStateFile } from './lbFiles';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
 import { frontendProbe, verifyLive, watchLive } from './verify';
@@ -187,7 +187,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
 async function switchConfig(ctx: OperationContext, sha: string, next: string, unchanged: () => string, from: SlotName): Promise<void> {
   const { app } = ctx;
   const lb = app.loadBalancer;
-  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), remote.switchConfig(lb.config, sha, Buffer.from(next, 'utf8').toString('base64'), fillTemplate(lb.validate, { file: `${lb.config}.bluegreen-new` }), lb.reload, RELOADED), unchanged, { allowFailure: true, lane: 'step', runToEnd: true });
+  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), remote.switchConfig(lb.config, sha, configBase64(next), fillTemplate(lb.validate, { file: `${lb.config}.bluegreen-new` }), lb.reload, RELOADED), unchanged, { allowFailure: true, lane: 'step', runToEnd: true });
   if (r.code === 0 && r.stdout.includes(RELOADED)) return;
   const why: Record<number, [string, string]> = {
     [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],
