@@ -331,5 +331,18 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     writeFileSync(cfg, readFileSync(cfg).subarray(before.length - original.length));
     reloadHaproxy();
   });
+  it('hardening: a config edited but not reloaded is refused with advice to reload it, not to reconcile', async () => {
+    const cfg = lab().haproxyConfig;
+    const original = readFileSync(cfg);
+    // File times and HAProxy's uptime are whole seconds: edit clearly after the last load.
+    await new Promise((r) => setTimeout(r, 2100));
+    writeFileSync(cfg, Buffer.concat([Buffer.from('# edited by hand\n'), original]));
+    try {
+      await assert.rejects(release(context(runner)), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /was changed after HAProxy last loaded it.*reload HAProxy \(/.test(e.message) && !/Reconcile/.test(e.message));
+    } finally {
+      writeFileSync(cfg, original);
+      reloadHaproxy();
+    }
+  });
 });
 

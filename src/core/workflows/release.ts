@@ -39,7 +39,7 @@ const RELOADED = `${MARK_PREFIX}reloaded`;
 /** Exit codes of the switch script (src/core/remote/scripts/switch.sh), each a distinct failure. */
 const SWITCH_EXIT = { configChanged: 30, cannotStage: 31, invalid: 10, cannotReplace: 32, reloadFailed: 20 } as const;
 
-const BLOCKING_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt', 'config-not-loaded']);
+const STATE_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt']);
 
 
 /** Whether a semver-ish version is newer; undefined when either cannot be compared. */
@@ -72,9 +72,13 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
       if (!last) ctx.reporter.warn('the state file records no previous switch; rolling back means switching to the current STANDBY');
       else if (String(last.from).toLowerCase() !== to) ctx.reporter.warn(`the last recorded switch went ${String(last.from).toUpperCase()} → ${String(last.to).toUpperCase()}; rolling back to ${slotLabel(to)}`);
     }
-    const blocking = before.drift.filter((d) => BLOCKING_DRIFT.has(d.kind));
-    if (blocking.length && !o.emergency) {
-      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `the state file and HAProxy disagree (${blocking.map((d) => d.message).join('; ')}). Reconcile the state file first, or use an emergency release`, unchanged());
+    // Each disagreement with its own remedy: a config not reloaded is not the state file's fault.
+    if (!o.emergency && before.drift.some((d) => d.kind === 'config-not-loaded')) {
+      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `${app.loadBalancer.config} was changed after HAProxy last loaded it, so what HAProxy routes now may not be what the file says. Check the file, reload HAProxy (${app.loadBalancer.reload}), then release; or use an emergency release`, unchanged());
+    }
+    const stateDrift = before.drift.filter((d) => STATE_DRIFT.has(d.kind));
+    if (stateDrift.length && !o.emergency) {
+      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `the state file and HAProxy disagree (${stateDrift.map((d) => d.message).join('; ')}). Reconcile the state file first, or use an emergency release`, unchanged());
     }
     if (toSlot.health !== 'up' && !o.emergency) {
       throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)} is not healthy (${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}); traffic stays on ${slotLabel(from)}`, unchanged());
