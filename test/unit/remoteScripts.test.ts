@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer, Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -83,6 +83,51 @@ describe('remote scripts, run in a local shell', () => {
       assert.equal(readFileSync(`${file}.kept`, 'utf8'), 'corrupt{');
       assert.equal(readFileSync(file, 'utf8'), content);
       assert.ok(!existsSync(path.join(dir, 'pwned')));
+    });
+  });
+
+  describe('hardening: nothing is written through a symlink beside the state file or the config (RELIABILITY row 29)', () => {
+    it('write-state.sh refuses a state file that is a symlink or a folder, and replaces a symlink where the old file is kept', async () => {
+      const target = path.join(dir, 'elsewhere');
+      writeFileSync(target, 'precious\n');
+      const link = path.join(dir, 'state.json');
+      symlinkSync(target, link);
+      const throughLink = await run(remote.writeState(link, base64('{}')));
+      assert.equal(throughLink.code, 44);
+      assert.match(throughLink.stderr, /symlink or not a plain file/);
+      assert.equal(readFileSync(target, 'utf8'), 'precious\n');
+      const folder = path.join(dir, 'folder.json');
+      mkdirSync(folder);
+      assert.equal((await run(remote.writeState(folder, base64('{}')))).code, 44);
+      const state = path.join(dir, 'real.json');
+      writeFileSync(state, 'old\n');
+      symlinkSync(target, `${state}.kept`);
+      assert.equal((await run(remote.writeState(state, base64('new\n'), `${state}.kept`))).code, 0);
+      assert.equal(readFileSync(target, 'utf8'), 'precious\n');
+      assert.equal(readFileSync(`${state}.kept`, 'utf8'), 'old\n');
+    });
+
+    it('lock.sh refuses a lock file that is a symlink', async () => {
+      const target = path.join(dir, 'elsewhere');
+      writeFileSync(target, 'precious\n');
+      symlinkSync(target, path.join(dir, 'state.json.lock'));
+      const r = await run(remote.lock(path.join(dir, 'state.json.lock'), '{"who":"x"}', 'HELD', 'BUSY'));
+      assert.equal(r.code, 72);
+      assert.equal(readFileSync(target, 'utf8'), 'precious\n');
+    });
+
+    it('switch.sh never writes through a symlink planted where the candidate or the previous config goes', async () => {
+      const cfg = path.join(dir, 'haproxy.cfg');
+      writeFileSync(cfg, 'frontend f\n  default_backend app_blue\n');
+      const target = path.join(dir, 'elsewhere');
+      writeFileSync(target, 'precious\n');
+      symlinkSync(target, `${cfg}.bluegreen-new`);
+      symlinkSync(target, `${cfg}.bluegreen-previous`);
+      const next = 'frontend f\n  default_backend app_green\n';
+      const r = await run(remote.switchConfig(cfg, sha256(readFileSync(cfg, 'utf8')), base64(next), 'true', 'true', 'R'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(cfg, 'utf8'), next);
+      assert.equal(readFileSync(target, 'utf8'), 'precious\n');
     });
   });
 

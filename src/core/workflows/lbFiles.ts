@@ -39,6 +39,9 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
   return { config, configSha256: sha256(config), state: state ? stateFromRead(state.code, state.output) : { kind: 'corrupt', error: 'not read' } };
 }
 
+/** write-state.sh's exit code when the state file is a symlink, a directory or another non-file. */
+const NOT_A_PLAIN_FILE = 44;
+
 /**
  * Writes the state file (atomically, under the caller's lock). A state file that could not be
  * read is never replaced silently: it is kept beside the new one, and the reporter says where.
@@ -46,6 +49,10 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
 export async function writeStateFile(ctx: OperationContext, title: string, read: StateRead, next: Record<string, unknown>, stateIfFailed: () => string, keepAs?: string): Promise<void> {
   const file = ctx.app.loadBalancer.stateFile;
   const kept = keepAs ?? (read.kind === 'corrupt' ? `${file}.bluegreen-corrupt-${new Date().toISOString().replace(/[:.]/g, '')}` : undefined);
-  await remoteStep(ctx, title, lbHost(ctx.app), remote.writeState(file, Buffer.from(stateText(next), 'utf8').toString('base64'), kept), stateIfFailed, { lane: 'step', runToEnd: true });
+  const r = await remoteStep(ctx, title, lbHost(ctx.app), remote.writeState(file, Buffer.from(stateText(next), 'utf8').toString('base64'), kept), stateIfFailed, { lane: 'step', runToEnd: true, allowFailure: true });
+  if (r.code !== 0) {
+    const why = r.code === NOT_A_PLAIN_FILE ? `${file} is a symlink or not a plain file; nothing was written through it` : `exit code ${r.code ?? r.signal}`;
+    throw new WorkflowError('step-failed', title, ctx.app.loadBalancer.ssh, why, stateIfFailed());
+  }
   if (read.kind === 'corrupt') ctx.reporter.warn(`the state file could not be read (${read.error}); it was kept as ${kept} and a new one written`);
 }

@@ -3,6 +3,10 @@
 # a dropped connection) ends `cat`, and with it the last holder of fd 9, so the kernel frees it.
 # $1 the lock file  $2 who holds it (JSON)  $3 the marker printed once held  $4 the marker printed when busy
 lock=$1 holder=$2 held=$3 busy=$4
+if [ -L "$lock" ] || { [ -e "$lock" ] && [ ! -f "$lock" ]; }; then
+  echo "the lock file $lock is a symlink or not a plain file; refusing to open it" >&2
+  exit 72
+fi
 exec 9>>"$lock" || { echo "cannot open the lock file $lock" >&2; exit 70; }
 command -v flock >/dev/null 2>&1 || { echo 'flock (util-linux) is not installed on the LB host' >&2; exit 71; }
 if ! flock -n 9; then

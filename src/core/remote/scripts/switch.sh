@@ -9,14 +9,15 @@ cfg=$1 expected=$2 content=$3 validate=$4 reload=$5 reloaded=$6
 candidate="$cfg.bluegreen-new" previous="$cfg.bluegreen-previous"
 current=$(sha256sum < "$cfg" | cut -d' ' -f1)
 [ "$current" = "$expected" ] || { echo "$cfg changed since it was read; nothing was changed" >&2; exit 30; }
-# cp -p first so the candidate has the config's owner and mode.
-{ cp -p -- "$cfg" "$candidate" && printf '%s' "$content" | base64 -d > "$candidate"; } || { rm -f -- "$candidate"; exit 31; }
+# rm first: a symlink planted where the candidate goes is never written through; cp -p so the
+# candidate has the config's owner and mode.
+{ rm -f -- "$candidate" && cp -p -- "$cfg" "$candidate" && printf '%s' "$content" | base64 -d > "$candidate"; } || { rm -f -- "$candidate"; exit 31; }
 eval "$validate" || { rm -f -- "$candidate"; echo 'the candidate config is invalid; nothing was changed' >&2; exit 10; }
-{ cp -p -- "$cfg" "$previous" && mv -f -- "$candidate" "$cfg"; } || { rm -f -- "$candidate"; exit 32; }
+{ rm -f -- "$previous" && cp -p -- "$cfg" "$previous" && mv -f -- "$candidate" "$cfg"; } || { rm -f -- "$candidate"; exit 32; }
 if ! eval "$reload"; then
   echo 'reload failed; restoring the previous config' >&2
   # By rename, never copied over the live file: a reload could read half of it.
-  cp -p -- "$previous" "$candidate" && mv -f -- "$candidate" "$cfg" && eval "$reload"
+  rm -f -- "$candidate" && cp -p -- "$previous" "$candidate" && mv -f -- "$candidate" "$cfg" && eval "$reload"
   exit 20
 fi
 echo "$reloaded"
