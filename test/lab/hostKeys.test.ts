@@ -122,4 +122,30 @@ describe('host key verification against the lab (real sshd)', () => {
       runner.dispose();
     }
   });
+  it('row 26: honours RevokedHostKeys, @revoked in GlobalKnownHostsFile, and HostKeyAlias, as OpenSSH does', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-kh-'));
+    // Options for lab-blue first (the first value wins), then the lab's own config.
+    const configWith = (...options: string[]) => {
+      const file = path.join(dir, `config-${options.length}-${Date.now()}`);
+      writeFileSync(file, ['Host lab-blue', ...options.map((o) => `  ${o}`), '', `Include ${lab().sshConfig}`, ''].join('\n'));
+      return file;
+    };
+    const connect = async (sshConfigFile: string) => {
+      const runner = labRunner({ sshConfigFile });
+      try {
+        return (await runner.run(BLUE, 'echo ok')).stdout;
+      } finally {
+        runner.dispose();
+      }
+    };
+    const before = acceptedLogins();
+    writeFileSync(path.join(dir, 'revoked'), `${hostKey('blue')} retired\n`);
+    await assert.rejects(connect(configWith(`RevokedHostKeys ${path.join(dir, 'revoked')}`)), (e: unknown) => isBlueGreenError(e, 'host-key-revoked') && /listed in RevokedHostKeys/.test((e as Error).message));
+    writeFileSync(path.join(dir, 'global'), `@revoked * ${hostKey('blue')}\n`);
+    await assert.rejects(connect(configWith(`GlobalKnownHostsFile ${path.join(dir, 'global')}`)), (e: unknown) => isBlueGreenError(e, 'host-key-revoked'));
+    assert.equal(acceptedLogins(), before, 'a login happened with a revoked host key');
+    writeFileSync(path.join(dir, 'by-alias'), `blue-alias ${hostKey('blue')}\n`);
+    await assert.rejects(connect(configWith(`UserKnownHostsFile ${path.join(dir, 'by-alias')}`)), (e: unknown) => isBlueGreenError(e, 'host-key-unknown'));
+    assert.equal(await connect(configWith(`UserKnownHostsFile ${path.join(dir, 'by-alias')}`, 'HostKeyAlias blue-alias')), 'ok\n');
+  });
 });

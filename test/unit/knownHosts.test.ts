@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkHostKey, entryMatchesHost, fingerprintOf, hashHostName, hostKeyAlgorithmsFor, keyTypeOf, parseKnownHosts } from '../../src/core/ssh/knownHosts';
+import { checkHostKey, entryMatchesHost, fingerprintOf, hashHostName, hostKeyAlgorithmsFor, keyTypeOf, parseKnownHosts, parseRevokedKeys } from '../../src/core/ssh/knownHosts';
 
 function blob(type: string, body: string): Buffer {
   const t = Buffer.from(type);
@@ -55,5 +55,14 @@ describe('known_hosts', () => {
   it('reads the key type and prints OpenSSH-style fingerprints', () => {
     assert.equal(keyTypeOf(ed), 'ssh-ed25519');
     assert.match(fingerprintOf(ed), /^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+  it('hardening: looks a host up under its HostKeyAlias, and refuses keys listed in RevokedHostKeys (RELIABILITY row 26)', () => {
+    const entries = parseKnownHosts(`jw-attendant ssh-ed25519 ${b64(ed)}\n`, 'kh');
+    assert.equal(checkHostKey(entries, '10.92.3.22', 2201, ed).kind, 'unknown');
+    assert.equal(checkHostKey(entries, '10.92.3.22', 2201, ed, { alias: 'jw-attendant' }).kind, 'known');
+    assert.equal(hostKeyAlgorithmsFor(parseKnownHosts(`jw-attendant ssh-rsa ${b64(rsa)}\n`, 'kh'), '10.92.3.22', 2201, 'jw-attendant')[0], 'rsa-sha2-512');
+    const revoked = parseRevokedKeys(Buffer.from(`# retired\nssh-ed25519 ${b64(ed)} old-host\n`), 'revoked');
+    assert.equal(checkHostKey(entries, '10.92.3.22', 2201, ed, { alias: 'jw-attendant', revokedKeys: revoked }).kind, 'revoked');
+    assert.throws(() => parseRevokedKeys(Buffer.from('SSHKRL\n\0rest'), 'krl'), /binary key revocation list/);
   });
 });

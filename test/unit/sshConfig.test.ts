@@ -32,6 +32,15 @@ describe('ssh config resolution', () => {
     assert.deepEqual([other.user, other.hostname, other.port], ['ops', 'elsewhere', 2022]);
   });
 
+  it('hardening: reads GlobalKnownHostsFile (default /etc/ssh/ssh_known_hosts), RevokedHostKeys and HostKeyAlias (RELIABILITY row 26)', async () => {
+    const config = path.join(dir, 'config');
+    writeFileSync(config, ['Host jwa', '  HostName 10.92.3.22', `  GlobalKnownHostsFile ${dir}/global`, `  RevokedHostKeys ${dir}/revoked`, '  HostKeyAlias jw-attendant', '', 'Host plain', '  HostName 10.0.0.9', ''].join('\n'));
+    const h = await resolveHost('jwa', config);
+    assert.deepEqual([h.globalKnownHostsFiles, h.revokedHostKeys, h.hostKeyAlias], [[`${dir}/global`], `${dir}/revoked`, 'jw-attendant']);
+    const plain = await resolveHost('plain', config);
+    assert.deepEqual([plain.globalKnownHostsFiles, plain.revokedHostKeys, plain.hostKeyAlias], [['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'], undefined, undefined]);
+  });
+
   it('follows Include, with globs, spliced where it is written', async () => {
     mkdirSync(path.join(dir, 'conf.d'));
     writeFileSync(path.join(dir, 'conf.d', '10-app.conf'), 'Host app\n  HostName 10.0.0.10\n');

@@ -3,7 +3,7 @@ import { Duplex } from 'node:stream';
 import type { AnyAuthMethod, AuthenticationType, Client as Ssh2Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { Client } from './ssh2Client';
 import { BlueGreenError, ErrorReason } from '../errors';
-import { checkHostKey, fingerprintOf, hostKeyAlgorithmsFor, KnownHostEntry, keyTypeOf, parseKnownHosts } from './knownHosts';
+import { checkHostKey, fingerprintOf, hostKeyAlgorithmsFor, KnownHostEntry, keyTypeOf, parseKnownHosts, parseRevokedKeys } from './knownHosts';
 import { loadPrivateKey } from './keys';
 import { SshPrompts } from './runner';
 import { ResolvedHost } from './sshConfig';
@@ -31,15 +31,26 @@ async function readKnownHosts(files: readonly string[]): Promise<KnownHostEntry[
   return entries;
 }
 
+/** OpenSSH refuses every host when the RevokedHostKeys file cannot be read; so do we. */
+async function readRevokedKeys(file: string): Promise<string[]> {
+  try {
+    return parseRevokedKeys(await readFile(file), file);
+  } catch (e) {
+    throw new BlueGreenError('known-hosts-unreadable', `cannot use RevokedHostKeys ${file} (${(e as Error).message}); refusing to connect`, undefined, { cause: e });
+  }
+}
+
 /** Opens one authenticated ssh2 connection; `sock` carries it through a jump host. */
 export async function openClient(host: ResolvedHost, settings: ConnectSettings, sock?: Duplex): Promise<Ssh2Client> {
   const label = host.spec;
-  const knownHosts = await readKnownHosts(settings.knownHostsFile ? [settings.knownHostsFile] : host.knownHostsFiles);
+  // As OpenSSH: the user's files (or bluegreen.yaml's), the global ones, and RevokedHostKeys.
+  const knownHosts = await readKnownHosts([...(settings.knownHostsFile ? [settings.knownHostsFile] : host.knownHostsFiles), ...host.globalKnownHostsFiles]);
+  const revokedKeys = host.revokedHostKeys ? await readRevokedKeys(host.revokedHostKeys) : [];
   let refusal: BlueGreenError | undefined;
   let authFailure: BlueGreenError | undefined;
 
   const hostVerifier = (blob: Buffer, verify: (ok: boolean) => void) => {
-    const verdict = checkHostKey(knownHosts, host.hostname, host.port, blob);
+    const verdict = checkHostKey(knownHosts, host.hostname, host.port, blob, { alias: host.hostKeyAlias, revokedKeys, revokedFile: host.revokedHostKeys });
     const fingerprint = fingerprintOf(blob);
     const where = `${host.hostname}:${host.port}`;
     if (verdict.kind === 'known') return verify(true);
@@ -49,7 +60,7 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
         reason,
         verdict.kind === 'changed'
           ? `${label}: the host key of ${where} has CHANGED (now ${keyTypeOf(blob)} ${fingerprint}; ${verdict.entry.file}:${verdict.entry.line} records another). Refusing to connect: this may be an attack. If the host was rebuilt, remove that line and verify the new key.`
-          : `${label}: the host key of ${where} (${fingerprint}) is marked @revoked in ${verdict.entry.file}:${verdict.entry.line}. Refusing to connect.`,
+          : `${label}: the host key of ${where} (${fingerprint}) is revoked (${verdict.entry.line ? `@revoked in ${verdict.entry.file}:${verdict.entry.line}` : `listed in ${verdict.entry.file}`}). Refusing to connect.`,
         label,
       );
       return verify(false);
@@ -103,7 +114,7 @@ export async function openClient(host: ResolvedHost, settings: ConnectSettings, 
     keepaliveCountMax: 3,
     hostVerifier,
     authHandler: authHandler as ConnectConfig['authHandler'],
-    algorithms: { serverHostKey: hostKeyAlgorithmsFor(knownHosts, host.hostname, host.port) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+    algorithms: { serverHostKey: hostKeyAlgorithmsFor(knownHosts, host.hostname, host.port, host.hostKeyAlias) as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
   };
 
   const client = new Client();

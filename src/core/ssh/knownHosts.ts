@@ -28,7 +28,9 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 }
 
 /** How known_hosts names a host: `host` on port 22, `[host]:port` otherwise. */
-function knownHostsName(host: string, port: number): string {
+/** The name a host's keys are recorded under: `[host]:port` off port 22, or its HostKeyAlias as written. */
+function knownHostsName(host: string, port: number, alias?: string): string {
+  if (alias) return alias;
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
@@ -76,9 +78,10 @@ type HostKeyVerdict =
   | { kind: 'revoked'; entry: KnownHostEntry }
   | { kind: 'changed'; entry: KnownHostEntry };
 
-export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, blob: Buffer): HostKeyVerdict {
-  const name = knownHostsName(host, port);
+export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, blob: Buffer, o: { alias?: string; revokedKeys?: readonly string[]; revokedFile?: string } = {}): HostKeyVerdict {
+  const name = knownHostsName(host, port, o.alias);
   const presented = blob.toString('base64');
+  if (o.revokedKeys?.includes(presented)) return { kind: 'revoked', entry: { marker: 'revoked', hosts: '*', keyType: keyTypeOf(blob), key: presented, file: `RevokedHostKeys ${o.revokedFile ?? ''}`.trim(), line: 0 } };
   const forHost = entries.filter((e) => e.marker !== 'cert-authority' && entryMatchesHost(e, name));
   const revoked = entries.find((e) => e.marker === 'revoked' && e.key === presented);
   if (revoked) return { kind: 'revoked', entry: revoked };
@@ -98,8 +101,8 @@ const DEFAULT_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecds
  * Host key algorithms in the order to offer them: the types on record for this host first,
  * as OpenSSH does, so a host with an RSA key on file is not asked for its ed25519 key.
  */
-export function hostKeyAlgorithmsFor(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
-  const name = knownHostsName(host, port);
+export function hostKeyAlgorithmsFor(entries: readonly KnownHostEntry[], host: string, port: number, alias?: string): string[] {
+  const name = knownHostsName(host, port, alias);
   const recorded = new Set(entries.filter((e) => e.marker === undefined && entryMatchesHost(e, name)).flatMap((e) => (e.keyType === 'ssh-rsa' ? RSA_ALGORITHMS : [e.keyType])));
   return [...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => recorded.has(a)), ...DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !recorded.has(a))];
 }
@@ -107,4 +110,19 @@ export function hostKeyAlgorithmsFor(entries: readonly KnownHostEntry[], host: s
 /** A `|1|salt|hmac` host field, as `ssh-keygen -H` writes it. */
 export function hashHostName(name: string, salt: Buffer): string {
   return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+/**
+ * A RevokedHostKeys file: public keys, one a line (`type base64 [comment]`), as OpenSSH reads
+ * them. A binary KRL cannot be read here, so it is refused rather than ignored.
+ */
+export function parseRevokedKeys(data: Buffer, file: string): string[] {
+  if (data.subarray(0, 8).toString('latin1') === 'SSHKRL\n\0') throw new Error(`${file} is a binary key revocation list (KRL), which Blue-Green cannot read; list the revoked public keys as text instead`);
+  return data
+    .toString('utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/)[1])
+    .filter((k): k is string => !!k);
 }

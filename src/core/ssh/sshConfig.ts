@@ -17,6 +17,12 @@ export interface ResolvedHost {
   /** Hosts to hop through, outermost first, each a spec resolved in turn. */
   proxyJump: string[];
   knownHostsFiles: string[];
+  /** GlobalKnownHostsFile (default /etc/ssh/ssh_known_hosts, …2): its keys and @revoked lines count too. */
+  globalKnownHostsFiles: string[];
+  /** RevokedHostKeys: a file of public keys refused for every host. */
+  revokedHostKeys?: string;
+  /** HostKeyAlias: the name the host's keys are recorded under instead of its address. */
+  hostKeyAlias?: string;
 }
 
 const MAX_INCLUDE_DEPTH = 16;
@@ -119,7 +125,10 @@ export async function resolveHost(spec: string, configFile?: string): Promise<Re
   const agentSetting = first(computed.identityagent);
   const agent = agentSetting === 'none' ? undefined : agentSetting && agentSetting !== 'SSH_AUTH_SOCK' ? tokens(agentSetting.replace(/^\$SSH_AUTH_SOCK$/, process.env.SSH_AUTH_SOCK ?? '')) : process.env.SSH_AUTH_SOCK;
   const jump = first(computed.proxyjump);
-  const knownHostsFiles = all(computed.userknownhostsfile).flatMap((v) => v.split(/\s+/)).filter(Boolean).map(tokens);
+  const fileList = (key: string) => all(computed[key]).flatMap((v) => v.split(/\s+/)).filter(Boolean).map(tokens);
+  const knownHostsFiles = fileList('userknownhostsfile');
+  const globalKnownHostsFiles = fileList('globalknownhostsfile');
+  const revoked = first(computed.revokedhostkeys);
 
   return {
     spec,
@@ -130,5 +139,8 @@ export async function resolveHost(spec: string, configFile?: string): Promise<Re
     agent: agent || undefined,
     proxyJump: jump && jump !== 'none' ? jump.split(',') : [],
     knownHostsFiles: knownHostsFiles.length ? knownHostsFiles : [tokens('~/.ssh/known_hosts'), tokens('~/.ssh/known_hosts2')],
+    globalKnownHostsFiles: globalKnownHostsFiles.length ? globalKnownHostsFiles : ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
+    revokedHostKeys: revoked && revoked !== 'none' ? tokens(revoked) : undefined,
+    hostKeyAlias: first(computed.hostkeyalias),
   };
 }
