@@ -74,6 +74,15 @@ describe('remote scripts, run in a local shell', () => {
       assert.deepEqual(readdirSync(path.dirname(file)), ['state.json']);
     });
 
+    it('hardening: appends the history entries moving out to STATE.history.jsonl before writing the state (RELIABILITY row 31)', async () => {
+      const file = path.join(dir, 'state.json');
+      writeFileSync(`${file}.history.jsonl`, '{"n":1}\n');
+      const r = await run(remote.writeState(file, base64('{"history":[{"n":3}]}\n'), undefined, base64('{"n":2}\n')));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(`${file}.history.jsonl`, 'utf8'), '{"n":1}\n{"n":2}\n');
+      assert.equal(readFileSync(file, 'utf8'), '{"history":[{"n":3}]}\n');
+    });
+
     it('keeps the old file where it is told, and takes a value with quotes and $() literally', async () => {
       const file = path.join(dir, 'state.json');
       writeFileSync(file, 'corrupt{');

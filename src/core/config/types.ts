@@ -29,6 +29,8 @@ export interface LoadBalancerConfig extends HostConfig {
   /** Checks a candidate config; `{file}` is its path. */
   validate: string;
   stateFile: string;
+  /** History entries kept in the state file; older ones move to `${stateFile}.history.jsonl`. */
+  historyKept: number;
   statsSocket?: string;
   frontendUrl?: string;
 }

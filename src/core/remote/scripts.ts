@@ -27,7 +27,8 @@ export const remote = {
   /** `validate` names the candidate (`${config}.bluegreen-new`); it and `reload` run as written. */
   switchConfig: (config: string, expectedSha256: string, nextBase64: string, validate: string, reload: string, reloadedMark: string) => withArgs(switchConfig, config, expectedSha256, nextBase64, validate, reload, reloadedMark),
   restore: (config: string, reload: string) => withArgs(restore, config, reload),
-  writeState: (stateFile: string, contentBase64: string, keepAs?: string) => withArgs(writeState, stateFile, contentBase64, keepAs),
+  /** `movedBase64`: history lines appended to `${stateFile}.history.jsonl` first. */
+  writeState: (stateFile: string, contentBase64: string, keepAs?: string, movedBase64?: string) => withArgs(writeState, stateFile, contentBase64, keepAs, movedBase64),
   pm2PidFile: (name: string, mark: string, known?: { process: string; ticks: string }) => withArgs(pm2PidFile, name, mark, known?.process, known?.ticks),
   checkoutFingerprint: (dir: string) => withArgs(checkoutFingerprint, dir),
   httpGet: (url: string, protocol: string, host: string, port: string, request: string, seconds: string, hostHeader: string, readLimit: number) => withArgs(httpGet, url, protocol, host, port, request, seconds, hostHeader, readLimit),

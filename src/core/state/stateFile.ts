@@ -91,8 +91,12 @@ export interface SwitchRecord {
   at: string;
 }
 
-/** The state after a switch: every field kept, roles and counters updated, history appended. */
-export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord): Record<string, unknown> {
+/**
+ * The state after a switch: every field kept, roles and counters updated, history appended.
+ * Past `historyKept` entries, the oldest leave the file in `moved` (written to the rotated file
+ * before the state file, so none is ever lost).
+ */
+export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord, historyKept = Infinity): { state: Record<string, unknown>; moved: unknown[] } {
   const entry: Record<string, unknown> = {
     timestamp: rec.at,
     from: rec.from,
@@ -107,12 +111,22 @@ export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord
   if (rec.emergency) entry.emergency = true;
   if (rec.reason) entry.reason = rec.reason;
   if (rec.approvedVia) entry.approvedVia = rec.approvedVia;
+  const history = [...historyOf(raw), entry];
+  const moved = history.length > historyKept ? history.splice(0, history.length - historyKept) : [];
   return {
-    ...withRoles(raw, rec.to),
-    lastSwitch: rec.at,
-    switchCount: (typeof raw.switchCount === 'number' ? raw.switchCount : 0) + 1,
-    history: [...historyOf(raw), entry],
+    state: {
+      ...withRoles(raw, rec.to),
+      lastSwitch: rec.at,
+      switchCount: (typeof raw.switchCount === 'number' ? raw.switchCount : 0) + 1,
+      history,
+    },
+    moved,
   };
+}
+
+/** History entries moved out of the state file, one JSON object a line, appended. */
+export function rotatedHistoryText(moved: readonly unknown[]): string {
+  return moved.map((e) => `${JSON.stringify(e)}\n`).join('');
 }
 
 /** The state rewritten to agree with HAProxy (reconcile): roles fixed, the correction in the history. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { shQuote } from '../shell';
 import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
-import { StateRead, stateFromRead, stateReadScript, stateText } from '../state/stateFile';
+import { rotatedHistoryText, StateRead, stateFromRead, stateReadScript, stateText } from '../state/stateFile';
 import { lbHost } from '../status/probe';
 import { OperationContext, remoteStep, WorkflowError } from './operation';
 
@@ -46,10 +46,10 @@ const NOT_A_PLAIN_FILE = 44;
  * Writes the state file (atomically, under the caller's lock). A state file that could not be
  * read is never replaced silently: it is kept beside the new one, and the reporter says where.
  */
-export async function writeStateFile(ctx: OperationContext, title: string, read: StateRead, next: Record<string, unknown>, stateIfFailed: () => string, keepAs?: string): Promise<void> {
+export async function writeStateFile(ctx: OperationContext, title: string, read: StateRead, next: Record<string, unknown>, stateIfFailed: () => string, keepAs?: string, movedHistory: readonly unknown[] = []): Promise<void> {
   const file = ctx.app.loadBalancer.stateFile;
   const kept = keepAs ?? (read.kind === 'corrupt' ? `${file}.bluegreen-corrupt-${new Date().toISOString().replace(/[:.]/g, '')}` : undefined);
-  const r = await remoteStep(ctx, title, lbHost(ctx.app), remote.writeState(file, Buffer.from(stateText(next), 'utf8').toString('base64'), kept), stateIfFailed, { lane: 'step', runToEnd: true, allowFailure: true });
+  const r = await remoteStep(ctx, title, lbHost(ctx.app), remote.writeState(file, Buffer.from(stateText(next), 'utf8').toString('base64'), kept, movedHistory.length ? Buffer.from(rotatedHistoryText(movedHistory), 'utf8').toString('base64') : undefined), stateIfFailed, { lane: 'step', runToEnd: true, allowFailure: true });
   if (r.code !== 0) {
     const why = r.code === NOT_A_PLAIN_FILE ? `${file} is a symlink or not a plain file; nothing was written through it` : `exit code ${r.code ?? r.signal}`;
     throw new WorkflowError('step-failed', title, ctx.app.loadBalancer.ssh, why, stateIfFailed());

@@ -209,10 +209,10 @@ type SwitchFacts = Omit<SwitchRecord, 'who' | 'at' | 'fromVersion' | 'toVersion'
 /** Records a switch in the state file; returns the fields written, or undefined when it could not. */
 async function recordSwitch(ctx: OperationContext, read: StateRead, facts: SwitchFacts): Promise<Record<string, unknown> | undefined> {
   const { fromSlot, toSlot, ...rest } = facts;
-  const next = stateAfterSwitch(rawFields(read), { ...rest, fromVersion: fromSlot.version, toVersion: toSlot.version, fromCommit: fromSlot.commit, toCommit: toSlot.commit, who: ctx.who, at: new Date().toISOString() });
+  const next = stateAfterSwitch(rawFields(read), { ...rest, fromVersion: fromSlot.version, toVersion: toSlot.version, fromCommit: fromSlot.commit, toCommit: toSlot.commit, who: ctx.who, at: new Date().toISOString() }, ctx.app.loadBalancer.historyKept);
   try {
-    await writeStateFile(ctx, 'Record the switch in the state file', read, next, () => `${slotLabel(facts.to)} is LIVE, but the state file was not updated (drift until reconciled).`);
-    return next;
+    await writeStateFile(ctx, 'Record the switch in the state file', read, next.state, () => `${slotLabel(facts.to)} is LIVE, but the state file was not updated (drift until reconciled).`, undefined, next.moved);
+    return next.state;
   } catch (e) {
     ctx.reporter.warn(errorMessage(e));
     return undefined;
