@@ -67,6 +67,7 @@ export async function probeHostsOpenSsh(sshConfig: string, hosts: string[], app:
     httpGet: () => Promise.reject(new Error('not used')),
     askUnixSocket: () => Promise.reject(new Error('not used')),
     warm: () => undefined,
+    whereIs: async (host) => host.ssh,
     dispose: () => undefined,
   };
   await probeSlotHost(recorder, app, 'blue');

@@ -344,5 +344,16 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       reloadHaproxy();
     }
   });
+  it('hardening: a second alias for LIVE\'s machine does not let a deploy to "STANDBY" touch LIVE (RELIABILITY row 30)', async () => {
+    const live = (await served()).split(' ')[0] as 'blue' | 'green';
+    const standby = live === 'blue' ? 'green' : 'blue';
+    const [liveHost, standbyHost] = [lab().hosts[live], lab().hosts[standby]];
+    // STANDBY written as LIVE's address and checkout: the names differ, the machine does not.
+    const ctx = context(runner, (y) => y.replace(`ssh: lab-${standby}`, `ssh: root@${liveHost.address}:${liveHost.sshPort}`).replace(path.join(standbyHost.home, 'app'), path.join(liveHost.home, 'app')));
+    const before = pm2Info(live);
+    await assert.rejects(deploy(ctx), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && e.message.includes(`are one machine (${liveHost.address}:${liveHost.sshPort}) and share the checkout`) && e.message.includes(`LIVE is unchanged: ${live.toUpperCase()}`));
+    assert.deepEqual(pm2Info(live), before, 'LIVE was restarted');
+    assert.equal((await served()).split(' ')[0], live);
+  });
 });
 

@@ -43,6 +43,10 @@ export class LocalRunner implements CommandRunner {
 
   warm(): void {}
 
+  async whereIs(host: { ssh: string }): Promise<string> {
+    return host.ssh;
+  }
+
   async httpGet(): Promise<never> {
     throw new Error('not used');
   }

@@ -68,6 +68,11 @@ export interface CommandRunner {
    * everything it answers until it closes the connection. Rejects when it cannot connect.
    */
   askUnixSocket(host: HostRef, socketPath: string, line: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<string>;
+  /**
+   * The machine a host reaches, as ssh_config resolves it ("10.0.0.5:22", with its `via`
+   * prefix): two aliases of one machine give the same answer.
+   */
+  whereIs(host: HostRef): Promise<string>;
   /** Opens the lane's shell on the host now (a dialog is up), so the next script does not wait for it. */
   warm(host: HostRef, lane: Lane): void;
   dispose(): void;

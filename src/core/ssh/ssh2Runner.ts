@@ -31,6 +31,11 @@ export class Ssh2Runner implements CommandRunner {
     return o.lane ? conn.inShell(host, o.lane, script, execution) : conn.inChannel(host, script, { ...execution, holdStdinUntil: o.holdStdinUntil });
   }
 
+  async whereIs(host: HostRef): Promise<string> {
+    const resolved = await resolveHost(host.ssh, this.options.sshConfigFile);
+    return `${resolved.hostname}:${resolved.port}${host.via ? ` via ${host.via}` : ''}`;
+  }
+
   warm(host: HostRef, lane: Lane): void {
     if (this.disposed) return;
     void this.connection(host.ssh)

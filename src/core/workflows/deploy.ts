@@ -70,6 +70,7 @@ export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Prom
     const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, app, ctx.signal));
     const slot = standbyOf(before, o.target, operation);
     const live = before.live!;
+    await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
     const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
     const host = slotHost(app, slot);
     const s = app.slots[slot];
@@ -174,4 +175,19 @@ async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string
     if (attempt < app.health.attempts) await new Promise((r) => setTimeout(r, app.health.intervalMs));
   }
   throw new WorkflowError('step-failed', `Wait for ${slotLabel(slot)} to be healthy`, app.slots[slot].ssh, `not healthy after ${app.health.attempts} checks (${last})`, stateNow());
+}
+
+/**
+ * Two aliases can name one machine, which the config's check of the written names cannot see:
+ * resolved through ssh_config, STANDBY on LIVE's machine with LIVE's checkout or pm2 process
+ * would change LIVE, so nothing runs.
+ */
+async function refuseIfOneMachine(ctx: OperationContext, standby: SlotName, live: SlotName, operation: string, stateNow: string): Promise<void> {
+  const [s, l] = [ctx.app.slots[standby], ctx.app.slots[live]];
+  const [standbyAt, liveAt] = await Promise.all([ctx.runner.whereIs(slotHost(ctx.app, standby)), ctx.runner.whereIs(slotHost(ctx.app, live))]);
+  if (standbyAt !== liveAt) return;
+  const sameDir = path.posix.normalize(`${s.dir}/`) === path.posix.normalize(`${l.dir}/`);
+  if (!sameDir && s.pm2 !== l.pm2) return;
+  const shared = sameDir ? `the checkout ${l.dir}` : `the pm2 process "${l.pm2}"`;
+  throw new WorkflowError('refused', operation, s.ssh, `${slotLabel(standby)} (${s.ssh}) and LIVE ${slotLabel(live)} (${l.ssh}) are one machine (${liveAt}) and share ${shared}: a deploy to STANDBY would change LIVE. Give the slots their own machines, dirs and pm2 processes in bluegreen.yaml`, stateNow);
 }
