@@ -68,8 +68,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
         choice.notes.forEach((n) => ctx.reporter.info(n));
         ref = choice.ref;
       }
-      console.log((await deploy(ctx, { ref, migrate: c.args.values.migrate })).summary);
-      return 0;
+      return printSummary(deploy(ctx, { ref, migrate: c.args.values.migrate }));
     },
   },
   release: {
@@ -88,10 +87,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     synopsis: '[--yes]',
     summary: "bring STANDBY to LIVE's exact commit",
     options: ['yes', 'app'],
-    async run(c) {
-      console.log((await sync(c.operation())).summary);
-      return 0;
-    },
+    run: (c) => printSummary(sync(c.operation())),
   },
   bump: {
     synopsis: 'patch|minor|major [--yes]',
@@ -101,18 +97,14 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
       const level = c.args.positionals[0] as BumpLevel;
       if (!BUMP_LEVELS.includes(level) || c.args.positionals.length > 1) throw new UsageError('bump needs patch, minor or major');
       const workspace = path.dirname(c.config.file);
-      console.log((await bump(c.operation(), { workspace, level })).summary);
-      return 0;
+      return printSummary(bump(c.operation(), { workspace, level }));
     },
   },
   reconcile: {
     synopsis: '[--yes]',
     summary: 'rewrite the state file to agree with HAProxy (traffic untouched)',
     options: ['yes', 'app'],
-    async run(c) {
-      console.log((await reconcile(c.operation())).summary);
-      return 0;
-    },
+    run: (c) => printSummary(reconcile(c.operation())),
   },
   validate: {
     synopsis: '',
@@ -144,6 +136,12 @@ export const CLI_SERVERS: Record<string, CliServer> = {
     },
   },
 };
+
+/** The outcome on stdout, one sentence ending with the state now; progress went to stderr. */
+async function printSummary(outcome: Promise<{ summary: string }>): Promise<number> {
+  console.log((await outcome).summary);
+  return 0;
+}
 
 async function switchTraffic(c: CliRun, kind: 'release' | 'rollback'): Promise<number> {
   const r = await release(c.operation(), { kind, emergency: c.args.values.emergency });

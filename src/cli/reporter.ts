@@ -1,8 +1,10 @@
+import { redact } from '../core/redact';
 import { Reporter } from '../core/workflows/reporter';
 
 /** Progress on stderr, so stdout carries only the result (scripts can capture it). */
 export function stderrReporter(): Reporter {
-  const out = (s: string) => process.stderr.write(`${s}\n`);
+  // Every line leaves through here: credentials are removed here.
+  const out = (s: string) => process.stderr.write(`${redact(s)}\n`);
   return {
     step: (title, host) => out(`==> ${title}${host ? ` (${host})` : ''}`),
     line: (host, text) => out(`    [${host}] ${text}`),

@@ -40,7 +40,7 @@ export async function serveMcp(configFile: string): Promise<void> {
     } catch (e) {
       return { isError: true, content: [{ type: 'text' as const, text: `${errorMessage(e)}\nNothing was run.` }] };
     }
-    const { reporter } = progressReporter(extra._meta?.progressToken, (n) => extra.sendNotification(n));
+    const reporter = progressReporter(extra._meta?.progressToken, (n) => extra.sendNotification(n));
     return ready.call(tool.name, request.params.arguments ?? {}, { signal: extra.signal, reporter });
   });
 

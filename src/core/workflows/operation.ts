@@ -47,7 +47,7 @@ export class WorkflowError extends BlueGreenError {
 const LAST_LINES = 15;
 
 /**
- * Runs one remote step: a header, every output line streamed (redacted), a duration, and
+ * Runs one remote step: a header, every output line streamed, a duration, and
  * on failure a WorkflowError carrying the step's last lines.
  */
 export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean; lane?: 'step'; runToEnd?: boolean } = {}): Promise<RunResult> {

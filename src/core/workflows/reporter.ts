@@ -4,7 +4,7 @@ import { redact } from '../redact';
 export interface Reporter {
   /** A step begins: a header line in the output. */
   step(title: string, host?: string): void;
-  /** One line of remote output, already redacted. */
+  /** One line of remote output (key blocks already replaced; the sink removes credentials). */
   line(host: string, text: string, stream: 'stdout' | 'stderr'): void;
   /** A step ended: its duration, or why it failed. */
   stepDone(title: string, ms: number, error?: string): void;
@@ -19,13 +19,15 @@ export type LineLevel = 'info' | 'warn' | 'error';
  * ("── Build (lab-green) ──", "[lab-green] …", "✓ Build (0.3 s)"); MCP progress uses the same lines.
  */
 export function lineReporter(write: (level: LineLevel, text: string) => void): Reporter {
+  // The one place every line passes on its way out: credentials are removed here.
+  const say = (level: LineLevel, text: string) => write(level, redact(text));
   return {
-    step: (title, host) => write('info', `── ${title}${host ? ` (${host})` : ''} ──`),
+    step: (title, host) => say('info', `── ${title}${host ? ` (${host})` : ''} ──`),
     // stdout and stderr alike: tools print progress on stderr, and a marker read as stray punctuation.
-    line: (host, text) => write('info', `[${host}] ${redact(text)}`),
-    stepDone: (title, ms, error) => (error ? write('error', `✗ ${title} failed after ${(ms / 1000).toFixed(1)} s: ${redact(error)}`) : write('info', `✓ ${title} (${(ms / 1000).toFixed(1)} s)`)),
-    info: (text) => write('info', redact(text)),
-    warn: (text) => write('warn', redact(text)),
+    line: (host, text) => say('info', `[${host}] ${text}`),
+    stepDone: (title, ms, error) => (error ? say('error', `✗ ${title} failed after ${(ms / 1000).toFixed(1)} s: ${error}`) : say('info', `✓ ${title} (${(ms / 1000).toFixed(1)} s)`)),
+    info: (text) => say('info', text),
+    warn: (text) => say('warn', text),
   };
 }
 
