@@ -33,7 +33,8 @@ function renderApp(app: AppSnapshot): string {
     if (s.error) lines.push(`  ${slotLabel(s.name)}: ${s.error}`);
     else if (s.healthDetail) lines.push(`  ${slotLabel(s.name)}: ${s.healthDetail}`);
   }
-  for (const d of app.drift) lines.push(`  drift: ${d.message}`);
+  if (app.lb.notSwitchable) lines.push(`  cannot switch: ${app.lb.notSwitchable}`);
+  for (const d of app.drift) lines.push(`  ${d.kind === 'mixed-routing' ? 'TRAFFIC SPLIT' : 'drift'}: ${d.message}`);
   return lines.join('\n');
 }
 

@@ -71,7 +71,11 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (lb.idleCloseOnResponse === false) {
       nodes.push(info('Reload may drop requests', 'add "option idle-close-on-response" to the frontend or defaults', 'warning', 'list.warningForeground', 'Without it, HAProxy resets idle keep-alive connections on every reload: a few requests fail during each switch.'));
     }
-    for (const d of app.drift) nodes.push(info('Drift', d.message, 'warning', 'list.warningForeground', d.message));
+    if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
+    for (const d of app.drift) {
+      const split = d.kind === 'mixed-routing';
+      nodes.push(info(split ? 'Traffic split' : 'Drift', d.message, split ? 'error' : 'warning', split ? 'testing.iconFailed' : 'list.warningForeground', d.message));
+    }
     if (lb.state.status === 'ok') {
       nodes.push(info('Last switch', relativeTime(lb.state.lastSwitch), 'history', undefined, lb.state.lastSwitch));
       nodes.push(info('Switch count', String(lb.state.switchCount ?? 0), 'symbol-number'));

@@ -12,8 +12,18 @@ import { reconcile } from '../../src/core/workflows/reconcile';
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { sync } from '../../src/core/workflows/sync';
+import { takeSnapshot } from '../../src/core/status/refresh';
+import { severity } from '../../src/core/status/snapshot';
 import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, reloadHaproxy, requestLoop, resetLab, servedBy } from './helpers';
 import { lab } from './setup';
+
+/** Waits for HAProxy's checks to bring a slot back up after it was made unhealthy. */
+async function untilServedBy(slot: string): Promise<void> {
+  for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+    if (await servedBy().catch(() => '') === slot) return;
+  }
+  assert.fail(`${slot} did not come back through the frontend`);
+}
 
 function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
   return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: 'tester@lab' };
@@ -54,6 +64,38 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       rmSync(unhealthy);
     }
     await assertInvariants('blue', stateAtStart);
+  });
+
+  it('hardening: a second rule sending /api to STANDBY is a traffic split: status names it, deploy, sync and even an emergency release refuse, nothing changes', async () => {
+    const file = lab().haproxyConfig;
+    const original = readFileSync(file, 'utf8');
+    const live = await servedBy();
+    const standby = live === 'blue' ? 'green' : 'blue';
+    const split = original.replace(`    default_backend demo_${live}`, `    use_backend demo_${standby} if { path_beg /api }\n    default_backend demo_${live}`);
+    assert.notEqual(split, original);
+    writeFileSync(file, split);
+    reloadHaproxy();
+    try {
+      // What users get: /api from "STANDBY", the rest from LIVE.
+      for (const until = Date.now() + 10_000; (await servedBy()) !== standby; await new Promise((r) => setTimeout(r, 50))) assert.ok(Date.now() < until, 'HAProxy did not take the split config');
+      const stateAtStart = readFileSync(lab().stateFile, 'utf8');
+      const pm2Before = pm2Info(standby);
+      const app = (await takeSnapshot(runner, labConfig())).apps[0];
+      assert.equal(severity(app), 'error');
+      const drift = app.drift.find((d) => d.kind === 'mixed-routing');
+      assert.match(drift?.message ?? '', new RegExp(`traffic is split: .*line \\d+: "use_backend demo_${standby} if \\{ path_beg /api \\}"`));
+      const refusedSplit = (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /traffic is split/.test(e.message);
+      await assert.rejects(deploy(context(runner)), refusedSplit);
+      await assert.rejects(sync(context(runner)), refusedSplit);
+      await assert.rejects(release({ ...context(runner), confirm: preApproved('split brain') }, { emergency: true }), refusedSplit);
+      assert.equal(readFileSync(file, 'utf8'), split, 'the config changed');
+      assert.equal(readFileSync(lab().stateFile, 'utf8'), stateAtStart, 'the state file changed');
+      assert.deepEqual(pm2Info(standby), pm2Before, 'STANDBY was restarted');
+    } finally {
+      writeFileSync(file, original);
+      reloadHaproxy();
+      await untilServedBy(live);
+    }
   });
 
   it('row 13: refuses an invalid candidate config: nothing reloaded, old config in place', async () => {
@@ -282,22 +324,40 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(await servedBy('shared'), 'blue');
   });
 
-  it('records an emergency release with its reason, past an unhealthy STANDBY', async () => {
-    const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
+  it('hardening: an emergency release to a STANDBY that answers 503 switches and stays switched, with its reason recorded (the routing is verified, not the health)', async () => {
+    const to = (await servedBy()) === 'blue' ? 'green' : 'blue';
+    const unhealthy = path.join(lab().hosts[to].home, 'unhealthy');
     writeFileSync(unhealthy, '');
     try {
-      const ctx = { ...context(runner), confirm: preApproved('database failover') };
-      // The unhealthy STANDBY cannot be verified through the frontend either: the switch is reverted.
-      await assert.rejects(release(ctx, { emergency: true }), (e: unknown) => e instanceof WorkflowError && /previous config was restored/.test(e.message));
+      // A watch long enough for HAProxy's own checks to mark the slot down: its 503 page names no slot.
+      const ctx = { ...context(runner, (y) => y.replace('watchSeconds: 2', 'watchSeconds: 4')), confirm: preApproved('database failover') };
+      const r = await release(ctx, { emergency: true });
+      assert.equal(r.to, to);
+      assert.equal(r.verified, true);
+      assert.match(r.summary, new RegExp(`${to.toUpperCase()} serves the traffic but its health check fails`));
+      // HAProxy's own checks have marked the slot down by now, so the frontend answers with HAProxy's 503 page.
+      assert.match(readFileSync(lab().haproxyConfig, 'utf8'), new RegExp(`default_backend demo_${to}\\n`), 'the emergency switch was undone');
+      assert.ok(ctx.reporter.lines.some((l) => l.includes(`HTTP 503 from ${to.toUpperCase()}`)), ctx.reporter.lines.join('\n'));
+      const last = (readState().history as Record<string, unknown>[]).pop()!;
+      assert.deepEqual([last.to, last.emergency, last.reason, last.kind], [to, true, 'database failover', 'release']);
     } finally {
       rmSync(unhealthy);
+      await untilServedBy(to);
     }
-    const ctx = { ...context(runner), confirm: preApproved('database failover') };
-    const r = await release(ctx, { emergency: true });
-    assert.equal(r.reason, 'database failover');
-    const last = (readState().history as Record<string, unknown>[]).pop()!;
-    assert.equal(last.emergency, true);
-    assert.equal(last.reason, 'database failover');
+  });
+  it('hardening: a health endpoint that names no slot: HAProxy\'s per-backend counts verify the switch; without a stats socket the summary says it is not proven', async () => {
+    const plainHealth = (y: string) => y.replace('path: /api/health', 'path: /');
+    const first = (await servedBy()) === 'blue' ? 'green' : 'blue';
+    const counted = context(runner, plainHealth);
+    const r = await release(counted);
+    assert.equal(r.to, first);
+    assert.equal(await servedBy(), first);
+    assert.ok(counted.reporter.lines.some((l) => l.includes(`HAProxy counted it on demo_${first}`)), counted.reporter.lines.join('\n'));
+    assert.doesNotMatch(r.summary, /cannot be told/);
+    const blind = context(runner, (y) => plainHealth(y).replace(/\n\s*statsSocket:.*\n/, '\n'));
+    const back = await release(blind, { kind: 'rollback' });
+    assert.equal(await servedBy(), back.to);
+    assert.match(back.summary, /which slot answered cannot be told \(the answer names no version, commit or environment; set loadBalancer.statsSocket/);
   });
   it('an emergency release over a corrupt state file keeps the old file beside the new one, and says so', async () => {
     const file = lab().stateFile;

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { backendExists, findRouting, hasIdleCloseOnResponse, withRouting } from '../../src/core/haproxy/config';
+import { strayRoutes } from '../../src/core/haproxy/strayRoutes';
 
 const SHARED = `global
     log /dev/log local0
@@ -63,5 +64,61 @@ describe('haproxy.cfg routing', () => {
   it('finds backends', () => {
     assert.ok(backendExists(SHARED, 'theoshift_green'));
     assert.ok(!backendExists(SHARED, 'jw_attendant_green'));
+  });
+
+  const DEFAULT_SHAPE = `defaults
+    mode http
+
+frontend demo
+    bind :8080
+    default_backend demo_blue
+
+backend demo_blue
+    server b 10.0.0.1:3001 check
+backend demo_green
+    server g 10.0.0.2:3001 check
+`;
+  const SLOTS = ['demo_blue', 'demo_green'];
+  const withLine = (config: string, after: string, line: string) => config.replace(after, `${after}\n    ${line}`);
+
+  it('hardening: any other rule of the frontend that sends traffic to a slot backend is a traffic split, named by line', () => {
+    assert.deepEqual(strayRoutes(DEFAULT_SHAPE, 'demo', undefined, SLOTS), []);
+    const byPath = withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend demo_green if { path_beg /api }');
+    assert.deepEqual(strayRoutes(byPath, 'demo', undefined, SLOTS), [{ line: 6, text: 'use_backend demo_green if { path_beg /api }' }]);
+    const computed = withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend %[req.hdr(x-slot),lower]   # by header');
+    assert.deepEqual(strayRoutes(computed, 'demo', undefined, SLOTS), [{ line: 6, text: 'use_backend %[req.hdr(x-slot),lower]' }]);
+    // Shared frontend: a second rule for the app, and a default_backend that is a slot's.
+    const second = SHARED.replace('    use_backend attendant_green', '    use_backend theoshift_green if is_theoshift { path_beg /beta }\n    use_backend attendant_green');
+    assert.deepEqual(strayRoutes(second, 'http_front', 'is_theoshift', ['theoshift_blue', 'theoshift_green']).map((r) => r.line), [13]);
+    const fallback = SHARED.replace('default_backend fallback', 'default_backend theoshift_blue');
+    assert.deepEqual(strayRoutes(fallback, 'http_front', 'is_theoshift', ['theoshift_blue', 'theoshift_green']).map((r) => r.text), ['default_backend theoshift_blue']);
+    // Another app's rules are not this app's split.
+    assert.deepEqual(strayRoutes(SHARED, 'http_front', 'is_theoshift', ['theoshift_blue', 'theoshift_green']), []);
+  });
+
+  it('hardening: conditional blocks around or inside the frontend are refused, not guessed', () => {
+    const around = DEFAULT_SHAPE.replace('frontend demo', '.if version_atleast(2.5)\nfrontend demo').replace('backend demo_blue', '.endif\nbackend demo_blue');
+    assert.throws(() => findRouting(around, 'demo'), /frontend "demo" is inside the conditional block opened at line 4; Blue-Green does not evaluate/);
+    const inside = withLine(DEFAULT_SHAPE, 'bind :8080', '.if defined(CANARY)\n    use_backend demo_green\n    .endif');
+    assert.throws(() => findRouting(inside, 'demo'), /has a conditional block \(\.if at line 6\)/);
+    assert.throws(() => withRouting(inside, 'demo', undefined, 'demo_green'), /conditional block/);
+    // A block elsewhere is none of the frontend's business.
+    const elsewhere = `.if defined(DEBUG)\nglobal\n    log stdout local0\n.endif\n${DEFAULT_SHAPE}`;
+    assert.equal(findRouting(elsewhere, 'demo').backend, 'demo_blue');
+  });
+
+  it('hardening: a frontend declared twice is refused', () => {
+    const twice = `${DEFAULT_SHAPE}\nfrontend demo\n    bind :8081\n    default_backend demo_green\n`;
+    assert.throws(() => findRouting(twice, 'demo'), /frontend "demo" is declared 2 times \(lines 4, 13\)/);
+  });
+
+  it('hardening: a default_backend inherited from a defaults section (named or not) is read, and a switch of it refused', () => {
+    const inherited = DEFAULT_SHAPE.replace('    default_backend demo_blue\n', '').replace('    mode http', '    mode http\n    default_backend demo_green');
+    assert.deepEqual(findRouting(inherited, 'demo'), { shape: 'default_backend', backend: 'demo_green', line: 2, inheritedFrom: '' });
+    assert.throws(() => withRouting(inherited, 'demo', undefined, 'demo_blue'), /takes its default_backend from the defaults section \(line 3\), which other frontends may share; add "default_backend demo_green" to frontend "demo"/);
+    const named = `defaults web\n    default_backend demo_blue\n\n${inherited.replace('frontend demo', 'frontend demo from web')}`;
+    assert.deepEqual(findRouting(named, 'demo'), { shape: 'default_backend', backend: 'demo_blue', line: 1, inheritedFrom: 'web' });
+    // The frontend's own line wins over the defaults.
+    assert.equal(findRouting(DEFAULT_SHAPE.replace('    mode http', '    mode http\n    default_backend demo_green'), 'demo').backend, 'demo_blue');
   });
 });

@@ -17,11 +17,15 @@ export interface Routing {
   backend: string;
   /** 0-based line of the rule in the file. */
   line: number;
+  /** The `default_backend` comes from this defaults section (its name, or "" when unnamed), not the frontend. */
+  inheritedFrom?: string;
 }
+
+const CONDITIONAL = new Set(['.if', '.elif', '.else', '.endif']);
 
 export class HaproxyConfigError extends Error {}
 
-function words(line: string): string[] {
+export function words(line: string): string[] {
   return line.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
 }
 
@@ -39,14 +43,44 @@ export function sections(text: string): Section[] {
 }
 
 function frontendSection(text: string, frontend: string): Section {
-  const section = sections(text).find((s) => (s.keyword === 'frontend' || s.keyword === 'listen') && s.name === frontend);
-  if (!section) throw new HaproxyConfigError(`frontend "${frontend}" is not defined in the HAProxy config`);
-  return section;
+  const all = sections(text).filter((s) => (s.keyword === 'frontend' || s.keyword === 'listen') && s.name === frontend);
+  if (!all.length) throw new HaproxyConfigError(`frontend "${frontend}" is not defined in the HAProxy config`);
+  if (all.length > 1) throw new HaproxyConfigError(`frontend "${frontend}" is declared ${all.length} times (lines ${all.map((s) => s.start + 1).join(', ')}); Blue-Green will not guess which routing HAProxy uses: keep one`);
+  refuseConditionals(text, all[0]);
+  return all[0];
 }
 
 /**
- * Which backend the app's traffic goes to: the frontend's `default_backend`, or, in a
- * frontend shared by several apps, the `use_backend <b> if <acl>` rule for this app.
+ * HAProxy's `.if/.elif/.else/.endif` blocks decide at startup which lines exist, from the
+ * running version and the environment of the HAProxy process, which cannot be known from
+ * here with certainty: a frontend inside or containing one is refused, not guessed.
+ */
+function refuseConditionals(text: string, section: Section): void {
+  const lines = text.split('\n');
+  const refuse = (where: string) => new HaproxyConfigError(`frontend "${section.name}" ${where}; Blue-Green does not evaluate HAProxy's conditions, so it cannot tell what HAProxy routes: move the frontend out of .if/.endif blocks`);
+  const open: number[] = [];
+  for (let i = 0; i < section.end; i++) {
+    const directive = words(lines[i])[0] ?? '';
+    if (i === section.start && open.length) throw refuse(`is inside the conditional block opened at line ${open[0] + 1}`);
+    if (i > section.start && CONDITIONAL.has(directive)) throw refuse(`has a conditional block (${directive} at line ${i + 1})`);
+    if (directive === '.if') open.push(i);
+    if (directive === '.endif') open.pop();
+  }
+}
+
+/** The section a frontend takes its defaults from: the one named by `from`, else the last `defaults` before it. */
+function defaultsOf(text: string, front: Section): Section | undefined {
+  const all = sections(text);
+  const from = words(text.split('\n')[front.start]);
+  const named = from[2] === 'from' ? from[3] : undefined;
+  const candidates = all.filter((s) => s.keyword === 'defaults' && s.start < front.start && (named === undefined || s.name === named));
+  return candidates.pop();
+}
+
+/**
+ * Which backend the app's traffic goes to: the frontend's `default_backend` (or the one
+ * it inherits from its defaults section), or, in a frontend shared by several apps, the
+ * `use_backend <b> if <acl>` rule for this app.
  */
 export function findRouting(text: string, frontend: string, acl?: string): Routing {
   const section = frontendSection(text, frontend);
@@ -57,6 +91,13 @@ export function findRouting(text: string, frontend: string, acl?: string): Routi
     if (!acl && w[0] === 'default_backend' && w[1]) matches.push({ shape: 'default_backend', backend: w[1], line: i });
     if (acl && w[0] === 'use_backend' && w[1] && w[2] === 'if' && w[3] === acl && w.length === 4) matches.push({ shape: 'use_backend', backend: w[1], line: i });
   }
+  if (!matches.length && !acl) {
+    const defaults = defaultsOf(text, section);
+    for (let i = defaults ? defaults.start + 1 : 0; defaults && i < defaults.end; i++) {
+      const w = words(lines[i]);
+      if (w[0] === 'default_backend' && w[1]) matches.push({ shape: 'default_backend', backend: w[1], line: i, inheritedFrom: defaults.name });
+    }
+  }
   if (!matches.length) {
     throw new HaproxyConfigError(acl ? `frontend "${frontend}" has no "use_backend <backend> if ${acl}" rule` : `frontend "${frontend}" has no default_backend`);
   }
@@ -66,9 +107,15 @@ export function findRouting(text: string, frontend: string, acl?: string): Routi
   return matches[0];
 }
 
+/** Why a `default_backend` inherited from a defaults section is not switched. */
+export function inheritedRoutingProblem(frontend: string, routing: Routing): string {
+  return `frontend "${frontend}" takes its default_backend from the defaults section${routing.inheritedFrom ? ` "${routing.inheritedFrom}"` : ''} (line ${routing.line + 1}), which other frontends may share; add "default_backend ${routing.backend}" to frontend "${frontend}" so a switch changes only this app`;
+}
+
 /** The config with only the app's routing line pointing at `backend`; every other byte kept. */
 export function withRouting(text: string, frontend: string, acl: string | undefined, backend: string): string {
   const routing = findRouting(text, frontend, acl);
+  if (routing.inheritedFrom !== undefined) throw new HaproxyConfigError(inheritedRoutingProblem(frontend, routing));
   const lines = text.split('\n');
   const line = lines[routing.line];
   const keyword = routing.shape;

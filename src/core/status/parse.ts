@@ -15,6 +15,20 @@ export function parseShowStat(csv: string): RuntimeServer[] {
     .map((f) => ({ backend: f[px], server: f[sv], status: f[status], check: f[check] || undefined, sessions: Number(f[scur]) || 0 }));
 }
 
+/** `show stat` CSV: each backend's cumulative sessions (`stot`), which count every request HAProxy routes to it. */
+export function parseBackendSessions(csv: string): Map<string, number> {
+  const lines = csv.split('\n').filter((l) => l.trim());
+  const header = lines.find((l) => l.startsWith('# '));
+  const sessions = new Map<string, number>();
+  if (!header) return sessions;
+  const columns = header.slice(2).split(',');
+  const [px, sv, stot] = ['pxname', 'svname', 'stot'].map((c) => columns.indexOf(c));
+  for (const f of lines.filter((l) => !l.startsWith('#')).map((l) => l.split(','))) {
+    if (f[sv] === 'BACKEND' && /^\d+$/.test(f[stot] ?? '')) sessions.set(f[px], Number(f[stot]));
+  }
+  return sessions;
+}
+
 export function parseShowInfo(text: string): Record<string, string> {
   const info: Record<string, string> = {};
   for (const line of text.split('\n')) {

@@ -1,6 +1,7 @@
 import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
-import { findRouting, hasIdleCloseOnResponse } from '../haproxy/config';
+import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
+import { strayRoutes } from '../haproxy/strayRoutes';
 import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
@@ -63,6 +64,9 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       const routing = findRouting(cfg.output, c.frontend, c.acl);
       lb.backend = routing.backend;
       lb.routingLine = routing.line + 1;
+      if (routing.inheritedFrom !== undefined) lb.notSwitchable = inheritedRoutingProblem(c.frontend, routing);
+      const stray = strayRoutes(cfg.output, c.frontend, c.acl, SLOT_NAMES.map((n) => app.slots[n].backend));
+      if (stray.length) lb.strayRoutes = stray;
       lb.idleCloseOnResponse = hasIdleCloseOnResponse(cfg.output, c.frontend);
     } catch (e) {
       lb.error = `${c.config} on ${c.ssh}: ${errorMessage(e)}`;
@@ -195,8 +199,15 @@ export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): D
   if (state.status === 'ok' && live && state.live !== live) {
     drift.push({ kind: 'state-file-disagrees', message: `the state file says ${state.live?.toUpperCase()} is LIVE, but HAProxy routes to ${live.toUpperCase()}; HAProxy's config wins` });
   }
+  if (lb.strayRoutes?.length) drift.push({ kind: 'mixed-routing', message: mixedRoutingMessage(lb) });
   if (lb.configChangedAfterLoad) {
     drift.push({ kind: 'config-not-loaded', message: `the HAProxy config file changed after HAProxy last loaded it; the running routing may differ until a reload` });
   }
   return drift;
+}
+
+/** What the split is and what to do about it, naming each line. */
+export function mixedRoutingMessage(lb: LoadBalancerSnapshot): string {
+  const rules = (lb.strayRoutes ?? []).map((r) => `line ${r.line}: "${r.text}"`).join('; ');
+  return `traffic is split: besides its routing line ${lb.routingLine ?? '?'}, frontend "${lb.frontend}" sends requests to a slot's backend (${rules}), so STANDBY serves users too. Deploy, sync and release are refused until only the routing line sends traffic to a slot`;
 }

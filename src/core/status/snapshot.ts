@@ -1,4 +1,5 @@
 import { SLOT_NAMES, SlotName } from '../config/types';
+import { StrayRoute } from '../haproxy/strayRoutes';
 import { HistoryEntry } from '../state/stateFile';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
@@ -24,7 +25,7 @@ export interface AppSnapshot {
 }
 
 export interface Drift {
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing';
   message: string;
 }
 
@@ -37,6 +38,10 @@ export interface LoadBalancerSnapshot {
   /** The backend HAProxy's config routes the app to (the source of truth). */
   backend?: string;
   routingLine?: number;
+  /** Why a switch cannot rewrite the routing line (it is inherited from a defaults section). */
+  notSwitchable?: string;
+  /** Other rules of the frontend that send traffic to a slot's backend: the traffic is split. */
+  strayRoutes?: StrayRoute[];
   idleCloseOnResponse?: boolean;
   state: {
     file: string;
@@ -91,7 +96,7 @@ export function slotLabel(name: SlotName): string {
 /** Whether something needs attention, and how badly: drives the badge's colour. */
 export function severity(app: AppSnapshot): 'ok' | 'warning' | 'error' {
   const live = liveSlot(app);
-  if (!app.lb.reachable || !live || live.health !== 'up') return 'error';
+  if (!app.lb.reachable || !live || live.health !== 'up' || app.lb.strayRoutes?.length) return 'error';
   const standby = app.standby && app.slots[app.standby];
   if (app.drift.length || !standby || standby.health !== 'up') return 'warning';
   return 'ok';

@@ -3,7 +3,7 @@ import { otherSlot, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
-import { healthTarget, lbHost, slotHost } from '../status/probe';
+import { healthTarget, lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
 import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
@@ -51,6 +51,7 @@ export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operat
   if (!app.live) {
     throw new WorkflowError('refused', operation, app.lb.host, `cannot tell which slot is LIVE (${app.lb.error ?? 'load balancer unreachable'}), so nothing may be changed`, 'Nothing was changed.');
   }
+  if (app.lb.strayRoutes?.length) throw new WorkflowError('refused', operation, app.lb.host, mixedRoutingMessage(app.lb), liveUnchanged(app));
   const standby = otherSlot(app.live);
   if (target && target === app.live) {
     throw new WorkflowError('refused', operation, undefined, `${slotLabel(target)} is LIVE; deploys go to the STANDBY slot (${slotLabel(standby)}) only`, liveUnchanged(app));

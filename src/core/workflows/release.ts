@@ -1,11 +1,12 @@
 import { otherSlot, SlotName } from '../config/types';
 import { backendExists, findRouting, withRouting } from '../haproxy/config';
+import { strayRoutes } from '../haproxy/strayRoutes';
 import { remote } from '../remote/scripts';
 import { fillTemplate, shQuote } from '../shell';
 import { MARK_PREFIX } from '../ssh/output';
 import { errorMessage } from '../errors';
 import { parseState, rawFields, StateRead, stateAfterSwitch, stateText, SwitchRecord } from '../state/stateFile';
-import { lbHost, slotHost } from '../status/probe';
+import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
@@ -72,6 +73,9 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
       if (!last) ctx.reporter.warn('the state file records no previous switch; rolling back means switching to the current STANDBY');
       else if (String(last.from).toLowerCase() !== to) ctx.reporter.warn(`the last recorded switch went ${String(last.from).toUpperCase()} → ${String(last.to).toUpperCase()}; rolling back to ${slotLabel(to)}`);
     }
+    // Not even an emergency: with traffic split, a switch moves only part of it.
+    if (before.lb.strayRoutes?.length) throw new WorkflowError('refused', title, app.loadBalancer.ssh, mixedRoutingMessage(before.lb), unchanged());
+    if (before.lb.notSwitchable) throw new WorkflowError('refused', title, app.loadBalancer.ssh, before.lb.notSwitchable, unchanged());
     // Each disagreement with its own remedy: a config not reloaded is not the state file's fault.
     if (!o.emergency && before.drift.some((d) => d.kind === 'config-not-loaded')) {
       throw new WorkflowError('refused', title, app.loadBalancer.ssh, `${app.loadBalancer.config} was changed after HAProxy last loaded it, so what HAProxy routes now may not be what the file says. Check the file, reload HAProxy (${app.loadBalancer.reload}), then release; or use an emergency release`, unchanged());
@@ -118,6 +122,8 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     // file read here, under the lock, is the one the switch is recorded in.
     const now = await readLbFiles(ctx, unchanged());
     const routing = findRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl);
+    const stray = strayRoutes(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, [app.slots.blue.backend, app.slots.green.backend]);
+    if (stray.length) throw new WorkflowError('refused', title, app.loadBalancer.ssh, mixedRoutingMessage({ ...before.lb, strayRoutes: stray, routingLine: routing.line + 1 }), 'Nothing was switched.');
     if (routing.backend !== app.slots[from].backend) {
       throw new WorkflowError('refused', title, app.loadBalancer.ssh, `LIVE changed since you confirmed (HAProxy now routes to ${routing.backend}); nothing was switched`, 'Check the status and try again.');
     }
@@ -131,7 +137,9 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     await switchConfig(ctx, now.configSha256, next, unchanged, from);
     // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the switch,
     // so an undo never races the reload it undoes.
-    const verified = await verifyLive({ ...ctx, signal: undefined }, before, to);
+    // An emergency skips the health gate: the switch is verified by who serves, not by a 200.
+    const requireHealthy = !o.emergency;
+    const verified = await verifyLive({ ...ctx, signal: undefined }, before, to, requireHealthy);
     if (!verified.ok) {
       const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
       throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
@@ -141,7 +149,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
       throw new WorkflowError('aborted', title, app.loadBalancer.ssh, 'cancelled during the switch', `The switch was made, then undone: the previous config was restored and reloaded: ${back}`);
     }
     const switchMs = Date.now() - confirmedAt;
-    ctx.reporter.info(`${slotLabel(to)} is LIVE, verified through the frontend ${switchMs} ms after confirmation`);
+    ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
     const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
 
     const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via });
@@ -149,7 +157,7 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
     const stateWritten = written !== undefined;
 
-    const failing = await watchLive(ctx, before, to);
+    const failing = await watchLive(ctx, before, to, requireHealthy);
     if (failing) {
       ctx.reporter.warn(`${slotLabel(to)} is failing after the switch; switching traffic back to ${slotLabel(from)} automatically`);
       const back = await switchBack(ctx, before, from, to, 'Switch back: restore the previous HAProxy config');
@@ -157,7 +165,9 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
       throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
     }
     if (watching) ctx.onRouted?.(to);
-    const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), verified in ${switchMs} ms; ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
+    const how = verified.unproven ? `switched in ${switchMs} ms, but ${verified.unproven}` : `verified in ${switchMs} ms`;
+    const health = verified.healthy ? '' : ` ${slotLabel(to)} serves the traffic but its health check fails.`;
+    const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), ${how};${health} ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
     ctx.reporter.info(summary);
     return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten, summary };
   } finally {
@@ -171,7 +181,7 @@ async function switchBack(ctx: OperationContext, before: AppSnapshot, from: Slot
   await remoteStep(ctx, title, lbHost(app), remote.restore(app.loadBalancer.config, app.loadBalancer.reload), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { lane: 'step', runToEnd: true });
   const fromSlot = before.slots[from];
   // Putting traffic back is itself what a Cancel asks for: it is not cut short.
-  const back = await verifyLive({ ...ctx, signal: undefined }, before, from);
+  const back = await verifyLive({ ...ctx, signal: undefined }, before, from, false);
   if (back.ok) ctx.onRouted?.(from);
   return back.ok ? `LIVE is ${slotSummary(fromSlot)}.` : `the frontend does not answer from ${slotLabel(from)} yet (${back.why}): check HAProxy on ${app.loadBalancer.ssh} now.`;
 }

@@ -1,8 +1,10 @@
 import { otherSlot, SlotName } from '../config/types';
 import { parseHealthBody } from '../status/parse';
 import { lbHost } from '../status/probe';
-import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
+import { HttpResult } from '../ssh/runner';
+import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { localStep, OperationContext } from './operation';
+import { backendCounters, countedAround, Served, servedByBody, servedByCounters } from './whoAnswered';
 
 /** HAProxy serves the new routing shortly after a reload (bench/results.md): ask often, for up to 5 s. */
 const VERIFY_WINDOW_MS = 5000;
@@ -15,7 +17,7 @@ const VERIFY_INTERVAL_MS = 20;
  */
 const RELOAD_AGAIN_AFTER_MS = [1000, 2500];
 
-type ProbeOutcome = { ok: true; note: string } | { ok: false; why: string; oldAnswered?: string };
+export type ProbeOutcome = { ok: true; note: string; healthy: boolean; unproven?: string } | { ok: false; why: string; oldAnswered?: string };
 
 /** The config on disk is the one wanted; only whether HAProxy took it is in doubt. The next check tells. */
 async function reloadAgain(ctx: OperationContext, why: string): Promise<void> {
@@ -29,8 +31,13 @@ async function reloadAgain(ctx: OperationContext, why: string): Promise<void> {
   }
 }
 
-/** One request through the frontend, from the LB host: did the new LIVE answer it? */
-export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName): { url: string; probe: () => Promise<ProbeOutcome> } | undefined {
+/**
+ * One request through the frontend, from the LB host: which slot's backend served it (the
+ * body's identity, else HAProxy's per-backend counts) and, when `requireHealthy`, whether
+ * it answered 200. Routing and health are separate questions: an emergency release to a
+ * slot that answers 503 is routed right.
+ */
+export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName): { url: string; probe: (requireHealthy: boolean) => Promise<ProbeOutcome> } | undefined {
   const { app } = ctx;
   const base = app.loadBalancer.frontendUrl ?? app.url;
   if (!base) return undefined;
@@ -38,28 +45,60 @@ export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: Sl
   const hostHeader = app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined;
   const target = before.slots[to];
   const old = before.slots[otherSlot(to)];
-  const tellApart = identify(target, old);
-  const probe = async (): Promise<ProbeOutcome> => {
+  const [newBackend, oldBackend] = [app.slots[to].backend, app.slots[old.name].backend];
+  const counters = backendCounters(ctx.runner, app);
+  // Counted only once a body has proved silent: most health bodies name their slot, and the
+  // two extra socket round trips would then only slow the switch.
+  let counting = false;
+  const ask = () => ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader, signal: ctx.signal });
+  const probe = async (requireHealthy: boolean): Promise<ProbeOutcome> => {
     try {
-      const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader, signal: ctx.signal });
-      const body = parseHealthBody(r.body);
-      const answered = tellApart(body);
-      if (r.status === 200 && (answered === 'new' || answered === 'either')) return { ok: true, note: `HTTP 200 from ${answered === 'new' ? slotLabel(to) : 'a slot (both report the same version)'}${body.version ? ` v${body.version}` : ''} in ${r.ms} ms` };
-      if (r.status === 200 && answered === 'old') return { ok: false, why: `answered by ${slotLabel(old.name)}`, oldAnswered: slotLabel(old.name) };
-      return { ok: false, why: r.status !== 200 ? `HTTP ${r.status}` : 'answered by something that is neither slot' };
+      if (counting && counters) {
+        const c = await countedAround(counters, ask);
+        const byBody = servedByBody(parseHealthBody(c.result.body), target, old);
+        const served = byBody.by !== 'unknown' ? byBody : c.before && c.after ? servedByCounters(c.before, c.after, newBackend, oldBackend) : { by: 'unknown' as const, detail: `${byBody.detail}, and the stats socket did not answer (${c.error})` };
+        return judge(c.result, served, requireHealthy);
+      }
+      const r = await ask();
+      const served = servedByBody(parseHealthBody(r.body), target, old);
+      if (served.by === 'unknown' && counters) {
+        counting = true;
+        return await probe(requireHealthy);
+      }
+      return judge(r, served, requireHealthy);
     } catch (e) {
       return { ok: false, why: (e as Error).message };
     }
   };
+  const judge = (r: HttpResult, served: Served, requireHealthy: boolean): ProbeOutcome => {
+    const healthy = r.status === 200;
+    const version = parseHealthBody(r.body).version;
+    if (served.by === 'new') {
+      if (!healthy && requireHealthy) return { ok: false, why: `HTTP ${r.status} from ${slotLabel(to)}` };
+      const counted = served.how === 'counters' ? ` (HAProxy counted it on ${newBackend})` : '';
+      return { ok: true, healthy, note: `HTTP ${r.status} from ${slotLabel(to)}${version ? ` v${version}` : ''} in ${r.ms} ms${counted}${healthy ? '' : `: ${slotLabel(to)} serves the traffic but is not healthy`}` };
+    }
+    if (served.by === 'old') return { ok: false, why: `answered by ${slotLabel(old.name)}`, oldAnswered: slotLabel(old.name) };
+    if (served.by === 'neither') return { ok: false, why: `HTTP ${r.status}, answered by something that is neither slot (${served.detail})` };
+    if (served.settling || (!healthy && requireHealthy)) return { ok: false, why: `HTTP ${r.status}${served.settling ? `, ${served.detail}` : ''}` };
+    const unproven = `which slot answered cannot be told (${served.detail}${counters ? '' : '; set loadBalancer.statsSocket so HAProxy can count requests per backend'})`;
+    return { ok: true, healthy, unproven, note: `HTTP ${r.status} in ${r.ms} ms, but ${unproven}` };
+  };
   return { url, probe };
 }
 
-/** Requests through the frontend until the new LIVE answers them, reloading again while the old one still does. */
-export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName): Promise<{ ok: true } | { ok: false; why: string }> {
+export type Verified = { ok: true; healthy: boolean; unproven?: string } | { ok: false; why: string };
+
+/**
+ * Requests through the frontend until the new LIVE's backend serves them, reloading again
+ * while the old one still does. `requireHealthy`: the answer must also be a 200.
+ */
+export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName, requireHealthy: boolean): Promise<Verified> {
   const front = frontendProbe(ctx, before, to);
   if (!front) {
-    ctx.reporter.warn('no app url or loadBalancer.frontendUrl is configured, so the switch cannot be verified through the frontend');
-    return { ok: true };
+    const unproven = 'no app url or loadBalancer.frontendUrl is configured, so the switch cannot be verified through the frontend';
+    ctx.reporter.warn(unproven);
+    return { ok: true, healthy: true, unproven };
   }
   return localStep(ctx, `Verify ${slotLabel(to)} answers through the frontend`, async () => {
     let last = '';
@@ -67,10 +106,11 @@ export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to:
     const until = started + VERIFY_WINDOW_MS;
     let reloads = 0;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await front.probe();
+      const outcome = await front.probe(requireHealthy);
       if (outcome.ok) {
         ctx.reporter.line(ctx.app.loadBalancer.ssh, `${front.url}: ${outcome.note}${attempt > 1 ? ` (request ${attempt})` : ''}`, 'stdout');
-        return { ok: true } as const;
+        if (outcome.unproven) ctx.reporter.warn(`the switch is not proven: ${outcome.unproven}`);
+        return { ok: true, healthy: outcome.healthy, unproven: outcome.unproven } as const;
       }
       last = outcome.why;
       if (outcome.oldAnswered && reloads < RELOAD_AGAIN_AFTER_MS.length && Date.now() - started >= RELOAD_AGAIN_AFTER_MS[reloads]) {
@@ -87,8 +127,9 @@ export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to:
 /**
  * Keeps checking the new LIVE through the frontend for a while after the switch;
  * `watchFailures` failures in a row mean it is failing: undefined when it held up.
+ * Without `requireHealthy` (an emergency) only routing away from it counts as failing.
  */
-export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: SlotName): Promise<string | undefined> {
+export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: SlotName, requireHealthy: boolean): Promise<string | undefined> {
   const { watchSeconds, watchFailures } = ctx.app.release;
   const front = frontendProbe(ctx, before, to);
   if (!front || watchSeconds === 0) return undefined;
@@ -96,31 +137,22 @@ export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: 
     const until = Date.now() + watchSeconds * 1000;
     let inARow = 0;
     let checks = 0;
+    let unhealthy = 0;
     while (Date.now() < until && !ctx.signal?.aborted) {
-      const outcome = await front.probe();
+      const outcome = await front.probe(requireHealthy);
       checks++;
-      if (outcome.ok) inARow = 0;
-      else {
+      if (outcome.ok) {
+        inARow = 0;
+        if (!outcome.healthy) unhealthy++;
+      } else {
         inARow++;
         ctx.reporter.line(ctx.app.loadBalancer.ssh, `check ${checks}: ${outcome.why} (${inARow} in a row)`, 'stderr');
         if (inARow >= watchFailures) return `${front.url} failed ${inARow} checks in a row after the switch (${outcome.why})`;
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
-    ctx.reporter.line(ctx.app.loadBalancer.ssh, `${checks} checks through the frontend, ${slotLabel(to)} held up`, 'stdout');
+    const health = unhealthy ? `, not healthy in ${unhealthy} of them` : '';
+    ctx.reporter.line(ctx.app.loadBalancer.ssh, `${checks} checks through the frontend, ${slotLabel(to)} served them${health}`, 'stdout');
     return undefined;
   });
-}
-
-/**
- * How to tell which slot answered: commit, then environment, then version, when they
- * differ. An answer that matches neither slot is not our app (another backend, an error
- * page) and never counts as the new LIVE.
- */
-function identify(target: SlotSnapshot, old: SlotSnapshot): (body: { commit?: string; environment?: string; version?: string }) => 'new' | 'old' | 'either' | 'neither' {
-  for (const key of ['commit', 'environment', 'version'] as const) {
-    const [t, o] = [target[key], old[key]];
-    if (t && o && t !== o) return (body) => (body[key] === t ? 'new' : body[key] === o ? 'old' : 'neither');
-  }
-  return (body) => (!target.version || body.version === target.version ? 'either' : 'neither');
 }

@@ -1,0 +1,76 @@
+import { AppConfig } from '../config/types';
+import { errorMessage } from '../errors';
+import { HealthBody, parseBackendSessions } from '../status/parse';
+import { lbHost } from '../status/probe';
+import { SlotSnapshot } from '../status/snapshot';
+import { CommandRunner } from '../ssh/runner';
+
+/** Which slot's backend served one request through the frontend, and how that is known. */
+export type Served =
+  | { by: 'new'; how: 'body' | 'counters' }
+  | { by: 'old'; how: 'body' | 'counters' }
+  | { by: 'neither'; how: 'body' | 'counters'; detail: string }
+  /** `settling`: asking again soon may tell (a reload between the two counts). */
+  | { by: 'unknown'; detail: string; settling?: boolean };
+
+const IDENTITY_KEYS = ['commit', 'environment', 'version'] as const;
+
+/**
+ * What the health body says about who sent it: the first identity field (commit, then
+ * environment, then version) that the body carries and on which the two slots differ.
+ * A body without such a field (plain "OK", HAProxy's own error page, two slots on the
+ * same commit and version without an environment) proves nothing either way.
+ */
+export function servedByBody(body: HealthBody, target: SlotSnapshot, old: SlotSnapshot): Served {
+  for (const key of IDENTITY_KEYS) {
+    const [t, o, b] = [target[key], old[key], body[key]];
+    if (!b || !t || !o || t === o) continue;
+    if (b === t) return { by: 'new', how: 'body' };
+    if (b === o) return { by: 'old', how: 'body' };
+    return { by: 'neither', how: 'body', detail: `its ${key} "${b}" is neither slot's` };
+  }
+  const carried = IDENTITY_KEYS.filter((k) => body[k]);
+  return { by: 'unknown', detail: carried.length ? `both slots report the same ${carried.join(', ')}` : 'the answer names no version, commit or environment' };
+}
+
+export interface BackendCounters {
+  read(): Promise<Map<string, number>>;
+}
+
+/** HAProxy's own account: sessions per backend from the stats socket, which count every request it routes, 503s included. */
+export function backendCounters(runner: CommandRunner, app: AppConfig): BackendCounters | undefined {
+  const socket = app.loadBalancer.statsSocket;
+  if (!socket) return undefined;
+  return {
+    // `-1 2 -1`: every proxy, backend rows only.
+    read: async () => parseBackendSessions(await runner.askUnixSocket(lbHost(app), socket, 'show stat -1 2 -1', { timeoutMs: 5000 })),
+  };
+}
+
+/** Which backend's count moved while the request was made; anything else is not an answer. */
+export function servedByCounters(before: Map<string, number>, after: Map<string, number>, targetBackend: string, oldBackend: string): Served {
+  const moved = (b: string) => (after.get(b) ?? NaN) - (before.get(b) ?? NaN);
+  const [toNew, toOld] = [moved(targetBackend), moved(oldBackend)];
+  if (Number.isNaN(toNew) || Number.isNaN(toOld)) return { by: 'unknown', detail: `the stats socket does not list backend ${Number.isNaN(toNew) ? targetBackend : oldBackend}` };
+  // A count going down means the two reads came from different HAProxy processes (a reload in between).
+  if (toNew < 0 || toOld < 0 || (toNew > 0 && toOld > 0)) return { by: 'unknown', settling: true, detail: `both backends' counts moved (${targetBackend} ${toNew}, ${oldBackend} ${toOld})` };
+  if (toNew > 0) return { by: 'new', how: 'counters' };
+  if (toOld > 0) return { by: 'old', how: 'counters' };
+  return { by: 'neither', how: 'counters', detail: `neither ${targetBackend} nor ${oldBackend} counted the request` };
+}
+
+/** Reads the counters around `request`; a failed read leaves the answer to the body. */
+export async function countedAround<T>(counters: BackendCounters, request: () => Promise<T>): Promise<{ result: T; before?: Map<string, number>; after?: Map<string, number>; error?: string }> {
+  let before: Map<string, number> | undefined;
+  try {
+    before = await counters.read();
+  } catch (e) {
+    return { result: await request(), error: errorMessage(e) };
+  }
+  const result = await request();
+  try {
+    return { result, before, after: await counters.read() };
+  } catch (e) {
+    return { result, error: errorMessage(e) };
+  }
+}

@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { parseBackendSessions } from '../../src/core/status/parse';
+import { SlotSnapshot } from '../../src/core/status/snapshot';
+import { servedByBody, servedByCounters } from '../../src/core/workflows/whoAnswered';
+
+const slot = (name: 'blue' | 'green', fields: Partial<SlotSnapshot>): SlotSnapshot => ({ name, host: `lab-${name}`, reachable: true, health: 'up', ...fields }) as SlotSnapshot;
+
+describe('which slot answered a request through the frontend', () => {
+  const green = slot('green', { commit: 'c2', version: '1.2.0', environment: 'green' });
+  const blue = slot('blue', { commit: 'c1', version: '1.1.0', environment: 'blue' });
+
+  it('tells by the first identity field the body carries and the slots differ on', () => {
+    assert.deepEqual(servedByBody({ commit: 'c2' }, green, blue), { by: 'new', how: 'body' });
+    assert.deepEqual(servedByBody({ environment: 'blue' }, green, blue), { by: 'old', how: 'body' });
+    assert.deepEqual(servedByBody({ version: '9.9.9' }, green, blue).by, 'neither');
+  });
+
+  it('hardening: a 503 body that names the new slot counts as the new slot (the routing is right, the health is a separate question)', () => {
+    // The body is all servedByBody sees: the status plays no part in who answered.
+    assert.deepEqual(servedByBody({ commit: 'c2', version: '1.2.0', environment: 'green' }, green, blue), { by: 'new', how: 'body' });
+  });
+
+  it('hardening: a body with no identity, or identical slots, proves nothing (was: "either" counted as verified, or "neither" failed every plain-text health endpoint)', () => {
+    assert.equal(servedByBody({}, green, blue).by, 'unknown');
+    const twin = slot('blue', { commit: 'c2', version: '1.2.0' });
+    const same = servedByBody({ commit: 'c2', version: '1.2.0' }, slot('green', { commit: 'c2', version: '1.2.0' }), twin);
+    assert.deepEqual(same, { by: 'unknown', detail: 'both slots report the same commit, version' });
+  });
+
+  it('hardening: HAProxy\'s counts tell which backend took the request, and a reload between the two reads is not an answer', () => {
+    const counts = (blueCount: number, greenCount: number) => new Map([['demo_blue', blueCount], ['demo_green', greenCount], ['other', 5]]);
+    assert.deepEqual(servedByCounters(counts(3, 7), counts(3, 8), 'demo_green', 'demo_blue'), { by: 'new', how: 'counters' });
+    assert.deepEqual(servedByCounters(counts(3, 7), counts(4, 7), 'demo_green', 'demo_blue'), { by: 'old', how: 'counters' });
+    assert.equal(servedByCounters(counts(3, 7), counts(3, 7), 'demo_green', 'demo_blue').by, 'neither');
+    const reloaded = servedByCounters(counts(30, 70), counts(0, 1), 'demo_green', 'demo_blue');
+    assert.equal(reloaded.by === 'unknown' && reloaded.settling, true);
+    const split = servedByCounters(counts(3, 7), counts(4, 8), 'demo_green', 'demo_blue');
+    assert.equal(split.by === 'unknown' && split.settling, true);
+    assert.match(JSON.stringify(servedByCounters(new Map(), counts(0, 1), 'demo_green', 'demo_blue')), /does not list backend demo_green/);
+  });
+
+  it('reads each backend\'s session count from show stat', () => {
+    const csv = '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin\ndemo_blue,BACKEND,0,0,0,1,1,12,0\ndemo_blue,blue,0,0,0,1,,12,0\ndemo,FRONTEND,,,0,1,100,40,0\ndemo_green,BACKEND,0,0,0,0,1,0,0\n\n';
+    assert.deepEqual([...parseBackendSessions(csv)], [['demo_blue', 12], ['demo_green', 0]]);
+  });
+});
