@@ -107,6 +107,24 @@ describe('ssh2 runner against the lab (real sshd)', () => {
       assert.equal(left.stdout.trim(), '');
     });
 
+    it(`hardening: a Cancel during an output flood stops the command and its process group${mode.label}`, async () => {
+      const tag = `${(Date.now() + 11) % 100000}.${process.pid % 1000}`;
+      const controller = new AbortController();
+      let lines = 0;
+      // Lines as fast as the link carries them, from a process that would run for hours.
+      const run = runner.run(BLUE, `yes 'flood ${tag} ${'x'.repeat(200)}'`, {
+        ...mode.options,
+        signal: controller.signal,
+        onStdout: () => {
+          if (++lines === 2000) controller.abort();
+        },
+      });
+      await assert.rejects(run, (e: unknown) => isBlueGreenError(e, 'aborted'));
+      assert.ok(lines >= 2000);
+      const left = await runner.run(BLUE, `pgrep -f 'flood ${tag.replace('.', '[.]')}' || true`);
+      assert.equal(left.stdout.trim(), '', `the flood still runs: ${left.stdout}`);
+    });
+
     it(`row 10: keeps the head of a huge stdout, says how much it dropped, and runs to its end${mode.label}`, async () => {
       const r = await runner.run(BLUE, "head -c 17000000 /dev/zero | tr '\\0' y; echo; echo done >&2", mode.options);
       assert.equal(r.code, 0);

@@ -56,6 +56,18 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
     });
   }
 
+  it('hardening: a configured haproxy.cfg that the running HAProxy does not load is reported, naming the file it does load', async () => {
+    const copy = `${lab().haproxyConfig}.copy`;
+    writeFileSync(copy, readFileSync(lab().haproxyConfig));
+    try {
+      const app = (await takeSnapshot(runner, labConfig('default', (y) => y.replace(`config: ${lab().haproxyConfig}`, `config: ${copy}`)))).apps[0];
+      const drift = app.drift.find((d) => d.kind === 'config-not-named');
+      assert.ok(drift?.message.includes(`the running HAProxy loads ${lab().haproxyConfig}, not ${copy}`), JSON.stringify(app.drift));
+    } finally {
+      rmSync(copy);
+    }
+  });
+
   it('row 16: reports a config edited but not reloaded', async () => {
     const file = lab().haproxyConfig;
     const text = readFileSync(file, 'utf8');

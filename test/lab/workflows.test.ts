@@ -345,6 +345,33 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       await untilServedBy(to);
     }
   });
+  it('hardening: an output that fails in the middle of a release (the window closed) does not stop it halfway: the switch is verified and recorded', async () => {
+    const to = (await servedBy()) === 'blue' ? 'green' : 'blue';
+    const reporter = new RecordingReporter();
+    let closed = false;
+    const broken = () => {
+      if (closed) throw new Error('Channel has been closed');
+    };
+    for (const method of ['step', 'line', 'stepDone', 'info', 'warn'] as const) {
+      const original = reporter[method].bind(reporter) as (...args: unknown[]) => void;
+      (reporter as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        broken();
+        original(...args);
+        if (method === 'step' && String(args[0]).startsWith('Switch demo')) closed = true;
+      };
+    }
+    const stderr = console.error;
+    console.error = () => undefined;
+    try {
+      const r = await release({ ...context(runner, undefined, reporter), onRouted: broken });
+      assert.equal(r.to, to);
+      assert.equal(r.stateWritten, true);
+    } finally {
+      console.error = stderr;
+    }
+    assert.ok(closed, 'the output never closed');
+    await assertInvariants(to);
+  });
   it('hardening: a health endpoint that names no slot: HAProxy\'s per-backend counts verify the switch; without a stats socket the summary says it is not proven', async () => {
     const plainHealth = (y: string) => y.replace('path: /api/health', 'path: /');
     const first = (await servedBy()) === 'blue' ? 'green' : 'blue';

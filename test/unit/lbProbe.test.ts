@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
+import { configSources, parseCmdlines, sourcesOf } from '../../src/core/haproxy/loadedFiles';
 import { probeLoadBalancer } from '../../src/core/status/probe';
 import { LocalRunner } from './localRunner';
 
@@ -101,5 +103,60 @@ describe('LB probe', () => {
       assert.equal(lb.error, undefined);
       assert.equal(lb.backend, 'demo_green');
     });
+  });
+
+  describe('hardening: the other files the running HAProxy loads (-f dir/)', () => {
+    let fake: ChildProcess | undefined;
+    /** A process named haproxy with this command line: a copy of sh that sleeps, so /proc shows it as HAProxy would be. */
+    const runHaproxyWith = async (...args: string[]) => {
+      const bin = path.join(dir, 'haproxy');
+      copyFileSync('/bin/sh', bin);
+      chmodSync(bin, 0o755);
+      fake = spawn(bin, ['-c', 'sleep 30; :', ...args], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 100));
+    };
+    afterEach(() => fake?.kill('SIGKILL'));
+
+    it('refuses to read the routing when another loaded file declares the frontend again', async () => {
+      mkdirSync(path.join(dir, 'conf.d'));
+      writeFileSync(path.join(dir, 'conf.d', '10-other.cfg'), 'frontend other\n  bind :81\n  default_backend x\n');
+      writeFileSync(path.join(dir, 'conf.d', '20-demo.cfg'), '# by hand\nfrontend demo\n  bind :82\n  default_backend demo_green\n');
+      await runHaproxyWith('-W', '-f', cfg, '-f', path.join(dir, 'conf.d'));
+      runner = new LocalRunner('Uptime_sec: 100');
+      const lb = await probeLoadBalancer(runner, app());
+      assert.match(lb.error ?? '', new RegExp(`frontend "demo" is declared again in ${path.join(dir, 'conf.d', '20-demo.cfg')} \\(line 2\\), which HAProxy also loads`));
+      assert.equal(lb.backend, undefined, 'a LIVE was read from a config HAProxy does not follow alone');
+    });
+
+    it('reads the routing when the other files leave the frontend alone, and knows the config inside a loaded directory', async () => {
+      mkdirSync(path.join(dir, 'conf.d'));
+      writeFileSync(path.join(dir, 'conf.d', '10-other.cfg'), 'frontend other\n  bind :81\n  default_backend x\n');
+      await runHaproxyWith('-f', path.join(dir, 'conf.d'), '-f', cfg);
+      runner = new LocalRunner(`Uptime_sec: 100\nStart_time_sec: ${now - 100}`);
+      const lb = await probeLoadBalancer(runner, app());
+      assert.deepEqual([lb.error, lb.backend, runner.scripts.length], [undefined, 'demo_blue', 2]);
+    });
+
+    it('says so when no running HAProxy names the configured file', async () => {
+      await runHaproxyWith('-f', path.join(dir, 'elsewhere.cfg'));
+      runner = new LocalRunner('Uptime_sec: 100');
+      const lb = await probeLoadBalancer(runner, app());
+      assert.equal(lb.backend, 'demo_blue');
+      assert.ok(lb.configNotNamed?.running.includes(path.join(dir, 'elsewhere.cfg')), JSON.stringify(lb.configNotNamed));
+    });
+  });
+});
+
+describe('which files HAProxy loads', () => {
+  it('reads them from its command line', () => {
+    assert.deepEqual(parseCmdlines('haproxy\n-f\n/a.cfg\nEND\nhaproxy\n-f\n/a.cfg\nEND\n', 'END'), [['haproxy', '-f', '/a.cfg']]);
+    assert.deepEqual(sourcesOf(['haproxy', '-Ws', '-f', '/etc/haproxy/haproxy.cfg', '-p', '/run/haproxy.pid', '-S', '/run/haproxy-master.sock']), ['/etc/haproxy/haproxy.cfg']);
+    assert.deepEqual(sourcesOf(['haproxy', '-D', '--', '/etc/a.cfg', '/etc/conf.d']), ['/etc/a.cfg', '/etc/conf.d']);
+    assert.equal(sourcesOf(['haproxy', '-f', 'haproxy.cfg']), undefined, 'a relative path cannot be placed');
+    assert.equal(sourcesOf(['haproxy', '-C', '/etc/haproxy', '-f', '/x.cfg']), undefined);
+    assert.deepEqual(configSources([['haproxy', '-f', '/etc/haproxy/haproxy.cfg']], '/etc/haproxy/haproxy.cfg'), { kind: 'only' });
+    assert.deepEqual(configSources([['haproxy', '-f', '/etc/haproxy/conf.d/']], '/etc/haproxy/conf.d/20-app.cfg'), { kind: 'with-others', sources: ['/etc/haproxy/conf.d/'] });
+    assert.deepEqual(configSources([['haproxy', '-f', '/etc/haproxy/conf.d']], '/etc/haproxy/conf.d/20-app.conf').kind, 'not-named', 'HAProxy loads only *.cfg from a directory');
+    assert.deepEqual(configSources([], '/etc/haproxy/haproxy.cfg'), { kind: 'unknown' });
   });
 });

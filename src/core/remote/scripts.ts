@@ -2,10 +2,12 @@ import { shQuote } from '../shell';
 import backup from './scripts/backup.sh';
 import checkoutFingerprint from './scripts/checkout-fingerprint.sh';
 import fetch from './scripts/fetch.sh';
+import haproxyCmdlines from './scripts/haproxy-cmdlines.sh';
 import httpGet from './scripts/http-get.sh';
 import killGroup from './scripts/kill-group.sh';
 import lock from './scripts/lock.sh';
 import pm2PidFile from './scripts/pm2-pidfile.sh';
+import readConfigSources from './scripts/read-config-sources.sh';
 import restore from './scripts/restore.sh';
 import switchConfig from './scripts/switch.sh';
 import unixSocket from './scripts/unix-socket.sh';
@@ -32,6 +34,8 @@ export const remote = {
   pm2PidFile: (name: string, mark: string, known?: { process: string; ticks: string }) => withArgs(pm2PidFile, name, mark, known?.process, known?.ticks),
   checkoutFingerprint: (dir: string) => withArgs(checkoutFingerprint, dir),
   httpGet: (url: string, protocol: string, host: string, port: string, request: string, seconds: string, hostHeader: string, readLimit: number) => withArgs(httpGet, url, protocol, host, port, request, seconds, hostHeader, readLimit),
+  haproxyCmdlines: (endMark: string) => withArgs(haproxyCmdlines, endMark),
+  readConfigSources: (mark: string, sources: string[]) => withArgs(readConfigSources, mark, ...sources),
   unixSocket: (socket: string, line: string, seconds: number) => withArgs(unixSocket, socket, line, seconds),
   /** Not a `sh -s` script: the text for `sh -c TEXT sh PGID` on a channel of its own. */
   killGroupText: killGroup,

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
+import { configSources, ConfigSources, otherFilesProblem, parseCmdlines, parseSourceFiles } from '../haproxy/loadedFiles';
 import { strayRoutes } from '../haproxy/strayRoutes';
 import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
@@ -33,7 +35,8 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const script = new SectionedScript()
     .add('stat', `fp=$(stat -c '%i %s %.9Y %.9Z %Y %n' -- ${shQuote(c.config)} ${shQuote(c.stateFile)} 2>/dev/null); printf '%s\\n' "$fp"`)
     .add('cfg', unlessUnchanged(held?.fingerprint, `cat -- ${shQuote(c.config)}`))
-    .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile)));
+    .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile)))
+    .add('haproxy', remote.haproxyCmdlines(CMDLINE_END));
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
     ? runner.askUnixSocket(lbHost(app), c.statsSocket, 'show info;show stat', { timeoutMs: 5000, signal }).then(
@@ -43,12 +46,14 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     : undefined;
   let sections;
   let configMtime: number | undefined;
+  let loaded: ConfigSources = { kind: 'unknown' };
   try {
     const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
     const parsed = script.parse(r.stdout);
     const stat = parsed.get('stat')?.output.trim() ?? '';
     sections = memo.settle(memoKey, held, stat, parsed, ['cfg', 'state']);
     configMtime = mtimeOf(stat, c.config);
+    loaded = configSources(parseCmdlines(parsed.get('haproxy')?.output ?? '', CMDLINE_END), c.config);
     if (!sections.has('cfg')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   } catch (e) {
     lb.error = errorMessage(e);
@@ -62,9 +67,15 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   } else {
     try {
       const routing = findRouting(cfg.output, c.frontend, c.acl);
+      // With other files loaded, the config file alone is trusted only when they leave the frontend alone.
+      if (loaded.kind === 'with-others') {
+        const problem = await otherFilesProblemOn(runner, app, loaded.sources, signal);
+        if (problem) throw new Error(problem);
+      }
       lb.backend = routing.backend;
       lb.routingLine = routing.line + 1;
       if (routing.inheritedFrom !== undefined) lb.notSwitchable = inheritedRoutingProblem(c.frontend, routing);
+      if (loaded.kind === 'not-named') lb.configNotNamed = { config: c.config, running: loaded.running };
       const stray = strayRoutes(cfg.output, c.frontend, c.acl, SLOT_NAMES.map((n) => app.slots[n].backend));
       if (stray.length) lb.strayRoutes = stray;
       lb.idleCloseOnResponse = hasIdleCloseOnResponse(cfg.output, c.frontend);
@@ -97,6 +108,16 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     }
   }
   return lb;
+}
+
+const CMDLINE_END = '@@bg-haproxy-cmdline-end';
+
+/** Reads the other files the running HAProxy loads and checks that they leave the app's frontend alone. */
+async function otherFilesProblemOn(runner: CommandRunner, app: AppConfig, sources: string[], signal?: AbortSignal): Promise<string | undefined> {
+  const mark = `@@bg-${randomBytes(8).toString('hex')}`;
+  const r = await runner.run(lbHost(app), remote.readConfigSources(mark, sources), { signal, timeoutMs: 20000, lane: 'probe' });
+  const { files, unreadable } = parseSourceFiles(r.stdout, mark);
+  return otherFilesProblem(files, unreadable, app.loadBalancer.config, app.loadBalancer.frontend);
 }
 
 /** The modification time in whole seconds of `file`, from `stat -c '%i %s %.9Y %.9Z %Y %n'` lines. */
@@ -200,6 +221,10 @@ export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): D
     drift.push({ kind: 'state-file-disagrees', message: `the state file says ${state.live?.toUpperCase()} is LIVE, but HAProxy routes to ${live.toUpperCase()}; HAProxy's config wins` });
   }
   if (lb.strayRoutes?.length) drift.push({ kind: 'mixed-routing', message: mixedRoutingMessage(lb) });
+  if (lb.configNotNamed) {
+    const { config, running } = lb.configNotNamed;
+    drift.push({ kind: 'config-not-named', message: `the running HAProxy loads ${running.join(', ') || 'no file named on its command line'}, not ${config}: unless one of those is a link to it, a switch edits a file HAProxy does not read (the check through the frontend would then undo it)` });
+  }
   if (lb.configChangedAfterLoad) {
     drift.push({ kind: 'config-not-loaded', message: `the HAProxy config file changed after HAProxy last loaded it; the running routing may differ until a reload` });
   }

@@ -25,7 +25,7 @@ export interface AppSnapshot {
 }
 
 export interface Drift {
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named';
   message: string;
 }
 
@@ -53,6 +53,8 @@ export interface LoadBalancerSnapshot {
     switchCount?: number;
     history: HistoryEntry[];
   };
+  /** No running HAProxy names the configured file on its command line (`running`: the files it does name). */
+  configNotNamed?: { config: string; running: string[] };
   /** The config file is newer than the running HAProxy worker (edited, not reloaded). */
   configChangedAfterLoad?: boolean;
   /** From the stats socket, when configured. */

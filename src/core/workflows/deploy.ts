@@ -11,7 +11,7 @@ import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
 import { acquireLock, HeldLock } from './lock';
-import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
+import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './operation';
 
 export interface DeployOptions {
   /** Branch, tag or commit; default: the slot's branch tip on the remote. */
@@ -59,7 +59,8 @@ export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operat
   return standby;
 }
 
-export async function deploy(ctx: OperationContext, o: DeployOptions = {}): Promise<DeployResult> {
+export async function deploy(given: OperationContext, o: DeployOptions = {}): Promise<DeployResult> {
+  const ctx = steady(given);
   const started = Date.now();
   const { app } = ctx;
   const operation = o.operation ?? 'Deploy';

@@ -23,6 +23,33 @@ export interface OperationContext {
 }
 
 /**
+ * The context with its reporter and callbacks unable to throw: once traffic or a slot is
+ * being changed, a closed output channel or a failing tree refresh must not stop the
+ * workflow halfway (the switch made, the state file not written). What they throw goes to
+ * the process's stderr, the one place left to say it.
+ */
+export function steady(ctx: OperationContext): OperationContext {
+  const guard = <A extends unknown[]>(name: string, f: ((...args: A) => void) | undefined) =>
+    f &&
+    ((...args: A) => {
+      try {
+        f(...args);
+      } catch (e) {
+        console.error(`bluegreen: ${name} failed: ${errorMessage(e)}`);
+      }
+    });
+  const r = ctx.reporter;
+  const reporter: Reporter = {
+    step: guard('output', r.step.bind(r))!,
+    line: guard('output', r.line.bind(r))!,
+    stepDone: guard('output', r.stepDone.bind(r))!,
+    info: guard('output', r.info.bind(r))!,
+    warn: guard('output', r.warn.bind(r))!,
+  };
+  return { ...ctx, reporter, onRouted: guard('onRouted', ctx.onRouted?.bind(ctx)) };
+}
+
+/**
  * A workflow failure that says which step failed, on which host, and what state the
  * system is in now ("LIVE is unchanged: BLUE v1.1.0").
  */

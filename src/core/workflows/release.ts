@@ -12,7 +12,7 @@ import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { configBase64, readLbFiles, writeStateFile } from './lbFiles';
 import { acquireLock } from './lock';
-import { localStep, OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
+import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './operation';
 import { frontendProbe, verifyLive, watchLive } from './verify';
 
 export interface ReleaseOptions {
@@ -53,7 +53,8 @@ function isNewer(candidate?: string, current?: string): boolean | undefined {
 }
 
 /** Switches traffic to STANDBY; rollback is the same switch, back to the previous LIVE. */
-export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Promise<ReleaseResult> {
+export async function release(given: OperationContext, o: ReleaseOptions = {}): Promise<ReleaseResult> {
+  const ctx = steady(given);
   const { app } = ctx;
   const kind = o.kind ?? 'release';
   const title = kind === 'rollback' ? 'Rollback' : o.emergency ? 'Emergency release' : 'Release';
@@ -135,41 +136,57 @@ export async function release(ctx: OperationContext, o: ReleaseOptions = {}): Pr
     }
     const next = withRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
     await switchConfig(ctx, now.configSha256, next, unchanged, from);
-    // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the switch,
-    // so an undo never races the reload it undoes.
+    // From here on HAProxy may route to the new LIVE: every way out restores the previous
+    // config or records the switch, an unexpected error included.
+    let progress: 'switched' | 'verified' | 'recorded' = 'switched';
     // An emergency skips the health gate: the switch is verified by who serves, not by a 200.
     const requireHealthy = !o.emergency;
-    const verified = await verifyLive({ ...ctx, signal: undefined }, before, to, requireHealthy);
-    if (!verified.ok) {
-      const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
-      throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
-    }
-    if (ctx.signal?.aborted) {
-      const back = await switchBack(ctx, before, from, to, 'Cancelled: restore the previous HAProxy config');
-      throw new WorkflowError('aborted', title, app.loadBalancer.ssh, 'cancelled during the switch', `The switch was made, then undone: the previous config was restored and reloaded: ${back}`);
-    }
-    const switchMs = Date.now() - confirmedAt;
-    ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
-    const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
+    try {
+      // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the switch,
+      // so an undo never races the reload it undoes.
+      const verified = await verifyLive({ ...ctx, signal: undefined }, before, to, requireHealthy);
+      if (!verified.ok) {
+        const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
+        throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
+      }
+      if (ctx.signal?.aborted) {
+        const back = await switchBack(ctx, before, from, to, 'Cancelled: restore the previous HAProxy config');
+        throw new WorkflowError('aborted', title, app.loadBalancer.ssh, 'cancelled during the switch', `The switch was made, then undone: the previous config was restored and reloaded: ${back}`);
+      }
+      progress = 'verified';
+      const switchMs = Date.now() - confirmedAt;
+      ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
+      const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
 
-    const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via });
-    // After the record, so what is shown next (switch count, history) agrees with the routing.
-    ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
-    const stateWritten = written !== undefined;
+      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via });
+      // After the record, so what is shown next (switch count, history) agrees with the routing.
+      ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
+      progress = 'recorded';
+      const stateWritten = written !== undefined;
 
-    const failing = await watchLive(ctx, before, to, requireHealthy);
-    if (failing) {
-      ctx.reporter.warn(`${slotLabel(to)} is failing after the switch; switching traffic back to ${slotLabel(from)} automatically`);
-      const back = await switchBack(ctx, before, from, to, 'Switch back: restore the previous HAProxy config');
-      await recordSwitch(ctx, written ? parseState(stateText(written)) : now.state, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
-      throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
+      const failing = await watchLive(ctx, before, to, requireHealthy);
+      if (failing) {
+        ctx.reporter.warn(`${slotLabel(to)} is failing after the switch; switching traffic back to ${slotLabel(from)} automatically`);
+        const back = await switchBack(ctx, before, from, to, 'Switch back: restore the previous HAProxy config');
+        await recordSwitch(ctx, written ? parseState(stateText(written)) : now.state, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
+        throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
+      }
+      if (watching) ctx.onRouted?.(to);
+      const how = verified.unproven ? `switched in ${switchMs} ms, but ${verified.unproven}` : `verified in ${switchMs} ms`;
+      const health = verified.healthy ? '' : ` ${slotLabel(to)} serves the traffic but its health check fails.`;
+      const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), ${how};${health} ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
+      ctx.reporter.info(summary);
+      return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten, summary };
+    } catch (e) {
+      if (e instanceof WorkflowError) throw e;
+      const why = `unexpected error after the switch: ${errorMessage(e)}`;
+      if (progress === 'switched') {
+        const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
+        throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `The previous config was restored and reloaded: ${back}`, [], { cause: e });
+      }
+      const recorded = progress === 'recorded' || (await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via })) !== undefined;
+      throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `LIVE is ${slotSummary(toSlot)}, verified through the frontend; ${recorded ? 'the switch is recorded in the state file' : 'the state file was NOT updated: reconcile it'}. It was not watched: check it now.`, [], { cause: e });
     }
-    if (watching) ctx.onRouted?.(to);
-    const how = verified.unproven ? `switched in ${switchMs} ms, but ${verified.unproven}` : `verified in ${switchMs} ms`;
-    const health = verified.healthy ? '' : ` ${slotLabel(to)} serves the traffic but its health check fails.`;
-    const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), ${how};${health} ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
-    ctx.reporter.info(summary);
-    return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten, summary };
   } finally {
     await lock.release();
   }
