@@ -72,6 +72,12 @@ describe('config loader', () => {
       assert.ok(ps.every((p) => p.line === 16));
     });
 
+    it('values out of range say the bound and the value', () => {
+      const messages = problemsOf(`${valid}    health: { attempts: 0, timeoutMs: 99999999 }\n`).map((p) => p.message).join('\n');
+      assert.match(messages, /apps\[0\]\.health\.attempts must be at least 1, not 0/);
+      assert.match(messages, /apps\[0\]\.health\.timeoutMs must be at most \d+, not 99999999/);
+    });
+
     it('missing fields name the field and where it belongs', () => {
       const ps = problemsOf(variant('      stateFile: /var/lib/haproxy/demo-deployment-state.json\n', ''));
       assert.equal(ps.length, 1);
