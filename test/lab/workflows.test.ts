@@ -372,6 +372,30 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.ok(closed, 'the output never closed');
     await assertInvariants(to);
   });
+  it('hardening: a state file grown to megabytes by other tools keeps the LB reachable in the status, and the next release moves the old history out, losing none', async () => {
+    const file = lab().stateFile;
+    const live = await servedBy();
+    const to = live === 'blue' ? 'green' : 'blue';
+    const history = Array.from({ length: 30_000 }, (_, i) => ({ timestamp: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(), from: i % 2 ? 'green' : 'blue', to: i % 2 ? 'blue' : 'green', by: 'old-script', note: 'x'.repeat(120) }));
+    writeFileSync(file, JSON.stringify({ prod: live, live, standby: to, switchCount: history.length, history }));
+    assert.ok(readFileSync(file).length > 4 * 1024 * 1024);
+    const app = (await takeSnapshot(runner, labConfig())).apps[0];
+    assert.equal(app.lb.reachable, true);
+    assert.equal(app.live, live);
+    assert.equal(app.lb.state.status, 'too-large');
+    assert.match(app.drift.map((d) => d.message).join('\n'), /is \d+\.\d MB, more than a status refresh reads \(4 MB\)/);
+    const r = await release(context(runner));
+    assert.equal(r.to, to);
+    const after = readState();
+    const kept = after.history as Record<string, unknown>[];
+    assert.equal(kept.length, 500);
+    assert.equal(kept[kept.length - 1].to, to);
+    const moved = readFileSync(`${file}.history.jsonl`, 'utf8').trim().split('\n');
+    assert.equal(moved.length + kept.length, history.length + 1, 'history entries were lost');
+    assert.deepEqual(JSON.parse(moved[0]), history[0]);
+    rmSync(`${file}.history.jsonl`);
+    writeFileSync(file, JSON.stringify({ prod: to, live: to, standby: live, switchCount: 0 }));
+  });
   it('hardening: a health endpoint that names no slot: HAProxy\'s per-backend counts verify the switch; without a stats socket the summary says it is not proven', async () => {
     const plainHealth = (y: string) => y.replace('path: /api/health', 'path: /');
     const first = (await servedBy()) === 'blue' ? 'green' : 'blue';

@@ -22,7 +22,7 @@ export interface DeploymentState {
   raw: Record<string, unknown>;
 }
 
-export type StateRead = { kind: 'ok'; state: DeploymentState } | { kind: 'missing' } | { kind: 'corrupt'; error: string };
+export type StateRead = { kind: 'ok'; state: DeploymentState } | { kind: 'missing' } | { kind: 'corrupt'; error: string } | { kind: 'too-large'; bytes: number };
 
 function slotName(v: unknown): SlotName | undefined {
   const s = typeof v === 'string' ? v.toLowerCase() : undefined;
@@ -57,15 +57,25 @@ export function parseState(text: string): StateRead {
 }
 
 /** Prints the state file; exits 44 when there is none (a missing file is not a corrupt one). */
-export function stateReadScript(file: string): string {
-  return `if [ -e ${shQuote(file)} ]; then cat -- ${shQuote(file)}; else (exit ${STATE_MISSING_EXIT}); fi`;
+/**
+ * Reads the state file; with `limitBytes`, a larger one is not sent (its size is), so a
+ * history grown by other tools never slows a status refresh into a timeout.
+ */
+export function stateReadScript(file: string, limitBytes?: number): string {
+  const f = shQuote(file);
+  const read = limitBytes === undefined ? `cat -- ${f}` : `size=$(wc -c < ${f}); if [ "$size" -gt ${limitBytes} ]; then echo "$size"; (exit ${STATE_TOO_LARGE_EXIT}); else cat -- ${f}; fi`;
+  return `if [ -e ${f} ]; then ${read}; else (exit ${STATE_MISSING_EXIT}); fi`;
 }
 
 const STATE_MISSING_EXIT = 44;
+const STATE_TOO_LARGE_EXIT = 46;
+/** What a status refresh reads of the state file at most (500 history entries are about 150 KB). */
+export const STATE_STATUS_LIMIT = 4 * 1024 * 1024;
 
 /** What stateReadScript's run says: its exit code and output. */
 export function stateFromRead(code: number | null, output: string): StateRead {
   if (code === STATE_MISSING_EXIT) return { kind: 'missing' };
+  if (code === STATE_TOO_LARGE_EXIT) return { kind: 'too-large', bytes: Number(output.trim()) };
   if (code !== 0) return { kind: 'corrupt', error: output.trim() || `exit code ${code}` };
   return parseState(output);
 }

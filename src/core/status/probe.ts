@@ -8,7 +8,7 @@ import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
-import { stateFromRead, stateReadScript } from '../state/stateFile';
+import { STATE_STATUS_LIMIT, stateFromRead, stateReadScript } from '../state/stateFile';
 import { parseGitHead } from './checkout';
 import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
@@ -35,7 +35,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const script = new SectionedScript()
     .add('stat', `fp=$(stat -c '%i %s %.9Y %.9Z %Y %n' -- ${shQuote(c.config)} ${shQuote(c.stateFile)} 2>/dev/null); printf '%s\\n' "$fp"`)
     .add('cfg', unlessUnchanged(held?.fingerprint, `cat -- ${shQuote(c.config)}`))
-    .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile)))
+    .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile, STATE_STATUS_LIMIT)))
     .add('haproxy', remote.haproxyCmdlines(CMDLINE_END));
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
@@ -89,6 +89,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     const read = stateFromRead(state.code, state.output);
     if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history });
     else if (read.kind === 'corrupt') Object.assign(lb.state, { status: 'corrupt', error: read.error });
+    else if (read.kind === 'too-large') Object.assign(lb.state, { status: 'too-large', error: `${(read.bytes / 2 ** 20).toFixed(1)} MB` });
     else lb.state.status = 'missing';
   }
 
@@ -217,6 +218,9 @@ export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): D
   const { state } = lb;
   if (state.status === 'missing') drift.push({ kind: 'state-file-missing', message: `the state file ${state.file} does not exist; HAProxy's config is used` });
   if (state.status === 'corrupt') drift.push({ kind: 'state-file-corrupt', message: `the state file ${state.file} cannot be read (${state.error ?? 'corrupt'}); HAProxy's config is used` });
+  if (state.status === 'too-large') {
+    drift.push({ kind: 'state-file-too-large', message: `the state file ${state.file} is ${state.error}, more than a status refresh reads (${STATE_STATUS_LIMIT / 2 ** 20} MB), so its history is not shown and HAProxy's config gives the roles; the next release keeps its last loadBalancer.historyKept entries and moves the rest to ${state.file}.history.jsonl` });
+  }
   if (state.status === 'ok' && live && state.live !== live) {
     drift.push({ kind: 'state-file-disagrees', message: `the state file says ${state.live?.toUpperCase()} is LIVE, but HAProxy routes to ${live.toUpperCase()}; HAProxy's config wins` });
   }

@@ -25,7 +25,7 @@ export interface AppSnapshot {
 }
 
 export interface Drift {
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large';
   message: string;
 }
 
@@ -45,7 +45,7 @@ export interface LoadBalancerSnapshot {
   idleCloseOnResponse?: boolean;
   state: {
     file: string;
-    status: 'ok' | 'missing' | 'corrupt' | 'unknown';
+    status: 'ok' | 'missing' | 'corrupt' | 'too-large' | 'unknown';
     error?: string;
     live?: SlotName;
     standby?: SlotName;
