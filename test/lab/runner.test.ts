@@ -107,7 +107,7 @@ describe('ssh2 runner against the lab (real sshd)', () => {
       assert.equal(left.stdout.trim(), '');
     });
 
-    it(`hardening: a Cancel during an output flood stops the command and its process group${mode.label}`, async () => {
+    it(`hardening: a Cancel during an output flood stops the command and its process group (RELIABILITY row 27)${mode.label}`, async () => {
       const tag = `${(Date.now() + 11) % 100000}.${process.pid % 1000}`;
       const controller = new AbortController();
       let lines = 0;

@@ -66,7 +66,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await assertInvariants('blue', stateAtStart);
   });
 
-  it('hardening: a second rule sending /api to STANDBY is a traffic split: status names it, deploy, sync and even an emergency release refuse, nothing changes', async () => {
+  it('hardening: a second rule sending /api to STANDBY is a traffic split: status names it, deploy, sync and even an emergency release refuse, nothing changes (RELIABILITY row 23)', async () => {
     const file = lab().haproxyConfig;
     const original = readFileSync(file, 'utf8');
     const live = await servedBy();
@@ -324,7 +324,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(await servedBy('shared'), 'blue');
   });
 
-  it('hardening: an emergency release to a STANDBY that answers 503 switches and stays switched, with its reason recorded (the routing is verified, not the health)', async () => {
+  it('hardening: an emergency release to a STANDBY that answers 503 switches and stays switched, with its reason recorded (the routing is verified, not the health; RELIABILITY row 32)', async () => {
     const to = (await servedBy()) === 'blue' ? 'green' : 'blue';
     const unhealthy = path.join(lab().hosts[to].home, 'unhealthy');
     writeFileSync(unhealthy, '');
@@ -372,7 +372,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.ok(closed, 'the output never closed');
     await assertInvariants(to);
   });
-  it('hardening: a state file grown to megabytes by other tools keeps the LB reachable in the status, and the next release moves the old history out, losing none', async () => {
+  it('hardening: a state file grown to megabytes by other tools keeps the LB reachable in the status, and the next release moves the old history out, losing none (RELIABILITY row 31)', async () => {
     const file = lab().stateFile;
     const live = await servedBy();
     const to = live === 'blue' ? 'green' : 'blue';

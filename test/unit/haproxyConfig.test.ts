@@ -81,7 +81,7 @@ backend demo_green
   const SLOTS = ['demo_blue', 'demo_green'];
   const withLine = (config: string, after: string, line: string) => config.replace(after, `${after}\n    ${line}`);
 
-  it('hardening: any other rule of the frontend that sends traffic to a slot backend is a traffic split, named by line', () => {
+  it('hardening: any other rule of the frontend that sends traffic to a slot backend is a traffic split, named by line (RELIABILITY row 23)', () => {
     assert.deepEqual(strayRoutes(DEFAULT_SHAPE, 'demo', undefined, SLOTS), []);
     const byPath = withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend demo_green if { path_beg /api }');
     assert.deepEqual(strayRoutes(byPath, 'demo', undefined, SLOTS), [{ line: 6, text: 'use_backend demo_green if { path_beg /api }' }]);
@@ -96,7 +96,7 @@ backend demo_green
     assert.deepEqual(strayRoutes(SHARED, 'http_front', 'is_theoshift', ['theoshift_blue', 'theoshift_green']), []);
   });
 
-  it('hardening: conditional blocks around or inside the frontend are refused, not guessed', () => {
+  it('hardening: conditional blocks around or inside the frontend are refused, not guessed (RELIABILITY row 23)', () => {
     const around = DEFAULT_SHAPE.replace('frontend demo', '.if version_atleast(2.5)\nfrontend demo').replace('backend demo_blue', '.endif\nbackend demo_blue');
     assert.throws(() => findRouting(around, 'demo'), /frontend "demo" is inside the conditional block opened at line 4; Blue-Green does not evaluate/);
     const inside = withLine(DEFAULT_SHAPE, 'bind :8080', '.if defined(CANARY)\n    use_backend demo_green\n    .endif');
