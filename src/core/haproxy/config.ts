@@ -132,24 +132,25 @@ export function backendExists(text: string, backend: string): boolean {
 
 /**
  * Whether `option idle-close-on-response` applies to the frontend (set in it, or in the
- * defaults section it inherits and not negated there): without it a reload resets idle
- * keep-alive connections.
+ * defaults section it inherits, and not negated after): without it a reload resets idle
+ * keep-alive connections. `line`: the 0-based line that decides it.
  */
-export function hasIdleCloseOnResponse(text: string, frontend: string): boolean {
-  const all = sections(text);
+export function idleCloseSetting(text: string, frontend: string): { value: 'on' | 'off' | 'unset'; line?: number } {
   const lines = text.split('\n');
-  const setting = (s: Section): boolean | undefined => {
-    let value: boolean | undefined;
+  const last = (s: Section) => {
+    let found: { value: 'on' | 'off'; line: number } | undefined;
     for (let i = s.start + 1; i < s.end; i++) {
       const w = words(lines[i]);
-      if (w[0] === 'option' && w[1] === 'idle-close-on-response') value = true;
-      if (w[0] === 'no' && w[1] === 'option' && w[2] === 'idle-close-on-response') value = false;
+      if (w[0] === 'option' && w[1] === 'idle-close-on-response') found = { value: 'on', line: i };
+      if (w[0] === 'no' && w[1] === 'option' && w[2] === 'idle-close-on-response') found = { value: 'off', line: i };
     }
-    return value;
+    return found;
   };
   const front = frontendSection(text, frontend);
-  const own = setting(front);
-  if (own !== undefined) return own;
-  const defaults = all.filter((s) => s.keyword === 'defaults' && s.start < front.start).pop();
-  return defaults ? setting(defaults) ?? false : false;
+  const defaults = defaultsOf(text, front);
+  return last(front) ?? (defaults && last(defaults)) ?? { value: 'unset' };
+}
+
+export function hasIdleCloseOnResponse(text: string, frontend: string): boolean {
+  return idleCloseSetting(text, frontend).value === 'on';
 }
