@@ -12,6 +12,8 @@ export function haproxyConfig(info: LabInfo): string {
     'global',
     `    stats socket ${info.adminSocket} mode 600 level admin`,
     '    stats timeout 30s',
+    // Old workers holding a long-lived connection are stopped this long after a reload.
+    '    hard-stop-after 1m',
     '',
     'defaults',
     '    mode http',

@@ -9,6 +9,7 @@ import { takeSnapshot } from '../core/status/refresh';
 import { severity } from '../core/status/snapshot';
 import { bump } from '../core/workflows/bump';
 import { deploy } from '../core/workflows/deploy';
+import { doctor } from '../core/workflows/doctor';
 import { OperationContext } from '../core/workflows/operation';
 import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
@@ -105,6 +106,16 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     summary: 'rewrite the state file to agree with HAProxy (traffic untouched)',
     options: ['yes', 'app'],
     run: (c) => printSummary(reconcile(c.operation())),
+  },
+  doctor: {
+    synopsis: '[--fix] [--yes]',
+    summary: 'check the load balancer for what makes releases drop requests;\n' + ' '.repeat(41) + '--fix adds the missing lines (validated, reloaded, verified)',
+    options: ['fix', 'yes', 'app'],
+    async run(c) {
+      const r = await doctor(c.operation(), { fix: c.args.values.fix });
+      console.log(r.summary);
+      return r.problems ? 1 : 0;
+    },
   },
   validate: {
     synopsis: '',

@@ -4,6 +4,7 @@ import { Deps } from '../ui/deps';
 import { addChatWorkflows } from './addChatWorkflows';
 import { addToWindsurf } from './addToWindsurf';
 import { bump } from './bump';
+import { checkLoadBalancer } from './checkLoadBalancer';
 import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
 import { quickActions } from './quickActions';
@@ -27,6 +28,7 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.rollback': rollback,
   'bluegreen.sync': sync,
   'bluegreen.reconcile': reconcile,
+  'bluegreen.checkLoadBalancer': checkLoadBalancer,
   'bluegreen.quickActions': quickActions,
   'bluegreen.scaffoldConfig': scaffoldConfig,
   'bluegreen.showOutput': showOutput,

@@ -68,8 +68,9 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     const nodes: Node[] = [];
     if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
     if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}`, 'arrow-right'));
-    if (lb.idleCloseOnResponse === false) {
-      nodes.push(info('Reload may drop requests', 'add "option idle-close-on-response" to the frontend or defaults', 'warning', 'list.warningForeground', 'Without it, HAProxy resets idle keep-alive connections on every reload: a few requests fail during each switch.'));
+    for (const f of lb.findings ?? []) {
+      const remedy = f.fix ? `Fix (Check Load Balancer): add ${f.fix.lines.map((l) => `"${l.trim()}"`).join(', ')}` : `By hand: ${f.byHand ?? ''}`;
+      nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.\n\n${remedy}`));
     }
     if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
     for (const d of app.drift) {

@@ -18,6 +18,11 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
 
 let workspace: string;
 
+/** The pid of the HAProxy worker serving now, from its stats socket: it changes on every reload. */
+function workerPid(): string {
+  return /^Pid: (\d+)/m.exec(execFileSync('sh', ['-c', `echo 'show info' | socat - UNIX-CONNECT:${lab().adminSocket}`]).toString())?.[1] ?? '';
+}
+
 function cliAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,6 +55,39 @@ describe('bluegreen CLI against the lab', function () {
     const snapshot = JSON.parse(json.stdout) as { apps: { live: string; slots: Record<string, { name: string; role: string; version: string }> }[] };
     assert.equal(snapshot.apps[0].live, 'blue');
     assert.deepEqual(Object.values(snapshot.apps[0].slots).map((s) => `${s.name} ${s.role} ${s.version}`), ['blue LIVE 1.1.0', 'green STANDBY 1.1.0']);
+  });
+
+  it('doctor: on an LB without option idle-close-on-response it exits 1 naming it; --fix --yes adds only that line, validated and reloaded; then it exits 0', async () => {
+    const file = lab().haproxyConfig;
+    const original = readFileSync(file, 'latin1');
+    const without = original.replace('    option idle-close-on-response\n', '');
+    assert.notEqual(without, original);
+    writeFileSync(file, without, 'latin1');
+    execFileSync('sh', ['-c', lab().reloadCommand]);
+    try {
+      const found = cli('doctor');
+      assert.equal(found.code, 1, found.stderr);
+      assert.match(found.stdout, /1 problem\(s\) on lab-lb: option idle-close-on-response is not set for frontend "demo"\. 1 of them can be fixed by adding lines\./);
+      assert.match(found.stderr, /resets the keep-alive connections/);
+      const workerBefore = workerPid();
+      const fixed = cli('doctor', '--fix', '--yes');
+      assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
+      assert.match(fixed.stdout, /Added the lines for 1 finding\(s\) and reloaded HAProxy; LIVE answers through the frontend\. The load balancer on lab-lb has everything a hitless release needs\./);
+      assert.match(fixed.stderr, /\[lab-lb\] Configuration file is valid/);
+      // Only the added line differs.
+      const after = readFileSync(file, 'latin1').split('\n');
+      const before = without.split('\n');
+      const at = before.indexOf('frontend demo') + 1;
+      assert.deepEqual(after, [...before.slice(0, at), '    option idle-close-on-response', ...before.slice(at)]);
+      assert.equal(readFileSync(`${file}.bluegreen-previous`, 'latin1'), without, 'the previous config was not kept');
+      for (const until = Date.now() + 5000; workerPid() === workerBefore; await new Promise((r) => setTimeout(r, 50))) assert.ok(Date.now() < until, 'HAProxy was not reloaded');
+      const again = cli('doctor');
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.match(again.stderr, /ℹ HAProxy 2\.\d+/);
+    } finally {
+      writeFileSync(file, original, 'latin1');
+      execFileSync('sh', ['-c', lab().reloadCommand]);
+    }
   });
 
   it('row 1: refuses unknown host keys unless told their exact fingerprints, and writes no known_hosts', () => {

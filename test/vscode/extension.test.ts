@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -123,6 +124,41 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.equal(model.snapshot?.apps[0].live, live);
     } finally {
       confirmSeam.answer = undefined;
+    }
+  });
+
+  it('Check Load Balancer: the tree lists a missing idle-close-on-response, and a confirmed fix adds exactly that line and reloads', async function () {
+    this.timeout(120_000);
+    const { model, tree, confirmSeam, outputLines } = await api();
+    const lbHome = path.join(process.env.BLUEGREEN_LAB_DIR ?? '', 'hosts', 'lb');
+    const cfg = path.join(lbHome, 'haproxy.cfg');
+    const reload = () => execFileSync('sh', ['-c', `kill -USR2 "$(cat ${path.join(lbHome, 'haproxy.pid')})"`]);
+    const original = readFileSync(cfg, 'latin1');
+    const without = original.replace('    option idle-close-on-response\n', '');
+    assert.notEqual(without, original);
+    writeFileSync(cfg, without, 'latin1');
+    reload();
+    const finding = 'option idle-close-on-response is not set for frontend "demo"';
+    const lbChildren = () => {
+      const [appNode] = tree.getChildren();
+      return tree.getChildren(tree.getChildren(appNode)[0]).map((n) => String(tree.getTreeItem(n).label));
+    };
+    confirmSeam.answer = () => ({ ok: true });
+    try {
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.ok(model.snapshot?.apps[0].lb.findings?.some((f) => f.title === finding), JSON.stringify(model.snapshot?.apps[0].lb.findings));
+      assert.ok(lbChildren().includes(finding), lbChildren().join(' / '));
+      const asked = confirmSeam.asked.length;
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.checkLoadBalancer'), true, outputLines.slice(-20).join('\n'));
+      assert.match(confirmSeam.asked[asked].title, /^Add 1 line\(s\) to .*haproxy\.cfg on lab-lb and reload HAProxy\?$/);
+      assert.match(confirmSeam.asked[asked].detail, /\+ option idle-close-on-response {3}\(after line \d+\)/);
+      assert.equal(readFileSync(cfg, 'latin1'), without.replace('frontend demo\n', 'frontend demo\n    option idle-close-on-response\n'), 'more than the one line changed');
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.ok(!lbChildren().includes(finding), 'the finding is still listed after the fix');
+    } finally {
+      confirmSeam.answer = undefined;
+      writeFileSync(cfg, original, 'latin1');
+      reload();
     }
   });
 

@@ -50,6 +50,12 @@ export function configSources(processes: string[][], config: string): ConfigSour
   return loading.every((s) => s === config) ? { kind: 'only' } : { kind: 'with-others', sources: loading };
 }
 
+/** Whether the HAProxy that loads `config` runs master-worker (`-W`, `-Ws`); undefined when none is seen. */
+export function masterWorkerOf(processes: string[][], config: string): boolean | undefined {
+  const loading = processes.find((args) => (sourcesOf(args) ?? []).some((s) => contains(s, config)));
+  return loading && loading.some((a) => a === '-W' || a === '-Ws');
+}
+
 export interface SourceFile {
   path: string;
   text: string;

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
-import { configSources, ConfigSources, otherFilesProblem, parseCmdlines, parseSourceFiles } from '../haproxy/loadedFiles';
+import { diagnose } from '../haproxy/doctor';
+import { configSources, ConfigSources, masterWorkerOf, otherFilesProblem, parseCmdlines, parseSourceFiles } from '../haproxy/loadedFiles';
 import { strayRoutes } from '../haproxy/strayRoutes';
 import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
@@ -47,13 +48,15 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   let sections;
   let configMtime: number | undefined;
   let loaded: ConfigSources = { kind: 'unknown' };
+  let processes: string[][] = [];
   try {
     const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
     const parsed = script.parse(r.stdout);
     const stat = parsed.get('stat')?.output.trim() ?? '';
     sections = memo.settle(memoKey, held, stat, parsed, ['cfg', 'state']);
     configMtime = mtimeOf(stat, c.config);
-    loaded = configSources(parseCmdlines(parsed.get('haproxy')?.output ?? '', CMDLINE_END), c.config);
+    processes = parseCmdlines(parsed.get('haproxy')?.output ?? '', CMDLINE_END);
+    loaded = configSources(processes, c.config);
     if (!sections.has('cfg')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   } catch (e) {
     lb.error = errorMessage(e);
@@ -93,6 +96,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     else lb.state.status = 'missing';
   }
 
+  let version: string | undefined;
   if (runtimeAnswer) {
     const runtime = await runtimeAnswer;
     const statAt = runtime.output?.indexOf('# pxname') ?? -1;
@@ -106,7 +110,12 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       const startedAt = Number(info.Start_time_sec) || (lb.runtime.uptimeSec !== undefined ? (await lbClock(runner, app, signal)) - lb.runtime.uptimeSec : NaN);
       // Whole seconds on both sides: an edit within a second or so of a reload goes unseen.
       if (configMtime && startedAt && configMtime > startedAt) lb.configChangedAfterLoad = true;
+      version = info.Version;
     }
+  }
+  if (cfg.code === 0 && !lb.error) {
+    const found = diagnose({ config: cfg.output, app, version, masterWorkerFlag: masterWorkerOf(processes, c.config), otherFiles: loaded.kind === 'with-others' });
+    lb.findings = found.filter((f) => f.severity !== 'info');
   }
   return lb;
 }

@@ -1,4 +1,5 @@
 import { SLOT_NAMES, SlotName } from '../config/types';
+import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
 import { HistoryEntry } from '../state/stateFile';
 
@@ -43,6 +44,8 @@ export interface LoadBalancerSnapshot {
   /** Other rules of the frontend that send traffic to a slot's backend: the traffic is split. */
   strayRoutes?: StrayRoute[];
   idleCloseOnResponse?: boolean;
+  /** What the doctor finds wrong in the LB's setup (`bluegreen doctor`), warnings and errors only. */
+  findings?: Finding[];
   state: {
     file: string;
     status: 'ok' | 'missing' | 'corrupt' | 'too-large' | 'unknown';

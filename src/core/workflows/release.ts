@@ -1,18 +1,17 @@
 import { otherSlot, SlotName } from '../config/types';
 import { backendExists, findRouting, withRouting } from '../haproxy/config';
 import { strayRoutes } from '../haproxy/strayRoutes';
-import { remote } from '../remote/scripts';
-import { fillTemplate, shQuote } from '../shell';
-import { MARK_PREFIX } from '../ssh/output';
+import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
 import { parseState, rawFields, StateRead, stateAfterSwitch, stateText, SwitchRecord } from '../state/stateFile';
 import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
-import { configBase64, readLbFiles, writeStateFile } from './lbFiles';
+import { readLbFiles, writeStateFile } from './lbFiles';
+import { replaceConfig, restorePreviousConfig } from './replaceConfig';
 import { acquireLock } from './lock';
-import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './operation';
+import { localStep, OperationContext, steady, throwIfCancelled, WorkflowError } from './operation';
 import { frontendProbe, verifyLive, watchLive } from './verify';
 
 export interface ReleaseOptions {
@@ -35,10 +34,6 @@ export interface ReleaseResult {
   summary: string;
 }
 
-const RELOADED = `${MARK_PREFIX}reloaded`;
-
-/** Exit codes of the switch script (src/core/remote/scripts/switch.sh), each a distinct failure. */
-const SWITCH_EXIT = { configChanged: 30, cannotStage: 31, invalid: 10, cannotReplace: 32, reloadFailed: 20 } as const;
 
 const STATE_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt']);
 
@@ -93,6 +88,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     const newer = isNewer(toSlot.version, fromSlot.version);
     const warnings: string[] = [];
     if (kind === 'release' && newer === false) warnings.push(`⚠ STANDBY ${slotLabel(to)} (${versionText(toSlot.version)}) is not newer than LIVE ${slotLabel(from)} (${versionText(fromSlot.version)}).`);
+    if (before.lb.findings?.some((f) => f.id === 'idle-close')) warnings.push(`⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Load Balancer (bluegreen doctor --fix) adds it.`);
     if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
     // The switch runs in the LB's long-lived step shell: open it while the person reads the
@@ -135,7 +131,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       throw new WorkflowError('refused', title, app.loadBalancer.ssh, `${app.loadBalancer.config} has no backend "${app.slots[to].backend}" (${slotLabel(to)}'s backend in bluegreen.yaml); nothing was switched`, unchanged());
     }
     const next = withRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
-    await switchConfig(ctx, now.configSha256, next, unchanged, from);
+    const lb = app.loadBalancer;
+    await replaceConfig(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, now.configSha256, next, unchanged, `LIVE is ${slotLabel(from)}; check HAProxy on ${lb.ssh}.`);
     // From here on HAProxy may route to the new LIVE: every way out restores the previous
     // config or records the switch, an unexpected error included.
     let progress: 'switched' | 'verified' | 'recorded' = 'switched';
@@ -193,14 +190,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
 }
 
 /** Puts the previous config back, reloads, and checks through the frontend that `from` answers again. */
-async function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
-  const { app } = ctx;
-  await remoteStep(ctx, title, lbHost(app), remote.restore(app.loadBalancer.config, app.loadBalancer.reload), () => `HAProxy may still route to ${slotLabel(to)}: check the config on ${app.loadBalancer.ssh} now.`, { lane: 'step', runToEnd: true });
-  const fromSlot = before.slots[from];
-  // Putting traffic back is itself what a Cancel asks for: it is not cut short.
-  const back = await verifyLive({ ...ctx, signal: undefined }, before, from, false);
-  if (back.ok) ctx.onRouted?.(from);
-  return back.ok ? `LIVE is ${slotSummary(fromSlot)}.` : `the frontend does not answer from ${slotLabel(from)} yet (${back.why}): check HAProxy on ${app.loadBalancer.ssh} now.`;
+function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
+  return restorePreviousConfig(ctx, before, from, title, `HAProxy may still route to ${slotLabel(to)}: check the config on ${ctx.app.loadBalancer.ssh} now.`);
 }
 
 async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: string, toCommit?: string): Promise<string[]> {
@@ -213,22 +204,6 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
   } catch {
     return [];
   }
-}
-
-async function switchConfig(ctx: OperationContext, sha: string, next: string, unchanged: () => string, from: SlotName): Promise<void> {
-  const { app } = ctx;
-  const lb = app.loadBalancer;
-  const r = await remoteStep(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, lbHost(app), remote.switchConfig(lb.config, sha, configBase64(next), fillTemplate(lb.validate, { file: `${lb.config}.bluegreen-new` }), lb.reload, RELOADED), unchanged, { allowFailure: true, lane: 'step', runToEnd: true });
-  if (r.code === 0 && r.stdout.includes(RELOADED)) return;
-  const why: Record<number, [string, string]> = {
-    [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],
-    [SWITCH_EXIT.cannotStage]: [`cannot write the candidate config beside ${lb.config}`, unchanged()],
-    [SWITCH_EXIT.invalid]: [`the candidate config failed validation (${lb.validate}): nothing was reloaded`, unchanged()],
-    [SWITCH_EXIT.cannotReplace]: [`cannot replace ${lb.config}`, unchanged()],
-    [SWITCH_EXIT.reloadFailed]: ['the reload failed; the previous config was put back and reloaded', `LIVE is ${slotLabel(from)}; check HAProxy on ${lb.ssh}.`],
-  };
-  const [detail, state] = why[r.code ?? -1] ?? [`exit code ${r.code}${r.signal ? ` (${r.signal})` : ''}`, `The HAProxy config on ${lb.ssh} may have changed: check it.`];
-  throw new WorkflowError('step-failed', 'Switch HAProxy', lb.ssh, detail, state, r.stderr.split('\n').slice(-10));
 }
 
 type SwitchFacts = Omit<SwitchRecord, 'who' | 'at' | 'fromVersion' | 'toVersion' | 'fromCommit' | 'toCommit'> & { fromSlot: SlotSnapshot; toSlot: SlotSnapshot };

@@ -1,0 +1,116 @@
+import { diagnose, DoctorInput, Finding, withAdditions } from '../haproxy/doctor';
+import { configSources, masterWorkerOf, parseCmdlines } from '../haproxy/loadedFiles';
+import { remote } from '../remote/scripts';
+import { SectionedScript } from '../remote/sections';
+import { shQuote } from '../shell';
+import { lbHost } from '../status/probe';
+import { snapshotApp } from '../status/refresh';
+import { slotLabel } from '../status/snapshot';
+import { liveUnchanged } from './describe';
+import { sha256 } from './lbFiles';
+import { acquireLock } from './lock';
+import { localStep, OperationContext, steady, WorkflowError } from './operation';
+import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { verifyLive } from './verify';
+
+export interface DoctorOptions {
+  /** Apply the additive fixes, once the person confirms them. */
+  fix?: boolean;
+}
+
+export interface DoctorResult {
+  /** What is found after any fix (version included, as an `info` finding). */
+  findings: Finding[];
+  /** The findings whose lines were added. */
+  fixed: Finding[];
+  /** Warnings and errors left. */
+  problems: number;
+  summary: string;
+}
+
+const CMDLINE_END = '@@bg-doctor-cmdline-end';
+
+/** haproxy.cfg byte for byte, the running HAProxy's command line and its version, in one round trip. */
+async function readLoadBalancer(ctx: OperationContext): Promise<DoctorInput & { sha: string }> {
+  const lb = ctx.app.loadBalancer;
+  const script = new SectionedScript()
+    .add('cfg', `base64 < ${shQuote(lb.config)}`)
+    .add('cmd', remote.haproxyCmdlines(CMDLINE_END))
+    .add('version', 'haproxy -v 2>/dev/null');
+  const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000, lane: 'probe' });
+  const parts = script.parse(r.stdout);
+  const cfg = parts.get('cfg');
+  if (!cfg || cfg.code !== 0) throw new WorkflowError('step-failed', 'Read the load balancer', lb.ssh, `cannot read ${lb.config}: ${(cfg?.output ?? r.stderr).trim()}`, 'Nothing was changed.');
+  const config = Buffer.from(cfg.output.replace(/\s+/g, ''), 'base64').toString('latin1');
+  const processes = parseCmdlines(parts.get('cmd')?.output ?? '', CMDLINE_END);
+  const sources = configSources(processes, lb.config);
+  const version = /version\s+(\S+)/i.exec(parts.get('version')?.output ?? '')?.[1];
+  return { config, sha: sha256(config), app: ctx.app, version, masterWorkerFlag: masterWorkerOf(processes, lb.config), otherFiles: sources.kind === 'with-others' };
+}
+
+function describeFinding(f: Finding): string {
+  const mark = f.severity === 'info' ? 'ℹ' : f.severity === 'error' ? '✗' : '⚠';
+  const remedy = f.fix ? ` Fix: add ${f.fix.lines.map((l) => `"${l.trim()}"`).join(', ')} after line ${f.fix.after + 1}.` : f.byHand ? ` By hand: ${f.byHand}.` : '';
+  return `${mark} ${f.title}: ${f.why}.${remedy}`;
+}
+
+const isProblem = (f: Finding) => f.severity !== 'info';
+
+/**
+ * Checks the load balancer's setup against what a hitless release needs and, with `fix`,
+ * adds the missing lines the person confirms — through the same validate, replace, reload
+ * and verify pipeline as a switch, the previous config put back on any failure.
+ */
+export async function doctor(given: OperationContext, o: DoctorOptions = {}): Promise<DoctorResult> {
+  const ctx = steady(given);
+  const lb = ctx.app.loadBalancer;
+  const read = await localStep(ctx, `Read HAProxy's config and process on ${lb.ssh}`, () => readLoadBalancer(ctx));
+  const found = diagnose(read);
+  for (const f of found) (isProblem(f) ? ctx.reporter.warn : ctx.reporter.info).call(ctx.reporter, describeFinding(f));
+  const fixes = found.filter((f) => f.fix);
+  if (!o.fix || !fixes.length) return result(found, []);
+
+  const lock = await acquireLock(ctx, 'doctor --fix', 'Nothing was changed.');
+  try {
+    const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
+    const live = before.live;
+    if (!live) throw new WorkflowError('refused', 'Fix the load balancer', lb.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown'}), so a change could not be checked through the frontend`, 'Nothing was changed.');
+    const unchanged = () => `Nothing was changed. ${liveUnchanged(before)}`;
+    const answer = await ctx.confirm.confirm({
+      title: `Add ${fixes.reduce((n, f) => n + f.fix!.lines.length, 0)} line(s) to ${lb.config} on ${lb.ssh} and reload HAProxy?`,
+      detail: [
+        ...fixes.map((f) => `${f.title}:\n${f.fix!.lines.map((l) => `  + ${l.trim()}   (after line ${f.fix!.after + 1})`).join('\n')}`),
+        `Every other line stays as it is. The candidate is validated (${lb.validate}), the previous file kept, HAProxy reloaded and ${slotLabel(live)} checked through the frontend; on any failure the previous file is put back.`,
+      ].join('\n'),
+      action: 'Add and Reload',
+    });
+    // Declining the fix is not a failure: the findings are the answer.
+    if (!answer.ok) return result(found, []);
+    // Under the lock, from the file as it is now: the lines confirmed must still be the ones to add.
+    const now = await localStep(ctx, 'Read the config again under the lock', () => readLoadBalancer(ctx));
+    const nowFixes = diagnose(now).filter((f) => f.fix);
+    if (JSON.stringify(nowFixes.map((f) => f.fix)) !== JSON.stringify(fixes.map((f) => f.fix))) {
+      throw new WorkflowError('refused', 'Fix the load balancer', lb.ssh, `${lb.config} changed since it was read`, `${unchanged()} Run the doctor again.`);
+    }
+    await replaceConfig(ctx, 'Add the lines and reload HAProxy', now.sha, withAdditions(now.config, nowFixes.map((f) => f.fix!)), unchanged, `${liveUnchanged(before)} Check HAProxy on ${lb.ssh}.`);
+    const verified = await verifyLive({ ...ctx, signal: undefined }, before, live, true);
+    if (!verified.ok) {
+      const back = await restorePreviousConfig(ctx, before, live, 'Put the previous config back', `HAProxy runs the changed config: check ${lb.config} on ${lb.ssh} now.`);
+      throw new WorkflowError('step-failed', 'Check LIVE through the frontend', lb.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
+    }
+  } finally {
+    await lock.release();
+  }
+  const after = diagnose(await localStep(ctx, 'Check again', () => readLoadBalancer(ctx)));
+  return result(after, fixes);
+
+  function result(findings: Finding[], fixed: Finding[]): DoctorResult {
+    const problems = findings.filter(isProblem);
+    const done = fixed.length ? `Added the lines for ${fixed.length} finding(s) and reloaded HAProxy; LIVE answers through the frontend. ` : '';
+    const summary = problems.length
+      ? `${done}${problems.length} problem(s) on ${lb.ssh}: ${problems.map((f) => f.title).join('; ')}.${!o.fix && problems.some((f) => f.fix) ? ` ${problems.filter((f) => f.fix).length} of them can be fixed by adding lines.` : ''}`
+      : `${done}The load balancer on ${lb.ssh} has everything a hitless release needs.`;
+    ctx.reporter.info(summary);
+    return { findings, fixed, problems: problems.length, summary };
+  }
+}
