@@ -1,12 +1,26 @@
-import { release as releaseWorkflow, ReleaseOptions } from '../core/workflows/release';
+import * as vscode from 'vscode';
+import { FIX_FIRST_CHOSEN, release as releaseWorkflow, ReleaseOptions } from '../core/workflows/release';
+import { WorkflowError } from '../core/workflows/operation';
 import { Deps } from '../ui/deps';
 import { runOperation } from '../ui/operations';
 
 function switchCommand(title: string, options: ReleaseOptions) {
-  return (deps: Deps, arg?: unknown): Promise<boolean> =>
-    runOperation(deps, title, arg, async (ctx) => {
-      return (await releaseWorkflow(ctx, options)).summary;
+  return async (deps: Deps, arg?: unknown): Promise<boolean> => {
+    let fixFirst = false;
+    const ok = await runOperation(deps, title, arg, async (ctx) => {
+      try {
+        return (await releaseWorkflow(ctx, options)).summary;
+      } catch (e) {
+        if (!(e instanceof WorkflowError && e.detail === FIX_FIRST_CHOSEN)) throw e;
+        fixFirst = true;
+        return `Nothing was switched: the load balancer is checked first. ${e.stateNow}`;
+      }
     });
+    // After the release's lock is given back: the doctor takes its own. The person releases again after.
+    if (!fixFirst) return ok;
+    await vscode.commands.executeCommand('bluegreen.checkLoadBalancer', arg);
+    return false;
+  };
 }
 
 export const release = switchCommand('Release', { kind: 'release' });

@@ -5,7 +5,9 @@ import { ConfirmPort } from '../core/workflows/confirm';
 export function vscodeConfirm(): ConfirmPort {
   return {
     async confirm(request) {
-      const picked = await vscode.window.showWarningMessage(request.title, { modal: true, detail: request.detail }, request.action);
+      const buttons = request.alternative ? [request.action, request.alternative] : [request.action];
+      const picked = await vscode.window.showWarningMessage(request.title, { modal: true, detail: request.detail }, ...buttons);
+      if (request.alternative && picked === request.alternative) return { ok: false, alternative: true };
       if (picked !== request.action) return { ok: false };
       if (request.typeToConfirm) {
         const expected = request.typeToConfirm;

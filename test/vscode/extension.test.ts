@@ -127,7 +127,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     }
   });
 
-  it('Check Load Balancer: the tree lists a missing idle-close-on-response, and a confirmed fix adds exactly that line and reloads', async function () {
+  it('a missing idle-close-on-response: the tree lists it, the release dialog warns and offers Fix First, which switches nothing and runs Check Load Balancer; its confirmed fix adds exactly that line', async function () {
     this.timeout(120_000);
     const { model, tree, confirmSeam, outputLines } = await api();
     const lbHome = path.join(process.env.BLUEGREEN_LAB_DIR ?? '', 'hosts', 'lb');
@@ -148,10 +148,17 @@ describe('Blue-Green in a real VS Code extension host', () => {
       await vscode.commands.executeCommand('bluegreen.refresh');
       assert.ok(model.snapshot?.apps[0].lb.findings?.some((f) => f.title === finding), JSON.stringify(model.snapshot?.apps[0].lb.findings));
       assert.ok(lbChildren().includes(finding), lbChildren().join(' / '));
+      // The release dialog warns and offers Fix First: nothing is switched, the doctor runs and asks.
+      const live = model.snapshot?.apps[0].live;
       const asked = confirmSeam.asked.length;
-      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.checkLoadBalancer'), true, outputLines.slice(-20).join('\n'));
-      assert.match(confirmSeam.asked[asked].title, /^Add 1 line\(s\) to .*haproxy\.cfg on lab-lb and reload HAProxy\?$/);
-      assert.match(confirmSeam.asked[asked].detail, /\+ option idle-close-on-response {3}\(after line \d+\)/);
+      confirmSeam.answer = (request) => (request.alternative === 'Fix First' ? { ok: false, alternative: true } : { ok: true });
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.release'), false, outputLines.slice(-20).join('\n'));
+      assert.match(confirmSeam.asked[asked].detail, /⚠ This switch will reset the keep-alive connections idle at that moment/);
+      assert.equal(confirmSeam.asked[asked].alternative, 'Fix First');
+      assert.match(confirmSeam.asked[asked + 1].title, /^Add 1 line\(s\) to .*haproxy\.cfg on lab-lb and reload HAProxy\?$/);
+      assert.match(confirmSeam.asked[asked + 1].detail, /\+ option idle-close-on-response {3}\(after line \d+\)/);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot?.apps[0].live, live, 'Fix First switched traffic');
       assert.equal(readFileSync(cfg, 'latin1'), without.replace('frontend demo\n', 'frontend demo\n    option idle-close-on-response\n'), 'more than the one line changed');
       await vscode.commands.executeCommand('bluegreen.refresh');
       assert.ok(!lbChildren().includes(finding), 'the finding is still listed after the fix');

@@ -10,10 +10,13 @@ export interface ConfirmRequest {
   askReason?: boolean;
   /** A reason offered for the person to keep or change (what an agent gave); never an answer. */
   suggestedReason?: string;
+  /** A second button that does not go ahead but does something else first ("Fix First"); only a dialog offers it. */
+  alternative?: string;
 }
 
 /** `via`: how the person said yes ("editor dialog", "terminal", …), recorded with a switch. */
-export type ConfirmAnswer = { ok: false } | { ok: true; reason?: string; via?: string };
+/** `alternative`: the person picked the request's alternative button instead. */
+export type ConfirmAnswer = { ok: false; alternative?: boolean } | { ok: true; reason?: string; via?: string };
 
 export interface ConfirmPort {
   confirm(request: ConfirmRequest): Promise<ConfirmAnswer>;

@@ -35,6 +35,10 @@ export interface ReleaseResult {
 }
 
 
+/** The dialog's other button when the switch would reset idle connections: the doctor runs instead. */
+export const FIX_FIRST = 'Fix First';
+export const FIX_FIRST_CHOSEN = 'the load balancer is to be fixed first';
+
 const STATE_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt']);
 
 
@@ -88,6 +92,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     const newer = isNewer(toSlot.version, fromSlot.version);
     const warnings: string[] = [];
     if (kind === 'release' && newer === false) warnings.push(`⚠ STANDBY ${slotLabel(to)} (${versionText(toSlot.version)}) is not newer than LIVE ${slotLabel(from)} (${versionText(fromSlot.version)}).`);
+    const dropsRequests = before.lb.findings?.some((f) => f.id === 'idle-close' && f.fix);
     if (before.lb.findings?.some((f) => f.id === 'idle-close')) warnings.push(`⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Load Balancer (bluegreen doctor --fix) adds it.`);
     if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
@@ -110,7 +115,9 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       typeToConfirm: o.emergency ? slotLabel(to) : undefined,
       askReason: o.emergency,
       suggestedReason: o.suggestedReason,
+      alternative: dropsRequests ? FIX_FIRST : undefined,
     });
+    if (!answer.ok && answer.alternative) throw new WorkflowError('declined', title, undefined, FIX_FIRST_CHOSEN, unchanged());
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
     if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
     const confirmedAt = Date.now();
