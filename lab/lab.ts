@@ -29,6 +29,8 @@ export interface LabInfo {
   haproxyConfig: string;
   stateFile: string;
   adminSocket: string;
+  /** HAProxy's master CLI (-S): its processes, old ones draining included. */
+  masterSocket: string;
   reloadCommand: string;
   appPort: number;
   pids: { sshd: Partial<Record<LabHostName, number>>; haproxy?: number; pm2: Partial<Record<'blue' | 'green', number[]>> };
@@ -139,6 +141,7 @@ export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Pro
     haproxyConfig: path.join(lbHome, 'haproxy.cfg'),
     stateFile: path.join(lbHome, 'state', 'demo-deployment-state.json'),
     adminSocket: path.join(lbHome, 'admin.sock'),
+    masterSocket: path.join(lbHome, 'master.sock'),
     reloadCommand: `kill -USR2 "$(cat ${path.join(lbHome, 'haproxy.pid')})"`,
     appPort: APP_PORT,
     pids: { sshd: {}, pm2: {} },
@@ -276,7 +279,7 @@ async function startHaproxy(info: LabInfo): Promise<void> {
   await writeFile(info.stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', lastSwitch: new Date().toISOString(), switchCount: 0 }, null, 2) + '\n');
   const pidFile = path.join(lbHome, 'haproxy.pid');
   await exec('haproxy', ['-c', '-q', '-f', info.haproxyConfig]);
-  await exec('haproxy', ['-W', '-D', '-p', pidFile, '-f', info.haproxyConfig, '-S', `${path.join(lbHome, 'master.sock')},mode,600`]);
+  await exec('haproxy', ['-W', '-D', '-p', pidFile, '-f', info.haproxyConfig, '-S', `${info.masterSocket},mode,600`]);
   await waitFor('haproxy', async () => existsSync(pidFile) && canConnect(info.hosts.lb.address, FRONTEND_PORT));
   info.pids.haproxy = Number((await readFile(pidFile, 'utf8')).trim().split('\n')[0]);
 }
@@ -302,6 +305,7 @@ export async function labDown(dir = DEFAULT_LAB_DIR): Promise<void> {
   const pids = [...Object.values(info.pids.sshd), info.pids.haproxy, ...Object.values(info.pids.pm2).flat()].filter((p): p is number => p !== undefined);
   await stopPids(pids);
   await rm(info.adminSocket, { force: true });
+  if (info.masterSocket) await rm(info.masterSocket, { force: true });
   await rm(infoFile(dir), { force: true });
 }
 

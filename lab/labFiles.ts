@@ -75,6 +75,7 @@ apps:
       reload: ${info.reloadCommand}
       stateFile: ${info.stateFile}
       statsSocket: ${info.adminSocket}
+      masterSocket: ${info.masterSocket}
     slots:
 ${slot('blue')}
 ${slot('green')}

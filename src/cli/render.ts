@@ -33,6 +33,8 @@ function renderApp(app: AppSnapshot): string {
     if (s.error) lines.push(`  ${slotLabel(s.name)}: ${s.error}`);
     else if (s.healthDetail) lines.push(`  ${slotLabel(s.name)}: ${s.healthDetail}`);
   }
+  for (const p of app.lb.oldProcesses ?? []) lines.push(`  draining: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);
+  for (const f of app.lb.findings ?? []) lines.push(`  ${f.severity}: ${f.title} (bluegreen doctor)`);
   if (app.lb.notSwitchable) lines.push(`  cannot switch: ${app.lb.notSwitchable}`);
   for (const d of app.drift) lines.push(`  ${d.kind === 'mixed-routing' ? 'TRAFFIC SPLIT' : 'drift'}: ${d.message}`);
   return lines.join('\n');

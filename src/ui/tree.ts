@@ -83,6 +83,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       if (lb.state.history.length) nodes.push({ kind: 'history', app });
     }
     for (const s of lb.runtime?.servers ?? []) nodes.push(info(`${s.backend}/${s.server}`, `${s.status}${s.check ? ` · ${s.check}` : ''} · ${s.sessions} sessions`, 'pulse', s.status.startsWith('UP') ? 'testing.iconPassed' : 'testing.iconFailed'));
+    for (const p of lb.oldProcesses ?? []) nodes.push(info(`Old HAProxy process ${p.pid}`, `draining · ${p.connections ?? '?'} connection(s) · up ${p.uptime}`, 'debug-step-out', undefined, 'Left from a reload: it serves the connections it had until their clients close them, or until hard-stop-after.'));
     if (lb.runtime?.error) nodes.push(info('Stats socket', lb.runtime.error, 'warning', 'list.warningForeground'));
     return nodes;
   }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
@@ -16,6 +17,7 @@ import { takeSnapshot } from '../../src/core/status/refresh';
 import { severity } from '../../src/core/status/snapshot';
 import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, reloadHaproxy, requestLoop, resetLab, servedBy } from './helpers';
 import { lab } from './setup';
+import { FRONTEND_PORT } from '../../lab/labFiles';
 
 /** Waits for HAProxy's checks to bring a slot back up after it was made unhealthy. */
 async function untilServedBy(slot: string): Promise<void> {
@@ -395,6 +397,31 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.deepEqual(JSON.parse(moved[0]), history[0]);
     rmSync(`${file}.history.jsonl`);
     writeFileSync(file, JSON.stringify({ prod: to, live: to, standby: live, switchCount: 0 }));
+  });
+  it('drain meter: after a switch it reports the connections the old HAProxy process still holds, the status lists that process, and it is gone once its client closes', async () => {
+    const to = (await servedBy()) === 'blue' ? 'green' : 'blue';
+    // A keep-alive client that made one request and stays connected, idle.
+    const held = net.connect(FRONTEND_PORT, lab().hosts.lb.address);
+    await new Promise<void>((resolve) => {
+      held.once('data', () => resolve());
+      held.write(`GET / HTTP/1.1\r\nHost: demo\r\n\r\n`);
+    });
+    const ctx = context(runner);
+    try {
+      const r = await release(ctx);
+      assert.equal(r.to, to);
+      const line = ctx.reporter.lines.find((l) => l.includes('the old HAProxy process')) ?? '';
+      assert.match(line, /the old HAProxy process \d+ held [1-9]\d* connection\(s\) after the switch; \d+ still holds [1-9]\d* connection\(s\) [\d.]+ s after it/, ctx.reporter.lines.join('\n'));
+      const app = (await takeSnapshot(runner, labConfig())).apps[0];
+      assert.ok(app.lb.oldProcesses?.some((p) => (p.connections ?? 0) >= 1), JSON.stringify(app.lb.oldProcesses));
+    } finally {
+      held.destroy();
+    }
+    for (const until = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 200))) {
+      const app = (await takeSnapshot(runner, labConfig())).apps[0];
+      if (!app.lb.oldProcesses) break;
+      assert.ok(Date.now() < until, `the old process did not exit: ${JSON.stringify(app.lb.oldProcesses)}`);
+    }
   });
   it('hardening: a health endpoint that names no slot: HAProxy\'s per-backend counts verify the switch; without a stats socket the summary says it is not proven', async () => {
     const plainHealth = (y: string) => y.replace('path: /api/health', 'path: /');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseConfig } from '../../src/core/config/load';
 import { diagnose, Finding, withAdditions } from '../../src/core/haproxy/doctor';
+import { parseShowProc } from '../../src/core/haproxy/masterCli';
 
 const app = (extra = '') =>
   parseConfig(
@@ -105,5 +106,19 @@ describe('HAProxy doctor', () => {
     assert.deepEqual(problems(notAdmin), ['stats-level', 'stats-path']);
     const missing = diagnose({ config: WELL_SET.replace(/backend demo_green[^]*$/, ''), app: app() });
     assert.deepEqual(problems(missing), ['backend-missing']);
+  });
+});
+
+describe('HAProxy master CLI', () => {
+  it('reads the current and the old workers from show proc', () => {
+    const text = `#<PID>          <type>          <reloads>       <uptime>        <version>
+12330           master          2 [failed: 0]   0d00h00m06s     2.6.12-1+deb12u4
+# workers
+12371           worker          0               0d00h00m01s     2.6.12-1+deb12u4
+# old workers
+12339           worker          1               0d00h00m06s     2.6.12-1+deb12u4
+# programs
+`;
+    assert.deepEqual(parseShowProc(text), { workers: [{ pid: 12371, reloads: 0, uptime: '0d00h00m01s' }], oldWorkers: [{ pid: 12339, reloads: 1, uptime: '0d00h00m06s' }] });
   });
 });

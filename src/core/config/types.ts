@@ -32,6 +32,8 @@ export interface LoadBalancerConfig extends HostConfig {
   /** History entries kept in the state file; older ones move to `${stateFile}.history.jsonl`. */
   historyKept: number;
   statsSocket?: string;
+  /** HAProxy's master CLI (`-S`): old processes and their connections after a reload. */
+  masterSocket?: string;
   frontendUrl?: string;
 }
 

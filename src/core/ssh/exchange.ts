@@ -5,12 +5,13 @@ import { BlueGreenError } from '../errors';
  * Writes `request` on a connected stream (a tunnel, a Unix socket) and collects what comes
  * back until `answer` makes something of it — given the bytes so far and whether the stream
  * has ended — or the time runs out, or Cancel. The stream is destroyed either way.
- * `label` starts the messages of a timeout or a cancel ("/run/haproxy.sock on lb: …").
+ * `label` starts the messages of a timeout or a cancel ("/run/haproxy.sock on lb: …");
+ * `endAfterRequest` closes the sending side after the request.
  */
 export function exchange<T>(
   stream: Duplex,
   request: string,
-  o: { timeoutMs: number; signal?: AbortSignal; label?: string; host?: string },
+  o: { timeoutMs: number; signal?: AbortSignal; label?: string; host?: string; endAfterRequest?: boolean },
   answer: (data: Buffer, ended: boolean) => T | undefined,
 ): Promise<T> {
   const say = (text: string) => (o.label ? `${o.label}: ${text}` : text);
@@ -46,6 +47,8 @@ export function exchange<T>(
     stream.on('end', () => read(true));
     stream.on('close', () => read(true));
     stream.on('error', (e: Error) => settle(() => reject(e)));
-    stream.write(request);
+    // HAProxy's master CLI answers only once the client has said all it will (as socat does).
+    if (o.endAfterRequest) stream.end(request);
+    else stream.write(request);
   });
 }

@@ -74,7 +74,7 @@ export class Ssh2Runner implements CommandRunner {
       // The shell's socat or nc says why in its own words (no such file, permission denied).
       return askUnixSocketWithShell(this.lanes(conn, host), host, socketPath, line, o.timeoutMs);
     }
-    return exchange(stream, `${line}\n`, { ...o, label: `${socketPath} on ${host.ssh}`, host: host.ssh }, (data, ended) => (ended ? data.toString('utf8') : undefined));
+    return exchange(stream, `${line}\n`, { ...o, label: `${socketPath} on ${host.ssh}`, host: host.ssh, endAfterRequest: true }, (data, ended) => (ended ? data.toString('utf8') : undefined));
   }
 
   private lanes(conn: PooledConnection, host: HostRef): LaneRunner {

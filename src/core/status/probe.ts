@@ -9,6 +9,7 @@ import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
+import { oldProcesses } from './oldProcesses';
 import { STATE_STATUS_LIMIT, stateFromRead, stateReadScript } from '../state/stateFile';
 import { parseGitHead } from './checkout';
 import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
@@ -45,6 +46,8 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
         (e: unknown): { output?: string; error?: string } => ({ error: errorMessage(e) }),
       )
     : undefined;
+  // While HAProxy re-executes for a reload its master refuses connections: no answer is then no list.
+  const draining = oldProcesses(runner, app, signal).catch(() => undefined);
   let sections;
   let configMtime: number | undefined;
   let loaded: ConfigSources = { kind: 'unknown' };
@@ -113,6 +116,8 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       version = info.Version;
     }
   }
+  const old = await draining;
+  if (old?.length) lb.oldProcesses = old;
   if (cfg.code === 0 && !lb.error) {
     const found = diagnose({ config: cfg.output, app, version, masterWorkerFlag: masterWorkerOf(processes, c.config), otherFiles: loaded.kind === 'with-others' });
     lb.findings = found.filter((f) => f.severity !== 'info');

@@ -60,8 +60,17 @@ export interface LoadBalancerSnapshot {
   configNotNamed?: { config: string; running: string[] };
   /** The config file is newer than the running HAProxy worker (edited, not reloaded). */
   configChangedAfterLoad?: boolean;
+  /** From the master CLI, when configured: HAProxy processes still draining after a reload. */
+  oldProcesses?: OldProcess[];
   /** From the stats socket, when configured. */
   runtime?: { error?: string; uptimeSec?: number; servers: RuntimeServer[] };
+}
+
+/** An HAProxy process left from a reload, still serving the connections it had. */
+export interface OldProcess {
+  pid: number;
+  uptime: string;
+  connections?: number;
 }
 
 export interface RuntimeServer {

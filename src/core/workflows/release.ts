@@ -5,11 +5,13 @@ import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
 import { parseState, rawFields, StateRead, stateAfterSwitch, stateText, SwitchRecord } from '../state/stateFile';
 import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
+import { oldProcesses } from '../status/oldProcesses';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { reportDrain } from './drain';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, steady, throwIfCancelled, WorkflowError } from './operation';
 import { frontendProbe, verifyLive, watchLive } from './verify';
@@ -38,6 +40,9 @@ export interface ReleaseResult {
 /** The dialog's other button when the switch would reset idle connections: the doctor runs instead. */
 export const FIX_FIRST = 'Fix First';
 export const FIX_FIRST_CHOSEN = 'the load balancer is to be fixed first';
+
+/** How long after the switch (and its watch) the old HAProxy process is followed before the release ends. */
+const DRAIN_FOLLOW_MS = 2000;
 
 const STATE_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt']);
 
@@ -159,6 +164,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       }
       progress = 'verified';
       const switchMs = Date.now() - confirmedAt;
+      // What the old HAProxy process still serves right after the switch (the drain meter's start).
+      const atSwitch = await oldProcesses(ctx.runner, app).catch(() => undefined);
       ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
       const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
 
@@ -176,6 +183,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
         throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
       }
       if (watching) ctx.onRouted?.(to);
+      if (app.loadBalancer.masterSocket) await localStep(ctx, 'Old HAProxy process', () => reportDrain(ctx, confirmedAt, atSwitch, DRAIN_FOLLOW_MS));
       const how = verified.unproven ? `switched in ${switchMs} ms, but ${verified.unproven}` : `verified in ${switchMs} ms`;
       const health = verified.healthy ? '' : ` ${slotLabel(to)} serves the traffic but its health check fails.`;
       const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), ${how};${health} ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
