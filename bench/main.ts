@@ -15,6 +15,7 @@ import { snapshotApp } from '../src/core/status/refresh';
 import { preApproved } from '../src/core/workflows/confirm';
 import { RecordingReporter } from '../src/core/workflows/reporter';
 import { release } from '../src/core/workflows/release';
+import { doctor } from '../src/core/workflows/doctor';
 import { parseArgs } from 'node:util';
 import { agentBench, weightBench } from './weight';
 import { median, ms, percentile, runLoadGeneratorIfAsked, Sample, startLoad } from './load';
@@ -23,6 +24,8 @@ import { cancelBench } from './cancel';
 
 const run = promisify(execFile);
 const SWITCHES = 10;
+/** Releases each way, before and after the doctor's fix. */
+const DOCTOR_SWITCHES = 5;
 /** Warm refreshes per host count (/proc/stat counts CPU in 10 ms ticks: enough runs to average them out). */
 const WARM_RUNS = 20;
 /**
@@ -153,9 +156,10 @@ async function warmLoad(lab: LabInfo): Promise<{ stop(): Promise<Sample[]> }> {
   return { stop: async () => (await load.stop()).filter((s) => s.at >= from) };
 }
 
-async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
-  say(`## ${SWITCHES} releases under load (${LOAD_RATE} requests/s over 8 keep-alive connections through the frontend)`);
-  say();
+type Run = { stats: ReturnType<typeof windowStats>; switchMs: number[] };
+
+/** `n` releases through the core under the steady load; the stats are over the switch windows. */
+async function oursUnderLoad(lab: LabInfo, app: AppConfig, n: number): Promise<Run> {
   const r = runner(lab.sshConfig);
   const reporter = new SwitchClock();
   const ctx = { runner: r, app, reporter, confirm: preApproved(), who: 'bench@lab' };
@@ -163,25 +167,30 @@ async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
   // shell opens while the confirmation dialog is read (this bench confirms instantly).
   await snapshotApp(r, app);
   await r.run({ ssh: app.loadBalancer.ssh, via: app.loadBalancer.via }, ':', { lane: 'step' }); // as warm() does, but awaited
-  let load = await warmLoad(lab);
-  const oursMs: number[] = [];
-  const oursWindows: [number, number][] = [];
-  for (let i = 0; i < SWITCHES; i++) {
+  const load = await warmLoad(lab);
+  const switchMs: number[] = [];
+  const windows: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
     const res = await release(ctx);
-    oursMs.push(res.switchMs);
-    oursWindows.push(aroundSwitch(reporter.verifiedAt));
+    switchMs.push(res.switchMs);
+    windows.push(aroundSwitch(reporter.verifiedAt));
     await new Promise((res) => setTimeout(res, PAUSE_BETWEEN_RELEASES_MS));
   }
-  const ours = windowStats(await load.stop(), oursWindows);
+  const stats = windowStats(await load.stop(), windows);
   r.dispose();
+  return { stats, switchMs };
+}
 
-  // Today: sed the config, reload, write the state file: three `ssh` commands, then wait
-  // until the frontend serves the new slot (the scripts check it the same way).
-  load = await warmLoad(lab);
-  const todayMs: number[] = [];
-  const todayWindows: [number, number][] = [];
+/**
+ * Today's way under the same load: sed the config, reload, write the state file (three
+ * `ssh` commands), then wait until the frontend serves the new slot, as the scripts check it.
+ */
+async function todayUnderLoad(lab: LabInfo, n: number): Promise<Run> {
+  const load = await warmLoad(lab);
+  const switchMs: number[] = [];
+  const windows: [number, number][] = [];
   const live = async () => JSON.parse(await ssh(lab, 'lab-lb', `curl -s http://${lab.hosts.lb.address}:8080/api/health`)).environment as string;
-  for (let i = 0; i < SWITCHES; i++) {
+  for (let i = 0; i < n; i++) {
     const from = await live();
     const to = from === 'blue' ? 'green' : 'blue';
     const t = performance.now();
@@ -189,11 +198,18 @@ async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
     await ssh(lab, 'lab-lb', lab.reloadCommand);
     await ssh(lab, 'lab-lb', `printf '{"prod":"${to}","live":"${to}","standby":"${from}"}' > ${lab.stateFile}`);
     while ((await fetchEnv(lab)) !== to) await new Promise((res) => setTimeout(res, 10));
-    todayMs.push(performance.now() - t);
-    todayWindows.push(aroundSwitch(Date.now()));
+    switchMs.push(performance.now() - t);
+    windows.push(aroundSwitch(Date.now()));
     await new Promise((res) => setTimeout(res, PAUSE_BETWEEN_RELEASES_MS));
   }
-  const today = windowStats(await load.stop(), todayWindows);
+  return { stats: windowStats(await load.stop(), windows), switchMs };
+}
+
+async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
+  say(`## ${SWITCHES} releases under load (${LOAD_RATE} requests/s over 8 keep-alive connections through the frontend)`);
+  say();
+  const { stats: ours, switchMs: oursMs } = await oursUnderLoad(lab, app, SWITCHES);
+  const { stats: today, switchMs: todayMs } = await todayUnderLoad(lab, SWITCHES);
   say('| | ours | today (sed + reload + state, 3 × `ssh`) |');
   say('|---|---|---|');
   say(`| requests sent (run length) | ${ours.sent} (${ours.seconds.toFixed(1)} s) | ${today.sent} (${today.seconds.toFixed(1)} s) |`);
@@ -208,12 +224,40 @@ async function releaseBench(lab: LabInfo, app: AppConfig): Promise<void> {
   say();
 }
 
+/** On an LB as many have it (no idle-close-on-response): releases under load before and after `doctor --fix`. */
+async function doctorBench(lab: LabInfo, app: AppConfig): Promise<void> {
+  say(`## An LB without \`option idle-close-on-response\`: ${DOCTOR_SWITCHES} releases under the same load, before and after \`bluegreen doctor --fix\``);
+  say();
+  const original = readFileSync(lab.haproxyConfig, 'utf8');
+  writeFileSync(lab.haproxyConfig, original.replace('    option idle-close-on-response\n', ''));
+  await ssh(lab, 'lab-lb', lab.reloadCommand);
+  await new Promise((res) => setTimeout(res, 1000));
+  try {
+    const before = { ours: (await oursUnderLoad(lab, app, DOCTOR_SWITCHES)).stats, today: (await todayUnderLoad(lab, DOCTOR_SWITCHES)).stats };
+    const r = runner(lab.sshConfig);
+    const fixed = await doctor({ runner: r, app, reporter: new RecordingReporter(), confirm: preApproved(), who: 'bench@lab' }, { fix: true });
+    r.dispose();
+    const after = { ours: (await oursUnderLoad(lab, app, DOCTOR_SWITCHES)).stats, today: (await todayUnderLoad(lab, DOCTOR_SWITCHES)).stats };
+    say(`Doctor: ${fixed.summary}`);
+    say();
+    say('| requests failed | before the fix | after the fix |');
+    say('|---|---|---|');
+    say(`| ours (${before.ours.sent} / ${after.ours.sent} requests) | ${before.ours.failed} | ${after.ours.failed} |`);
+    say(`| today's way (${before.today.sent} / ${after.today.sent} requests) | ${before.today.failed} | ${after.today.failed} |`);
+    figures.doctor = { before: before.ours.failed + before.today.failed, after: after.ours.failed + after.today.failed };
+  } finally {
+    writeFileSync(lab.haproxyConfig, original);
+    await ssh(lab, 'lab-lb', lab.reloadCommand);
+  }
+  say();
+}
+
 async function fetchEnv(lab: LabInfo): Promise<string> {
   const res = await fetch(`${lab.frontendUrl}/api/health`, { headers: { connection: 'close' } });
   return ((await res.json()) as { environment: string }).environment;
 }
 
-const figures: { p99Window?: { ours: number; today: number }; warmStatus?: number; switchMedian?: number; failed?: number; bundleKb?: number; activationMs?: number; mcpInitialize?: number; scaling?: Record<number, number>; scalingCpu?: Record<number, number>; scalingMachineCpu?: Record<number, number>; scalingToday?: Record<number, number>; cancelWorst?: number } = {};
+const figures: { p99Window?: { ours: number; today: number }; warmStatus?: number; switchMedian?: number; failed?: number; bundleKb?: number; activationMs?: number; mcpInitialize?: number; scaling?: Record<number, number>; scalingCpu?: Record<number, number>; scalingMachineCpu?: Record<number, number>; scalingToday?: Record<number, number>; cancelWorst?: number; doctor?: { before: number; after: number } } = {};
 
 /** What the figures mean against the targets of the benchmark issue, and what closing a gap takes. */
 function notes(): void {
@@ -247,6 +291,11 @@ function notes(): void {
     'On one machine a refresh cannot take less than the CPU all its hosts need divided by the cores; what is left per host is sshd\'s share of a round trip and one subshell.',
   );
   row(
+    'No failed requests once the doctor has fixed the LB',
+    figures.doctor !== undefined ? figures.doctor.after === 0 : undefined,
+    `Without \`option idle-close-on-response\`, each reload resets the keep-alive connections idle at that moment, whichever way the switch is made${figures.doctor ? ` (${figures.doctor.before} failed requests before the fix, both ways together)` : ''}; \`bluegreen doctor --fix\` adds the one line to the frontend through the switch's own pipeline, after which neither way drops a request.`,
+  );
+  row(
     'Cancel within 1 s under an output flood',
     figures.cancelWorst !== undefined ? figures.cancelWorst < 1000 : undefined,
     'A Cancel kills the command\'s remote process group and closes what it ran in; output that still arrives meanwhile is dropped unread (the run has ended), and lines are split as they arrive with endless ones cut at 16 KiB, so a flood queues no work in front of the Cancel.',
@@ -259,9 +308,9 @@ function notes(): void {
 
 async function main(): Promise<void> {
   if (runLoadGeneratorIfAsked()) return;
-  // `--only status|scaling|release|cancel` runs one part, for working on it; results are saved only from a whole run.
+  // `--only status|release|doctor|scaling|cancel` runs one part, for working on it; results are saved only from a whole run.
   const { values: options } = parseArgs({ options: { only: { type: 'string' }, save: { type: 'boolean' } } });
-  if (options.only && !['status', 'release', 'scaling', 'cancel'].includes(options.only)) throw new Error(`--only takes status, release, scaling or cancel, not "${options.only}"`);
+  if (options.only && !['status', 'release', 'doctor', 'scaling', 'cancel'].includes(options.only)) throw new Error(`--only takes status, release, doctor, scaling or cancel, not "${options.only}"`);
   const dir = path.join(os.tmpdir(), 'bluegreen-lab-bench');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   say(`# Benchmark results`);
@@ -275,6 +324,7 @@ async function main(): Promise<void> {
     const { only } = options;
     if (!only || only === 'status') await statusBench(lab, app);
     if (!only || only === 'release') await releaseBench(lab, app);
+    if (!only || only === 'doctor') await doctorBench(lab, app);
     if (!only || only === 'scaling') await scalingBench(lab, app);
     if (!only || only === 'cancel') {
       const r = runner(lab.sshConfig);
