@@ -90,6 +90,24 @@ describe('bluegreen CLI against the lab', function () {
     }
   });
 
+  it('doctor --fix on a config where the line cannot be placed safely (the frontend declared twice) changes nothing and gives the lines by hand', () => {
+    const file = lab().haproxyConfig;
+    const original = readFileSync(file, 'latin1');
+    // Not reloaded: HAProxy would refuse it; the doctor reads the file as it is.
+    const twice = `${original.replace('    option idle-close-on-response\n', '')}\nfrontend demo\n    bind 127.77.0.1:8089\n    default_backend demo_green\n`;
+    writeFileSync(file, twice, 'latin1');
+    try {
+      const r = cli('doctor', '--fix', '--yes');
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /✗ the app's routing cannot be read: frontend "demo" is declared 2 times/);
+      assert.match(r.stderr, /By hand: /);
+      assert.doesNotMatch(r.stderr, /Add the lines and reload HAProxy/);
+      assert.equal(readFileSync(file, 'latin1'), twice, 'the config was changed');
+    } finally {
+      writeFileSync(file, original, 'latin1');
+    }
+  });
+
   it('row 1: refuses unknown host keys unless told their exact fingerprints, and writes no known_hosts', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-hostkeys-'));
     const knownHosts = path.join(dir, 'known_hosts');
