@@ -7,17 +7,8 @@ PREFIX="${CODE_SERVER_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/bluegreen/code-ser
 BIN="$PREFIX/node_modules/.bin/code-server"
 if [ -x "$BIN" ]; then echo "$BIN"; exit 0; fi
 
-need=()
-command -v rg >/dev/null || need+=(ripgrep)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq "${need[@]}" >&2
-  else
-    echo "install-code-server: run: sudo apt-get install -y ${need[*]}" >&2; exit 1
-  fi
-fi
+# ripgrep and Kerberos headers for its install, Chromium to drive it.
+bash "$(dirname "$0")/system-packages.sh" >&2
 
 # @vscode/ripgrep's postinstall downloads rg; it first looks in this cache, so Debian's rg
 # placed there satisfies it without network access.

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { ConfigError, loadConfigFile } from '../core/config/load';
+import { ConfigDiagnostics } from './configDiagnostics';
 import { Config, SlotName } from '../core/config/types';
 import { routedTo } from '../core/status/routed';
 import { errorMessage, isBlueGreenError } from '../core/errors';
@@ -16,7 +17,7 @@ import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
 export class StatusModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('bluegreen');
+  private readonly diagnostics = new ConfigDiagnostics();
   private runnerInstance?: CommandRunner;
   private inFlight?: Promise<void>;
   /** Routing seen by a workflow (a verified switch), newer than a probe that started before it. */
@@ -65,16 +66,8 @@ export class StatusModel implements vscode.Disposable {
       } catch (e) {
         this.configProblem = errorMessage(e);
         this.configInvalid = !isBlueGreenError(e, 'config-missing');
+        this.diagnostics.show(this.configFile, e);
         if (e instanceof ConfigError) {
-          this.diagnostics.set(
-            this.configFile,
-            e.problems.map((p) => {
-              const pos = new vscode.Position(p.line - 1, p.col - 1);
-              const d = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)), p.message, vscode.DiagnosticSeverity.Error);
-              d.source = 'Blue-Green';
-              return d;
-            }),
-          );
           this.output.error(`${CONFIG_FILE_NAME} is invalid:\n${e.message}`);
         }
       }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
+import { HistoryEntry } from '../core/state/stateFile';
 import { AppSnapshot, liveSlot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { duration, healthText, relativeTime, versionOf } from './format';
 import { StatusModel } from './statusModel';
@@ -9,6 +10,7 @@ type Node =
   | { kind: 'lb'; app: AppSnapshot }
   | { kind: 'slot'; app: AppSnapshot; slot: SlotSnapshot }
   | { kind: 'history'; app: AppSnapshot }
+  | { kind: 'switch'; app: AppSnapshot; entry: HistoryEntry; latest: boolean }
   | { kind: 'info'; label: string; description?: string; icon?: vscode.ThemeIcon; tooltip?: string };
 
 const HISTORY_SHOWN = 10;
@@ -47,7 +49,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return [...node.app.lb.state.history]
           .reverse()
           .slice(0, HISTORY_SHOWN)
-          .map((h) => info(`${String(h.from ?? '?').toUpperCase()} → ${String(h.to ?? '?').toUpperCase()}`, `${relativeTime(h.timestamp)}${typeof h.reason === 'string' ? ` · ${h.reason}` : ''}`, 'arrow-swap', undefined, h.timestamp));
+          .map((entry, i): Node => ({ kind: 'switch', app: node.app, entry, latest: i === 0 }));
       default:
         return [];
     }
@@ -122,6 +124,8 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         item.iconPath = new vscode.ThemeIcon('list-unordered');
         return item;
       }
+      case 'switch':
+        return switchItem(node.app, node.entry, node.latest);
       case 'info': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.description = node.description;
@@ -134,8 +138,38 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 }
 
+const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+/** One recorded switch: when, from → to with versions, what kind, who, why. */
+function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.TreeItem {
+  const [from, to] = [String(h.from ?? '?').toUpperCase(), String(h.to ?? '?').toUpperCase()];
+  const versions = text(h.fromVersion) || text(h.toVersion) ? `v${text(h.fromVersion) ?? '?'} → v${text(h.toVersion) ?? '?'}` : undefined;
+  const kind = [text(h.kind), h.emergency === true ? 'emergency' : undefined].filter(Boolean).join(', ');
+  const item = new vscode.TreeItem(`${from} → ${to}`, vscode.TreeItemCollapsibleState.None);
+  item.description = [relativeTime(h.timestamp), versions, kind, text(h.reason)].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon(h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
+  // Rolling back makes sense on the switch that made the current LIVE: it goes back to its "from".
+  const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby;
+  item.contextValue = canRollBack ? 'switch:latest' : 'switch';
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${from} → ${to}**${kind ? ` (${kind})` : ''}\n\n`);
+  for (const [k, v] of [
+    ['When', text(h.timestamp)],
+    ['Who', text(h.by)],
+    ['Versions', versions],
+    ['Commits', text(h.fromCommit) || text(h.toCommit) ? `${text(h.fromCommit)?.slice(0, 7) ?? '?'} → ${text(h.toCommit)?.slice(0, 7) ?? '?'}` : undefined],
+    ['Reason', text(h.reason)],
+    ['Approved via', text(h.approvedVia)],
+  ] as const) {
+    if (v) md.appendMarkdown(`- ${k}: ${v}\n`);
+  }
+  item.tooltip = md;
+  return item;
+}
+
 function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${slotLabel(slot.name)} · ${slot.role} · ${versionOf(slot)}`, vscode.TreeItemCollapsibleState.None);
+  // Role and version first: a narrow sidebar cuts the end of the row, not what matters most.
+  const item = new vscode.TreeItem(`${slot.role} ${versionOf(slot)} · ${slotLabel(slot.name)}`, vscode.TreeItemCollapsibleState.None);
   item.id = `slot:${app.name}:${slot.name}`;
   item.description = [healthText(slot), slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
   item.contextValue = `slot:${slot.role.toLowerCase()}:${slot.health}`;

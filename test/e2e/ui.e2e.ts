@@ -45,10 +45,35 @@ async function main(): Promise<number> {
       await page.locator('.activitybar').waitFor({ timeout: 60000 });
       await page.locator('.activitybar [aria-label^="Blue-Green"]').first().waitFor({ timeout: 60000 });
     });
+    const command = async (name: string) => {
+      await page.keyboard.press('F1');
+      const palette = page.locator('.quick-input-widget');
+      await palette.waitFor({ timeout: 10000 });
+      await page.keyboard.type(name);
+      await palette.getByRole('option', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first().click();
+    };
+    const steps = page.locator('.getting-started-step');
+    const openWalkthrough = async () => {
+      await command('Welcome: Open Walkthrough');
+      await page.getByRole('option', { name: /Your first blue-green release/ }).click();
+      await steps.filter({ hasText: 'Describe your servers' }).waitFor({ timeout: 30000 });
+    };
+    const stepDone = (title: string) => steps.filter({ hasText: title }).locator('.codicon-getting-started-step-checked').first().waitFor({ timeout: 10000 });
+    await step('the walkthrough: its first step is done (bluegreen.yaml exists), its second by opening the view from its button', async () => {
+      await openWalkthrough();
+      await stepDone('Describe your servers');
+      await steps.filter({ hasText: 'See which slot is LIVE' }).click();
+      await steps.filter({ hasText: 'See which slot is LIVE' }).getByRole('button', { name: 'Open the Blue-Green view' }).click();
+      await stepDone('See which slot is LIVE');
+      await page.locator('.tab', { hasText: 'Walkthrough' }).locator('.codicon-close').click();
+    });
     await step('the view shows BLUE LIVE and GREEN STANDBY with versions', async () => {
-      await page.locator('.activitybar [aria-label^="Blue-Green"]').first().click();
-      await page.getByRole('treeitem', { name: /BLUE · LIVE · v1\.1\.0/ }).waitFor({ timeout: 30000 });
-      await page.getByRole('treeitem', { name: /GREEN · STANDBY · v1\.1\.0/ }).waitFor({ timeout: 30000 });
+      // The walkthrough's button opened it already; a click on its activity bar entry would close it.
+      const blueLive = page.getByRole('treeitem', { name: /LIVE v1\.1\.0 · BLUE/ });
+      const shown = await page.locator('.activitybar .action-item.checked [aria-label^="Blue-Green"]').count();
+      if (!shown) await page.locator('.activitybar [aria-label^="Blue-Green"]').first().click();
+      await blueLive.waitFor({ timeout: 30000 });
+      await page.getByRole('treeitem', { name: /STANDBY v1\.1\.0 · GREEN/ }).waitFor({ timeout: 30000 });
     });
     await step('the badge says LIVE: BLUE v1.1.0', async () => {
       await page.locator('.statusbar').getByText('LIVE: BLUE v1.1.0').waitFor({ timeout: 30000 });
@@ -70,7 +95,7 @@ async function main(): Promise<number> {
     };
     const dialog = page.locator('.monaco-dialog-box');
     await step('Deploy from the STANDBY slot\'s context menu asks in a modal dialog', async () => {
-      await slot(/GREEN · STANDBY/).click({ button: 'right' });
+      await slot(/STANDBY v1\.1\.0 · GREEN/).click({ button: 'right' });
       await chooseMenuItem('Deploy to STANDBY');
       await dialog.getByText('Deploy origin/main to GREEN (STANDBY)?').waitFor({ timeout: 30000 });
     });
@@ -82,11 +107,11 @@ async function main(): Promise<number> {
       await done.waitFor({ timeout: 120000 });
       await page.locator('.notifications-toasts').getByRole('button', { name: 'Show Output' }).first().click();
       await page.locator('.panel').getByText(/Deploy\sdone\sin/).first().waitFor({ timeout: 30000 });
-      await slot(/GREEN · STANDBY · v1\.2\.0/).waitFor({ timeout: 30000 });
+      await slot(/STANDBY v1\.2\.0 · GREEN/).waitFor({ timeout: 30000 });
     });
     await shot(page, '03-deployed-output');
     await step('Release asks "Switch traffic from BLUE (v1.1.0) to GREEN (v1.2.0)?"', async () => {
-      await slot(/GREEN · STANDBY · v1\.2\.0/).click({ button: 'right' });
+      await slot(/STANDBY v1\.2\.0 · GREEN/).click({ button: 'right' });
       await chooseMenuItem('Release: Switch Traffic to STANDBY');
       await dialog.getByText('Switch traffic from BLUE (v1.1.0) to GREEN (v1.2.0)?').waitFor({ timeout: 30000 });
     });
@@ -94,10 +119,32 @@ async function main(): Promise<number> {
     await step('after confirming, the badge and the tree show GREEN LIVE', async () => {
       await dialog.getByRole('button', { name: 'Switch Traffic' }).click();
       await page.locator('.statusbar').getByText('LIVE: GREEN v1.2.0').waitFor({ timeout: 60000 });
-      await slot(/GREEN · LIVE · v1\.2\.0/).waitFor({ timeout: 30000 });
-      await slot(/BLUE · STANDBY · v1\.1\.0/).waitFor({ timeout: 30000 });
+      await slot(/LIVE v1\.2\.0 · GREEN/).waitFor({ timeout: 30000 });
+      await slot(/STANDBY v1\.1\.0 · BLUE/).waitFor({ timeout: 30000 });
+      // The release goes on watching the new LIVE for a while; its result comes at the end.
+      await page.locator('.notifications-toasts').getByText(/LIVE is GREEN v1\.2\.0 \(was BLUE\), verified/).waitFor({ timeout: 60000 });
     });
     await shot(page, '05-green-live');
+    await step('the history lists the switch with its versions, and offers to roll it back', async () => {
+      await page.getByRole('treeitem', { name: /^History/ }).click();
+      const entry = page.getByRole('treeitem', { name: /BLUE → GREEN/ }).first();
+      await entry.waitFor({ timeout: 30000 });
+      await entry.getByText(/v1\.1\.0 → v1\.2\.0 · release/).waitFor({ timeout: 10000 });
+      await entry.hover();
+      await entry.getByRole('button', { name: /Rollback/ }).waitFor({ timeout: 10000 });
+    });
+    await shot(page, '06-history');
+    await step('the walkthrough shows the steps done along the way, and its last step (Sync) runs from its button', async () => {
+      await openWalkthrough();
+      for (const done of ['Describe your servers', 'See which slot is LIVE', 'Deploy to STANDBY', 'Release']) await stepDone(done);
+      await steps.filter({ hasText: 'Sync the old LIVE' }).click();
+      await steps.filter({ hasText: 'Sync the old LIVE' }).getByRole('button', { name: 'Sync' }).click();
+      await dialog.getByText(/^Sync BLUE \(STANDBY\) to LIVE's commit/).waitFor({ timeout: 30000 });
+      await dialog.getByRole('button', { name: 'Sync' }).click();
+      await page.locator('.notifications-toasts').getByText(/both slots match/).waitFor({ timeout: 120000 });
+      await stepDone('Sync the old LIVE');
+    });
+    await shot(page, '07-walkthrough');
   } catch (e) {
     failed = true;
     console.error(`  ✗ ${e instanceof Error ? e.message : String(e)}`);

@@ -60,7 +60,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const [appNode] = tree.getChildren();
     assert.equal(tree.getTreeItem(appNode).label, 'demo');
     const children = tree.getChildren(appNode).map((n) => tree.getTreeItem(n));
-    assert.deepEqual(children.map((i) => i.label), ['Load balancer', 'BLUE · LIVE · v1.1.0', 'GREEN · STANDBY · v1.1.0']);
+    assert.deepEqual(children.map((i) => i.label), ['Load balancer', 'LIVE v1.1.0 · BLUE', 'STANDBY v1.1.0 · GREEN']);
     assert.deepEqual(children.map((i) => i.contextValue), ['loadBalancer', 'slot:live:up', 'slot:standby:up']);
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
   });
@@ -90,7 +90,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.equal(released, true, outputLines.slice(-20).join('\n'));
       const watching = seen.find((s) => /^\$\(broadcast\) LIVE: GREEN v1\.2\.0 · watching \(\d+ s left\)$/.test(s.badge));
       assert.ok(watching, `the badge never showed GREEN LIVE during the watch: ${[...new Set(seen.map((s) => s.badge))].join(' / ')}`);
-      assert.deepEqual(watching.slots, ['BLUE · STANDBY · v1.1.0', 'GREEN · LIVE · v1.2.0']);
+      assert.deepEqual(watching.slots, ['STANDBY v1.1.0 · BLUE', 'LIVE v1.2.0 · GREEN']);
       assert.ok(!outputLines.some((l) => l.includes('@@bluegreen')), 'protocol markers reached the output channel');
       const noise = outputLines.filter((l) => /^\[[\w.-]+\] [⟩)]/.test(l) || /bash: line \d+|\/dev\/tcp/.test(l));
       assert.deepEqual(noise, [], 'raw shell noise or stray markers in the output channel');
@@ -101,7 +101,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.equal(model.snapshot?.apps[0].live, 'green');
       assert.equal(badge.text, '$(broadcast) LIVE: GREEN v1.2.0');
       const [appNode] = tree.getChildren();
-      assert.deepEqual(tree.getChildren(appNode).slice(1).map((n) => tree.getTreeItem(n).label), ['BLUE · STANDBY · v1.1.0', 'GREEN · LIVE · v1.2.0']);
+      assert.deepEqual(tree.getChildren(appNode).slice(1).map((n) => tree.getTreeItem(n).label), ['STANDBY v1.1.0 · BLUE', 'LIVE v1.2.0 · GREEN']);
     } finally {
       confirmSeam.answer = undefined;
     }
@@ -166,6 +166,33 @@ describe('Blue-Green in a real VS Code extension host', () => {
       confirmSeam.answer = undefined;
       writeFileSync(cfg, original, 'latin1');
       reload();
+    }
+  });
+
+  it('checks bluegreen.yaml as you type: an unknown key is underlined before the file is saved, and the mark goes when it is fixed', async function () {
+    this.timeout(30_000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder');
+    const uri = vscode.Uri.joinPath(folder.uri, 'bluegreen.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => /^\s+reload:/.test(l));
+    assert.ok(line >= 0, 'the lab config has no reload line');
+    const at = new vscode.Range(line, doc.lineAt(line).firstNonWhitespaceCharacterIndex, line, doc.lineAt(line).firstNonWhitespaceCharacterIndex + 'reload'.length);
+    const edit = (text: string) => vscode.window.activeTextEditor!.edit((e) => e.replace(at, text));
+    try {
+      assert.ok(await edit('relaod'));
+      const problems = await until('a diagnostic for the typo', () => {
+        const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Blue-Green');
+        return d.length ? d : undefined;
+      });
+      assert.ok(problems.some((d) => /unknown key "relaod".*did you mean "reload"/.test(d.message) && d.range.start.line === line), problems.map((d) => `${d.range.start.line}: ${d.message}`).join('\n'));
+      assert.ok(doc.isDirty, 'the file was saved');
+      assert.ok(await edit('reload'));
+      await until('the diagnostics to clear', () => (vscode.languages.getDiagnostics(uri).some((x) => x.source === 'Blue-Green') ? undefined : true));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }
   });
 
