@@ -105,6 +105,8 @@ describe('bluegreen CLI against the lab', function () {
       assert.equal(readFileSync(file, 'latin1'), twice, 'the config was changed');
     } finally {
       writeFileSync(file, original, 'latin1');
+      // The file is now newer than HAProxy's last load, which the next tests would see as an edit not reloaded.
+      execFileSync('sh', ['-c', lab().reloadCommand]);
     }
   });
 
