@@ -25,7 +25,11 @@ const common = {
   plugins: [shellScripts],
   // yaml's ES-module build (its package's `default` export condition; Node's is CommonJS):
   // the same code, but esbuild can leave out what is never used, such as stringify (about 16 KB).
-  alias: { yaml: './node_modules/yaml/browser/dist/index.js' },
+  alias: {
+    yaml: './node_modules/yaml/browser/dist/index.js',
+    // bcrypt-pbkdf needs one SHA-512 of tweetnacl: src/core/ssh/naclSha512.ts says why.
+    tweetnacl: './src/core/ssh/naclSha512.ts',
+  },
 };
 const production = process.argv.includes('--production');
 

@@ -5,7 +5,8 @@ import { Config } from '../core/config/types';
 import { BumpLevel } from '../core/git/bump';
 import { chooseDefaultRef } from '../core/git/localHead';
 import { CommandRunner } from '../core/ssh/runner';
-import { takeSnapshot } from '../core/status/refresh';
+import { snapshotApp, takeSnapshot } from '../core/status/refresh';
+import { smokeFailures } from '../core/status/smoke';
 import { severity } from '../core/status/snapshot';
 import { bump } from '../core/workflows/bump';
 import { deploy } from '../core/workflows/deploy';
@@ -15,7 +16,7 @@ import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
 import { sync } from '../core/workflows/sync';
 import { OptionName, ParsedArgs, UsageError } from './args';
-import { renderSnapshot } from './render';
+import { renderSmoke, renderSnapshot } from './render';
 
 /** What a command gets: the parsed arguments, the config, and (for those that act) a context. */
 export interface CliRun {
@@ -69,7 +70,10 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
         choice.notes.forEach((n) => ctx.reporter.info(n));
         ref = choice.ref;
       }
-      return printSummary(deploy(ctx, { ref, migrate: c.args.values.migrate }));
+      const r = await deploy(ctx, { ref, migrate: c.args.values.migrate });
+      console.log(r.summary);
+      // Deployed, but not releasable: scripts gating a release on the deploy must see it.
+      return r.smokeFailed ? 1 : 0;
     },
   },
   release: {
@@ -106,6 +110,18 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     summary: 'rewrite the state file to agree with HAProxy (traffic untouched)',
     options: ['yes', 'app'],
     run: (c) => printSummary(reconcile(c.operation())),
+  },
+  smoke: {
+    synopsis: '',
+    summary: "run the app's smoke tests (smoke: in bluegreen.yaml) on both slots;\n" + ' '.repeat(41) + 'exits 1 when STANDBY fails one (a release would be refused)',
+    options: ['app'],
+    async run(c) {
+      const { app } = c.operation();
+      if (!app.smoke.length) throw new UsageError(`${app.name} has no smoke tests: add a smoke: list to ${CONFIG_FILE_NAME}`);
+      const snapshot = await snapshotApp(c.runner, app);
+      console.log(renderSmoke(snapshot));
+      return snapshot.standby && smokeFailures(snapshot.slots[snapshot.standby].smoke) ? 1 : 0;
+    },
   },
   doctor: {
     synopsis: '[--fix] [--yes]',

@@ -33,6 +33,7 @@ function renderApp(app: AppSnapshot): string {
     if (s.error) lines.push(`  ${slotLabel(s.name)}: ${s.error}`);
     else if (s.healthDetail) lines.push(`  ${slotLabel(s.name)}: ${s.healthDetail}`);
   }
+  for (const s of slotList(app)) for (const r of s.smoke ?? []) lines.push(`  ${slotLabel(s.name)} smoke ${r.ok ? 'ok    ' : 'FAILED'} ${r.name}: ${r.detail}`);
   for (const p of app.lb.oldProcesses ?? []) lines.push(`  draining: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);
   for (const f of app.lb.findings ?? []) lines.push(`  ${f.severity}: ${f.title} (bluegreen doctor)`);
   if (app.lb.notSwitchable) lines.push(`  cannot switch: ${app.lb.notSwitchable}`);
@@ -42,4 +43,11 @@ function renderApp(app: AppSnapshot): string {
 
 export function renderSnapshot(snapshot: Snapshot): string {
   return snapshot.apps.map(renderApp).join('\n\n');
+}
+
+/** Each slot's smoke results, LIVE and STANDBY named. */
+export function renderSmoke(app: AppSnapshot): string {
+  return slotList(app)
+    .map((s) => [`${slotLabel(s.name)} (${s.role})`, ...(s.smoke ?? []).map((r) => `  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name}: ${r.detail}`)].join('\n'))
+    .join('\n');
 }

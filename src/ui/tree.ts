@@ -43,6 +43,8 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     switch (node.kind) {
       case 'app':
         return [{ kind: 'lb', app: node.app }, ...slotList(node.app).map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
+      case 'slot':
+        return (node.slot.smoke ?? []).map((r) => info(r.name, r.detail, r.ok ? 'pass' : 'error', r.ok ? 'testing.iconPassed' : 'testing.iconFailed', `Smoke test ${r.ok ? 'passed' : 'failed'}: ${r.name} — ${r.detail}`));
       case 'lb':
         return this.loadBalancerChildren(node.app);
       case 'history':
@@ -169,7 +171,9 @@ function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.
 
 function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
   // Role and version first: a narrow sidebar cuts the end of the row, not what matters most.
-  const item = new vscode.TreeItem(`${slot.role} ${versionOf(slot)} · ${slotLabel(slot.name)}`, vscode.TreeItemCollapsibleState.None);
+  // Smoke results hang under the slot; a failing one shows at once.
+  const smokeState = !slot.smoke?.length ? vscode.TreeItemCollapsibleState.None : slot.smoke.some((r) => !r.ok) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const item = new vscode.TreeItem(`${slot.role} ${versionOf(slot)} · ${slotLabel(slot.name)}`, smokeState);
   item.id = `slot:${app.name}:${slot.name}`;
   item.description = [healthText(slot), slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
   item.contextValue = `slot:${slot.role.toLowerCase()}:${slot.health}`;

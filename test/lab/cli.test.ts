@@ -110,6 +110,29 @@ describe('bluegreen CLI against the lab', function () {
     }
   });
 
+  it('smoke runs the smoke tests on both slots and exits 1 when STANDBY fails one; without smoke tests it says how to add them', async () => {
+    const config = path.join(workspace, 'bluegreen.yaml');
+    const original = readFileSync(config, 'utf8');
+    const live = (await served()).split(' ')[0];
+    const withSmoke = (checks: string) => original.replace('    release:\n', `    smoke:\n${checks}    release:\n`);
+    try {
+      const none = cli('smoke');
+      assert.equal(none.code, 2, none.stderr);
+      assert.match(none.stderr, /demo has no smoke tests: add a smoke: list to bluegreen\.yaml/);
+      writeFileSync(config, withSmoke(`      - { name: home page, path: /, contains: "on ${live}" }\n`));
+      const failing = cli('smoke');
+      assert.equal(failing.code, 1, failing.stdout + failing.stderr);
+      assert.match(failing.stdout, new RegExp(`${live.toUpperCase()} \\(LIVE\\)\\n  ok     home page: HTTP 200`));
+      assert.match(failing.stdout, /\(STANDBY\)\n {2}FAILED home page: the body does not contain/);
+      writeFileSync(config, withSmoke('      - { path: /api/health, json: { field: status, equals: ok } }\n'));
+      const passing = cli('smoke');
+      assert.equal(passing.code, 0, passing.stdout + passing.stderr);
+      assert.match(passing.stdout, /ok {5}GET \/api\/health: HTTP 200 in \d+ ms/);
+    } finally {
+      writeFileSync(config, original);
+    }
+  });
+
   it('row 1: refuses unknown host keys unless told their exact fingerprints, and writes no known_hosts', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-hostkeys-'));
     const knownHosts = path.join(dir, 'known_hosts');

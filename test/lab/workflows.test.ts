@@ -100,6 +100,30 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     }
   });
 
+  it('smoke tests: one STANDBY fails refuses a release and changes nothing; an emergency release goes past it and records that; the status shows each result', async () => {
+    const live = (await servedBy()) as 'blue' | 'green';
+    const standby = live === 'blue' ? 'green' : 'blue';
+    // The lab app's home page says "demo 1.1.0 on <slot>": this check passes on LIVE only.
+    const smoke = (y: string) => y.replace('    release:\n', `    smoke:\n      - { name: health is ok, path: /api/health, json: { field: status, equals: ok } }\n      - { name: home page, path: /, contains: "on ${live}", maxMs: 2000 }\n    release:\n`);
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
+    const configAtStart = readFileSync(lab().haproxyConfig, 'utf8');
+    const app = (await takeSnapshot(runner, labConfig('default', smoke))).apps[0];
+    assert.deepEqual(app.slots[standby].smoke?.map((r) => `${r.name} ${r.ok}`), ['health is ok true', 'home page false']);
+    assert.equal(app.slots[standby].smoke?.[1].detail, `the body does not contain "on ${live}"`);
+    assert.ok(app.slots[live].smoke?.every((r) => r.ok));
+    assert.equal(severity(app), 'warning');
+    await assert.rejects(release(context(runner, smoke)), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && new RegExp(`STANDBY ${standby.toUpperCase()} fails 1 of 2 smoke tests: home page \\(the body does not contain "on ${live}"\\); traffic stays on ${live.toUpperCase()}`).test(e.message));
+    assert.equal(readFileSync(lab().stateFile, 'utf8'), stateAtStart, 'the state file changed');
+    assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), configAtStart, 'the config changed');
+    const ctx = { ...context(runner, smoke), confirm: preApproved('the home page check is wrong') };
+    const r = await release(ctx, { emergency: true });
+    assert.equal(r.to, standby);
+    const last = (readState().history as Record<string, unknown>[]).pop()!;
+    assert.match(String(last.overrode), /^1 of 2 smoke tests failed: home page/);
+    await release(context(runner), { kind: 'rollback' });
+    assert.equal(await servedBy(), live);
+  });
+
   it('row 13: refuses an invalid candidate config: nothing reloaded, old config in place', async () => {
     const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const cfg = readFileSync(lab().haproxyConfig, 'utf8');

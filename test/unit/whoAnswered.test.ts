@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parseBackendSessions } from '../../src/core/status/parse';
 import { SlotSnapshot } from '../../src/core/status/snapshot';
 import { servedByBody, servedByCounters } from '../../src/core/workflows/whoAnswered';
+import { judgeSmoke, smokeFailures } from '../../src/core/status/smoke';
 
 const slot = (name: 'blue' | 'green', fields: Partial<SlotSnapshot>): SlotSnapshot => ({ name, host: `lab-${name}`, reachable: true, health: 'up', ...fields }) as SlotSnapshot;
 
@@ -42,5 +43,24 @@ describe('which slot answered a request through the frontend', () => {
   it('reads each backend\'s session count from show stat', () => {
     const csv = '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin\ndemo_blue,BACKEND,0,0,0,1,1,12,0\ndemo_blue,blue,0,0,0,1,,12,0\ndemo,FRONTEND,,,0,1,100,40,0\ndemo_green,BACKEND,0,0,0,0,1,0,0\n\n';
     assert.deepEqual([...parseBackendSessions(csv)], [['demo_blue', 12], ['demo_green', 0]]);
+  });
+});
+
+describe('smoke checks', () => {
+  const answer = (status: number, body: string, ms = 5) => ({ status, body, ms });
+  it('pass when every expectation the check names holds', () => {
+    assert.deepEqual(judgeSmoke({ path: '/api/health', status: 200, json: { field: 'db.status', equals: 'ok' }, contains: 'ok' }, answer(200, '{"db":{"status":"ok"}}'), 2000), { name: 'GET /api/health', ok: true, detail: 'HTTP 200 in 5 ms' });
+  });
+  it('fail on the first unmet one, saying what was seen', () => {
+    const check = { name: 'home', path: '/', status: 200, contains: 'Welcome', maxMs: 100 };
+    assert.equal(judgeSmoke(check, answer(503, 'down'), 2000).detail, 'HTTP 503, expected 200');
+    assert.equal(judgeSmoke(check, answer(200, 'Welcome', 250), 2000).detail, 'answered in 250 ms, over 100 ms');
+    assert.equal(judgeSmoke(check, answer(200, 'Hello'), 2000).detail, 'the body does not contain "Welcome"');
+    const json = { path: '/v', status: 200, json: { field: 'version', equals: 2 } };
+    assert.equal(judgeSmoke(json, answer(200, '<html>'), 2000).detail, 'the body is not JSON');
+    assert.equal(judgeSmoke(json, answer(200, '{"version":"2"}'), 2000).detail, 'version is "2", expected 2');
+    assert.equal(judgeSmoke(json, answer(200, '{}'), 2000).detail, 'version is missing, expected 2');
+    assert.equal(smokeFailures([{ name: 'a', ok: true, detail: '' }, { name: 'home', ok: false, detail: 'HTTP 503, expected 200' }]), '1 of 2 smoke tests failed: home (HTTP 503, expected 200)');
+    assert.equal(smokeFailures([{ name: 'a', ok: true, detail: '' }]), undefined);
   });
 });

@@ -37,6 +37,17 @@ export interface LoadBalancerConfig extends HostConfig {
   frontendUrl?: string;
 }
 
+/** One HTTP check a slot must pass before it may become LIVE. */
+export interface SmokeCheck {
+  name?: string;
+  path: string;
+  host?: string;
+  status: number;
+  contains?: string;
+  json?: { field: string; equals: string | number | boolean };
+  maxMs?: number;
+}
+
 export interface HealthConfig {
   path: string;
   timeoutMs: number;
@@ -75,6 +86,7 @@ export interface AppConfig {
   loadBalancer: LoadBalancerConfig;
   slots: Record<SlotName, SlotConfig>;
   health: HealthConfig;
+  smoke: SmokeCheck[];
   deploy: DeployConfig;
   release: ReleaseConfig;
 }

@@ -97,6 +97,8 @@ export interface SwitchRecord {
   reason?: string;
   /** How the person approved it (editor dialog, terminal, MCP elicitation…). */
   approvedVia?: string;
+  /** A gate an emergency release went past ("1 of 2 smoke tests failed: …"). */
+  overrode?: string;
   who: string;
   at: string;
 }
@@ -121,6 +123,7 @@ export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord
   if (rec.emergency) entry.emergency = true;
   if (rec.reason) entry.reason = rec.reason;
   if (rec.approvedVia) entry.approvedVia = rec.approvedVia;
+  if (rec.overrode) entry.overrode = rec.overrode;
   const history = [...historyOf(raw), entry];
   const moved = history.length > historyKept ? history.splice(0, history.length - historyKept) : [];
   return {

@@ -2,6 +2,7 @@ import { AppConfig, Config, SLOT_NAMES } from '../config/types';
 import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
 import { checkHealth, driftOf, probeLoadBalancer, probeSlotHost, roleOf } from './probe';
+import { runSmoke } from './smoke';
 import { AppSnapshot, Role, SlotSnapshot, Snapshot } from './snapshot';
 
 /**
@@ -17,13 +18,13 @@ export async function takeSnapshot(runner: CommandRunner, config: Config, signal
 export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<AppSnapshot> {
   const [lb, ...perSlot] = await Promise.all([
     probeLoadBalancer(runner, app, signal),
-    ...SLOT_NAMES.map((name) => Promise.all([probeSlotHost(runner, app, name, signal), checkHealth(runner, app, name, signal)])),
+    ...SLOT_NAMES.map((name) => Promise.all([probeSlotHost(runner, app, name, signal), checkHealth(runner, app, name, signal), app.smoke.length ? runSmoke(runner, app, name, signal) : undefined])),
   ]);
   const roles = roleOf(lb, app);
   if (roles.error) lb.error = roles.error;
 
   const [blue, green] = SLOT_NAMES.map((name, i): SlotSnapshot => {
-    const [host, health] = perSlot[i];
+    const [host, health, smoke] = perSlot[i];
     const config = app.slots[name];
     const role: Role = roles.live === name ? 'LIVE' : roles.standby === name ? 'STANDBY' : 'UNKNOWN';
     const servers = lb.runtime?.servers.filter((s) => s.backend === config.backend) ?? [];
@@ -38,6 +39,7 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
       // What the running process reports beats what is on disk.
       ...health,
       haproxyCheck: servers.length ? servers.map((s) => s.status).join(',') : undefined,
+      smoke: smoke?.map((r) => ({ ...r, detail: redact(r.detail) })),
     };
     if (!slot.reachable && slot.health === 'down' && app.health.from === 'slot') {
       slot.health = 'unknown';

@@ -2,6 +2,7 @@ import { SLOT_NAMES, SlotName } from '../config/types';
 import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
 import { HistoryEntry } from '../state/stateFile';
+import type { SmokeResult } from './smoke';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
 export interface Snapshot {
@@ -97,6 +98,8 @@ export interface SlotSnapshot {
   commit?: string;
   branch?: string;
   tag?: string;
+  /** The app's smoke checks against this slot (`smoke:` in bluegreen.yaml), when it has any. */
+  smoke?: SmokeResult[];
   /** HAProxy's own check of this slot's server(s). */
   haproxyCheck?: string;
   /** `restarts` is known only when pm2 itself was asked (the process was not running). */
@@ -112,7 +115,7 @@ export function severity(app: AppSnapshot): 'ok' | 'warning' | 'error' {
   const live = liveSlot(app);
   if (!app.lb.reachable || !live || live.health !== 'up' || app.lb.strayRoutes?.length) return 'error';
   const standby = app.standby && app.slots[app.standby];
-  if (app.drift.length || !standby || standby.health !== 'up') return 'warning';
+  if (app.drift.length || !standby || standby.health !== 'up' || slotList(app).some((s) => s.smoke?.some((r) => !r.ok))) return 'warning';
   return 'ok';
 }
 

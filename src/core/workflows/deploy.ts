@@ -8,6 +8,7 @@ import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
+import { runSmoke, SmokeResult, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
 import { acquireLock, HeldLock } from './lock';
@@ -37,6 +38,15 @@ export interface DeployResult {
   durationMs: number;
   /** The outcome in one sentence, ending with the state now; every front end shows this. */
   summary: string;
+  /** Why STANDBY may not be released yet: its failing smoke tests. */
+  smokeFailed?: string;
+}
+
+/** Runs the smoke checks on the freshly deployed slot, a line each. */
+async function smokeStep(ctx: OperationContext, slot: SlotName): Promise<SmokeResult[]> {
+  const results = await runSmoke(ctx.runner, ctx.app, slot, ctx.signal);
+  for (const r of results) ctx.reporter.line(ctx.app.slots[slot].ssh, `${r.ok ? '✓' : '✗'} ${r.name}: ${r.detail}`, r.ok ? 'stdout' : 'stderr');
+  return results;
 }
 
 const COMMIT_MARK = `${MARK_PREFIX}commit`;
@@ -128,9 +138,11 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
 
     guard();
     const version = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => waitHealthy(ctx, slot, commit, stateNow));
-    const summary = `${standbyRuns(slot, version, commit)}. ${liveUnchanged(before)}`;
+    const smoke = app.smoke.length ? await localStep(ctx, `Smoke tests on ${slotLabel(slot)}`, () => smokeStep(ctx, slot)) : undefined;
+    const smokeFailed = smokeFailures(smoke);
+    const summary = `${standbyRuns(slot, version, commit)}${smokeFailed ? `, but ${smokeFailed}: a release to it is refused` : smoke ? `, passing its ${smoke.length} smoke test(s)` : ''}. ${liveUnchanged(before)}`;
     ctx.reporter.info(summary);
-    return { slot, commit, version, live, durationMs: Date.now() - started, summary };
+    return { slot, commit, version, live, durationMs: Date.now() - started, summary, smokeFailed };
   } finally {
     await ownLock?.release();
   }

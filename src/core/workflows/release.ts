@@ -7,6 +7,7 @@ import { parseState, rawFields, StateRead, stateAfterSwitch, stateText, SwitchRe
 import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
 import { oldProcesses } from '../status/oldProcesses';
 import { snapshotApp } from '../status/refresh';
+import { failedSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
@@ -93,6 +94,10 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)} is not healthy (${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}); traffic stays on ${slotLabel(from)}`, unchanged());
     }
 
+    const smokeFailed = smokeFailures(toSlot.smoke);
+    if (smokeFailed && !o.emergency) {
+      throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)} fails ${failedSmoke(toSlot.smoke)}; traffic stays on ${slotLabel(from)}`, unchanged());
+    }
     const commits = await commitsBetween(ctx, to, fromSlot.commit, toSlot.commit);
     const newer = isNewer(toSlot.version, fromSlot.version);
     const warnings: string[] = [];
@@ -100,6 +105,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     const dropsRequests = before.lb.findings?.some((f) => f.id === 'idle-close' && f.fix);
     if (before.lb.findings?.some((f) => f.id === 'idle-close')) warnings.push(`⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Load Balancer (bluegreen doctor --fix) adds it.`);
     if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
+    if (smokeFailed) warnings.push(`⚠ ${smokeFailed}.`);
+    else if (toSlot.smoke?.length) warnings.push(`${slotLabel(to)} passes its ${toSlot.smoke.length} smoke test(s): ${toSlot.smoke.map((r) => r.name).join(', ')}.`);
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
     // The switch runs in the LB's long-lived step shell: open it while the person reads the
     // dialog, so the time from confirmation to switch has no SSH session setup in it.
@@ -169,7 +176,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
       const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
 
-      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via });
+      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode: smokeFailed });
       // After the record, so what is shown next (switch count, history) agrees with the routing.
       ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
       progress = 'recorded';
@@ -196,7 +203,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
         const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
         throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `The previous config was restored and reloaded: ${back}`, [], { cause: e });
       }
-      const recorded = progress === 'recorded' || (await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via })) !== undefined;
+      const recorded = progress === 'recorded' || (await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode: smokeFailed })) !== undefined;
       throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `LIVE is ${slotSummary(toSlot)}, verified through the frontend; ${recorded ? 'the switch is recorded in the state file' : 'the state file was NOT updated: reconcile it'}. It was not watched: check it now.`, [], { cause: e });
     }
   } finally {
