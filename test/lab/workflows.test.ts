@@ -122,6 +122,9 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.match(String(last.overrode), /^1 of 2 smoke tests failed: home page/);
     await release(context(runner), { kind: 'rollback' });
     assert.equal(await servedBy(), live);
+    // The tests after this one expect the lab's first state file (no switches yet).
+    writeFileSync(lab().stateFile, stateAtStart);
+    await assertInvariants(live, stateAtStart);
   });
 
   it('row 13: refuses an invalid candidate config: nothing reloaded, old config in place', async () => {
