@@ -59,12 +59,20 @@ async function main(): Promise<number> {
       await steps.filter({ hasText: 'Describe your servers' }).waitFor({ timeout: 30000 });
     };
     const stepDone = (title: string) => steps.filter({ hasText: title }).locator('.codicon-getting-started-step-checked').first().waitFor({ timeout: 10000 });
-    await step('the walkthrough: its first step is done (bluegreen.yaml exists), its second by opening the view from its button', async () => {
+    await step('the walkthrough: its first step is done from its button (bluegreen.yaml exists, so it opens), its second by opening the view', async () => {
       await openWalkthrough();
+      // Whether VS Code already ticked it from the context key depends on start-up order; the button always does.
+      const first = steps.filter({ hasText: 'Describe your servers' });
+      await first.click();
+      await first.getByRole('button', { name: 'Create bluegreen.yaml' }).click();
+      await page.getByRole('tab', { name: /bluegreen\.yaml/ }).waitFor({ timeout: 30000 });
+      await page.locator('.tab', { hasText: 'Walkthrough' }).click();
       await stepDone('Describe your servers');
-      await steps.filter({ hasText: 'See which slot is LIVE' }).click();
-      await steps.filter({ hasText: 'See which slot is LIVE' }).getByRole('button', { name: 'Open the Blue-Green view' }).click();
+      const second = steps.filter({ hasText: 'See which slot is LIVE' });
+      await second.click();
+      await second.getByRole('button', { name: 'Open the Blue-Green view' }).click();
       await stepDone('See which slot is LIVE');
+      await page.locator('.tab', { hasText: 'bluegreen.yaml' }).locator('.codicon-close').click();
       await page.locator('.tab', { hasText: 'Walkthrough' }).locator('.codicon-close').click();
     });
     await step('the view shows BLUE LIVE and GREEN STANDBY with versions', async () => {
