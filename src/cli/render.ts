@@ -1,4 +1,5 @@
 import { shortDuration } from '../core/format';
+import type { SmokeResult } from '../core/status/smoke';
 import { AppSnapshot, SlotSnapshot, Snapshot, slotLabel, slotList } from '../core/status/snapshot';
 
 function age(ms?: number): string {
@@ -13,6 +14,10 @@ function health(slot: SlotSnapshot): string {
 function pm2(slot: SlotSnapshot): string {
   if (!slot.pm2) return '';
   return [slot.pm2.status, slot.pm2.restarts !== undefined ? `↻${slot.pm2.restarts}` : '', age(slot.pm2.uptimeMs)].filter(Boolean).join(' ');
+}
+
+function smokeLine(r: SmokeResult): string {
+  return `${r.ok ? 'ok    ' : 'FAILED'} ${r.name}: ${r.detail}`;
 }
 
 function table(rows: string[][]): string {
@@ -33,7 +38,7 @@ function renderApp(app: AppSnapshot): string {
     if (s.error) lines.push(`  ${slotLabel(s.name)}: ${s.error}`);
     else if (s.healthDetail) lines.push(`  ${slotLabel(s.name)}: ${s.healthDetail}`);
   }
-  for (const s of slotList(app)) for (const r of s.smoke ?? []) lines.push(`  ${slotLabel(s.name)} smoke ${r.ok ? 'ok    ' : 'FAILED'} ${r.name}: ${r.detail}`);
+  for (const s of slotList(app)) for (const r of s.smoke ?? []) lines.push(`  ${slotLabel(s.name)} smoke ${smokeLine(r)}`);
   for (const p of app.lb.oldProcesses ?? []) lines.push(`  draining: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);
   for (const f of app.lb.findings ?? []) lines.push(`  ${f.severity}: ${f.title} (bluegreen doctor)`);
   if (app.lb.notSwitchable) lines.push(`  cannot switch: ${app.lb.notSwitchable}`);
@@ -48,6 +53,6 @@ export function renderSnapshot(snapshot: Snapshot): string {
 /** Each slot's smoke results, LIVE and STANDBY named. */
 export function renderSmoke(app: AppSnapshot): string {
   return slotList(app)
-    .map((s) => [`${slotLabel(s.name)} (${s.role})`, ...(s.smoke ?? []).map((r) => `  ${r.ok ? 'ok    ' : 'FAILED'} ${r.name}: ${r.detail}`)].join('\n'))
+    .map((s) => [`${slotLabel(s.name)} (${s.role})`, ...(s.smoke ?? []).map((r) => `  ${smokeLine(r)}`)].join('\n'))
     .join('\n');
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
+import { remedyOf } from '../core/haproxy/doctor';
 import { HistoryEntry } from '../core/state/stateFile';
 import { AppSnapshot, liveSlot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { duration, healthText, relativeTime, versionOf } from './format';
@@ -73,8 +74,8 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
     if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}`, 'arrow-right'));
     for (const f of lb.findings ?? []) {
-      const remedy = f.fix ? `Fix (Check Load Balancer): add ${f.fix.lines.map((l) => `"${l.trim()}"`).join(', ')}` : `By hand: ${f.byHand ?? ''}`;
-      nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.\n\n${remedy}`));
+      const remedy = remedyOf(f);
+      nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Load Balancer)' : ''}` : ''}`));
     }
     if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
     for (const d of app.drift) {

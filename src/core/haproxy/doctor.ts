@@ -21,6 +21,12 @@ export interface Finding {
   byHand?: string;
 }
 
+/** What to do about a finding, in one sentence: the lines a fix adds, or what to do by hand. */
+export function remedyOf(f: Finding): string | undefined {
+  if (f.fix) return `Fix: add ${f.fix.lines.map((l) => `"${l.trim()}"`).join(', ')} after line ${f.fix.after + 1}.`;
+  return f.byHand ? `By hand: ${f.byHand}.` : undefined;
+}
+
 export interface DoctorInput {
   config: string;
   app: AppConfig;

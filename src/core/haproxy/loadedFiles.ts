@@ -1,3 +1,4 @@
+import { remote } from '../remote/scripts';
 import { sections } from './config';
 
 /** What the running HAProxy loads, against the one config file Blue-Green switches. */
@@ -50,10 +51,21 @@ export function configSources(processes: string[][], config: string): ConfigSour
   return loading.every((s) => s === config) ? { kind: 'only' } : { kind: 'with-others', sources: loading };
 }
 
-/** Whether the HAProxy that loads `config` runs master-worker (`-W`, `-Ws`); undefined when none is seen. */
-export function masterWorkerOf(processes: string[][], config: string): boolean | undefined {
+const CMDLINE_END = '@@bg-haproxy-cmdline-end';
+
+/** The remote script whose output `runningHaproxy` reads. */
+export function runningHaproxyScript(): string {
+  return remote.haproxyCmdlines(CMDLINE_END);
+}
+
+/**
+ * What the running HAProxy loads, against `config`, and whether the process that loads it runs
+ * master-worker (`-W`, `-Ws`; undefined when no such process is seen).
+ */
+export function runningHaproxy(output: string, config: string): { sources: ConfigSources; masterWorker?: boolean } {
+  const processes = parseCmdlines(output, CMDLINE_END);
   const loading = processes.find((args) => (sourcesOf(args) ?? []).some((s) => contains(s, config)));
-  return loading && loading.some((a) => a === '-W' || a === '-Ws');
+  return { sources: configSources(processes, config), masterWorker: loading && loading.some((a) => a === '-W' || a === '-Ws') };
 }
 
 export interface SourceFile {

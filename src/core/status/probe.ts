@@ -3,7 +3,7 @@ import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
 import { diagnose } from '../haproxy/doctor';
-import { configSources, ConfigSources, masterWorkerOf, otherFilesProblem, parseCmdlines, parseSourceFiles } from '../haproxy/loadedFiles';
+import { otherFilesProblem, parseSourceFiles, runningHaproxy, runningHaproxyScript } from '../haproxy/loadedFiles';
 import { strayRoutes } from '../haproxy/strayRoutes';
 import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
@@ -38,7 +38,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     .add('stat', `fp=$(stat -c '%i %s %.9Y %.9Z %Y %n' -- ${shQuote(c.config)} ${shQuote(c.stateFile)} 2>/dev/null); printf '%s\\n' "$fp"`)
     .add('cfg', unlessUnchanged(held?.fingerprint, `cat -- ${shQuote(c.config)}`))
     .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile, STATE_STATUS_LIMIT)))
-    .add('haproxy', remote.haproxyCmdlines(CMDLINE_END));
+    .add('haproxy', runningHaproxyScript());
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
     ? runner.askUnixSocket(lbHost(app), c.statsSocket, 'show info;show stat', { timeoutMs: 5000, signal }).then(
@@ -50,16 +50,14 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const draining = oldProcesses(runner, app, signal).catch(() => undefined);
   let sections;
   let configMtime: number | undefined;
-  let loaded: ConfigSources = { kind: 'unknown' };
-  let processes: string[][] = [];
+  let running: ReturnType<typeof runningHaproxy> = { sources: { kind: 'unknown' } };
   try {
     const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
     const parsed = script.parse(r.stdout);
     const stat = parsed.get('stat')?.output.trim() ?? '';
     sections = memo.settle(memoKey, held, stat, parsed, ['cfg', 'state']);
     configMtime = mtimeOf(stat, c.config);
-    processes = parseCmdlines(parsed.get('haproxy')?.output ?? '', CMDLINE_END);
-    loaded = configSources(processes, c.config);
+    running = runningHaproxy(parsed.get('haproxy')?.output ?? '', c.config);
     if (!sections.has('cfg')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   } catch (e) {
     lb.error = errorMessage(e);
@@ -74,6 +72,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     try {
       const routing = findRouting(cfg.output, c.frontend, c.acl);
       // With other files loaded, the config file alone is trusted only when they leave the frontend alone.
+      const loaded = running.sources;
       if (loaded.kind === 'with-others') {
         const problem = await otherFilesProblemOn(runner, app, loaded.sources, signal);
         if (problem) throw new Error(problem);
@@ -119,13 +118,11 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const old = await draining;
   if (old?.length) lb.oldProcesses = old;
   if (cfg.code === 0 && !lb.error) {
-    const found = diagnose({ config: cfg.output, app, version, masterWorkerFlag: masterWorkerOf(processes, c.config), otherFiles: loaded.kind === 'with-others' });
+    const found = diagnose({ config: cfg.output, app, version, masterWorkerFlag: running.masterWorker, otherFiles: running.sources.kind === 'with-others' });
     lb.findings = found.filter((f) => f.severity !== 'info');
   }
   return lb;
 }
-
-const CMDLINE_END = '@@bg-haproxy-cmdline-end';
 
 /** Reads the other files the running HAProxy loads and checks that they leave the app's frontend alone. */
 async function otherFilesProblemOn(runner: CommandRunner, app: AppConfig, sources: string[], signal?: AbortSignal): Promise<string | undefined> {

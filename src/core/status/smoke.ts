@@ -57,13 +57,19 @@ export async function runSmoke(runner: CommandRunner, app: AppConfig, slot: Slot
   );
 }
 
-/** "2 of 3 smoke tests: GET /api (HTTP 500, expected 200); …" for the failed ones, or undefined when all passed. */
+/** "2 of 3 smoke tests<verb>: GET /api (HTTP 500, expected 200); …" for the failed ones, or undefined when all passed. */
+function failedText(results: readonly SmokeResult[] | undefined, verb: string): string | undefined {
+  const all = results ?? [];
+  const failed = all.filter((r) => !r.ok);
+  return failed.length ? `${failed.length} of ${all.length} smoke test${all.length > 1 ? 's' : ''}${verb}: ${failed.map((r) => `${r.name} (${r.detail})`).join('; ')}` : undefined;
+}
+
+/** "2 of 3 smoke tests: …", to follow "fails". */
 export function failedSmoke(results: readonly SmokeResult[] | undefined): string | undefined {
-  const failed = (results ?? []).filter((r) => !r.ok);
-  return failed.length ? `${failed.length} of ${results!.length} smoke test${results!.length > 1 ? 's' : ''}: ${failed.map((r) => `${r.name} (${r.detail})`).join('; ')}` : undefined;
+  return failedText(results, '');
 }
 
 /** "1 of 2 smoke tests failed: home (HTTP 503, expected 200)", or undefined when all passed. */
 export function smokeFailures(results: readonly SmokeResult[] | undefined): string | undefined {
-  return failedSmoke(results)?.replace(/^(\d+ of \d+ smoke tests?)/, '$1 failed');
+  return failedText(results, ' failed');
 }

@@ -1,13 +1,12 @@
-import { diagnose, DoctorInput, Finding, withAdditions } from '../haproxy/doctor';
-import { configSources, masterWorkerOf, parseCmdlines } from '../haproxy/loadedFiles';
-import { remote } from '../remote/scripts';
+import { diagnose, DoctorInput, Finding, remedyOf, withAdditions } from '../haproxy/doctor';
+import { runningHaproxy, runningHaproxyScript } from '../haproxy/loadedFiles';
 import { SectionedScript } from '../remote/sections';
 import { shQuote } from '../shell';
 import { lbHost } from '../status/probe';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
 import { liveUnchanged } from './describe';
-import { sha256 } from './lbFiles';
+import { configFromBase64, sha256 } from './lbFiles';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { replaceConfig, restorePreviousConfig } from './replaceConfig';
@@ -28,30 +27,27 @@ export interface DoctorResult {
   summary: string;
 }
 
-const CMDLINE_END = '@@bg-doctor-cmdline-end';
-
 /** haproxy.cfg byte for byte, the running HAProxy's command line and its version, in one round trip. */
 async function readLoadBalancer(ctx: OperationContext): Promise<DoctorInput & { sha: string }> {
   const lb = ctx.app.loadBalancer;
   const script = new SectionedScript()
     .add('cfg', `base64 < ${shQuote(lb.config)}`)
-    .add('cmd', remote.haproxyCmdlines(CMDLINE_END))
+    .add('cmd', runningHaproxyScript())
     .add('version', 'haproxy -v 2>/dev/null');
   const r = await ctx.runner.run(lbHost(ctx.app), script.script, { signal: ctx.signal, timeoutMs: 20000, lane: 'probe' });
   const parts = script.parse(r.stdout);
   const cfg = parts.get('cfg');
   if (!cfg || cfg.code !== 0) throw new WorkflowError('step-failed', 'Read the load balancer', lb.ssh, `cannot read ${lb.config}: ${(cfg?.output ?? r.stderr).trim()}`, 'Nothing was changed.');
-  const config = Buffer.from(cfg.output.replace(/\s+/g, ''), 'base64').toString('latin1');
-  const processes = parseCmdlines(parts.get('cmd')?.output ?? '', CMDLINE_END);
-  const sources = configSources(processes, lb.config);
+  const config = configFromBase64(cfg.output);
+  const running = runningHaproxy(parts.get('cmd')?.output ?? '', lb.config);
   const version = /version\s+(\S+)/i.exec(parts.get('version')?.output ?? '')?.[1];
-  return { config, sha: sha256(config), app: ctx.app, version, masterWorkerFlag: masterWorkerOf(processes, lb.config), otherFiles: sources.kind === 'with-others' };
+  return { config, sha: sha256(config), app: ctx.app, version, masterWorkerFlag: running.masterWorker, otherFiles: running.sources.kind === 'with-others' };
 }
 
 function describeFinding(f: Finding): string {
   const mark = f.severity === 'info' ? 'ℹ' : f.severity === 'error' ? '✗' : '⚠';
-  const remedy = f.fix ? ` Fix: add ${f.fix.lines.map((l) => `"${l.trim()}"`).join(', ')} after line ${f.fix.after + 1}.` : f.byHand ? ` By hand: ${f.byHand}.` : '';
-  return `${mark} ${f.title}: ${f.why}.${remedy}`;
+  const remedy = remedyOf(f);
+  return `${mark} ${f.title}: ${f.why}.${remedy ? ` ${remedy}` : ''}`;
 }
 
 const isProblem = (f: Finding) => f.severity !== 'info';

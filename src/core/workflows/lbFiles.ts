@@ -19,6 +19,11 @@ export function sha256(bytes: string): string {
   return createHash('sha256').update(bytes, 'latin1').digest('hex');
 }
 
+/** `base64 < haproxy.cfg` as printed on the host, back to the config one character a byte. */
+export function configFromBase64(printed: string): string {
+  return Buffer.from(printed.replace(/\s+/g, ''), 'base64').toString('latin1');
+}
+
 /** A config text held one character a byte, as base64 for the switch script. */
 export function configBase64(bytes: string): string {
   return Buffer.from(bytes, 'latin1').toString('base64');
@@ -34,7 +39,7 @@ export async function readLbFiles(ctx: OperationContext, stateNow: string): Prom
   const parts = script.parse(r.stdout);
   const cfg = parts.get('cfg');
   if (!cfg || cfg.code !== 0) throw new WorkflowError('step-failed', 'Read HAProxy config', c.ssh, `cannot read ${c.config}: ${cfg?.output.trim() ?? r.stderr.trim()}`, stateNow);
-  const config = Buffer.from(cfg.output.replace(/\s+/g, ''), 'base64').toString('latin1');
+  const config = configFromBase64(cfg.output);
   const state = parts.get('state');
   return { config, configSha256: sha256(config), state: state ? stateFromRead(state.code, state.output) : { kind: 'corrupt', error: 'not read' } };
 }

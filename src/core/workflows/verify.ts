@@ -55,24 +55,25 @@ export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: Sl
     try {
       if (counting && counters) {
         const c = await countedAround(counters, ask);
-        const byBody = servedByBody(parseHealthBody(c.result.body), target, old);
+        const body = parseHealthBody(c.result.body);
+        const byBody = servedByBody(body, target, old);
         const served = byBody.by !== 'unknown' ? byBody : c.before && c.after ? servedByCounters(c.before, c.after, newBackend, oldBackend) : { by: 'unknown' as const, detail: `${byBody.detail}, and the stats socket did not answer (${c.error})` };
-        return judge(c.result, served, requireHealthy);
+        return judge(c.result, body.version, served, requireHealthy);
       }
       const r = await ask();
-      const served = servedByBody(parseHealthBody(r.body), target, old);
+      const body = parseHealthBody(r.body);
+      const served = servedByBody(body, target, old);
       if (served.by === 'unknown' && counters) {
         counting = true;
         return await probe(requireHealthy);
       }
-      return judge(r, served, requireHealthy);
+      return judge(r, body.version, served, requireHealthy);
     } catch (e) {
       return { ok: false, why: (e as Error).message };
     }
   };
-  const judge = (r: HttpResult, served: Served, requireHealthy: boolean): ProbeOutcome => {
+  const judge = (r: HttpResult, version: string | undefined, served: Served, requireHealthy: boolean): ProbeOutcome => {
     const healthy = r.status === 200;
-    const version = parseHealthBody(r.body).version;
     if (served.by === 'new') {
       if (!healthy && requireHealthy) return { ok: false, why: `HTTP ${r.status} from ${slotLabel(to)}` };
       const counted = served.how === 'counters' ? ` (HAProxy counted it on ${newBackend})` : '';
