@@ -14,6 +14,7 @@ import { doctor } from '../core/workflows/doctor';
 import { OperationContext } from '../core/workflows/operation';
 import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
+import { UnsafeMigrationPolicy } from '../core/workflows/migrationGate';
 import { sync } from '../core/workflows/sync';
 import { OptionName, ParsedArgs, UsageError } from './args';
 import { renderSmoke, renderSnapshot } from './render';
@@ -59,9 +60,9 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     },
   },
   deploy: {
-    synopsis: '[--ref REF] [--migrate] [--yes]',
+    synopsis: '[--ref REF] [--migrate [--allow-unsafe-migrations]] [--yes]',
     summary: 'build and start REF on the STANDBY slot (LIVE is never touched)',
-    options: ['ref', 'migrate', 'yes', 'app'],
+    options: ['ref', 'migrate', 'allow-unsafe-migrations', 'yes', 'app'],
     async run(c) {
       const ctx = c.operation();
       let ref = c.args.values.ref;
@@ -70,16 +71,16 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
         choice.notes.forEach((n) => ctx.reporter.info(n));
         ref = choice.ref;
       }
-      const r = await deploy(ctx, { ref, migrate: c.args.values.migrate });
+      const r = await deploy(ctx, { ref, migrate: c.args.values.migrate, unsafeMigrations: unsafeMigrationPolicy(c) });
       console.log(r.summary);
       // Deployed, but not releasable: scripts gating a release on the deploy must see it.
       return r.smokeFailed ? 1 : 0;
     },
   },
   release: {
-    synopsis: '[--yes] [--emergency --reason TEXT]',
+    synopsis: '[--yes] [--emergency --reason TEXT] [--allow-unsafe-migrations]',
     summary: 'switch traffic to STANDBY after it passes health',
-    options: ['yes', 'emergency', 'reason', 'app'],
+    options: ['yes', 'emergency', 'reason', 'allow-unsafe-migrations', 'app'],
     run: (c) => switchTraffic(c, 'release'),
   },
   rollback: {
@@ -170,8 +171,13 @@ async function printSummary(outcome: Promise<{ summary: string }>): Promise<numb
   return 0;
 }
 
+/** The terminal has no typed confirmation of its own for this: the flag is the deliberate yes. */
+function unsafeMigrationPolicy(c: CliRun): UnsafeMigrationPolicy {
+  return c.args.values['allow-unsafe-migrations'] ? 'allow' : 'refuse';
+}
+
 async function switchTraffic(c: CliRun, kind: 'release' | 'rollback'): Promise<number> {
-  const r = await release(c.operation(), { kind, emergency: c.args.values.emergency });
+  const r = await release(c.operation(), { kind, emergency: c.args.values.emergency, unsafeMigrations: unsafeMigrationPolicy(c) });
   console.log(r.summary);
   return r.stateWritten ? 0 : 1;
 }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
         confirm: terminalConfirm({ yes: values.yes ?? false, reason: values.reason }),
         who: whoAmI(),
         signal: controller.signal,
+        workspace: path.dirname(config.file),
       }),
     });
   } finally {

@@ -47,6 +47,7 @@ async function operate(deps: ToolDeps, args: AgentArgs, call: CallContext, appro
       confirm: approval === 'person' ? deps.approval(call.signal) : preApproved(),
       who: `${whoAmI()} (agent, via bluegreen mcp)`,
       signal: call.signal,
+      workspace: path.dirname(deps.config.file),
     };
     return text((await body(ctx)).summary);
   } catch (e) {

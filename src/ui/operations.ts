@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AppConfig, SlotName } from '../core/config/types';
 import { errorMessage, isBlueGreenError } from '../core/errors';
@@ -77,7 +78,7 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
         info: (text) => reporter.info(text),
         warn: (text) => reporter.warn(text),
       };
-      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil) };
+      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil) };
       return body(ctx, target);
     });
     reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);

@@ -3,7 +3,7 @@ import { Ssh2Runner, Ssh2RunnerOptions } from '../../src/core/ssh/ssh2Runner';
 import { lab } from './setup';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -86,8 +86,8 @@ export function pm2OnLab(slot: 'blue' | 'green', ...args: string[]): string {
   return execFileSync(path.join(lab().dir, 'bin', 'pm2'), args, { env }).toString();
 }
 
-/** Publishes a new release of the sample app to the lab's origin (commit, tag, push). */
-export function publishRelease(version: string): string {
+/** Publishes a new release of the sample app to the lab's origin (commit, tag, push), with `files` (path → text) added. */
+export function publishRelease(version: string, files: Record<string, string> = {}): string {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bg-release-'));
   const env = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@bluegreen.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@bluegreen.invalid' };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env }).toString().trim();
@@ -96,7 +96,12 @@ export function publishRelease(version: string): string {
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { version: string };
   pkg.version = version;
   writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
-  git('commit', '-q', '-am', `Release v${version}`);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+    writeFileSync(path.join(work, file), text);
+  }
+  git('add', '-A');
+  git('commit', '-q', '-m', `Release v${version}`);
   git('tag', `v${version}`);
   git('push', '-q', 'origin', 'main', `v${version}`);
   return git('rev-parse', 'HEAD');

@@ -34,6 +34,7 @@ describe('config loader', () => {
     assert.deepEqual(app.health, { path: '/api/health', timeoutMs: 5000, attempts: 20, intervalMs: 1500, from: 'slot' });
     assert.equal(app.deploy.branch, 'main');
     assert.equal(app.deploy.restart, 'pm2 restart {pm2}');
+    assert.deepEqual(app.deploy.migrations, ['prisma/migrations/*/migration.sql', 'migrations/**/*.sql']);
     assert.equal(c.ssh.connectTimeoutMs, 15000);
     assert.equal(c.file, FILE);
   });
@@ -140,6 +141,14 @@ describe('config loader', () => {
         const ps = problemsOf(`${valid}    deploy: { branch: ${JSON.stringify(branch)} }\n`);
         assert.ok(ps.some((p) => /deploy\.branch/.test(p.message)), branch);
       }
+    });
+
+    it('rejects migration globs git would read as pathspec magic, an exclusion, an absolute path or a way up', () => {
+      for (const glob of [':(top)x', '!x.sql', '/etc/*.sql', '../db/*.sql', 'db/$(id).sql']) {
+        const ps = problemsOf(`${valid}    deploy: { migrations: [${JSON.stringify(glob)}] }\n`);
+        assert.ok(ps.some((p) => /deploy\.migrations\[0\]/.test(p.message) && /git globs/.test(p.message)), `${glob}: ${JSON.stringify(ps)}`);
+      }
+      assert.deepEqual(parseConfig(`${valid}    deploy: { migrations: [] }\n`, FILE).apps[0].deploy.migrations, []);
     });
 
     it('rejects URLs with shell metacharacters', () => {

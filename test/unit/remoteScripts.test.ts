@@ -248,4 +248,36 @@ describe('remote scripts, run in a local shell', () => {
       assert.equal(r.stdout, 'Uptime_sec: 5\n');
     });
   });
+
+  describe('migrations-diff.sh', () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@bluegreen.invalid', ...args], { cwd: dir }).toString().trim();
+    const commitFiles = (files: Record<string, string>) => {
+      for (const [f, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        writeFileSync(path.join(dir, f), text);
+      }
+      git('add', '-A');
+      git('commit', '-qm', 'c');
+      return git('rev-parse', 'HEAD');
+    };
+
+    it('prints the diff of the files the globs match (** through folders, names with spaces), added or changed, and nothing else', async () => {
+      git('init', '-q');
+      const from = commitFiles({ 'migrations/1.sql': 'SELECT 1;\n', 'README.md': 'x\n' });
+      const to = commitFiles({ 'migrations/1.sql': 'SELECT 1;\nSELECT 2;\n', 'migrations/2026/a b.sql': 'DROP TABLE t;\n', 'src/x.sql': 'DROP TABLE u;\n', 'README.md': 'y\n' });
+      const r = await run(remote.migrationsDiff(dir, from, to, 'MISSING', ['migrations/**/*.sql']));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\+\+\+ b\/migrations\/1\.sql\n@@ -1,0 \+2 @@.*\n\+SELECT 2;/);
+      assert.match(r.stdout, /\+\+\+ b\/migrations\/2026\/a b\.sql\t?\n@@ -0,0 \+1 @@\n\+DROP TABLE t;/);
+      assert.doesNotMatch(r.stdout, /src\/x\.sql|README/);
+    });
+
+    it('names a commit the repository does not have instead of failing', async () => {
+      git('init', '-q');
+      const to = commitFiles({ 'migrations/1.sql': 'SELECT 1;\n' });
+      const r = await run(remote.migrationsDiff(dir, 'a'.repeat(40), to, 'MISSING', ['migrations/**/*.sql']));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `MISSING ${'a'.repeat(40)}\n`);
+    });
+  });
 });

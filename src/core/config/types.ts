@@ -70,6 +70,8 @@ export interface DeployConfig {
   migrate?: string;
   restart: string;
   keepBackups: number;
+  /** Globs (git pathspec, from the repository's root) of the SQL migrations a release checks. */
+  migrations: string[];
   hooks?: { backup?: Hook[]; beforeMigrate?: Hook[] };
 }
 

@@ -6,6 +6,7 @@ import haproxyCmdlines from './scripts/haproxy-cmdlines.sh';
 import httpGet from './scripts/http-get.sh';
 import killGroup from './scripts/kill-group.sh';
 import lock from './scripts/lock.sh';
+import migrationsDiff from './scripts/migrations-diff.sh';
 import pm2PidFile from './scripts/pm2-pidfile.sh';
 import readConfigSources from './scripts/read-config-sources.sh';
 import restore from './scripts/restore.sh';
@@ -33,6 +34,7 @@ export const remote = {
   writeState: (stateFile: string, contentBase64: string, keepAs?: string, movedBase64?: string) => withArgs(writeState, stateFile, contentBase64, keepAs, movedBase64),
   pm2PidFile: (name: string, mark: string, known?: { process: string; ticks: string }) => withArgs(pm2PidFile, name, mark, known?.process, known?.ticks),
   checkoutFingerprint: (dir: string) => withArgs(checkoutFingerprint, dir),
+  migrationsDiff: (dir: string, from: string, to: string, missingMark: string, globs: string[]) => withArgs(migrationsDiff, dir, from, to, missingMark, ...globs),
   httpGet: (url: string, protocol: string, host: string, port: string, request: string, seconds: string, hostHeader: string, readLimit: number) => withArgs(httpGet, url, protocol, host, port, request, seconds, hostHeader, readLimit),
   haproxyCmdlines: (endMark: string) => withArgs(haproxyCmdlines, endMark),
   readConfigSources: (mark: string, sources: string[]) => withArgs(readConfigSources, mark, ...sources),

@@ -12,6 +12,7 @@ import { runSmoke, SmokeResult, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
 import { acquireLock, HeldLock } from './lock';
+import { migrationGate, MigrationGateRequest, UnsafeMigrationPolicy } from './migrationGate';
 import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './operation';
 
 export interface DeployOptions {
@@ -28,6 +29,8 @@ export interface DeployOptions {
   /** false: no backup of the release, and no backup hooks. */
   backup?: boolean;
   operation?: string;
+  /** Migrations that break a rollback to LIVE: see UnsafeMigrationPolicy. */
+  unsafeMigrations?: UnsafeMigrationPolicy;
 }
 
 export interface DeployResult {
@@ -40,6 +43,22 @@ export interface DeployResult {
   summary: string;
   /** Why STANDBY may not be released yet: its failing smoke tests. */
   smokeFailed?: string;
+}
+
+/**
+ * Before migrations run on the database LIVE uses: the files they come from, and a second yes
+ * when they change anything (typed when a statement breaks a rollback to LIVE).
+ */
+async function confirmMigrations(ctx: OperationContext, g: MigrationGateRequest): Promise<void> {
+  const gate = await migrationGate(ctx, g);
+  if (!gate.report?.files.length && !gate.report?.unavailable) return;
+  const answer = await ctx.confirm.confirm({
+    title: `Run the migrations on the database ${slotLabel(g.from.name)} (LIVE) uses?`,
+    detail: [...gate.lines, `${ctx.app.deploy.migrate} runs on ${ctx.app.slots[g.repoSlot].ssh}.`].join('\n'),
+    action: 'Run Migrations',
+    typeToConfirm: gate.typeToConfirm ? slotLabel(g.repoSlot) : undefined,
+  });
+  if (!answer.ok) throw new WorkflowError('declined', 'Run migrations', undefined, 'not confirmed', `${g.unchanged} No migration ran.`);
 }
 
 /** Runs the smoke checks on the freshly deployed slot, a line each. */
@@ -122,6 +141,7 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     const fetched = await remoteStep(ctx, `${o.fetch === false ? 'Check out' : 'Fetch and check out'} ${ref}`, host, remote.fetch(s.dir, app.deploy.remote, ref, branch, COMMIT_MARK, o.fetch !== false), stateNow);
     const commit = new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(fetched.stdout)?.[1];
     if (!commit) throw new WorkflowError('step-failed', `Check out ${ref}`, s.ssh, 'git did not report the checked-out commit', stateNow());
+    if (o.migrate) await confirmMigrations(ctx, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
 
     const values = { pm2: s.pm2, dir: s.dir, slot, commit, ref };
     const run = async (title: string, command: string) => {

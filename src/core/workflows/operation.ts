@@ -15,6 +15,8 @@ export interface OperationContext {
   /** `user@machine`, recorded in the lock and the history. */
   who: string;
   signal?: AbortSignal;
+  /** The folder of bluegreen.yaml: where the workspace's own tools (squawk) are looked for. */
+  workspace?: string;
   /**
    * HAProxy was seen serving `live` through the frontend (a switch, or a switch back);
    * `watchUntil` (ms since the epoch) while the new LIVE is watched.

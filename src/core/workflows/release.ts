@@ -10,6 +10,7 @@ import { snapshotApp } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
+import { migrationGate, NO_MIGRATION_GATE, UnsafeMigrationPolicy } from './migrationGate';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { replaceConfig, restorePreviousConfig } from './replaceConfig';
 import { reportDrain } from './drain';
@@ -23,6 +24,11 @@ export interface ReleaseOptions {
   emergency?: boolean;
   /** A reason to offer the person (from an agent); what they confirm is recorded. */
   suggestedReason?: string;
+  /**
+   * Migrations that break a rollback: `ask` makes the person type the slot's name (the default),
+   * `refuse` stops (the CLI without --allow-unsafe-migrations), `allow` goes on (recorded).
+   */
+  unsafeMigrations?: UnsafeMigrationPolicy;
 }
 
 export interface ReleaseResult {
@@ -99,6 +105,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)} fails ${failedSmoke(toSlot.smoke)}; traffic stays on ${slotLabel(from)}`, unchanged());
     }
     const commits = await commitsBetween(ctx, to, fromSlot.commit, toSlot.commit);
+    // A rollback goes back to code older than the database's migrations: there is nothing left to gate.
+    const migrations = kind === 'release' ? await migrationGate(ctx, { title, repoSlot: to, from: fromSlot, to: toSlot, policy: o.unsafeMigrations, unchanged: unchanged() }) : NO_MIGRATION_GATE;
     const newer = isNewer(toSlot.version, fromSlot.version);
     const warnings: string[] = [];
     if (kind === 'release' && newer === false) warnings.push(`⚠ STANDBY ${slotLabel(to)} (${versionText(toSlot.version)}) is not newer than LIVE ${slotLabel(from)} (${versionText(fromSlot.version)}).`);
@@ -107,6 +115,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
     if (smokeFailed) warnings.push(`⚠ ${smokeFailed}.`);
     else if (toSlot.smoke?.length) warnings.push(`${slotLabel(to)} passes its ${toSlot.smoke.length} smoke test(s): ${toSlot.smoke.map((r) => r.name).join(', ')}.`);
+    warnings.push(...migrations.lines);
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
     // The switch runs in the LB's long-lived step shell: open it while the person reads the
     // dialog, so the time from confirmation to switch has no SSH session setup in it.
@@ -124,7 +133,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
         .filter(Boolean)
         .join('\n'),
       action: o.emergency ? 'Emergency Switch' : kind === 'rollback' ? 'Roll Back' : 'Switch Traffic',
-      typeToConfirm: o.emergency ? slotLabel(to) : undefined,
+      typeToConfirm: o.emergency || migrations.typeToConfirm ? slotLabel(to) : undefined,
       askReason: o.emergency,
       suggestedReason: o.suggestedReason,
       alternative: dropsRequests ? FIX_FIRST : undefined,
@@ -133,6 +142,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
     if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
     const confirmedAt = Date.now();
+    const overrode = [smokeFailed, migrations.overrode].filter(Boolean).join('; ') || undefined;
 
     // Compare before switching: the config must still route to the LIVE we showed. The state
     // file read here, under the lock, is the one the switch is recorded in.
@@ -176,7 +186,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
       const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
 
-      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode: smokeFailed });
+      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode });
       // After the record, so what is shown next (switch count, history) agrees with the routing.
       ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
       progress = 'recorded';
@@ -203,7 +213,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
         const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
         throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `The previous config was restored and reloaded: ${back}`, [], { cause: e });
       }
-      const recorded = progress === 'recorded' || (await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode: smokeFailed })) !== undefined;
+      const recorded = progress === 'recorded' || (await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode })) !== undefined;
       throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `LIVE is ${slotSummary(toSlot)}, verified through the frontend; ${recorded ? 'the switch is recorded in the state file' : 'the state file was NOT updated: reconcile it'}. It was not watched: check it now.`, [], { cause: e });
     }
   } finally {
