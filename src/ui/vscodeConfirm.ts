@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ConfirmPort } from '../core/workflows/confirm';
 
-/** A modal dialog; for an emergency also the typed slot name and a reason. */
+/** A modal dialog; then the typed slot name when the request needs it, and a reason for an emergency. */
 export function vscodeConfirm(): ConfirmPort {
   return {
     async confirm(request) {
@@ -12,8 +12,8 @@ export function vscodeConfirm(): ConfirmPort {
       if (request.typeToConfirm) {
         const expected = request.typeToConfirm;
         const typed = await vscode.window.showInputBox({
-          title: 'Emergency release: health checks are skipped',
-          prompt: `Type ${expected} to switch traffic to it without the health gate`,
+          title: request.typeReason ?? request.title,
+          prompt: `Type ${expected} to ${request.action.toLowerCase()}`,
           ignoreFocusOut: true,
           validateInput: (v) => (v.trim() === expected ? undefined : `Type ${expected} exactly`),
         });

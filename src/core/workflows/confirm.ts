@@ -4,8 +4,10 @@ export interface ConfirmRequest {
   detail: string;
   /** The button that goes ahead ("Switch Traffic"); Cancel is always offered. */
   action: string;
-  /** Emergency: the person must type this (the target slot's name) to go ahead. */
+  /** The person must type this (the target slot's name) to go ahead: an emergency, or migrations that break a rollback. */
   typeToConfirm?: string;
+  /** Why it must be typed, in a few words (the typing box's title). */
+  typeReason?: string;
   /** Emergency: a reason is asked for and recorded. */
   askReason?: boolean;
   /** A reason offered for the person to keep or change (what an agent gave); never an answer. */

@@ -57,6 +57,7 @@ async function confirmMigrations(ctx: OperationContext, g: MigrationGateRequest)
     detail: [...gate.lines, `${ctx.app.deploy.migrate} runs on ${ctx.app.slots[g.repoSlot].ssh}.`].join('\n'),
     action: 'Run Migrations',
     typeToConfirm: gate.typeToConfirm ? slotLabel(g.repoSlot) : undefined,
+    typeReason: `Migrations break a rollback to ${slotLabel(g.from.name)}`,
   });
   if (!answer.ok) throw new WorkflowError('declined', 'Run migrations', undefined, 'not confirmed', `${g.unchanged} No migration ran.`);
 }

@@ -134,6 +134,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
         .join('\n'),
       action: o.emergency ? 'Emergency Switch' : kind === 'rollback' ? 'Roll Back' : 'Switch Traffic',
       typeToConfirm: o.emergency || migrations.typeToConfirm ? slotLabel(to) : undefined,
+      typeReason: [o.emergency ? 'Emergency release: health checks are skipped' : '', migrations.typeToConfirm ? `Migrations break a rollback to ${slotLabel(from)}` : ''].filter(Boolean).join('. '),
       askReason: o.emergency,
       suggestedReason: o.suggestedReason,
       alternative: dropsRequests ? FIX_FIRST : undefined,
