@@ -255,7 +255,7 @@ async function startSlot(info: LabInfo, slot: 'blue' | 'green'): Promise<void> {
       name: `demo-${slot}`,
       script: 'server.js',
       cwd: app,
-      env: { HOST: h.address, PORT: String(APP_PORT), APP_ENV: slot, UNHEALTHY_FILE: path.join(h.home, 'unhealthy') },
+      env: { HOST: h.address, PORT: String(APP_PORT), APP_ENV: slot, UNHEALTHY_FILE: path.join(h.home, 'unhealthy'), FAILING_FILE: path.join(h.home, 'failing') },
     })}] };\n`,
   );
   const pm2 = path.join(info.dir, 'bin', 'pm2');

@@ -15,12 +15,20 @@ try {
 }
 const environment = process.env.APP_ENV || 'development';
 const unhealthyFile = process.env.UNHEALTHY_FILE;
+// While this file exists, every page but the health endpoint fails: a release that passes its
+// health checks and still breaks the app.
+const failingFile = process.env.FAILING_FILE;
 
 const server = http.createServer((req, res) => {
   if (req.url === '/api/health') {
     const healthy = !(unhealthyFile && fs.existsSync(unhealthyFile));
     res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', version: pkg.version, environment, commit }));
+    return;
+  }
+  if (failingFile && fs.existsSync(failingFile)) {
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('the lab app fails on purpose\n');
     return;
   }
   res.writeHead(200, { 'content-type': 'text/plain' });

@@ -232,6 +232,31 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await assertInvariants('blue');
   });
 
+  it('switches back automatically when HAProxy counts too many 5xx from the new LIVE, though its health check passes; the history says why', async () => {
+    const failing = path.join(lab().hosts.green.home, 'failing');
+    const reporter = new RecordingReporter();
+    const step = reporter.step.bind(reporter);
+    // GREEN's pages start failing (its health endpoint does not) as the watch opens.
+    reporter.step = (title, host) => {
+      if (title.startsWith('Watch GREEN')) writeFileSync(failing, '');
+      step(title, host);
+    };
+    const load = requestLoop(`${lab().frontendUrl}/`);
+    try {
+      await assert.rejects(release(context(runner, (y) => y.replace('watchSeconds: 2', 'watchSeconds: 20'), reporter)), (e: unknown) => e instanceof WorkflowError && /answered 5xx .*over release\.watch\.max5xxPercent 5%.*switched back automatically: LIVE is BLUE/s.test(e.message));
+      assert.equal(await served(), 'blue 1.1.0');
+      const last = (readState().history as { kind: string; reason?: string }[]).at(-1);
+      assert.equal(last?.kind, 'auto-rollback');
+      assert.match(last?.reason ?? '', /GREEN is failing after the switch: \d+ of \d+ requests HAProxy sent to it answered 5xx/);
+      assert.ok(!reporter.lines.some((l) => /failed \d+ checks in a row/.test(l)), 'the health checks, not the counters, switched back');
+    } finally {
+      await load.stop();
+      rmSync(failing, { force: true });
+      writeFileSync(lab().stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
+    }
+    await assertInvariants('blue');
+  });
+
   it('runs backup and before-migrate hooks on other hosts; a failing hook stops the deploy before STANDBY changes', async () => {
     const marker = path.join(lab().dir, `hook-${Date.now()}`);
     const withHooks = (run: string) => (y: string) =>
@@ -242,7 +267,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await deploy(ok, { migrate: true });
     assert.equal(readFileSync(marker, 'utf8'), 'backup green on lb\ndump-before-migrate\n');
     const order = ok.reporter.lines.filter((l) => l.startsWith('== ')).map((l) => l.replace(/ \(.*\)$/, ''));
-    assert.deepEqual(order.slice(order.indexOf('== Back up the current release')), ['== Back up the current release', '== Backup hook on db', '== Fetch and check out main', '== Install dependencies', '== Before-migrate hook on db', '== Run migrations', '== Build', '== Restart demo-green', '== Wait for GREEN to be healthy']);
+    assert.deepEqual(order.slice(order.indexOf('== Back up the current release')), ['== Back up the current release', '== Backup hook on db', '== Fetch and check out main', "== Check the migrations since BLUE's commit", '== Install dependencies', '== Before-migrate hook on db', '== Run migrations', '== Build', '== Restart demo-green', '== Wait for GREEN to be healthy']);
 
     const greenHead = () => execFileSync('git', ['-C', path.join(lab().hosts.green.home, 'app'), 'rev-parse', 'HEAD']).toString().trim();
     const commitBefore = greenHead();

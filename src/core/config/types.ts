@@ -75,9 +75,17 @@ export interface DeployConfig {
   hooks?: { backup?: Hook[]; beforeMigrate?: Hook[] };
 }
 
+/** What HAProxy counts for the new LIVE during the watch that switches traffic back. */
+export interface WatchThresholds {
+  max5xxPercent: number;
+  maxResponseMs?: number;
+  minRequests: number;
+}
+
 export interface ReleaseConfig {
   watchSeconds: number;
   watchFailures: number;
+  watch: WatchThresholds;
 }
 
 export interface AppConfig {

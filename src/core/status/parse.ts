@@ -15,18 +15,38 @@ export function parseShowStat(csv: string): RuntimeServer[] {
     .map((f) => ({ backend: f[px], server: f[sv], status: f[status], check: f[check] || undefined, sessions: Number(f[scur]) || 0 }));
 }
 
-/** `show stat` CSV: each backend's cumulative sessions (`stot`), which count every request HAProxy routes to it. */
-export function parseBackendSessions(csv: string): Map<string, number> {
+/** What HAProxy has counted for one backend since its process started. */
+export interface BackendTraffic {
+  /** `stot`: every request routed to it, HAProxy's own error answers included. */
+  sessions: number;
+  /** `req_tot`: HTTP requests (HTTP mode); `sessions` where HAProxy does not count them. */
+  requests: number;
+  /** `hrsp_5xx`: answers with a 5xx status. */
+  http5xx: number;
+  /** `rtime`: average response time of the last 1024 requests, in ms. */
+  responseMs: number;
+}
+
+/** `show stat` CSV: the backend rows' counters. */
+export function parseBackendTraffic(csv: string): Map<string, BackendTraffic> {
   const lines = csv.split('\n').filter((l) => l.trim());
   const header = lines.find((l) => l.startsWith('# '));
-  const sessions = new Map<string, number>();
-  if (!header) return sessions;
+  const traffic = new Map<string, BackendTraffic>();
+  if (!header) return traffic;
   const columns = header.slice(2).split(',');
-  const [px, sv, stot] = ['pxname', 'svname', 'stot'].map((c) => columns.indexOf(c));
+  const [px, sv, stot, reqTot, http5xx, rtime] = ['pxname', 'svname', 'stot', 'req_tot', 'hrsp_5xx', 'rtime'].map((c) => columns.indexOf(c));
+  const count = (f: string[], i: number) => (i >= 0 && /^\d+$/.test(f[i] ?? '') ? Number(f[i]) : undefined);
   for (const f of lines.filter((l) => !l.startsWith('#')).map((l) => l.split(','))) {
-    if (f[sv] === 'BACKEND' && /^\d+$/.test(f[stot] ?? '')) sessions.set(f[px], Number(f[stot]));
+    const sessions = count(f, stot);
+    if (f[sv] !== 'BACKEND' || sessions === undefined) continue;
+    traffic.set(f[px], { sessions, requests: count(f, reqTot) ?? sessions, http5xx: count(f, http5xx) ?? 0, responseMs: count(f, rtime) ?? 0 });
   }
-  return sessions;
+  return traffic;
+}
+
+/** `show stat` CSV: each backend's cumulative sessions (`stot`), which count every request HAProxy routes to it. */
+export function parseBackendSessions(csv: string): Map<string, number> {
+  return new Map([...parseBackendTraffic(csv)].map(([backend, t]) => [backend, t.sessions]));
 }
 
 export function parseShowInfo(text: string): Record<string, string> {

@@ -46,7 +46,7 @@ export async function migrationGate(ctx: OperationContext, g: MigrationGateReque
   if (!g.from.commit || !g.to.commit) return { lines: [`⚠ Migrations not checked: the commit ${slotLabel(g.from.commit ? g.to.name : g.from.name)} runs is unknown.`], typeToConfirm: false };
   let report: MigrationReport;
   try {
-    report = await localStep(ctx, `Check the migrations ${g.from.commit.slice(0, 7)}..${g.to.commit.slice(0, 7)}`, () =>
+    report = await localStep(ctx, `Check the migrations since ${slotLabel(g.from.name)}'s commit`, () =>
       checkMigrations({ runner: ctx.runner, app: ctx.app, repoSlot: g.repoSlot, from: g.from.commit!, to: g.to.commit!, workspace: ctx.workspace, signal: ctx.signal }),
     );
   } catch (e) {

@@ -5,6 +5,9 @@ import { HttpResult } from '../ssh/runner';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { localStep, OperationContext } from './operation';
 import { backendCounters, countedAround, Served, servedByBody, servedByCounters } from './whoAnswered';
+import { errorMessage } from '../errors';
+import { BackendTraffic } from '../status/parse';
+import { trafficExceeds, TrafficSince, trafficSince, trafficText } from '../status/traffic';
 
 /** HAProxy serves the new routing shortly after a reload (bench/results.md): ask often, for up to 5 s. */
 const VERIFY_WINDOW_MS = 5000;
@@ -127,8 +130,10 @@ export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to:
 
 /**
  * Keeps checking the new LIVE through the frontend for a while after the switch;
- * `watchFailures` failures in a row mean it is failing: undefined when it held up.
- * Without `requireHealthy` (an emergency) only routing away from it counts as failing.
+ * `watchFailures` failures in a row mean it is failing, and so does what HAProxy counts for
+ * its backend (the 5xx share, the response time: `release.watch`) when the stats socket is
+ * set. Returns why it is failing, or undefined when it held up. Without `requireHealthy` (an
+ * emergency) only routing away from it counts as failing.
  */
 export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: SlotName, requireHealthy: boolean): Promise<string | undefined> {
   const { watchSeconds, watchFailures } = ctx.app.release;
@@ -136,6 +141,7 @@ export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: 
   if (!front || watchSeconds === 0) return undefined;
   return localStep(ctx, `Watch ${slotLabel(to)} for ${watchSeconds} s`, async () => {
     const until = Date.now() + watchSeconds * 1000;
+    const counted = requireHealthy ? await countedTraffic(ctx, to) : undefined;
     let inARow = 0;
     let checks = 0;
     let unhealthy = 0;
@@ -150,10 +156,45 @@ export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: 
         ctx.reporter.line(ctx.app.loadBalancer.ssh, `check ${checks}: ${outcome.why} (${inARow} in a row)`, 'stderr');
         if (inARow >= watchFailures) return `${front.url} failed ${inARow} checks in a row after the switch (${outcome.why})`;
       }
+      const exceeded = await counted?.exceeded();
+      if (exceeded) return exceeded;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const health = unhealthy ? `, not healthy in ${unhealthy} of them` : '';
     ctx.reporter.line(ctx.app.loadBalancer.ssh, `${checks} checks through the frontend, ${slotLabel(to)} served them${health}`, 'stdout');
+    const total = counted?.last();
+    if (total) ctx.reporter.line(ctx.app.loadBalancer.ssh, `HAProxy counted for ${ctx.app.slots[to].backend} during the watch: ${trafficText(total)}`, 'stdout');
     return undefined;
   });
+}
+
+/**
+ * HAProxy's counters for the new LIVE's backend from the start of the watch: `exceeded()` reads
+ * them again and says why they cross `release.watch`. A failed read skips a beat, not the watch.
+ */
+async function countedTraffic(ctx: OperationContext, to: SlotName): Promise<{ exceeded(): Promise<string | undefined>; last(): TrafficSince | undefined } | undefined> {
+  const counters = backendCounters(ctx.runner, ctx.app);
+  if (!counters) return undefined;
+  const backend = ctx.app.slots[to].backend;
+  const read = async () => (await counters.traffic()).get(backend);
+  let baseline: BackendTraffic | undefined;
+  let last: TrafficSince | undefined;
+  try {
+    baseline = await read();
+  } catch (e) {
+    ctx.reporter.warn(`the stats socket did not answer (${errorMessage(e)}): the watch checks health only`);
+    return undefined;
+  }
+  return {
+    last: () => last,
+    async exceeded() {
+      const now = await read().catch(() => undefined);
+      if (!now) return undefined;
+      last = trafficSince(baseline, now);
+      // A reload restarted the counts: go on from the new process's.
+      if (now.requests < (baseline?.requests ?? 0)) baseline = undefined;
+      const why = trafficExceeds(last, ctx.app.release.watch);
+      return why && `${slotLabel(to)} is failing after the switch: ${why}`;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { AppConfig } from '../config/types';
 import { errorMessage } from '../errors';
-import { HealthBody, parseBackendSessions } from '../status/parse';
+import { BackendTraffic, HealthBody, parseBackendSessions, parseBackendTraffic } from '../status/parse';
 import { lbHost } from '../status/probe';
 import { SlotSnapshot } from '../status/snapshot';
 import { CommandRunner } from '../ssh/runner';
@@ -35,15 +35,18 @@ export function servedByBody(body: HealthBody, target: SlotSnapshot, old: SlotSn
 
 export interface BackendCounters {
   read(): Promise<Map<string, number>>;
+  traffic(): Promise<Map<string, BackendTraffic>>;
 }
 
 /** HAProxy's own account: sessions per backend from the stats socket, which count every request it routes, 503s included. */
 export function backendCounters(runner: CommandRunner, app: AppConfig): BackendCounters | undefined {
   const socket = app.loadBalancer.statsSocket;
   if (!socket) return undefined;
+  // `-1 2 -1`: every proxy, backend rows only.
+  const ask = () => runner.askUnixSocket(lbHost(app), socket, 'show stat -1 2 -1', { timeoutMs: 5000 });
   return {
-    // `-1 2 -1`: every proxy, backend rows only.
-    read: async () => parseBackendSessions(await runner.askUnixSocket(lbHost(app), socket, 'show stat -1 2 -1', { timeoutMs: 5000 })),
+    read: async () => parseBackendSessions(await ask()),
+    traffic: async () => parseBackendTraffic(await ask()),
   };
 }
 
