@@ -14,6 +14,7 @@ import { doctor } from '../core/workflows/doctor';
 import { OperationContext } from '../core/workflows/operation';
 import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
+import { resumeWatch, stopWatch } from '../core/workflows/watch';
 import { UnsafeMigrationPolicy } from '../core/workflows/migrationGate';
 import { sync } from '../core/workflows/sync';
 import { OptionName, ParsedArgs, UsageError } from './args';
@@ -94,6 +95,12 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     summary: "bring STANDBY to LIVE's exact commit",
     options: ['yes', 'app'],
     run: (c) => printSummary(sync(c.operation())),
+  },
+  watch: {
+    synopsis: '[--stop]',
+    summary: "resume the watch of the new LIVE that a closed editor or a killed\n" + ' '.repeat(41) + 'process left (exit 1 when it switched back); --stop ends it',
+    options: ['stop', 'app'],
+    run: (c) => printSummary(c.args.values.stop ? stopWatch(c.operation()) : resumeWatch(c.operation())),
   },
   bump: {
     synopsis: 'patch|minor|major [--yes]',

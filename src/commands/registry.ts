@@ -9,10 +9,12 @@ import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
 import { quickActions } from './quickActions';
 import { reconcile } from './reconcile';
+import { resumeWatch } from './resumeWatch';
 import { refresh } from './refresh';
 import { release, releaseEmergency, rollback } from './release';
 import { scaffoldConfig } from './scaffoldConfig';
 import { showOutput } from './showOutput';
+import { stopWatch } from './stopWatch';
 import { sync } from './sync';
 
 type CommandHandler = (deps: Deps, ...args: unknown[]) => unknown;
@@ -28,6 +30,8 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.rollback': rollback,
   'bluegreen.sync': sync,
   'bluegreen.reconcile': reconcile,
+  'bluegreen.resumeWatch': resumeWatch,
+  'bluegreen.stopWatch': stopWatch,
   'bluegreen.checkLoadBalancer': checkLoadBalancer,
   'bluegreen.quickActions': quickActions,
   'bluegreen.scaffoldConfig': scaffoldConfig,

@@ -11,3 +11,13 @@ export function shortDuration(ms: number): string {
 export function timeoutText(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
+
+/** "40 s", "23 min": how long is left until an ISO time (0 s once past). */
+export function timeLeft(until: string, now = Date.now()): string {
+  return secondsText(Math.max(0, Math.round((Date.parse(until) - now) / 1000)));
+}
+
+/** "30 s", "45 min": a duration in seconds. */
+export function secondsText(seconds: number): string {
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}

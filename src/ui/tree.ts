@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
+import { timeLeft } from '../core/format';
 import { remedyOf } from '../core/haproxy/doctor';
 import { HistoryEntry } from '../core/state/stateFile';
 import { AppSnapshot, liveSlot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
@@ -11,6 +12,7 @@ type Node =
   | { kind: 'lb'; app: AppSnapshot }
   | { kind: 'slot'; app: AppSnapshot; slot: SlotSnapshot }
   | { kind: 'history'; app: AppSnapshot }
+  | { kind: 'watch'; app: AppSnapshot }
   | { kind: 'switch'; app: AppSnapshot; entry: HistoryEntry; latest: boolean }
   | { kind: 'info'; label: string; description?: string; icon?: vscode.ThemeIcon; tooltip?: string };
 
@@ -78,7 +80,11 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Load Balancer)' : ''}` : ''}`));
     }
     if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
+    // A watch (running or interrupted) gets its own node, with Resume and Stop on it.
+    if (watchText(app) && lb.state.watch) nodes.push({ kind: 'watch', app });
+    else if (lb.lock) nodes.push(info('Locked', `${lb.lock.who}: ${lb.lock.operation}`, 'lock', undefined, `${lb.lock.who} holds the app's lock (${lb.lock.operation}) since ${lb.lock.since ?? '?'}: other operations wait for it.`));
     for (const d of app.drift) {
+      if (d.kind === 'watch-interrupted') continue;
       const split = d.kind === 'mixed-routing';
       nodes.push(info(split ? 'Traffic split' : 'Drift', d.message, split ? 'error' : 'warning', split ? 'testing.iconFailed' : 'list.warningForeground', d.message));
     }
@@ -129,6 +135,8 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       }
       case 'switch':
         return switchItem(node.app, node.entry, node.latest);
+      case 'watch':
+        return watchItem(node.app);
       case 'info': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.description = node.description;
@@ -197,5 +205,20 @@ function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
   ];
   for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: \`${v.replace(/`/g, "'")}\`  \n`);
   item.tooltip = md;
+  return item;
+}
+
+/** The post-switch watch recorded in the state file: who runs it and the time left, or that nobody does. */
+function watchItem(app: AppSnapshot): vscode.TreeItem {
+  const watch = app.lb.state.watch!;
+  const running = !!app.lb.lock;
+  const item = new vscode.TreeItem(running ? `Watching ${slotLabel(watch.slot)}` : 'Watch interrupted', vscode.TreeItemCollapsibleState.None);
+  item.id = `watch:${app.name}`;
+  item.description = `${timeLeft(watch.until)} left · ${running ? app.lb.lock!.who : 'nobody is watching'}`;
+  item.iconPath = new vscode.ThemeIcon(running ? 'eye' : 'warning', running ? undefined : colour('list.warningForeground'));
+  item.tooltip = running
+    ? `${app.lb.lock!.who} watches ${slotLabel(watch.slot)} through the frontend and HAProxy's counters until ${watch.until}, and switches traffic back if it fails. Stop Watching ends it early.`
+    : `The watch of ${slotLabel(watch.slot)} started by ${watch.by} stopped early (its process ended) with ${timeLeft(watch.until)} left. Resume Watch goes on with it; Stop Watching removes it. Until then, deploy and sync refuse to change ${slotLabel(watch.slot === 'blue' ? 'green' : 'blue')}, the slot to switch back to.`;
+  item.contextValue = running ? 'watch:running' : 'watch:interrupted';
   return item;
 }

@@ -152,8 +152,11 @@ describe('remote scripts, run in a local shell', () => {
       const busy = await run(remote.lock(lockFile, '{"who":"bob@ci"}', 'HELD', 'BUSY'));
       assert.equal(busy.code, 75);
       assert.equal(busy.stdout, 'BUSY {"who":"ann@ops","operation":"release"}\n\n');
+      // lock-holder.sh tells the same without taking the lock, by the holder's pid.
+      assert.equal((await run(remote.lockHolder(lockFile))).stdout, 'held\n{"who":"ann@ops","operation":"release"}\n');
       holder.stdin!.end();
       await new Promise((r) => holder!.on('close', r));
+      assert.equal((await run(remote.lockHolder(lockFile))).stdout, 'free\n{"who":"ann@ops","operation":"release"}\n');
       const free = await run(remote.lock(lockFile, '{"who":"bob@ci"}', 'HELD', 'BUSY'));
       assert.deepEqual([free.code, free.stdout], [0, 'HELD\n']);
     });

@@ -6,6 +6,7 @@ import haproxyCmdlines from './scripts/haproxy-cmdlines.sh';
 import httpGet from './scripts/http-get.sh';
 import killGroup from './scripts/kill-group.sh';
 import lock from './scripts/lock.sh';
+import lockHolder from './scripts/lock-holder.sh';
 import migrationsDiff from './scripts/migrations-diff.sh';
 import pm2PidFile from './scripts/pm2-pidfile.sh';
 import readConfigSources from './scripts/read-config-sources.sh';
@@ -27,6 +28,7 @@ export const remote = {
   backup: (dir: string, backups: string, keep: number) => withArgs(backup, dir, backups, keep),
   fetch: (dir: string, remoteName: string, ref: string, branch: string, mark: string, fetchFirst = true) => withArgs(fetch, dir, remoteName, ref, branch, mark, fetchFirst ? 'fetch' : 'no-fetch'),
   lock: (lockFile: string, holder: string, heldMark: string, busyMark: string) => withArgs(lock, lockFile, holder, heldMark, busyMark),
+  lockHolder: (lockFile: string) => withArgs(lockHolder, lockFile),
   /** `validate` names the candidate (`${config}.bluegreen-new`); it and `reload` run as written. */
   switchConfig: (config: string, expectedSha256: string, nextBase64: string, validate: string, reload: string, reloadedMark: string) => withArgs(switchConfig, config, expectedSha256, nextBase64, validate, reload, reloadedMark),
   restore: (config: string, reload: string) => withArgs(restore, config, reload),

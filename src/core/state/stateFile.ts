@@ -9,6 +9,19 @@ export interface HistoryEntry {
 }
 
 /**
+ * A watch of the new LIVE that outlives the process that started it: recorded with the switch,
+ * removed when the watch ends. A record whose `until` is still ahead while no process holds the
+ * lock is a watch that was interrupted (the editor closed): any client can resume it.
+ */
+export interface WatchRecord {
+  slot: SlotName;
+  /** ISO time the watch ends. */
+  until: string;
+  since: string;
+  by: string;
+}
+
+/**
  * The LB state file as the tools before us wrote it. Both shapes seen in use are read:
  * `{prod, live, standby, lastSwitch, switchCount}` and `{prod, standby, …, history}`.
  */
@@ -18,6 +31,7 @@ export interface DeploymentState {
   lastSwitch?: string;
   switchCount?: number;
   history: HistoryEntry[];
+  watch?: WatchRecord;
   /** Every field as read, so a rewrite keeps the ones we do not know. */
   raw: Record<string, unknown>;
 }
@@ -51,9 +65,33 @@ export function parseState(text: string): StateRead {
       lastSwitch: typeof r.lastSwitch === 'string' ? r.lastSwitch : undefined,
       switchCount: typeof r.switchCount === 'number' ? r.switchCount : undefined,
       history: Array.isArray(r.history) ? (r.history.filter((h) => h && typeof h === 'object') as HistoryEntry[]) : [],
+      watch: watchOf(r.watch),
       raw: r,
     },
   };
+}
+
+/** The app's lock file on the LB host, beside the state file. */
+export function lockFileOf(stateFile: string): string {
+  return `${stateFile}.lock`;
+}
+
+/** Where anyone asks the process watching the new LIVE to stop (it holds the lock, so the request cannot wait for it). */
+export function watchStopFileOf(stateFile: string): string {
+  return `${stateFile}.watch-stop`;
+}
+
+/** Whether a recorded watch still has time left and nobody runs it. */
+export function watchInterrupted(watch: WatchRecord | undefined, lockHeld: boolean, now = Date.now()): boolean {
+  return !!watch && Date.parse(watch.until) > now && !lockHeld;
+}
+
+function watchOf(v: unknown): WatchRecord | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const w = v as Record<string, unknown>;
+  const slot = slotName(w.slot);
+  if (!slot || typeof w.until !== 'string' || Number.isNaN(Date.parse(w.until))) return undefined;
+  return { slot, until: w.until, since: typeof w.since === 'string' ? w.since : '', by: typeof w.by === 'string' ? w.by : 'someone' };
 }
 
 /** Prints the state file; exits 44 when there is none (a missing file is not a corrupt one). */
@@ -108,7 +146,7 @@ export interface SwitchRecord {
  * Past `historyKept` entries, the oldest leave the file in `moved` (written to the rotated file
  * before the state file, so none is ever lost).
  */
-export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord, historyKept = Infinity): { state: Record<string, unknown>; moved: unknown[] } {
+export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord, historyKept = Infinity, watch?: WatchRecord): { state: Record<string, unknown>; moved: unknown[] } {
   const entry: Record<string, unknown> = {
     timestamp: rec.at,
     from: rec.from,
@@ -126,15 +164,25 @@ export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord
   if (rec.overrode) entry.overrode = rec.overrode;
   const history = [...historyOf(raw), entry];
   const moved = history.length > historyKept ? history.splice(0, history.length - historyKept) : [];
+  // Any switch ends the watch of the slot it switched from; a release starts its own.
+  const rest = stateWithoutWatch(raw);
   return {
     state: {
-      ...withRoles(raw, rec.to),
+      ...withRoles(rest, rec.to),
       lastSwitch: rec.at,
       switchCount: (typeof raw.switchCount === 'number' ? raw.switchCount : 0) + 1,
       history,
+      ...(watch ? { watch } : {}),
     },
     moved,
   };
+}
+
+/** The state once a watch ended (held up, stopped, or its slot is no longer LIVE). */
+export function stateWithoutWatch(raw: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...raw };
+  delete rest.watch;
+  return rest;
 }
 
 /** History entries moved out of the state file, one JSON object a line, appended. */

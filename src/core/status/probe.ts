@@ -10,11 +10,12 @@ import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
 import { oldProcesses } from './oldProcesses';
-import { STATE_STATUS_LIMIT, stateFromRead, stateReadScript } from '../state/stateFile';
+import { timeLeft } from '../format';
+import { lockFileOf, STATE_STATUS_LIMIT, stateFromRead, stateReadScript, watchInterrupted } from '../state/stateFile';
 import { parseGitHead } from './checkout';
 import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
-import { Drift, LoadBalancerSnapshot, SlotSnapshot } from './snapshot';
+import { Drift, LoadBalancerSnapshot, LockHolder, SlotSnapshot } from './snapshot';
 import { Remembered, unchangedFilesOf, unlessUnchanged } from './unchanged';
 
 export function lbHost(app: AppConfig): HostRef {
@@ -38,7 +39,8 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     .add('stat', `fp=$(stat -c '%i %s %.9Y %.9Z %Y %n' -- ${shQuote(c.config)} ${shQuote(c.stateFile)} 2>/dev/null); printf '%s\\n' "$fp"`)
     .add('cfg', unlessUnchanged(held?.fingerprint, `cat -- ${shQuote(c.config)}`))
     .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile, STATE_STATUS_LIMIT)))
-    .add('haproxy', runningHaproxyScript());
+    .add('haproxy', runningHaproxyScript())
+    .add('lock', remote.lockHolder(lockFileOf(c.stateFile)));
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
     ? runner.askUnixSocket(lbHost(app), c.statsSocket, 'show info;show stat', { timeoutMs: 5000, signal }).then(
@@ -51,6 +53,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   let sections;
   let configMtime: number | undefined;
   let running: ReturnType<typeof runningHaproxy> = { sources: { kind: 'unknown' } };
+  let lockOutput = '';
   try {
     const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
     const parsed = script.parse(r.stdout);
@@ -58,12 +61,14 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     sections = memo.settle(memoKey, held, stat, parsed, ['cfg', 'state']);
     configMtime = mtimeOf(stat, c.config);
     running = runningHaproxy(parsed.get('haproxy')?.output ?? '', c.config);
+    lockOutput = parsed.get('lock')?.output ?? '';
     if (!sections.has('cfg')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   } catch (e) {
     lb.error = errorMessage(e);
     return lb;
   }
   lb.reachable = true;
+  lb.lock = parseLockHolder(lockOutput);
 
   const cfg = sections.get('cfg')!;
   if (cfg.code !== 0) {
@@ -92,7 +97,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const state = sections.get('state');
   if (state) {
     const read = stateFromRead(state.code, state.output);
-    if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history });
+    if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history, watch: read.state.watch });
     else if (read.kind === 'corrupt') Object.assign(lb.state, { status: 'corrupt', error: read.error });
     else if (read.kind === 'too-large') Object.assign(lb.state, { status: 'too-large', error: `${(read.bytes / 2 ** 20).toFixed(1)} MB` });
     else lb.state.status = 'missing';
@@ -122,6 +127,18 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     lb.findings = found.filter((f) => f.severity !== 'info');
   }
   return lb;
+}
+
+/** lock-holder.sh's answer: the holder while the lock is held, else nothing. */
+export function parseLockHolder(output: string): LockHolder | undefined {
+  const [state, json] = output.split('\n');
+  if (state !== 'held') return undefined;
+  try {
+    const h = JSON.parse(json ?? '') as Partial<LockHolder>;
+    return { who: h.who ?? 'someone', operation: h.operation ?? 'an operation', since: h.since };
+  } catch {
+    return { who: 'someone', operation: 'an operation' };
+  }
 }
 
 /** Reads the other files the running HAProxy loads and checks that they leave the app's frontend alone. */
@@ -239,6 +256,10 @@ export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): D
   if (lb.configNotNamed) {
     const { config, running } = lb.configNotNamed;
     drift.push({ kind: 'config-not-named', message: `the running HAProxy loads ${running.join(', ') || 'no file named on its command line'}, not ${config}: unless one of those is a link to it, a switch edits a file HAProxy does not read (the check through the frontend would then undo it)` });
+  }
+  if (watchInterrupted(state.watch, !!lb.lock)) {
+    const w = state.watch!;
+    drift.push({ kind: 'watch-interrupted', message: `the watch of ${w.slot.toUpperCase()} started by ${w.by} stopped early (the process running it ended) with ${timeLeft(w.until)} left: nobody is watching. Resume it (Resume Watch, bluegreen watch) or stop it (bluegreen watch --stop)` });
   }
   if (lb.configChangedAfterLoad) {
     drift.push({ kind: 'config-not-loaded', message: `the HAProxy config file changed after HAProxy last loaded it; the running routing may differ until a reload` });

@@ -1,5 +1,6 @@
 import { AppConfig, otherSlot, SlotName } from '../config/types';
-import { AppSnapshot } from './snapshot';
+import { AppSnapshot, slotLabel } from './snapshot';
+import { timeLeft } from '../format';
 
 /**
  * The app as it is once HAProxy was seen routing to `live` (a switch verified through the
@@ -17,9 +18,13 @@ export function routedTo(app: AppSnapshot, config: AppConfig, live: SlotName, wa
   };
 }
 
-/** "watching (27 s left)" while the post-switch watch runs; undefined otherwise. */
+/**
+ * "watching GREEN (27 s left)" while a post-switch watch runs, whoever runs it (this window, or
+ * another process holding the lock); "watch interrupted (23 min left)" when nobody does.
+ */
 export function watchText(app: AppSnapshot, now = Date.now()): string | undefined {
-  if (!app.watchUntil) return undefined;
-  const left = Math.ceil((Date.parse(app.watchUntil) - now) / 1000);
-  return left > 0 ? `watching (${left} s left)` : undefined;
+  const recorded = app.lb.state.watch;
+  if (app.watchUntil && Date.parse(app.watchUntil) > now) return `watching (${timeLeft(app.watchUntil, now)} left)`;
+  if (!recorded || Date.parse(recorded.until) <= now || recorded.slot !== app.live) return undefined;
+  return app.lb.lock ? `watching ${slotLabel(recorded.slot)} (${timeLeft(recorded.until, now)} left)` : `watch interrupted (${timeLeft(recorded.until, now)} left)`;
 }

@@ -1,7 +1,7 @@
 import { SLOT_NAMES, SlotName } from '../config/types';
 import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
-import { HistoryEntry } from '../state/stateFile';
+import { HistoryEntry, WatchRecord } from '../state/stateFile';
 import type { SmokeResult } from './smoke';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
@@ -27,7 +27,7 @@ export interface AppSnapshot {
 }
 
 export interface Drift {
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted';
   message: string;
 }
 
@@ -56,7 +56,11 @@ export interface LoadBalancerSnapshot {
     lastSwitch?: string;
     switchCount?: number;
     history: HistoryEntry[];
+    /** A watch of the new LIVE, recorded with the switch (see WatchRecord). */
+    watch?: WatchRecord;
   };
+  /** Who holds the app's lock now, when someone does (an operation, or a watch). */
+  lock?: LockHolder;
   /** No running HAProxy names the configured file on its command line (`running`: the files it does name). */
   configNotNamed?: { config: string; running: string[] };
   /** The config file is newer than the running HAProxy worker (edited, not reloaded). */
@@ -65,6 +69,12 @@ export interface LoadBalancerSnapshot {
   oldProcesses?: OldProcess[];
   /** From the stats socket, when configured. */
   runtime?: { error?: string; uptimeSec?: number; servers: RuntimeServer[] };
+}
+
+export interface LockHolder {
+  who: string;
+  operation: string;
+  since?: string;
 }
 
 /** An HAProxy process left from a reload, still serving the connections it had. */

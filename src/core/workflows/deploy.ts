@@ -4,6 +4,7 @@ import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
 import { healthTarget, lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
+import { timeLeft } from '../format';
 import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
@@ -83,6 +84,10 @@ export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operat
   }
   if (app.lb.strayRoutes?.length) throw new WorkflowError('refused', operation, app.lb.host, mixedRoutingMessage(app.lb), liveUnchanged(app));
   const standby = otherSlot(app.live);
+  const watch = app.lb.state.watch;
+  if (watch && watch.slot === app.live && Date.parse(watch.until) > Date.now()) {
+    throw new WorkflowError('refused', operation, app.lb.host, `${slotLabel(watch.slot)} is being watched after its release (started by ${watch.by}, ${timeLeft(watch.until)} left) and ${slotLabel(standby)} is the slot it would switch back to; changing it now would leave nothing to fall back on. Wait for the watch to end, or stop it (Stop Watching, bluegreen watch --stop)`, liveUnchanged(app));
+  }
   if (target && target === app.live) {
     throw new WorkflowError('refused', operation, undefined, `${slotLabel(target)} is LIVE; deploys go to the STANDBY slot (${slotLabel(standby)}) only`, liveUnchanged(app));
   }

@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors';
 import { remote } from '../remote/scripts';
+import { lockFileOf } from '../state/stateFile';
 import { MARK_PREFIX } from '../ssh/output';
 import { lbHost } from '../status/probe';
 import { OperationContext, WorkflowError } from './operation';
@@ -13,10 +14,6 @@ export interface HeldLock {
   /** False once the holder's connection dropped: stop before changing anything else. */
   readonly held: boolean;
   release(): Promise<void>;
-}
-
-function lockFileOf(stateFile: string): string {
-  return `${stateFile}.lock`;
 }
 
 /**
@@ -71,7 +68,7 @@ export async function acquireLock(ctx: OperationContext, operation: string, stat
   };
 }
 
-function describeHolder(raw: string): string {
+export function describeHolder(raw: string): string {
   try {
     const h = JSON.parse(raw) as { who?: string; operation?: string; since?: string };
     return `another operation holds the lock: locked by ${h.who ?? 'someone'} since ${h.since ?? '?'} (${h.operation ?? 'unknown operation'})`;

@@ -3,20 +3,21 @@ import { backendExists, findRouting, withRouting } from '../haproxy/config';
 import { strayRoutes } from '../haproxy/strayRoutes';
 import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
-import { parseState, rawFields, StateRead, stateAfterSwitch, stateText, SwitchRecord } from '../state/stateFile';
 import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
 import { oldProcesses } from '../status/oldProcesses';
 import { snapshotApp } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
-import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
+import { slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { migrationGate, NO_MIGRATION_GATE, UnsafeMigrationPolicy } from './migrationGate';
-import { readLbFiles, writeStateFile } from './lbFiles';
-import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { readLbFiles } from './lbFiles';
+import { replaceConfig } from './replaceConfig';
 import { reportDrain } from './drain';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, steady, throwIfCancelled, WorkflowError } from './operation';
-import { frontendProbe, verifyLive, watchLive } from './verify';
+import { frontendProbe, verifyLive } from './verify';
+import { recordSwitch, switchBack } from './switching';
+import { watchAndSettle, watchRecord } from './watch';
 
 export interface ReleaseOptions {
   kind?: 'release' | 'rollback';
@@ -186,21 +187,20 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       const atSwitch = await oldProcesses(ctx.runner, app).catch(() => undefined);
       ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
       const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
+      const watchUntil = Date.now() + app.release.watchSeconds * 1000;
 
-      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode });
+      // The watch is recorded with the switch: if this process ends before the watch does, anyone can resume it.
+      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode, watch: watching ? watchRecord(ctx, to, watchUntil) : undefined });
       // After the record, so what is shown next (switch count, history) agrees with the routing.
-      ctx.onRouted?.(to, watching ? Date.now() + app.release.watchSeconds * 1000 : undefined);
+      ctx.onRouted?.(to, watching ? watchUntil : undefined);
       progress = 'recorded';
       const stateWritten = written !== undefined;
 
-      const failing = await watchLive(ctx, before, to, requireHealthy);
-      if (failing) {
-        ctx.reporter.warn(`${slotLabel(to)} is failing after the switch; switching traffic back to ${slotLabel(from)} automatically`);
-        const back = await switchBack(ctx, before, from, to, 'Switch back: restore the previous HAProxy config');
-        await recordSwitch(ctx, written ? parseState(stateText(written)) : now.state, { from: to, to: from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
-        throw new WorkflowError('step-failed', `Watch ${slotLabel(to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
+      if (watching) {
+        const { stopped } = await watchAndSettle(ctx, { before, from, to, requireHealthy, until: watchUntil, recorded: written });
+        if (stopped) ctx.reporter.info(`The watch of ${slotLabel(to)} was stopped by ${stopped}`);
+        ctx.onRouted?.(to);
       }
-      if (watching) ctx.onRouted?.(to);
       if (app.loadBalancer.masterSocket) await localStep(ctx, 'Old HAProxy process', () => reportDrain(ctx, confirmedAt, atSwitch, DRAIN_FOLLOW_MS));
       const how = verified.unproven ? `switched in ${switchMs} ms, but ${verified.unproven}` : `verified in ${switchMs} ms`;
       const health = verified.healthy ? '' : ` ${slotLabel(to)} serves the traffic but its health check fails.`;
@@ -222,11 +222,6 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
   }
 }
 
-/** Puts the previous config back, reloads, and checks through the frontend that `from` answers again. */
-function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
-  return restorePreviousConfig(ctx, before, from, title, `HAProxy may still route to ${slotLabel(to)}: check the config on ${ctx.app.loadBalancer.ssh} now.`);
-}
-
 async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: string, toCommit?: string): Promise<string[]> {
   if (!fromCommit || !toCommit || fromCommit === toCommit) return [];
   const s = ctx.app.slots[to];
@@ -239,17 +234,3 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
   }
 }
 
-type SwitchFacts = Omit<SwitchRecord, 'who' | 'at' | 'fromVersion' | 'toVersion' | 'fromCommit' | 'toCommit'> & { fromSlot: SlotSnapshot; toSlot: SlotSnapshot };
-
-/** Records a switch in the state file; returns the fields written, or undefined when it could not. */
-async function recordSwitch(ctx: OperationContext, read: StateRead, facts: SwitchFacts): Promise<Record<string, unknown> | undefined> {
-  const { fromSlot, toSlot, ...rest } = facts;
-  const next = stateAfterSwitch(rawFields(read), { ...rest, fromVersion: fromSlot.version, toVersion: toSlot.version, fromCommit: fromSlot.commit, toCommit: toSlot.commit, who: ctx.who, at: new Date().toISOString() }, ctx.app.loadBalancer.historyKept);
-  try {
-    await writeStateFile(ctx, 'Record the switch in the state file', read, next.state, () => `${slotLabel(facts.to)} is LIVE, but the state file was not updated (drift until reconciled).`, undefined, next.moved);
-    return next.state;
-  } catch (e) {
-    ctx.reporter.warn(errorMessage(e));
-    return undefined;
-  }
-}

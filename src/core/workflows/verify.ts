@@ -6,6 +6,7 @@ import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { localStep, OperationContext } from './operation';
 import { backendCounters, countedAround, Served, servedByBody, servedByCounters } from './whoAnswered';
 import { errorMessage } from '../errors';
+import { secondsText } from '../format';
 import { BackendTraffic } from '../status/parse';
 import { trafficExceeds, TrafficSince, trafficSince, trafficText } from '../status/traffic';
 
@@ -135,11 +136,12 @@ export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to:
  * set. Returns why it is failing, or undefined when it held up. Without `requireHealthy` (an
  * emergency) only routing away from it counts as failing.
  */
-export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: SlotName, requireHealthy: boolean): Promise<string | undefined> {
-  const { watchSeconds, watchFailures } = ctx.app.release;
+export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: SlotName, requireHealthy: boolean, o: WatchOptions = {}): Promise<string | undefined> {
+  const { watchFailures } = ctx.app.release;
+  const watchSeconds = o.seconds ?? ctx.app.release.watchSeconds;
   const front = frontendProbe(ctx, before, to);
   if (!front || watchSeconds === 0) return undefined;
-  return localStep(ctx, `Watch ${slotLabel(to)} for ${watchSeconds} s`, async () => {
+  return localStep(ctx, `Watch ${slotLabel(to)} for ${secondsText(watchSeconds)}`, async () => {
     const until = Date.now() + watchSeconds * 1000;
     const counted = requireHealthy ? await countedTraffic(ctx, to) : undefined;
     let inARow = 0;
@@ -158,6 +160,11 @@ export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: 
       }
       const exceeded = await counted?.exceeded();
       if (exceeded) return exceeded;
+      const stop = await o.stopRequested?.();
+      if (stop) {
+        ctx.reporter.warn(`${stop} asked to stop watching ${slotLabel(to)}`);
+        break;
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
     const health = unhealthy ? `, not healthy in ${unhealthy} of them` : '';
@@ -166,6 +173,13 @@ export async function watchLive(ctx: OperationContext, before: AppSnapshot, to: 
     if (total) ctx.reporter.line(ctx.app.loadBalancer.ssh, `HAProxy counted for ${ctx.app.slots[to].backend} during the watch: ${trafficText(total)}`, 'stdout');
     return undefined;
   });
+}
+
+export interface WatchOptions {
+  /** How long (default: release.watchSeconds); a resumed watch has what is left. */
+  seconds?: number;
+  /** Who asked the watch to stop, when someone did. */
+  stopRequested?: () => Promise<string | undefined>;
 }
 
 /**

@@ -11,10 +11,11 @@ exec 9>>"$lock" || { echo "cannot open the lock file $lock" >&2; exit 70; }
 command -v flock >/dev/null 2>&1 || { echo 'flock (util-linux) is not installed on the LB host' >&2; exit 71; }
 if ! flock -n 9; then
   printf '%s ' "$busy"
-  head -c 2000 "$lock"
+  head -n 1 "$lock" | head -c 2000
   echo
   exit 75
 fi
-printf '%s\n' "$holder" > "$lock"
+# The second line is this shell's pid, which `exec cat` keeps: while it lives, the lock is held.
+printf '%s\n%s\n' "$holder" "$$" > "$lock"
 echo "$held"
 exec cat >/dev/null

@@ -1,0 +1,134 @@
+import { otherSlot, SlotName } from '../config/types';
+import { shQuote } from '../shell';
+import { parseState, StateRead, stateText, watchStopFileOf, WatchRecord } from '../state/stateFile';
+import { lbHost, parseLockHolder } from '../status/probe';
+import { timeLeft } from '../format';
+import { snapshotApp } from '../status/refresh';
+import { AppSnapshot, slotLabel } from '../status/snapshot';
+import { remote } from '../remote/scripts';
+import { lockFileOf } from '../state/stateFile';
+import { slotSummary } from './describe';
+import { readLbFiles } from './lbFiles';
+import { acquireLock } from './lock';
+import { localStep, OperationContext, steady, WorkflowError } from './operation';
+import { endWatchRecord, recordSwitch, routeBack } from './switching';
+import { watchLive } from './verify';
+
+/** How often a watch looks for a request to stop (`bluegreen watch --stop` from anywhere). */
+const STOP_POLL_MS = 5000;
+
+export interface WatchPlan {
+  before: AppSnapshot;
+  from: SlotName;
+  to: SlotName;
+  /** Emergency: only routing away from the new LIVE counts as failing. */
+  requireHealthy: boolean;
+  until: number;
+  /** The state file as the switch left it (its watch record included), to end the record from. */
+  recorded?: Record<string, unknown>;
+}
+
+/** The record a release writes with its switch, when it is going to watch. */
+export function watchRecord(ctx: OperationContext, to: SlotName, until: number): WatchRecord {
+  return { slot: to, until: new Date(until).toISOString(), since: new Date().toISOString(), by: ctx.who };
+}
+
+/**
+ * Watches the new LIVE until the plan's end, under the caller's lock. Failing: traffic is
+ * switched back and the history says why (thrown). Held up, stopped or cancelled: the watch
+ * record is removed. A process that dies leaves the record, and the watch can be resumed.
+ */
+export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promise<{ stopped?: string }> {
+  const { app } = ctx;
+  const seconds = Math.max(0, Math.round((p.until - Date.now()) / 1000));
+  const stopFile = watchStopFileOf(app.loadBalancer.stateFile);
+  await ctx.runner.run(lbHost(app), `rm -f -- ${shQuote(stopFile)}`, { lane: 'step', timeoutMs: 15000 }).catch(() => undefined);
+  let stopped: string | undefined;
+  let lastPoll = Date.now();
+  const stopRequested = async () => {
+    if (Date.now() - lastPoll < STOP_POLL_MS) return undefined;
+    lastPoll = Date.now();
+    const r = await ctx.runner.run(lbHost(app), `cat -- ${shQuote(stopFile)} 2>/dev/null`, { lane: 'probe', timeoutMs: 10000 }).catch(() => undefined);
+    if (r?.code === 0) stopped = r.stdout.trim() || 'someone';
+    return stopped;
+  };
+  const read: StateRead | undefined = p.recorded ? parseState(stateText(p.recorded)) : undefined;
+  const failing = await watchLive(ctx, p.before, p.to, p.requireHealthy, { seconds, stopRequested });
+  if (failing) {
+    const fromSlot = p.before.slots[p.from];
+    const toSlot = p.before.slots[p.to];
+    ctx.reporter.warn(`${slotLabel(p.to)} is failing after the switch; switching traffic back to ${slotLabel(p.from)} automatically`);
+    const back = await routeBack(ctx, p.before, p.from, p.to, `Switch back: route ${app.loadBalancer.frontend} to ${slotLabel(p.from)} and reload HAProxy`);
+    const now = await readLbFiles(ctx, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
+    await recordSwitch(ctx, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
+    throw new WorkflowError('step-failed', `Watch ${slotLabel(p.to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
+  }
+  if (read) await endWatchRecord(ctx, read);
+  if (stopped) await ctx.runner.run(lbHost(app), `rm -f -- ${shQuote(stopFile)}`, { lane: 'step', timeoutMs: 15000 }).catch(() => undefined);
+  return { stopped };
+}
+
+/**
+ * `bluegreen watch` / Resume Watch: goes on with a watch whose process ended (the editor was
+ * closed), from the state file's record, for the time it has left.
+ */
+export async function resumeWatch(given: OperationContext): Promise<{ summary: string }> {
+  const ctx = steady(given);
+  const { app } = ctx;
+  const lock = await acquireLock(ctx, 'watch', 'Nothing was changed.');
+  try {
+    const files = await readLbFiles(ctx, 'Nothing was changed.');
+    const watch = files.state.kind === 'ok' ? files.state.state.watch : undefined;
+    if (!watch) return { summary: `${app.name}: no watch is recorded in the state file; nothing to resume.` };
+    if (Date.parse(watch.until) <= Date.now()) {
+      await endWatchRecord(ctx, files.state);
+      return { summary: `${app.name}: the watch of ${slotLabel(watch.slot)} ended at ${watch.until}; its record was removed.` };
+    }
+    const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));
+    if (before.live !== watch.slot) {
+      await endWatchRecord(ctx, files.state);
+      return { summary: `${app.name}: ${slotLabel(watch.slot)} is no longer LIVE (HAProxy routes to ${before.live ? slotLabel(before.live) : 'neither slot'}); the watch record was removed.` };
+    }
+    ctx.reporter.info(`Resuming the watch of ${slotLabel(watch.slot)} started by ${watch.by}: ${timeLeft(watch.until)} left`);
+    ctx.onRouted?.(watch.slot, Date.parse(watch.until));
+    const { stopped } = await watchAndSettle(ctx, { before, from: otherSlot(watch.slot), to: watch.slot, requireHealthy: true, until: Date.parse(watch.until), recorded: files.state.kind === 'ok' ? files.state.state.raw : undefined });
+    ctx.onRouted?.(watch.slot);
+    const how = stopped ? `stopped by ${stopped}` : ctx.signal?.aborted ? 'stopped (cancelled)' : 'held up';
+    return { summary: `The watch of ${slotLabel(watch.slot)} ${how}; LIVE is ${slotSummary(before.slots[watch.slot])}.` };
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * `bluegreen watch --stop` / Stop Watching: asks the process watching to stop (it holds the
+ * lock) and waits for it to; with no one watching, removes the record itself.
+ */
+export async function stopWatch(given: OperationContext): Promise<{ summary: string }> {
+  const ctx = steady(given);
+  const { app } = ctx;
+  const c = app.loadBalancer;
+  const holder = parseLockHolder((await ctx.runner.run(lbHost(app), remote.lockHolder(lockFileOf(c.stateFile)), { lane: 'probe', timeoutMs: 15000 })).stdout);
+  if (holder) {
+    await localStep(ctx, `Ask ${holder.who} to stop watching`, async () => {
+      const r = await ctx.runner.run(lbHost(app), `printf '%s\\n' ${shQuote(ctx.who)} > ${shQuote(watchStopFileOf(c.stateFile))}`, { lane: 'step', timeoutMs: 15000 });
+      if (r.code !== 0) throw new WorkflowError('step-failed', 'Stop the watch', c.ssh, r.stderr.trim() || `exit code ${r.code}`, 'The watch goes on.');
+    });
+    // It looks every few seconds, then writes the state file: wait for the record to go.
+    for (const until = Date.now() + STOP_POLL_MS * 4; Date.now() < until; await new Promise((r) => setTimeout(r, 1000))) {
+      const files = await readLbFiles(ctx, 'The watch may go on.');
+      if (files.state.kind !== 'ok' || !files.state.state.watch) return { summary: `${app.name}: the watch run by ${holder.who} stopped.` };
+    }
+    throw new WorkflowError('step-failed', 'Stop the watch', c.ssh, `${holder.who} holds the lock (${holder.operation}) and did not stop watching within ${(STOP_POLL_MS * 4) / 1000} s`, 'The request stays on the LB host; the watch stops at its next look.');
+  }
+  const lock = await acquireLock(ctx, 'stop the watch', 'Nothing was changed.');
+  try {
+    const files = await readLbFiles(ctx, 'Nothing was changed.');
+    const watch = files.state.kind === 'ok' ? files.state.state.watch : undefined;
+    if (!watch) return { summary: `${app.name}: no watch is recorded; nothing to stop.` };
+    await endWatchRecord(ctx, files.state);
+    return { summary: `${app.name}: the watch of ${slotLabel(watch.slot)} (${timeLeft(watch.until)} left, nobody running it) was removed.` };
+  } finally {
+    await lock.release();
+  }
+}
