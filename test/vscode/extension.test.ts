@@ -107,6 +107,29 @@ describe('Blue-Green in a real VS Code extension host', () => {
     }
   });
 
+  it('a watch nobody runs any more (its editor closed) shows as interrupted in the tree and on the badge; Stop Watching on it removes it', async function () {
+    this.timeout(60_000);
+    const { model, badge, tree, outputLines } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot?.apps[0].live;
+    assert.ok(live, 'the lab has no LIVE slot');
+    const stateFile = model.config!.apps[0].loadBalancer.stateFile;
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(stateFile, JSON.stringify({ ...state, watch: { slot: live, until: new Date(Date.now() + 10 * 60_000).toISOString(), since: new Date().toISOString(), by: 'ann@laptop' } }));
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const lbNode = () => tree.getChildren(tree.getChildren()[0])[0];
+    const watchNode = tree.getChildren(lbNode()).find((n) => tree.getTreeItem(n).contextValue === 'watch:interrupted');
+    assert.ok(watchNode, `no interrupted watch in the tree: ${tree.getChildren(lbNode()).map((n) => tree.getTreeItem(n).label).join(', ')}`);
+    const item = tree.getTreeItem(watchNode);
+    assert.equal(item.label, 'Watch interrupted');
+    assert.match(String(item.description), /^(10|9) min left · nobody is watching$/);
+    assert.match(badge.text, /· watch interrupted \((10|9) min left\)$/);
+    assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.stopWatch', watchNode), true, outputLines.slice(-10).join('\n'));
+    assert.equal((JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>).watch, undefined);
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    assert.ok(!tree.getChildren(lbNode()).some((n) => String(tree.getTreeItem(n).contextValue).startsWith('watch:')));
+  });
+
   it('refuses a deploy aimed at the LIVE slot, and changes nothing when the dialog is cancelled', async () => {
     const { model, confirmSeam, outputLines } = await api();
     await vscode.commands.executeCommand('bluegreen.refresh');
