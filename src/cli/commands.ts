@@ -15,6 +15,7 @@ import { OperationContext } from '../core/workflows/operation';
 import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
 import { resumeWatch, stopWatch } from '../core/workflows/watch';
+import { canary } from '../core/workflows/canary';
 import { UnsafeMigrationPolicy } from '../core/workflows/migrationGate';
 import { sync } from '../core/workflows/sync';
 import { OptionName, ParsedArgs, UsageError } from './args';
@@ -36,6 +37,8 @@ export interface CliCommand {
   options: OptionName[];
   /** validate needs no SSH. */
   offline?: boolean;
+  /** It reads words after its name (bump's level, canary's share); the others refuse any. */
+  takesArguments?: boolean;
   run(c: CliRun): Promise<number>;
 }
 
@@ -96,6 +99,21 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     options: ['yes', 'app'],
     run: (c) => printSummary(sync(c.operation())),
   },
+  canary: {
+    synopsis: 'PERCENT [--yes] [--allow-unsafe-migrations] | --abort [--yes]',
+    summary: "send PERCENT (1-99) of the app's clients to STANDBY, each client\n" + ' '.repeat(41) + 'kept on one slot; release promotes it, --abort ends it',
+    options: ['abort', 'yes', 'allow-unsafe-migrations', 'app'],
+    takesArguments: true,
+    run(c) {
+      const [given, ...extra] = c.args.positionals;
+      if (c.args.values.abort) {
+        if (given !== undefined) throw new UsageError('canary --abort takes no PERCENT');
+        return printSummary(canary(c.operation(), { end: true }));
+      }
+      if (given === undefined || extra.length || !/^\d+$/.test(given)) throw new UsageError('canary needs PERCENT, a whole number from 1 to 99 (or --abort)');
+      return printSummary(canary(c.operation(), { percent: Number(given), unsafeMigrations: unsafeMigrationPolicy(c) }));
+    },
+  },
   watch: {
     synopsis: '[--stop]',
     summary: "resume the watch of the new LIVE that a closed editor or a killed\n" + ' '.repeat(41) + 'process left (exit 1 when it switched back); --stop ends it',
@@ -106,6 +124,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     synopsis: 'patch|minor|major [--yes]',
     summary: 'raise the version, draft release notes, commit, tag, push;\n' + ' '.repeat(41) + 'then deploy the tag to STANDBY',
     options: ['yes', 'app'],
+    takesArguments: true,
     async run(c) {
       const level = c.args.positionals[0] as BumpLevel;
       if (!BUMP_LEVELS.includes(level) || c.args.positionals.length > 1) throw new UsageError('bump needs patch, minor or major');

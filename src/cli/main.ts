@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   const command = CLI_COMMANDS[args.command];
   if (!command) throw new UsageError(`unknown command "${args.command}"`);
   for (const option of args.given) if (option !== 'config' && option !== 'accept-host-key' && !command.options.includes(option)) throw new UsageError(`${args.command} does not take --${option}`);
-  if (args.command !== 'bump' && args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+  if (!command.takesArguments && args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
   const { values } = args;
   if (values.reason !== undefined && !values.emergency) throw new UsageError('--reason goes with --emergency');
   if (values.emergency && values.yes && !values.reason?.trim()) throw new UsageError('an emergency release with --yes needs --reason TEXT (it is recorded in the history)');

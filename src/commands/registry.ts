@@ -4,6 +4,7 @@ import { Deps } from '../ui/deps';
 import { addChatWorkflows } from './addChatWorkflows';
 import { addToWindsurf } from './addToWindsurf';
 import { bump } from './bump';
+import { canary } from './canary';
 import { checkLoadBalancer } from './checkLoadBalancer';
 import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
@@ -27,6 +28,7 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.bump': bump,
   'bluegreen.release': release,
   'bluegreen.releaseEmergency': releaseEmergency,
+  'bluegreen.canary': canary,
   'bluegreen.rollback': rollback,
   'bluegreen.sync': sync,
   'bluegreen.reconcile': reconcile,

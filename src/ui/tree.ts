@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
 import { timeLeft } from '../core/format';
+import { percentText } from '../core/status/traffic';
 import { remedyOf } from '../core/haproxy/doctor';
 import { HistoryEntry } from '../core/state/stateFile';
 import { AppSnapshot, liveSlot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
@@ -13,6 +14,7 @@ type Node =
   | { kind: 'slot'; app: AppSnapshot; slot: SlotSnapshot }
   | { kind: 'history'; app: AppSnapshot }
   | { kind: 'watch'; app: AppSnapshot }
+  | { kind: 'canary'; app: AppSnapshot }
   | { kind: 'switch'; app: AppSnapshot; entry: HistoryEntry; latest: boolean }
   | { kind: 'info'; label: string; description?: string; icon?: vscode.ThemeIcon; tooltip?: string };
 
@@ -50,6 +52,12 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return (node.slot.smoke ?? []).map((r) => info(r.name, r.detail, r.ok ? 'pass' : 'error', r.ok ? 'testing.iconPassed' : 'testing.iconFailed', `Smoke test ${r.ok ? 'passed' : 'failed'}: ${r.name} — ${r.detail}`));
       case 'lb':
         return this.loadBalancerChildren(node.app);
+      case 'canary':
+        return slotList(node.app).map((slot) => {
+          const t = node.app.lb.traffic?.[slot.name];
+          const text = t ? `${t.requests} requests · ${percentText(t.http5xx, t.requests)} 5xx · ${t.responseMs} ms` : 'no counts (set loadBalancer.statsSocket)';
+          return info(`${slot.role} ${slotLabel(slot.name)}`, text, 'graph', undefined, `What HAProxy counted for ${slotLabel(slot.name)}'s backend since its last reload: ${text}.`);
+        });
       case 'history':
         return [...node.app.lb.state.history]
           .reverse()
@@ -80,6 +88,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Load Balancer)' : ''}` : ''}`));
     }
     if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
+    if (lb.canary) nodes.push({ kind: 'canary', app });
     // A watch (running or interrupted) gets its own node, with Resume and Stop on it.
     if (watchText(app) && lb.state.watch) nodes.push({ kind: 'watch', app });
     else if (lb.lock) nodes.push(info('Locked', `${lb.lock.who}: ${lb.lock.operation}`, 'lock', undefined, `${lb.lock.who} holds the app's lock (${lb.lock.operation}) since ${lb.lock.since ?? '?'}: other operations wait for it.`));
@@ -137,6 +146,16 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return switchItem(node.app, node.entry, node.latest);
       case 'watch':
         return watchItem(node.app);
+      case 'canary': {
+        const c = node.app.lb.canary!;
+        const item = new vscode.TreeItem(`Canary: ${c.percent}% to ${c.slot ? slotLabel(c.slot) : c.backend}`, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `canary:${node.app.name}`;
+        item.description = `sticky by ${c.key}`;
+        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.tooltip = `Line ${c.line} of the HAProxy config sends ${c.percent}% of ${node.app.name}'s clients to ${c.backend}, each client kept on one slot (${c.key}). Release promotes it; Canary… changes or ends it.`;
+        item.contextValue = 'canary';
+        return item;
+      }
       case 'info': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.description = node.description;

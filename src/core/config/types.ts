@@ -35,6 +35,8 @@ export interface LoadBalancerConfig extends HostConfig {
   /** HAProxy's master CLI (`-S`): old processes and their connections after a reload. */
   masterSocket?: string;
   frontendUrl?: string;
+  /** `source`, `cookie:NAME` or `header:NAME`: what a canary hashes to keep a client on one slot. */
+  canaryBy: string;
 }
 
 /** One HTTP check a slot must pass before it may become LIVE. */

@@ -21,6 +21,16 @@ export interface WatchRecord {
   by: string;
 }
 
+/** A canary this tool set: a share of the app's clients sent to STANDBY by one HAProxy rule. */
+export interface CanaryRecord {
+  slot: SlotName;
+  percent: number;
+  /** `source`, `cookie:NAME` or `header:NAME`. */
+  key: string;
+  since: string;
+  by: string;
+}
+
 /**
  * The LB state file as the tools before us wrote it. Both shapes seen in use are read:
  * `{prod, live, standby, lastSwitch, switchCount}` and `{prod, standby, …, history}`.
@@ -32,6 +42,7 @@ export interface DeploymentState {
   switchCount?: number;
   history: HistoryEntry[];
   watch?: WatchRecord;
+  canary?: CanaryRecord;
   /** Every field as read, so a rewrite keeps the ones we do not know. */
   raw: Record<string, unknown>;
 }
@@ -66,6 +77,7 @@ export function parseState(text: string): StateRead {
       switchCount: typeof r.switchCount === 'number' ? r.switchCount : undefined,
       history: Array.isArray(r.history) ? (r.history.filter((h) => h && typeof h === 'object') as HistoryEntry[]) : [],
       watch: watchOf(r.watch),
+      canary: canaryOf(r.canary),
       raw: r,
     },
   };
@@ -84,6 +96,26 @@ export function watchStopFileOf(stateFile: string): string {
 /** Whether a recorded watch still has time left and nobody runs it. */
 export function watchInterrupted(watch: WatchRecord | undefined, lockHeld: boolean, now = Date.now()): boolean {
   return !!watch && Date.parse(watch.until) > now && !lockHeld;
+}
+
+function canaryOf(v: unknown): CanaryRecord | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const c = v as Record<string, unknown>;
+  const slot = slotName(c.slot);
+  if (!slot || typeof c.percent !== 'number') return undefined;
+  return { slot, percent: c.percent, key: typeof c.key === 'string' ? c.key : 'source', since: typeof c.since === 'string' ? c.since : '', by: typeof c.by === 'string' ? c.by : 'someone' };
+}
+
+/**
+ * The state once a canary was set, changed or ended: the record replaced or removed and the
+ * change in the history (roles and the switch count untouched: no switch happened).
+ */
+export function stateWithCanary(raw: Record<string, unknown>, canary: CanaryRecord | undefined, live: SlotName, who: string, at: string): Record<string, unknown> {
+  const rest = { ...raw };
+  delete rest.canary;
+  const standby = otherSlot(live);
+  const entry = canary ? { timestamp: at, kind: 'canary', from: live, to: standby, percent: canary.percent, key: canary.key, by: who } : { timestamp: at, kind: 'canary-end', from: standby, to: live, by: who };
+  return { ...rest, ...(canary ? { canary } : {}), history: [...historyOf(raw), entry] };
 }
 
 function watchOf(v: unknown): WatchRecord | undefined {
@@ -164,8 +196,9 @@ export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord
   if (rec.overrode) entry.overrode = rec.overrode;
   const history = [...historyOf(raw), entry];
   const moved = history.length > historyKept ? history.splice(0, history.length - historyKept) : [];
-  // Any switch ends the watch of the slot it switched from; a release starts its own.
+  // Any switch ends the watch of the slot it switched from (a release starts its own) and a canary (promoted or dropped).
   const rest = stateWithoutWatch(raw);
+  delete rest.canary;
   return {
     state: {
       ...withRoles(rest, rec.to),

@@ -11,9 +11,10 @@ import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
 import { oldProcesses } from './oldProcesses';
 import { timeLeft } from '../format';
+import { canaryKeyText, findCanary } from '../haproxy/canary';
 import { lockFileOf, STATE_STATUS_LIMIT, stateFromRead, stateReadScript, watchInterrupted } from '../state/stateFile';
 import { parseGitHead } from './checkout';
-import { parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
+import { parseBackendTraffic, parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
 import { Drift, LoadBalancerSnapshot, LockHolder, SlotSnapshot } from './snapshot';
 import { Remembered, unchangedFilesOf, unlessUnchanged } from './unchanged';
@@ -86,7 +87,10 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       lb.routingLine = routing.line + 1;
       if (routing.inheritedFrom !== undefined) lb.notSwitchable = inheritedRoutingProblem(c.frontend, routing);
       if (loaded.kind === 'not-named') lb.configNotNamed = { config: c.config, running: loaded.running };
-      const stray = strayRoutes(cfg.output, c.frontend, c.acl, SLOT_NAMES.map((n) => app.slots[n].backend));
+      const stray = strayRoutes(cfg.output, c.frontend, c.acl, SLOT_NAMES.map((n) => app.slots[n].backend), app.name);
+      const canary = findCanary(cfg.output, c.frontend, c.acl, app.name);
+      const canarySlot = canary && SLOT_NAMES.find((n) => app.slots[n].backend === canary.backend);
+      if (canary) lb.canary = { percent: canary.percent, key: canaryKeyText(canary.key), line: canary.line + 1, slot: canarySlot, backend: canary.backend };
       if (stray.length) lb.strayRoutes = stray;
       lb.idleCloseOnResponse = hasIdleCloseOnResponse(cfg.output, c.frontend);
     } catch (e) {
@@ -97,7 +101,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   const state = sections.get('state');
   if (state) {
     const read = stateFromRead(state.code, state.output);
-    if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history, watch: read.state.watch });
+    if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history, watch: read.state.watch, canary: read.state.canary });
     else if (read.kind === 'corrupt') Object.assign(lb.state, { status: 'corrupt', error: read.error });
     else if (read.kind === 'too-large') Object.assign(lb.state, { status: 'too-large', error: `${(read.bytes / 2 ** 20).toFixed(1)} MB` });
     else lb.state.status = 'missing';
@@ -114,6 +118,8 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       const info = parseShowInfo(answer.slice(0, statAt));
       const uptime = Number(info.Uptime_sec);
       lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: parseShowStat(answer.slice(statAt)) };
+      const traffic = parseBackendTraffic(answer.slice(statAt));
+      lb.traffic = Object.fromEntries(SLOT_NAMES.flatMap((n) => (traffic.has(app.slots[n].backend) ? [[n, traffic.get(app.slots[n].backend)!]] : []))) as LoadBalancerSnapshot['traffic'];
       const startedAt = Number(info.Start_time_sec) || (lb.runtime.uptimeSec !== undefined ? (await lbClock(runner, app, signal)) - lb.runtime.uptimeSec : NaN);
       // Whole seconds on both sides: an edit within a second or so of a reload goes unseen.
       if (configMtime && startedAt && configMtime > startedAt) lb.configChangedAfterLoad = true;
@@ -257,6 +263,13 @@ export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): D
     const { config, running } = lb.configNotNamed;
     drift.push({ kind: 'config-not-named', message: `the running HAProxy loads ${running.join(', ') || 'no file named on its command line'}, not ${config}: unless one of those is a link to it, a switch edits a file HAProxy does not read (the check through the frontend would then undo it)` });
   }
+  const recorded = state.canary;
+  if (lb.canary && (!recorded || recorded.percent !== lb.canary.percent || recorded.slot !== lb.canary.slot)) {
+    drift.push({ kind: 'canary-disagrees', message: `HAProxy's config has a canary rule (line ${lb.canary.line}: ${lb.canary.percent}% to ${lb.canary.backend}) that the state file ${recorded ? `records as ${recorded.percent}% to ${recorded.slot.toUpperCase()}` : 'does not record'}; HAProxy's config wins` });
+  } else if (!lb.canary && recorded && state.status === 'ok') {
+    drift.push({ kind: 'canary-disagrees', message: `the state file records a canary (${recorded.percent}% to ${recorded.slot.toUpperCase()}) that HAProxy's config does not have` });
+  }
+  if (lb.canary && lb.canary.slot === live) drift.push({ kind: 'canary-disagrees', message: `the canary rule (line ${lb.canary.line}) sends clients to LIVE's own backend ${lb.canary.backend}: it does nothing` });
   if (watchInterrupted(state.watch, !!lb.lock)) {
     const w = state.watch!;
     drift.push({ kind: 'watch-interrupted', message: `the watch of ${w.slot.toUpperCase()} started by ${w.by} stopped early (the process running it ended) with ${timeLeft(w.until)} left: nobody is watching. Resume it (Resume Watch, bluegreen watch) or stop it (bluegreen watch --stop)` });

@@ -1,7 +1,8 @@
 import { SLOT_NAMES, SlotName } from '../config/types';
 import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
-import { HistoryEntry, WatchRecord } from '../state/stateFile';
+import { CanaryRecord, HistoryEntry, WatchRecord } from '../state/stateFile';
+import type { BackendTraffic } from './parse';
 import type { SmokeResult } from './smoke';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
@@ -27,7 +28,7 @@ export interface AppSnapshot {
 }
 
 export interface Drift {
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted' | 'canary-disagrees';
   message: string;
 }
 
@@ -58,7 +59,12 @@ export interface LoadBalancerSnapshot {
     history: HistoryEntry[];
     /** A watch of the new LIVE, recorded with the switch (see WatchRecord). */
     watch?: WatchRecord;
+    canary?: CanaryRecord;
   };
+  /** This app's canary rule in HAProxy's config: a share of its clients sent to `slot`. */
+  canary?: { percent: number; key: string; line: number; backend: string; slot?: SlotName };
+  /** What HAProxy counted for each slot's backend since its process started (stats socket). */
+  traffic?: Partial<Record<SlotName, BackendTraffic>>;
   /** Who holds the app's lock now, when someone does (an operation, or a watch). */
   lock?: LockHolder;
   /** No running HAProxy names the configured file on its command line (`running`: the files it does name). */

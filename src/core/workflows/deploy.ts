@@ -88,6 +88,9 @@ export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operat
   if (watch && watch.slot === app.live && Date.parse(watch.until) > Date.now()) {
     throw new WorkflowError('refused', operation, app.lb.host, `${slotLabel(watch.slot)} is being watched after its release (started by ${watch.by}, ${timeLeft(watch.until)} left) and ${slotLabel(standby)} is the slot it would switch back to; changing it now would leave nothing to fall back on. Wait for the watch to end, or stop it (Stop Watching, bluegreen watch --stop)`, liveUnchanged(app));
   }
+  if (app.lb.canary && app.lb.canary.slot === standby) {
+    throw new WorkflowError('refused', operation, app.lb.host, `a canary sends ${app.lb.canary.percent}% of the clients to ${slotLabel(standby)}, so it is not idle: end the canary (bluegreen canary --end) or release it first`, liveUnchanged(app));
+  }
   if (target && target === app.live) {
     throw new WorkflowError('refused', operation, undefined, `${slotLabel(target)} is LIVE; deploys go to the STANDBY slot (${slotLabel(standby)}) only`, liveUnchanged(app));
   }

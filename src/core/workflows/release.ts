@@ -1,4 +1,5 @@
 import { otherSlot, SlotName } from '../config/types';
+import { withoutCanary } from '../haproxy/canary';
 import { backendExists, findRouting, withRouting } from '../haproxy/config';
 import { strayRoutes } from '../haproxy/strayRoutes';
 import { shQuote } from '../shell';
@@ -117,6 +118,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     if (smokeFailed) warnings.push(`⚠ ${smokeFailed}.`);
     else if (toSlot.smoke?.length) warnings.push(`${slotLabel(to)} passes its ${toSlot.smoke.length} smoke test(s): ${toSlot.smoke.map((r) => r.name).join(', ')}.`);
     warnings.push(...migrations.lines);
+    const canaryNow = before.lb.canary;
+    if (canaryNow) warnings.push(canaryNow.slot === to ? `Promotes the canary: ${canaryNow.percent}% of clients go to ${slotLabel(to)} now; its rule is removed in the same change.` : `Ends the canary (${canaryNow.percent}% to ${canaryNow.backend}): its rule is removed in the same change.`);
     for (const d of before.drift) warnings.push(`⚠ ${d.message}`);
     // The switch runs in the LB's long-lived step shell: open it while the person reads the
     // dialog, so the time from confirmation to switch has no SSH session setup in it.
@@ -150,7 +153,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     // file read here, under the lock, is the one the switch is recorded in.
     const now = await readLbFiles(ctx, unchanged());
     const routing = findRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl);
-    const stray = strayRoutes(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, [app.slots.blue.backend, app.slots.green.backend]);
+    const stray = strayRoutes(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, [app.slots.blue.backend, app.slots.green.backend], app.name);
     if (stray.length) throw new WorkflowError('refused', title, app.loadBalancer.ssh, mixedRoutingMessage({ ...before.lb, strayRoutes: stray, routingLine: routing.line + 1 }), 'Nothing was switched.');
     if (routing.backend !== app.slots[from].backend) {
       throw new WorkflowError('refused', title, app.loadBalancer.ssh, `LIVE changed since you confirmed (HAProxy now routes to ${routing.backend}); nothing was switched`, 'Check the status and try again.');
@@ -161,7 +164,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     if (!backendExists(now.config, app.slots[to].backend)) {
       throw new WorkflowError('refused', title, app.loadBalancer.ssh, `${app.loadBalancer.config} has no backend "${app.slots[to].backend}" (${slotLabel(to)}'s backend in bluegreen.yaml); nothing was switched`, unchanged());
     }
-    const next = withRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
+    // A canary is promoted (or dropped, by a rollback) in the same change: its rule goes with the switch.
+    const next = withRouting(withoutCanary(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.name), app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
     const lb = app.loadBalancer;
     await replaceConfig(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, now.configSha256, next, unchanged, `LIVE is ${slotLabel(from)}; check HAProxy on ${lb.ssh}.`);
     // From here on HAProxy may route to the new LIVE: every way out restores the previous

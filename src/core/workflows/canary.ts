@@ -1,0 +1,144 @@
+import { otherSlot, SlotName } from '../config/types';
+import { errorMessage } from '../errors';
+import { canaryKeyText, parseCanaryKey, withCanary, withoutCanary } from '../haproxy/canary';
+import { findRouting } from '../haproxy/config';
+import { strayRoutes } from '../haproxy/strayRoutes';
+import { stateWithCanary, rawFields } from '../state/stateFile';
+import { parseHealthBody } from '../status/parse';
+import { lbHost, mixedRoutingMessage } from '../status/probe';
+import { snapshotApp } from '../status/refresh';
+import { failedSmoke, smokeFailures } from '../status/smoke';
+import { AppSnapshot, slotLabel } from '../status/snapshot';
+import { liveUnchanged, slotSummary, versionText } from './describe';
+import { readLbFiles, writeStateFile } from './lbFiles';
+import { acquireLock } from './lock';
+import { migrationGate, UnsafeMigrationPolicy } from './migrationGate';
+import { localStep, OperationContext, steady, WorkflowError } from './operation';
+import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { servedByBody } from './whoAnswered';
+
+export interface CanaryOptions {
+  /** 1–99: the share of the app's clients sent to STANDBY. Ignored with `end`. */
+  percent?: number;
+  /** Remove the canary rule: every client back on LIVE. */
+  end?: boolean;
+  unsafeMigrations?: UnsafeMigrationPolicy;
+}
+
+/** The share a canary may send to STANDBY: 1–99 (0 is no canary, 100 a release). */
+export function validateCanaryPercent(percent: unknown): number {
+  if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 1 || percent > 99) {
+    throw new WorkflowError('refused', 'Canary', undefined, `a canary sends 1 to 99 percent of the clients to STANDBY; ${JSON.stringify(percent)} is not that (to move everyone, release; to stop, end the canary)`, 'Nothing was changed.');
+  }
+  return percent;
+}
+
+/**
+ * Sends a share of the app's clients to STANDBY (sticky per client) by one HAProxy rule for
+ * this app only, or ends it: validated, atomically replaced, reloaded and checked through the
+ * frontend like a switch, every other byte of the config unchanged, and recorded.
+ */
+export async function canary(given: OperationContext, o: CanaryOptions): Promise<{ summary: string }> {
+  const ctx = steady(given);
+  const { app } = ctx;
+  const lb = app.loadBalancer;
+  const title = o.end ? 'End the canary' : 'Canary';
+  const percent = o.end ? 0 : validateCanaryPercent(o.percent);
+  const lock = await acquireLock(ctx, o.end ? 'end the canary' : `canary ${percent}%`, 'Nothing was changed.');
+  try {
+    const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));
+    const unchanged = liveUnchanged(before);
+    if (!before.live || !before.standby) throw new WorkflowError('refused', title, lb.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown routing'})`, 'Nothing was changed.');
+    const live = before.live;
+    const standby = before.standby;
+    if (before.lb.strayRoutes?.length) throw new WorkflowError('refused', title, lb.ssh, mixedRoutingMessage(before.lb), unchanged);
+    if (before.lb.notSwitchable) throw new WorkflowError('refused', title, lb.ssh, before.lb.notSwitchable, unchanged);
+    if (before.drift.some((d) => d.kind === 'config-not-loaded')) throw new WorkflowError('refused', title, lb.ssh, `${lb.config} was changed after HAProxy last loaded it; reload HAProxy (${lb.reload}) first`, unchanged);
+    const current = before.lb.canary;
+    if (o.end && !current) throw new WorkflowError('refused', title, lb.ssh, `there is no canary of ${app.name} in ${lb.config}`, unchanged);
+    const to = before.slots[standby];
+    const detail: string[] = [];
+    let overrode: string | undefined;
+    if (!o.end) {
+      if (to.health !== 'up') throw new WorkflowError('refused', title, to.host, `STANDBY ${slotLabel(standby)} is not healthy (${to.healthDetail ?? to.error ?? to.health}); no client is sent to it`, unchanged);
+      if (smokeFailures(to.smoke)) throw new WorkflowError('refused', title, to.host, `STANDBY ${slotLabel(standby)} fails ${failedSmoke(to.smoke)}; no client is sent to it`, unchanged);
+      const gate = await migrationGate(ctx, { title, repoSlot: standby, from: before.slots[live], to, policy: o.unsafeMigrations, unchanged });
+      detail.push(...gate.lines);
+      overrode = gate.overrode;
+    }
+    const key = parseCanaryKey(lb.canaryBy);
+    const answer = await ctx.confirm.confirm({
+      title: o.end ? `End the canary: send every client of ${app.name} back to ${slotLabel(live)}?` : `Send ${percent}% of ${app.name}'s clients to ${slotLabel(standby)} (${versionText(to.version)})?`,
+      detail: [
+        o.end ? `Now ${current!.percent}% go to ${slotLabel(standby)}; after this, all go to LIVE ${slotSummary(before.slots[live])}.` : `LIVE ${slotSummary(before.slots[live])} keeps the other ${100 - percent}%.${current ? ` (Now ${current.percent}%.)` : ''}`,
+        o.end ? '' : `A client stays on one slot: ${key.by === 'source' ? 'by a hash of its address' : `by a hash of its ${key.by} ${key.name} (requests without it stay on LIVE)`}.`,
+        o.end ? '' : `One rule is added to frontend ${lb.frontend}, before the routing line; Release promotes (the rule goes, all traffic moves), ending the canary removes it.`,
+        ...detail,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      action: o.end ? 'End Canary' : 'Start Canary',
+      typeToConfirm: overrode ? slotLabel(standby) : undefined,
+      typeReason: overrode ? `Migrations break a rollback to ${slotLabel(live)}` : undefined,
+    });
+    if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged);
+
+    const now = await readLbFiles(ctx, unchanged);
+    if (findRouting(now.config, lb.frontend, lb.acl).backend !== app.slots[live].backend) throw new WorkflowError('refused', title, lb.ssh, `LIVE changed since you confirmed`, 'Check the status and try again.');
+    if (strayRoutes(now.config, lb.frontend, lb.acl, [app.slots.blue.backend, app.slots.green.backend], app.name).length) throw new WorkflowError('refused', title, lb.ssh, 'the frontend changed since you confirmed: it now splits traffic', 'Nothing was changed.');
+    if (!lock.held) throw new WorkflowError('connection-lost', title, lb.ssh, 'the lock on the LB host was lost', unchanged);
+    const next = o.end ? withoutCanary(now.config, lb.frontend, lb.acl, app.name) : withCanary(now.config, lb.frontend, lb.acl, app.name, app.slots[standby].backend, key, percent);
+    await replaceConfig(ctx, o.end ? `Remove the canary rule from ${lb.frontend} and reload HAProxy` : `Add the canary rule (${percent}% to ${slotLabel(standby)}) to ${lb.frontend} and reload HAProxy`, now.configSha256, next, () => unchanged, `${unchanged} No canary change was made.`);
+    const answered = await answersThroughFrontend(ctx, before, o.end ? [live] : [live, standby]);
+    if (!answered.ok) {
+      const back = await restorePreviousConfig(ctx, before, live, 'Restore the previous HAProxy config', `HAProxy may still have the new rule: check the config on ${lb.ssh} now.`);
+      throw new WorkflowError('step-failed', 'Check the app through the frontend', lb.ssh, answered.why, `The previous config was restored and reloaded: ${back}`);
+    }
+    const at = new Date().toISOString();
+    const state = stateWithCanary(rawFields(now.state), o.end ? undefined : { slot: standby, percent, key: canaryKeyText(key), since: at, by: ctx.who }, live, ctx.who, at);
+    if (overrode) (state.history as Record<string, unknown>[]).at(-1)!.overrode = overrode;
+    let recorded = true;
+    await writeStateFile(ctx, 'Record the canary in the state file', now.state, state, () => '').catch((e: unknown) => {
+      recorded = false;
+      ctx.reporter.warn(errorMessage(e));
+    });
+    const summary = o.end
+      ? `The canary ended: every client of ${app.name} goes to LIVE ${slotSummary(before.slots[live])} again.`
+      : `${percent}% of ${app.name}'s clients go to ${slotSummary(to)}, the rest to LIVE ${slotSummary(before.slots[live])}; release to promote, or end the canary.`;
+    ctx.reporter.info(summary);
+    return { summary: `${summary}${recorded ? '' : ' The state file was NOT updated: reconcile it.'}` };
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The app answers 200 through the frontend from one of `slots` (which one depends on the bucket of the LB host's own address). */
+async function answersThroughFrontend(ctx: OperationContext, before: AppSnapshot, slots: SlotName[]): Promise<{ ok: true } | { ok: false; why: string }> {
+  const { app } = ctx;
+  const base = app.loadBalancer.frontendUrl ?? app.url;
+  if (!base) {
+    ctx.reporter.warn('no app url or loadBalancer.frontendUrl is configured, so the change cannot be checked through the frontend');
+    return { ok: true };
+  }
+  const url = base.replace(/\/$/, '') + app.health.path;
+  const hostHeader = app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined;
+  return localStep(ctx, 'Check the app through the frontend', async () => {
+    let why = '';
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      try {
+        const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader });
+        const live = before.slots[before.live!];
+        const served = servedByBody(parseHealthBody(r.body), before.slots[otherSlot(before.live!)], live);
+        const slot = served.by === 'new' ? otherSlot(before.live!) : served.by === 'old' ? before.live! : undefined;
+        if (r.status === 200 && (!slot || slots.includes(slot))) {
+          ctx.reporter.line(app.loadBalancer.ssh, `${url}: HTTP 200${slot ? ` from ${slotLabel(slot)}` : ''} in ${r.ms} ms`, 'stdout');
+          return { ok: true as const };
+        }
+        why = `HTTP ${r.status}${slot ? ` from ${slotLabel(slot)}` : ''}`;
+      } catch (e) {
+        why = errorMessage(e);
+      }
+    }
+    return { ok: false as const, why: `${url} did not answer 200 after the reload (${why})` };
+  });
+}
