@@ -1,4 +1,6 @@
 import { shortDuration } from '../core/format';
+import { watchText } from '../core/status/routed';
+import { percentText } from '../core/status/traffic';
 import type { SmokeResult } from '../core/status/smoke';
 import { AppSnapshot, SlotSnapshot, Snapshot, slotLabel, slotList } from '../core/status/snapshot';
 
@@ -42,6 +44,17 @@ function renderApp(app: AppSnapshot): string {
   for (const p of app.lb.oldProcesses ?? []) lines.push(`  draining: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);
   for (const f of app.lb.findings ?? []) lines.push(`  ${f.severity}: ${f.title} (bluegreen doctor)`);
   if (app.lb.notSwitchable) lines.push(`  cannot switch: ${app.lb.notSwitchable}`);
+  const canary = app.lb.canary;
+  if (canary) {
+    const counts = slotList(app).map((s) => {
+      const t = app.lb.traffic?.[s.name];
+      return t ? `${slotLabel(s.name)} ${t.requests} requests, ${percentText(t.http5xx, t.requests)} 5xx, ${t.responseMs} ms` : undefined;
+    });
+    lines.push(`  canary: ${canary.percent}% to ${canary.slot ? slotLabel(canary.slot) : canary.backend} (by ${canary.key})${counts.some(Boolean) ? `; ${counts.filter(Boolean).join('; ')}` : ''}`);
+  }
+  const watching = watchText(app);
+  if (watching) lines.push(`  ${watching}${app.lb.lock ? ` by ${app.lb.lock.who}` : ''}`);
+  else if (app.lb.lock) lines.push(`  locked by ${app.lb.lock.who}: ${app.lb.lock.operation}`);
   for (const d of app.drift) lines.push(`  ${d.kind === 'mixed-routing' ? 'TRAFFIC SPLIT' : 'drift'}: ${d.message}`);
   return lines.join('\n');
 }

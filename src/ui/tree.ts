@@ -59,10 +59,12 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
           return info(`${slot.role} ${slotLabel(slot.name)}`, text, 'graph', undefined, `What HAProxy counted for ${slotLabel(slot.name)}'s backend since its last reload: ${text}.`);
         });
       case 'history':
-        return [...node.app.lb.state.history]
-          .reverse()
-          .slice(0, HISTORY_SHOWN)
-          .map((entry, i): Node => ({ kind: 'switch', app: node.app, entry, latest: i === 0 }));
+      {
+        const shown = [...node.app.lb.state.history].reverse().slice(0, HISTORY_SHOWN);
+        // Roll back is offered on the latest switch, past any canary entries after it.
+        const latest = shown.findIndex((e) => !isCanaryEntry(e));
+        return shown.map((entry, i): Node => ({ kind: 'switch', app: node.app, entry, latest: i === latest }));
+      }
       default:
         return [];
     }
@@ -138,7 +140,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       case 'history': {
         const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `history:${node.app.name}`;
-        item.description = `${node.app.lb.state.history.length} switches`;
+        item.description = `${node.app.lb.state.history.length} entries`;
         item.iconPath = new vscode.ThemeIcon('list-unordered');
         return item;
       }
@@ -154,6 +156,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.tooltip = `Line ${c.line} of the HAProxy config sends ${c.percent}% of ${node.app.name}'s clients to ${c.backend}, each client kept on one slot (${c.key}). Release promotes it; Canary… changes or ends it.`;
         item.contextValue = 'canary';
+        item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
         return item;
       }
       case 'info': {
@@ -171,18 +174,23 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
 const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 /** One recorded switch: when, from → to with versions, what kind, who, why. */
+function isCanaryEntry(h: HistoryEntry): boolean {
+  return h.kind === 'canary' || h.kind === 'canary-end';
+}
+
 function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.TreeItem {
   const [from, to] = [String(h.from ?? '?').toUpperCase(), String(h.to ?? '?').toUpperCase()];
   const versions = text(h.fromVersion) || text(h.toVersion) ? `v${text(h.fromVersion) ?? '?'} → v${text(h.toVersion) ?? '?'}` : undefined;
   const kind = [text(h.kind), h.emergency === true ? 'emergency' : undefined].filter(Boolean).join(', ');
-  const item = new vscode.TreeItem(`${from} → ${to}`, vscode.TreeItemCollapsibleState.None);
-  item.description = [relativeTime(h.timestamp), versions, kind, text(h.reason)].filter(Boolean).join(' · ');
-  item.iconPath = new vscode.ThemeIcon(h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
+  const title = h.kind === 'canary' ? `Canary ${typeof h.percent === 'number' ? h.percent : '?'}% → ${to}` : h.kind === 'canary-end' ? `Canary ended: all → ${to}` : `${from} → ${to}`;
+  const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
+  item.description = [relativeTime(h.timestamp), isCanaryEntry(h) ? undefined : versions, isCanaryEntry(h) ? undefined : kind, text(h.reason)].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
   // Rolling back makes sense on the switch that made the current LIVE: it goes back to its "from".
   const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby;
   item.contextValue = canRollBack ? 'switch:latest' : 'switch';
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${from} → ${to}**${kind ? ` (${kind})` : ''}\n\n`);
+  md.appendMarkdown(`**${title}**${kind ? ` (${kind})` : ''}\n\n`);
   for (const [k, v] of [
     ['When', text(h.timestamp)],
     ['Who', text(h.by)],

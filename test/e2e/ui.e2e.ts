@@ -2,6 +2,7 @@
 // .vsix installed) against the lab, and writes a screenshot at each stage.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page } from 'playwright-core';
@@ -18,6 +19,16 @@ async function shot(page: Page, name: string, readmeShot = false): Promise<void>
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   console.log(`  screenshot ${path.join(SHOTS, `${name}.png`)}`);
   if (readmeShot && README_SHOT) await page.screenshot({ path: README_SHOT });
+}
+
+/** Requests through the frontend from `n` clients with addresses of their own (any 127.x.y.z is this machine's). */
+async function clientsThrough(url: string, n: number): Promise<void> {
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const req = http.get(`${url}/`, { localAddress: `127.88.${Math.floor(i / 250)}.${(i % 250) + 1}`, agent: false, timeout: 5000 }, (res) => res.resume().on('end', resolve));
+      req.on('error', () => resolve());
+    });
+  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => one(i + k)));
 }
 
 async function step(name: string, body: () => Promise<void>): Promise<void> {
@@ -153,6 +164,23 @@ async function main(): Promise<number> {
       await stepDone('Sync the old LIVE');
     });
     await shot(page, '07-walkthrough');
+    await step('Canary… from the STANDBY slot sends 10% of the clients to it; the tree shows the share and each slot\'s counts', async () => {
+      await slot(/STANDBY v1\.2\.0 · BLUE/).click({ button: 'right' });
+      await chooseMenuItem('Canary…');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill('10');
+      await page.keyboard.press('Enter');
+      await dialog.getByText("Send 10% of demo's clients to BLUE (v1.2.0)?").waitFor({ timeout: 30000 });
+      await dialog.getByRole('button', { name: 'Start Canary' }).click();
+      await page.locator('.notifications-toasts').getByText(/10% of demo's clients go to BLUE v1\.2\.0/).waitFor({ timeout: 60000 });
+      await page.getByRole('treeitem', { name: /Canary: 10% to BLUE/ }).waitFor({ timeout: 30000 });
+      await clientsThrough(lab.frontendUrl, 400);
+      await page.getByRole('button', { name: 'Refresh Status' }).click();
+      await page.getByRole('treeitem', { name: /STANDBY BLUE/ }).getByText(/[1-9]\d* requests · .*5xx · \d+ ms/).waitFor({ timeout: 30000 });
+      await page.getByRole('treeitem', { name: /LIVE GREEN/ }).getByText(/[1-9]\d* requests/).waitFor({ timeout: 10000 });
+    });
+    await shot(page, '08-canary');
   } catch (e) {
     failed = true;
     console.error(`  ✗ ${e instanceof Error ? e.message : String(e)}`);

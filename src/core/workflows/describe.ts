@@ -32,6 +32,8 @@ function slotState(slot: SlotSnapshot): string {
 export function statusSentence(app: AppSnapshot): string {
   if (!app.live || !app.standby) return `${app.name}: which slot is LIVE is unknown (${app.lb.error ?? 'the load balancer could not be read'}).`;
   const parts = [`${app.name}: LIVE is ${slotState(app.slots[app.live])}; STANDBY is ${slotState(app.slots[app.standby])}.`];
+  const canary = app.lb.canary;
+  if (canary) parts.push(`A canary sends ${canary.percent}% of the clients to ${canary.slot ? slotLabel(canary.slot) : canary.backend}.`);
   for (const d of app.drift) parts.push(`Drift: ${d.message}.`);
   return parts.join(' ');
 }
