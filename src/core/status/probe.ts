@@ -121,8 +121,10 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       const traffic = parseBackendTraffic(answer.slice(statAt));
       lb.traffic = Object.fromEntries(SLOT_NAMES.flatMap((n) => (traffic.has(app.slots[n].backend) ? [[n, traffic.get(app.slots[n].backend)!]] : []))) as LoadBalancerSnapshot['traffic'];
       const startedAt = Number(info.Start_time_sec) || (lb.runtime.uptimeSec !== undefined ? (await lbClock(runner, app, signal)) - lb.runtime.uptimeSec : NaN);
-      // Whole seconds on both sides: an edit within a second or so of a reload goes unseen.
-      if (configMtime && startedAt && configMtime > startedAt) lb.configChangedAfterLoad = true;
+      // Whole seconds on both sides: an edit within a second or so of a reload goes unseen. Just
+      // after a reload, the old process (Stopping: 1) may still take the socket's connection:
+      // its start time says nothing about the config loaded now.
+      if (configMtime && startedAt && configMtime > startedAt && info.Stopping !== '1') lb.configChangedAfterLoad = true;
       version = info.Version;
     }
   }
