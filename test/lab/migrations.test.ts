@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfirmPort, ConfirmRequest } from '../../src/core/workflows/confirm';
@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const DROP = 'prisma/migrations/20261201000000_drop_email/migration.sql';
 const ADD = 'prisma/migrations/20261201000001_add_nickname/migration.sql';
-/** PATH without this repository's node_modules/.bin, so squawk is not found: the built-in check runs. */
+/** PATH without any node_modules/.bin, so squawk is not found: the built-in check runs. */
 const PATH_WITHOUT_SQUAWK = (process.env.PATH ?? '').split(path.delimiter).filter((d) => !d.includes('node_modules')).join(path.delimiter);
 
 describe('migration safety against the lab (real git on the slots)', function () {
@@ -68,7 +68,11 @@ describe('migration safety against the lab (real git on the slots)', function ()
     const asked: ConfirmRequest[] = [];
     const decline: ConfirmPort = { confirm: async (request) => (asked.push(request), { ok: false }) };
     try {
-      const ctx = { runner, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: decline, who: 'tester@lab', workspace: ROOT };
+      // A workspace that has squawk as squawk-cli puts it: node_modules/.bin/squawk.
+      const withSquawk = mkdtempSync(path.join(os.tmpdir(), 'bg-squawk-ws-'));
+      mkdirSync(path.join(withSquawk, 'node_modules', '.bin'), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk'), path.join(withSquawk, 'node_modules', '.bin', 'squawk'));
+      const ctx = { runner, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: decline, who: 'tester@lab', workspace: withSquawk };
       await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && e.reason === 'declined');
     } finally {
       runner.dispose();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtinCheck } from '../../src/core/migrations/builtinCheck';
@@ -9,6 +9,8 @@ import { findSquawk, squawkCheck } from '../../src/core/migrations/squawk';
 import { ChangedMigration } from '../../src/core/migrations/types';
 
 const ROOT = path.resolve(__dirname, '../../..');
+/** squawk's binary, from the optional dependency @squawk-cli/linux-x64 (the machines CI runs on). */
+const SQUAWK_BINARY = path.join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
 
 /** The lines of a new file, numbered from 1. */
 function file(text: string): Map<number, string> {
@@ -113,8 +115,8 @@ describe('migration safety: squawk, when the workspace has it', () => {
 
   it('flags the same operations as the built-in check, on the added lines only, with the file\'s line numbers', async function () {
     this.timeout(30_000);
-    const squawk = findSquawk(ROOT, '');
-    assert.ok(squawk, 'squawk-cli is a devDependency: npm ci installs it');
+    const squawk = SQUAWK_BINARY;
+    assert.ok(existsSync(squawk), `${squawk} is missing: npm ci installs it on linux-x64 (optionalDependencies)`);
     const changed: ChangedMigration[] = [
       { path: 'a.sql', added: true, lines: file(UNSAFE.map(([sql]) => sql).join('\n')) },
       { path: 'b.sql', added: true, lines: file(SAFE.slice(0, 3).join('\n')) },
