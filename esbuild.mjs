@@ -42,5 +42,6 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/mcp/main.ts'], outfile: 'dist/mcp.js', minify: production, sourcemap: !production }),
   esbuild.build({ ...common, entryPoints: ['lab/main.ts'], outfile: 'out/lab.js', sourcemap: true }),
   esbuild.build({ ...common, entryPoints: ['bench/main.ts'], outfile: 'out/bench.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
+  esbuild.build({ ...common, entryPoints: ['soak/main.ts'], outfile: 'out/soak.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
   esbuild.build({ ...common, entryPoints: ['lab/demo.ts'], outfile: 'out/demo.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
 ]);

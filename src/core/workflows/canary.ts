@@ -15,6 +15,7 @@ import { acquireLock } from './lock';
 import { migrationGate, UnsafeMigrationPolicy } from './migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { currentWorker, untilReloaded } from './reloaded';
 import { servedByBody } from './whoAnswered';
 
 export interface CanaryOptions {
@@ -88,7 +89,10 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
     if (strayRoutes(now.config, lb.frontend, lb.acl, [app.slots.blue.backend, app.slots.green.backend], app.name).length) throw new WorkflowError('refused', title, lb.ssh, 'the frontend changed since you confirmed: it now splits traffic', 'Nothing was changed.');
     if (!lock.held) throw new WorkflowError('connection-lost', title, lb.ssh, 'the lock on the LB host was lost', unchanged);
     const next = o.end ? withoutCanary(now.config, lb.frontend, lb.acl, app.name) : withCanary(now.config, lb.frontend, lb.acl, app.name, app.slots[standby].backend, key, percent);
+    const worker = await currentWorker(ctx);
+    const replacing = Date.now();
     await replaceConfig(ctx, o.end ? `Remove the canary rule from ${lb.frontend} and reload HAProxy` : `Add the canary rule (${percent}% to ${slotLabel(standby)}) to ${lb.frontend} and reload HAProxy`, now.configSha256, next, () => unchanged, `${unchanged} No canary change was made.`);
+    await untilReloaded(ctx, worker, replacing);
     const answered = await answersThroughFrontend(ctx, before, o.end ? [live] : [live, standby]);
     if (!answered.ok) {
       const back = await restorePreviousConfig(ctx, before, live, 'Restore the previous HAProxy config', `HAProxy may still have the new rule: check the config on ${lb.ssh} now.`);
