@@ -93,7 +93,7 @@ async function main(): Promise<number> {
   const facts0 = stateFacts(lab);
   if ('switchCount' in facts0) startSwitches = facts0.switchCount;
 
-  const faultNow = async (fault: Fault, op: Operation, child: ChildProcess): Promise<() => Promise<void>> => {
+  const faultNow = async (fault: Fault, child: ChildProcess): Promise<() => Promise<void>> => {
     const standby = routedSlot(lab) === 'blue' ? 'green' : 'blue';
     switch (fault) {
       case 'kill':
@@ -129,10 +129,11 @@ async function main(): Promise<number> {
         };
       }
       case 'second-operator': {
-        const other = cli(work, pick(random, ['release', 'deploy', 'sync'] as const));
+        const otherOp = pick(random, ['release', 'deploy', 'sync'] as const);
+        const other = cli(work, otherOp);
         return async () => {
           const r = await other.done;
-          outcomes.push({ op: op, fault: 'second-operator', code: r.code, tail: `second operator: ${r.tail}` });
+          outcomes.push({ op: otherOp, fault: 'second-operator', code: r.code, tail: `the second operator: ${r.tail}` });
         };
       }
     }
@@ -148,7 +149,7 @@ async function main(): Promise<number> {
       const finishedFirst = await Promise.race([sleep(Math.floor(random() * 3000)).then(() => false), run.done.then(() => true)]);
       // An operation over before its fault's moment ran without one.
       if (finishedFirst) fault = undefined;
-      else cleanup = await faultNow(fault, op, run.child);
+      else cleanup = await faultNow(fault, run.child);
     }
     const r = await run.done;
     await cleanup?.();
@@ -270,7 +271,7 @@ function report(outcomes: Outcome[], problems: string[], samples: Sample[], excu
     '',
     `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${(ms / 60000).toFixed(1)} min. \`npm run soak -- --cycles ${cycles} --seed ${seed}\` repeats it.`,
     '',
-    `- operations: ${outcomes.length}, ${outcomes.filter((o) => o.fault).length} with a fault injected at a random moment${diskFull ? '' : ' (full disk not injected: this machine does not allow mounting a small tmpfs)'}`,
+    `- operations: ${outcomes.length} (the second operators' included), ${outcomes.filter((o) => o.fault).length} with a fault injected at a random moment or run by a second operator${diskFull ? '' : ' (full disk not injected: this machine does not allow mounting a small tmpfs)'}`,
     `- requests through the frontend: ${samples.length}, failed: ${failed.length} (${unexcused.length} outside the windows where a fault made LIVE unhealthy on purpose)`,
     `- reconciles needed after a fault: ${reconciles}`,
     `- invariants checked after every operation (frontend answers, state file = HAProxy, history = switch count and a unbroken chain, lock free, no candidate or temp file left, LIVE's pm2 process not restarted by a deploy): ${problems.length ? `${problems.length} BROKEN` : 'all held'}`,
