@@ -69,8 +69,9 @@ describe('a long watch outlives the process that started it (the lab, real CLI p
   it('bluegreen watch resumes it (holding the lock, shown as watching); bluegreen watch --stop from another process ends it and removes the record', async () => {
     const resumed = started('watch');
     running = resumed.child;
-    await until('the resumed watch to hold the lock', async () => (await status()).lb.lock?.operation === 'watch');
+    await until('the resumed watch to start watching', () => /==> Watch GREEN for \d+ min/.test(resumed.out.stderr));
     assert.match(resumed.out.stderr, /Resuming the watch of GREEN started by .*: \d+ min left/);
+    assert.equal((await status()).lb.lock?.operation, 'watch', 'the resumed watch does not hold the lock');
     const stop = cli('watch', '--stop');
     assert.equal(stop.code, 0, stop.stderr);
     assert.match(stop.stdout, /the watch run by .* stopped/);
