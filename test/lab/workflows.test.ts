@@ -15,7 +15,7 @@ import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { sync } from '../../src/core/workflows/sync';
 import { takeSnapshot } from '../../src/core/status/refresh';
 import { severity } from '../../src/core/status/snapshot';
-import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, reloadHaproxy, requestLoop, resetLab, servedBy } from './helpers';
+import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, reloadHaproxy, requestLoop, resetLab, routeByHand, servedBy } from './helpers';
 import { lab } from './setup';
 import { FRONTEND_PORT } from '../../lab/labFiles';
 
@@ -252,6 +252,28 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     } finally {
       await load.stop();
       rmSync(failing, { force: true });
+      writeFileSync(lab().stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
+    }
+    await assertInvariants('blue');
+  });
+
+  it('a Cancel during the watch stops watching, keeps the switch, and removes the watch record (nothing left to resume)', async () => {
+    const controller = new AbortController();
+    const reporter = new RecordingReporter();
+    const step = reporter.step.bind(reporter);
+    reporter.step = (title, host) => {
+      step(title, host);
+      if (title.startsWith('Watch GREEN')) setTimeout(() => controller.abort(), 1500);
+    };
+    try {
+      await release({ ...context(runner, (y) => y.replace('watchSeconds: 2', 'watchSeconds: 60'), reporter), signal: controller.signal }).catch((e: unknown) => e);
+      assert.equal(await served(), 'green 1.1.0');
+      const state = readState();
+      assert.equal(state.live, 'green');
+      assert.equal(state.watch, undefined, 'the watch record was left behind after a Cancel');
+      assert.ok(reporter.lines.some((l) => l.includes('End the watch in the state file')), reporter.lines.slice(-10).join('\n'));
+    } finally {
+      await routeByHand('blue');
       writeFileSync(lab().stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
     }
     await assertInvariants('blue');

@@ -54,16 +54,18 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
   };
   const read: StateRead | undefined = p.recorded ? parseState(stateText(p.recorded)) : undefined;
   const failing = await watchLive(ctx, p.before, p.to, p.requireHealthy, { seconds, stopRequested });
+  // Switching back, and ending the record after a Cancel, are what a Cancel would want: not cut short by it.
+  const settle: OperationContext = { ...ctx, signal: undefined };
   if (failing) {
     const fromSlot = p.before.slots[p.from];
     const toSlot = p.before.slots[p.to];
     ctx.reporter.warn(`${slotLabel(p.to)} is failing after the switch; switching traffic back to ${slotLabel(p.from)} automatically`);
-    const back = await routeBack(ctx, p.before, p.from, p.to, `Switch back: route ${app.loadBalancer.frontend} to ${slotLabel(p.from)} and reload HAProxy`);
-    const now = await readLbFiles(ctx, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
-    await recordSwitch(ctx, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
+    const back = await routeBack(settle, p.before, p.from, p.to, `Switch back: route ${app.loadBalancer.frontend} to ${slotLabel(p.from)} and reload HAProxy`);
+    const now = await readLbFiles(settle, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
+    await recordSwitch(settle, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
     throw new WorkflowError('step-failed', `Watch ${slotLabel(p.to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
   }
-  if (read) await endWatchRecord(ctx, read);
+  if (read) await endWatchRecord(settle, read);
   if (stopped) await ctx.runner.run(lbHost(app), `rm -f -- ${shQuote(stopFile)}`, { lane: 'step', timeoutMs: 15000 }).catch(() => undefined);
   return { stopped };
 }
