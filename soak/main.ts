@@ -170,7 +170,9 @@ async function main(): Promise<number> {
     let status = 0;
     for (let i = 0; i < 25 && status !== 200; i++) status = await get(`${lab.frontendUrl}/api/health`).then((s) => (s === 200 ? s : sleep(200).then(() => s)));
     if (status !== 200) found.push(`${where}: the frontend answers ${status || 'nothing'}`);
-    const left = leftovers(lab);
+    // A script whose session dropped may still be finishing on the LB host (it removes its own files).
+    let left = leftovers(lab);
+    for (let i = 0; i < 25 && left.length; i++) left = await sleep(200).then(() => leftovers(lab));
     if (left.length) found.push(`${where}: left behind: ${left.join(', ')}`);
     let facts = stateFacts(lab);
     const routed = routedSlot(lab);

@@ -36,6 +36,22 @@ describe('remote scripts, run in a local shell', () => {
       assert.ok(!existsSync(`${cfg()}.bluegreen-new`));
     });
 
+    it('soak finding: a switch whose session ended while it validated (the client already told "nothing was switched") does not replace the config behind its back', async () => {
+      const before = readFileSync(cfg(), 'utf8');
+      // The session's process is the shell's parent: the validator kills it, as a dropped connection ends sshd's.
+      const session = spawn('sh', ['-c', 'sh -s'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      session.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const done = new Promise<void>((resolve) => session.stdout!.on('close', () => resolve()));
+      session.stdin!.end(remote.switchConfig(cfg(), sha256(before), base64(next), 'kill -KILL "$PPID"; sleep 0.2', `touch '${dir}/reloaded'`, 'RELOADED') + '\n');
+      await done;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(readFileSync(cfg(), 'utf8'), before, 'the config was replaced after its session ended');
+      assert.ok(!existsSync(path.join(dir, 'reloaded')), 'HAProxy was reloaded after its session ended');
+      assert.ok(!existsSync(`${cfg()}.bluegreen-new`), 'the candidate was left behind');
+      assert.match(stderr, /the session that asked for this switch is gone; nothing was changed/);
+    });
+
     it('changes nothing when the file changed since it was read (30) or the candidate is invalid (10)', async () => {
       const before = readFileSync(cfg(), 'utf8');
       assert.equal((await run(remote.switchConfig(cfg(), sha256('something else'), base64(next), 'true', 'true', 'R'))).code, 30);

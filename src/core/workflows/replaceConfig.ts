@@ -12,7 +12,7 @@ import { verifyLive } from './verify';
 const RELOADED = `${MARK_PREFIX}reloaded`;
 
 /** Exit codes of the switch script (src/core/remote/scripts/switch.sh), each a distinct failure. */
-const SWITCH_EXIT = { configChanged: 30, cannotStage: 31, invalid: 10, cannotReplace: 32, reloadFailed: 20 } as const;
+const SWITCH_EXIT = { configChanged: 30, cannotStage: 31, invalid: 10, sessionGone: 33, cannotReplace: 32, reloadFailed: 20 } as const;
 
 /**
  * Replaces haproxy.cfg with `next` and reloads, the one way any change reaches the LB: only
@@ -23,12 +23,19 @@ const SWITCH_EXIT = { configChanged: 30, cannotStage: 31, invalid: 10, cannotRep
  */
 export async function replaceConfig(ctx: OperationContext, title: string, expectedSha256: string, next: string, unchanged: () => string, afterFailedReload: string): Promise<void> {
   const lb = ctx.app.loadBalancer;
-  const r = await remoteStep(ctx, title, lbHost(ctx.app), remote.switchConfig(lb.config, expectedSha256, configBase64(next), fillTemplate(lb.validate, { file: `${lb.config}.bluegreen-new` }), lb.reload, RELOADED), unchanged, { allowFailure: true, lane: 'step', runToEnd: true });
+  // With the connection gone mid-step, its outcome is not known here: the script stops before
+  // replacing the file once its session is gone, but may have passed that point already.
+  const unknown = () => `The connection to ${lb.ssh} dropped during this step, so whether HAProxy's config was replaced is not known: the status shows what HAProxy routes (drift if it changed); check it, then reconcile.`;
+  const r = await remoteStep(ctx, title, lbHost(ctx.app), remote.switchConfig(lb.config, expectedSha256, configBase64(next), fillTemplate(lb.validate, { file: `${lb.config}.bluegreen-new` }), lb.reload, RELOADED), unchanged, { allowFailure: true, lane: 'step', runToEnd: true }).catch((e: unknown) => {
+    if (e instanceof WorkflowError && e.reason === 'connection-lost') throw new WorkflowError('connection-lost', title, lb.ssh, e.detail, unknown(), e.lastLines, { cause: e });
+    throw e;
+  });
   if (r.code === 0 && r.stdout.includes(RELOADED)) return;
   const why: Record<number, [string, string]> = {
     [SWITCH_EXIT.configChanged]: [`${lb.config} changed since it was read`, unchanged()],
     [SWITCH_EXIT.cannotStage]: [`cannot write the candidate config beside ${lb.config}`, unchanged()],
     [SWITCH_EXIT.invalid]: [`the candidate config failed validation (${lb.validate}): nothing was reloaded`, unchanged()],
+    [SWITCH_EXIT.sessionGone]: ['the session that asked for the change ended first', unchanged()],
     [SWITCH_EXIT.cannotReplace]: [`cannot replace ${lb.config}`, unchanged()],
     [SWITCH_EXIT.reloadFailed]: ['the reload failed; the previous config was put back and reloaded', afterFailedReload],
   };
