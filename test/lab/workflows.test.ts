@@ -27,6 +27,17 @@ async function untilServedBy(slot: string): Promise<void> {
   assert.fail(`${slot} did not come back through the frontend`);
 }
 
+/** A reporter that does `action` as a step whose title starts with `prefix` begins. */
+function onStep(prefix: string, action: () => void): RecordingReporter {
+  const reporter = new RecordingReporter();
+  const step = reporter.step.bind(reporter);
+  reporter.step = (title, host) => {
+    if (title.startsWith(prefix)) action();
+    step(title, host);
+  };
+  return reporter;
+}
+
 function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
   return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: 'tester@lab' };
 }
@@ -211,13 +222,8 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
 
   it('row 12: switches back automatically when the new LIVE fails right after the switch', async () => {
     const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
-    const reporter = new RecordingReporter();
-    const step = reporter.step.bind(reporter);
     // GREEN starts failing the moment the watch window opens.
-    reporter.step = (title, host) => {
-      if (title.startsWith('Watch GREEN')) writeFileSync(unhealthy, '');
-      step(title, host);
-    };
+    const reporter = onStep('Watch GREEN', () => writeFileSync(unhealthy, ''));
     const watching = (y: string) => y.replace('watchSeconds: 2', 'watchSeconds: 10');
     try {
       await assert.rejects(release(context(runner, watching, reporter)), (e: unknown) => e instanceof WorkflowError && /switched back automatically: LIVE is BLUE/.test(e.message));
@@ -234,13 +240,8 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
 
   it('switches back automatically when HAProxy counts too many 5xx from the new LIVE, though its health check passes; the history says why', async () => {
     const failing = path.join(lab().hosts.green.home, 'failing');
-    const reporter = new RecordingReporter();
-    const step = reporter.step.bind(reporter);
     // GREEN's pages start failing (its health endpoint does not) as the watch opens.
-    reporter.step = (title, host) => {
-      if (title.startsWith('Watch GREEN')) writeFileSync(failing, '');
-      step(title, host);
-    };
+    const reporter = onStep('Watch GREEN', () => writeFileSync(failing, ''));
     const load = requestLoop(`${lab().frontendUrl}/`);
     try {
       await assert.rejects(release(context(runner, (y) => y.replace('watchSeconds: 2', 'watchSeconds: 20'), reporter)), (e: unknown) => e instanceof WorkflowError && /answered 5xx .*over release\.watch\.max5xxPercent 5%.*switched back automatically: LIVE is BLUE/s.test(e.message));
@@ -259,12 +260,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
 
   it('a Cancel during the watch stops watching, keeps the switch, and removes the watch record (nothing left to resume)', async () => {
     const controller = new AbortController();
-    const reporter = new RecordingReporter();
-    const step = reporter.step.bind(reporter);
-    reporter.step = (title, host) => {
-      step(title, host);
-      if (title.startsWith('Watch GREEN')) setTimeout(() => controller.abort(), 1500);
-    };
+    const reporter = onStep('Watch GREEN', () => setTimeout(() => controller.abort(), 1500));
     try {
       await release({ ...context(runner, (y) => y.replace('watchSeconds: 2', 'watchSeconds: 60'), reporter), signal: controller.signal }).catch((e: unknown) => e);
       assert.equal(await served(), 'green 1.1.0');
