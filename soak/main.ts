@@ -276,7 +276,7 @@ function report(outcomes: Outcome[], problems: string[], samples: Sample[], excu
     `- operations: ${outcomes.length} (the second operators' included), ${outcomes.filter((o) => o.fault).length} with a fault injected at a random moment or run by a second operator${diskFull ? '' : ' (full disk not injected: this machine does not allow mounting a small tmpfs)'}`,
     `- requests through the frontend: ${samples.length}, failed: ${failed.length} (${unexcused.length} outside the windows where a fault made LIVE unhealthy on purpose)`,
     `- reconciles needed after a fault: ${reconciles}`,
-    `- invariants checked after every operation (frontend answers, state file = HAProxy, history = switch count and a unbroken chain, lock free, no candidate or temp file left, LIVE's pm2 process not restarted by a deploy): ${problems.length ? `${problems.length} BROKEN` : 'all held'}`,
+    `- invariants checked after every operation (frontend answers, state file = HAProxy, history = switch count and an unbroken chain, lock free, no candidate or temp file left, LIVE's pm2 process not restarted by a deploy): ${problems.length ? `${problems.length} BROKEN` : 'all held'}`,
     ...problems.map((p) => `  - ${p}`),
     '',
     '| operation + fault | runs | exit 0 | failed (as expected or not) |',
