@@ -16,6 +16,7 @@ import { migrationGate, UnsafeMigrationPolicy } from './migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { replaceConfig, restorePreviousConfig } from './replaceConfig';
 import { currentWorker, untilReloaded } from './reloaded';
+import { frontendHealth } from './verify';
 import { servedByBody } from './whoAnswered';
 
 export interface CanaryOptions {
@@ -119,13 +120,12 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
 /** The app answers 200 through the frontend from one of `slots` (which one depends on the bucket of the LB host's own address). */
 async function answersThroughFrontend(ctx: OperationContext, before: AppSnapshot, slots: SlotName[]): Promise<{ ok: true } | { ok: false; why: string }> {
   const { app } = ctx;
-  const base = app.loadBalancer.frontendUrl ?? app.url;
-  if (!base) {
+  const health = frontendHealth(app);
+  if (!health) {
     ctx.reporter.warn('no app url or loadBalancer.frontendUrl is configured, so the change cannot be checked through the frontend');
     return { ok: true };
   }
-  const url = base.replace(/\/$/, '') + app.health.path;
-  const hostHeader = app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined;
+  const { url, hostHeader } = health;
   return localStep(ctx, 'Check the app through the frontend', async () => {
     let why = '';
     for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {

@@ -1,4 +1,4 @@
-import { otherSlot, SlotName } from '../config/types';
+import { AppConfig, otherSlot, SlotName } from '../config/types';
 import { parseHealthBody } from '../status/parse';
 import { lbHost } from '../status/probe';
 import { HttpResult } from '../ssh/runner';
@@ -36,6 +36,16 @@ async function reloadAgain(ctx: OperationContext, why: string): Promise<void> {
 }
 
 /**
+ * The health endpoint through the frontend, as the LB host reaches it: `frontendUrl` (with the
+ * app's Host when it names one) or the app's url; undefined when neither is configured.
+ */
+export function frontendHealth(app: AppConfig): { url: string; hostHeader?: string } | undefined {
+  const base = app.loadBalancer.frontendUrl ?? app.url;
+  if (!base) return undefined;
+  return { url: base.replace(/\/$/, '') + app.health.path, hostHeader: app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined };
+}
+
+/**
  * One request through the frontend, from the LB host: which slot's backend served it (the
  * body's identity, else HAProxy's per-backend counts) and, when `requireHealthy`, whether
  * it answered 200. Routing and health are separate questions: an emergency release to a
@@ -43,10 +53,9 @@ async function reloadAgain(ctx: OperationContext, why: string): Promise<void> {
  */
 export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName): { url: string; probe: (requireHealthy: boolean) => Promise<ProbeOutcome> } | undefined {
   const { app } = ctx;
-  const base = app.loadBalancer.frontendUrl ?? app.url;
-  if (!base) return undefined;
-  const url = base.replace(/\/$/, '') + app.health.path;
-  const hostHeader = app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined;
+  const health = frontendHealth(app);
+  if (!health) return undefined;
+  const { url, hostHeader } = health;
   const target = before.slots[to];
   const old = before.slots[otherSlot(to)];
   const [newBackend, oldBackend] = [app.slots[to].backend, app.slots[old.name].backend];

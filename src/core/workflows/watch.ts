@@ -1,12 +1,11 @@
 import { otherSlot, SlotName } from '../config/types';
 import { shQuote } from '../shell';
-import { parseState, StateRead, stateText, watchStopFileOf, WatchRecord } from '../state/stateFile';
+import { lockFileOf, parseState, StateRead, stateText, watchStopFileOf, WatchRecord } from '../state/stateFile';
 import { lbHost, parseLockHolder } from '../status/probe';
 import { timeLeft } from '../format';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { remote } from '../remote/scripts';
-import { lockFileOf } from '../state/stateFile';
 import { slotSummary } from './describe';
 import { readLbFiles } from './lbFiles';
 import { acquireLock } from './lock';
