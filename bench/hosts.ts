@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { LabInfo } from '../lab/lab';
 import { canConnect, startDetached, stopPids, waitFor } from '../lab/processes';
-import { AppConfig } from '../src/core/config/types';
+import { AppConfig, ServerConfig } from '../src/core/config/types';
 import { CommandRunner } from '../src/core/ssh/runner';
-import { probeSlotHost } from '../src/core/status/probe';
+import { probeServer } from '../src/core/status/probe';
 
 const run = promisify(execFile);
 
@@ -44,14 +44,14 @@ export async function extraHosts(lab: LabInfo, n: number): Promise<{ hosts: stri
   return { hosts, sshConfig, stop: () => stopPids(pids) };
 }
 
-/** The lab's BLUE slot, as seen through one of the extra hosts (they share its home and pm2). */
-function slotOn(app: AppConfig, host: string): AppConfig {
-  return { ...app, slots: { ...app.slots, blue: { ...app.slots.blue, ssh: host } } };
+/** The lab's BLUE server, as seen through one of the extra hosts (they share its home and pm2). */
+function blueOn(app: AppConfig, host: string): ServerConfig {
+  return { ...app.slots.blue.servers[0], ssh: host };
 }
 
 /** The status refresh's slot probe (git, package.json, pm2) on every host at once, over pooled connections. */
 export async function probeHostsPooled(runner: CommandRunner, hosts: string[], app: AppConfig): Promise<void> {
-  const answers = await Promise.all(hosts.map((h) => probeSlotHost(runner, slotOn(app, h), 'blue')));
+  const answers = await Promise.all(hosts.map((h) => probeServer(runner, blueOn(app, h))));
   const failed = answers.find((a) => !a.reachable || !a.commit || a.pm2?.status !== 'online');
   if (failed) throw new Error(`the slot probe did not answer in full: ${JSON.stringify(failed)}`);
 }
@@ -70,7 +70,7 @@ export async function probeHostsOpenSsh(sshConfig: string, hosts: string[], app:
     whereIs: async (host) => host.ssh,
     dispose: () => undefined,
   };
-  await probeSlotHost(recorder, app, 'blue');
+  await probeServer(recorder, app.slots.blue.servers[0]);
   for (const h of hosts) {
     await new Promise<void>((resolve, reject) => {
       const child = execFile('ssh', ['-F', sshConfig, '-o', 'BatchMode=yes', h, 'sh -s'], (e) => (e ? reject(e) : resolve()));

@@ -30,7 +30,7 @@ describe('config loader', () => {
     assert.equal(app.name, 'demo');
     assert.equal(app.loadBalancer.acl, 'is_demo');
     assert.equal(app.loadBalancer.via, 'pct exec 136 --');
-    assert.equal(app.slots.green.ssh, 'deploy@10.92.3.24:2222');
+    assert.equal(app.slots.green.servers[0].ssh, 'deploy@10.92.3.24:2222');
     assert.deepEqual(app.health, { path: '/api/health', timeoutMs: 5000, attempts: 20, intervalMs: 1500, from: 'slot' });
     assert.equal(app.deploy.branch, 'main');
     assert.equal(app.deploy.restart, 'pm2 restart {pm2}');

@@ -18,11 +18,11 @@ describe('scaffolding bluegreen.yaml from ssh_config', () => {
     const config = parseConfig(text, '/w/bluegreen.yaml');
     const app = config.apps[0];
     assert.equal(app.loadBalancer.ssh, 'haproxy');
-    assert.deepEqual([app.slots.blue.ssh, app.slots.green.ssh], ['jwa', 'jwg']);
+    assert.deepEqual([app.slots.blue.servers[0].ssh, app.slots.green.servers[0].ssh], ['jwa', 'jwg']);
     assert.deepEqual([app.slots.blue.backend, app.slots.green.backend], ['jw_attendant_blue', 'jw_attendant_green']);
     // With one slot host, the two slots still get their own checkouts.
     const single = parseConfig(scaffoldYaml(['lb1', 'app1'], 'shop'), '/w/bluegreen.yaml').apps[0];
-    assert.notEqual(single.slots.blue.dir, single.slots.green.dir);
+    assert.notEqual(single.slots.blue.servers[0].dir, single.slots.green.servers[0].dir);
     assert.ok(parseConfig(scaffoldYaml([], 'my-app'), '/w/bluegreen.yaml'));
   });
 });

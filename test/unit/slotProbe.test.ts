@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
-import { probeSlotHost } from '../../src/core/status/probe';
+import { probeServer } from '../../src/core/status/probe';
 import { LocalRunner } from './localRunner';
 
 describe('slot probe: git and package.json are read again only when the checkout changed', () => {
@@ -22,7 +22,7 @@ describe('slot probe: git and package.json are read again only when the checkout
     git('commit', '-q', '-m', `v${version}`);
     return git('rev-parse', 'HEAD');
   };
-  const probe = () => probeSlotHost(runner, app(), 'blue');
+  const probe = () => probeServer(runner, app().slots.blue.servers[0]);
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'bg-slotprobe-'));

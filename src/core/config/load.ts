@@ -5,7 +5,8 @@ import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { BlueGreenError } from '../errors';
 import { ConfigProblem, formatProblems } from './problems';
-import { AppConfig, Config, SLOT_NAMES } from './types';
+import { slotsWithServers, WrittenSlot } from './slotServers';
+import { AppConfig, Config, SLOT_NAMES, SlotConfig, SlotName } from './types';
 import { schema, validate as validateGenerated } from './validateConfig.generated';
 import { DocPath, locate, positionOf } from './yamlPositions';
 
@@ -68,6 +69,14 @@ export function parseConfig(text: string, file: string): Config {
   const config = data as Omit<Config, 'file'>;
   // Each app carries the named hosts, so a workflow needs only its AppConfig.
   if (config.hosts) for (const app of config.apps) app.hosts = config.hosts;
+  const shapes = config.apps.flatMap((app, i) => {
+    const written = app.slots as unknown as Record<SlotName, WrittenSlot>;
+    const { slots, problems } = slotsWithServers(written, i, at);
+    for (const s of SLOT_NAMES) if (written[s].servers) LISTED.add(slots[s]);
+    app.slots = slots;
+    return problems;
+  });
+  if (shapes.length) throw new ConfigError(file, shapes);
   const semantic = crossChecks(config.apps, at);
   if (semantic.length) throw new ConfigError(file, semantic);
 
@@ -234,20 +243,75 @@ function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
     else names.set(app.name, i);
 
     problems.push(...addressProblems(app, i, at));
-    const [blue, green] = SLOT_NAMES.map((s) => app.slots[s]);
-    const slotAt = (key: string) => at(['apps', i, 'slots', 'green', key]);
-    // Written differently, the same place: /opt/app and /opt/app/ are one checkout.
-    const sameDir = path.posix.normalize(`${blue.dir}/`) === path.posix.normalize(`${green.dir}/`);
-    if (blue.backend === green.backend) problems.push({ ...slotAt('backend'), message: `blue and green both use backend "${blue.backend}"; each slot needs its own backend` });
-    if (blue.ssh === green.ssh && sameDir) problems.push({ ...slotAt('dir'), message: `blue and green share ${blue.ssh}:${blue.dir}; a deploy to STANDBY would change LIVE. Give each slot its own host or dir` });
-    if (blue.ssh === green.ssh && blue.pm2 === green.pm2) problems.push({ ...slotAt('pm2'), message: `blue and green share the pm2 process "${blue.pm2}" on ${blue.ssh}; a restart of STANDBY would restart LIVE` });
-    if (blue.url === green.url) problems.push({ ...slotAt('url'), message: `blue and green share the url ${blue.url}; health checks could not tell them apart` });
+    problems.push(...slotOverlaps(app, i, at));
     for (const phase of ['backup', 'beforeMigrate'] as const) {
       (app.deploy.hooks?.[phase] ?? []).forEach((hook, j) => {
         if (hook.host === 'standby' || hook.host === 'lb' || app.hosts?.[hook.host]) return;
         problems.push({ ...at(['apps', i, 'deploy', 'hooks', phase, j, 'host']), message: `hook host "${hook.host}" is not defined; add it under the top-level "hosts:", or use standby or lb` });
       });
     }
+  });
+  problems.push(...sharedRoutingProblems(apps, at));
+  return problems;
+}
+
+/** Where a slot's server is written: the slot itself for a one-server slot. */
+function serverPath(app: AppConfig, i: number, slot: SlotName, k: number, key: string): DocPath {
+  return app.slots[slot].servers.length === 1 && k === 0 && !writtenAsList(app, slot) ? ['apps', i, 'slots', slot, key] : ['apps', i, 'slots', slot, 'servers', k, key];
+}
+
+const LISTED = new WeakSet<SlotConfig>();
+function writtenAsList(app: AppConfig, slot: SlotName): boolean {
+  return LISTED.has(app.slots[slot]);
+}
+
+/**
+ * A deploy to STANDBY must not touch LIVE: no server of one slot may be a server of the other
+ * (the same host and checkout, or the same pm2 process, or the same address).
+ */
+function slotOverlaps(app: AppConfig, i: number, at: Locator): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const [blue, green] = SLOT_NAMES.map((s) => app.slots[s]);
+  if (blue.backend === green.backend) problems.push({ ...at(['apps', i, 'slots', 'green', 'backend']), message: `blue and green both use backend "${blue.backend}"; each slot needs its own backend` });
+  green.servers.forEach((g, k) => {
+    for (const b of blue.servers) {
+      const named = blue.servers.length > 1 || green.servers.length > 1 ? ` (blue's server "${b.name}" and green's "${g.name}")` : '';
+      // Written differently, the same place: /opt/app and /opt/app/ are one checkout.
+      const sameDir = path.posix.normalize(`${b.dir}/`) === path.posix.normalize(`${g.dir}/`);
+      if (b.ssh === g.ssh && sameDir) problems.push({ ...at(serverPath(app, i, 'green', k, 'dir')), message: `blue and green share ${b.ssh}:${b.dir}${named}; a deploy to STANDBY would change LIVE. Give each slot its own host or dir` });
+      if (b.ssh === g.ssh && b.pm2 === g.pm2) problems.push({ ...at(serverPath(app, i, 'green', k, 'pm2')), message: `blue and green share the pm2 process "${b.pm2}" on ${b.ssh}${named}; a restart of STANDBY would restart LIVE` });
+      if (b.url === g.url) problems.push({ ...at(serverPath(app, i, 'green', k, 'url')), message: `blue and green share the url ${b.url}${named}; health checks could not tell them apart` });
+    }
+  });
+  for (const slot of SLOT_NAMES) {
+    const urls = new Map<string, number>();
+    app.slots[slot].servers.forEach((s, k) => {
+      const first = urls.get(s.url);
+      if (first === undefined) return void urls.set(s.url, k);
+      problems.push({ ...at(serverPath(app, i, slot, k, 'url')), message: `slots.${slot}.servers[${k}] has the url of servers[${first}] (${s.url}); each server needs its own address` });
+    });
+  }
+  return problems;
+}
+
+/**
+ * Two apps whose routing is the same rule of the same frontend on the same load balancer:
+ * a release of one would switch the other.
+ */
+function sharedRoutingProblems(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  apps.forEach((app, i) => {
+    const lb = app.loadBalancer;
+    const key = `${lb.ssh}\0${lb.config}\0${lb.frontend}\0${lb.acl ?? ''}`;
+    const first = seen.get(key);
+    if (first === undefined) return void seen.set(key, i);
+    const other = apps[first];
+    problems.push(
+      lb.acl
+        ? { ...at(['apps', i, 'loadBalancer', 'acl']), message: `app "${app.name}" uses the ACL "${lb.acl}" that app "${other.name}" (apps[${first}]) uses in frontend "${lb.frontend}" on ${lb.ssh}: a release of one would switch the other. Give each app its own ACL` }
+        : { ...at(['apps', i, 'loadBalancer', 'frontend']), message: `apps "${other.name}" (apps[${first}]) and "${app.name}" are both routed by the default_backend of frontend "${lb.frontend}" on ${lb.ssh}: a release of one would switch the other. Give each app an acl: of its own` },
+    );
   });
   return problems;
 }
@@ -259,10 +323,11 @@ function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
  */
 function addressProblems(app: AppConfig, i: number, at: Locator): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  const servers = SLOT_NAMES.flatMap((s) => app.slots[s].servers.map((server, k) => ({ server, path: (key: string) => serverPath(app, i, s, k, key) })));
   const urls: [DocPath, string | undefined][] = [
     [['apps', i, 'url'], app.url],
     [['apps', i, 'loadBalancer', 'frontendUrl'], app.loadBalancer.frontendUrl],
-    ...SLOT_NAMES.map((s): [DocPath, string] => [['apps', i, 'slots', s, 'url'], app.slots[s].url]),
+    ...servers.map(({ server, path: p }): [DocPath, string] => [p('url'), server.url]),
   ];
   for (const [where, url] of urls) {
     if (url === undefined) continue;
@@ -272,7 +337,7 @@ function addressProblems(app: AppConfig, i: number, at: Locator): ConfigProblem[
       problems.push({ ...at(where), message: `${url} is not a URL a client can open (check the host and the port, 1 to 65535)` });
     }
   }
-  const hosts: [DocPath, string][] = [[['apps', i, 'loadBalancer', 'ssh'], app.loadBalancer.ssh], ...SLOT_NAMES.map((s): [DocPath, string] => [['apps', i, 'slots', s, 'ssh'], app.slots[s].ssh])];
+  const hosts: [DocPath, string][] = [[['apps', i, 'loadBalancer', 'ssh'], app.loadBalancer.ssh], ...servers.map(({ server, path: p }): [DocPath, string] => [p('ssh'), server.ssh])];
   for (const [where, spec] of hosts) {
     const port = /:(\d+)$/.exec(spec)?.[1];
     if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problems.push({ ...at(where), message: `port ${port} in "${spec}" is out of range (1 to 65535)` });

@@ -13,12 +13,22 @@ export interface HostConfig {
   via?: string;
 }
 
-export interface SlotConfig extends HostConfig {
-  backend: string;
+/** One server of a slot's HAProxy backend: a host with the app's checkout and pm2 process. */
+export interface ServerConfig extends HostConfig {
+  /** What the output, the tree and errors call it: `name:` in the config, else its ssh. */
+  name: string;
   url: string;
   dir: string;
   pm2: string;
+}
+
+/** A slot: one backend, served by one server (`ssh`, `url` on the slot) or several (`servers:`). */
+export interface SlotConfig {
+  backend: string;
   branch?: string;
+  servers: ServerConfig[];
+  /** Servers that must be healthy for the slot to be (default: all). */
+  minHealthy: number;
 }
 
 export interface LoadBalancerConfig extends HostConfig {
@@ -72,6 +82,8 @@ export interface DeployConfig {
   migrate?: string;
   restart: string;
   keepBackups: number;
+  /** How many of a slot's servers a deploy works on at once. */
+  parallel?: number;
   /** Globs (git pathspec, from the repository's root) of the SQL migrations a release checks. */
   migrations: string[];
   hooks?: { backup?: Hook[]; beforeMigrate?: Hook[] };

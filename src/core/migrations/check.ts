@@ -33,7 +33,7 @@ export async function checkMigrations(r: MigrationCheckRequest): Promise<Migrati
   const globs = r.app.deploy.migrations;
   const none = (checker: string, unavailable?: string): MigrationReport => ({ checker, files: [], unavailable });
   if (!globs.length || r.from === r.to) return none('none (nothing to compare)');
-  const s = r.app.slots[r.repoSlot];
+  const s = r.app.slots[r.repoSlot].servers[0];
   const out = await r.runner.run(slotHost(r.app, r.repoSlot), remote.migrationsDiff(s.dir, r.from, r.to, MISSING_MARK, globs), { signal: r.signal, timeoutMs: 30000, lane: 'probe' });
   const missing = new RegExp(`^${MISSING_MARK} (\\S+)$`, 'm').exec(out.stdout)?.[1];
   if (missing) return none('none', `commit ${missing.slice(0, 7)} is not in the repository on ${s.ssh}, so the migrations between LIVE and STANDBY could not be listed`);

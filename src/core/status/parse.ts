@@ -7,12 +7,12 @@ export function parseShowStat(csv: string): RuntimeServer[] {
   if (!header) return [];
   const columns = header.slice(2).split(',');
   const col = (name: string) => columns.indexOf(name);
-  const [px, sv, status, check, scur] = ['pxname', 'svname', 'status', 'check_status', 'scur'].map(col);
+  const [px, sv, status, check, scur, addr] = ['pxname', 'svname', 'status', 'check_status', 'scur', 'addr'].map(col);
   return lines
     .filter((l) => !l.startsWith('#'))
     .map((l) => l.split(','))
     .filter((f) => f[sv] && f[sv] !== 'FRONTEND' && f[sv] !== 'BACKEND')
-    .map((f) => ({ backend: f[px], server: f[sv], status: f[status], check: f[check] || undefined, sessions: Number(f[scur]) || 0 }));
+    .map((f) => ({ backend: f[px], server: f[sv], ...(addr >= 0 && f[addr] ? { address: f[addr] } : {}), status: f[status], check: f[check] || undefined, sessions: Number(f[scur]) || 0 }));
 }
 
 /** What HAProxy has counted for one backend since its process started. */

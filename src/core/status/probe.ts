@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
+import { AppConfig, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
 import { diagnose } from '../haproxy/doctor';
@@ -16,16 +16,20 @@ import { lockFileOf, STATE_STATUS_LIMIT, stateFromRead, stateReadScript, watchIn
 import { parseGitHead } from './checkout';
 import { parseBackendTraffic, parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
-import { Drift, LoadBalancerSnapshot, LockHolder, SlotSnapshot } from './snapshot';
+import { Drift, LoadBalancerSnapshot, LockHolder, ServerSnapshot } from './snapshot';
 import { Remembered, unchangedFilesOf, unlessUnchanged } from './unchanged';
 
 export function lbHost(app: AppConfig): HostRef {
   return { ssh: app.loadBalancer.ssh, via: app.loadBalancer.via };
 }
 
+export function serverHost(server: ServerConfig): HostRef {
+  return { ssh: server.ssh, via: server.via };
+}
+
+/** The host a slot-wide step runs on (git history, the migrations' diff): its first server. */
 export function slotHost(app: AppConfig, slot: SlotName): HostRef {
-  const s = app.slots[slot];
-  return { ssh: s.ssh, via: s.via };
+  return serverHost(app.slots[slot].servers[0]);
 }
 
 /** One round trip to the LB host: config, state file, and the runtime view. */
@@ -181,9 +185,8 @@ function knownStart(held: Remembered | undefined): KnownStart | undefined {
   return held && ticks ? { process: held.fingerprint, ticks } : undefined;
 }
 
-/** One round trip to a slot host: git, package.json (both skipped when the checkout is unchanged) and pm2. */
-export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
-  const s = app.slots[slot];
+/** One round trip to a slot's server: git, package.json (both skipped when the checkout is unchanged) and pm2. */
+export async function probeServer(runner: CommandRunner, s: ServerConfig, signal?: AbortSignal): Promise<Partial<ServerSnapshot>> {
   const dir = shQuote(s.dir);
   const memo = unchangedFilesOf(runner);
   const memoKey = `${s.ssh}\0${s.via ?? ''}\0${s.dir}`;
@@ -195,11 +198,11 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
     .add('pkg', unlessUnchanged(held?.fingerprint, `cat -- ${dir}/package.json`))
     .add('pm2', pm2Script(s.pm2, knownStart(memo.recall(pm2Key))));
   try {
-    const r = await runner.run(slotHost(app, slot), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
+    const r = await runner.run(serverHost(s), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
     const parsed = script.parse(r.stdout);
     const sections = memo.settle(memoKey, held, parsed.get('checkout')?.output.trim() ?? '', parsed, ['git', 'pkg']);
     if (!sections.has('git')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
-    const out: Partial<SlotSnapshot> = { reachable: true };
+    const out: Partial<ServerSnapshot> = { reachable: true };
     const git = sections.get('git')!;
     if (git.code === 0) Object.assign(out, parseGitHead(git.output));
     const pkg = sections.get('pkg');
@@ -220,13 +223,13 @@ export async function probeSlotHost(runner: CommandRunner, app: AppConfig, slot:
   }
 }
 
-/** Where a slot's health is asked for, and from which host (`health.from`). */
-export function healthTarget(app: AppConfig, slot: SlotName): { from: HostRef; url: string } {
-  return { from: app.health.from === 'lb' ? lbHost(app) : slotHost(app, slot), url: app.slots[slot].url.replace(/\/$/, '') + app.health.path };
+/** Where a server's health is asked for, and from which host (`health.from`). */
+export function healthTarget(app: AppConfig, server: ServerConfig): { from: HostRef; url: string } {
+  return { from: app.health.from === 'lb' ? lbHost(app) : serverHost(server), url: server.url.replace(/\/$/, '') + app.health.path };
 }
 
-export async function checkHealth(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<Partial<SlotSnapshot>> {
-  const { from, url } = healthTarget(app, slot);
+export async function checkHealth(runner: CommandRunner, app: AppConfig, server: ServerConfig, signal?: AbortSignal): Promise<Partial<ServerSnapshot>> {
+  const { from, url } = healthTarget(app, server);
   try {
     const r = await runner.httpGet(from, url, { timeoutMs: app.health.timeoutMs, signal });
     const body = parseHealthBody(r.body);

@@ -1,4 +1,4 @@
-import { AppConfig, SlotName, SmokeCheck } from '../config/types';
+import { AppConfig, ServerConfig, SmokeCheck } from '../config/types';
 import { errorMessage } from '../errors';
 import { CommandRunner, HttpResult } from '../ssh/runner';
 import { healthTarget } from './probe';
@@ -41,10 +41,10 @@ export function judgeSmoke(check: SmokeCheck, r: HttpResult, timeoutMs: number):
   return { name, ok: true, detail: `HTTP ${r.status} in ${r.ms} ms` };
 }
 
-/** The app's smoke checks against one slot, in parallel, from where its health is checked. */
-export async function runSmoke(runner: CommandRunner, app: AppConfig, slot: SlotName, signal?: AbortSignal): Promise<SmokeResult[]> {
-  const { from } = healthTarget(app, slot);
-  const base = app.slots[slot].url.replace(/\/$/, '');
+/** The app's smoke checks against one server, in parallel, from where its health is checked. */
+export async function runSmoke(runner: CommandRunner, app: AppConfig, server: ServerConfig, signal?: AbortSignal): Promise<SmokeResult[]> {
+  const { from } = healthTarget(app, server);
+  const base = server.url.replace(/\/$/, '');
   return Promise.all(
     app.smoke.map(async (check) => {
       const timeoutMs = check.maxMs ? Math.max(check.maxMs, app.health.timeoutMs) : app.health.timeoutMs;

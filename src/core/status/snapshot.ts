@@ -93,14 +93,17 @@ export interface OldProcess {
 export interface RuntimeServer {
   backend: string;
   server: string;
+  /** `addr` (ip:port), from HAProxy 1.9 on: which configured server this is. */
+  address?: string;
   status: string;
   check?: string;
   sessions: number;
 }
 
-export interface SlotSnapshot {
-  name: SlotName;
-  role: Role;
+/** What one server of a slot reports: its host, its health endpoint, git and pm2. */
+export interface ServerSnapshot {
+  /** The server's name (bluegreen.yaml's `name:`, else its ssh). */
+  server: string;
   host: string;
   url: string;
   reachable: boolean;
@@ -114,12 +117,25 @@ export interface SlotSnapshot {
   commit?: string;
   branch?: string;
   tag?: string;
-  /** The app's smoke checks against this slot (`smoke:` in bluegreen.yaml), when it has any. */
+  /** The app's smoke checks against this server (`smoke:` in bluegreen.yaml), when it has any. */
   smoke?: SmokeResult[];
   /** HAProxy's own check of this slot's server(s). */
   haproxyCheck?: string;
   /** `restarts` is known only when pm2 itself was asked (the process was not running). */
   pm2?: { status: string; restarts?: number; uptimeMs?: number; pid?: number };
+}
+
+/**
+ * A slot: the same fields as its servers, summed up (healthy when `minHealthy` of them are;
+ * a version or commit only when they all agree, else `serversDisagree` says how they differ),
+ * and each server's own in `servers`. With one server, the slot's fields are that server's.
+ */
+export interface SlotSnapshot extends Omit<ServerSnapshot, 'server'> {
+  name: SlotName;
+  role: Role;
+  servers: ServerSnapshot[];
+  /** The servers run different commits or versions: "commit: web1 1a2b3c4, web2 5d6e7f8". */
+  serversDisagree?: string;
 }
 
 export function slotLabel(name: SlotName): string {

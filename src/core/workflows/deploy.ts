@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { otherSlot, SlotName } from '../config/types';
+import { otherSlot, ServerConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
-import { healthTarget, lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
+import { healthTarget, lbHost, mixedRoutingMessage, serverHost, slotHost } from '../status/probe';
 import { timeLeft } from '../format';
 import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
@@ -14,6 +14,7 @@ import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
 import { acquireLock, HeldLock } from './lock';
 import { migrationGate, MigrationGateRequest, UnsafeMigrationPolicy } from './migrationGate';
+import { onServers } from './onServers';
 import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './operation';
 
 export interface DeployOptions {
@@ -55,7 +56,7 @@ async function confirmMigrations(ctx: OperationContext, g: MigrationGateRequest)
   if (!gate.report?.files.length && !gate.report?.unavailable) return;
   const answer = await ctx.confirm.confirm({
     title: `Run the migrations on the database ${slotLabel(g.from.name)} (LIVE) uses?`,
-    detail: [...gate.lines, `${ctx.app.deploy.migrate} runs on ${ctx.app.slots[g.repoSlot].ssh}.`].join('\n'),
+    detail: [...gate.lines, `${ctx.app.deploy.migrate} runs on ${ctx.app.slots[g.repoSlot].servers[0].ssh}.`].join('\n'),
     action: 'Run Migrations',
     typeToConfirm: gate.typeToConfirm ? slotLabel(g.repoSlot) : undefined,
     typeReason: `Migrations break a rollback to ${slotLabel(g.from.name)}`,
@@ -63,11 +64,15 @@ async function confirmMigrations(ctx: OperationContext, g: MigrationGateRequest)
   if (!answer.ok) throw new WorkflowError('declined', 'Run migrations', undefined, 'not confirmed', `${g.unchanged} No migration ran.`);
 }
 
-/** Runs the smoke checks on the freshly deployed slot, a line each. */
+/** Runs the smoke checks on each server of the freshly deployed slot, a line each. */
 async function smokeStep(ctx: OperationContext, slot: SlotName): Promise<SmokeResult[]> {
-  const results = await runSmoke(ctx.runner, ctx.app, slot, ctx.signal);
-  for (const r of results) ctx.reporter.line(ctx.app.slots[slot].ssh, `${r.ok ? '✓' : '✗'} ${r.name}: ${r.detail}`, r.ok ? 'stdout' : 'stderr');
-  return results;
+  const { servers } = ctx.app.slots[slot];
+  const perServer = await Promise.all(servers.map((server) => runSmoke(ctx.runner, ctx.app, server, ctx.signal)));
+  return perServer.flatMap((results, i) => {
+    const server = servers[i];
+    for (const r of results) ctx.reporter.line(server.name, `${r.ok ? '✓' : '✗'} ${r.name}: ${r.detail}`, r.ok ? 'stdout' : 'stderr');
+    return servers.length > 1 ? results.map((r) => ({ ...r, name: `${server.name}: ${r.name}` })) : results;
+  });
 }
 
 const COMMIT_MARK = `${MARK_PREFIX}commit`;
@@ -112,18 +117,19 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     const live = before.live!;
     await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
     const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
-    const host = slotHost(app, slot);
-    const s = app.slots[slot];
-    const branch = s.branch ?? app.deploy.branch;
+    const { servers } = app.slots[slot];
+    const [first] = servers;
+    const hostsText = servers.map((s) => s.ssh).join(', ');
+    const branch = app.slots[slot].branch ?? app.deploy.branch;
     const redeploy = o.fetch === false && !o.ref;
-    if (redeploy && !before.slots[slot].commit) throw new WorkflowError('refused', operation, s.ssh, `cannot read the commit ${slotLabel(slot)} runs, so it cannot be built again without a fetch`, liveUnchanged(before));
-    const ref = redeploy ? before.slots[slot].commit! : o.ref ?? branch;
-    const liveSummary = slotSummary(before.slots[live]);
     const standbySnapshot = before.slots[slot];
+    if (redeploy && !standbySnapshot.commit) throw new WorkflowError('refused', operation, hostsText, `cannot read the commit ${slotLabel(slot)} runs${standbySnapshot.serversDisagree ? ` (${standbySnapshot.serversDisagree})` : ''}, so it cannot be built again without a fetch`, liveUnchanged(before));
+    const ref = redeploy ? standbySnapshot.commit! : o.ref ?? branch;
+    const liveSummary = slotSummary(before.slots[live]);
     const answer = await ctx.confirm.confirm({
       title: `Deploy ${ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref} to ${slotLabel(slot)} (STANDBY)?`,
       detail: [
-        `${slotLabel(slot)} now runs ${versionText(standbySnapshot.version)} at ${standbySnapshot.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${s.ssh}.`,
+        `${slotLabel(slot)} now runs ${versionText(standbySnapshot.version)} at ${standbySnapshot.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${hostsText}.`,
         `LIVE ${liveSummary} is not touched.`,
         o.migrate ? `Migrations will run: ${app.deploy.migrate}` : '',
       ]
@@ -132,49 +138,59 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
       action: 'Deploy',
     });
     if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
-    ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${s.ssh}`);
+    ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${hostsText}`);
     const guard = () => {
       if (lock && !lock.held) throw new WorkflowError('connection-lost', operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped)', stateNow());
       throwIfCancelled(ctx, stateNow());
     };
+    // Each server's steps carry its name; with several, they run side by side (deploy.parallel).
+    const everywhere = <T>(step: (server: ServerConfig) => Promise<T>) => onServers(servers, app.deploy.parallel, step);
+    const on = (server: ServerConfig, title: string, script: string) => {
+      guard();
+      return remoteStep(ctx, title, serverHost(server), script, stateNow, { label: server.name });
+    };
 
     if (o.backup !== false && app.deploy.keepBackups > 0) {
-      guard();
-      const backups = `${path.posix.dirname(s.dir)}/.bluegreen-backups/${path.posix.basename(s.dir)}`;
-      await remoteStep(ctx, 'Back up the current release', host, remote.backup(s.dir, backups, app.deploy.keepBackups), stateNow);
+      await everywhere((s) => on(s, 'Back up the current release', remote.backup(s.dir, backupsOf(s.dir), app.deploy.keepBackups)));
     }
 
     if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, guard);
 
-    guard();
-    const fetched = await remoteStep(ctx, `${o.fetch === false ? 'Check out' : 'Fetch and check out'} ${ref}`, host, remote.fetch(s.dir, app.deploy.remote, ref, branch, COMMIT_MARK, o.fetch !== false), stateNow);
-    const commit = new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(fetched.stdout)?.[1];
-    if (!commit) throw new WorkflowError('step-failed', `Check out ${ref}`, s.ssh, 'git did not report the checked-out commit', stateNow());
+    const checkout = (s: ServerConfig, wanted: string, title: string) => on(s, title, remote.fetch(s.dir, app.deploy.remote, wanted, branch, COMMIT_MARK, o.fetch !== false)).then((r) => new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(r.stdout)?.[1]);
+    const title = `${o.fetch === false ? 'Check out' : 'Fetch and check out'} ${ref}`;
+    const commits = await everywhere((s) => checkout(s, ref, title));
+    const commit = commits[0];
+    if (!commit || commits.some((c) => !c)) throw new WorkflowError('step-failed', `Check out ${ref}`, servers[commits.findIndex((c) => !c)].name, 'git did not report the checked-out commit', stateNow());
+    // A branch that moved between two servers' fetches: every server runs the first one's commit.
+    const behind = servers.filter((_, i) => commits[i] !== commit);
+    if (behind.length) await onServers(behind, app.deploy.parallel, (s) => checkout(s, commit, `Check out ${commit.slice(0, 7)} (the commit ${first.name} got)`));
     if (o.migrate) await confirmMigrations(ctx, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
 
-    const values = { pm2: s.pm2, dir: s.dir, slot, commit, ref };
-    const run = async (title: string, command: string) => {
-      guard();
-      await remoteStep(ctx, title, host, `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(command, values)}`, stateNow);
-    };
-    await run('Install dependencies', app.deploy.install);
+    const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot, commit, ref })}`;
+    await everywhere((s) => on(s, 'Install dependencies', command(s, app.deploy.install)));
     if (o.migrate && app.deploy.migrate) {
       await runHooks(ctx, 'beforeMigrate', slot, stateNow, guard);
-      await run('Run migrations', app.deploy.migrate);
+      // One database: the migrations run once, from the first server.
+      await on(first, 'Run migrations', command(first, app.deploy.migrate));
     }
-    await run('Build', app.deploy.build);
-    await run(`Restart ${s.pm2}`, app.deploy.restart);
+    await everywhere((s) => on(s, 'Build', command(s, app.deploy.build)));
+    await everywhere((s) => on(s, `Restart ${s.pm2}`, command(s, app.deploy.restart)));
 
     guard();
-    const version = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => waitHealthy(ctx, slot, commit, stateNow));
+    const versions = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => everywhere((s) => waitHealthy(ctx, s, slot, commit, stateNow)));
+    const version = versions[0];
     const smoke = app.smoke.length ? await localStep(ctx, `Smoke tests on ${slotLabel(slot)}`, () => smokeStep(ctx, slot)) : undefined;
     const smokeFailed = smokeFailures(smoke);
-    const summary = `${standbyRuns(slot, version, commit)}${smokeFailed ? `, but ${smokeFailed}: a release to it is refused` : smoke ? `, passing its ${smoke.length} smoke test(s)` : ''}. ${liveUnchanged(before)}`;
+    const summary = `${standbyRuns(slot, version, commit)}${servers.length > 1 ? ` on all ${servers.length} servers` : ''}${smokeFailed ? `, but ${smokeFailed}: a release to it is refused` : smoke ? `, passing its ${smoke.length} smoke test(s)` : ''}. ${liveUnchanged(before)}`;
     ctx.reporter.info(summary);
     return { slot, commit, version, live, durationMs: Date.now() - started, summary, smokeFailed };
   } finally {
     await ownLock?.release();
   }
+}
+
+function backupsOf(dir: string): string {
+  return `${path.posix.dirname(dir)}/.bluegreen-backups/${path.posix.basename(dir)}`;
 }
 
 function hookHost(ctx: OperationContext, name: string, standby: SlotName): HostRef {
@@ -187,7 +203,7 @@ function hookHost(ctx: OperationContext, name: string, standby: SlotName): HostR
 
 /** Hooks on other hosts (a database dump before migrations, say), each streamed like any step. */
 async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate', slot: SlotName, stateNow: () => string, guard: () => void): Promise<void> {
-  const s = ctx.app.slots[slot];
+  const s = ctx.app.slots[slot].servers[0];
   for (const hook of ctx.app.deploy.hooks?.[phase] ?? []) {
     guard();
     const title = `${phase === 'backup' ? 'Backup' : 'Before-migrate'} hook on ${hook.host}`;
@@ -195,10 +211,10 @@ async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate'
   }
 }
 
-/** Polls the slot's health until it answers 200 (and, when it reports one, the new commit). */
-async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
+/** Polls a server's health until it answers 200 (and, when it reports one, the new commit). */
+async function waitHealthy(ctx: OperationContext, server: ServerConfig, slot: SlotName, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
   const { app } = ctx;
-  const { from, url } = healthTarget(app, slot);
+  const { from, url } = healthTarget(app, server);
   let last = '';
   for (let attempt = 1; attempt <= app.health.attempts; attempt++) {
     throwIfCancelled(ctx, stateNow());
@@ -206,7 +222,7 @@ async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string
       const r = await ctx.runner.httpGet(from, url, { timeoutMs: app.health.timeoutMs, signal: ctx.signal });
       const body = parseHealthBody(r.body);
       if (r.status === 200 && (!commit || !body.commit || body.commit === commit)) {
-        ctx.reporter.line(from.ssh, `healthy after ${attempt} check(s): HTTP 200 in ${r.ms} ms${body.version ? `, version ${body.version}` : ''}`, 'stdout');
+        ctx.reporter.line(server.name, `healthy after ${attempt} check(s): HTTP 200 in ${r.ms} ms${body.version ? `, version ${body.version}` : ''}`, 'stdout');
         return body.version;
       }
       last = r.status === 200 ? `still reports commit ${body.commit?.slice(0, 7)}` : `HTTP ${r.status}`;
@@ -214,10 +230,10 @@ async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string
       // Refused or silent while the app starts: expected for a few checks, and said plainly.
       last = isBlueGreenError(e, 'connect-failed') || isBlueGreenError(e, 'timeout') ? 'not answering yet' : errorMessage(e);
     }
-    ctx.reporter.line(from.ssh, `check ${attempt}/${app.health.attempts}: ${last}`, 'stderr');
+    ctx.reporter.line(server.name, `check ${attempt}/${app.health.attempts}: ${last}`, 'stderr');
     if (attempt < app.health.attempts) await new Promise((r) => setTimeout(r, app.health.intervalMs));
   }
-  throw new WorkflowError('step-failed', `Wait for ${slotLabel(slot)} to be healthy`, app.slots[slot].ssh, `not healthy after ${app.health.attempts} checks (${last})`, stateNow());
+  throw new WorkflowError('step-failed', `Wait for ${slotLabel(slot)} to be healthy`, server.name, `not healthy after ${app.health.attempts} checks (${last})`, stateNow());
 }
 
 /**
@@ -226,11 +242,15 @@ async function waitHealthy(ctx: OperationContext, slot: SlotName, commit: string
  * would change LIVE, so nothing runs.
  */
 async function refuseIfOneMachine(ctx: OperationContext, standby: SlotName, live: SlotName, operation: string, stateNow: string): Promise<void> {
-  const [s, l] = [ctx.app.slots[standby], ctx.app.slots[live]];
-  const [standbyAt, liveAt] = await Promise.all([ctx.runner.whereIs(slotHost(ctx.app, standby)), ctx.runner.whereIs(slotHost(ctx.app, live))]);
-  if (standbyAt !== liveAt) return;
-  const sameDir = path.posix.normalize(`${s.dir}/`) === path.posix.normalize(`${l.dir}/`);
-  if (!sameDir && s.pm2 !== l.pm2) return;
-  const shared = sameDir ? `the checkout ${l.dir}` : `the pm2 process "${l.pm2}"`;
-  throw new WorkflowError('refused', operation, s.ssh, `${slotLabel(standby)} (${s.ssh}) and LIVE ${slotLabel(live)} (${l.ssh}) are one machine (${liveAt}) and share ${shared}: a deploy to STANDBY would change LIVE. Give the slots their own machines, dirs and pm2 processes in bluegreen.yaml`, stateNow);
+  const [standbys, lives] = [ctx.app.slots[standby].servers, ctx.app.slots[live].servers];
+  const where = new Map(await Promise.all([...standbys, ...lives].map(async (s) => [s, await ctx.runner.whereIs(serverHost(s))] as const)));
+  for (const s of standbys) {
+    for (const l of lives) {
+      if (where.get(s) !== where.get(l)) continue;
+      const sameDir = path.posix.normalize(`${s.dir}/`) === path.posix.normalize(`${l.dir}/`);
+      if (!sameDir && s.pm2 !== l.pm2) continue;
+      const shared = sameDir ? `the checkout ${l.dir}` : `the pm2 process "${l.pm2}"`;
+      throw new WorkflowError('refused', operation, s.ssh, `${slotLabel(standby)} (${s.ssh}) and LIVE ${slotLabel(live)} (${l.ssh}) are one machine (${where.get(l)}) and share ${shared}: a deploy to STANDBY would change LIVE. Give the slots their own machines, dirs and pm2 processes in bluegreen.yaml`, stateNow);
+    }
+  }
 }

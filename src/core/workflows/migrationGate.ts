@@ -42,7 +42,7 @@ export interface MigrationGateRequest {
 export async function migrationGate(ctx: OperationContext, g: MigrationGateRequest): Promise<MigrationGate> {
   const globs = ctx.app.deploy.migrations;
   if (!globs.length || (g.from.commit && g.from.commit === g.to.commit)) return NO_MIGRATION_GATE;
-  const host = ctx.app.slots[g.repoSlot].ssh;
+  const host = ctx.app.slots[g.repoSlot].servers[0].ssh;
   if (!g.from.commit || !g.to.commit) return { lines: [`⚠ Migrations not checked: the commit ${slotLabel(g.from.commit ? g.to.name : g.from.name)} runs is unknown.`], typeToConfirm: false };
   let report: MigrationReport;
   try {

@@ -79,8 +79,9 @@ const LAST_LINES = 15;
  * Runs one remote step: a header, every output line streamed, a duration, and
  * on failure a WorkflowError carrying the step's last lines.
  */
-export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean; lane?: 'step'; runToEnd?: boolean } = {}): Promise<RunResult> {
-  const label = host.ssh;
+export async function remoteStep(ctx: OperationContext, title: string, host: HostRef, script: string, stateNow: () => string, o: { timeoutMs?: number; allowFailure?: boolean; lane?: 'step'; runToEnd?: boolean; label?: string } = {}): Promise<RunResult> {
+  // A slot's server is named by its `name:` (default: its ssh), every other host by its ssh.
+  const label = o.label ?? host.ssh;
   const tail: string[] = [];
   const keep = (text: string) => {
     tail.push(text);

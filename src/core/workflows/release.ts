@@ -102,6 +102,10 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)} is not healthy (${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}); traffic stays on ${slotLabel(from)}`, unchanged());
     }
 
+    // Half the backend on new code, half on old: what clients get would depend on the server.
+    if (toSlot.serversDisagree && !o.emergency) {
+      throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)}'s servers do not run the same code (${toSlot.serversDisagree}); deploy to it again so they match. Traffic stays on ${slotLabel(from)}`, unchanged());
+    }
     const smokeFailed = smokeFailures(toSlot.smoke);
     if (smokeFailed && !o.emergency) {
       throw new WorkflowError('refused', title, toSlot.host, `STANDBY ${slotLabel(to)} fails ${failedSmoke(toSlot.smoke)}; traffic stays on ${slotLabel(from)}`, unchanged());
@@ -115,6 +119,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     const dropsRequests = before.lb.findings?.some((f) => f.id === 'idle-close' && f.fix);
     if (before.lb.findings?.some((f) => f.id === 'idle-close')) warnings.push(`⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Load Balancer (bluegreen doctor --fix) adds it.`);
     if (toSlot.health !== 'up') warnings.push(`⚠ STANDBY ${slotLabel(to)} is NOT healthy: ${toSlot.healthDetail ?? toSlot.error ?? toSlot.health}.`);
+    if (toSlot.serversDisagree) warnings.push(`⚠ STANDBY ${slotLabel(to)}'s servers do not run the same code: ${toSlot.serversDisagree}.`);
     if (smokeFailed) warnings.push(`⚠ ${smokeFailed}.`);
     else if (toSlot.smoke?.length) warnings.push(`${slotLabel(to)} passes its ${toSlot.smoke.length} smoke test(s): ${toSlot.smoke.map((r) => r.name).join(', ')}.`);
     warnings.push(...migrations.lines);
@@ -228,7 +233,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
 
 async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: string, toCommit?: string): Promise<string[]> {
   if (!fromCommit || !toCommit || fromCommit === toCommit) return [];
-  const s = ctx.app.slots[to];
+  const s = ctx.app.slots[to].servers[0];
   const range = `${fromCommit}..${toCommit}`;
   try {
     const r = await ctx.runner.run(slotHost(ctx.app, to), `cd ${shQuote(s.dir)} && git log --oneline --no-decorate -n 15 ${shQuote(range)}`, { signal: ctx.signal, timeoutMs: 15000, lane: 'probe' });

@@ -19,7 +19,7 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
     const before = await localStep(ctx, 'Read LIVE', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     const standbyName = standbyOf(before, undefined, 'Sync');
     const live = before.slots[otherSlot(standbyName)];
-    if (!live.commit) throw new WorkflowError('refused', 'Sync', live.host, `cannot read LIVE ${slotLabel(live.name)}'s commit (${live.error ?? 'no git checkout?'})`, liveUnchanged(before));
+    if (!live.commit) throw new WorkflowError('refused', 'Sync', live.host, `cannot read LIVE ${slotLabel(live.name)}'s commit (${live.serversDisagree ?? live.error ?? 'no git checkout?'})`, liveUnchanged(before));
     const standby = before.slots[standbyName];
     const answer = await ctx.confirm.confirm({
       title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${live.commit.slice(0, 7)}?`,
@@ -30,10 +30,13 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
     ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${live.commit}; bringing STANDBY to the same commit`);
     const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: live.commit, lock, operation: 'Sync' });
     const after = await localStep(ctx, 'Compare both slots', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
-    const { blue: a, green: b } = after.slots;
-    for (const s of slotList(after)) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${versionText(s.version)} at ${s.commit?.slice(0, 7) ?? '?'}`);
-    if (a.commit !== b.commit || a.version !== b.version) {
-      throw new WorkflowError('step-failed', 'Compare both slots', undefined, `the slots still differ (${slotSummary(a)} ${a.commit?.slice(0, 7)}, ${slotSummary(b)} ${b.commit?.slice(0, 7)})`, liveUnchanged(before));
+    for (const s of slotList(after)) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${versionText(s.version)} at ${s.commit?.slice(0, 7) ?? '?'}${s.serversDisagree ? ` (${s.serversDisagree})` : ''}`);
+    // Every server of both slots, not the slots' summaries: one server left behind is a difference.
+    const servers = slotList(after).flatMap((s) => s.servers.map((server) => ({ slot: s.name, server })));
+    const differ = servers.filter(({ server }) => server.commit !== live.commit || server.version !== live.version);
+    if (differ.length) {
+      const what = differ.map(({ slot, server }) => `${slotLabel(slot)}${servers.length > 2 ? ` ${server.server}` : ''} ${versionText(server.version)} at ${server.commit?.slice(0, 7) ?? '?'}`).join(', ');
+      throw new WorkflowError('step-failed', 'Compare both slots', undefined, `the slots still differ from LIVE's ${versionText(live.version)} at ${live.commit.slice(0, 7)} (${what})`, liveUnchanged(before));
     }
     const summary = `${standbyRuns(result.slot, result.version, result.commit)}, LIVE's commit: both slots match. ${liveUnchanged(before)}`;
     ctx.reporter.info(summary);
