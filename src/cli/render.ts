@@ -8,12 +8,12 @@ function age(ms?: number): string {
   return ms === undefined ? '' : shortDuration(ms);
 }
 
-function health(slot: SlotSnapshot): string {
+function health(slot: Pick<SlotSnapshot, 'reachable' | 'health' | 'responseMs'>): string {
   if (!slot.reachable && slot.health === 'unknown') return 'unreachable';
   return slot.health + (slot.responseMs !== undefined ? ` ${slot.responseMs}ms` : '');
 }
 
-function pm2(slot: SlotSnapshot): string {
+function pm2(slot: Pick<SlotSnapshot, 'pm2'>): string {
   if (!slot.pm2) return '';
   return [slot.pm2.status, slot.pm2.restarts !== undefined ? `↻${slot.pm2.restarts}` : '', age(slot.pm2.uptimeMs)].filter(Boolean).join(' ');
 }
@@ -34,11 +34,16 @@ function renderApp(app: AppSnapshot): string {
   if (lb.state.status === 'ok') lines.push(`  switches ${lb.state.switchCount ?? 0}, last ${lb.state.lastSwitch ?? 'never'}`);
   if (lb.error) lines.push(`  error: ${lb.error}`);
   const rows = [['SLOT', 'ROLE', 'HEALTH', 'VERSION', 'COMMIT', 'PM2', 'HOST']];
-  for (const s of slotList(app)) rows.push([slotLabel(s.name), s.role, health(s), s.version ?? '?', s.commit?.slice(0, 7) ?? '?', pm2(s), s.host]);
+  for (const s of slotList(app)) {
+    rows.push([slotLabel(s.name), s.role, health(s), s.version ?? '?', s.commit?.slice(0, 7) ?? (s.serversDisagree ? 'differ' : '?'), pm2(s), s.servers.length > 1 ? `${s.servers.length} servers` : s.host]);
+    // Each server of a slot with several, under it.
+    if (s.servers.length > 1) for (const v of s.servers) rows.push([`  ${v.server}`, '', health(v), v.version ?? '?', v.commit?.slice(0, 7) ?? '?', pm2(v), v.host]);
+  }
   lines.push(...table(rows).split('\n').map((l) => `  ${l}`));
   for (const s of slotList(app)) {
     if (s.error) lines.push(`  ${slotLabel(s.name)}: ${s.error}`);
     else if (s.healthDetail) lines.push(`  ${slotLabel(s.name)}: ${s.healthDetail}`);
+    if (s.serversDisagree) lines.push(`  ${slotLabel(s.name)}: ${s.serversDisagree}`);
   }
   for (const s of slotList(app)) for (const r of s.smoke ?? []) lines.push(`  ${slotLabel(s.name)} smoke ${smokeLine(r)}`);
   for (const p of app.lb.oldProcesses ?? []) lines.push(`  draining: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);

@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { canary as canaryWorkflow } from '../core/workflows/canary';
 import { Deps } from '../ui/deps';
-import { runOperation } from '../ui/operations';
+import { pickApp, runOperation, targetOf } from '../ui/operations';
 
 /**
  * Blue-Green: Canary…: asks the share (0 ends the canary), then runs the workflow, whose
  * dialog confirms. A share given as the second argument (from a test or a keybinding) is not asked.
  */
 export async function canary(deps: Deps, arg?: unknown, share?: unknown): Promise<boolean> {
-  const app = deps.model.snapshot?.apps[0];
+  const picked = await pickApp(deps, targetOf(arg));
+  // No config: the operation says what is missing. No app picked: nothing to do.
+  if (!picked) return deps.model.config ? false : runOperation(deps, 'Canary', arg, () => Promise.resolve(''));
+  const app = deps.model.snapshot?.apps.find((a) => a.name === picked.name);
   const current = app?.lb.canary;
   let percent = typeof share === 'number' ? share : undefined;
   if (percent === undefined) {
@@ -22,5 +25,5 @@ export async function canary(deps: Deps, arg?: unknown, share?: unknown): Promis
     percent = Number(typed.trim());
   }
   const end = percent === 0;
-  return runOperation(deps, end ? 'End the canary' : 'Canary', arg, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary);
+  return runOperation(deps, end ? 'End the canary' : 'Canary', { app: { name: picked.name } }, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary);
 }

@@ -1,16 +1,31 @@
 import * as vscode from 'vscode';
+import { appProblem } from '../core/status/appsSummary';
 import { Deps } from '../ui/deps';
+import { focusedApp } from '../ui/focusedApp';
+import { Target } from '../ui/operations';
 
 interface Action extends vscode.QuickPickItem {
   command: string;
 }
 
-/** The badge's click: the actions that make sense now. */
+/** The badge's click: the actions that make sense now, for the app being worked on (asked when unclear). */
 export async function quickActions(deps: Deps): Promise<void> {
   const { model } = deps;
   const actions: Action[] = [];
+  let target: Target | undefined;
   if (model.config) {
-    const app = model.snapshot?.apps[0];
+    const apps = model.snapshot?.apps ?? [];
+    let name = focusedApp(model.config);
+    if (!name && apps.length > 1) {
+      const picked = await vscode.window.showQuickPick(
+        apps.map((a) => ({ label: a.name, description: appProblem(a) ?? `LIVE ${a.live?.toUpperCase() ?? '?'}` })),
+        { title: 'Blue-Green: which app?' },
+      );
+      if (!picked) return;
+      name = picked.label;
+    }
+    const app = apps.find((a) => a.name === name) ?? apps[0];
+    if (app && apps.length > 1) target = { app: app.name };
     const standby = app?.standby && app.slots[app.standby];
     if (standby) {
       const name = standby.name.toUpperCase();
@@ -24,6 +39,7 @@ export async function quickActions(deps: Deps): Promise<void> {
     actions.push({ label: '$(refresh) Refresh status', command: 'bluegreen.refresh' });
   } else actions.push({ label: '$(new-file) Create bluegreen.yaml', command: 'bluegreen.scaffoldConfig' });
   actions.push({ label: '$(go-to-file) Open bluegreen.yaml', command: 'bluegreen.openConfig' }, { label: '$(output) Show output', command: 'bluegreen.showOutput' });
-  const picked = await vscode.window.showQuickPick(actions, { title: 'Blue-Green', placeHolder: model.snapshot ? `Status read ${new Date(model.snapshot.takenAt).toLocaleTimeString()}` : 'Status not read yet' });
-  if (picked) await vscode.commands.executeCommand(picked.command);
+  const picked = await vscode.window.showQuickPick(actions, { title: target ? `Blue-Green: ${target.app}` : 'Blue-Green', placeHolder: model.snapshot ? `Status read ${new Date(model.snapshot.takenAt).toLocaleTimeString()}` : 'Status not read yet' });
+  // The app goes along the way a tree item passes it, so the command does not ask again.
+  if (picked) await vscode.commands.executeCommand(picked.command, target && { app: { name: target.app } });
 }

@@ -21,7 +21,7 @@ export function versionOf(slot: SlotSnapshot): string {
   return versionText(slot.version, 'v?');
 }
 
-export function healthText(slot: SlotSnapshot): string {
+export function healthText(slot: Pick<SlotSnapshot, 'reachable' | 'health' | 'responseMs'>): string {
   if (!slot.reachable && slot.health === 'unknown') return 'unreachable';
   return slot.health === 'up' ? `healthy${slot.responseMs !== undefined ? ` ${slot.responseMs} ms` : ''}` : slot.health === 'down' ? 'unhealthy' : 'health unknown';
 }

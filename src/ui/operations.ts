@@ -14,14 +14,16 @@ export interface Target {
   slot?: SlotName;
 }
 
-function targetOf(arg: unknown): Target | undefined {
+export function targetOf(arg: unknown): Target | undefined {
   const node = arg as { app?: { name?: unknown }; slot?: { name?: unknown } } | undefined;
   if (typeof node?.app?.name !== 'string') return undefined;
   const slot = node.slot?.name;
   return { app: node.app.name, slot: slot === 'blue' || slot === 'green' ? slot : undefined };
 }
 
-async function pickApp(deps: Deps, target?: Target): Promise<AppConfig | undefined> {
+/** The app a command is about: the tree item's, the only one, or the one the person picks. */
+export async function pickApp(deps: Deps, target?: Target): Promise<AppConfig | undefined> {
+  if (!deps.model.config) await deps.model.loadConfig();
   const apps = deps.model.config?.apps ?? [];
   if (target) return apps.find((a) => a.name === target.app);
   if (apps.length <= 1) return apps[0];

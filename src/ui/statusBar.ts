@@ -1,18 +1,23 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
-import { liveSlot, severity, slotLabel, slotList, Snapshot } from '../core/status/snapshot';
+import { appsSummary } from '../core/status/appsSummary';
+import { AppSnapshot, liveSlot, severity, slotLabel, slotList, Snapshot } from '../core/status/snapshot';
+import { focusedApp } from './focusedApp';
 import { healthText, versionOf } from './format';
 import { StatusModel } from './statusModel';
 
-/** The one status-bar item: LIVE slot and version; coloured when something is wrong. */
+/**
+ * The one status-bar item: LIVE slot and version, of the app being worked on when there are
+ * several (see focusedApp), else a line about all of them; coloured when something is wrong.
+ */
 export class StatusBadge implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('bluegreen.live', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly model: StatusModel) {
     this.item.name = 'Blue-Green LIVE slot';
     this.item.command = 'bluegreen.quickActions';
-    this.subscription = model.onDidChange(() => this.render());
+    this.subscriptions = [model.onDidChange(() => this.render()), vscode.window.onDidChangeActiveTextEditor(() => this.render())];
     this.render();
   }
 
@@ -35,27 +40,25 @@ export class StatusBadge implements vscode.Disposable {
       item.show();
       return;
     }
-    item.text = `$(broadcast) ${badgeText(snapshot)}`;
-    const worst = snapshot.apps.map(severity).reduce((a, b) => (a === 'error' || b === 'error' ? 'error' : a === 'warning' || b === 'warning' ? 'warning' : 'ok'), 'ok');
+    const focused = snapshot.apps.find((a) => a.name === focusedApp(model.config));
+    const shown = focused ? [focused] : snapshot.apps;
+    item.text = `$(broadcast) ${shown.length > 1 ? appsSummary(shown) : badgeText(shown[0], snapshot.apps.length > 1)}`;
+    const worst = shown.map(severity).reduce((a, b) => (a === 'error' || b === 'error' ? 'error' : a === 'warning' || b === 'warning' ? 'warning' : 'ok'), 'ok');
     item.backgroundColor = worst === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : worst === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.tooltip = tooltip(snapshot);
     item.show();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }
 
-function badgeText(snapshot: Snapshot): string {
-  const parts = snapshot.apps.map((app) => {
-    const live = liveSlot(app);
-    const watching = watchText(app);
-    const text = (live ? `${slotLabel(live.name)} ${versionOf(live)}` : 'unknown') + (watching ? ` · ${watching}` : '');
-    return snapshot.apps.length > 1 ? `${app.name} ${text}` : text;
-  });
-  return `LIVE: ${parts.join(' | ')}`;
+function badgeText(app: AppSnapshot, named: boolean): string {
+  const live = liveSlot(app);
+  const watching = watchText(app);
+  return `${named ? `${app.name} ` : ''}LIVE: ${live ? `${slotLabel(live.name)} ${versionOf(live)}` : 'unknown'}${watching ? ` · ${watching}` : ''}`;
 }
 
 function tooltip(snapshot: Snapshot): vscode.MarkdownString {

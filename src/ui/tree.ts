@@ -4,7 +4,7 @@ import { timeLeft } from '../core/format';
 import { percentText } from '../core/status/traffic';
 import { remedyOf } from '../core/haproxy/doctor';
 import { HistoryEntry } from '../core/state/stateFile';
-import { AppSnapshot, liveSlot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
+import { AppSnapshot, liveSlot, ServerSnapshot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { duration, healthText, relativeTime, versionOf } from './format';
 import { StatusModel } from './statusModel';
 
@@ -49,7 +49,10 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       case 'app':
         return [{ kind: 'lb', app: node.app }, ...slotList(node.app).map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
       case 'slot':
-        return (node.slot.smoke ?? []).map((r) => info(r.name, r.detail, r.ok ? 'pass' : 'error', r.ok ? 'testing.iconPassed' : 'testing.iconFailed', `Smoke test ${r.ok ? 'passed' : 'failed'}: ${r.name} — ${r.detail}`));
+        return [
+          ...(node.slot.servers.length > 1 ? node.slot.servers.map(serverNode) : []),
+          ...(node.slot.smoke ?? []).map((r) => info(r.name, r.detail, r.ok ? 'pass' : 'error', r.ok ? 'testing.iconPassed' : 'testing.iconFailed', `Smoke test ${r.ok ? 'passed' : 'failed'}: ${r.name} — ${r.detail}`)),
+        ];
       case 'lb':
         return this.loadBalancerChildren(node.app);
       case 'canary':
@@ -205,13 +208,24 @@ function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.
   return item;
 }
 
+/** One server of a slot with several: its health, code and processes in a row. */
+function serverNode(s: ServerSnapshot): Node {
+  const pm2 = s.pm2 && `pm2 ${s.pm2.status}`;
+  const row = [healthText(s), s.version && `v${s.version}`, s.commit?.slice(0, 7), pm2, s.haproxyCheck && `HAProxy ${s.haproxyCheck}`].filter(Boolean).join(' · ');
+  const problem = s.error ?? s.healthDetail;
+  return info(s.server, row, 'server', s.health === 'up' ? 'testing.iconPassed' : s.health === 'down' ? 'testing.iconFailed' : 'disabledForeground', `${s.server} (${s.host}, ${s.url}): ${row}${problem ? `\n\n${problem}` : ''}`);
+}
+
 function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
   // Role and version first: a narrow sidebar cuts the end of the row, not what matters most.
-  // Smoke results hang under the slot; a failing one shows at once.
-  const smokeState = !slot.smoke?.length ? vscode.TreeItemCollapsibleState.None : slot.smoke.some((r) => !r.ok) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-  const item = new vscode.TreeItem(`${slot.role} ${versionOf(slot)} · ${slotLabel(slot.name)}`, smokeState);
+  // Servers and smoke results hang under the slot; a failing one shows at once.
+  const children = [...(slot.servers.length > 1 ? slot.servers : []), ...(slot.smoke ?? [])];
+  const troubled = slot.smoke?.some((r) => !r.ok) || (slot.servers.length > 1 && slot.servers.some((s) => s.health !== 'up')) || !!slot.serversDisagree;
+  const state = !children.length ? vscode.TreeItemCollapsibleState.None : troubled ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const item = new vscode.TreeItem(`${slot.role} ${versionOf(slot)} · ${slotLabel(slot.name)}`, state);
   item.id = `slot:${app.name}:${slot.name}`;
-  item.description = [healthText(slot), slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
+  const servers = slot.servers.length > 1 ? `${slot.servers.filter((s) => s.health === 'up').length}/${slot.servers.length} servers` : undefined;
+  item.description = [healthText(slot), servers, slot.serversDisagree ? 'servers differ' : slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
   item.contextValue = `slot:${slot.role.toLowerCase()}:${slot.health}`;
   const healthColour = slot.health === 'up' ? 'testing.iconPassed' : slot.health === 'down' ? 'testing.iconFailed' : 'disabledForeground';
   item.iconPath = new vscode.ThemeIcon(slot.role === 'LIVE' ? 'broadcast' : slot.role === 'STANDBY' ? 'debug-pause' : 'question', colour(healthColour));
@@ -229,6 +243,7 @@ function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
     ['HAProxy check', slot.haproxyCheck],
     ['Response time', slot.responseMs !== undefined ? `${slot.responseMs} ms` : undefined],
     ['Problem', slot.error ?? slot.healthDetail],
+    ['Servers differ', slot.serversDisagree],
   ];
   for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: \`${v.replace(/`/g, "'")}\`  \n`);
   item.tooltip = md;

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ConfigError, parseConfig } from '../../src/core/config/load';
 import { ServerConfig } from '../../src/core/config/types';
-import { ServerSnapshot } from '../../src/core/status/snapshot';
+import { appProblem, appsSummary } from '../../src/core/status/appsSummary';
+import { AppSnapshot, ServerSnapshot } from '../../src/core/status/snapshot';
 import { slotOfServers } from '../../src/core/status/slotOfServers';
 import { onServers } from '../../src/core/workflows/onServers';
 import { WorkflowError } from '../../src/core/workflows/operation';
@@ -178,5 +179,25 @@ describe('several servers per slot: a step on every server', () => {
       return true;
     });
     assert.deepEqual(started, ['web1', 'web2'], 'web3 and web4 never started');
+  });
+});
+
+describe('several apps: the badge line about all of them', () => {
+  const healthy = (name: string): AppSnapshot => {
+    const slot = (n: 'blue' | 'green', role: 'LIVE' | 'STANDBY') => slotOfServers(n, role, [server(`${name}-${n}`, {})], 1);
+    return { name, live: 'blue', standby: 'green', lb: { host: 'lb', reachable: true, frontend: 'f', state: { file: '/s', status: 'ok', history: [] } }, slots: { blue: slot('blue', 'LIVE'), green: slot('green', 'STANDBY') }, drift: [] };
+  };
+
+  it('says all LIVE are healthy, or names the worst app and how many more need attention', () => {
+    assert.equal(appsSummary([healthy('demo'), healthy('shop')]), '2 apps: all LIVE healthy');
+    const standbyDown = healthy('demo');
+    standbyDown.slots.green = { ...standbyDown.slots.green, health: 'down' };
+    const liveDown = healthy('shop');
+    liveDown.slots.blue = { ...liveDown.slots.blue, health: 'down' };
+    assert.equal(appProblem(standbyDown), 'STANDBY unhealthy');
+    assert.equal(appsSummary([standbyDown, liveDown, healthy('blog')]), '3 apps: shop LIVE unhealthy (+1 more)');
+    const unreachable = healthy('blog');
+    unreachable.lb = { ...unreachable.lb, reachable: false };
+    assert.equal(appsSummary([healthy('demo'), unreachable]), '2 apps: blog load balancer unreachable');
   });
 });

@@ -82,6 +82,7 @@ export function parseConfig(text: string, file: string): Config {
 
   const dir = path.dirname(file);
   const local = (p?: string) => (p === undefined ? undefined : path.resolve(dir, p.replace(/^~(?=$|\/)/, os.homedir())));
+  for (const app of config.apps) if (app.folder !== undefined) app.folder = local(app.folder);
   return {
     ...config,
     file,

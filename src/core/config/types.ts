@@ -107,6 +107,8 @@ export interface AppConfig {
   hosts?: Record<string, HostConfig>;
   name: string;
   url?: string;
+  /** Absolute local path of the app's code (`folder:`, resolved against the config file's folder). */
+  folder?: string;
   loadBalancer: LoadBalancerConfig;
   slots: Record<SlotName, SlotConfig>;
   health: HealthConfig;

@@ -25,7 +25,8 @@ export function standbyRuns(slot: SlotName, version: string | undefined, commit:
 
 function slotState(slot: SlotSnapshot): string {
   const health = !slot.reachable && slot.health === 'unknown' ? 'unreachable' : slot.health === 'up' ? 'healthy' : slot.health === 'down' ? 'unhealthy' : 'health unknown';
-  return `${slotSummary(slot)} (${health}${slot.commit ? `, ${slot.commit.slice(0, 7)}` : ''})`;
+  const servers = slot.servers.length > 1 ? `, ${slot.servers.filter((s) => s.health === 'up').length} of ${slot.servers.length} servers healthy` : '';
+  return `${slotSummary(slot)} (${health}${servers}${slot.commit ? `, ${slot.commit.slice(0, 7)}` : slot.serversDisagree ? `; ${slot.serversDisagree}` : ''})`;
 }
 
 /** "demo: LIVE is BLUE v1.1.0 (healthy, 1a2b3c4); STANDBY is GREEN v1.2.0 (healthy, 5d6e7f8)." */
