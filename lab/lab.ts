@@ -3,17 +3,11 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promi
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { APP_PORT, FRONTEND_PORT, haproxyConfig, labConfigYaml, SHARED_FRONTEND_PORT } from './labFiles';
+import { DEFAULT_TOPOLOGY, LabApp, LabHost, LabLoadBalancer, LabTopology, plannedApps, plannedHosts } from './topology';
 import { canConnect, exec, isAlive, startDetached, stopPids, waitFor } from './processes';
 
 export type LabHostName = 'lb' | 'blue' | 'green';
-
-export interface LabHost {
-  name: LabHostName;
-  alias: string;
-  address: string;
-  sshPort: number;
-  home: string;
-}
+export type { LabHost } from './topology';
 
 /** What `up` started and wrote; saved as DIR/lab.json so `down` stops exactly that. */
 export interface LabInfo {
@@ -23,17 +17,23 @@ export interface LabInfo {
   knownHosts: string;
   clientKey: string;
   origin: string;
-  hosts: Record<LabHostName, LabHost>;
+  /** Every host by name: lb, blue and green always (the first LB and the first app's first servers). */
+  hosts: Record<LabHostName, LabHost> & Record<string, LabHost>;
+  topology: LabTopology;
+  /** The first load balancer's: what a one-LB lab has always had. */
   frontendUrl: string;
   sharedFrontendUrl: string;
   haproxyConfig: string;
+  /** The first app's state file on the first load balancer. */
   stateFile: string;
   adminSocket: string;
   /** HAProxy's master CLI (-S): its processes, old ones draining included. */
   masterSocket: string;
   reloadCommand: string;
+  loadBalancers: LabLoadBalancer[];
+  apps: LabApp[];
   appPort: number;
-  pids: { sshd: Partial<Record<LabHostName, number>>; haproxy?: number; pm2: Partial<Record<'blue' | 'green', number[]>> };
+  pids: { sshd: Record<string, number>; haproxy?: number; haproxies: Record<string, number>; pm2: Record<string, number[]> };
 }
 
 export const DEFAULT_LAB_DIR = path.join(os.tmpdir(), 'bluegreen-lab');
@@ -92,11 +92,16 @@ async function saveInfo(info: LabInfo): Promise<void> {
   await writeFile(infoFile(info.dir), JSON.stringify(info, null, 2) + '\n');
 }
 
-async function isRunning(info: LabInfo): Promise<boolean> {
-  const pids = [...Object.values(info.pids.sshd), info.pids.haproxy, ...Object.values(info.pids.pm2).flat()];
-  if (pids.some((p) => p === undefined || !isAlive(p))) return false;
+function allPids(info: LabInfo): (number | undefined)[] {
+  return [...Object.values(info.pids.sshd), ...Object.values(info.pids.haproxies ?? {}), info.pids.haproxy, ...Object.values(info.pids.pm2).flat()];
+}
+
+async function isRunning(info: LabInfo, topology: LabTopology): Promise<boolean> {
+  if (!info.loadBalancers || JSON.stringify(info.topology) !== JSON.stringify(topology)) return false;
+  if (allPids(info).some((p) => p !== undefined && !isAlive(p))) return false;
   const hosts = Object.values(info.hosts);
-  const checks = await Promise.all([...hosts.map((h) => canConnect(h.address, h.sshPort)), canConnect(info.hosts.lb.address, FRONTEND_PORT)]);
+  const frontends = info.loadBalancers.map((lb) => info.hosts[lb.host]);
+  const checks = await Promise.all([...hosts.map((h) => canConnect(h.address, h.sshPort)), ...frontends.map((h) => canConnect(h.address, FRONTEND_PORT))]);
   return checks.every(Boolean);
 }
 
@@ -111,11 +116,11 @@ async function refuseIfSubnetTaken(subnet: string, dir: string): Promise<void> {
 }
 
 /** Starts the lab (or finds it running) and returns what a test or the demo needs. */
-export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Promise<LabInfo> {
+export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET, topology: LabTopology = DEFAULT_TOPOLOGY): Promise<LabInfo> {
   dir = path.resolve(dir);
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(subnet)) throw new Error(`lab: subnet must look like 127.77.0, not ${subnet}`);
   const existing = readLabInfo(dir);
-  if (existing && (await isRunning(existing))) return existing;
+  if (existing && (await isRunning(existing, topology))) return existing;
   if (existing) await labDown(dir);
   await refuseIfSubnetTaken(subnet, dir);
   await ensureSystemPackages();
@@ -125,9 +130,10 @@ export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Pro
   await mkdir(path.join(dir, 'client'), { recursive: true });
   await mkdir(path.join(dir, 'bin'), { recursive: true });
   const user = os.userInfo().username;
-  const host = (name: LabHostName, n: number): LabHost => ({ name, alias: `lab-${name}`, address: `${subnet}.${n}`, sshPort: SSH_PORT, home: path.join(dir, 'hosts', name) });
-  const hosts = { lb: host('lb', 1), blue: host('blue', 2), green: host('green', 3) };
-  const lbHome = hosts.lb.home;
+  const hosts = Object.fromEntries(plannedHosts(topology).map((name, i): [string, LabHost] => [name, { name, alias: `lab-${name}`, address: `${subnet}.${i + 1}`, sshPort: SSH_PORT, home: path.join(dir, 'hosts', name) }])) as LabInfo['hosts'];
+  const loadBalancers = Array.from({ length: topology.lbs }, (_, i) => loadBalancerOn(hosts[i === 0 ? 'lb' : `lb${i + 1}`]));
+  const apps = plannedApps(topology, loadBalancers.map((lb) => hosts[lb.host].home));
+  const first = loadBalancers[0];
   const info: LabInfo = {
     dir,
     configFile: path.join(dir, 'bluegreen.yaml'),
@@ -136,15 +142,18 @@ export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Pro
     clientKey: path.join(dir, 'client', 'id_ed25519'),
     origin: path.join(dir, 'origin.git'),
     hosts,
-    frontendUrl: `http://${hosts.lb.address}:${FRONTEND_PORT}`,
-    sharedFrontendUrl: `http://${hosts.lb.address}:${SHARED_FRONTEND_PORT}`,
-    haproxyConfig: path.join(lbHome, 'haproxy.cfg'),
-    stateFile: path.join(lbHome, 'state', 'demo-deployment-state.json'),
-    adminSocket: path.join(lbHome, 'admin.sock'),
-    masterSocket: path.join(lbHome, 'master.sock'),
-    reloadCommand: `kill -USR2 "$(cat ${path.join(lbHome, 'haproxy.pid')})"`,
+    topology,
+    frontendUrl: first.frontendUrl,
+    sharedFrontendUrl: first.sharedFrontendUrl,
+    haproxyConfig: first.haproxyConfig,
+    stateFile: apps[0].stateFiles[0],
+    adminSocket: first.adminSocket,
+    masterSocket: first.masterSocket,
+    reloadCommand: first.reloadCommand,
+    loadBalancers,
+    apps,
     appPort: APP_PORT,
-    pids: { sshd: {}, pm2: {} },
+    pids: { sshd: {}, haproxies: {}, pm2: {} },
   };
   await saveInfo(info);
 
@@ -154,24 +163,48 @@ export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET): Pro
   await symlink(require.resolve('pm2/bin/pm2', { paths: [root] }), path.join(dir, 'bin', 'pm2'));
 
   await createOrigin(info, path.join(root, 'lab', 'app'));
-  const knownHosts: string[] = [];
   const sshConfig: string[] = ['# Written by the Blue-Green lab. Use: ssh -F this-file lab-blue', ''];
-  for (const h of Object.values(hosts)) {
+  // Each host's sshd starts on its own; several at once when the lab has many.
+  const knownHosts = await inBatches(Object.values(hosts), 8, async (h) => {
     await mkdir(h.home, { recursive: true });
-    knownHosts.push(await startSshd(info, h));
+    return startSshd(info, h);
+  });
+  for (const h of Object.values(hosts)) {
     sshConfig.push(`Host ${h.alias}`, `  HostName ${h.address}`, `  Port ${h.sshPort}`, `  User ${user}`, `  IdentityFile ${info.clientKey}`, '  IdentitiesOnly yes', '  IdentityAgent none', `  UserKnownHostsFile ${info.knownHosts}`, '  StrictHostKeyChecking yes', '');
   }
   await writeFile(info.knownHosts, knownHosts.join(''));
   await writeFile(info.sshConfig, sshConfig.join('\n'));
   await saveInfo(info);
 
-  for (const slot of ['blue', 'green'] as const) await startSlot(info, slot);
+  const servers = apps.flatMap((app) => (['blue', 'green'] as const).flatMap((slot) => app.slots[slot].map((host) => ({ app, slot, host }))));
+  await inBatches(servers, 4, (s) => startServer(info, s.host, s.app, s.slot));
   await saveInfo(info);
-  await startHaproxy(info);
+  for (const lb of loadBalancers) await startHaproxy(info, lb);
   await saveInfo(info);
   await writeFile(info.configFile, labConfigYaml(info));
-  await writeFile(path.join(dir, 'bluegreen.shared.yaml'), labConfigYaml(info, 'shared'));
+  if (topology.apps === 1) await writeFile(path.join(dir, 'bluegreen.shared.yaml'), labConfigYaml(info, 'shared'));
   return info;
+}
+
+function loadBalancerOn(h: LabHost): LabLoadBalancer {
+  const pidFile = path.join(h.home, 'haproxy.pid');
+  return {
+    host: h.name,
+    haproxyConfig: path.join(h.home, 'haproxy.cfg'),
+    adminSocket: path.join(h.home, 'admin.sock'),
+    masterSocket: path.join(h.home, 'master.sock'),
+    pidFile,
+    reloadCommand: `kill -USR2 "$(cat ${pidFile})"`,
+    frontendUrl: `http://${h.address}:${FRONTEND_PORT}`,
+    sharedFrontendUrl: `http://${h.address}:${SHARED_FRONTEND_PORT}`,
+  };
+}
+
+/** Runs `f` on every item, `size` at a time, keeping the order of the results. */
+async function inBatches<T, R>(items: readonly T[], size: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(f))));
+  return results;
 }
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -231,18 +264,23 @@ async function startSshd(info: LabInfo, h: LabHost): Promise<string> {
   );
   if (process.getuid?.() === 0) await mkdir('/run/sshd', { recursive: true });
   const child = startDetached('/usr/sbin/sshd', ['-D', '-e', '-f', config], path.join(h.home, 'sshd.log'));
-  info.pids.sshd[h.name] = child.pid;
+  info.pids.sshd[h.name] = child.pid!;
   await waitFor(`sshd on ${h.address}:${h.sshPort} (see ${h.home}/sshd.log)`, () => canConnect(h.address, h.sshPort));
   const pub = (await readFile(`${key}.pub`, 'utf8')).trim().split(/\s+/);
   return `[${h.address}]:${h.sshPort} ${pub[0]} ${pub[1]}\n`;
 }
 
-function pm2Env(info: LabInfo, slot: 'blue' | 'green'): NodeJS.ProcessEnv {
-  return { ...process.env, PM2_HOME: path.join(info.hosts[slot].home, 'pm2'), PATH: `${path.join(info.dir, 'bin')}:${process.env.PATH ?? ''}` };
+function pm2Env(info: LabInfo, host: string): NodeJS.ProcessEnv {
+  return { ...process.env, PM2_HOME: path.join(info.hosts[host].home, 'pm2'), PATH: `${path.join(info.dir, 'bin')}:${process.env.PATH ?? ''}` };
 }
 
-async function startSlot(info: LabInfo, slot: 'blue' | 'green'): Promise<void> {
-  const h = info.hosts[slot];
+/** The pm2 process of an app's slot: demo-blue for the first app, app2-blue for the second… on each of its servers. */
+export function pm2Name(app: string, slot: 'blue' | 'green'): string {
+  return `${app}-${slot}`;
+}
+
+async function startServer(info: LabInfo, hostName: string, labApp: LabApp, slot: 'blue' | 'green'): Promise<void> {
+  const h = info.hosts[hostName];
   const app = path.join(h.home, 'app');
   await git(info.dir, 'clone', '-q', info.origin, app);
   await git(app, 'checkout', '-q', '-B', 'main', `v${INITIAL_RELEASE}`);
@@ -252,36 +290,41 @@ async function startSlot(info: LabInfo, slot: 'blue' | 'green'): Promise<void> {
   await writeFile(
     ecosystem,
     `module.exports = { apps: [${JSON.stringify({
-      name: `demo-${slot}`,
+      name: pm2Name(labApp.name, slot),
       script: 'server.js',
       cwd: app,
-      env: { HOST: h.address, PORT: String(APP_PORT), APP_ENV: slot, UNHEALTHY_FILE: path.join(h.home, 'unhealthy'), FAILING_FILE: path.join(h.home, 'failing') },
+      env: { HOST: h.address, PORT: String(APP_PORT), APP_ENV: slot, SERVER_NAME: hostName, UNHEALTHY_FILE: path.join(h.home, 'unhealthy'), FAILING_FILE: path.join(h.home, 'failing') },
     })}] };\n`,
   );
   const pm2 = path.join(info.dir, 'bin', 'pm2');
-  await exec(pm2, ['start', ecosystem, '--silent'], { env: pm2Env(info, slot) });
-  await waitFor(`the ${slot} app on ${h.address}:${APP_PORT}`, () => canConnect(h.address, APP_PORT));
-  info.pids.pm2[slot] = await pm2Pids(info, slot);
+  await exec(pm2, ['start', ecosystem, '--silent'], { env: pm2Env(info, hostName) });
+  await waitFor(`the ${hostName} app on ${h.address}:${APP_PORT}`, () => canConnect(h.address, APP_PORT));
+  info.pids.pm2[hostName] = await pm2Pids(info, hostName);
 }
 
-async function pm2Pids(info: LabInfo, slot: 'blue' | 'green'): Promise<number[]> {
-  const pm2Home = path.join(info.hosts[slot].home, 'pm2');
+async function pm2Pids(info: LabInfo, host: string): Promise<number[]> {
+  const pm2Home = path.join(info.hosts[host].home, 'pm2');
   const daemon = Number((await readFile(path.join(pm2Home, 'pm2.pid'), 'utf8').catch(() => '')).trim());
-  const { stdout } = await exec(path.join(info.dir, 'bin', 'pm2'), ['jlist'], { env: pm2Env(info, slot), maxBuffer: 16 << 20 });
+  const { stdout } = await exec(path.join(info.dir, 'bin', 'pm2'), ['jlist'], { env: pm2Env(info, host), maxBuffer: 16 << 20 });
   const apps = (JSON.parse(stdout) as { pid: number }[]).map((a) => a.pid).filter((p) => p > 0);
   return [daemon, ...apps].filter((p) => Number.isInteger(p) && p > 0);
 }
 
-async function startHaproxy(info: LabInfo): Promise<void> {
-  const lbHome = info.hosts.lb.home;
-  await writeFile(info.haproxyConfig, haproxyConfig(info));
-  await mkdir(path.dirname(info.stateFile), { recursive: true });
-  await writeFile(info.stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', lastSwitch: new Date().toISOString(), switchCount: 0 }, null, 2) + '\n');
-  const pidFile = path.join(lbHome, 'haproxy.pid');
-  await exec('haproxy', ['-c', '-q', '-f', info.haproxyConfig]);
-  await exec('haproxy', ['-W', '-D', '-p', pidFile, '-f', info.haproxyConfig, '-S', `${info.masterSocket},mode,600`]);
-  await waitFor('haproxy', async () => existsSync(pidFile) && canConnect(info.hosts.lb.address, FRONTEND_PORT));
-  info.pids.haproxy = Number((await readFile(pidFile, 'utf8')).trim().split('\n')[0]);
+async function startHaproxy(info: LabInfo, lb: LabLoadBalancer): Promise<void> {
+  await writeFile(lb.haproxyConfig, haproxyConfig(info, lb));
+  const lbIndex = info.loadBalancers.indexOf(lb);
+  for (const app of info.apps) {
+    const stateFile = app.stateFiles[lbIndex];
+    await mkdir(path.dirname(stateFile), { recursive: true });
+    await writeFile(stateFile, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', lastSwitch: new Date().toISOString(), switchCount: 0 }, null, 2) + '\n');
+  }
+  await exec('haproxy', ['-c', '-q', '-f', lb.haproxyConfig]);
+  await exec('haproxy', ['-W', '-D', '-p', lb.pidFile, '-f', lb.haproxyConfig, '-S', `${lb.masterSocket},mode,600`]);
+  const address = info.hosts[lb.host].address;
+  await waitFor(`haproxy on ${address}`, async () => existsSync(lb.pidFile) && canConnect(address, FRONTEND_PORT));
+  const pid = Number((await readFile(lb.pidFile, 'utf8')).trim().split('\n')[0]);
+  info.pids.haproxies[lb.host] = pid;
+  if (lbIndex === 0) info.pids.haproxy = pid;
 }
 
 /** A workspace folder holding a copy of the lab's bluegreen.yaml, as a user's repo would. */
@@ -297,15 +340,15 @@ export async function labDown(dir = DEFAULT_LAB_DIR): Promise<void> {
   dir = path.resolve(dir);
   const info = readLabInfo(dir);
   if (!info) return;
-  for (const slot of ['blue', 'green'] as const) {
-    if (!existsSync(path.join(info.hosts[slot].home, 'pm2', 'pm2.pid'))) continue;
+  for (const host of Object.keys(info.pids.pm2)) {
+    if (!existsSync(path.join(info.hosts[host].home, 'pm2', 'pm2.pid'))) continue;
     // pm2 kill stops the apps it restarted since `up` too, whose pids lab.json cannot know.
-    await exec(path.join(dir, 'bin', 'pm2'), ['kill', '--silent'], { env: pm2Env(info, slot), timeout: 20000 }).catch(() => undefined);
+    await exec(path.join(dir, 'bin', 'pm2'), ['kill', '--silent'], { env: pm2Env(info, host), timeout: 20000 }).catch(() => undefined);
   }
-  const pids = [...Object.values(info.pids.sshd), info.pids.haproxy, ...Object.values(info.pids.pm2).flat()].filter((p): p is number => p !== undefined);
-  await stopPids(pids);
-  await rm(info.adminSocket, { force: true });
-  if (info.masterSocket) await rm(info.masterSocket, { force: true });
+  await stopPids(allPids(info).filter((p): p is number => p !== undefined));
+  for (const lb of info.loadBalancers ?? []) {
+    await rm(lb.adminSocket, { force: true });
+    await rm(lb.masterSocket, { force: true });
+  }
   await rm(infoFile(dir), { force: true });
 }
-

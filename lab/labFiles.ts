@@ -1,16 +1,26 @@
 // The files the lab writes: HAProxy's config and the bluegreen.yaml that points at the lab.
 import * as path from 'node:path';
 import type { LabInfo } from './lab';
+import { LabApp, LabLoadBalancer, SlotColour } from './topology';
 
 export const APP_PORT = 3001;
 export const FRONTEND_PORT = 8080;
 export const SHARED_FRONTEND_PORT = 8081;
 
-export function haproxyConfig(info: LabInfo): string {
-  const { lb, blue, green } = info.hosts;
+/** One LB's HAProxy config: the first app on its own frontend and, with the others, on the shared one. */
+export function haproxyConfig(info: LabInfo, lb: LabLoadBalancer): string {
+  const address = info.hosts[lb.host].address;
+  const [first, ...others] = info.apps;
+  const backend = (app: LabApp, slot: SlotColour) => [
+    `backend ${app.name}_${slot}`,
+    '    option httpchk GET /api/health',
+    // The first server keeps the slot's name (the tests read `blue`, `green` in show stat).
+    ...app.slots[slot].map((host, k) => `    server ${k === 0 && app === first ? slot : host} ${info.hosts[host].address}:${APP_PORT} check`),
+    '',
+  ];
   return [
     'global',
-    `    stats socket ${info.adminSocket} mode 600 level admin`,
+    `    stats socket ${lb.adminSocket} mode 600 level admin`,
     '    stats timeout 30s',
     // Old workers holding a long-lived connection are stopped this long after a reload.
     '    hard-stop-after 1m',
@@ -24,58 +34,86 @@ export function haproxyConfig(info: LabInfo): string {
     '    default-server inter 1s fall 2 rise 2',
     '',
     'frontend demo',
-    `    bind ${lb.address}:${FRONTEND_PORT}`,
+    `    bind ${address}:${FRONTEND_PORT}`,
     '    default_backend demo_blue',
     '',
     '# One frontend shared by several apps, routed by Host header (the other shape in use).',
     'frontend shared',
-    `    bind ${lb.address}:${SHARED_FRONTEND_PORT}`,
+    `    bind ${address}:${SHARED_FRONTEND_PORT}`,
     // hdr_beg: the Host header carries the port ("demo.lab:8081").
     '    acl is_demo hdr_beg(host) -i demo.lab',
     '    acl is_other hdr_beg(host) -i other.lab',
+    // The Host header without its port, compared whole: app2.lab is not app20.lab.
+    ...others.map((app) => `    acl ${app.acl} req.hdr(host),field(1,:) -m str -i ${app.hostHeader}`),
     '    use_backend other_app if is_other',
     '    use_backend demo_blue if is_demo',
+    ...others.map((app) => `    use_backend ${app.name}_blue if ${app.acl}`),
     '    default_backend other_app',
     '',
-    'backend demo_blue',
-    '    option httpchk GET /api/health',
-    `    server blue ${blue.address}:${APP_PORT} check`,
-    '',
-    'backend demo_green',
-    '    option httpchk GET /api/health',
-    `    server green ${green.address}:${APP_PORT} check`,
-    '',
+    ...info.apps.flatMap((app) => [...backend(app, 'blue'), ...backend(app, 'green')]),
     'backend other_app',
     '    http-request return status 200 content-type text/plain string "other app"',
     '',
   ].join('\n');
 }
 
+/**
+ * The lab's bluegreen.yaml. One app: on its own frontend (`default`) or the shared one
+ * (`shared`). Several apps: all on the shared frontend, each by its ACL.
+ */
 export function labConfigYaml(info: LabInfo, shape: 'default' | 'shared' = 'default'): string {
-  const frontend = shape === 'shared' ? 'shared\n      acl: is_demo' : 'demo';
-  // The shared frontend tells apps apart by Host, so the public url names the app and the
-  // LB host reaches the frontend at its own address.
-  const urls = shape === 'shared' ? `url: http://demo.lab:${SHARED_FRONTEND_PORT}\n    loadBalancer:\n      frontendUrl: ${info.sharedFrontendUrl}` : `url: ${info.frontendUrl}\n    loadBalancer:`;
-  const slot = (name: 'blue' | 'green') => `      ${name}:
-        ssh: lab-${name}
-        backend: demo_${name}
-        url: http://${info.hosts[name].address}:${APP_PORT}
-        dir: ${path.join(info.hosts[name].home, 'app')}
-        pm2: demo-${name}`;
-  return `# Written by \`npm run lab -- up\`: the lab's app, ready to use.
+  const shared = shape === 'shared' || info.apps.length > 1;
+  const apps = info.apps.map((app) => appYaml(info, app, shared)).join('');
+  return `# Written by \`npm run lab -- up\`: the lab's ${info.apps.length > 1 ? 'apps' : 'app'}, ready to use.
 version: 1
 ssh:
   config: ${info.sshConfig}
 apps:
-  - name: demo
-    ${urls}
-      ssh: lab-lb
-      config: ${info.haproxyConfig}
-      frontend: ${frontend}
-      reload: ${info.reloadCommand}
-      stateFile: ${info.stateFile}
-      statsSocket: ${info.adminSocket}
-      masterSocket: ${info.masterSocket}
+${apps}`;
+}
+
+function appYaml(info: LabInfo, app: LabApp, shared: boolean): string {
+  const frontend = shared ? `shared\n      acl: ${app.acl}` : 'demo';
+  const lbFields = (lb: LabLoadBalancer, i: number, indent: string) =>
+    [
+      `ssh: lab-${lb.host}`,
+      `config: ${lb.haproxyConfig}`,
+      `frontend: ${frontend.replace('\n      ', `\n${indent}`)}`,
+      `reload: ${lb.reloadCommand}`,
+      `stateFile: ${app.stateFiles[i]}`,
+      `statsSocket: ${lb.adminSocket}`,
+      `masterSocket: ${lb.masterSocket}`,
+    ].map((line) => `${indent}${line}`);
+  // The shared frontend tells apps apart by Host, so the public url names the app and the
+  // LB host reaches the frontend at its own address.
+  const url = shared ? `http://${app.hostHeader}:${SHARED_FRONTEND_PORT}` : info.frontendUrl;
+  let lbs: string;
+  if (info.loadBalancers.length === 1) {
+    lbs = ['    loadBalancer:', ...(shared ? [`      frontendUrl: ${info.sharedFrontendUrl}`] : []), ...lbFields(info.loadBalancers[0], 0, '      ')].join('\n');
+  } else {
+    // Behind a floating address each LB is checked at its own: every entry names its frontendUrl.
+    lbs = ['    loadBalancers:', ...info.loadBalancers.flatMap((lb, i) => {
+      const [head, ...rest] = lbFields(lb, i, '        ');
+      return [`      - ${head.trimStart()}`, ...rest, `        frontendUrl: ${shared ? lb.sharedFrontendUrl : lb.frontendUrl}`];
+    })].join('\n');
+  }
+  const slot = (colour: SlotColour) => {
+    const [firstHost] = app.slots[colour];
+    const common = `      ${colour}:\n        backend: ${app.name}_${colour}`;
+    if (app.slots[colour].length === 1) {
+      return `      ${colour}:
+        ssh: lab-${firstHost}
+        backend: ${app.name}_${colour}
+        url: http://${info.hosts[firstHost].address}:${APP_PORT}
+        dir: ${path.join(info.hosts[firstHost].home, 'app')}
+        pm2: ${app.name}-${colour}`;
+    }
+    const servers = app.slots[colour].map((host) => `          - name: ${host}\n            ssh: lab-${host}\n            url: http://${info.hosts[host].address}:${APP_PORT}\n            dir: ${path.join(info.hosts[host].home, 'app')}`);
+    return `${common}\n        pm2: ${app.name}-${colour}\n        servers:\n${servers.join('\n')}`;
+  };
+  return `  - name: ${app.name}
+    url: ${url}
+${lbs}
     slots:
 ${slot('blue')}
 ${slot('green')}
