@@ -28,11 +28,13 @@ function table(rows: string[][]): string {
 }
 
 function renderApp(app: AppSnapshot): string {
-  const lb = app.lb;
-  const routing = lb.backend ? `${lb.frontend}${lb.acl ? ` (if ${lb.acl})` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}` : 'routing unknown';
-  const lines = [`${app.name}: LIVE ${app.live ? slotLabel(app.live) : 'UNKNOWN'}`, `  load balancer ${lb.host}: ${lb.reachable ? routing : 'unreachable'}`];
-  if (lb.state.status === 'ok') lines.push(`  switches ${lb.state.switchCount ?? 0}, last ${lb.state.lastSwitch ?? 'never'}`);
-  if (lb.error) lines.push(`  error: ${lb.error}`);
+  const lines = [`${app.name}: LIVE ${app.live ? slotLabel(app.live) : 'UNKNOWN'}`];
+  for (const lb of app.lbs) {
+    const routing = lb.backend ? `${lb.frontend}${lb.acl ? ` (if ${lb.acl})` : ''} → ${lb.backend}${lb.routesTo ? ` (${slotLabel(lb.routesTo)})` : ''}` : 'routing unknown';
+    lines.push(`  load balancer ${lb.host}: ${lb.reachable ? routing : 'unreachable'}`);
+    if (lb.state.status === 'ok') lines.push(`  switches ${lb.state.switchCount ?? 0}, last ${lb.state.lastSwitch ?? 'never'}`);
+    if (lb.error) lines.push(`  error: ${lb.error}`);
+  }
   const rows = [['SLOT', 'ROLE', 'HEALTH', 'VERSION', 'COMMIT', 'PM2', 'HOST']];
   for (const s of slotList(app)) {
     rows.push([slotLabel(s.name), s.role, health(s), s.version ?? '?', s.commit?.slice(0, 7) ?? (s.serversDisagree ? 'differ' : '?'), pm2(s), s.servers.length > 1 ? `${s.servers.length} servers` : s.host]);

@@ -4,13 +4,13 @@ import { timeLeft } from '../core/format';
 import { percentText } from '../core/status/traffic';
 import { remedyOf } from '../core/haproxy/doctor';
 import { HistoryEntry } from '../core/state/stateFile';
-import { AppSnapshot, liveSlot, ServerSnapshot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
+import { AppSnapshot, liveSlot, LoadBalancerSnapshot, ServerSnapshot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { duration, healthText, relativeTime, versionOf } from './format';
 import { StatusModel } from './statusModel';
 
 type Node =
   | { kind: 'app'; app: AppSnapshot }
-  | { kind: 'lb'; app: AppSnapshot }
+  | { kind: 'lb'; app: AppSnapshot; lb: LoadBalancerSnapshot }
   | { kind: 'slot'; app: AppSnapshot; slot: SlotSnapshot }
   | { kind: 'history'; app: AppSnapshot }
   | { kind: 'watch'; app: AppSnapshot }
@@ -47,14 +47,14 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (!node) return this.roots();
     switch (node.kind) {
       case 'app':
-        return [{ kind: 'lb', app: node.app }, ...slotList(node.app).map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
+        return [...node.app.lbs.map((lb): Node => ({ kind: 'lb', app: node.app, lb })), ...slotList(node.app).map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
       case 'slot':
         return [
           ...(node.slot.servers.length > 1 ? node.slot.servers.map(serverNode) : []),
           ...(node.slot.smoke ?? []).map((r) => info(r.name, r.detail, r.ok ? 'pass' : 'error', r.ok ? 'testing.iconPassed' : 'testing.iconFailed', `Smoke test ${r.ok ? 'passed' : 'failed'}: ${r.name} — ${r.detail}`)),
         ];
       case 'lb':
-        return this.loadBalancerChildren(node.app);
+        return this.loadBalancerChildren(node.app, node.lb);
       case 'canary':
         return slotList(node.app).map((slot) => {
           const t = node.app.lb.traffic?.[slot.name];
@@ -83,29 +83,32 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     return model.snapshot.apps.map((app): Node => ({ kind: 'app', app }));
   }
 
-  private loadBalancerChildren(app: AppSnapshot): Node[] {
-    const lb = app.lb;
+  private loadBalancerChildren(app: AppSnapshot, lb: LoadBalancerSnapshot): Node[] {
+    const several = app.lbs.length > 1;
+    const first = lb === app.lb;
     const nodes: Node[] = [];
     if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
-    if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${app.live ? ` (${slotLabel(app.live)})` : ''}`, 'arrow-right'));
+    if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${lb.routesTo ? ` (${slotLabel(lb.routesTo)})` : ''}`, 'arrow-right'));
     for (const f of lb.findings ?? []) {
       const remedy = remedyOf(f);
       nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Load Balancer)' : ''}` : ''}`));
     }
     if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
-    if (lb.canary) nodes.push({ kind: 'canary', app });
-    // A watch (running or interrupted) gets its own node, with Resume and Stop on it.
-    if (watchText(app) && lb.state.watch) nodes.push({ kind: 'watch', app });
+    if (lb.canary && first) nodes.push({ kind: 'canary', app });
+    // A watch (running or interrupted) gets its own node, with Resume and Stop on it (on the first LB, which it runs through).
+    if (first && watchText(app) && lb.state.watch) nodes.push({ kind: 'watch', app });
     else if (lb.lock) nodes.push(info('Locked', `${lb.lock.who}: ${lb.lock.operation}`, 'lock', undefined, `${lb.lock.who} holds the app's lock (${lb.lock.operation}) since ${lb.lock.since ?? '?'}: other operations wait for it.`));
+    // With a pair, each LB's drift says its host; the disagreement between them shows on each.
     for (const d of app.drift) {
       if (d.kind === 'watch-interrupted') continue;
+      if (several && d.kind !== 'load-balancers-disagree' && !d.message.startsWith(`${lb.host}: `)) continue;
       const split = d.kind === 'mixed-routing';
       nodes.push(info(split ? 'Traffic split' : 'Drift', d.message, split ? 'error' : 'warning', split ? 'testing.iconFailed' : 'list.warningForeground', d.message));
     }
     if (lb.state.status === 'ok') {
       nodes.push(info('Last switch', relativeTime(lb.state.lastSwitch), 'history', undefined, lb.state.lastSwitch));
       nodes.push(info('Switch count', String(lb.state.switchCount ?? 0), 'symbol-number'));
-      if (lb.state.history.length) nodes.push({ kind: 'history', app });
+      if (lb.state.history.length && first) nodes.push({ kind: 'history', app });
     }
     for (const s of lb.runtime?.servers ?? []) nodes.push(info(`${s.backend}/${s.server}`, `${s.status}${s.check ? ` · ${s.check}` : ''} · ${s.sessions} sessions`, 'pulse', s.status.startsWith('UP') ? 'testing.iconPassed' : 'testing.iconFailed'));
     for (const p of lb.oldProcesses ?? []) nodes.push(info(`Old HAProxy process ${p.pid}`, `draining · ${p.connections ?? '?'} connection(s) · up ${p.uptime}`, 'debug-step-out', undefined, 'Left from a reload: it serves the connections it had until their clients close them, or until hard-stop-after.'));
@@ -128,9 +131,10 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return item;
       }
       case 'lb': {
-        const { lb } = node.app;
-        const item = new vscode.TreeItem('Load balancer', vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `lb:${node.app.name}`;
+        const { lb } = node;
+        const several = node.app.lbs.length > 1;
+        const item = new vscode.TreeItem(several ? `Load balancer ${node.app.lbs.indexOf(lb) + 1}` : 'Load balancer', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `lb:${node.app.name}${several ? `:${lb.host}` : ''}`;
         item.description = `${lb.host}${lb.reachable ? '' : ' · unreachable'}${node.app.drift.length ? ' · drift' : ''}`;
         item.iconPath = new vscode.ThemeIcon('server-environment', lb.reachable && !lb.error ? undefined : colour('testing.iconFailed'));
         item.tooltip = lb.error ?? `${lb.host}: frontend ${lb.frontend}`;

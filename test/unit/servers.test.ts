@@ -185,7 +185,8 @@ describe('several servers per slot: a step on every server', () => {
 describe('several apps: the badge line about all of them', () => {
   const healthy = (name: string): AppSnapshot => {
     const slot = (n: 'blue' | 'green', role: 'LIVE' | 'STANDBY') => slotOfServers(n, role, [server(`${name}-${n}`, {})], 1);
-    return { name, live: 'blue', standby: 'green', lb: { host: 'lb', reachable: true, frontend: 'f', state: { file: '/s', status: 'ok', history: [] } }, slots: { blue: slot('blue', 'LIVE'), green: slot('green', 'STANDBY') }, drift: [] };
+    const lb: AppSnapshot['lb'] = { host: 'lb', reachable: true, frontend: 'f', state: { file: '/s', status: 'ok', history: [] } };
+    return { name, live: 'blue', standby: 'green', lb, lbs: [lb], slots: { blue: slot('blue', 'LIVE'), green: slot('green', 'STANDBY') }, drift: [] };
   };
 
   it('says all LIVE are healthy, or names the worst app and how many more need attention', () => {

@@ -45,7 +45,8 @@ export async function loadConfigFile(file: string): Promise<Config> {
 
 export function parseConfig(text: string, file: string): Config {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  // Merge keys (`<<: *lb`): a pair of load balancers written once, and the second's differences.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, merge: true });
   const syntax = doc.errors.map((e) => {
     const at = lines.linePos(e.pos[0]);
     return { ...at, message: yamlMessage(e.code, e.message) };
@@ -74,7 +75,7 @@ export function parseConfig(text: string, file: string): Config {
     const { slots, problems } = slotsWithServers(written, i, at);
     for (const s of SLOT_NAMES) if (written[s].servers) LISTED.add(slots[s]);
     app.slots = slots;
-    return problems;
+    return [...problems, ...loadBalancerList(app, i, at)];
   });
   if (shapes.length) throw new ConfigError(file, shapes);
   const semantic = crossChecks(config.apps, at);
@@ -256,6 +257,32 @@ function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * The app's load balancers as one list, whichever way they were written, and what a list must
+ * not have: an entry twice, or an entry without the address its own switch is verified at.
+ */
+function loadBalancerList(app: AppConfig, i: number, at: Locator): ConfigProblem[] {
+  const written = app as Partial<Pick<AppConfig, 'loadBalancer' | 'loadBalancers'>>;
+  if (written.loadBalancer && written.loadBalancers) {
+    return [{ ...at(['apps', i, 'loadBalancers'], true), message: `apps[${i}] has both loadBalancer: and loadBalancers:; write one load balancer as loadBalancer:, or all of them as a list under loadBalancers:` }];
+  }
+  if (written.loadBalancers) LB_LISTED.add(app);
+  app.loadBalancers = written.loadBalancers ?? [written.loadBalancer!];
+  app.loadBalancer = app.loadBalancers[0];
+  if (app.loadBalancers.length === 1) return [];
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  app.loadBalancers.forEach((lb, j) => {
+    const key = `${lb.ssh}\0${lb.via ?? ''}\0${lb.config}`;
+    const first = seen.get(key);
+    if (first !== undefined) problems.push({ ...at(['apps', i, 'loadBalancers', j, 'ssh']), message: `loadBalancers[${j}] is loadBalancers[${first}] again (${lb.ssh}, ${lb.config}); each entry is another HAProxy host: remove the repeated one or correct its ssh` });
+    else seen.set(key, j);
+    // Behind one floating address, the app's url reaches whichever LB holds it: each is checked at its own.
+    if (!lb.frontendUrl) problems.push({ ...at(['apps', i, 'loadBalancers', j]), message: `loadBalancers[${j}] (${lb.ssh}) has no frontendUrl: with several load balancers, each switch is verified through that LB's own frontend, so each needs the address it answers at` });
+  });
+  return problems;
+}
+
 /** Where a slot's server is written: the slot itself for a one-server slot. */
 function serverPath(app: AppConfig, i: number, slot: SlotName, k: number, key: string): DocPath {
   return app.slots[slot].servers.length === 1 && k === 0 && !writtenAsList(app, slot) ? ['apps', i, 'slots', slot, key] : ['apps', i, 'slots', slot, 'servers', k, key];
@@ -303,18 +330,26 @@ function sharedRoutingProblems(apps: readonly AppConfig[], at: Locator): ConfigP
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, number>();
   apps.forEach((app, i) => {
-    const lb = app.loadBalancer;
-    const key = `${lb.ssh}\0${lb.config}\0${lb.frontend}\0${lb.acl ?? ''}`;
-    const first = seen.get(key);
-    if (first === undefined) return void seen.set(key, i);
-    const other = apps[first];
-    problems.push(
-      lb.acl
-        ? { ...at(['apps', i, 'loadBalancer', 'acl']), message: `app "${app.name}" uses the ACL "${lb.acl}" that app "${other.name}" (apps[${first}]) uses in frontend "${lb.frontend}" on ${lb.ssh}: a release of one would switch the other. Give each app its own ACL` }
-        : { ...at(['apps', i, 'loadBalancer', 'frontend']), message: `apps "${other.name}" (apps[${first}]) and "${app.name}" are both routed by the default_backend of frontend "${lb.frontend}" on ${lb.ssh}: a release of one would switch the other. Give each app an acl: of its own` },
-    );
+    app.loadBalancers.forEach((lb, j) => {
+      const key = `${lb.ssh}\0${lb.config}\0${lb.frontend}\0${lb.acl ?? ''}`;
+      const first = seen.get(key);
+      if (first === undefined) return void seen.set(key, i);
+      if (first === i) return;
+      const other = apps[first];
+      const where = lbPath(app, i, j);
+      problems.push(
+        lb.acl
+          ? { ...at([...where, 'acl']), message: `app "${app.name}" uses the ACL "${lb.acl}" that app "${other.name}" (apps[${first}]) uses in frontend "${lb.frontend}" on ${lb.ssh}: a release of one would switch the other. Give each app its own ACL` }
+          : { ...at([...where, 'frontend']), message: `apps "${other.name}" (apps[${first}]) and "${app.name}" are both routed by the default_backend of frontend "${lb.frontend}" on ${lb.ssh}: a release of one would switch the other. Give each app an acl: of its own` },
+      );
+    });
   });
   return problems;
+}
+
+const LB_LISTED = new WeakSet<AppConfig>();
+function lbPath(app: AppConfig, i: number, j: number): DocPath {
+  return LB_LISTED.has(app) ? ['apps', i, 'loadBalancers', j] : ['apps', i, 'loadBalancer'];
 }
 
 /**
@@ -327,7 +362,7 @@ function addressProblems(app: AppConfig, i: number, at: Locator): ConfigProblem[
   const servers = SLOT_NAMES.flatMap((s) => app.slots[s].servers.map((server, k) => ({ server, path: (key: string) => serverPath(app, i, s, k, key) })));
   const urls: [DocPath, string | undefined][] = [
     [['apps', i, 'url'], app.url],
-    [['apps', i, 'loadBalancer', 'frontendUrl'], app.loadBalancer.frontendUrl],
+    ...app.loadBalancers.map((lb, j): [DocPath, string | undefined] => [[...lbPath(app, i, j), 'frontendUrl'], lb.frontendUrl]),
     ...servers.map(({ server, path: p }): [DocPath, string] => [p('url'), server.url]),
   ];
   for (const [where, url] of urls) {
@@ -338,7 +373,7 @@ function addressProblems(app: AppConfig, i: number, at: Locator): ConfigProblem[
       problems.push({ ...at(where), message: `${url} is not a URL a client can open (check the host and the port, 1 to 65535)` });
     }
   }
-  const hosts: [DocPath, string][] = [[['apps', i, 'loadBalancer', 'ssh'], app.loadBalancer.ssh], ...servers.map(({ server, path: p }): [DocPath, string] => [p('ssh'), server.ssh])];
+  const hosts: [DocPath, string][] = [...app.loadBalancers.map((lb, j): [DocPath, string] => [[...lbPath(app, i, j), 'ssh'], lb.ssh]), ...servers.map(({ server, path: p }): [DocPath, string] => [p('ssh'), server.ssh])];
   for (const [where, spec] of hosts) {
     const port = /:(\d+)$/.exec(spec)?.[1];
     if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) problems.push({ ...at(where), message: `port ${port} in "${spec}" is out of range (1 to 65535)` });

@@ -109,7 +109,10 @@ export interface AppConfig {
   url?: string;
   /** Absolute local path of the app's code (`folder:`, resolved against the config file's folder). */
   folder?: string;
+  /** The first of `loadBalancers`: where the app's lock is taken, and the one a status line names. */
   loadBalancer: LoadBalancerConfig;
+  /** Every HAProxy host that routes the app (`loadBalancer:` alone, or each of `loadBalancers:`), in config order. */
+  loadBalancers: LoadBalancerConfig[];
   slots: Record<SlotName, SlotConfig>;
   health: HealthConfig;
   smoke: SmokeCheck[];

@@ -1,10 +1,11 @@
-import { AppConfig, Config, ServerConfig, SLOT_NAMES } from '../config/types';
+import { appViaEach } from '../config/appVia';
+import { AppConfig, Config, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
 import { checkHealth, driftOf, probeLoadBalancer, probeServer, roleOf } from './probe';
 import { slotOfServers } from './slotOfServers';
 import { runSmoke } from './smoke';
-import { AppSnapshot, Role, RuntimeServer, ServerSnapshot, SlotSnapshot, Snapshot } from './snapshot';
+import { AppSnapshot, Drift, LoadBalancerSnapshot, Role, RuntimeServer, ServerSnapshot, slotLabel, SlotSnapshot, Snapshot } from './snapshot';
 
 /**
  * Probes every host of every app in parallel. A host that cannot be reached marks its own
@@ -17,9 +18,14 @@ export async function takeSnapshot(runner: CommandRunner, config: Config, signal
 }
 
 export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<AppSnapshot> {
-  const [lb, ...perSlot] = await Promise.all([probeLoadBalancer(runner, app, signal), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
+  const [lbs, ...perSlot] = await Promise.all([Promise.all(appViaEach(app).map((via) => probeLoadBalancer(runner, via, signal))), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
+  const [lb] = lbs;
+  for (const each of lbs) {
+    const theirs = roleOf(each, app);
+    if (theirs.error) each.error = theirs.error;
+    each.routesTo = theirs.live;
+  }
   const roles = roleOf(lb, app);
-  if (roles.error) lb.error = roles.error;
 
   const [blue, green] = SLOT_NAMES.map((name, i): SlotSnapshot => {
     const config = app.slots[name];
@@ -29,8 +35,8 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
     return slotOfServers(name, role, servers, config.minHealthy);
   });
 
-  if (lb.error) lb.error = redact(lb.error);
-  return { name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, slots: { blue, green }, drift: driftOf(lb, roles.live) };
+  for (const each of lbs) if (each.error) each.error = redact(each.error);
+  return { name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, lbs, slots: { blue, green }, drift: lbs.length === 1 ? driftOf(lb, roles.live) : pairDrift(lbs, roles.live) };
 }
 
 /** One server: its host (git, pm2), its health endpoint and its smoke checks, at once. */
@@ -64,4 +70,19 @@ function haproxyCheckOf(runtime: readonly RuntimeServer[], url: string, serversI
   const mine = runtime.filter((s) => s.address === address);
   const shown = mine.length ? mine : serversInSlot === 1 ? runtime : [];
   return shown.length ? shown.map((s) => s.status).join(',') : undefined;
+}
+
+/**
+ * Each load balancer's own drift, said with its host, and one more when they route the app
+ * differently: traffic is then split between them by whichever holds the floating address.
+ */
+function pairDrift(lbs: readonly LoadBalancerSnapshot[], live: SlotName | undefined): Drift[] {
+  const drift = lbs.flatMap((lb) => driftOf(lb, lb.routesTo ?? live).map((d) => ({ ...d, message: `${lb.host}: ${d.message}` })));
+  const routes = lbs.map((lb) => ({ host: lb.host, live: lb.reachable ? lb.routesTo : undefined, reachable: lb.reachable }));
+  const disagree = routes.some((r) => r.live !== routes[0].live);
+  if (disagree) {
+    const said = routes.map((r) => `${r.host} ${r.reachable ? (r.live ? `routes to ${slotLabel(r.live)}` : 'routes to neither slot') : 'cannot be read'}`).join(', ');
+    drift.unshift({ kind: 'load-balancers-disagree', message: `the load balancers do not agree (${said}): ${routes.every((r) => r.reachable) ? 'traffic goes to whichever slot the LB holding the address picks' : 'a release cannot switch them all'}. Deploy, sync and release are refused until they agree; an emergency release switches every one` });
+  }
+  return drift;
 }

@@ -8,11 +8,15 @@ import { timeLeft } from '../format';
  * probe, so nothing shows the old LIVE while the new one serves.
  */
 export function routedTo(app: AppSnapshot, config: AppConfig, live: SlotName, watchUntil?: number): AppSnapshot {
+  // A release switches every load balancer before it says where traffic goes: all route to `live`.
+  const lbs = app.lbs.map((lb) => ({ ...lb, backend: config.slots[live].backend, routesTo: live }));
   return {
     ...app,
     live,
     standby: otherSlot(live),
-    lb: { ...app.lb, backend: config.slots[live].backend },
+    lb: lbs[0],
+    lbs,
+    drift: app.drift.filter((d) => d.kind !== 'load-balancers-disagree'),
     slots: { blue: { ...app.slots.blue, role: live === 'blue' ? 'LIVE' : 'STANDBY' }, green: { ...app.slots.green, role: live === 'green' ? 'LIVE' : 'STANDBY' } },
     watchUntil: watchUntil === undefined ? undefined : new Date(watchUntil).toISOString(),
   };

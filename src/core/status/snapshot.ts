@@ -20,7 +20,10 @@ export interface AppSnapshot {
   url?: string;
   live?: SlotName;
   standby?: SlotName;
+  /** The first load balancer (the one whose routing gives the roles). */
   lb: LoadBalancerSnapshot;
+  /** Every load balancer, `lb` first; one for most apps, two for a pair behind a floating address. */
+  lbs: LoadBalancerSnapshot[];
   slots: Record<SlotName, SlotSnapshot>;
   drift: Drift[];
   /** While the new LIVE is watched after a switch: when the watch ends (ISO time). */
@@ -28,7 +31,7 @@ export interface AppSnapshot {
 }
 
 export interface Drift {
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted' | 'canary-disagrees';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted' | 'canary-disagrees' | 'load-balancers-disagree';
   message: string;
 }
 
@@ -40,6 +43,8 @@ export interface LoadBalancerSnapshot {
   acl?: string;
   /** The backend HAProxy's config routes the app to (the source of truth). */
   backend?: string;
+  /** The slot whose backend that is. */
+  routesTo?: SlotName;
   routingLine?: number;
   /** Why a switch cannot rewrite the routing line (it is inherited from a defaults section). */
   notSwitchable?: string;
@@ -145,7 +150,7 @@ export function slotLabel(name: SlotName): string {
 /** Whether something needs attention, and how badly: drives the badge's colour. */
 export function severity(app: AppSnapshot): 'ok' | 'warning' | 'error' {
   const live = liveSlot(app);
-  if (!app.lb.reachable || !live || live.health !== 'up' || app.lb.strayRoutes?.length) return 'error';
+  if (!app.lb.reachable || !live || live.health !== 'up' || app.lb.strayRoutes?.length || app.drift.some((d) => d.kind === 'load-balancers-disagree')) return 'error';
   const standby = app.standby && app.slots[app.standby];
   if (app.drift.length || !standby || standby.health !== 'up' || slotList(app).some((s) => s.smoke?.some((r) => !r.ok))) return 'warning';
   return 'ok';

@@ -46,6 +46,7 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
   const lb = app.loadBalancer;
   const title = o.end ? 'End the canary' : 'Canary';
   const percent = o.end ? 0 : validateCanaryPercent(o.percent);
+  if (app.loadBalancers.length > 1) throw new WorkflowError('refused', title, lb.ssh, `${app.name} has ${app.loadBalancers.length} load balancers; a canary is not yet made on a pair (its rule would have to be on each, changed together). Release to STANDBY instead`, 'Nothing was changed.');
   const lock = await acquireLock(ctx, o.end ? 'end the canary' : `canary ${percent}%`, 'Nothing was changed.');
   try {
     const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));

@@ -87,7 +87,10 @@ export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operat
   if (!app.live) {
     throw new WorkflowError('refused', operation, app.lb.host, `cannot tell which slot is LIVE (${app.lb.error ?? 'load balancer unreachable'}), so nothing may be changed`, 'Nothing was changed.');
   }
-  if (app.lb.strayRoutes?.length) throw new WorkflowError('refused', operation, app.lb.host, mixedRoutingMessage(app.lb), liveUnchanged(app));
+  for (const lb of app.lbs) if (lb.strayRoutes?.length) throw new WorkflowError('refused', operation, lb.host, mixedRoutingMessage(lb), liveUnchanged(app));
+  // With a pair, STANDBY must be STANDBY on every load balancer: one that routes to it, or cannot be read, may send it users.
+  const pair = app.drift.find((d) => d.kind === 'load-balancers-disagree');
+  if (pair) throw new WorkflowError('refused', operation, undefined, pair.message, liveUnchanged(app));
   const standby = otherSlot(app.live);
   const watch = app.lb.state.watch;
   if (watch && watch.slot === app.live && Date.parse(watch.until) > Date.now()) {

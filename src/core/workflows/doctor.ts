@@ -1,3 +1,4 @@
+import { appViaEach } from '../config/appVia';
 import { diagnose, DoctorInput, Finding, remedyOf, withAdditions } from '../haproxy/doctor';
 import { runningHaproxy, runningHaproxyScript } from '../haproxy/loadedFiles';
 import { SectionedScript } from '../remote/sections';
@@ -57,7 +58,21 @@ const isProblem = (f: Finding) => f.severity !== 'info';
  * adds the missing lines the person confirms — through the same validate, replace, reload
  * and verify pipeline as a switch, the previous config put back on any failure.
  */
+/** Each load balancer of the app in turn (a pair is two HAProxy configs, each checked and fixed on its own). */
 export async function doctor(given: OperationContext, o: DoctorOptions = {}): Promise<DoctorResult> {
+  const views = appViaEach(given.app);
+  if (views.length === 1) return doctorOne(given, o);
+  const results: DoctorResult[] = [];
+  for (const app of views) results.push(await doctorOne({ ...given, app }, o));
+  return {
+    findings: results.flatMap((r) => r.findings),
+    fixed: results.flatMap((r) => r.fixed),
+    problems: results.reduce((n, r) => n + r.problems, 0),
+    summary: results.map((r, i) => `${views[i].loadBalancer.ssh}: ${r.summary}`).join(' '),
+  };
+}
+
+async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<DoctorResult> {
   const ctx = steady(given);
   const lb = ctx.app.loadBalancer;
   const read = await localStep(ctx, `Read HAProxy's config and process on ${lb.ssh}`, () => readLoadBalancer(ctx));

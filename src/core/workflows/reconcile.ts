@@ -1,3 +1,4 @@
+import { appViaEach } from '../config/appVia';
 import { rawFields, stateReconciled } from '../state/stateFile';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
@@ -17,7 +18,16 @@ export interface ReconcileResult {
   summary: string;
 }
 
+/** Each load balancer's state file in turn, each agreeing with its own HAProxy. */
 export async function reconcile(ctx: OperationContext): Promise<ReconcileResult> {
+  const views = appViaEach(ctx.app);
+  if (views.length === 1) return reconcileOne(ctx);
+  const results: ReconcileResult[] = [];
+  for (const app of views) results.push(await reconcileOne({ ...ctx, app }));
+  return { live: results[0].live, changed: results.some((r) => r.changed), summary: results.map((r, i) => `${views[i].loadBalancer.ssh}: ${r.summary}`).join(' ') };
+}
+
+async function reconcileOne(ctx: OperationContext): Promise<ReconcileResult> {
   const { app } = ctx;
   const lock = await acquireLock(ctx, 'reconcile', 'Nothing was changed.');
   try {

@@ -1,7 +1,4 @@
 import { otherSlot, SlotName } from '../config/types';
-import { withoutCanary } from '../haproxy/canary';
-import { backendExists, findRouting, withRouting } from '../haproxy/config';
-import { strayRoutes } from '../haproxy/strayRoutes';
 import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
 import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
@@ -11,13 +8,11 @@ import { failedSmoke, smokeFailures } from '../status/smoke';
 import { slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { migrationGate, NO_MIGRATION_GATE, UnsafeMigrationPolicy } from './migrationGate';
-import { readLbFiles } from './lbFiles';
-import { replaceConfig } from './replaceConfig';
 import { reportDrain } from './drain';
-import { acquireLock } from './lock';
-import { localStep, OperationContext, steady, throwIfCancelled, WorkflowError } from './operation';
-import { frontendProbe, verifyLive } from './verify';
-import { recordSwitch, switchBack } from './switching';
+import { localStep, OperationContext, steady, WorkflowError } from './operation';
+import { frontendProbe } from './verify';
+import { recordSwitch } from './switching';
+import { LbSwitch, lockEach, readEach, releaseEach, switchEach } from './switchEach';
 import { watchAndSettle, watchRecord } from './watch';
 
 export interface ReleaseOptions {
@@ -71,7 +66,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
   const { app } = ctx;
   const kind = o.kind ?? 'release';
   const title = kind === 'rollback' ? 'Rollback' : o.emergency ? 'Emergency release' : 'Release';
-  const lock = await acquireLock(ctx, kind + (o.emergency ? ' (emergency)' : ''), 'Nothing was changed.');
+  // Every load balancer's lock, in config order: a pair is switched whole, by one operation.
+  const lbs = await lockEach(ctx, kind + (o.emergency ? ' (emergency)' : ''), 'Nothing was changed.');
   try {
     const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));
     const unchanged = () => liveUnchanged(before);
@@ -88,7 +84,11 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       else if (String(last.from).toLowerCase() !== to) ctx.reporter.warn(`the last recorded switch went ${String(last.from).toUpperCase()} → ${String(last.to).toUpperCase()}; rolling back to ${slotLabel(to)}`);
     }
     // Not even an emergency: with traffic split, a switch moves only part of it.
-    if (before.lb.strayRoutes?.length) throw new WorkflowError('refused', title, app.loadBalancer.ssh, mixedRoutingMessage(before.lb), unchanged());
+    for (const lb of before.lbs) if (lb.strayRoutes?.length) throw new WorkflowError('refused', title, lb.host, mixedRoutingMessage(lb), unchanged());
+    const unread = before.lbs.find((lb) => !lb.reachable || !lb.backend);
+    if (unread) throw new WorkflowError('refused', title, unread.host, `cannot read the routing on ${unread.host} (${unread.error ?? 'unreachable'}): a release switches every load balancer of ${app.name} or none`, unchanged());
+    const pairSplit = before.drift.find((d) => d.kind === 'load-balancers-disagree');
+    if (pairSplit && !o.emergency) throw new WorkflowError('refused', title, undefined, `${pairSplit.message.replace(/\. Deploy, sync and release are refused.*$/, '')}. An emergency release switches every one to ${slotLabel(to)}`, unchanged());
     if (before.lb.notSwitchable) throw new WorkflowError('refused', title, app.loadBalancer.ssh, before.lb.notSwitchable, unchanged());
     // Each disagreement with its own remedy: a config not reloaded is not the state file's fault.
     if (!o.emergency && before.drift.some((d) => d.kind === 'config-not-loaded')) {
@@ -154,43 +154,16 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     const confirmedAt = Date.now();
     const overrode = [smokeFailed, migrations.overrode].filter(Boolean).join('; ') || undefined;
 
-    // Compare before switching: the config must still route to the LIVE we showed. The state
-    // file read here, under the lock, is the one the switch is recorded in.
-    const now = await readLbFiles(ctx, unchanged());
-    const routing = findRouting(now.config, app.loadBalancer.frontend, app.loadBalancer.acl);
-    const stray = strayRoutes(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, [app.slots.blue.backend, app.slots.green.backend], app.name);
-    if (stray.length) throw new WorkflowError('refused', title, app.loadBalancer.ssh, mixedRoutingMessage({ ...before.lb, strayRoutes: stray, routingLine: routing.line + 1 }), 'Nothing was switched.');
-    if (routing.backend !== app.slots[from].backend) {
-      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `LIVE changed since you confirmed (HAProxy now routes to ${routing.backend}); nothing was switched`, 'Check the status and try again.');
-    }
-    if (!lock.held) throw new WorkflowError('connection-lost', title, app.loadBalancer.ssh, 'the lock on the LB host was lost', unchanged());
-    throwIfCancelled(ctx, unchanged());
-
-    if (!backendExists(now.config, app.slots[to].backend)) {
-      throw new WorkflowError('refused', title, app.loadBalancer.ssh, `${app.loadBalancer.config} has no backend "${app.slots[to].backend}" (${slotLabel(to)}'s backend in bluegreen.yaml); nothing was switched`, unchanged());
-    }
-    // A canary is promoted (or dropped, by a rollback) in the same change: its rule goes with the switch.
-    const next = withRouting(withoutCanary(now.config, app.loadBalancer.frontend, app.loadBalancer.acl, app.name), app.loadBalancer.frontend, app.loadBalancer.acl, app.slots[to].backend);
-    const lb = app.loadBalancer;
-    await replaceConfig(ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''} and reload HAProxy`, now.configSha256, next, unchanged, `LIVE is ${slotLabel(from)}; check HAProxy on ${lb.ssh}.`);
-    // From here on HAProxy may route to the new LIVE: every way out restores the previous
-    // config or records the switch, an unexpected error included.
-    let progress: 'switched' | 'verified' | 'recorded' = 'switched';
+    // Compare before switching: every config must still route to the LIVE we showed. The state
+    // files read here, under the locks, are the ones the switch is recorded in.
+    await readEach(lbs, before, from, to, title, !!o.emergency, unchanged);
     // An emergency skips the health gate: the switch is verified by who serves, not by a 200.
     const requireHealthy = !o.emergency;
+    // Each LB switched and verified in turn; a failure puts every one back (switchEach).
+    const verified = await switchEach(lbs, before, from, to, title, requireHealthy, unchanged);
+    // From here on HAProxy routes to the new LIVE: every way out records the switch.
+    let progress: 'verified' | 'recorded' = 'verified';
     try {
-      // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the switch,
-      // so an undo never races the reload it undoes.
-      const verified = await verifyLive({ ...ctx, signal: undefined }, before, to, requireHealthy);
-      if (!verified.ok) {
-        const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
-        throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', app.loadBalancer.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
-      }
-      if (ctx.signal?.aborted) {
-        const back = await switchBack(ctx, before, from, to, 'Cancelled: restore the previous HAProxy config');
-        throw new WorkflowError('aborted', title, app.loadBalancer.ssh, 'cancelled during the switch', `The switch was made, then undone: the previous config was restored and reloaded: ${back}`);
-      }
-      progress = 'verified';
       const switchMs = Date.now() - confirmedAt;
       // What the old HAProxy process still serves right after the switch (the drain meter's start).
       const atSwitch = await oldProcesses(ctx.runner, app).catch(() => undefined);
@@ -198,12 +171,13 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
       const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
       const watchUntil = Date.now() + app.release.watchSeconds * 1000;
 
-      // The watch is recorded with the switch: if this process ends before the watch does, anyone can resume it.
-      const written = await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode, watch: watching ? watchRecord(ctx, to, watchUntil) : undefined });
+      // The watch is recorded with the switch, on every LB: if this process ends before the watch does, anyone can resume it.
+      const facts = { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode, watch: watching ? watchRecord(ctx, to, watchUntil) : undefined };
+      const written = await recordEach(lbs, facts);
       // After the record, so what is shown next (switch count, history) agrees with the routing.
       ctx.onRouted?.(to, watching ? watchUntil : undefined);
       progress = 'recorded';
-      const stateWritten = written !== undefined;
+      const stateWritten = written.every((w) => w !== undefined);
 
       if (watching) {
         const { stopped } = await watchAndSettle(ctx, { before, from, to, requireHealthy, until: watchUntil, recorded: written });
@@ -219,16 +193,19 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     } catch (e) {
       if (e instanceof WorkflowError) throw e;
       const why = `unexpected error after the switch: ${errorMessage(e)}`;
-      if (progress === 'switched') {
-        const back = await switchBack(ctx, before, from, to, 'Restore the previous HAProxy config');
-        throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `The previous config was restored and reloaded: ${back}`, [], { cause: e });
-      }
-      const recorded = progress === 'recorded' || (await recordSwitch(ctx, now.state, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode })) !== undefined;
+      const recorded = progress === 'recorded' || (await recordEach(lbs, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode })).every((w) => w !== undefined);
       throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `LIVE is ${slotSummary(toSlot)}, verified through the frontend; ${recorded ? 'the switch is recorded in the state file' : 'the state file was NOT updated: reconcile it'}. It was not watched: check it now.`, [], { cause: e });
     }
   } finally {
-    await lock.release();
+    await releaseEach(lbs);
   }
+}
+
+/** The switch in each load balancer's state file; what was written to each (undefined where it could not be). */
+async function recordEach(lbs: readonly LbSwitch[], facts: Parameters<typeof recordSwitch>[2]): Promise<(Record<string, unknown> | undefined)[]> {
+  const written: (Record<string, unknown> | undefined)[] = [];
+  for (const s of lbs) written.push(await recordSwitch(s.ctx, s.now!.state, facts));
+  return written;
 }
 
 async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: string, toCommit?: string): Promise<string[]> {

@@ -1,6 +1,7 @@
+import { appViaEach } from '../config/appVia';
 import { otherSlot, SlotName } from '../config/types';
 import { shQuote } from '../shell';
-import { lockFileOf, parseState, StateRead, stateText, watchStopFileOf, WatchRecord } from '../state/stateFile';
+import { lockFileOf, parseState, stateText, watchStopFileOf, WatchRecord } from '../state/stateFile';
 import { lbHost, parseLockHolder } from '../status/probe';
 import { timeLeft } from '../format';
 import { snapshotApp } from '../status/refresh';
@@ -8,7 +9,7 @@ import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { remote } from '../remote/scripts';
 import { slotSummary } from './describe';
 import { readLbFiles } from './lbFiles';
-import { acquireLock } from './lock';
+import { lockEach, releaseEach } from './switchEach';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { endWatchRecord, recordSwitch, routeBack } from './switching';
 import { watchLive } from './verify';
@@ -23,8 +24,8 @@ export interface WatchPlan {
   /** Emergency: only routing away from the new LIVE counts as failing. */
   requireHealthy: boolean;
   until: number;
-  /** The state file as the switch left it (its watch record included), to end the record from. */
-  recorded?: Record<string, unknown>;
+  /** Each LB's state file as the switch left it (its watch record included), to end the record from. */
+  recorded?: (Record<string, unknown> | undefined)[];
 }
 
 /** The record a release writes with its switch, when it is going to watch. */
@@ -51,20 +52,25 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
     if (r?.code === 0) stopped = r.stdout.trim() || 'someone';
     return stopped;
   };
-  const read: StateRead | undefined = p.recorded ? parseState(stateText(p.recorded)) : undefined;
   const failing = await watchLive(ctx, p.before, p.to, p.requireHealthy, { seconds, stopRequested });
   // Switching back, and ending the record after a Cancel, are what a Cancel would want: not cut short by it.
-  const settle: OperationContext = { ...ctx, signal: undefined };
+  // The watch looks through the first load balancer; what it decides is done on every one.
+  const each = appViaEach(app).map((via, i) => ({ ctx: { ...ctx, app: via, signal: undefined } as OperationContext, read: p.recorded?.[i] ? parseState(stateText(p.recorded[i]!)) : undefined }));
   if (failing) {
     const fromSlot = p.before.slots[p.from];
     const toSlot = p.before.slots[p.to];
     ctx.reporter.warn(`${slotLabel(p.to)} is failing after the switch; switching traffic back to ${slotLabel(p.from)} automatically`);
-    const back = await routeBack(settle, p.before, p.from, p.to, `Switch back: route ${app.loadBalancer.frontend} to ${slotLabel(p.from)} and reload HAProxy`);
-    const now = await readLbFiles(settle, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
-    await recordSwitch(settle, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
-    throw new WorkflowError('step-failed', `Watch ${slotLabel(p.to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${back} The history records it.`);
+    const said: string[] = [];
+    for (const { ctx: settle, read } of each) {
+      const lb = settle.app.loadBalancer;
+      const back = await routeBack(settle, p.before, p.from, p.to, `Switch back: route ${lb.frontend} to ${slotLabel(p.from)}${each.length > 1 ? ` on ${lb.ssh}` : ''} and reload HAProxy`);
+      said.push(each.length > 1 ? `${lb.ssh}: ${back}` : back);
+      const now = await readLbFiles(settle, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
+      await recordSwitch(settle, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
+    }
+    throw new WorkflowError('step-failed', `Watch ${slotLabel(p.to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${said.join(' ')} The history records it.`);
   }
-  if (read) await endWatchRecord(settle, read);
+  for (const { ctx: settle, read } of each) if (read) await endWatchRecord(settle, read);
   if (stopped) await ctx.runner.run(lbHost(app), `rm -f -- ${shQuote(stopFile)}`, { lane: 'step', timeoutMs: 15000 }).catch(() => undefined);
   return { stopped };
 }
@@ -76,7 +82,8 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
 export async function resumeWatch(given: OperationContext): Promise<{ summary: string }> {
   const ctx = steady(given);
   const { app } = ctx;
-  const lock = await acquireLock(ctx, 'watch', 'Nothing was changed.');
+  // A switch back changes every load balancer: the watch holds all their locks, like the release did.
+  const lbs = await lockEach(ctx, 'watch', 'Nothing was changed.');
   try {
     const files = await readLbFiles(ctx, 'Nothing was changed.');
     const watch = files.state.kind === 'ok' ? files.state.state.watch : undefined;
@@ -92,12 +99,17 @@ export async function resumeWatch(given: OperationContext): Promise<{ summary: s
     }
     ctx.reporter.info(`Resuming the watch of ${slotLabel(watch.slot)} started by ${watch.by}: ${timeLeft(watch.until)} left`);
     ctx.onRouted?.(watch.slot, Date.parse(watch.until));
-    const { stopped } = await watchAndSettle(ctx, { before, from: otherSlot(watch.slot), to: watch.slot, requireHealthy: true, until: Date.parse(watch.until), recorded: files.state.kind === 'ok' ? files.state.state.raw : undefined });
+    const recorded: (Record<string, unknown> | undefined)[] = [];
+    for (const s of lbs) {
+      const read = s.ctx.app === app ? files.state : (await readLbFiles(s.ctx, 'Nothing was changed.')).state;
+      recorded.push(read.kind === 'ok' ? read.state.raw : undefined);
+    }
+    const { stopped } = await watchAndSettle(ctx, { before, from: otherSlot(watch.slot), to: watch.slot, requireHealthy: true, until: Date.parse(watch.until), recorded });
     ctx.onRouted?.(watch.slot);
     const how = stopped ? `stopped by ${stopped}` : ctx.signal?.aborted ? 'stopped (cancelled)' : 'held up';
     return { summary: `The watch of ${slotLabel(watch.slot)} ${how}; LIVE is ${slotSummary(before.slots[watch.slot])}.` };
   } finally {
-    await lock.release();
+    await releaseEach(lbs);
   }
 }
 
@@ -122,14 +134,19 @@ export async function stopWatch(given: OperationContext): Promise<{ summary: str
     }
     throw new WorkflowError('step-failed', 'Stop the watch', c.ssh, `${holder.who} holds the lock (${holder.operation}) and did not stop watching within ${(STOP_POLL_MS * 4) / 1000} s`, 'The request stays on the LB host; the watch stops at its next look.');
   }
-  const lock = await acquireLock(ctx, 'stop the watch', 'Nothing was changed.');
+  const lbs = await lockEach(ctx, 'stop the watch', 'Nothing was changed.');
   try {
-    const files = await readLbFiles(ctx, 'Nothing was changed.');
-    const watch = files.state.kind === 'ok' ? files.state.state.watch : undefined;
+    let watch: WatchRecord | undefined;
+    for (const s of lbs) {
+      const files = await readLbFiles(s.ctx, 'Nothing was changed.');
+      const recorded = files.state.kind === 'ok' ? files.state.state.watch : undefined;
+      if (!recorded) continue;
+      watch ??= recorded;
+      await endWatchRecord(s.ctx, files.state);
+    }
     if (!watch) return { summary: `${app.name}: no watch is recorded; nothing to stop.` };
-    await endWatchRecord(ctx, files.state);
     return { summary: `${app.name}: the watch of ${slotLabel(watch.slot)} (${timeLeft(watch.until)} left, nobody running it) was removed.` };
   } finally {
-    await lock.release();
+    await releaseEach(lbs);
   }
 }
