@@ -72,6 +72,16 @@ describe('remote scripts, run in a local shell', () => {
       assert.equal(readFileSync(path.join(dir, 'seen-at-second-reload'), 'utf8'), before);
     });
 
+    it('found by the topology test: a reload or validate command that says `exit` ends itself, not the script, so the previous config still goes back (20) or nothing changes (10)', async () => {
+      const before = readFileSync(cfg(), 'utf8');
+      const reloaded = await run(remote.switchConfig(cfg(), sha256(before), base64(next), 'true', 'systemctl-reload-that-fails 2>/dev/null || exit 1', 'R'));
+      assert.equal(reloaded.code, 20, reloaded.stderr);
+      assert.equal(readFileSync(cfg(), 'utf8'), before, 'the new config was left in place after the reload failed');
+      const validated = await run(remote.switchConfig(cfg(), sha256(before), base64(next), 'exit 1', 'true', 'R'));
+      assert.equal(validated.code, 10);
+      assert.equal(readFileSync(cfg(), 'utf8'), before);
+    });
+
     it('restore.sh puts the saved config back by rename and reloads', async () => {
       writeFileSync(`${cfg()}.bluegreen-previous`, 'old\n');
       const r = await run(remote.restore(cfg(), `touch '${dir}/reloaded'`));

@@ -12,16 +12,17 @@ current=$(sha256sum < "$cfg" | cut -d' ' -f1)
 # rm first: a symlink planted where the candidate goes is never written through; cp -p so the
 # candidate has the config's owner and mode.
 { rm -f -- "$candidate" && cp -p -- "$cfg" "$candidate" && printf '%s' "$content" | base64 -d > "$candidate"; } || { rm -f -- "$candidate"; exit 31; }
-eval "$validate" || { rm -f -- "$candidate"; echo 'the candidate config is invalid; nothing was changed' >&2; exit 10; }
+# In a subshell, like every command from the config: an `exit` in it ends that, not this script.
+( eval "$validate" ) || { rm -f -- "$candidate"; echo 'the candidate config is invalid; nothing was changed' >&2; exit 10; }
 # The point of no return. If the session that started this shell is gone (the client's
 # connection dropped while it validated), the client has already said nothing was switched:
 # do not switch behind its back (found by the soak).
 kill -0 "$PPID" 2>/dev/null || { rm -f -- "$candidate"; echo 'the session that asked for this switch is gone; nothing was changed' >&2; exit 33; }
 { rm -f -- "$previous" && cp -p -- "$cfg" "$previous" && mv -f -- "$candidate" "$cfg"; } || { rm -f -- "$candidate"; exit 32; }
-if ! eval "$reload"; then
+if ! ( eval "$reload" ); then
   echo 'reload failed; restoring the previous config' >&2
   # By rename, never copied over the live file: a reload could read half of it.
-  rm -f -- "$candidate" && cp -p -- "$previous" "$candidate" && mv -f -- "$candidate" "$cfg" && eval "$reload"
+  rm -f -- "$candidate" && cp -p -- "$previous" "$candidate" && mv -f -- "$candidate" "$cfg" && ( eval "$reload" )
   exit 20
 fi
 echo "$reloaded"

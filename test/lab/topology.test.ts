@@ -1,0 +1,137 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as http from 'node:http';
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LabInfo, labDown, labUp } from '../../lab/lab';
+import { parseConfig } from '../../src/core/config/load';
+import { Config } from '../../src/core/config/types';
+import { REFUSE_PROMPTS } from '../../src/core/ssh/runner';
+import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
+import { takeSnapshot } from '../../src/core/status/refresh';
+import { preApproved } from '../../src/core/workflows/confirm';
+import { deploy } from '../../src/core/workflows/deploy';
+import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
+import { release } from '../../src/core/workflows/release';
+import { RecordingReporter } from '../../src/core/workflows/reporter';
+
+const DIR = path.join(os.tmpdir(), 'bluegreen-lab-topology');
+
+/** The health answer's JSON (this suite runs its own lab: the shared lab's helpers are not needed). */
+function health(url: string, host?: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${url}/api/health`, { headers: { connection: 'close', ...(host ? { host } : {}) }, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
+      })
+      .on('error', reject);
+  });
+}
+/** Its own addresses: the suite's shared lab runs beside it on 127.77.0. */
+const SUBNET = '127.76.0';
+
+describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load balancers (npm run lab -- up --apps 2 --servers 2 --lbs 2)', function () {
+  this.timeout(120_000);
+  let topo: LabInfo;
+  let config: Config;
+  let runner: Ssh2Runner;
+  const configs = () => topo.loadBalancers.map((lb) => readFileSync(lb.haproxyConfig, 'utf8'));
+  const context = (app: string, edit: (yaml: string) => string = (y) => y): OperationContext => {
+    const edited = parseConfig(edit(readFileSync(topo.configFile, 'utf8')), topo.configFile);
+    return { runner, app: edited.apps.find((a) => a.name === app)!, reporter: new RecordingReporter(), confirm: preApproved(), who: 'test@topology' };
+  };
+  /** Which slot of `app` answers through each load balancer's own frontend. */
+  const servedThroughEach = (app: string) => Promise.all(topo.loadBalancers.map(async (lb) => String((await health(lb.sharedFrontendUrl, `${app}.lab`)).environment)));
+  const head = (host: string) => execFileSync('git', ['-C', path.join(topo.hosts[host].home, 'app'), 'rev-parse', 'HEAD']).toString().trim();
+  const appPid = (host: string) => {
+    const list = JSON.parse(execFileSync(path.join(topo.dir, 'bin', 'pm2'), ['jlist'], { env: { ...process.env, PM2_HOME: path.join(topo.hosts[host].home, 'pm2') } }).toString()) as { pid: number }[];
+    return list[0]?.pid;
+  };
+  const stateOn = (lbIndex: number, app: string) => JSON.parse(readFileSync(topo.apps.find((a) => a.name === app)!.stateFiles[lbIndex], 'utf8')) as { live: string; switchCount: number };
+
+  before(async function () {
+    this.timeout(240_000);
+    topo = await labUp(DIR, SUBNET, { apps: 2, servers: 2, lbs: 2 });
+    config = parseConfig(readFileSync(topo.configFile, 'utf8'), topo.configFile);
+    runner = new Ssh2Runner({ sshConfigFile: topo.sshConfig, connectTimeoutMs: 5000, keepaliveIntervalMs: 2000, commandTimeoutMs: 60000, prompts: REFUSE_PROMPTS });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    runner?.dispose();
+    if (!process.env.BLUEGREEN_LAB_KEEP) await labDown(DIR);
+  });
+
+  it('status shows both apps, each slot with its two servers (health, version, commit, pm2, HAProxy check), and both load balancers', async () => {
+    const snapshot = await takeSnapshot(runner, config);
+    assert.deepEqual(snapshot.apps.map((a) => a.name), ['demo', 'app2']);
+    for (const app of snapshot.apps) {
+      assert.deepEqual(app.lbs.map((lb) => [lb.host, lb.reachable, lb.routesTo]), [['lab-lb', true, 'blue'], ['lab-lb2', true, 'blue']], app.name);
+      assert.deepEqual(app.drift, [], app.name);
+      for (const slot of [app.slots.blue, app.slots.green]) {
+        assert.equal(slot.servers.length, 2, `${app.name} ${slot.name}`);
+        assert.equal(slot.health, 'up');
+        assert.equal(slot.version, '1.1.0');
+        for (const server of slot.servers) {
+          assert.equal(server.health, 'up', server.server);
+          assert.equal(server.commit, head(server.server));
+          assert.equal(server.pm2?.status, 'online', server.server);
+          assert.match(server.haproxyCheck ?? '', /^UP/, `HAProxy's check of ${server.server}`);
+        }
+      }
+    }
+    assert.deepEqual(snapshot.apps[1].slots.green.servers.map((s) => s.server), ['app2-green', 'app2-green-2']);
+  });
+
+  it("a deploy builds and restarts every STANDBY server, and no LIVE server's process", async () => {
+    const livePids = ['blue', 'blue-2'].map(appPid);
+    const result = await deploy(context('demo'), { ref: 'v1.2.0' });
+    const tag = execFileSync('git', ['--git-dir', topo.origin, 'rev-parse', 'v1.2.0^{commit}']).toString().trim();
+    assert.equal(result.commit, tag);
+    assert.deepEqual(['green', 'green-2'].map(head), [tag, tag]);
+    for (const host of ['green', 'green-2']) assert.equal((await health(`http://${topo.hosts[host].address}:${topo.appPort}`)).version, '1.2.0', host);
+    assert.deepEqual(['blue', 'blue-2'].map(appPid), livePids, "LIVE's processes were restarted");
+    assert.deepEqual(['app2-green', 'app2-green-2'].map(head).map((c) => c === tag), [false, false], "the other app's STANDBY was deployed to");
+  });
+
+  it("a release of app 1 switches both load balancers, each changing one line: app 2's routing and every other byte stay as they were", async () => {
+    const before = configs();
+    const result = await release(context('demo'));
+    assert.equal(result.to, 'green');
+    const after = configs();
+    for (const [i, text] of after.entries()) {
+      assert.equal(text, before[i].replace('    use_backend demo_blue if is_demo\n', '    use_backend demo_green if is_demo\n'), `${topo.loadBalancers[i].host}: more than the app's routing line changed`);
+      assert.notEqual(text, before[i]);
+    }
+    assert.deepEqual(await servedThroughEach('demo'), ['green', 'green']);
+    assert.deepEqual(await servedThroughEach('app2'), ['blue', 'blue']);
+    assert.deepEqual([0, 1].map((i) => [stateOn(i, 'demo').live, stateOn(i, 'demo').switchCount]), [['green', 1], ['green', 1]], 'the switch is recorded on each LB');
+    assert.deepEqual([0, 1].map((i) => stateOn(i, 'app2').switchCount), [0, 0]);
+  });
+
+  it('a reload that fails on the second load balancer puts the first back: both route to the old LIVE, seen through each frontend', async () => {
+    const before = configs();
+    const states = [0, 1].map((i) => readFileSync(topo.apps[0].stateFiles[i], 'utf8'));
+    const secondFails = (yaml: string) => yaml.replace(`reload: ${topo.loadBalancers[1].reloadCommand}`, 'reload: "exit 1"');
+    const ctx = context('demo', secondFails);
+    assert.equal(ctx.app.loadBalancers[1].reload, 'exit 1', 'the test broke the second LB');
+    await assert.rejects(release(ctx, { kind: 'rollback' }), (e: unknown) => {
+      assert.ok(e instanceof WorkflowError, String(e));
+      assert.equal(e.host, 'lab-lb2');
+      assert.match(e.message, /the reload failed/);
+      assert.match(e.message, /The load balancers switched before it were put back: lab-lb: LIVE is GREEN v1\.2\.0\./);
+      return true;
+    });
+    const lines = (ctx.reporter as RecordingReporter).lines;
+    assert.ok(lines.some((l) => l.startsWith('ok Switch shared (is_demo) on lab-lb and reload HAProxy')), 'the first LB was switched before the second failed');
+    assert.ok(lines.some((l) => l.startsWith('ok Restore the previous HAProxy config on lab-lb')), lines.join('\n'));
+    assert.deepEqual(configs(), before, 'a config was left changed');
+    assert.deepEqual(await servedThroughEach('demo'), ['green', 'green']);
+    assert.deepEqual([0, 1].map((i) => readFileSync(topo.apps[0].stateFiles[i], 'utf8')), states, 'a state file recorded a switch that was undone');
+    const snapshot = await takeSnapshot(runner, config);
+    assert.deepEqual(snapshot.apps[0].drift, []);
+  });
+});
