@@ -1,0 +1,90 @@
+// The scale row of `npm run bench`: a status refresh of 10 apps × 2 slots × 3 servers behind a pair of LBs.
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { labDown, labUp } from '../lab/lab';
+import { parseConfig } from '../src/core/config/load';
+import { REFUSE_PROMPTS } from '../src/core/ssh/runner';
+import { Ssh2Runner } from '../src/core/ssh/ssh2Runner';
+import { takeSnapshot } from '../src/core/status/refresh';
+import { Snapshot } from '../src/core/status/snapshot';
+import { median, ms } from './load';
+
+export const SCALE = { apps: 10, servers: 3, lbs: 2 } as const;
+const RUNS = 20;
+
+export interface ScaleFigures {
+  hosts: number;
+  cold: number;
+  warm: number;
+  machineCpuMs: number;
+  processCpuMs: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+/** CPU time used by every process on this machine so far, from /proc/stat. */
+export function machineCpuMs(): number {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) * (1000 / 100);
+}
+
+/** Every app read in full: both LBs, every server up with a commit. A refresh that skipped something is no figure. */
+function assertComplete(snapshot: Snapshot): void {
+  for (const app of snapshot.apps) {
+    const missing = [...app.lbs.filter((lb) => !lb.reachable || !lb.backend).map((lb) => lb.host), ...[app.slots.blue, app.slots.green].flatMap((s) => s.servers.filter((v) => v.health !== 'up' || !v.commit || v.pm2?.status !== 'online').map((v) => v.server))];
+    if (missing.length) throw new Error(`the refresh of ${app.name} did not read ${missing.join(', ')} in full`);
+  }
+}
+
+/** Starts the topology on its own addresses, refreshes it cold once and warm RUNS times, and stops it. */
+export async function scaleBench(say: (s?: string) => void): Promise<ScaleFigures> {
+  const dir = path.join(os.tmpdir(), 'bluegreen-lab-scale');
+  say(`## Scale: ${SCALE.apps} apps × 2 slots × ${SCALE.servers} servers behind ${SCALE.lbs} load balancers (a whole status refresh, as the tree and the badge read it)`);
+  say();
+  const started = Date.now();
+  const lab = await labUp(dir, '127.75.0', SCALE);
+  const upMs = Date.now() - started;
+  try {
+    const config = parseConfig(readFileSync(lab.configFile, 'utf8'), lab.configFile);
+    const runner = new Ssh2Runner({ sshConfigFile: lab.sshConfig, connectTimeoutMs: 20000, keepaliveIntervalMs: 5000, commandTimeoutMs: 60000, prompts: REFUSE_PROMPTS });
+    try {
+      const coldStart = performance.now();
+      assertComplete(await takeSnapshot(runner, config));
+      const cold = performance.now() - coldStart;
+      const warm: number[] = [];
+      const cpu = process.cpuUsage();
+      const machine = machineCpuMs();
+      for (let i = 0; i < RUNS; i++) {
+        const t = performance.now();
+        assertComplete(await takeSnapshot(runner, config));
+        warm.push(performance.now() - t);
+      }
+      const used = process.cpuUsage(cpu);
+      const memory = process.memoryUsage();
+      const figures: ScaleFigures = {
+        hosts: Object.keys(lab.hosts).length,
+        cold,
+        warm: median(warm),
+        machineCpuMs: (machineCpuMs() - machine) / RUNS,
+        processCpuMs: (used.user + used.system) / 1000 / RUNS,
+        rssMb: memory.rss / 2 ** 20,
+        heapMb: memory.heapUsed / 2 ** 20,
+      };
+      say(`${figures.hosts} hosts (${SCALE.apps * 2 * SCALE.servers} slot servers + ${SCALE.lbs} LBs), each its own sshd; the lab took ${(upMs / 1000).toFixed(0)} s to start. Every refresh reads every LB (config, state file, stats socket, lock) and every server (git, package.json, pm2, a health check).`);
+      say();
+      say('| | measured | target |');
+      say('|---|---|---|');
+      say(`| cold refresh (${figures.hosts} new SSH connections) | ${ms(cold)} | < 2 s |`);
+      say(`| warm refresh, median of ${RUNS} | ${ms(figures.warm)} | < 50 ms |`);
+      say(`| CPU per warm refresh: this process / whole machine | ${ms(figures.processCpuMs)} / ${ms(figures.machineCpuMs)} | |`);
+      say(`| memory of this process after the runs: RSS / JS heap | ${figures.rssMb.toFixed(0)} MB / ${figures.heapMb.toFixed(0)} MB | < 150 MB |`);
+      say();
+      return figures;
+    } finally {
+      runner.dispose();
+    }
+  } finally {
+    await labDown(dir);
+  }
+}
