@@ -202,3 +202,53 @@ describe('several apps: the badge line about all of them', () => {
     assert.equal(appsSummary([healthy('demo'), unreachable]), '2 apps: blog load balancer unreachable');
   });
 });
+
+describe('several load balancers: the config', () => {
+  const pair = (second: string) => `version: 1
+apps:
+  - name: shop
+    loadBalancers:
+      - &lb
+        ssh: haproxy1
+        config: /etc/haproxy/haproxy.cfg
+        frontend: www
+        acl: is_shop
+        reload: systemctl reload haproxy
+        stateFile: /var/lib/bluegreen/shop.json
+        frontendUrl: http://10.0.0.11:80
+${second}
+    slots:
+      blue:  { ssh: web1, backend: shop_blue, url: "http://10.0.1.1:3001", dir: /opt/shop, pm2: shop }
+      green: { ssh: web2, backend: shop_green, url: "http://10.0.1.2:3001", dir: /opt/shop, pm2: shop }
+`;
+
+  it('reads a pair written once with a YAML merge key, the first being the one the lock is taken on', () => {
+    const app = parseConfig(pair('      - { <<: *lb, ssh: haproxy2, frontendUrl: "http://10.0.0.12:80" }'), FILE).apps[0];
+    assert.deepEqual(app.loadBalancers.map((lb) => [lb.ssh, lb.config, lb.acl, lb.frontendUrl, lb.validate]), [
+      ['haproxy1', '/etc/haproxy/haproxy.cfg', 'is_shop', 'http://10.0.0.11:80', 'haproxy -c -f {file}'],
+      ['haproxy2', '/etc/haproxy/haproxy.cfg', 'is_shop', 'http://10.0.0.12:80', 'haproxy -c -f {file}'],
+    ]);
+    assert.equal(app.loadBalancer, app.loadBalancers[0]);
+    const one = parseConfig(`version: 1\napps:\n${app2('demo')}`, FILE).apps[0];
+    assert.deepEqual(one.loadBalancers, [one.loadBalancer]);
+  });
+
+  it('refuses an entry listed twice, an entry without its own frontendUrl, and both keys at once', () => {
+    const twice = pair('      - { <<: *lb, frontendUrl: "http://10.0.0.12:80" }');
+    const [repeated] = problemsOf(twice);
+    assert.match(repeated.message, /loadBalancers\[1\] is loadBalancers\[0\] again \(haproxy1, \/etc\/haproxy\/haproxy\.cfg\); each entry is another HAProxy host/);
+    assert.equal(twice.split('\n')[repeated.line - 1], '      - { <<: *lb, frontendUrl: "http://10.0.0.12:80" }');
+    const [noUrl] = problemsOf(pair('      - { ssh: haproxy2, config: /etc/haproxy/haproxy.cfg, frontend: www, acl: is_shop, reload: r, stateFile: /s.json }'));
+    assert.match(noUrl.message, /loadBalancers\[1\] \(haproxy2\) has no frontendUrl/);
+    const [copied] = problemsOf(pair('      - { <<: *lb, ssh: haproxy2 }'));
+    assert.match(copied.message, /loadBalancers\[1\] \(haproxy2\) has the frontendUrl of loadBalancers\[0\] \(http:\/\/10\.0\.0\.11:80\): its switch would be checked through the other LB/);
+    const both = problemsOf(pair('      - { <<: *lb, ssh: haproxy2, frontendUrl: "http://10.0.0.12:80" }').replace('    slots:', '    loadBalancer: { ssh: x, config: /c, frontend: f, reload: r, stateFile: /s }\n    slots:'));
+    assert.match(both[0].message, /apps\[0\] has both loadBalancer: and loadBalancers:/);
+    const neither = problemsOf(`version: 1\napps:\n  - name: shop\n    slots:\n      blue:  { ssh: web1, backend: shop_blue, url: "http://10.0.1.1:3001", dir: /opt/shop, pm2: shop }\n      green: { ssh: web2, backend: shop_green, url: "http://10.0.1.2:3001", dir: /opt/shop, pm2: shop }\n`);
+    assert.match(neither[0].message, /apps\[0\] is missing "loadBalancer"/);
+  });
+});
+
+function app2(name: string): string {
+  return app(name, '      blue:  { ssh: jwa, backend: demo_blue, url: "http://10.0.0.1:3001", dir: /opt/demo, pm2: demo }\n      green: { ssh: jwg, backend: demo_green, url: "http://10.0.0.2:3001", dir: /opt/demo, pm2: demo }\n');
+}

@@ -279,6 +279,9 @@ function loadBalancerList(app: AppConfig, i: number, at: Locator): ConfigProblem
     else seen.set(key, j);
     // Behind one floating address, the app's url reaches whichever LB holds it: each is checked at its own.
     if (!lb.frontendUrl) problems.push({ ...at(['apps', i, 'loadBalancers', j]), message: `loadBalancers[${j}] (${lb.ssh}) has no frontendUrl: with several load balancers, each switch is verified through that LB's own frontend, so each needs the address it answers at` });
+    const sameUrl = app.loadBalancers.findIndex((other, k) => k < j && other.frontendUrl === lb.frontendUrl);
+    // A merge key (<<: *lb) copies the first one's address unless the entry sets its own.
+    if (lb.frontendUrl && sameUrl >= 0) problems.push({ ...at(['apps', i, 'loadBalancers', j]), message: `loadBalancers[${j}] (${lb.ssh}) has the frontendUrl of loadBalancers[${sameUrl}] (${lb.frontendUrl}): its switch would be checked through the other LB. Give it its own` });
   });
   return problems;
 }
