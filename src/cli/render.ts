@@ -48,9 +48,12 @@ function renderApp(app: AppSnapshot): string {
     if (s.serversDisagree) lines.push(`  ${slotLabel(s.name)}: ${s.serversDisagree}`);
   }
   for (const s of slotList(app)) for (const r of s.smoke ?? []) lines.push(`  ${slotLabel(s.name)} smoke ${smokeLine(r)}`);
-  for (const p of app.lb.oldProcesses ?? []) lines.push(`  draining: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);
-  for (const f of app.lb.findings ?? []) lines.push(`  ${f.severity}: ${f.title} (bluegreen doctor)`);
-  if (app.lb.notSwitchable) lines.push(`  cannot switch: ${app.lb.notSwitchable}`);
+  for (const lb of app.lbs) {
+    const on = app.lbs.length > 1 ? ` on ${lb.host}` : '';
+    for (const p of lb.oldProcesses ?? []) lines.push(`  draining${on}: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);
+    for (const f of lb.findings ?? []) lines.push(`  ${f.severity}${on}: ${f.title} (bluegreen doctor)`);
+    if (lb.notSwitchable) lines.push(`  cannot switch${on}: ${lb.notSwitchable}`);
+  }
   const canary = app.lb.canary;
   if (canary) {
     const counts = slotList(app).map((s) => {

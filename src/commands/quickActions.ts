@@ -34,7 +34,7 @@ export async function quickActions(deps: Deps): Promise<void> {
       actions.push({ label: `$(sync) Sync ${name} to LIVE's commit`, command: 'bluegreen.sync' });
       if (app?.lb.state.history.length) actions.push({ label: '$(history) Rollback: switch traffic back', command: 'bluegreen.rollback' });
     }
-    const findings = app?.lb.findings?.length;
+    const findings = app?.lbs.reduce((n, lb) => n + (lb.findings?.length ?? 0), 0);
     actions.push({ label: `$(checklist) Check load balancer${findings ? ` (${findings} finding${findings > 1 ? 's' : ''})` : ''}`, command: 'bluegreen.checkLoadBalancer' });
     actions.push({ label: '$(refresh) Refresh status', command: 'bluegreen.refresh' });
   } else actions.push({ label: '$(new-file) Create bluegreen.yaml', command: 'bluegreen.scaffoldConfig' });

@@ -67,7 +67,7 @@ function tooltip(snapshot: Snapshot): vscode.MarkdownString {
     md.appendMarkdown(`**${app.name}**\n\n| Slot | Role | Health | Version | Commit |\n|---|---|---|---|---|\n`);
     for (const s of slotList(app)) md.appendMarkdown(`| ${slotLabel(s.name)} | ${s.role} | ${healthText(s)} | ${versionOf(s)} | ${s.commit?.slice(0, 7) ?? '?'} |\n`);
     for (const d of app.drift) md.appendMarkdown(`\n$(warning) ${d.message}\n`);
-    if (app.lb.error) md.appendMarkdown(`\n$(error) ${app.lb.error}\n`);
+    for (const lb of app.lbs) if (lb.error) md.appendMarkdown(`\n$(error) ${app.lbs.length > 1 ? `${lb.host}: ` : ''}${lb.error}\n`);
     md.appendMarkdown('\n');
   }
   md.appendMarkdown(`_Read ${new Date(snapshot.takenAt).toLocaleTimeString()} in ${snapshot.durationMs} ms. Click for actions._`);

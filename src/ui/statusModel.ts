@@ -135,7 +135,7 @@ export class StatusModel implements vscode.Disposable {
       this.refreshError = undefined;
       this.output.info(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`);
       for (const app of this.snapshot.apps) {
-        if (app.lb.error) this.output.warn(`[status] ${app.name}: load balancer: ${app.lb.error}`);
+        for (const lb of app.lbs) if (lb.error) this.output.warn(`[status] ${app.name}: load balancer${app.lbs.length > 1 ? ` ${lb.host}` : ''}: ${lb.error}`);
         for (const s of slotList(app)) if (s.error) this.output.warn(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`);
         for (const d of app.drift) this.output.warn(`[status] ${app.name}: drift: ${d.message}`);
       }

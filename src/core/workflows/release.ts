@@ -89,7 +89,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     if (unread) throw new WorkflowError('refused', title, unread.host, `cannot read the routing on ${unread.host} (${unread.error ?? 'unreachable'}): a release switches every load balancer of ${app.name} or none`, unchanged());
     const pairSplit = before.drift.find((d) => d.kind === 'load-balancers-disagree');
     if (pairSplit && !o.emergency) throw new WorkflowError('refused', title, undefined, `${pairSplit.message.replace(/\. Deploy, sync and release are refused.*$/, '')}. An emergency release switches every one to ${slotLabel(to)}`, unchanged());
-    if (before.lb.notSwitchable) throw new WorkflowError('refused', title, app.loadBalancer.ssh, before.lb.notSwitchable, unchanged());
+    for (const lb of before.lbs) if (lb.notSwitchable) throw new WorkflowError('refused', title, lb.host, lb.notSwitchable, unchanged());
     // Each disagreement with its own remedy: a config not reloaded is not the state file's fault.
     if (!o.emergency && before.drift.some((d) => d.kind === 'config-not-loaded')) {
       throw new WorkflowError('refused', title, app.loadBalancer.ssh, `${app.loadBalancer.config} was changed after HAProxy last loaded it, so what HAProxy routes now may not be what the file says. Check the file, reload HAProxy (${app.loadBalancer.reload}), then release; or use an emergency release`, unchanged());
