@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { renderSnapshot } from '../../src/cli/render';
 import { ConfigError, parseConfig } from '../../src/core/config/load';
 import { ServerConfig } from '../../src/core/config/types';
 import { appProblem, appsSummary } from '../../src/core/status/appsSummary';
@@ -252,3 +253,20 @@ ${second}
 function app2(name: string): string {
   return app(name, '      blue:  { ssh: jwa, backend: demo_blue, url: "http://10.0.0.1:3001", dir: /opt/demo, pm2: demo }\n      green: { ssh: jwg, backend: demo_green, url: "http://10.0.0.2:3001", dir: /opt/demo, pm2: demo }\n');
 }
+
+describe('several servers and load balancers: bluegreen status', () => {
+  it('prints each server under its slot, each load balancer, and how the servers differ', () => {
+    const [a, b] = ['1'.repeat(40), '2'.repeat(40)];
+    const blue = slotOfServers('blue', 'LIVE', [server('web1', { version: '1.1.0', commit: a, responseMs: 12, pm2: { status: 'online' } }), server('web2', { version: '1.1.0', commit: a, responseMs: 15, pm2: { status: 'online' } })], 2);
+    const green = slotOfServers('green', 'STANDBY', [server('web3', { version: '1.2.0', commit: b }), server('web4', { version: '1.1.0', commit: a, health: 'down', healthDetail: 'HTTP 503' })], 2);
+    const lb = (host: string): AppSnapshot['lb'] => ({ host, reachable: true, frontend: 'www', acl: 'is_shop', backend: 'shop_blue', routesTo: 'blue', state: { file: '/s', status: 'ok', history: [], switchCount: 3 } });
+    const app: AppSnapshot = { name: 'shop', live: 'blue', standby: 'green', lb: lb('haproxy1'), lbs: [lb('haproxy1'), lb('haproxy2')], slots: { blue, green }, drift: [] };
+    const text = renderSnapshot({ takenAt: new Date().toISOString(), durationMs: 5, apps: [app] });
+    const lines = text.split('\n');
+    assert.deepEqual(lines.filter((l) => l.includes('load balancer')), ['  load balancer haproxy1: www (if is_shop) → shop_blue (BLUE)', '  load balancer haproxy2: www (if is_shop) → shop_blue (BLUE)']);
+    assert.match(text, /\n {2}BLUE +LIVE +up 15ms +1\.1\.0 +1111111 +online +2 servers\n +web1 +up 12ms +1\.1\.0 +1111111 +online +web1\n +web2 +up 15ms/);
+    assert.match(text, /\n {2}GREEN +STANDBY +down +\? +differ +2 servers\n/);
+    assert.ok(lines.includes('  GREEN: the servers differ in commit: web3 2222222, web4 1111111; version: web3 1.2.0, web4 1.1.0'), text);
+    assert.ok(lines.includes('  GREEN: 1 of 2 servers healthy: web4 HTTP 503'), text);
+  });
+});

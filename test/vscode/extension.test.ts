@@ -65,6 +65,44 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
   });
 
+  it("several apps: a tree root each; the badge shows the app whose folder holds the edited file, else one line for all of them", async function () {
+    this.timeout(60_000);
+    const { model, badge, tree } = await api();
+    const lab = process.env.BLUEGREEN_LAB_DIR!;
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const configFile = path.join(folder, 'bluegreen.yaml');
+    const original = readFileSync(configFile, 'utf8');
+    // The lab's app a second time, through the shared frontend, as "shop", with a state file that agrees with HAProxy.
+    const shared = readFileSync(path.join(lab, 'bluegreen.shared.yaml'), 'utf8');
+    const routed = /use_backend demo_(blue|green) if is_demo/.exec(readFileSync(path.join(lab, 'hosts', 'lb', 'haproxy.cfg'), 'utf8'))![1];
+    const shopState = path.join(lab, 'hosts', 'lb', 'state', 'shop-deployment-state.json');
+    writeFileSync(shopState, JSON.stringify({ live: routed, standby: routed === 'blue' ? 'green' : 'blue', switchCount: 0 }));
+    const shop = shared
+      .slice(shared.indexOf('  - name: demo'))
+      .replace('  - name: demo', '  - name: shop\n    folder: shop')
+      .replace(/stateFile: \S+/, `stateFile: ${shopState}`);
+    mkdirSync(path.join(folder, 'shop'), { recursive: true });
+    writeFileSync(path.join(folder, 'shop', 'server.js'), '// the shop app\n');
+    try {
+      writeFileSync(configFile, original + shop);
+      await model.loadConfig();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await model.refresh();
+      assert.deepEqual(tree.getChildren().map((n) => tree.getTreeItem(n).label), ['demo', 'shop']);
+      assert.equal(badge.text, '$(broadcast) 2 apps: all LIVE healthy', model.snapshot?.apps.map((a) => a.drift.map((d) => d.message).join('; ')).join(' | '));
+      await vscode.window.showTextDocument(vscode.Uri.file(path.join(folder, 'shop', 'server.js')));
+      await until("the shop app on the badge", () => (badge.text === `$(broadcast) shop LIVE: ${routed.toUpperCase()} v1.1.0` ? true : undefined), 5000);
+      await vscode.window.showTextDocument(vscode.Uri.file(configFile));
+      await until('all apps on the badge again', () => (badge.text.startsWith('$(broadcast) 2 apps: ') ? true : undefined), 5000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      writeFileSync(configFile, original);
+      await model.loadConfig();
+      await model.refresh();
+    }
+    assert.deepEqual(tree.getChildren().map((n) => tree.getTreeItem(n).label), ['demo']);
+  });
+
   it('deploys to STANDBY and releases through the commands; the badge and tree show the new LIVE as soon as the switch is verified', async function () {
     this.timeout(180_000);
     const { model, badge, tree, confirmSeam, outputLines } = await api();
