@@ -110,6 +110,27 @@ describe('reliability matrix: injected faults (real sshd behind a fault proxy)',
     await assertInvariants('blue', state);
   });
 
+  it("the soak's deeper question (#19): the lock lost while a step runs on STANDBY stops that step, so no other operation changes STANDBY alongside it", async () => {
+    const state = readFileSync(lab().stateFile, 'utf8');
+    const seconds = `${700 + (process.pid % 300)}.${Date.now() % 1000}`;
+    const slow = (y: string) => y.replace('build: npm run build', `build: sleep ${seconds}`);
+    const lockFile = `${lab().stateFile}.lock`;
+    const started = Date.now();
+    // The lock's holder on the LB host dies (its connection, as far as the lock knows, is gone) once the build runs on GREEN.
+    const attempt = deploy(ctx(slow, faultAt('Build', () => setTimeout(() => execFileSync('kill', ['-KILL', readFileSync(lockFile, 'utf8').split('\n')[1]]), 300))));
+    await assert.rejects(attempt, (e: unknown) => {
+      assert.ok(isBlueGreenError(e, 'connection-lost'), String(e));
+      assert.match((e as Error).message, /the lock on the LB host was lost \(connection dropped\); the step running then was stopped/);
+      assert.match((e as Error).message, /LIVE is unchanged: BLUE/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    const left = () => execFileSync('sh', ['-c', `pgrep -f 'sleep ${seconds.replace('.', '[.]')}' || true`]).toString().trim();
+    for (const until = Date.now() + 5000; left() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(left(), '', 'the build went on after the lock was lost');
+    await assertInvariants('blue', state);
+  });
+
   it('row 15: a missing stats socket is a clear error, and nothing is written', async () => {
     const state = readFileSync(lab().stateFile, 'utf8');
     const app = labConfig('default', (y) => y.replace(/statsSocket: .*/, 'statsSocket: /nonexistent/haproxy.sock')).apps[0];

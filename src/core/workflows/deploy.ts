@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { otherSlot, ServerConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
+import { eitherSignal } from '../signals';
 import { parseHealthBody } from '../status/parse';
 import { healthTarget, lbHost, mixedRoutingMessage, serverHost, slotHost } from '../status/probe';
 import { timeLeft } from '../format';
@@ -142,15 +143,23 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     });
     if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
     ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${hostsText}`);
+    const lockLost = () => new WorkflowError('connection-lost', operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped); the step running then was stopped, so no other operation changes STANDBY alongside this one', stateNow());
     const guard = () => {
-      if (lock && !lock.held) throw new WorkflowError('connection-lost', operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped)', stateNow());
+      if (lock && !lock.held) throw lockLost();
       throwIfCancelled(ctx, stateNow());
     };
+    // A lost lock stops the running step as a Cancel would: another operation may now take it.
+    const stepCtx = { ...ctx, signal: eitherSignal(ctx.signal, lock?.lost) };
     // Each server's steps carry its name; with several, they run side by side (deploy.parallel).
     const everywhere = <T>(step: (server: ServerConfig) => Promise<T>) => onServers(servers, app.deploy.parallel, step);
-    const on = (server: ServerConfig, title: string, script: string) => {
+    const on = async (server: ServerConfig, title: string, script: string) => {
       guard();
-      return remoteStep(ctx, title, serverHost(server), script, stateNow, { label: server.name });
+      try {
+        return await remoteStep(stepCtx, title, serverHost(server), script, stateNow, { label: server.name });
+      } catch (e) {
+        if (lock?.lost.aborted) throw lockLost();
+        throw e;
+      }
     };
 
     if (o.backup !== false && app.deploy.keepBackups > 0) {

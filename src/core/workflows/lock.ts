@@ -13,6 +13,8 @@ const MAX_HOLD_MS = 6 * 60 * 60 * 1000;
 export interface HeldLock {
   /** False once the holder's connection dropped: stop before changing anything else. */
   readonly held: boolean;
+  /** Aborts when the lock is lost (not when it is released): a step running then is stopped. */
+  readonly lost: AbortSignal;
   release(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function acquireLock(ctx: OperationContext, operation: string, stat
   const script = remote.lock(lock, info, HELD, BUSY);
 
   const releaseSignal = new AbortController();
+  const lost = new AbortController();
   let held = false;
   let busy: string | undefined;
   let acquired!: () => void;
@@ -47,7 +50,9 @@ export async function acquireLock(ctx: OperationContext, operation: string, stat
       (e: unknown) => ({ ok: false as const, error: errorMessage(e) }),
     )
     .finally(() => {
+      const had = held;
       held = false;
+      if (had && !releaseSignal.signal.aborted) lost.abort(new Error('the lock was lost'));
     });
 
   const first = await Promise.race([acquiredPromise.then(() => 'held' as const), ended]);
@@ -61,6 +66,7 @@ export async function acquireLock(ctx: OperationContext, operation: string, stat
     get held() {
       return held;
     },
+    lost: lost.signal,
     async release() {
       releaseSignal.abort();
       await Promise.race([ended, new Promise((r) => setTimeout(r, 5000).unref())]);
