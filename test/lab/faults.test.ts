@@ -131,6 +131,20 @@ describe('reliability matrix: injected faults (real sshd behind a fault proxy)',
     await assertInvariants('blue', state);
   });
 
+  it("the soak's deeper question (#19): a step whose connection is reset does not go on on the host: it is stopped within seconds", async () => {
+    const state = readFileSync(lab().stateFile, 'utf8');
+    const seconds = `${1000 + (process.pid % 300)}.${Date.now() % 1000}`;
+    const slow = (y: string) => proxied(y).replace('build: npm run build', `build: sleep ${seconds}`);
+    const left = () => execFileSync('sh', ['-c', `pgrep -f 'sleep ${seconds.replace('.', '[.]')}' || true`]).toString().trim();
+    let running = '';
+    await assert.rejects(deploy(ctx(slow, faultAt('Build', () => setTimeout(() => ((running = left()), proxy.reset()), 500)))), (e: unknown) => e instanceof WorkflowError && /LIVE is unchanged: BLUE/.test(e.message));
+    assert.notEqual(running, '', 'the build was not running when the link was reset');
+    const reset = Date.now();
+    for (; left() && Date.now() - reset < 10_000; ) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(left(), '', 'the build still runs on GREEN 10 s after its connection was reset');
+    await assertInvariants('blue', state);
+  });
+
   it('row 15: a missing stats socket is a clear error, and nothing is written', async () => {
     const state = readFileSync(lab().stateFile, 'utf8');
     const app = labConfig('default', (y) => y.replace(/statsSocket: .*/, 'statsSocket: /nonexistent/haproxy.sock')).apps[0];

@@ -17,6 +17,16 @@ import { ShellSession } from './shellSession';
  */
 const WRAPPER = `sh -c 'echo "${PID_MARK}$$"; exec sh -s'`;
 
+/**
+ * The same, for a long step on a channel of its own, which must not outlive its connection:
+ * without a terminal nothing tells its processes the client is gone, and an `npm ci` would go
+ * on after the deploy said it failed and gave the lock back. A watcher beside the shell checks
+ * every 2 s that the connection's sshd process (the shell's parent) still lives, TERMs the
+ * group once it does not, and ends with the shell. (Behind a `via` wrapper the parent is the
+ * wrapper, which may outlive the connection.) The long-lived lane shells run short scripts only.
+ */
+const STEP_WRAPPER = `sh -c 'echo "${PID_MARK}$$"; s=$PPID; (while kill -0 $$ && kill -0 "$s"; do sleep 2; done; kill -0 $$ && kill -TERM -$$) </dev/null >/dev/null 2>&1 & exec sh -s'`;
+
 /** The HTTP lane's shell is bash where there is one: its /dev/tcp makes a request without starting a process. */
 const HTTP_WRAPPER = `sh -c 'echo "${PID_MARK}$$"; if command -v bash >/dev/null 2>&1; then unset BASH_ENV ENV; exec bash --norc --noprofile -s; fi; exec sh -s'`;
 
@@ -77,7 +87,7 @@ export class PooledConnection {
     return this.busy(async () => {
       let channel: ClientChannel;
       try {
-        channel = await this.openChannel(prefix + WRAPPER);
+        channel = await this.openChannel(prefix + STEP_WRAPPER);
       } catch (e) {
         throw new BlueGreenError('connection-lost', `${this.label}: cannot start a command: ${(e as Error).message}`, this.label, { cause: e });
       }

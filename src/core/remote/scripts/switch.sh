@@ -18,6 +18,8 @@ current=$(sha256sum < "$cfg" | cut -d' ' -f1)
 # connection dropped while it validated), the client has already said nothing was switched:
 # do not switch behind its back (found by the soak).
 kill -0 "$PPID" 2>/dev/null || { rm -f -- "$candidate"; echo 'the session that asked for this switch is gone; nothing was changed' >&2; exit 33; }
+# Past it, the replacement and the reload (or the restore) finish even if a TERM comes.
+trap '' TERM
 { rm -f -- "$previous" && cp -p -- "$cfg" "$previous" && mv -f -- "$candidate" "$cfg"; } || { rm -f -- "$candidate"; exit 32; }
 if ! ( eval "$reload" ); then
   echo 'reload failed; restoring the previous config' >&2
