@@ -14,6 +14,14 @@ const shellScripts = {
   },
 };
 
+/** ssh2's SFTP module, required by its client, swapped for src/core/ssh/noSftp.ts (which says why). */
+const noSftp = {
+  name: 'no-sftp',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(protocol\/)?SFTP\.js$/ }, (args) => (/[\\/]node_modules[\\/]ssh2[\\/]lib/.test(args.resolveDir) ? { path: new URL('./src/core/ssh/noSftp.ts', import.meta.url).pathname } : undefined));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -22,7 +30,7 @@ const common = {
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [shellScripts],
+  plugins: [shellScripts, noSftp],
   // yaml's ES-module build (its package's `default` export condition; Node's is CommonJS):
   // the same code, but esbuild can leave out what is never used, such as stringify (about 16 KB).
   alias: {
