@@ -10,6 +10,7 @@ import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
 import { oldProcesses } from './oldProcesses';
+import { OncePerRefresh } from './oncePerRefresh';
 import { timeLeft } from '../format';
 import { canaryKeyText, findCanary } from '../haproxy/canary';
 import { lockFileOf, STATE_STATUS_LIMIT, stateFromRead, stateReadScript, watchInterrupted } from '../state/stateFile';
@@ -33,7 +34,7 @@ export function slotHost(app: AppConfig, slot: SlotName): HostRef {
 }
 
 /** One round trip to the LB host: config, state file, and the runtime view. */
-export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<LoadBalancerSnapshot> {
+export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh()): Promise<LoadBalancerSnapshot> {
   const c = app.loadBalancer;
   const lb: LoadBalancerSnapshot = { host: c.ssh, reachable: false, frontend: c.frontend, acl: c.acl, state: { file: c.stateFile, status: 'unknown', history: [] } };
   const memo = unchangedFilesOf(runner);
@@ -47,14 +48,17 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     .add('haproxy', runningHaproxyScript())
     .add('lock', remote.lockHolder(lockFileOf(c.stateFile)));
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
+  const host = `${c.ssh}\0${c.via ?? ''}`;
   const runtimeAnswer = c.statsSocket
-    ? runner.askUnixSocket(lbHost(app), c.statsSocket, 'show info;show stat', { timeoutMs: 5000, signal }).then(
-        (output): { output?: string; error?: string } => ({ output }),
-        (e: unknown): { output?: string; error?: string } => ({ error: errorMessage(e) }),
+    ? shared.once(`stats\0${host}\0${c.statsSocket}`, () =>
+        runner.askUnixSocket(lbHost(app), c.statsSocket!, 'show info;show stat', { timeoutMs: 5000, signal }).then(
+          (output): { output?: string; error?: string } => ({ output }),
+          (e: unknown): { output?: string; error?: string } => ({ error: errorMessage(e) }),
+        ),
       )
     : undefined;
   // While HAProxy re-executes for a reload its master refuses connections: no answer is then no list.
-  const draining = oldProcesses(runner, app, signal).catch(() => undefined);
+  const draining = shared.once(`master\0${host}\0${c.masterSocket ?? ''}`, () => oldProcesses(runner, app, signal).catch(() => undefined));
   let sections;
   let configMtime: number | undefined;
   let running: ReturnType<typeof runningHaproxy> = { sources: { kind: 'unknown' } };

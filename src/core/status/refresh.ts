@@ -3,6 +3,7 @@ import { AppConfig, Config, ServerConfig, SLOT_NAMES, SlotName } from '../config
 import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
 import { checkHealth, driftOf, probeLoadBalancer, probeServer, roleOf } from './probe';
+import { OncePerRefresh } from './oncePerRefresh';
 import { slotOfServers } from './slotOfServers';
 import { runSmoke } from './smoke';
 import { AppSnapshot, Drift, LoadBalancerSnapshot, Role, RuntimeServer, ServerSnapshot, slotLabel, SlotSnapshot, Snapshot } from './snapshot';
@@ -13,12 +14,14 @@ import { AppSnapshot, Drift, LoadBalancerSnapshot, Role, RuntimeServer, ServerSn
  */
 export async function takeSnapshot(runner: CommandRunner, config: Config, signal?: AbortSignal): Promise<Snapshot> {
   const started = Date.now();
-  const apps = await Promise.all(config.apps.map((app) => snapshotApp(runner, app, signal)));
+  // Apps that share a load balancer share its stats socket's and master CLI's answers.
+  const shared = new OncePerRefresh();
+  const apps = await Promise.all(config.apps.map((app) => snapshotApp(runner, app, signal, shared)));
   return { takenAt: new Date(started).toISOString(), durationMs: Date.now() - started, apps };
 }
 
-export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<AppSnapshot> {
-  const [lbs, ...perSlot] = await Promise.all([Promise.all(appViaEach(app).map((via) => probeLoadBalancer(runner, via, signal))), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
+export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh()): Promise<AppSnapshot> {
+  const [lbs, ...perSlot] = await Promise.all([Promise.all(appViaEach(app).map((via) => probeLoadBalancer(runner, via, signal, shared))), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
   const [lb] = lbs;
   for (const each of lbs) {
     const theirs = roleOf(each, app);

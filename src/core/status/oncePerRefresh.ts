@@ -1,0 +1,13 @@
+/**
+ * What several apps on one load balancer would each ask it in one refresh (the stats socket's
+ * counters, the master CLI's processes): asked once, the answer shared. A new one per refresh.
+ */
+export class OncePerRefresh {
+  private readonly asked = new Map<string, Promise<unknown>>();
+
+  once<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    let answer = this.asked.get(key) as Promise<T> | undefined;
+    if (!answer) this.asked.set(key, (answer = ask()));
+    return answer;
+  }
+}
