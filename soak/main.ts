@@ -75,6 +75,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   console.log(`soak: ${cycles} cycles, seed ${seed} (npm run soak -- --cycles ${cycles} --seed ${seed} repeats it)`);
   await labDown(SOAK_DIR).catch(() => undefined);
+  unmountLeftovers(SOAK_DIR);
   const lab = await labUp(SOAK_DIR, SOAK_SUBNET);
   const work = mkdtempSync(path.join(os.tmpdir(), 'bg-soak-'));
   const flags = path.join(work, 'flags');
@@ -234,6 +235,12 @@ function soakConfig(lab: LabInfo, work: string, flags: string): string {
   return readFileSync(lab.configFile, 'utf8')
     .replace(`config: ${lab.sshConfig}`, `config: ${path.join(work, 'ssh_config')}\n  keepaliveIntervalMs: 1000\n  connectTimeoutMs: 5000`)
     .replace(`reload: ${lab.reloadCommand}`, `reload: test ! -e ${flags}/reload-fails && ${lab.reloadCommand}\n      validate: test ! -e ${flags}/validate-rejects && haproxy -c -q -f {file}`);
+}
+
+/** The small disk of a soak that was killed (its folder could not be removed: EBUSY). */
+function unmountLeftovers(dir: string): void {
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(`${dir}/`));
+  for (const m of mounts) execFileSync('umount', [m], { stdio: 'ignore' });
 }
 
 /** A 1 MB tmpfs under the state file's folder, to fill; undefined where mounting is not allowed. */
