@@ -1,6 +1,7 @@
 // Bundles the shipped code (extension + CLI) and the lab tool. ssh2's native parts are
 // optional accelerators it loads in a try/catch, so they stay external.
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath, URL } from 'node:url';
 import * as esbuild from 'esbuild';
 import shellTextModule from './scripts/shellText.cjs';
 
@@ -18,7 +19,7 @@ const shellScripts = {
 const noSftp = {
   name: 'no-sftp',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(protocol\/)?SFTP\.js$/ }, (args) => (/[\\/]node_modules[\\/]ssh2[\\/]lib/.test(args.resolveDir) ? { path: new URL('./src/core/ssh/noSftp.ts', import.meta.url).pathname } : undefined));
+    build.onResolve({ filter: /^\.\/(protocol\/)?SFTP\.js$/ }, (args) => (/[\\/]node_modules[\\/]ssh2[\\/]lib/.test(args.resolveDir) ? { path: fileURLToPath(new URL('./src/core/ssh/noSftp.ts', import.meta.url)) } : undefined));
   },
 };
 
