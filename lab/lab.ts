@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promi
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { APP_PORT, FRONTEND_PORT, haproxyConfig, labConfigYaml, SHARED_FRONTEND_PORT } from './labFiles';
-import { DEFAULT_TOPOLOGY, LabApp, LabHost, LabLoadBalancer, LabTopology, plannedApps, plannedHosts } from './topology';
+import { DEFAULT_TOPOLOGY, LabApp, LabHost, LabLoadBalancer, LabTopology, plannedApps, plannedHosts, pm2Name } from './topology';
 import { canConnect, exec, isAlive, startDetached, stopPids, waitFor } from './processes';
 
 export type LabHostName = 'lb' | 'blue' | 'green';
@@ -272,11 +272,6 @@ async function startSshd(info: LabInfo, h: LabHost): Promise<string> {
 
 function pm2Env(info: LabInfo, host: string): NodeJS.ProcessEnv {
   return { ...process.env, PM2_HOME: path.join(info.hosts[host].home, 'pm2'), PATH: `${path.join(info.dir, 'bin')}:${process.env.PATH ?? ''}` };
-}
-
-/** The pm2 process of an app's slot: demo-blue for the first app, app2-blue for the second… on each of its servers. */
-export function pm2Name(app: string, slot: 'blue' | 'green'): string {
-  return `${app}-${slot}`;
 }
 
 async function startServer(info: LabInfo, hostName: string, labApp: LabApp, slot: 'blue' | 'green'): Promise<void> {

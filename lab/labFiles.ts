@@ -1,7 +1,7 @@
 // The files the lab writes: HAProxy's config and the bluegreen.yaml that points at the lab.
 import * as path from 'node:path';
 import type { LabInfo } from './lab';
-import { LabApp, LabLoadBalancer, SlotColour } from './topology';
+import { LabApp, LabLoadBalancer, pm2Name, SlotColour } from './topology';
 
 export const APP_PORT = 3001;
 export const FRONTEND_PORT = 8080;
@@ -106,10 +106,10 @@ function appYaml(info: LabInfo, app: LabApp, shared: boolean): string {
         backend: ${app.name}_${colour}
         url: http://${info.hosts[firstHost].address}:${APP_PORT}
         dir: ${path.join(info.hosts[firstHost].home, 'app')}
-        pm2: ${app.name}-${colour}`;
+        pm2: ${pm2Name(app.name, colour)}`;
     }
     const servers = app.slots[colour].map((host) => `          - name: ${host}\n            ssh: lab-${host}\n            url: http://${info.hosts[host].address}:${APP_PORT}\n            dir: ${path.join(info.hosts[host].home, 'app')}`);
-    return `${common}\n        pm2: ${app.name}-${colour}\n        servers:\n${servers.join('\n')}`;
+    return `${common}\n        pm2: ${pm2Name(app.name, colour)}\n        servers:\n${servers.join('\n')}`;
   };
   return `  - name: ${app.name}
     url: ${url}

@@ -52,6 +52,11 @@ export function serverHostName(app: number, slot: SlotColour, server: number): s
   return `${app === 1 ? '' : `${appName(app)}-`}${slot}${server === 1 ? '' : `-${server}`}`;
 }
 
+/** The pm2 process of an app's slot: demo-blue for the first app, app2-blue for the second… on each of its servers. */
+export function pm2Name(app: string, slot: SlotColour): string {
+  return `${app}-${slot}`;
+}
+
 export function lbHostName(n: number): string {
   return n === 1 ? 'lb' : `lb${n}`;
 }

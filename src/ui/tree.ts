@@ -101,7 +101,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     // With a pair, each LB's drift says its host; the disagreement between them shows on each.
     for (const d of app.drift) {
       if (d.kind === 'watch-interrupted') continue;
-      if (several && d.kind !== 'load-balancers-disagree' && !d.message.startsWith(`${lb.host}: `)) continue;
+      if (several && d.lb !== undefined && d.lb !== lb.host) continue;
       const split = d.kind === 'mixed-routing';
       nodes.push(info(split ? 'Traffic split' : 'Drift', d.message, split ? 'error' : 'warning', split ? 'testing.iconFailed' : 'list.warningForeground', d.message));
     }

@@ -1,5 +1,5 @@
 import { appViaEach } from '../config/appVia';
-import { AppConfig, Config, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
+import { AppConfig, Config, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
 import { checkHealth, driftOf, probeLoadBalancer, probeServer, roleOf } from './probe';
@@ -28,7 +28,7 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
     if (theirs.error) each.error = theirs.error;
     each.routesTo = theirs.live;
   }
-  const roles = roleOf(lb, app);
+  const roles = { live: lb.routesTo, standby: lb.routesTo && otherSlot(lb.routesTo) };
 
   const [blue, green] = SLOT_NAMES.map((name, i): SlotSnapshot => {
     const config = app.slots[name];
@@ -80,12 +80,16 @@ function haproxyCheckOf(runtime: readonly RuntimeServer[], url: string, serversI
  * differently: traffic is then split between them by whichever holds the floating address.
  */
 function pairDrift(lbs: readonly LoadBalancerSnapshot[], live: SlotName | undefined): Drift[] {
-  const drift = lbs.flatMap((lb) => driftOf(lb, lb.routesTo ?? live).map((d) => ({ ...d, message: `${lb.host}: ${d.message}` })));
-  const routes = lbs.map((lb) => ({ host: lb.host, live: lb.reachable ? lb.routesTo : undefined, reachable: lb.reachable }));
-  const disagree = routes.some((r) => r.live !== routes[0].live);
-  if (disagree) {
-    const said = routes.map((r) => `${r.host} ${r.reachable ? (r.live ? `routes to ${slotLabel(r.live)}` : 'routes to neither slot') : 'cannot be read'}`).join(', ');
-    drift.unshift({ kind: 'load-balancers-disagree', message: `the load balancers do not agree (${said}): ${routes.every((r) => r.reachable) ? 'traffic goes to whichever slot the LB holding the address picks' : 'a release cannot switch them all'}. Deploy, sync and release are refused until they agree; an emergency release switches every one` });
-  }
+  const drift = lbs.flatMap((lb) => driftOf(lb, lb.routesTo ?? live).map((d): Drift => ({ ...d, lb: lb.host, message: `${lb.host}: ${d.message}` })));
+  const disagreement = loadBalancersDisagree(lbs);
+  if (disagreement) drift.unshift({ kind: 'load-balancers-disagree', message: `${disagreement}. Deploy, sync and release are refused until they agree; an emergency release switches every one` });
   return drift;
+}
+
+/** "the load balancers do not agree (lb1 routes to BLUE, lb2 routes to GREEN): …", or nothing when they do. */
+export function loadBalancersDisagree(lbs: readonly LoadBalancerSnapshot[]): string | undefined {
+  const routes = lbs.map((lb) => ({ host: lb.host, live: lb.reachable ? lb.routesTo : undefined, reachable: lb.reachable }));
+  if (routes.every((r) => r.live === routes[0].live)) return undefined;
+  const said = routes.map((r) => `${r.host} ${r.reachable ? (r.live ? `routes to ${slotLabel(r.live)}` : 'routes to neither slot') : 'cannot be read'}`).join(', ');
+  return `the load balancers do not agree (${said}): ${routes.every((r) => r.reachable) ? 'traffic goes to whichever slot the LB holding the address picks' : 'a release cannot switch them all'}`;
 }

@@ -31,6 +31,8 @@ export interface AppSnapshot {
 }
 
 export interface Drift {
+  /** With several load balancers: the one this is about (its host). */
+  lb?: string;
   kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted' | 'canary-disagrees' | 'load-balancers-disagree';
   message: string;
 }

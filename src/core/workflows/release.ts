@@ -3,7 +3,7 @@ import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
 import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
 import { oldProcesses } from '../status/oldProcesses';
-import { snapshotApp } from '../status/refresh';
+import { loadBalancersDisagree, snapshotApp } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
@@ -87,8 +87,8 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     for (const lb of before.lbs) if (lb.strayRoutes?.length) throw new WorkflowError('refused', title, lb.host, mixedRoutingMessage(lb), unchanged());
     const unread = before.lbs.find((lb) => !lb.reachable || !lb.backend);
     if (unread) throw new WorkflowError('refused', title, unread.host, `cannot read the routing on ${unread.host} (${unread.error ?? 'unreachable'}): a release switches every load balancer of ${app.name} or none`, unchanged());
-    const pairSplit = before.drift.find((d) => d.kind === 'load-balancers-disagree');
-    if (pairSplit && !o.emergency) throw new WorkflowError('refused', title, undefined, `${pairSplit.message.replace(/\. Deploy, sync and release are refused.*$/, '')}. An emergency release switches every one to ${slotLabel(to)}`, unchanged());
+    const pairSplit = loadBalancersDisagree(before.lbs);
+    if (pairSplit && !o.emergency) throw new WorkflowError('refused', title, undefined, `${pairSplit}. An emergency release switches every one to ${slotLabel(to)}`, unchanged());
     for (const lb of before.lbs) if (lb.notSwitchable) throw new WorkflowError('refused', title, lb.host, lb.notSwitchable, unchanged());
     // Each disagreement with its own remedy: a config not reloaded is not the state file's fault.
     if (!o.emergency && before.drift.some((d) => d.kind === 'config-not-loaded')) {
