@@ -51,6 +51,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/mcp/main.ts'], outfile: 'dist/mcp.js', minify: production, sourcemap: !production }),
   esbuild.build({ ...common, entryPoints: ['lab/main.ts'], outfile: 'out/lab.js', sourcemap: true }),
   esbuild.build({ ...common, entryPoints: ['bench/main.ts'], outfile: 'out/bench.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
+  // The bench's scale row refreshes in a process that loads only this (bench/scaleRefresh.ts).
+  esbuild.build({ ...common, entryPoints: ['bench/scaleRefresh.ts'], outfile: 'out/scale-refresh.js', sourcemap: true }),
   esbuild.build({ ...common, entryPoints: ['soak/main.ts'], outfile: 'out/soak.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
   esbuild.build({ ...common, entryPoints: ['lab/demo.ts'], outfile: 'out/demo.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
 ]);

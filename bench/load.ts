@@ -35,17 +35,4 @@ export function runLoadGeneratorIfAsked(): boolean {
   return true;
 }
 
-export function percentile(values: number[], p: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-export function median(values: number[]): number {
-  return percentile(values, 50);
-}
-
-/** "8.1 ms", "152 ms": a duration for the tables. */
-export function ms(value: number): string {
-  return Number.isFinite(value) ? `${value < 10 ? value.toFixed(1) : Math.round(value)} ms` : 'n/a';
-}
+export { median, ms, percentile } from './figures';

@@ -21,7 +21,8 @@ import { agentBench, weightBench } from './weight';
 import { median, ms, percentile, runLoadGeneratorIfAsked, Sample, startLoad } from './load';
 import { extraHosts, probeHostsOpenSsh, probeHostsPooled } from './hosts';
 import { cancelBench } from './cancel';
-import { machineCpuMs, runScaleRefreshIfAsked, SCALE, scaleBench, ScaleFigures } from './scale';
+import { machineCpuMs } from './figures';
+import { SCALE, scaleBench, ScaleFigures } from './scale';
 
 const run = promisify(execFile);
 const SWITCHES = 10;
@@ -311,7 +312,7 @@ function notes(): void {
 }
 
 async function main(): Promise<void> {
-  if (runLoadGeneratorIfAsked() || (await runScaleRefreshIfAsked())) return;
+  if (runLoadGeneratorIfAsked()) return;
   // `--only status|release|doctor|scaling|cancel|scale` runs one part, for working on it; results are saved only from a whole run.
   const { values: options } = parseArgs({ options: { only: { type: 'string' }, save: { type: 'boolean' } } });
   const parts = ['status', 'release', 'doctor', 'scaling', 'cancel', 'scale'];

@@ -237,7 +237,10 @@ async function startSshd(info: LabInfo, h: LabHost): Promise<string> {
   const key = path.join(h.home, 'ssh_host_ed25519_key');
   await exec('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', h.alias, '-f', key]);
   const config = path.join(h.home, 'sshd_config');
-  const env = [`PATH=${path.join(info.dir, 'bin')}:${path.dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, `PM2_HOME=${path.join(h.home, 'pm2')}`, `BLUEGREEN_LAB_HOST=${h.name}`];
+  // SHLVL=1: bash, started by sshd for every session, then skips the lab user's ~/.bashrc (bash
+  // reads it for ssh sessions only at level 1). The lab's hosts share this machine's account; its
+  // interactive setup (a pyenv init on ours: ~200 ms and a dozen processes each time) is not a server's.
+  const env = ['SHLVL=1', `PATH=${path.join(info.dir, 'bin')}:${path.dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`, `PM2_HOME=${path.join(h.home, 'pm2')}`, `BLUEGREEN_LAB_HOST=${h.name}`];
   await writeFile(
     config,
     [

@@ -39,6 +39,12 @@ function wildcardToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
+/** Most patterns are plain names: compared as text, with no expression built for each line on every connect. */
+function patternMatches(pattern: string, name: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === name.toLowerCase();
+  return wildcardToRegExp(pattern).test(name);
+}
+
 function hashedMatches(field: string, name: string): boolean {
   const [, magic, salt, hash] = field.split('|');
   if (magic !== '1' || !salt || !hash) return false;
@@ -52,7 +58,7 @@ export function entryMatchesHost(entry: KnownHostEntry, name: string): boolean {
   let matched = false;
   for (const pattern of entry.hosts.split(',')) {
     const negated = pattern.startsWith('!');
-    if (wildcardToRegExp(negated ? pattern.slice(1) : pattern).test(name)) {
+    if (patternMatches(negated ? pattern.slice(1) : pattern, name)) {
       if (negated) return false;
       matched = true;
     }

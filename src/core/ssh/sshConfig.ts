@@ -102,6 +102,20 @@ function all(v: string | string[] | undefined): string[] {
 
 const DEFAULT_IDENTITIES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
 
+/** The last few files' parses, by text: a refresh connects to every host at once, each resolved from the same file. */
+const PARSED_KEPT = 4;
+const parsedConfigs = new Map<string, ReturnType<typeof SSHConfig.parse>>();
+
+function parsedSshConfig(text: string): ReturnType<typeof SSHConfig.parse> {
+  let config = parsedConfigs.get(text);
+  if (!config) {
+    config = SSHConfig.parse(text);
+    if (parsedConfigs.size >= PARSED_KEPT) parsedConfigs.delete(parsedConfigs.keys().next().value!);
+    parsedConfigs.set(text, config);
+  }
+  return config;
+}
+
 export async function resolveHost(spec: string, configFile?: string): Promise<ResolvedHost> {
   const parsed = parseHostSpec(spec);
   const file = configFile ?? path.join(os.homedir(), '.ssh', 'config');
@@ -109,7 +123,7 @@ export async function resolveHost(spec: string, configFile?: string): Promise<Re
   let computed: Record<string, string | string[]>;
   try {
     // matchExec: false — `Match exec` would run arbitrary shell commands from the file.
-    computed = SSHConfig.parse(text).compute({ Host: parsed.host, User: parsed.user }, { ignoreCase: true, matchExec: false });
+    computed = parsedSshConfig(text).compute({ Host: parsed.host, User: parsed.user }, { ignoreCase: true, matchExec: false });
   } catch (e) {
     throw new BlueGreenError('ssh-config', `${file}: ${(e as Error).message}`, undefined, { cause: e });
   }
