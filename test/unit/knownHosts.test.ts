@@ -30,6 +30,14 @@ describe('known_hosts', () => {
     assert.ok(!entryMatchesHost(e, 'example.net'));
   });
 
+  it('matches a plain name whatever its case, and only as a whole (no wildcard read into . or [)', () => {
+    const [e] = parseKnownHosts(`Web1.Example.NET,[10.0.0.5]:2222 ssh-ed25519 ${b64(ed)}`, 'kh');
+    assert.ok(entryMatchesHost(e, 'web1.example.net'));
+    assert.ok(!entryMatchesHost(e, 'web1xexample.net'));
+    assert.ok(!entryMatchesHost(e, 'web1.example.net.evil'));
+    assert.ok(!entryMatchesHost(e, '[10.0.0.5]:22220'));
+  });
+
   it('matches hashed entries', () => {
     const salt = Buffer.from('0123456789abcdefghij');
     const [e] = parseKnownHosts(`${hashHostName('[127.77.0.2]:2222', salt)} ssh-ed25519 ${b64(ed)}`, 'kh');

@@ -32,6 +32,17 @@ describe('ssh config resolution', () => {
     assert.deepEqual([other.user, other.hostname, other.port], ['ops', 'elsewhere', 2022]);
   });
 
+  it('reads an edited file afresh, and repeated lookups of one file do not change each other', async () => {
+    const config = path.join(dir, 'config');
+    writeFileSync(config, ['Host a', '  HostName 10.0.0.1', '  IdentityFile ~/.ssh/a_key', ''].join('\n'));
+    const first = await resolveHost('a', config);
+    const again = await resolveHost('a', config);
+    assert.deepEqual(again, first);
+    assert.deepEqual(first.identityFiles, [path.join(os.homedir(), '.ssh/a_key')]);
+    writeFileSync(config, ['Host a', '  HostName 10.0.0.2', ''].join('\n'));
+    assert.equal((await resolveHost('a', config)).hostname, '10.0.0.2');
+  });
+
   it('hardening: reads GlobalKnownHostsFile (default /etc/ssh/ssh_known_hosts), RevokedHostKeys and HostKeyAlias (RELIABILITY row 26)', async () => {
     const config = path.join(dir, 'config');
     writeFileSync(config, ['Host jwa', '  HostName 10.92.3.22', `  GlobalKnownHostsFile ${dir}/global`, `  RevokedHostKeys ${dir}/revoked`, '  HostKeyAlias jw-attendant', '', 'Host plain', '  HostName 10.0.0.9', ''].join('\n'));
