@@ -29,7 +29,21 @@ export function words(line: string): string[] {
   return line.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
 }
 
-export function sections(text: string): Section[] {
+/** The last few configs' sections: a refresh reads one LB's config for each of its apps, several times each. */
+const SECTIONS_KEPT = 4;
+const sectionsOf = new Map<string, readonly Readonly<Section>[]>();
+
+export function sections(text: string): readonly Readonly<Section>[] {
+  let found = sectionsOf.get(text);
+  if (!found) {
+    found = Object.freeze(findSections(text).map((s) => Object.freeze(s)));
+    if (sectionsOf.size >= SECTIONS_KEPT) sectionsOf.delete(sectionsOf.keys().next().value!);
+    sectionsOf.set(text, found);
+  }
+  return found;
+}
+
+function findSections(text: string): Section[] {
   const lines = text.split('\n');
   const found: Section[] = [];
   lines.forEach((line, i) => {

@@ -1,23 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { appViaEach } from '../config/appVia';
 import { AppConfig, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
 import { diagnose } from '../haproxy/doctor';
-import { otherFilesProblem, parseSourceFiles, runningHaproxy, runningHaproxyScript } from '../haproxy/loadedFiles';
+import { otherFilesProblem, parseSourceFiles, runningHaproxy } from '../haproxy/loadedFiles';
 import { strayRoutes } from '../haproxy/strayRoutes';
 import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
 import { oldProcesses } from './oldProcesses';
+import { LoadBalancerFiles, readLoadBalancerFiles } from './loadBalancerFiles';
 import { OncePerRefresh } from './oncePerRefresh';
 import { timeLeft } from '../format';
 import { canaryKeyText, findCanary } from '../haproxy/canary';
-import { lockFileOf, STATE_STATUS_LIMIT, stateFromRead, stateReadScript, watchInterrupted } from '../state/stateFile';
+import { STATE_STATUS_LIMIT, stateFromRead, watchInterrupted } from '../state/stateFile';
 import { parseGitHead } from './checkout';
-import { parseBackendTraffic, parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
+import { BackendTraffic, parseBackendTraffic, parseHealthBody, parsePm2List, parseShowInfo, parseShowStat } from './parse';
 import { KnownStart, parsePidFileLine, pm2Script } from './pm2PidFile';
-import { Drift, LoadBalancerSnapshot, LockHolder, ServerSnapshot } from './snapshot';
+import { Drift, LoadBalancerSnapshot, LockHolder, RuntimeServer, ServerSnapshot } from './snapshot';
 import { Remembered, unchangedFilesOf, unlessUnchanged } from './unchanged';
 
 export function lbHost(app: AppConfig): HostRef {
@@ -37,49 +39,32 @@ export function slotHost(app: AppConfig, slot: SlotName): HostRef {
 export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh()): Promise<LoadBalancerSnapshot> {
   const c = app.loadBalancer;
   const lb: LoadBalancerSnapshot = { host: c.ssh, reachable: false, frontend: c.frontend, acl: c.acl, state: { file: c.stateFile, status: 'unknown', history: [] } };
-  const memo = unchangedFilesOf(runner);
-  const memoKey = `${c.ssh}\0${c.via ?? ''}\0${c.config}\0${c.stateFile}`;
-  const held = memo.recall(memoKey);
-  // Inode, size and nanosecond times of both files: an atomic rename or any write changes them.
-  const script = new SectionedScript()
-    .add('stat', `fp=$(stat -c '%i %s %.9Y %.9Z %Y %n' -- ${shQuote(c.config)} ${shQuote(c.stateFile)} 2>/dev/null); printf '%s\\n' "$fp"`)
-    .add('cfg', unlessUnchanged(held?.fingerprint, `cat -- ${shQuote(c.config)}`))
-    .add('state', unlessUnchanged(held?.fingerprint, stateReadScript(c.stateFile, STATE_STATUS_LIMIT)))
-    .add('haproxy', runningHaproxyScript())
-    .add('lock', remote.lockHolder(lockFileOf(c.stateFile)));
-  // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const host = `${c.ssh}\0${c.via ?? ''}`;
+  const files = shared.once(`files\0${host}\0${c.config}`, () => readLoadBalancerFiles(runner, lbHost(app), c.config, stateFilesBeside(app, shared.apps), signal));
+  // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
     ? shared.once(`stats\0${host}\0${c.statsSocket}`, () =>
         runner.askUnixSocket(lbHost(app), c.statsSocket!, 'show info;show stat', { timeoutMs: 5000, signal }).then(
-          (output): { output?: string; error?: string } => ({ output }),
-          (e: unknown): { output?: string; error?: string } => ({ error: errorMessage(e) }),
+          (output) => parseRuntime(output),
+          (e: unknown): RuntimeAnswer => ({ error: errorMessage(e) }),
         ),
       )
     : undefined;
   // While HAProxy re-executes for a reload its master refuses connections: no answer is then no list.
   const draining = shared.once(`master\0${host}\0${c.masterSocket ?? ''}`, () => oldProcesses(runner, app, signal).catch(() => undefined));
-  let sections;
-  let configMtime: number | undefined;
-  let running: ReturnType<typeof runningHaproxy> = { sources: { kind: 'unknown' } };
-  let lockOutput = '';
+  let read: LoadBalancerFiles;
   try {
-    const r = await runner.run(lbHost(app), script.script, { signal, timeoutMs: 20000, lane: 'probe' });
-    const parsed = script.parse(r.stdout);
-    const stat = parsed.get('stat')?.output.trim() ?? '';
-    sections = memo.settle(memoKey, held, stat, parsed, ['cfg', 'state']);
-    configMtime = mtimeOf(stat, c.config);
-    running = runningHaproxy(parsed.get('haproxy')?.output ?? '', c.config);
-    lockOutput = parsed.get('lock')?.output ?? '';
-    if (!sections.has('cfg')) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+    read = await files;
   } catch (e) {
     lb.error = errorMessage(e);
     return lb;
   }
+  const configMtime = mtimeOf(read.stat, c.config);
+  const running = runningHaproxy(read.haproxy, c.config);
   lb.reachable = true;
-  lb.lock = parseLockHolder(lockOutput);
+  lb.lock = parseLockHolder(read.locks.get(c.stateFile) ?? '');
 
-  const cfg = sections.get('cfg')!;
+  const { cfg } = read;
   if (cfg.code !== 0) {
     lb.error = `cannot read ${c.config} on ${c.ssh}: ${cfg.output.trim()}`;
   } else {
@@ -106,7 +91,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     }
   }
 
-  const state = sections.get('state');
+  const state = read.states.get(c.stateFile);
   if (state) {
     const read = stateFromRead(state.code, state.output);
     if (read.kind === 'ok') Object.assign(lb.state, { status: 'ok', live: read.state.live, standby: read.state.standby, lastSwitch: read.state.lastSwitch, switchCount: read.state.switchCount, history: read.state.history, watch: read.state.watch, canary: read.state.canary });
@@ -118,15 +103,14 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
   let version: string | undefined;
   if (runtimeAnswer) {
     const runtime = await runtimeAnswer;
-    const statAt = runtime.output?.indexOf('# pxname') ?? -1;
-    if (runtime.output === undefined || statAt < 0) {
-      lb.runtime = { error: `stats socket ${c.statsSocket}: ${(runtime.error ?? (runtime.output?.trim() || 'no answer')).split('\n')[0]}`, servers: [] };
+    if (!runtime.parsed) {
+      lb.runtime = { error: `stats socket ${c.statsSocket}: ${(runtime.error ?? 'no answer').split('\n')[0]}`, servers: [] };
     } else {
-      const answer = runtime.output;
-      const info = parseShowInfo(answer.slice(0, statAt));
+      const { info, servers, traffic } = runtime.parsed;
       const uptime = Number(info.Uptime_sec);
-      lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: parseShowStat(answer.slice(statAt)) };
-      const traffic = parseBackendTraffic(answer.slice(statAt));
+      const backends = new Set(SLOT_NAMES.map((n) => app.slots[n].backend));
+      // The LB's other apps' servers are theirs to show.
+      lb.runtime = { uptimeSec: Number.isFinite(uptime) ? uptime : undefined, servers: servers.filter((s) => backends.has(s.backend)) };
       lb.traffic = Object.fromEntries(SLOT_NAMES.flatMap((n) => (traffic.has(app.slots[n].backend) ? [[n, traffic.get(app.slots[n].backend)!]] : []))) as LoadBalancerSnapshot['traffic'];
       const startedAt = Number(info.Start_time_sec) || (lb.runtime.uptimeSec !== undefined ? (await lbClock(runner, app, signal)) - lb.runtime.uptimeSec : NaN);
       // Whole seconds on both sides: an edit within a second or so of a reload goes unseen. Just
@@ -143,6 +127,30 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     lb.findings = found.filter((f) => f.severity !== 'info');
   }
   return lb;
+}
+
+/**
+ * The state files read with `app`'s: those of every app refreshed together that uses the same
+ * LB host and HAProxy config, in a fixed order so the memo of unchanged files keeps its key.
+ */
+function stateFilesBeside(app: AppConfig, apps: readonly AppConfig[]): string[] {
+  const c = app.loadBalancer;
+  const same = apps.flatMap(appViaEach).filter((a) => a.loadBalancer.ssh === c.ssh && (a.loadBalancer.via ?? '') === (c.via ?? '') && a.loadBalancer.config === c.config);
+  return [...new Set([c.stateFile, ...same.map((a) => a.loadBalancer.stateFile)])].sort();
+}
+
+interface RuntimeAnswer {
+  parsed?: { info: Record<string, string>; servers: RuntimeServer[]; traffic: Map<string, BackendTraffic> };
+  /** Why there is no parsed answer: the socket's error, or the answer itself when it is not `show info;show stat`'s. */
+  error?: string;
+}
+
+/** `show info;show stat`, parsed once for every app on the LB. */
+function parseRuntime(answer: string): RuntimeAnswer {
+  const statAt = answer.indexOf('# pxname');
+  if (statAt < 0) return { error: answer.trim() || undefined };
+  const stat = answer.slice(statAt);
+  return { parsed: { info: parseShowInfo(answer.slice(0, statAt)), servers: parseShowStat(stat), traffic: parseBackendTraffic(stat) } };
 }
 
 /** lock-holder.sh's answer: the holder while the lock is held, else nothing. */

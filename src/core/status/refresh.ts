@@ -15,7 +15,7 @@ import { AppSnapshot, Drift, LoadBalancerSnapshot, Role, RuntimeServer, ServerSn
 export async function takeSnapshot(runner: CommandRunner, config: Config, signal?: AbortSignal): Promise<Snapshot> {
   const started = Date.now();
   // Apps that share a load balancer share its stats socket's and master CLI's answers.
-  const shared = new OncePerRefresh();
+  const shared = new OncePerRefresh(config.apps);
   const apps = await Promise.all(config.apps.map((app) => snapshotApp(runner, app, signal, shared)));
   return { takenAt: new Date(started).toISOString(), durationMs: Date.now() - started, apps };
 }
