@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
 import { configSources, parseCmdlines, sourcesOf } from '../../src/core/haproxy/loadedFiles';
+import { OncePerRefresh } from '../../src/core/status/oncePerRefresh';
 import { probeLoadBalancer } from '../../src/core/status/probe';
 import { LocalRunner } from './localRunner';
 
@@ -54,6 +55,25 @@ describe('LB probe', () => {
       utimesSync(cfg, now - 1000, now - 1000);
       assert.equal((await probeLoadBalancer(runner, app())).configChangedAfterLoad, undefined);
     });
+  });
+
+  it('reads an LB once for all its apps: the config once, each app its own state file and lock (a missing lock file before a held one hides nothing)', async () => {
+    writeFileSync(cfg, `${routing('demo_blue')}frontend shop\n  bind :81\n  default_backend shop_green\n`);
+    writeFileSync(state, stateOf('blue', 'green'));
+    // Named to sort after demo's: the lock sections follow the state files' order.
+    const shopState = path.join(dir, 'z-shop-state.json');
+    writeFileSync(shopState, stateOf('green', 'blue'));
+    // shop's lock is held by a live process (this one); demo has no lock file at all.
+    writeFileSync(`${shopState}.lock`, `{"who":"ann@ops","operation":"release"}\n${process.pid}\n`);
+    const slots = (name: string) => `    slots:\n      blue:  { ssh: ${name}-a, backend: ${name}_blue, url: "http://10.0.${name.length}.1:3001", dir: /opt/${name}, pm2: ${name}-blue }\n      green: { ssh: ${name}-b, backend: ${name}_green, url: "http://10.0.${name.length}.2:3001", dir: /opt/${name}, pm2: ${name}-green }\n`;
+    const lbOf = (frontend: string, stateFile: string) => `    loadBalancer:\n      ssh: lb\n      config: ${cfg}\n      frontend: ${frontend}\n      reload: "true"\n      stateFile: ${stateFile}\n      statsSocket: /run/haproxy/admin.sock\n`;
+    const config = parseConfig(`version: 1\napps:\n  - name: demo\n${lbOf('demo', state)}${slots('demo')}  - name: shop\n${lbOf('shop', shopState)}${slots('shop')}`, path.join(dir, 'bluegreen.yaml'));
+    runner = new LocalRunner(`Uptime_sec: 100\nStart_time_sec: ${now}`);
+    const shared = new OncePerRefresh(config.apps);
+    const [demo, shop] = await Promise.all(config.apps.map((a) => probeLoadBalancer(runner, a, undefined, shared)));
+    assert.equal(runner.scripts.length, 1, 'each app asked the LB on its own');
+    assert.deepEqual([demo.backend, demo.state.live, demo.lock], ['demo_blue', 'blue', undefined]);
+    assert.deepEqual([shop.backend, shop.state.live, shop.lock], ['shop_green', 'green', { who: 'ann@ops', operation: 'release', since: undefined }]);
   });
 
   describe('reads the config and state file again only when they changed', () => {
