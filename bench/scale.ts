@@ -35,7 +35,7 @@ export async function scaleBench(say: (s?: string) => void): Promise<ScaleFigure
     say('|---|---|---|');
     say(`| cold refresh (${figures.hosts} new SSH connections) | ${ms(r.cold)}${coldUnread.length ? ` (${coldUnread.length} not read in full: ${coldUnread.slice(0, 3).join(', ')}${coldUnread.length > 3 ? '…' : ''})` : ''} | < 2 s |`);
     say(`| warm refresh, median of ${WARM_RUNS} | ${ms(figures.warm)} | < 50 ms |`);
-    say(`| CPU per warm refresh: the refreshing process / whole machine | ${ms(figures.processCpuMs)} / ${ms(figures.machineCpuMs)} | |`);
+    say(`| CPU per warm refresh: the refreshing process (of it in the kernel) / whole machine (of it the lab's own load, measured idle) | ${ms(figures.processCpuMs)} (${ms(figures.processSystemMs)}) / ${ms(figures.machineCpuMs)} (${ms(figures.machineIdleMs)}) | |`);
     say(`| memory of the refreshing process after the runs: RSS / JS heap | ${figures.rssMb.toFixed(0)} MB / ${figures.heapMb.toFixed(0)} MB | < 150 MB |`);
     say();
     return figures;
