@@ -9,23 +9,9 @@ import { Ssh2Runner } from '../src/core/ssh/ssh2Runner';
 import { takeSnapshot } from '../src/core/status/refresh';
 import { Snapshot } from '../src/core/status/snapshot';
 import { machineCpuMs, median } from './figures';
+import { RefreshFigures, WARM_RUNS } from './scaleFigures';
 
-export const WARM_RUNS = 20;
 const IDLE_SAMPLE_MS = 2000;
-
-export interface RefreshFigures {
-  cold: number;
-  coldUnread: string[];
-  warm: number;
-  machineCpuMs: number;
-  processCpuMs: number;
-  /** The kernel's part of it: sending on loopback, which also does the receiving side's TCP work. */
-  processSystemMs: number;
-  /** What the machine uses per warm refresh's time with no refresh running (the apps, HAProxy's checks, pm2). */
-  machineIdleMs: number;
-  rssMb: number;
-  heapMb: number;
-}
 
 /** What a refresh did not read in full: an LB without its routing, a server not up, without its commit or pm2. */
 function unread(snapshot: Snapshot): string[] {
