@@ -10,6 +10,7 @@ import { Config } from '../../src/core/config/types';
 import { REFUSE_PROMPTS } from '../../src/core/ssh/runner';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { takeSnapshot } from '../../src/core/status/refresh';
+import { canary } from '../../src/core/workflows/canary';
 import { preApproved } from '../../src/core/workflows/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
@@ -133,5 +134,36 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
     assert.deepEqual([0, 1].map((i) => readFileSync(topo.apps[0].stateFiles[i], 'utf8')), states, 'a state file recorded a switch that was undone');
     const snapshot = await takeSnapshot(runner, config);
     assert.deepEqual(snapshot.apps[0].drift, []);
+  });
+
+  it("a canary of app 1 adds one rule on each load balancer and records it on each; ending it fails on the second LB, which puts the first back; ended, both configs are as before, byte for byte", async () => {
+    const before = configs();
+    const canaryOn = (i: number) => (JSON.parse(readFileSync(topo.apps[0].stateFiles[i], 'utf8')) as { canary?: { slot: string; percent: number } }).canary;
+    await canary(context('demo'), { percent: 10 });
+    const withRule = configs();
+    for (const [i, text] of withRule.entries()) {
+      const added = text.split('\n').filter((line) => !before[i].split('\n').includes(line));
+      assert.equal(added.length, 1, `${topo.loadBalancers[i].host}: ${added.join(' | ')}`);
+      assert.match(added[0], /use_backend demo_blue if is_demo .*lt 10 .*# bluegreen canary demo/);
+      assert.equal(text.replace(`${added[0]}\n`, ''), before[i], `${topo.loadBalancers[i].host}: more than the rule changed`);
+      assert.deepEqual([canaryOn(i)?.slot, canaryOn(i)?.percent], ['blue', 10], `the canary is not recorded on ${topo.loadBalancers[i].host}`);
+    }
+    assert.deepEqual(await servedThroughEach('app2'), ['blue', 'blue'], "app 2's clients were split");
+
+    const secondFails = (yaml: string) => yaml.replace(`reload: ${topo.loadBalancers[1].reloadCommand}`, 'reload: "exit 1"');
+    const failing = context('demo', secondFails);
+    await assert.rejects(canary(failing, { end: true }), (e: unknown) => {
+      assert.ok(e instanceof WorkflowError, String(e));
+      assert.equal(e.host, 'lab-lb2');
+      assert.match(e.message, /The load balancers changed before it were put back: lab-lb: LIVE is GREEN/);
+      return true;
+    });
+    assert.ok((failing.reporter as RecordingReporter).lines.some((l) => l.startsWith('ok Remove the canary rule from shared on lab-lb and reload HAProxy')), 'the first LB was not changed before the second failed');
+    assert.deepEqual(configs(), withRule, 'the pair was left with the rule on one side only');
+
+    await canary(context('demo'), { end: true });
+    assert.deepEqual(configs(), before);
+    assert.deepEqual([0, 1].map(canaryOn), [undefined, undefined], 'a state file still records the canary');
+    assert.deepEqual((await takeSnapshot(runner, config)).apps[0].drift, []);
   });
 });

@@ -1,20 +1,20 @@
-import { otherSlot, SlotName } from '../config/types';
+import { LoadBalancerConfig, otherSlot, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
-import { canaryKeyText, parseCanaryKey, withCanary, withoutCanary } from '../haproxy/canary';
+import { canaryKeyText, findCanary, parseCanaryKey, withCanary, withoutCanary } from '../haproxy/canary';
 import { findRouting } from '../haproxy/config';
 import { strayRoutes } from '../haproxy/strayRoutes';
 import { stateWithCanary, rawFields } from '../state/stateFile';
 import { parseHealthBody } from '../status/parse';
 import { lbHost, mixedRoutingMessage } from '../status/probe';
-import { snapshotApp } from '../status/refresh';
+import { loadBalancersDisagree, snapshotApp } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
-import { acquireLock } from './lock';
 import { migrationGate, UnsafeMigrationPolicy } from './migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { LbSwitch, lockEach, releaseEach } from './switchEach';
 import { currentWorker, untilReloaded } from './reloaded';
 import { frontendHealth } from './verify';
 import { servedByBody } from './whoAnswered';
@@ -46,19 +46,28 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
   const lb = app.loadBalancer;
   const title = o.end ? 'End the canary' : 'Canary';
   const percent = o.end ? 0 : validateCanaryPercent(o.percent);
-  if (app.loadBalancers.length > 1) throw new WorkflowError('refused', title, lb.ssh, `${app.name} has ${app.loadBalancers.length} load balancers; a canary is not yet made on a pair (its rule would have to be on each, changed together). Release to STANDBY instead`, 'Nothing was changed.');
-  const lock = await acquireLock(ctx, o.end ? 'end the canary' : `canary ${percent}%`, 'Nothing was changed.');
+  const several = app.loadBalancers.length > 1;
+  // A pair gets the rule on each, under every LB's lock, changed together or not at all.
+  const lbs = await lockEach(ctx, o.end ? 'end the canary' : `canary ${percent}%`, 'Nothing was changed.');
   try {
     const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));
     const unchanged = liveUnchanged(before);
     if (!before.live || !before.standby) throw new WorkflowError('refused', title, lb.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown routing'})`, 'Nothing was changed.');
     const live = before.live;
     const standby = before.standby;
-    if (before.lb.strayRoutes?.length) throw new WorkflowError('refused', title, lb.ssh, mixedRoutingMessage(before.lb), unchanged);
-    if (before.lb.notSwitchable) throw new WorkflowError('refused', title, lb.ssh, before.lb.notSwitchable, unchanged);
-    if (before.drift.some((d) => d.kind === 'config-not-loaded')) throw new WorkflowError('refused', title, lb.ssh, `${lb.config} was changed after HAProxy last loaded it; reload HAProxy (${lb.reload}) first`, unchanged);
-    const current = before.lb.canary;
-    if (o.end && !current) throw new WorkflowError('refused', title, lb.ssh, `there is no canary of ${app.name} in ${lb.config}`, unchanged);
+    const disagreement = loadBalancersDisagree(before.lbs);
+    if (disagreement) throw new WorkflowError('refused', title, lb.ssh, disagreement, unchanged);
+    for (const each of before.lbs) {
+      if (each.strayRoutes?.length) throw new WorkflowError('refused', title, each.host, mixedRoutingMessage(each), unchanged);
+      if (each.notSwitchable) throw new WorkflowError('refused', title, each.host, each.notSwitchable, unchanged);
+    }
+    const notLoaded = before.drift.find((d) => d.kind === 'config-not-loaded');
+    if (notLoaded) {
+      const where = app.loadBalancers.find((l) => l.ssh === notLoaded.lb) ?? lb;
+      throw new WorkflowError('refused', title, where.ssh, `${where.config}${several ? ` on ${where.ssh}` : ''} was changed after HAProxy last loaded it; reload HAProxy (${where.reload}) first`, unchanged);
+    }
+    const current = before.lbs.find((l) => l.canary)?.canary;
+    if (o.end && !current) throw new WorkflowError('refused', title, lb.ssh, `there is no canary of ${app.name} in ${lb.config}${several ? ' on any of its load balancers' : ''}`, unchanged);
     const to = before.slots[standby];
     const detail: string[] = [];
     let overrode: string | undefined;
@@ -70,12 +79,13 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
       overrode = gate.overrode;
     }
     const key = parseCanaryKey(lb.canaryBy);
+    const onEach = several ? ` on each of its ${app.loadBalancers.length} load balancers, one after another` : '';
     const answer = await ctx.confirm.confirm({
       title: o.end ? `End the canary: send every client of ${app.name} back to ${slotLabel(live)}?` : `Send ${percent}% of ${app.name}'s clients to ${slotLabel(standby)} (${versionText(to.version)})?`,
       detail: [
         o.end ? `Now ${current!.percent}% go to ${slotLabel(standby)}; after this, all go to LIVE ${slotSummary(before.slots[live])}.` : `LIVE ${slotSummary(before.slots[live])} keeps the other ${100 - percent}%.${current ? ` (Now ${current.percent}%.)` : ''}`,
         o.end ? '' : `A client stays on one slot: ${key.by === 'source' ? 'by a hash of its address' : `by a hash of its ${key.by} ${key.name} (requests without it stay on LIVE)`}.`,
-        o.end ? '' : `One rule is added to frontend ${lb.frontend}, before the routing line; Release promotes (the rule goes, all traffic moves), ending the canary removes it.`,
+        o.end ? (several ? `The rule is removed${onEach}.` : '') : `One rule is added to frontend ${lb.frontend}, before the routing line${onEach}; Release promotes (the rule goes, all traffic moves), ending the canary removes it.`,
         ...detail,
       ]
         .filter(Boolean)
@@ -86,35 +96,74 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
     });
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged);
 
-    const now = await readLbFiles(ctx, unchanged);
-    if (findRouting(now.config, lb.frontend, lb.acl).backend !== app.slots[live].backend) throw new WorkflowError('refused', title, lb.ssh, `LIVE changed since you confirmed`, 'Check the status and try again.');
-    if (strayRoutes(now.config, lb.frontend, lb.acl, [app.slots.blue.backend, app.slots.green.backend], app.name).length) throw new WorkflowError('refused', title, lb.ssh, 'the frontend changed since you confirmed: it now splits traffic', 'Nothing was changed.');
-    if (!lock.held) throw new WorkflowError('connection-lost', title, lb.ssh, 'the lock on the LB host was lost', unchanged);
-    const next = o.end ? withoutCanary(now.config, lb.frontend, lb.acl, app.name) : withCanary(now.config, lb.frontend, lb.acl, app.name, app.slots[standby].backend, key, percent);
-    const worker = await currentWorker(ctx);
-    const replacing = Date.now();
-    await replaceConfig(ctx, o.end ? `Remove the canary rule from ${lb.frontend} and reload HAProxy` : `Add the canary rule (${percent}% to ${slotLabel(standby)}) to ${lb.frontend} and reload HAProxy`, now.configSha256, next, () => unchanged, `${unchanged} No canary change was made.`);
-    await untilReloaded(ctx, worker, replacing);
-    const answered = await answersThroughFrontend(ctx, before, o.end ? [live] : [live, standby]);
-    if (!answered.ok) {
-      const back = await restorePreviousConfig(ctx, before, live, 'Restore the previous HAProxy config', `HAProxy may still have the new rule: check the config on ${lb.ssh} now.`);
-      throw new WorkflowError('step-failed', 'Check the app through the frontend', lb.ssh, answered.why, `The previous config was restored and reloaded: ${back}`);
+    // Every LB read and checked under its lock before any is changed.
+    for (const s of lbs) {
+      const c = s.ctx.app.loadBalancer;
+      s.now = await readLbFiles(s.ctx, unchanged);
+      if (findRouting(s.now.config, c.frontend, c.acl).backend !== app.slots[live].backend) throw new WorkflowError('refused', title, c.ssh, `LIVE changed since you confirmed`, 'Check the status and try again.');
+      if (strayRoutes(s.now.config, c.frontend, c.acl, [app.slots.blue.backend, app.slots.green.backend], app.name).length) throw new WorkflowError('refused', title, c.ssh, 'the frontend changed since you confirmed: it now splits traffic', 'Nothing was changed.');
+      if (!s.lock.held) throw new WorkflowError('connection-lost', title, c.ssh, 'the lock on the LB host was lost', unchanged);
+      s.already = o.end && !findCanary(s.now.config, c.frontend, c.acl, app.name);
     }
+    await changeEach(lbs, before, live, o.end ? [live] : [live, standby], (c, config) => (o.end ? withoutCanary(config, c.frontend, c.acl, app.name) : withCanary(config, c.frontend, c.acl, app.name, app.slots[standby].backend, key, percent)), (c) => (o.end ? `Remove the canary rule from ${c.frontend}` : `Add the canary rule (${percent}% to ${slotLabel(standby)}) to ${c.frontend}`) + `${several ? ` on ${c.ssh}` : ''} and reload HAProxy`, unchanged);
+
     const at = new Date().toISOString();
-    const state = stateWithCanary(rawFields(now.state), o.end ? undefined : { slot: standby, percent, key: canaryKeyText(key), since: at, by: ctx.who }, live, ctx.who, at);
-    if (overrode) (state.history as Record<string, unknown>[]).at(-1)!.overrode = overrode;
     let recorded = true;
-    await writeStateFile(ctx, 'Record the canary in the state file', now.state, state, () => '').catch((e: unknown) => {
-      recorded = false;
-      ctx.reporter.warn(errorMessage(e));
-    });
+    for (const s of lbs) {
+      const state = stateWithCanary(rawFields(s.now!.state), o.end ? undefined : { slot: standby, percent, key: canaryKeyText(key), since: at, by: ctx.who }, live, ctx.who, at);
+      if (overrode) (state.history as Record<string, unknown>[]).at(-1)!.overrode = overrode;
+      await writeStateFile(s.ctx, `Record the canary in the state file${several ? ` on ${s.ctx.app.loadBalancer.ssh}` : ''}`, s.now!.state, state, () => '').catch((e: unknown) => {
+        recorded = false;
+        ctx.reporter.warn(errorMessage(e));
+      });
+    }
     const summary = o.end
       ? `The canary ended: every client of ${app.name} goes to LIVE ${slotSummary(before.slots[live])} again.`
       : `${percent}% of ${app.name}'s clients go to ${slotSummary(to)}, the rest to LIVE ${slotSummary(before.slots[live])}; release to promote, or end the canary.`;
     ctx.reporter.info(summary);
     return { summary: `${summary}${recorded ? '' : ' The state file was NOT updated: reconcile it.'}` };
   } finally {
-    await lock.release();
+    await releaseEach(lbs);
+  }
+}
+
+/**
+ * Changes the canary rule on each load balancer in turn (`already` ones left as they are), each
+ * reloaded and checked through its own frontend before the next. If one fails, it is restored
+ * (by its switch script, or here when its check fails) and so is every one changed before it:
+ * a pair never stays with the rule on one side only.
+ */
+async function changeEach(lbs: readonly LbSwitch[], before: AppSnapshot, live: SlotName, answering: SlotName[], next: (c: LoadBalancerConfig, config: string) => string, stepTitle: (c: LoadBalancerConfig) => string, unchanged: string): Promise<void> {
+  const several = lbs.length > 1;
+  const changed: LbSwitch[] = [];
+  const restore = async (s: LbSwitch) => {
+    const c = s.ctx.app.loadBalancer;
+    const back = await restorePreviousConfig(s.ctx, before, live, `Restore the previous HAProxy config${several ? ` on ${c.ssh}` : ''}`, `HAProxy may still have the new rule: check the config on ${c.ssh} now.`);
+    return several ? `${c.ssh}: ${back}` : back;
+  };
+  const undo = async () => {
+    const said: string[] = [];
+    for (const s of changed.splice(0).reverse()) said.push(await restore(s));
+    return said.join(' ');
+  };
+  for (const s of lbs) {
+    const c = s.ctx.app.loadBalancer;
+    if (s.already) {
+      s.ctx.reporter.info(`${c.ssh} has no canary rule of ${s.ctx.app.name}`);
+      continue;
+    }
+    const worker = await currentWorker(s.ctx);
+    const replacing = Date.now();
+    try {
+      await replaceConfig(s.ctx, stepTitle(c), s.now!.configSha256, next(c, s.now!.config), () => unchanged, `${unchanged} No canary change was made${several ? ` on ${c.ssh}` : ''}.`);
+    } catch (e) {
+      if (!(e instanceof WorkflowError) || !changed.length) throw e;
+      throw new WorkflowError(e.reason, e.step, e.host, e.detail, `${e.stateNow} The load balancers changed before it were put back: ${await undo()}`, e.lastLines, { cause: e });
+    }
+    changed.push(s);
+    await untilReloaded(s.ctx, worker, replacing);
+    const answered = await answersThroughFrontend(s.ctx, before, answering);
+    if (!answered.ok) throw new WorkflowError('step-failed', 'Check the app through the frontend', c.ssh, answered.why, `The previous config was restored and reloaded: ${await undo()}`);
   }
 }
 
