@@ -128,6 +128,7 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
     });
     const lines = (ctx.reporter as RecordingReporter).lines;
     assert.ok(lines.some((l) => l.startsWith('ok Switch shared (is_demo) on lab-lb and reload HAProxy')), 'the first LB was switched before the second failed');
+    assert.ok(lines.some((l) => l.startsWith('!! Switch shared (is_demo) on lab-lb2 and reload HAProxy failed after')), `the failed switch step is not shown as failed:\n${lines.join('\n')}`);
     assert.ok(lines.some((l) => l.startsWith('ok Restore the previous HAProxy config on lab-lb')), lines.join('\n'));
     assert.deepEqual(configs(), before, 'a config was left changed');
     assert.deepEqual(await servedThroughEach('demo'), ['green', 'green']);

@@ -117,10 +117,12 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
     throw new WorkflowError(isBlueGreenError(e) ? e.reason : 'step-failed', title, label, errorMessage(e), stateNow(), tail, { cause: e });
   }
   const ms = Date.now() - started;
-  if (!succeeded(result) && !o.allowFailure) {
+  if (!succeeded(result)) {
     const why = result.signal ? `killed by ${result.signal}` : result.code === null ? 'no exit status' : `exit code ${result.code}`;
+    // Shown as failed either way; with allowFailure the caller says what the exit code means.
     ctx.reporter.stepDone(title, ms, why);
-    throw new WorkflowError('step-failed', title, label, why, stateNow(), tail);
+    if (!o.allowFailure) throw new WorkflowError('step-failed', title, label, why, stateNow(), tail);
+    return result;
   }
   ctx.reporter.stepDone(title, ms);
   return result;
