@@ -107,6 +107,17 @@ describe('LB probe', () => {
       assert.equal(lb.state.standby, 'blue');
     });
 
+    it('keeps skipping the reads while the state file does not exist yet (an app never released), and sees it appear', async () => {
+      rmSync(state);
+      assert.equal((await probeLoadBalancer(runner, app())).state.status, 'missing');
+      runner.started();
+      const again = await probeLoadBalancer(runner, app());
+      assert.deepEqual([again.state.status, again.backend], ['missing', 'demo_blue']);
+      assert.deepEqual(runner.started(), ['stat'], 'the config was read again although nothing changed');
+      writeFileSync(state, stateOf('green', 'blue'));
+      assert.equal((await probeLoadBalancer(runner, app())).state.live, 'green');
+    });
+
     it('sees a state file deleted, then written again', async () => {
       await probeLoadBalancer(runner, app());
       rmSync(state);

@@ -3,7 +3,7 @@ import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { shQuote } from '../shell';
-import { lockFileOf, STATE_STATUS_LIMIT, stateReadScript } from '../state/stateFile';
+import { lockFileOf, STATE_STATUS_LIMIT, stateFromRead, stateReadScript } from '../state/stateFile';
 import { unchangedFilesOf, unlessUnchanged } from './unchanged';
 
 export interface Section {
@@ -46,7 +46,8 @@ export async function readLoadBalancerFiles(runner: CommandRunner, host: HostRef
   const r = await runner.run(host, script.script, { signal, timeoutMs: 20000, lane: 'probe' });
   const parsed = script.parse(r.stdout);
   const stat = parsed.get('stat')?.output.trim() ?? '';
-  const sections = memo.settle(memoKey, held, stat, parsed, ['cfg', ...stateFiles.map((_, i) => stateName(i))]);
+  // An app without a state file yet (no release so far) keeps the others' reads skipped: the file's appearing changes `stat`'s answer.
+  const sections = memo.settle(memoKey, held, stat, parsed, ['cfg', ...stateFiles.map((_, i) => stateName(i))], (code) => code === 0 || stateFromRead(code, '').kind === 'missing');
   const cfg = sections.get('cfg');
   if (!cfg) throw new Error(`unexpected output (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   const states = new Map<string, Section>();

@@ -28,15 +28,17 @@ export class UnchangedFiles {
 
   /**
    * Puts back the sections the host skipped, and remembers the answers when all of `names`
-   * succeeded (a failure may be passing, so it is asked again next time).
+   * succeeded (a failure may be passing, so it is asked again next time) or ended as `lasting`
+   * says an answer may (a file that is not there: its appearing changes the fingerprint).
    */
-  settle(key: string, held: Remembered | undefined, fingerprint: string, sections: Sections, names: string[]): Sections {
+  settle(key: string, held: Remembered | undefined, fingerprint: string, sections: Sections, names: string[], lasting: (code: number) => boolean = (code) => code === 0): Sections {
     const filled = new Map(sections);
     for (const name of names) {
       const before = held?.sections.get(name);
       if (sections.get(name)?.code === UNCHANGED && before) filled.set(name, before);
     }
-    if (fingerprint && names.every((n) => filled.get(n)?.code === 0)) this.keep(key, fingerprint, new Map(names.map((n) => [n, filled.get(n)!])));
+    const answered = (n: string) => filled.get(n)?.code;
+    if (fingerprint && names.every((n) => answered(n) !== undefined && lasting(answered(n)!))) this.keep(key, fingerprint, new Map(names.map((n) => [n, filled.get(n)!])));
     else this.remembered.delete(key);
     return filled;
   }
