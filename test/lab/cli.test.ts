@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { acquireLock } from '../../src/core/workflows/lock';
 import { preApproved } from '../../src/core/workflows/confirm';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
-import { served, labConfig, labRunner, readState, resetLab } from './helpers';
+import { served, labConfig, labRunner, readState, reloadHaproxyUntilServing, resetLab } from './helpers';
 import { lab } from './setup';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -86,11 +86,11 @@ describe('bluegreen CLI against the lab', function () {
       assert.match(again.stderr, /ℹ HAProxy 2\.\d+/);
     } finally {
       writeFileSync(file, original, 'latin1');
-      execFileSync('sh', ['-c', lab().reloadCommand]);
+      await reloadHaproxyUntilServing();
     }
   });
 
-  it('doctor --fix on a config where the line cannot be placed safely (the frontend declared twice) changes nothing and gives the lines by hand', () => {
+  it('doctor --fix on a config where the line cannot be placed safely (the frontend declared twice) changes nothing and gives the lines by hand', async () => {
     const file = lab().haproxyConfig;
     const original = readFileSync(file, 'latin1');
     // Not reloaded: HAProxy would refuse it; the doctor reads the file as it is.
@@ -106,7 +106,7 @@ describe('bluegreen CLI against the lab', function () {
     } finally {
       writeFileSync(file, original, 'latin1');
       // The file is now newer than HAProxy's last load, which the next tests would see as an edit not reloaded.
-      execFileSync('sh', ['-c', lab().reloadCommand]);
+      await reloadHaproxyUntilServing();
     }
   });
 

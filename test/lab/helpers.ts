@@ -61,6 +61,22 @@ export function reloadHaproxy(): void {
   execFileSync('sh', ['-c', lab().reloadCommand]);
 }
 
+/**
+ * Reloads HAProxy and waits until the frontend answers again: a request sent while the old
+ * worker closes its listener can be refused, and the next test's first request must not be.
+ */
+export async function reloadHaproxyUntilServing(): Promise<void> {
+  reloadHaproxy();
+  for (const until = Date.now() + 10000; ; await new Promise((r) => setTimeout(r, 50))) {
+    try {
+      await served();
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw new Error(`HAProxy did not serve through the frontend within 10 s of a reload: ${(e as Error).message}`);
+    }
+  }
+}
+
 /** "blue 1.1.0": which slot answers through the default frontend, and its version. */
 export async function served(): Promise<string> {
   const r = await getJson(`${lab().frontendUrl}/api/health`);
