@@ -35,7 +35,7 @@ export function slotHost(app: AppConfig, slot: SlotName): HostRef {
   return serverHost(app.slots[slot].servers[0]);
 }
 
-/** One round trip to the LB host: config, state file, and the runtime view. */
+/** An LB as one app sees it: its files (read once per refresh for all the apps on it, see loadBalancerFiles.ts) and the runtime view. */
 export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh()): Promise<LoadBalancerSnapshot> {
   const c = app.loadBalancer;
   const lb: LoadBalancerSnapshot = { host: c.ssh, reachable: false, frontend: c.frontend, acl: c.acl, state: { file: c.stateFile, status: 'unknown', history: [] } };
