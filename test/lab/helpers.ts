@@ -77,6 +77,19 @@ export async function reloadHaproxyUntilServing(): Promise<void> {
   }
 }
 
+/** Waits until a slot's app answers its health check (pm2 start returns before the app listens). */
+export async function untilSlotAnswers(slot: 'blue' | 'green'): Promise<void> {
+  const url = `http://${lab().hosts[slot].address}:${lab().appPort}/api/health`;
+  for (const until = Date.now() + 10000; ; await new Promise((r) => setTimeout(r, 50))) {
+    try {
+      if ((await getJson(url)).status === 200) return;
+    } catch (e) {
+      if (Date.now() > until) throw new Error(`${slot}'s app did not answer ${url} within 10 s: ${(e as Error).message}`);
+    }
+    if (Date.now() > until) throw new Error(`${slot}'s app did not answer 200 at ${url} within 10 s`);
+  }
+}
+
 /** "blue 1.1.0": which slot answers through the default frontend, and its version. */
 export async function served(): Promise<string> {
   const r = await getJson(`${lab().frontendUrl}/api/health`);

@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { takeSnapshot } from '../../src/core/status/refresh';
 import { AppSnapshot, severity, slotList } from '../../src/core/status/snapshot';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
-import { labConfig, labRunner, pm2Info, pm2OnLab, reloadHaproxy, routeByHand, servedBy } from './helpers';
+import { labConfig, labRunner, pm2Info, pm2OnLab, reloadHaproxy, routeByHand, servedBy, untilSlotAnswers } from './helpers';
 import { lab } from './setup';
 
 function roles(app: AppSnapshot): string {
@@ -94,6 +94,7 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
       assert.equal(severity(app), 'warning');
     } finally {
       pm2OnLab('green', 'start', 'demo-green');
+      await untilSlotAnswers('green');
     }
   });
 
