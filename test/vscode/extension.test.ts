@@ -202,11 +202,22 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const lbHome = path.join(process.env.BLUEGREEN_LAB_DIR ?? '', 'hosts', 'lb');
     const cfg = path.join(lbHome, 'haproxy.cfg');
     const reload = () => execFileSync('sh', ['-c', `kill -USR2 "$(cat ${path.join(lbHome, 'haproxy.pid')})"`]);
+    // HAProxy's master may not take a reload sent right after another, and takes a moment with
+    // one it takes: reload until the status says the file is loaded, so that no step of the
+    // test (or the next tests) starts with that drift, which a release refuses.
+    const reloadUntilLoaded = async () => {
+      for (let i = 0; i < 20; i++) {
+        reload();
+        await new Promise((r) => setTimeout(r, 500));
+        await vscode.commands.executeCommand('bluegreen.refresh');
+        if (!model.snapshot?.apps[0].drift.some((d) => d.kind === 'config-not-loaded')) return;
+      }
+    };
     const original = readFileSync(cfg, 'latin1');
     const without = original.replace('    option idle-close-on-response\n', '');
     assert.notEqual(without, original);
     writeFileSync(cfg, without, 'latin1');
-    reload();
+    await reloadUntilLoaded();
     const finding = 'option idle-close-on-response is not set for frontend "demo"';
     const lbChildren = () => {
       const [appNode] = tree.getChildren();
@@ -234,14 +245,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     } finally {
       confirmSeam.answer = undefined;
       writeFileSync(cfg, original, 'latin1');
-      // HAProxy's master may not take a reload sent right after the fix's own: reload until the
-      // status says the file is loaded, so the next tests do not start with that drift.
-      for (let i = 0; i < 20; i++) {
-        reload();
-        await new Promise((r) => setTimeout(r, 500));
-        await vscode.commands.executeCommand('bluegreen.refresh');
-        if (!model.snapshot?.apps[0].drift.some((d) => d.kind === 'config-not-loaded')) break;
-      }
+      await reloadUntilLoaded();
     }
   });
 
