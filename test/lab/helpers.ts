@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { generateLoad } from '../../lab/load';
 import { labDown, labUp } from '../../lab/lab';
@@ -57,8 +58,32 @@ export async function servedBy(frontend: 'default' | 'shared' = 'default'): Prom
   return String(r.body.environment);
 }
 
-export function reloadHaproxy(): void {
-  execFileSync('sh', ['-c', lab().reloadCommand]);
+/** The pid of the HAProxy worker that answers the admin socket now. */
+function workerPid(): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(lab().adminSocket);
+    let answer = '';
+    socket.on('connect', () => socket.end('show info\n'));
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.on('close', () => resolve(/^Pid: (\d+)/m.exec(answer)?.[1] ?? ''));
+    socket.on('error', () => resolve(''));
+  });
+}
+
+/**
+ * Reloads HAProxy and waits until a new worker answers: the reload signal returns at once, and
+ * HAProxy's master does not take one sent while it is still busy with the last (it is sent again).
+ */
+export async function reloadHaproxy(): Promise<void> {
+  const before = await workerPid();
+  for (const until = Date.now() + 15000; Date.now() < until; ) {
+    execFileSync('sh', ['-c', lab().reloadCommand]);
+    for (const resend = Date.now() + 2000; Date.now() < resend; await new Promise((r) => setTimeout(r, 50))) {
+      const now = await workerPid();
+      if (now && now !== before) return;
+    }
+  }
+  throw new Error('HAProxy did not start a new worker within 15 s of a reload');
 }
 
 /**
@@ -66,7 +91,7 @@ export function reloadHaproxy(): void {
  * worker closes its listener can be refused, and the next test's first request must not be.
  */
 export async function reloadHaproxyUntilServing(): Promise<void> {
-  reloadHaproxy();
+  await reloadHaproxy();
   for (const until = Date.now() + 10000; ; await new Promise((r) => setTimeout(r, 50))) {
     try {
       await served();
@@ -102,7 +127,7 @@ export async function routeByHand(slot: 'blue' | 'green', frontend: 'default' | 
   const text = readFileSync(file, 'utf8');
   const pattern = frontend === 'shared' ? /use_backend demo_(blue|green) if is_demo/ : /default_backend demo_(blue|green)/;
   writeFileSync(file, text.replace(pattern, (m) => m.replace(/demo_(blue|green)/, `demo_${slot}`)));
-  reloadHaproxy();
+  await reloadHaproxy();
   const deadline = Date.now() + 10000;
   while ((await servedBy(frontend)) !== slot) {
     if (Date.now() > deadline) throw new Error(`HAProxy did not route ${frontend} to ${slot} after the reload`);

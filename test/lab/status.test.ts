@@ -79,7 +79,7 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
       assert.ok(app.drift.some((d) => d.kind === 'config-not-loaded'), JSON.stringify(app.drift));
     } finally {
       writeFileSync(file, text);
-      reloadHaproxy();
+      await reloadHaproxy();
     }
   });
 

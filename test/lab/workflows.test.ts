@@ -87,7 +87,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     const split = original.replace(`    default_backend demo_${live}`, `    use_backend demo_${standby} if { path_beg /api }\n    default_backend demo_${live}`);
     assert.notEqual(split, original);
     writeFileSync(file, split);
-    reloadHaproxy();
+    await reloadHaproxy();
     try {
       // What users get: /api from "STANDBY", the rest from LIVE.
       for (const until = Date.now() + 10_000; (await servedBy()) !== standby; await new Promise((r) => setTimeout(r, 50))) assert.ok(Date.now() < until, 'HAProxy did not take the split config');
@@ -106,7 +106,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       assert.deepEqual(pm2Info(standby), pm2Before, 'STANDBY was restarted');
     } finally {
       writeFileSync(file, original);
-      reloadHaproxy();
+      await reloadHaproxy();
       await untilServedBy(live);
     }
   });
@@ -528,7 +528,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     const original = readFileSync(cfg);
     // "# café" in Latin-1: one byte 0xE9, not valid UTF-8.
     writeFileSync(cfg, Buffer.concat([Buffer.from('# caf', 'latin1'), Buffer.from([0xe9]), Buffer.from('\n'), original]));
-    reloadHaproxy();
+    await reloadHaproxy();
     const before = readFileSync(cfg);
     const live = (await served()).split(' ')[0];
     const to = live === 'blue' ? 'green' : 'blue';
@@ -537,7 +537,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     const expected = Buffer.from(before.toString('latin1').replace(`default_backend demo_${live}`, `default_backend demo_${to}`), 'latin1');
     assert.ok(readFileSync(cfg).equals(expected), 'bytes other than the routing line changed');
     writeFileSync(cfg, readFileSync(cfg).subarray(before.length - original.length));
-    reloadHaproxy();
+    await reloadHaproxy();
   });
   it('hardening: a config edited but not reloaded is refused with advice to reload it, not to reconcile', async () => {
     const cfg = lab().haproxyConfig;
@@ -549,7 +549,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       await assert.rejects(release(context(runner)), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /was changed after HAProxy last loaded it.*reload HAProxy \(/.test(e.message) && !/Reconcile/.test(e.message));
     } finally {
       writeFileSync(cfg, original);
-      reloadHaproxy();
+      await reloadHaproxy();
     }
   });
   it('hardening: a second alias for LIVE\'s machine does not let a deploy to "STANDBY" touch LIVE (RELIABILITY row 30)', async () => {
