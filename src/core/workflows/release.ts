@@ -2,13 +2,12 @@ import { otherSlot, SlotName } from '../config/types';
 import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
 import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
-import { oldProcesses } from '../status/oldProcesses';
 import { loadBalancersDisagree, snapshotApp } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { migrationGate, NO_MIGRATION_GATE, UnsafeMigrationPolicy } from './migrationGate';
-import { reportDrain } from './drain';
+import { oldProcessesAtSwitch, reportDrain } from './drain';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { frontendProbe } from './verify';
 import { recordSwitch } from './switching';
@@ -166,7 +165,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     try {
       const switchMs = Date.now() - confirmedAt;
       // What the old HAProxy process still serves right after the switch (the drain meter's start).
-      const atSwitch = await oldProcesses(ctx.runner, app).catch(() => undefined);
+      const atSwitch = await oldProcessesAtSwitch(ctx);
       ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
       const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
       const watchUntil = Date.now() + app.release.watchSeconds * 1000;
