@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { acquireLock } from '../../src/core/workflows/lock';
 import { preApproved } from '../../src/core/workflows/confirm';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
-import { served, labConfig, labRunner, readState, reloadHaproxyUntilServing, resetLab } from './helpers';
+import { served, labConfig, labRunner, readState, reloadHaproxy, reloadHaproxyUntilServing, resetLab, workerPid } from './helpers';
 import { lab } from './setup';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -17,11 +17,6 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
 }
 
 let workspace: string;
-
-/** The pid of the HAProxy worker serving now, from its stats socket: it changes on every reload. */
-function workerPid(): string {
-  return /^Pid: (\d+)/m.exec(execFileSync('sh', ['-c', `echo 'show info' | socat - UNIX-CONNECT:${lab().adminSocket}`]).toString())?.[1] ?? '';
-}
 
 function cliAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -63,13 +58,13 @@ describe('bluegreen CLI against the lab', function () {
     const without = original.replace('    option idle-close-on-response\n', '');
     assert.notEqual(without, original);
     writeFileSync(file, without, 'latin1');
-    execFileSync('sh', ['-c', lab().reloadCommand]);
+    await reloadHaproxy();
     try {
       const found = cli('doctor');
       assert.equal(found.code, 1, found.stderr);
       assert.match(found.stdout, /1 problem\(s\) on lab-lb: option idle-close-on-response is not set for frontend "demo"\. 1 of them can be fixed by adding lines\./);
       assert.match(found.stderr, /resets the keep-alive connections/);
-      const workerBefore = workerPid();
+      const workerBefore = await workerPid();
       const fixed = cli('doctor', '--fix', '--yes');
       assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
       assert.match(fixed.stdout, /Added the lines for 1 finding\(s\) and reloaded HAProxy; LIVE answers through the frontend\. The load balancer on lab-lb has everything a hitless release needs\./);
@@ -80,7 +75,7 @@ describe('bluegreen CLI against the lab', function () {
       const at = before.indexOf('frontend demo') + 1;
       assert.deepEqual(after, [...before.slice(0, at), '    option idle-close-on-response', ...before.slice(at)]);
       assert.equal(readFileSync(`${file}.bluegreen-previous`, 'latin1'), without, 'the previous config was not kept');
-      for (const until = Date.now() + 5000; workerPid() === workerBefore; await new Promise((r) => setTimeout(r, 50))) assert.ok(Date.now() < until, 'HAProxy was not reloaded');
+      for (const until = Date.now() + 5000; (await workerPid()) === workerBefore; await new Promise((r) => setTimeout(r, 50))) assert.ok(Date.now() < until, 'HAProxy was not reloaded');
       const again = cli('doctor');
       assert.equal(again.code, 0, again.stdout + again.stderr);
       assert.match(again.stderr, /ℹ HAProxy 2\.\d+/);

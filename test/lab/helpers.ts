@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { generateLoad } from '../../lab/load';
 import { labDown, labUp } from '../../lab/lab';
+import { waitFor } from '../../lab/processes';
 import { parseConfig } from '../../src/core/config/load';
 import { Config } from '../../src/core/config/types';
 export function labRunner(overrides: Partial<Ssh2RunnerOptions> & { prompts?: SshPrompts } = {}): Ssh2Runner {
@@ -59,7 +60,7 @@ export async function servedBy(frontend: 'default' | 'shared' = 'default'): Prom
 }
 
 /** The pid of the HAProxy worker that answers the admin socket now. */
-function workerPid(): Promise<string> {
+export function workerPid(): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect(lab().adminSocket);
     let answer = '';
@@ -92,27 +93,13 @@ export async function reloadHaproxy(): Promise<void> {
  */
 export async function reloadHaproxyUntilServing(): Promise<void> {
   await reloadHaproxy();
-  for (const until = Date.now() + 10000; ; await new Promise((r) => setTimeout(r, 50))) {
-    try {
-      await served();
-      return;
-    } catch (e) {
-      if (Date.now() > until) throw new Error(`HAProxy did not serve through the frontend within 10 s of a reload: ${(e as Error).message}`);
-    }
-  }
+  await waitFor('HAProxy to serve through the frontend after a reload', () => served().then(() => true, () => false), 10000);
 }
 
 /** Waits until a slot's app answers its health check (pm2 start returns before the app listens). */
 export async function untilSlotAnswers(slot: 'blue' | 'green'): Promise<void> {
   const url = `http://${lab().hosts[slot].address}:${lab().appPort}/api/health`;
-  for (const until = Date.now() + 10000; ; await new Promise((r) => setTimeout(r, 50))) {
-    try {
-      if ((await getJson(url)).status === 200) return;
-    } catch (e) {
-      if (Date.now() > until) throw new Error(`${slot}'s app did not answer ${url} within 10 s: ${(e as Error).message}`);
-    }
-    if (Date.now() > until) throw new Error(`${slot}'s app did not answer 200 at ${url} within 10 s`);
-  }
+  await waitFor(`${slot}'s app to answer ${url}`, () => getJson(url).then((r) => r.status === 200, () => false), 10000);
 }
 
 /** "blue 1.1.0": which slot answers through the default frontend, and its version. */

@@ -13,7 +13,8 @@ import { liveUnchanged, slotSummary, versionText } from './describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { migrationGate, UnsafeMigrationPolicy } from './migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
-import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { PutBack } from './putBack';
+import { replaceConfig } from './replaceConfig';
 import { LbSwitch, lockEach, releaseEach } from './switchEach';
 import { currentWorker, untilReloaded } from './reloaded';
 import { frontendHealth } from './verify';
@@ -135,17 +136,7 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
  */
 async function changeEach(lbs: readonly LbSwitch[], before: AppSnapshot, live: SlotName, answering: SlotName[], next: (c: LoadBalancerConfig, config: string) => string, stepTitle: (c: LoadBalancerConfig) => string, unchanged: string): Promise<void> {
   const several = lbs.length > 1;
-  const changed: LbSwitch[] = [];
-  const restore = async (s: LbSwitch) => {
-    const c = s.ctx.app.loadBalancer;
-    const back = await restorePreviousConfig(s.ctx, before, live, `Restore the previous HAProxy config${several ? ` on ${c.ssh}` : ''}`, `HAProxy may still have the new rule: check the config on ${c.ssh} now.`);
-    return several ? `${c.ssh}: ${back}` : back;
-  };
-  const undo = async () => {
-    const said: string[] = [];
-    for (const s of changed.splice(0).reverse()) said.push(await restore(s));
-    return said.join(' ');
-  };
+  const changed = new PutBack(several, before, live, (host) => `HAProxy may still have the new rule: check the config on ${host} now.`);
   for (const s of lbs) {
     const c = s.ctx.app.loadBalancer;
     if (s.already) {
@@ -157,13 +148,12 @@ async function changeEach(lbs: readonly LbSwitch[], before: AppSnapshot, live: S
     try {
       await replaceConfig(s.ctx, stepTitle(c), s.now!.configSha256, next(c, s.now!.config), () => unchanged, `${unchanged} No canary change was made${several ? ` on ${c.ssh}` : ''}.`);
     } catch (e) {
-      if (!(e instanceof WorkflowError) || !changed.length) throw e;
-      throw new WorkflowError(e.reason, e.step, e.host, e.detail, `${e.stateNow} The load balancers changed before it were put back: ${await undo()}`, e.lastLines, { cause: e });
+      await changed.rethrow(e, 'changed');
     }
-    changed.push(s);
+    changed.add(s);
     await untilReloaded(s.ctx, worker, replacing);
     const answered = await answersThroughFrontend(s.ctx, before, answering);
-    if (!answered.ok) throw new WorkflowError('step-failed', 'Check the app through the frontend', c.ssh, answered.why, `The previous config was restored and reloaded: ${await undo()}`);
+    if (!answered.ok) throw new WorkflowError('step-failed', 'Check the app through the frontend', c.ssh, answered.why, `The previous config was restored and reloaded: ${await changed.undo()}`);
   }
 }
 

@@ -10,7 +10,7 @@ import { LbFiles, readLbFiles } from './lbFiles';
 import { acquireLock, HeldLock } from './lock';
 import { OperationContext, throwIfCancelled, WorkflowError } from './operation';
 import { replaceConfig } from './replaceConfig';
-import { switchBack } from './switching';
+import { PutBack } from './putBack';
 import { Verified, verifyLive } from './verify';
 
 /** One load balancer of a switch: the app seen through it, its lock, and its files as read under the lock. */
@@ -76,18 +76,8 @@ export async function readEach(lbs: LbSwitch[], before: AppSnapshot, from: SlotN
  * split. Returns the first one's verification.
  */
 export async function switchEach(lbs: readonly LbSwitch[], before: AppSnapshot, from: SlotName, to: SlotName, title: string, requireHealthy: boolean, unchanged: () => string): Promise<Verified & { ok: true }> {
-  const switched: LbSwitch[] = [];
   const several = lbs.length > 1;
-  // Every LB switched so far, last first, back to `from`: what each says about itself.
-  const undo = async (): Promise<string> => {
-    const said: string[] = [];
-    for (const s of switched.splice(0).reverse()) {
-      const back = await switchBack(s.ctx, before, from, to, `Restore the previous HAProxy config${several ? ` on ${s.ctx.app.loadBalancer.ssh}` : ''}`);
-      said.push(several ? `${s.ctx.app.loadBalancer.ssh}: ${back}` : back);
-    }
-    return said.join(' ');
-  };
-  const andEarlier = async (state: string) => (switched.length ? `${state} The load balancers switched before it were put back: ${await undo()}` : state);
+  const switched = new PutBack(several, before, from, (host) => `HAProxy may still route to ${slotLabel(to)}: check the config on ${host} now.`);
   let first: (Verified & { ok: true }) | undefined;
   for (const s of lbs) {
     const { app } = s.ctx;
@@ -100,22 +90,21 @@ export async function switchEach(lbs: readonly LbSwitch[], before: AppSnapshot, 
     try {
       await replaceConfig(s.ctx, `Switch ${lb.frontend}${lb.acl ? ` (${lb.acl})` : ''}${several ? ` on ${lb.ssh}` : ''} and reload HAProxy`, s.now!.configSha256, next, unchanged, `LIVE is ${slotLabel(from)}; check HAProxy on ${lb.ssh}.`);
     } catch (e) {
-      if (!(e instanceof WorkflowError) || !switched.length) throw e;
-      throw new WorkflowError(e.reason, e.step, e.host, e.detail, await andEarlier(e.stateNow), e.lastLines, { cause: e });
+      await switched.rethrow(e, 'switched');
     }
     // From here on this LB may route to the new LIVE: every way out restores it.
-    switched.push(s);
+    switched.add(s);
     let verified: Verified;
     try {
       // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the switch,
       // so an undo never races the reload it undoes.
       verified = await verifyLive({ ...s.ctx, signal: undefined }, before, to, requireHealthy);
     } catch (e) {
-      throw new WorkflowError('step-failed', title, lb.ssh, `unexpected error after the switch: ${errorMessage(e)}`, `The previous config was restored and reloaded: ${await undo()}`, [], { cause: e });
+      throw new WorkflowError('step-failed', title, lb.ssh, `unexpected error after the switch: ${errorMessage(e)}`, `The previous config was restored and reloaded: ${await switched.undo()}`, [], { cause: e });
     }
-    if (!verified.ok) throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', lb.ssh, verified.why, `The previous config was restored and reloaded: ${await undo()}`);
+    if (!verified.ok) throw new WorkflowError('step-failed', 'Verify the new LIVE through the frontend', lb.ssh, verified.why, `The previous config was restored and reloaded: ${await switched.undo()}`);
     first ??= verified;
-    if (s.ctx.signal?.aborted) throw new WorkflowError('aborted', title, lb.ssh, 'cancelled during the switch', `The switch was made, then undone: the previous config was restored and reloaded: ${await undo()}`);
+    if (s.ctx.signal?.aborted) throw new WorkflowError('aborted', title, lb.ssh, 'cancelled during the switch', `The switch was made, then undone: the previous config was restored and reloaded: ${await switched.undo()}`);
   }
   return first ?? { ok: true, healthy: true };
 }

@@ -7,12 +7,7 @@ import { findRouting, withRouting } from '../haproxy/config';
 import { slotSummary } from './describe';
 import { verifyLive } from './verify';
 import { OperationContext } from './operation';
-import { replaceConfig, restorePreviousConfig } from './replaceConfig';
-
-/** Puts the previous config back, reloads, and checks through the frontend that `from` answers again. */
-export function switchBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
-  return restorePreviousConfig(ctx, before, from, title, `HAProxy may still route to ${slotLabel(to)}: check the config on ${ctx.app.loadBalancer.ssh} now.`);
-}
+import { replaceConfig } from './replaceConfig';
 
 /**
  * Routes the app back to `from` by rewriting only its routing line in the config as it is now
