@@ -1,6 +1,8 @@
 // `npm run demo`: the lab, plus code-server (a real VS Code in the browser) with the packaged
-// extension and a workspace holding the lab's bluegreen.yaml. Ctrl-C stops both.
+// extension and a workspace holding the lab's bluegreen.yaml. Ctrl-C stops both and removes
+// the lab's folder.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PROJECT_ROOT, startCodeServer } from './codeServer';
 import { DEFAULT_LAB_DIR, labDown, labUp, labWorkspace } from './lab';
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
     console.error('demo: stopping…');
     await server.stop();
     await labDown(lab.dir);
+    // The lab's folder holds only what this run made (keys, logs, code-server's profile).
+    await rm(lab.dir, { recursive: true, force: true });
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

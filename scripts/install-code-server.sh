@@ -21,8 +21,20 @@ if [ ! -f "$tarball" ]; then
   tmp=$(mktemp -d); cp "$(command -v rg)" "$tmp/rg"; tar -czf "$tarball" -C "$tmp" rg; rm -rf "$tmp"
 fi
 
+# argon2 and its kin are built by node-gyp, which would download Node's headers: give it
+# the installed Node's own instead (this machine, like many CI machines, has no internet).
+npm_config_nodedir=$(bash "$(dirname "$0")/node-headers.sh")
+export npm_config_nodedir
+
 mkdir -p "$PREFIX"
 cd "$PREFIX"
 [ -f package.json ] || echo '{"name":"bluegreen-code-server","private":true}' > package.json
+echo "installing code-server $VERSION (a real VS Code, about 200 npm packages and two native modules; about a minute the first time) into $PREFIX…" >&2
+started=$SECONDS
+# A line every 15 s, so that a first run does not look stuck.
+( while sleep 15; do echo "  …still installing code-server ($((SECONDS - started)) s)" >&2; done ) &
+ticker=$!
+trap 'kill "$ticker" 2>/dev/null || true' EXIT
 npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --loglevel=error "code-server@$VERSION" >&2
+echo "installed code-server $VERSION in $((SECONDS - started)) s" >&2
 echo "$BIN"

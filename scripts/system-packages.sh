@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages every layer of `npm test` needs (`npm test` runs this first, as its
 # pretest): the lab's sshd, HAProxy, git, socat and curl; shellcheck for the lint; Chromium,
-# ripgrep and Kerberos headers for code-server, the real VS Code the extension-host and UI
-# tests drive. As root they are installed with apt-get; otherwise it stops at once with the
+# ripgrep, Kerberos headers and Node's own headers (for its native modules, built here
+# without a download) for code-server, the real VS Code the extension-host and UI tests drive. As root they are installed with apt-get; otherwise it stops at once with the
 # one command to run.
 set -euo pipefail
 
@@ -17,6 +17,13 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+# Debian's own nodejs keeps its headers in libnode-dev; other builds (NodeSource, nvm, the
+# official tarball) ship them beside node, and node-headers.sh says so when they do not.
+if ! bash "$(dirname "$0")/node-headers.sh" >/dev/null 2>&1 \
+  && dpkg -S "$(readlink -f "$(command -v node)")" 2>/dev/null | grep -q '^nodejs:' \
+  && dpkg-query -W -f='${Version}' nodejs 2>/dev/null | grep -q 'dfsg'; then
+  need+=(libnode-dev)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
