@@ -16,7 +16,7 @@ import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
 import { resumeWatch, stopWatch } from '../core/workflows/watch';
 import { canary } from '../core/workflows/canary';
-import { UnsafeMigrationPolicy } from '../core/workflows/migrationGate';
+import { UnsafeMigrationPolicy } from '../core/plan/types';
 import { sync } from '../core/workflows/sync';
 import { OptionName, ParsedArgs, UsageError } from './args';
 import { renderSmoke, renderSnapshot } from './render';

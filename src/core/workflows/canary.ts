@@ -3,15 +3,18 @@ import { errorMessage } from '../errors';
 import { canaryKeyText, findCanary, parseCanaryKey, withCanary, withoutCanary } from '../haproxy/canary';
 import { findRouting } from '../haproxy/config';
 import { strayRoutes } from '../haproxy/strayRoutes';
+import { overridden, preflight } from '../plan/preflight';
+import { canaryConfirmation } from '../plan/render';
+import { Intent, UnsafeMigrationPolicy } from '../plan/types';
 import { stateWithCanary, rawFields } from '../state/stateFile';
 import { parseHealthBody } from '../status/parse';
-import { lbHost, mixedRoutingMessage } from '../status/probe';
-import { loadBalancersDisagree, snapshotApp } from '../status/refresh';
-import { failedSmoke, smokeFailures } from '../status/smoke';
+import { lbHost } from '../status/probe';
+import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { liveUnchanged, slotSummary, versionText } from './describe';
+import { liveUnchanged, slotSummary } from './describe';
+import { enforce } from './enforce';
 import { readLbFiles, writeStateFile } from './lbFiles';
-import { migrationGate, UnsafeMigrationPolicy } from './migrationGate';
+import { readMigrations } from './migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { PutBack } from './putBack';
 import { replaceConfig } from './replaceConfig';
@@ -53,48 +56,16 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
   try {
     const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));
     const unchanged = liveUnchanged(before);
-    if (!before.live || !before.standby) throw new WorkflowError('refused', title, lb.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown routing'})`, 'Nothing was changed.');
-    const live = before.live;
-    const standby = before.standby;
-    const disagreement = loadBalancersDisagree(before.lbs);
-    if (disagreement) throw new WorkflowError('refused', title, lb.ssh, disagreement, unchanged);
-    for (const each of before.lbs) {
-      if (each.strayRoutes?.length) throw new WorkflowError('refused', title, each.host, mixedRoutingMessage(each), unchanged);
-      if (each.notSwitchable) throw new WorkflowError('refused', title, each.host, each.notSwitchable, unchanged);
-    }
-    const notLoaded = before.drift.find((d) => d.kind === 'config-not-loaded');
-    if (notLoaded) {
-      const where = app.loadBalancers.find((l) => l.ssh === notLoaded.lb) ?? lb;
-      throw new WorkflowError('refused', title, where.ssh, `${where.config}${several ? ` on ${where.ssh}` : ''} was changed after HAProxy last loaded it; reload HAProxy (${where.reload}) first`, unchanged);
-    }
-    const current = before.lbs.find((l) => l.canary)?.canary;
-    if (o.end && !current) throw new WorkflowError('refused', title, lb.ssh, `there is no canary of ${app.name} in ${lb.config}${several ? ' on any of its load balancers' : ''}`, unchanged);
+    const intent: Intent = { kind: o.end ? 'end-canary' : 'canary', percent, unsafeMigrations: o.unsafeMigrations };
+    enforce(preflight(before, app, intent), title, unchanged);
+    const live = before.live!;
+    const standby = otherSlot(live);
     const to = before.slots[standby];
-    const detail: string[] = [];
-    let overrode: string | undefined;
-    if (!o.end) {
-      if (to.health !== 'up') throw new WorkflowError('refused', title, to.host, `STANDBY ${slotLabel(standby)} is not healthy (${to.healthDetail ?? to.error ?? to.health}); no client is sent to it`, unchanged);
-      if (smokeFailures(to.smoke)) throw new WorkflowError('refused', title, to.host, `STANDBY ${slotLabel(standby)} fails ${failedSmoke(to.smoke)}; no client is sent to it`, unchanged);
-      const gate = await migrationGate(ctx, { title, repoSlot: standby, from: before.slots[live], to, policy: o.unsafeMigrations, unchanged });
-      detail.push(...gate.lines);
-      overrode = gate.overrode;
-    }
+    const plan = preflight(before, app, intent, o.end ? undefined : { migrations: await readMigrations(ctx, { repoSlot: standby, from: before.slots[live], to }) });
+    enforce(plan, title, unchanged);
+    const overrode = overridden(plan);
     const key = parseCanaryKey(lb.canaryBy);
-    const onEach = several ? ` on each of its ${app.loadBalancers.length} load balancers, one after another` : '';
-    const answer = await ctx.confirm.confirm({
-      title: o.end ? `End the canary: send every client of ${app.name} back to ${slotLabel(live)}?` : `Send ${percent}% of ${app.name}'s clients to ${slotLabel(standby)} (${versionText(to.version)})?`,
-      detail: [
-        o.end ? `Now ${current!.percent}% go to ${slotLabel(standby)}; after this, all go to LIVE ${slotSummary(before.slots[live])}.` : `LIVE ${slotSummary(before.slots[live])} keeps the other ${100 - percent}%.${current ? ` (Now ${current.percent}%.)` : ''}`,
-        o.end ? '' : `A client stays on one slot: ${key.by === 'source' ? 'by a hash of its address' : `by a hash of its ${key.by} ${key.name} (requests without it stay on LIVE)`}.`,
-        o.end ? (several ? `The rule is removed${onEach}.` : '') : `One rule is added to frontend ${lb.frontend}, before the routing line${onEach}; Release promotes (the rule goes, all traffic moves), ending the canary removes it.`,
-        ...detail,
-      ]
-        .filter(Boolean)
-        .join('\n'),
-      action: o.end ? 'End Canary' : 'Start Canary',
-      typeToConfirm: overrode ? slotLabel(standby) : undefined,
-      typeReason: overrode ? `Migrations break a rollback to ${slotLabel(live)}` : undefined,
-    });
+    const answer = await ctx.confirm.confirm(canaryConfirmation(plan, app));
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged);
 
     // Every LB read and checked under its lock before any is changed.

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
-import { otherSlot, ServerConfig, SlotName } from '../config/types';
+import { AppConfig, otherSlot, ServerConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { eitherSignal } from '../signals';
 import { parseHealthBody } from '../status/parse';
-import { healthTarget, lbHost, mixedRoutingMessage, serverHost, slotHost } from '../status/probe';
-import { timeLeft } from '../format';
+import { healthTarget, lbHost, serverHost, slotHost } from '../status/probe';
+import { preflight, typedSlot } from '../plan/preflight';
+import { Intent, UnsafeMigrationPolicy } from '../plan/types';
 import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
@@ -14,7 +15,8 @@ import { runSmoke, SmokeResult, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
 import { acquireLock, HeldLock } from './lock';
-import { migrationGate, MigrationGateRequest, UnsafeMigrationPolicy } from './migrationGate';
+import { enforce } from './enforce';
+import { MigrationsBetween, readMigrations } from './migrationGate';
 import { onServers } from './onServers';
 import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './operation';
 
@@ -52,14 +54,16 @@ export interface DeployResult {
  * Before migrations run on the database LIVE uses: the files they come from, and a second yes
  * when they change anything (typed when a statement breaks a rollback to LIVE).
  */
-async function confirmMigrations(ctx: OperationContext, g: MigrationGateRequest): Promise<void> {
-  const gate = await migrationGate(ctx, g);
-  if (!gate.report?.files.length && !gate.report?.unavailable) return;
+async function confirmMigrations(ctx: OperationContext, before: AppSnapshot, g: MigrationsBetween & { policy?: UnsafeMigrationPolicy; title: string; unchanged: string }): Promise<void> {
+  const migrations = await readMigrations(ctx, g);
+  if (!migrations?.report?.files.length && !migrations?.report?.unavailable) return;
+  const plan = preflight(before, ctx.app, { kind: 'deploy', unsafeMigrations: g.policy }, { migrations });
+  enforce(plan, g.title, g.unchanged);
   const answer = await ctx.confirm.confirm({
     title: `Run the migrations on the database ${slotLabel(g.from.name)} (LIVE) uses?`,
-    detail: [...gate.lines, `${ctx.app.deploy.migrate} runs on ${ctx.app.slots[g.repoSlot].servers[0].ssh}.`].join('\n'),
+    detail: [...migrations.lines, `${ctx.app.deploy.migrate} runs on ${ctx.app.slots[g.repoSlot].servers[0].ssh}.`].join('\n'),
     action: 'Run Migrations',
-    typeToConfirm: gate.typeToConfirm ? slotLabel(g.repoSlot) : undefined,
+    typeToConfirm: typedSlot(plan),
     typeReason: `Migrations break a rollback to ${slotLabel(g.from.name)}`,
   });
   if (!answer.ok) throw new WorkflowError('declined', 'Run migrations', undefined, 'not confirmed', `${g.unchanged} No migration ran.`);
@@ -83,27 +87,10 @@ export function validateRef(ref: string): string {
   throw new BlueGreenError('unsafe-value', `"${ref}" is not a branch, tag or commit name (letters, digits, _ . / -; no spaces, "..", or leading "-")`);
 }
 
-/** Figures out LIVE afresh and refuses to touch it. */
-export function standbyOf(app: AppSnapshot, target: SlotName | undefined, operation: string): SlotName {
-  if (!app.live) {
-    throw new WorkflowError('refused', operation, app.lb.host, `cannot tell which slot is LIVE (${app.lb.error ?? 'load balancer unreachable'}), so nothing may be changed`, 'Nothing was changed.');
-  }
-  for (const lb of app.lbs) if (lb.strayRoutes?.length) throw new WorkflowError('refused', operation, lb.host, mixedRoutingMessage(lb), liveUnchanged(app));
-  // With a pair, STANDBY must be STANDBY on every load balancer: one that routes to it, or cannot be read, may send it users.
-  const pair = app.drift.find((d) => d.kind === 'load-balancers-disagree');
-  if (pair) throw new WorkflowError('refused', operation, undefined, pair.message, liveUnchanged(app));
-  const standby = otherSlot(app.live);
-  const watch = app.lb.state.watch;
-  if (watch && watch.slot === app.live && Date.parse(watch.until) > Date.now()) {
-    throw new WorkflowError('refused', operation, app.lb.host, `${slotLabel(watch.slot)} is being watched after its release (started by ${watch.by}, ${timeLeft(watch.until)} left) and ${slotLabel(standby)} is the slot it would switch back to; changing it now would leave nothing to fall back on. Wait for the watch to end, or stop it (Stop Watching, bluegreen watch --stop)`, liveUnchanged(app));
-  }
-  if (app.lb.canary && app.lb.canary.slot === standby) {
-    throw new WorkflowError('refused', operation, app.lb.host, `a canary sends ${app.lb.canary.percent}% of the clients to ${slotLabel(standby)}, so it is not idle: end the canary (bluegreen canary --end) or release it first`, liveUnchanged(app));
-  }
-  if (target && target === app.live) {
-    throw new WorkflowError('refused', operation, undefined, `${slotLabel(target)} is LIVE; deploys go to the STANDBY slot (${slotLabel(standby)}) only`, liveUnchanged(app));
-  }
-  return standby;
+/** Figures out LIVE afresh and refuses to touch it: the slot a deploy or a sync may change. */
+export function standbyOf(app: AppSnapshot, config: AppConfig, intent: Intent, operation: string): SlotName {
+  enforce(preflight(app, config, intent), operation, liveUnchanged(app));
+  return otherSlot(app.live!);
 }
 
 export async function deploy(given: OperationContext, o: DeployOptions = {}): Promise<DeployResult> {
@@ -117,7 +104,7 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
   const lock = o.lock ?? ownLock;
   try {
     const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, app, ctx.signal));
-    const slot = standbyOf(before, o.target, operation);
+    const slot = standbyOf(before, app, { kind: 'deploy', target: o.target }, operation);
     const live = before.live!;
     await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
     const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
@@ -176,7 +163,7 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     // A branch that moved between two servers' fetches: every server runs the first one's commit.
     const behind = servers.filter((_, i) => commits[i] !== commit);
     if (behind.length) await onServers(behind, app.deploy.parallel, (s) => checkout(s, commit, `Check out ${commit.slice(0, 7)} (the commit ${first.name} got)`));
-    if (o.migrate) await confirmMigrations(ctx, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
+    if (o.migrate) await confirmMigrations(ctx, before, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
 
     const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot, commit, ref })}`;
     await everywhere((s) => on(s, 'Install dependencies', command(s, app.deploy.install)));

@@ -9,6 +9,8 @@ import { slotLabel } from '../status/snapshot';
 import { liveUnchanged } from './describe';
 import { configFromBase64, sha256 } from './lbFiles';
 import { acquireLock } from './lock';
+import { enforce } from './enforce';
+import { preflight } from '../plan/preflight';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { replaceConfig, restorePreviousConfig } from './replaceConfig';
 import { verifyLive } from './verify';
@@ -84,8 +86,8 @@ async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<Doc
   const lock = await acquireLock(ctx, 'doctor --fix', 'Nothing was changed.');
   try {
     const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
-    const live = before.live;
-    if (!live) throw new WorkflowError('refused', 'Fix the load balancer', lb.ssh, `cannot tell which slot is LIVE (${before.lb.error ?? 'unknown'}), so a change could not be checked through the frontend`, 'Nothing was changed.');
+    enforce(preflight(before, ctx.app, { kind: 'fix-lb' }), 'Fix the load balancer', 'Nothing was changed.');
+    const live = before.live!;
     const unchanged = () => `Nothing was changed. ${liveUnchanged(before)}`;
     const answer = await ctx.confirm.confirm({
       title: `Add ${fixes.reduce((n, f) => n + f.fix!.lines.length, 0)} line(s) to ${lb.config} on ${lb.ssh} and reload HAProxy?`,

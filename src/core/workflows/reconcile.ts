@@ -6,6 +6,8 @@ import { otherSlot, SlotName } from '../config/types';
 import { liveUnchanged } from './describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { acquireLock } from './lock';
+import { enforce } from './enforce';
+import { preflight } from '../plan/preflight';
 import { localStep, OperationContext, WorkflowError } from './operation';
 
 /**
@@ -32,8 +34,8 @@ async function reconcileOne(ctx: OperationContext): Promise<ReconcileResult> {
   const lock = await acquireLock(ctx, 'reconcile', 'Nothing was changed.');
   try {
     const snap = await localStep(ctx, 'Read HAProxy and the state file', () => snapshotApp(ctx.runner, app, ctx.signal));
-    if (!snap.live) throw new WorkflowError('refused', 'Reconcile', app.loadBalancer.ssh, `cannot tell which slot HAProxy routes to (${snap.lb.error ?? 'unknown'})`, 'Nothing was changed.');
-    const live = snap.live;
+    enforce(preflight(snap, app, { kind: 'reconcile' }), 'Reconcile', 'Nothing was changed.');
+    const live = snap.live!;
     // The snapshot, taken under the lock, has the state file parsed as the status shows it.
     const recorded = snap.lb.state;
     if (recorded.status === 'ok' && recorded.live === live && recorded.standby === otherSlot(live)) {

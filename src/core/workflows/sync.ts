@@ -17,30 +17,31 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
   const lock = await acquireLock(ctx, 'sync', 'Nothing was changed.');
   try {
     const before = await localStep(ctx, 'Read LIVE', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
-    const standbyName = standbyOf(before, undefined, 'Sync');
+    // The live-commit gate too: a sync needs LIVE's commit to aim at.
+    const standbyName = standbyOf(before, ctx.app, { kind: 'sync' }, 'Sync');
     const live = before.slots[otherSlot(standbyName)];
-    if (!live.commit) throw new WorkflowError('refused', 'Sync', live.host, `cannot read LIVE ${slotLabel(live.name)}'s commit (${live.serversDisagree ?? live.error ?? 'no git checkout?'})`, liveUnchanged(before));
+    const liveCommit = live.commit!;
     const standby = before.slots[standbyName];
     const answer = await ctx.confirm.confirm({
-      title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${live.commit.slice(0, 7)}?`,
-      detail: `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${versionText(live.version)} at ${live.commit.slice(0, 7)}, like LIVE.\nLIVE is not touched.`,
+      title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${liveCommit.slice(0, 7)}?`,
+      detail: `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${versionText(live.version)} at ${liveCommit.slice(0, 7)}, like LIVE.\nLIVE is not touched.`,
       action: 'Sync',
     });
     if (!answer.ok) throw new WorkflowError('declined', 'Sync', undefined, 'not confirmed', 'Nothing was changed.');
-    ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${live.commit}; bringing STANDBY to the same commit`);
-    const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: live.commit, lock, operation: 'Sync' });
+    ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${liveCommit}; bringing STANDBY to the same commit`);
+    const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: liveCommit, lock, operation: 'Sync' });
     const after = await localStep(ctx, 'Compare both slots', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     for (const s of slotList(after)) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${versionText(s.version)} at ${s.commit?.slice(0, 7) ?? '?'}${s.serversDisagree ? ` (${s.serversDisagree})` : ''}`);
     // Every server of both slots, not the slots' summaries: one server left behind is a difference.
     const servers = slotList(after).flatMap((s) => s.servers.map((server) => ({ slot: s.name, server })));
-    const differ = servers.filter(({ server }) => server.commit !== live.commit || server.version !== live.version);
+    const differ = servers.filter(({ server }) => server.commit !== liveCommit || server.version !== live.version);
     if (differ.length) {
       const what = differ.map(({ slot, server }) => `${slotLabel(slot)}${servers.length > 2 ? ` ${server.server}` : ''} ${versionText(server.version)} at ${server.commit?.slice(0, 7) ?? '?'}`).join(', ');
-      throw new WorkflowError('step-failed', 'Compare both slots', undefined, `the slots still differ from LIVE's ${versionText(live.version)} at ${live.commit.slice(0, 7)} (${what})`, liveUnchanged(before));
+      throw new WorkflowError('step-failed', 'Compare both slots', undefined, `the slots still differ from LIVE's ${versionText(live.version)} at ${liveCommit.slice(0, 7)} (${what})`, liveUnchanged(before));
     }
     const summary = `${standbyRuns(result.slot, result.version, result.commit)}, LIVE's commit: both slots match. ${liveUnchanged(before)}`;
     ctx.reporter.info(summary);
-    return { ...result, liveCommit: live.commit, liveVersion: live.version, summary };
+    return { ...result, liveCommit, liveVersion: live.version, summary };
   } finally {
     await lock.release();
   }

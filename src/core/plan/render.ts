@@ -1,0 +1,85 @@
+import { AppConfig } from '../config/types';
+import { parseCanaryKey } from '../haproxy/canary';
+import { slotLabel } from '../status/snapshot';
+import { slotSummary, versionText } from '../workflows/describe';
+import { shownFindings, typedReason, typedSlot } from './preflight';
+import { Plan } from './types';
+
+/** The dialog's other button when the switch would reset idle connections: the doctor runs instead. */
+export const FIX_FIRST = 'Fix First';
+
+/** What the person is asked, built from the plan alone: every medium (dialog, terminal, elicitation) shows this text. */
+export interface PlanConfirmation {
+  title: string;
+  detail: string;
+  action: string;
+  typeToConfirm?: string;
+  typeReason?: string;
+  askReason?: boolean;
+  suggestedReason?: string;
+  alternative?: string;
+}
+
+/** A switch of all traffic (release, rollback, emergency). */
+export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } = {}): PlanConfirmation {
+  const { intent } = plan;
+  const [from, to] = [plan.liveSlot!, plan.targetSlot!];
+  const verb = intent.kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
+  return {
+    title: `${verb} from ${slotLabel(from.name)} (${versionText(from.version)}) to ${slotLabel(to.name)} (${versionText(to.version)})?`,
+    detail: [
+      `LIVE now: ${slotLabel(from.name)} ${versionText(from.version)} at ${from.commit?.slice(0, 7) ?? '?'} — ${from.health}`,
+      `New LIVE: ${slotLabel(to.name)} ${versionText(to.version)} at ${to.commit?.slice(0, 7) ?? '?'} — ${to.health}${to.responseMs !== undefined ? ` (${to.responseMs} ms)` : ''}`,
+      plan.commits.length ? `Commits:\n${plan.commits.map((c) => `  ${c}`).join('\n')}` : from.commit === to.commit ? 'Both slots run the same commit.' : '',
+      ...shownFindings(plan).map((f) => f.sentence),
+      `${slotLabel(from.name)} stays warm as STANDBY for rollback.`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    action: intent.emergency ? 'Emergency Switch' : intent.kind === 'rollback' ? 'Roll Back' : 'Switch Traffic',
+    typeToConfirm: typedSlot(plan),
+    typeReason: typedReason(plan),
+    askReason: intent.emergency,
+    suggestedReason: o.suggestedReason,
+    alternative: plan.findings.some((f) => f.fixFirst) ? FIX_FIRST : undefined,
+  };
+}
+
+/** A canary started (a share of the clients to STANDBY) or ended. */
+export function canaryConfirmation(plan: Plan, config: AppConfig): PlanConfirmation {
+  const end = plan.intent.kind === 'end-canary';
+  const percent = plan.intent.percent ?? 0;
+  const [live, to] = [plan.liveSlot!, plan.targetSlot!];
+  const lb = config.loadBalancer;
+  const key = parseCanaryKey(lb.canaryBy);
+  const current = plan.snapshot.lbs.find((l) => l.canary)?.canary;
+  const several = config.loadBalancers.length > 1;
+  const onEach = several ? ` on each of its ${config.loadBalancers.length} load balancers, one after another` : '';
+  return {
+    title: end ? `End the canary: send every client of ${plan.app} back to ${slotLabel(live.name)}?` : `Send ${percent}% of ${plan.app}'s clients to ${slotLabel(to.name)} (${versionText(to.version)})?`,
+    detail: [
+      end ? `Now ${current?.percent ?? 0}% go to ${slotLabel(to.name)}; after this, all go to LIVE ${slotSummary(live)}.` : `LIVE ${slotSummary(live)} keeps the other ${100 - percent}%.${current ? ` (Now ${current.percent}%.)` : ''}`,
+      end ? '' : `A client stays on one slot: ${key.by === 'source' ? 'by a hash of its address' : `by a hash of its ${key.by} ${key.name} (requests without it stay on LIVE)`}.`,
+      end ? (several ? `The rule is removed${onEach}.` : '') : `One rule is added to frontend ${lb.frontend}, before the routing line${onEach}; Release promotes (the rule goes, all traffic moves), ending the canary removes it.`,
+      ...shownFindings(plan).map((f) => f.sentence),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    action: end ? 'End Canary' : 'Start Canary',
+    typeToConfirm: typedSlot(plan),
+    typeReason: typedReason(plan) || undefined,
+  };
+}
+
+/** For a terminal: the title, then the detail indented under it. */
+export function asTerminalText(c: Pick<PlanConfirmation, 'title' | 'detail'>): string {
+  return `${c.title}\n${c.detail
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}`;
+}
+
+/** For an agent's client (an MCP elicitation's message, a tool's result): the title, a blank line, the detail. */
+export function asAgentText(c: Pick<PlanConfirmation, 'title' | 'detail'>): string {
+  return `${c.title}\n\n${c.detail}`;
+}

@@ -1,0 +1,91 @@
+import { SlotName } from '../config/types';
+import { MigrationReport } from '../migrations/types';
+import { AppSnapshot, SlotSnapshot } from '../status/snapshot';
+
+/** What a person (or their agent) asks for; each gate says which of these it judges. */
+export type OperationKind = 'release' | 'rollback' | 'canary' | 'end-canary' | 'deploy' | 'sync' | 'fix-lb' | 'reconcile';
+
+/**
+ * What migrations that break a rollback make of the operation: `ask` has the person type the
+ * slot's name (dialogs), `refuse` stops (the CLI without --allow-unsafe-migrations), `allow`
+ * goes on; the history records it either way.
+ */
+export type UnsafeMigrationPolicy = 'ask' | 'refuse' | 'allow';
+
+export interface Intent {
+  kind: OperationKind;
+  /** Skips the gates that say an emergency may go past them; the person types the slot and a reason. */
+  emergency?: boolean;
+  /** The slot the person aimed at (a deploy from a tree item). */
+  target?: SlotName;
+  /** A canary's share of the clients (1–99). */
+  percent?: number;
+  unsafeMigrations?: UnsafeMigrationPolicy;
+}
+
+/** What only a remote read can tell, gathered once the snapshot's gates let the operation go on. */
+export interface Evidence {
+  /** `git log` between LIVE's commit and STANDBY's, newest first. */
+  commits?: string[];
+  /** The migrations between the two commits; absent when they were not looked at. */
+  migrations?: { report?: MigrationReport; lines: string[] };
+}
+
+export type GateId =
+  | 'live-known'
+  | 'traffic-split'
+  | 'lb-unread'
+  | 'lbs-disagree'
+  | 'not-switchable'
+  | 'config-not-loaded'
+  | 'state-drift'
+  | 'no-canary'
+  | 'watch-running'
+  | 'canary-on-standby'
+  | 'target-is-live'
+  | 'live-commit-known'
+  | 'standby-health'
+  | 'servers-disagree'
+  | 'smoke'
+  | 'not-newer'
+  | 'idle-close'
+  | 'canary-ends'
+  | 'drift'
+  | 'migrations';
+
+/**
+ * `refuse`: nothing happens; `type`: the person types the target slot's name to go ahead;
+ * `warn`: said in the confirmation; `note`: said there too, as plain information.
+ */
+export type Severity = 'refuse' | 'type' | 'warn' | 'note';
+
+export interface Finding {
+  gate: GateId;
+  severity: Severity;
+  /** An emergency release may go past it (it is then said, and what it overrode recorded). */
+  emergencyPasses: boolean;
+  /** Where it was found (a load balancer, a slot's first server). */
+  host?: string;
+  sentence: string;
+  /** What the history records as gone past, when the operation goes ahead anyway. */
+  overrode?: string;
+  /** A fix the confirmation may offer instead of going ahead ("Fix First"). */
+  fixFirst?: boolean;
+  /** Gone past by an emergency and not repeated in the confirmation: the drift it is about is listed there. */
+  quiet?: boolean;
+}
+
+/** One operation as judged: what it would do, and everything every gate said of it. */
+export interface Plan {
+  app: string;
+  intent: Intent;
+  /** LIVE now, and the slot the operation goes to (STANDBY); absent when LIVE cannot be told. */
+  live?: SlotName;
+  target?: SlotName;
+  liveSlot?: SlotSnapshot;
+  targetSlot?: SlotSnapshot;
+  commits: string[];
+  findings: Finding[];
+  /** The snapshot it was judged on. */
+  snapshot: AppSnapshot;
+}
