@@ -3,17 +3,17 @@ import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
 import { overridden, preflight } from '../plan/preflight';
 import { switchConfirmation } from '../plan/render';
-import { Intent, UnsafeMigrationPolicy } from '../plan/types';
+import { Intent, OperationKind, Plan, UnsafeMigrationPolicy } from '../plan/types';
 import { HistoryEntry } from '../state/stateFile';
 import { lbHost, slotHost } from '../status/probe';
 import { snapshotApp } from '../status/refresh';
-import { slotLabel } from '../status/snapshot';
+import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary } from './describe';
 import { enforce } from './enforce';
 import { readMigrations } from './migrationGate';
 import { oldProcessesAtSwitch, reportDrain } from './drain';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
-import { frontendProbe } from './verify';
+import { frontendProbe, Verified } from './verify';
 import { recordSwitch } from './switching';
 import { LbSwitch, lockEach, readEach, releaseEach, switchEach } from './switchEach';
 import { watchAndSettle, watchRecord } from './watch';
@@ -54,80 +54,97 @@ const DRAIN_FOLLOW_MS = 2000;
 /** Switches traffic to STANDBY; rollback is the same switch, back to the previous LIVE. */
 export async function release(given: OperationContext, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const ctx = steady(given);
-  const { app } = ctx;
   const kind = o.kind ?? 'release';
-  const title = kind === 'rollback' ? 'Rollback' : o.emergency ? 'Emergency release' : 'Release';
+  const title = titleOf(kind, o.emergency);
   // Every load balancer's lock, in config order: a pair is switched whole, by one operation.
   const lbs = await lockEach(ctx, kind + (o.emergency ? ' (emergency)' : ''), 'Nothing was changed.');
   try {
-    const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, app, ctx.signal));
+    const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     const unchanged = () => liveUnchanged(before);
-    const intent: Intent = { kind, emergency: o.emergency, unsafeMigrations: o.unsafeMigrations };
-    enforce(preflight(before, app, intent), title, unchanged());
-    const from = before.live!;
-    const to = otherSlot(from);
-    const fromSlot = before.slots[from];
-    const toSlot = before.slots[to];
-    if (kind === 'rollback') warnIfNotTheLastSwitch(ctx, before.lb.state.history, to);
-    // A rollback goes back to code older than the database's migrations: there is nothing left to gate.
-    const evidence = { commits: await commitsBetween(ctx, to, fromSlot.commit, toSlot.commit), migrations: kind === 'release' ? await readMigrations(ctx, { repoSlot: to, from: fromSlot, to: toSlot }) : undefined };
-    const plan = preflight(before, app, intent, evidence);
-    enforce(plan, title, unchanged());
-    // The switch runs in the LB's long-lived step shell: open it while the person reads the
-    // dialog, so the time from confirmation to switch has no SSH session setup in it.
-    ctx.runner.warm(lbHost(app), 'step');
+    const plan = await planSwitch(ctx, before, { kind, emergency: o.emergency, unsafeMigrations: o.unsafeMigrations }, title);
     const answer = await ctx.confirm.confirm(switchConfirmation(plan, { suggestedReason: o.suggestedReason }));
     if (!answer.ok && answer.alternative) throw new WorkflowError('declined', title, undefined, FIX_FIRST_CHOSEN, unchanged());
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
     if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
     const confirmedAt = Date.now();
-    const overrode = overridden(plan);
-
+    const [from, to] = [plan.live!, plan.target!];
     // Compare before switching: every config must still route to the LIVE we showed. The state
     // files read here, under the locks, are the ones the switch is recorded in.
     await readEach(lbs, before, from, to, title, !!o.emergency, unchanged);
     // An emergency skips the health gate: the switch is verified by who serves, not by a 200.
-    const requireHealthy = !o.emergency;
     // Each LB switched and verified in turn; a failure puts every one back (switchEach).
-    const verified = await switchEach(lbs, before, from, to, title, requireHealthy, unchanged);
-    // From here on HAProxy routes to the new LIVE: every way out records the switch.
-    let progress: 'verified' | 'recorded' = 'verified';
-    try {
-      const switchMs = Date.now() - confirmedAt;
-      // What the old HAProxy process still serves right after the switch (the drain meter's start).
-      const atSwitch = await oldProcessesAtSwitch(ctx);
-      ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
-      const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
-      const watchUntil = Date.now() + app.release.watchSeconds * 1000;
-
-      // The watch is recorded with the switch, on every LB: if this process ends before the watch does, anyone can resume it.
-      const facts = { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode, watch: watching ? watchRecord(ctx, to, watchUntil) : undefined };
-      const written = await recordEach(lbs, facts);
-      // After the record, so what is shown next (switch count, history) agrees with the routing.
-      ctx.onRouted?.(to, watching ? watchUntil : undefined);
-      progress = 'recorded';
-      const stateWritten = written.every((w) => w !== undefined);
-
-      if (watching) {
-        const { stopped } = await watchAndSettle(ctx, { before, from, to, requireHealthy, until: watchUntil, recorded: written });
-        if (stopped) ctx.reporter.info(`The watch of ${slotLabel(to)} was stopped by ${stopped}`);
-        ctx.onRouted?.(to);
-      }
-      if (app.loadBalancer.masterSocket) await localStep(ctx, 'Old HAProxy process', () => reportDrain(ctx, confirmedAt, atSwitch, DRAIN_FOLLOW_MS));
-      const how = verified.unproven ? `switched in ${switchMs} ms, but ${verified.unproven}` : `verified in ${switchMs} ms`;
-      const health = verified.healthy ? '' : ` ${slotLabel(to)} serves the traffic but its health check fails.`;
-      const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), ${how};${health} ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
-      ctx.reporter.info(summary);
-      return { from, to, switchMs, verified: verified.ok, reason: answer.reason, stateWritten, summary };
-    } catch (e) {
-      if (e instanceof WorkflowError) throw e;
-      const why = `unexpected error after the switch: ${errorMessage(e)}`;
-      const recorded = progress === 'recorded' || (await recordEach(lbs, { from, to, fromSlot, toSlot, kind, emergency: o.emergency, reason: answer.reason, approvedVia: answer.via, overrode })).every((w) => w !== undefined);
-      throw new WorkflowError('step-failed', title, app.loadBalancer.ssh, why, `LIVE is ${slotSummary(toSlot)}, verified through the frontend; ${recorded ? 'the switch is recorded in the state file' : 'the state file was NOT updated: reconcile it'}. It was not watched: check it now.`, [], { cause: e });
-    }
+    const verified = await switchEach(lbs, before, from, to, title, !o.emergency, unchanged);
+    return await afterSwitch(ctx, lbs, plan, { reason: answer.reason, approvedVia: answer.via, overrode: overridden(plan) }, verified, confirmedAt);
   } finally {
     await releaseEach(lbs);
   }
+}
+
+/** The plan of a switch: the snapshot's gates, then what git tells (commits, migrations) judged too. */
+async function planSwitch(ctx: OperationContext, before: AppSnapshot, intent: Intent, title: string): Promise<Plan> {
+  const unchanged = liveUnchanged(before);
+  enforce(preflight(before, ctx.app, intent), title, unchanged);
+  const [fromSlot, toSlot] = [before.slots[before.live!], before.slots[otherSlot(before.live!)]];
+  if (intent.kind === 'rollback') warnIfNotTheLastSwitch(ctx, before.lb.state.history, toSlot.name);
+  // A rollback goes back to code older than the database's migrations: there is nothing left to gate.
+  const evidence = { commits: await commitsBetween(ctx, toSlot.name, fromSlot.commit, toSlot.commit), migrations: intent.kind === 'release' ? await readMigrations(ctx, { repoSlot: toSlot.name, from: fromSlot, to: toSlot }) : undefined };
+  const plan = preflight(before, ctx.app, intent, evidence);
+  enforce(plan, title, unchanged);
+  // The switch runs in the LB's long-lived step shell: open it while the person reads the
+  // dialog, so the time from confirmation to switch has no SSH session setup in it.
+  ctx.runner.warm(lbHost(ctx.app), 'step');
+  return plan;
+}
+
+/** What the person's yes adds to the record of the switch. */
+type Approval = { reason?: string; approvedVia?: string; overrode?: string };
+
+/**
+ * HAProxy routes to the new LIVE: record it on every LB, watch it, report the old process's
+ * drain. Every way out records the switch.
+ */
+async function afterSwitch(ctx: OperationContext, lbs: readonly LbSwitch[], plan: Plan, approval: Approval, verified: Verified & { ok: true }, confirmedAt: number): Promise<ReleaseResult> {
+  const { app } = ctx;
+  const [from, to, fromSlot, toSlot, before] = [plan.live!, plan.target!, plan.liveSlot!, plan.targetSlot!, plan.snapshot];
+  const { kind, emergency } = plan.intent;
+  const facts = { from, to, fromSlot, toSlot, kind: kind as 'release' | 'rollback', emergency, ...approval };
+  let progress: 'verified' | 'recorded' = 'verified';
+  try {
+    const switchMs = Date.now() - confirmedAt;
+    // What the old HAProxy process still serves right after the switch (the drain meter's start).
+    const atSwitch = await oldProcessesAtSwitch(ctx);
+    ctx.reporter.info(`${slotLabel(to)} is LIVE, ${verified.unproven ? 'answering' : 'verified'} through the frontend ${switchMs} ms after confirmation`);
+    const watching = frontendProbe(ctx, before, to) && app.release.watchSeconds > 0;
+    const watchUntil = Date.now() + app.release.watchSeconds * 1000;
+
+    // The watch is recorded with the switch, on every LB: if this process ends before the watch does, anyone can resume it.
+    const written = await recordEach(lbs, { ...facts, watch: watching ? watchRecord(ctx, to, watchUntil) : undefined });
+    // After the record, so what is shown next (switch count, history) agrees with the routing.
+    ctx.onRouted?.(to, watching ? watchUntil : undefined);
+    progress = 'recorded';
+    const stateWritten = written.every((w) => w !== undefined);
+
+    if (watching) {
+      const { stopped } = await watchAndSettle(ctx, { before, from, to, requireHealthy: !emergency, until: watchUntil, recorded: written });
+      if (stopped) ctx.reporter.info(`The watch of ${slotLabel(to)} was stopped by ${stopped}`);
+      ctx.onRouted?.(to);
+    }
+    if (app.loadBalancer.masterSocket) await localStep(ctx, 'Old HAProxy process', () => reportDrain(ctx, confirmedAt, atSwitch, DRAIN_FOLLOW_MS));
+    const how = verified.unproven ? `switched in ${switchMs} ms, but ${verified.unproven}` : `verified in ${switchMs} ms`;
+    const health = verified.healthy ? '' : ` ${slotLabel(to)} serves the traffic but its health check fails.`;
+    const summary = `LIVE is ${slotSummary(toSlot)} (was ${slotLabel(from)}), ${how};${health} ${slotSummary(fromSlot)} is STANDBY and stays warm for rollback.${stateWritten ? '' : ' The state file was NOT updated: reconcile it.'}`;
+    ctx.reporter.info(summary);
+    return { from, to, switchMs, verified: verified.ok, reason: approval.reason, stateWritten, summary };
+  } catch (e) {
+    if (e instanceof WorkflowError) throw e;
+    const why = `unexpected error after the switch: ${errorMessage(e)}`;
+    const recorded = progress === 'recorded' || (await recordEach(lbs, facts)).every((w) => w !== undefined);
+    throw new WorkflowError('step-failed', titleOf(kind, emergency), app.loadBalancer.ssh, why, `LIVE is ${slotSummary(toSlot)}, verified through the frontend; ${recorded ? 'the switch is recorded in the state file' : 'the state file was NOT updated: reconcile it'}. It was not watched: check it now.`, [], { cause: e });
+  }
+}
+
+function titleOf(kind: OperationKind, emergency?: boolean): string {
+  return kind === 'rollback' ? 'Rollback' : emergency ? 'Emergency release' : 'Release';
 }
 
 /** The switch in each load balancer's state file; what was written to each (undefined where it could not be). */
