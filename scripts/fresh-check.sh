@@ -26,8 +26,9 @@ done
 case "$only" in ""|test|demo) ;; *) echo "--only takes test or demo, not '$only'" >&2; exit 2 ;; esac
 
 src=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+commit=$(git -C "$src" rev-parse --short HEAD)
 dirty=$(git -C "$src" status --porcelain --untracked-files=no | wc -l)
-[ "$dirty" = 0 ] || echo "fresh-check: $dirty changed files are not committed; it checks only what is committed ($(git -C "$src" rev-parse --short HEAD))" >&2
+[ "$dirty" = 0 ] || echo "fresh-check: $dirty changed files are not committed; it checks only what is committed ($commit)" >&2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bluegreen-fresh.XXXXXX")
 demo_port=${DEMO_PORT:-8099}
@@ -37,7 +38,7 @@ failed=""
 
 report() {
   echo
-  echo "fresh-check on $(git -C "$src" rev-parse --short HEAD), work folder $work:"
+  echo "fresh-check on $commit, work folder $work:"
   for t in "${times[@]}"; do echo "  $t"; done
   if [ -n "$failed" ]; then
     echo "FAILED: $failed (logs in $work)"
@@ -73,7 +74,7 @@ phase() { # label command… → runs it, logs to $work/<label>.log, records its
   fi
 }
 
-clone() { git clone --quiet "$src" "$work/$1/clone"; }
+clone() { git clone --quiet "$src" "$work/$1/clone" && git -C "$work/$1/clone" checkout --quiet "$commit"; }
 
 if [ "$only" != demo ]; then
   clone test
@@ -99,7 +100,7 @@ while [ -z "$url" ] && kill -0 "$demo_pid" 2>/dev/null && [ $((SECONDS - started
   url=$(sed -n 's/^ *Open \(http[^ ]*\).*/\1/p' "$demo_log" | head -n 1)
   sleep 1
 done
-first_line=$(head -n 3 "$demo_log" | tr '\n' ' ')
+first_lines=$(grep -v -e '^>' -e '^$' "$demo_log" | head -n 3)
 if [ -z "$url" ]; then
   times+=("demo: URL printed            FAILED after $((SECONDS - started)) s")
   failed="demo: URL printed"; tail -n 40 "$demo_log" >&2; kill -INT -- "-$demo_pid" 2>/dev/null || true; exit 1
@@ -115,7 +116,8 @@ if ! $answered; then
   kill -INT -- "-$demo_pid" 2>/dev/null || true; exit 1
 fi
 times+=("$(printf '%-28s %5d s' "demo: workbench answers" $((SECONDS - started)))")
-echo "fresh-check: demo's first lines: $first_line"
+echo "fresh-check: the demo's first lines:"
+while IFS= read -r line; do echo "    $line"; done <<<"$first_lines"
 
 stopping=$SECONDS
 kill -INT -- "-$demo_pid"
