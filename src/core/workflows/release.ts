@@ -1,7 +1,8 @@
 import { otherSlot, SlotName } from '../config/types';
 import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
-import { lbHost, mixedRoutingMessage, slotHost } from '../status/probe';
+import { lbHost, slotHost } from '../config/hostRefs';
+import { mixedRoutingMessage } from '../status/drift';
 import { loadBalancersDisagree, snapshotApp } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { slotLabel } from '../status/snapshot';

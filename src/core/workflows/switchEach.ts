@@ -4,7 +4,7 @@ import { errorMessage } from '../errors';
 import { withoutCanary } from '../haproxy/canary';
 import { backendExists, findRouting, withRouting } from '../haproxy/config';
 import { strayRoutes } from '../haproxy/strayRoutes';
-import { mixedRoutingMessage } from '../status/probe';
+import { mixedRoutingMessage } from '../status/drift';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { LbFiles, readLbFiles } from './lbFiles';
 import { acquireLock, HeldLock } from './lock';
