@@ -16,7 +16,7 @@ import { migrationGate, UnsafeMigrationPolicy } from './migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { PutBack } from './putBack';
 import { replaceConfig } from './replaceConfig';
-import { LbSwitch, lockEach, releaseEach } from './switchEach';
+import { LbSwitch, lockEach, releaseEach } from './lbLocks';
 import { currentWorker, untilReloaded } from './reloaded';
 import { frontendHealth } from './verify';
 import { servedByBody } from './whoAnswered';

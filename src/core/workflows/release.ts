@@ -12,7 +12,8 @@ import { oldProcessesAtSwitch, reportDrain } from './drain';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { frontendProbe } from './verify';
 import { recordSwitch } from './switching';
-import { LbSwitch, lockEach, readEach, releaseEach, switchEach } from './switchEach';
+import { readEach, switchEach } from './switchEach';
+import { LbSwitch, lockEach, releaseEach } from './lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
 
 export interface ReleaseOptions {

@@ -10,7 +10,7 @@ import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { remote } from '../remote/scripts';
 import { slotSummary } from './describe';
 import { readLbFiles } from './lbFiles';
-import { lockEach, releaseEach } from './switchEach';
+import { lockEach, releaseEach } from './lbLocks';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { endWatchRecord, recordSwitch, routeBack } from './switching';
 import { watchLive } from './verify';
