@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
-import { createRunner } from '../core/ssh/fromConfig';
+import { createRunner } from '../core/config/sshRunner';
 import { whoAmI } from '../core/workflows/who';
 import { OPTIONS, parseCliArgs, UsageError } from './args';
 import { CLI_COMMANDS, CLI_SERVERS } from './commands';
