@@ -45,7 +45,7 @@ const production = process.argv.includes('--production');
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', minify: production, sourcemap: !production }),
   // `bluegreen` is a small launcher: the CLI and the MCP server are bundles of their own.
-  esbuild.build({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', minify: production, sourcemap: !production, banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['src/bin/launcher.ts'], outfile: 'dist/cli.js', minify: production, sourcemap: !production, banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', minify: production, sourcemap: !production }),
   // The MCP server, apart: the SDK stays out of the extension and of the other CLI commands.
   esbuild.build({ ...common, entryPoints: ['src/mcp/main.ts'], outfile: 'dist/mcp.js', minify: production, sourcemap: !production }),

@@ -6,7 +6,7 @@ import { LabInfo } from '../lab/lab';
 import { canConnect, startDetached, stopPids, waitFor } from '../lab/processes';
 import { AppConfig, ServerConfig } from '../src/core/config/types';
 import { CommandRunner } from '../src/core/ssh/runner';
-import { probeServer } from '../src/core/status/probe';
+import { probeServer } from '../src/core/status/probeServer';
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { OptionName, ParsedArgs, UsageError } from '../bin/args';
 import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { Config } from '../core/config/types';
 import { BumpLevel } from '../core/git/bump';
@@ -18,7 +18,6 @@ import { resumeWatch, stopWatch } from '../core/workflows/watch';
 import { canary } from '../core/workflows/canary';
 import { UnsafeMigrationPolicy } from '../core/plan/types';
 import { sync } from '../core/workflows/sync';
-import { OptionName, ParsedArgs, UsageError } from './args';
 import { renderSmoke, renderSnapshot } from './render';
 
 /** What a command gets: the parsed arguments, the config, and (for those that act) a context. */
@@ -42,11 +41,10 @@ export interface CliCommand {
   run(c: CliRun): Promise<number>;
 }
 
-/** A command that serves until its client leaves (mcp): it gets the config file and nothing else. */
+/** A command that serves until its client leaves (mcp): it takes the config file and nothing else. */
 export interface CliServer {
   synopsis: string;
   summary: string;
-  serve(configFile: string): Promise<void>;
 }
 
 const BUMP_LEVELS: readonly BumpLevel[] = ['patch', 'minor', 'major'];
@@ -173,21 +171,14 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
 };
 
 /**
- * The MCP server lives in a bundle of its own (dist/mcp.js, beside this one), so the SDK
- * costs nothing to the other commands; from tsc's output it is the module itself.
+ * Commands that run in a bundle of their own, which src/bin/launcher.ts starts instead of this
+ * one (the MCP server: dist/mcp.js, so the SDK costs nothing to the other commands). Listed
+ * here for the usage text.
  */
 export const CLI_SERVERS: Record<string, CliServer> = {
   mcp: {
     synopsis: '',
     summary: "the tools for an editor's AI agent (MCP over stdio); switches wait for a person",
-    async serve(configFile) {
-      const bundled = path.join(__dirname, 'mcp.js');
-      // Paths, not literals: esbuild would bundle a literal into this file.
-      const file = existsSync(bundled) ? bundled : path.join(__dirname, '..', 'mcp', 'main');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for this command
-      const mcp = require(file) as typeof import('../mcp/main');
-      await mcp.serveMcp(configFile);
-    },
   },
 };
 

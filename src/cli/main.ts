@@ -1,12 +1,12 @@
 import * as path from 'node:path';
+import { OPTIONS, parseCliArgs, serverConfigFile, UsageError } from '../bin/args';
+import { exitWith } from '../bin/exit';
 import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
-import { createRunner } from '../core/ssh/fromConfig';
+import { createRunner } from '../core/config/sshRunner';
 import { whoAmI } from '../core/workflows/who';
-import { OPTIONS, parseCliArgs, UsageError } from './args';
 import { CLI_COMMANDS, CLI_SERVERS } from './commands';
-import { exitWith } from './exit';
 import { terminalConfirm } from './confirm';
 import { cliPrompts } from './prompts';
 import { stderrReporter } from './reporter';
@@ -39,12 +39,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return args.command ? 0 : 2;
   }
-  const server = CLI_SERVERS[args.command];
-  if (server) {
-    for (const option of args.given) if (option !== 'config') throw new UsageError(`${args.command} does not take --${option}`);
-    if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-    await server.serve(args.values.config ?? CONFIG_FILE_NAME);
-    return 0;
+  if (CLI_SERVERS[args.command]) {
+    // The launcher starts these in their own bundle. One reaches this bundle only when the
+    // launcher's scan took an option's value for the command, and that option is refused here.
+    serverConfigFile(args, args.command);
+    throw new UsageError(`${args.command} is started by the bluegreen launcher (dist/cli.js)`);
   }
   const command = CLI_COMMANDS[args.command];
   if (!command) throw new UsageError(`unknown command "${args.command}"`);

@@ -1,8 +1,7 @@
 import { shortDuration } from '../core/format';
 import { watchText } from '../core/status/routed';
 import { percentText } from '../core/status/traffic';
-import type { SmokeResult } from '../core/status/smoke';
-import { AppSnapshot, SlotSnapshot, Snapshot, slotLabel, slotList } from '../core/status/snapshot';
+import { AppSnapshot, SlotSnapshot, SmokeResult, Snapshot, slotLabel, slotList } from '../core/status/snapshot';
 
 function age(ms?: number): string {
   return ms === undefined ? '' : shortDuration(ms);

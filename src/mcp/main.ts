@@ -4,10 +4,9 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseCliArgs, UsageError } from '../cli/args';
-import { exitWith } from '../cli/exit';
+import { parseCliArgs, serverConfigFile } from '../bin/args';
+import { exitWith } from '../bin/exit';
 import { AGENT_TOOLS } from '../core/agent/tools';
-import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { BlueGreenError, errorMessage } from '../core/errors';
 import { progressReporter } from './progress';
 import type { Session } from './session';
@@ -64,10 +63,7 @@ const USAGE = 'usage: bluegreen [--config FILE] mcp\n\nServes the Blue-Green too
 export function run(argv: string[]): void {
   exitWith(
     (async () => {
-      const args = parseCliArgs(argv);
-      for (const option of args.given) if (option !== 'config') throw new UsageError(`mcp does not take --${option}`);
-      if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-      await serveMcp(args.values.config ?? CONFIG_FILE_NAME);
+      await serveMcp(serverConfigFile(parseCliArgs(argv), 'mcp'));
       return 0;
     })(),
     () => USAGE,

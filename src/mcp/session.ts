@@ -3,7 +3,7 @@ import Ajv from 'ajv';
 import { approvalSocketPath } from '../core/approval/socket';
 import { AGENT_TOOLS, AgentArgs, AgentToolName } from '../core/agent/tools';
 import { loadConfigFile } from '../core/config/load';
-import { createRunner } from '../core/ssh/fromConfig';
+import { createRunner } from '../core/config/sshRunner';
 import { REFUSE_PROMPTS } from '../core/ssh/runner';
 import { personApproval } from './approval';
 import { CallContext, runTool, ToolResult } from './tools';

@@ -5,7 +5,7 @@ import { ConfigDiagnostics } from './configDiagnostics';
 import { Config, SlotName } from '../core/config/types';
 import { routedTo } from '../core/status/routed';
 import { errorMessage, isBlueGreenError } from '../core/errors';
-import { createRunner } from '../core/ssh/fromConfig';
+import { createRunner } from '../core/config/sshRunner';
 import { CommandRunner, SshPrompts } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
 import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
 import { configSources, parseCmdlines, sourcesOf } from '../../src/core/haproxy/loadedFiles';
 import { OncePerRefresh } from '../../src/core/status/oncePerRefresh';
-import { probeLoadBalancer } from '../../src/core/status/probe';
+import { probeLoadBalancer } from '../../src/core/status/probeLoadBalancer';
 import { LocalRunner } from './localRunner';
 
 describe('LB probe', () => {

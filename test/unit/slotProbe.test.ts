@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
-import { probeServer } from '../../src/core/status/probe';
+import { probeServer } from '../../src/core/status/probeServer';
 import { LocalRunner } from './localRunner';
 
 describe('slot probe: git and package.json are read again only when the checkout changed', () => {

@@ -3,7 +3,7 @@ import { SectionedScript } from '../../src/core/remote/sections';
 import { parseState } from '../../src/core/state/stateFile';
 import { parseHealthBody, parsePm2List, parseShowStat } from '../../src/core/status/parse';
 import { parseGitHead } from '../../src/core/status/checkout';
-import { driftOf } from '../../src/core/status/probe';
+import { driftOf } from '../../src/core/status/drift';
 import { LoadBalancerSnapshot } from '../../src/core/status/snapshot';
 
 describe('status parsing', () => {

@@ -1,6 +1,6 @@
 import { ConfigProblem } from './problems';
 import { HostConfig, SLOT_NAMES, SlotConfig, SlotName } from './types';
-import type { DocPath } from './yamlPositions';
+import type { Locator } from './yamlPositions';
 
 /** A slot as written: its one host on the slot itself, or several under `servers:`. */
 export interface WrittenSlot extends Partial<HostConfig> {
@@ -12,8 +12,6 @@ export interface WrittenSlot extends Partial<HostConfig> {
   servers?: (HostConfig & { name?: string; url: string; dir?: string; pm2?: string })[];
   minHealthy?: number;
 }
-
-type Locator = (p: DocPath, wantKey?: boolean) => { line: number; col: number };
 
 /**
  * Every slot as a list of servers, whichever way it was written, each with its dir and pm2

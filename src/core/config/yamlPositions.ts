@@ -3,6 +3,9 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair } from 'yaml';
 /** A path into the parsed document: map keys and sequence indexes. */
 export type DocPath = readonly (string | number)[];
 
+/** The line and column where the value (or, with wantKey, the key) at a path was written. */
+export type Locator = (p: DocPath, wantKey?: boolean) => { line: number; col: number };
+
 /**
  * Finds the node a validation error points at. `wantKey` returns the key of the last
  * step instead of its value (an unknown key is reported where the key is written).

@@ -3,7 +3,7 @@ import { errorMessage } from '../errors';
 import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { CommandRunner } from '../ssh/runner';
-import { slotHost } from '../status/probe';
+import { slotHost } from '../config/hostRefs';
 import { builtinCheck } from './builtinCheck';
 import { parseAddedLines } from './changed';
 import { findSquawk, squawkCheck } from './squawk';

@@ -2,7 +2,7 @@ import { AppConfig, SlotName } from '../config/types';
 import { timeLeft } from '../format';
 import { unsafeCount } from '../migrations/types';
 import { unsafeLine } from '../migrations/check';
-import { mixedRoutingMessage } from '../status/probe';
+import { mixedRoutingMessage } from '../status/drift';
 import { loadBalancersDisagree } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';

@@ -1,8 +1,8 @@
+import { lbHost } from '../config/hostRefs';
 import { AppConfig } from '../config/types';
 import { parseShowProc } from '../haproxy/masterCli';
 import { CommandRunner } from '../ssh/runner';
 import { parseShowInfo } from './parse';
-import { lbHost } from './probe';
 import { OldProcess } from './snapshot';
 
 /**

@@ -1,4 +1,4 @@
-import { RuntimeServer } from './snapshot';
+import { BackendTraffic, LockHolder, RuntimeServer } from './snapshot';
 
 /** HAProxy `show stat` CSV: only server rows, only the fields we show. */
 export function parseShowStat(csv: string): RuntimeServer[] {
@@ -13,18 +13,6 @@ export function parseShowStat(csv: string): RuntimeServer[] {
     .map((l) => l.split(','))
     .filter((f) => f[sv] && f[sv] !== 'FRONTEND' && f[sv] !== 'BACKEND')
     .map((f) => ({ backend: f[px], server: f[sv], ...(addr >= 0 && f[addr] ? { address: f[addr] } : {}), status: f[status], check: f[check] || undefined, sessions: Number(f[scur]) || 0 }));
-}
-
-/** What HAProxy has counted for one backend since its process started. */
-export interface BackendTraffic {
-  /** `stot`: every request routed to it, HAProxy's own error answers included. */
-  sessions: number;
-  /** `req_tot`: HTTP requests (HTTP mode); `sessions` where HAProxy does not count them. */
-  requests: number;
-  /** `hrsp_5xx`: answers with a 5xx status. */
-  http5xx: number;
-  /** `rtime`: average response time of the last 1024 requests, in ms. */
-  responseMs: number;
 }
 
 /** `show stat` CSV: the backend rows' counters. */
@@ -104,5 +92,17 @@ export function parseHealthBody(body: string): HealthBody {
     return { version: str(j.version), environment: str(j.environment), commit: str(j.commit) };
   } catch {
     return {};
+  }
+}
+
+/** lock-holder.sh's answer: the holder while the lock is held, else nothing. */
+export function parseLockHolder(output: string): LockHolder | undefined {
+  const [state, json] = output.split('\n');
+  if (state !== 'held') return undefined;
+  try {
+    const h = JSON.parse(json ?? '') as Partial<LockHolder>;
+    return { who: h.who ?? 'someone', operation: h.operation ?? 'an operation', since: h.since };
+  } catch {
+    return { who: 'someone', operation: 'an operation' };
   }
 }

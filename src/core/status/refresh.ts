@@ -2,7 +2,9 @@ import { appViaEach } from '../config/appVia';
 import { AppConfig, Config, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
-import { checkHealth, driftOf, probeLoadBalancer, probeServer, roleOf } from './probe';
+import { driftOf } from './drift';
+import { probeLoadBalancer } from './probeLoadBalancer';
+import { checkHealth, probeServer } from './probeServer';
 import { OncePerRefresh } from './oncePerRefresh';
 import { slotOfServers } from './slotOfServers';
 import { runSmoke } from './smoke';
@@ -92,4 +94,11 @@ export function loadBalancersDisagree(lbs: readonly LoadBalancerSnapshot[]): str
   if (routes.every((r) => r.live === routes[0].live)) return undefined;
   const said = routes.map((r) => `${r.host} ${r.reachable ? (r.live ? `routes to ${slotLabel(r.live)}` : 'routes to neither slot') : 'cannot be read'}`).join(', ');
   return `the load balancers do not agree (${said}): ${routes.every((r) => r.reachable) ? 'traffic goes to whichever slot the LB holding the address picks' : 'a release cannot switch them all'}`;
+}
+
+export function roleOf(lb: LoadBalancerSnapshot, app: AppConfig): { live?: SlotName; standby?: SlotName; error?: string } {
+  if (!lb.backend) return {};
+  const live = SLOT_NAMES.find((n) => app.slots[n].backend === lb.backend);
+  if (!live) return { error: `HAProxy routes ${app.name} to backend "${lb.backend}", which is neither slot's backend (${app.slots.blue.backend}, ${app.slots.green.backend})` };
+  return { live, standby: otherSlot(live) };
 }

@@ -1,15 +1,8 @@
+import { healthTarget } from '../config/hostRefs';
 import { AppConfig, ServerConfig, SmokeCheck } from '../config/types';
 import { errorMessage } from '../errors';
 import { CommandRunner, HttpResult } from '../ssh/runner';
-import { healthTarget } from './probe';
-
-/** One smoke check's outcome on one slot. */
-export interface SmokeResult {
-  name: string;
-  ok: boolean;
-  /** What was wrong, or what was seen ("HTTP 200 in 12 ms"). */
-  detail: string;
-}
+import { SmokeResult } from './snapshot';
 
 export function smokeName(check: SmokeCheck): string {
   return check.name ?? `GET ${check.path}${check.host ? ` (Host ${check.host})` : ''}`;

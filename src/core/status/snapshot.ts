@@ -2,8 +2,6 @@ import { SLOT_NAMES, SlotName } from '../config/types';
 import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
 import { CanaryRecord, HistoryEntry, WatchRecord } from '../state/stateFile';
-import type { BackendTraffic } from './parse';
-import type { SmokeResult } from './smoke';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
 export interface Snapshot {
@@ -95,6 +93,26 @@ export interface OldProcess {
   pid: number;
   uptime: string;
   connections?: number;
+}
+
+/** What HAProxy has counted for one backend since its process started. */
+export interface BackendTraffic {
+  /** `stot`: every request routed to it, HAProxy's own error answers included. */
+  sessions: number;
+  /** `req_tot`: HTTP requests (HTTP mode); `sessions` where HAProxy does not count them. */
+  requests: number;
+  /** `hrsp_5xx`: answers with a 5xx status. */
+  http5xx: number;
+  /** `rtime`: average response time of the last 1024 requests, in ms. */
+  responseMs: number;
+}
+
+/** One smoke check's outcome on one slot. */
+export interface SmokeResult {
+  name: string;
+  ok: boolean;
+  /** What was wrong, or what was seen ("HTTP 200 in 12 ms"). */
+  detail: string;
 }
 
 export interface RuntimeServer {

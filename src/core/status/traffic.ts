@@ -1,5 +1,5 @@
 import { WatchThresholds } from '../config/types';
-import { BackendTraffic } from './parse';
+import { BackendTraffic } from './snapshot';
 
 /** What a backend served between two readings of HAProxy's counters. */
 export interface TrafficSince {

@@ -3,7 +3,7 @@ import { diagnose, DoctorInput, Finding, remedyOf, withAdditions } from '../hapr
 import { runningHaproxy, runningHaproxyScript } from '../haproxy/loadedFiles';
 import { SectionedScript } from '../remote/sections';
 import { shQuote } from '../shell';
-import { lbHost } from '../status/probe';
+import { lbHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
 import { liveUnchanged } from './describe';

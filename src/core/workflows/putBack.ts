@@ -2,7 +2,7 @@ import { SlotName } from '../config/types';
 import { AppSnapshot } from '../status/snapshot';
 import { WorkflowError } from './operation';
 import { restorePreviousConfig } from './replaceConfig';
-import type { LbSwitch } from './switchEach';
+import type { LbSwitch } from './lbLocks';
 
 /**
  * The load balancers a change made one after another (a switch, a canary rule) has changed so

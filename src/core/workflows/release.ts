@@ -5,7 +5,7 @@ import { overridden, preflight } from '../plan/preflight';
 import { switchConfirmation } from '../plan/render';
 import { Intent, OperationKind, Plan, UnsafeMigrationPolicy } from '../plan/types';
 import { HistoryEntry } from '../state/stateFile';
-import { lbHost, slotHost } from '../status/probe';
+import { lbHost, slotHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary } from './describe';
@@ -15,7 +15,8 @@ import { oldProcessesAtSwitch, reportDrain } from './drain';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { frontendProbe, Verified } from './verify';
 import { recordSwitch } from './switching';
-import { LbSwitch, lockEach, readEach, releaseEach, switchEach } from './switchEach';
+import { readEach, switchEach } from './switchEach';
+import { LbSwitch, lockEach, releaseEach } from './lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
 
 export interface ReleaseOptions {

@@ -2,7 +2,7 @@ import { remote } from '../remote/scripts';
 import { fillTemplate } from '../shell';
 import { MARK_PREFIX } from '../ssh/output';
 import { SlotName } from '../config/types';
-import { lbHost } from '../status/probe';
+import { lbHost } from '../config/hostRefs';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { slotSummary } from './describe';
 import { configBase64 } from './lbFiles';

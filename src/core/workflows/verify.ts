@@ -1,13 +1,12 @@
 import { AppConfig, otherSlot, SlotName } from '../config/types';
 import { parseHealthBody } from '../status/parse';
-import { lbHost } from '../status/probe';
+import { lbHost } from '../config/hostRefs';
 import { HttpResult } from '../ssh/runner';
-import { AppSnapshot, slotLabel } from '../status/snapshot';
+import { AppSnapshot, BackendTraffic, slotLabel } from '../status/snapshot';
 import { localStep, OperationContext } from './operation';
 import { backendCounters, countedAround, Served, servedByBody, servedByCounters } from './whoAnswered';
 import { errorMessage } from '../errors';
 import { secondsText } from '../format';
-import { BackendTraffic } from '../status/parse';
 import { trafficExceeds, TrafficSince, trafficSince, trafficText } from '../status/traffic';
 
 /** HAProxy serves the new routing shortly after a reload (bench/results.md): ask often, for up to 5 s. */

@@ -47,3 +47,13 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   const [command, ...positionals] = parsed.positionals;
   return { command, positionals, values: parsed.values, given };
 }
+
+/**
+ * The config file for a command that serves until its client leaves (mcp), which takes it and
+ * nothing else. `name` is the command the launcher started, whatever the parser took for one.
+ */
+export function serverConfigFile(args: ParsedArgs, name: string): string {
+  for (const option of args.given) if (option !== 'config') throw new UsageError(`${name} does not take --${option}`);
+  if (args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+  return args.values.config ?? CONFIG_FILE_NAME;
+}

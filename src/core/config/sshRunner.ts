@@ -1,6 +1,8 @@
-import { Config } from '../config/types';
-import { SshPrompts } from './runner';
-import { Ssh2Runner } from './ssh2Runner';
+// Beside the config, not in ssh/: the runner knows nothing of bluegreen.yaml, and the config
+// (its scaffold reads ~/.ssh/config) sits above it.
+import { SshPrompts } from '../ssh/runner';
+import { Ssh2Runner } from '../ssh/ssh2Runner';
+import { Config } from './types';
 
 export function createRunner(config: Config, prompts: SshPrompts): Ssh2Runner {
   return new Ssh2Runner({
