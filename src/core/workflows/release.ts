@@ -8,6 +8,7 @@ import { slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, versionText } from './describe';
 import { migrationGate, NO_MIGRATION_GATE, UnsafeMigrationPolicy } from './migrationGate';
 import { oldProcessesAtSwitch, reportDrain } from './drain';
+import { reasonMissing } from './confirm';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { frontendProbe } from './verify';
 import { recordSwitch } from './switching';
@@ -149,7 +150,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     });
     if (!answer.ok && answer.alternative) throw new WorkflowError('declined', title, undefined, FIX_FIRST_CHOSEN, unchanged());
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
-    if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
+    if (reasonMissing({ askReason: o.emergency }, answer.reason)) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
     const confirmedAt = Date.now();
     const overrode = [smokeFailed, migrations.overrode].filter(Boolean).join('; ') || undefined;
 
