@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { pickApp } from '../core/config/pickApp';
 import { AppConfig, SlotName } from '../core/config/types';
 import { errorMessage, isBlueGreenError } from '../core/errors';
-import { OperationContext, WorkflowError } from '../core/workflows/operation';
+import { failedStepOutput, OperationContext } from '../core/workflows/operation';
 import { Reporter } from '../core/workflows/reporter';
 import { whoAmI } from '../core/workflows/who';
 import { Deps } from './deps';
@@ -50,10 +50,11 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
 
 type Body = (ctx: OperationContext, target: Target | undefined) => Promise<string>;
 
-/** What an operation came to, in the sentence the person was shown (for the agent's tools). */
+/** What an operation came to, in the sentence the person was shown; `error`: the failure as it came (the agent's tools word it). */
 export interface Outcome {
   ok: boolean;
   message: string;
+  error?: unknown;
 }
 
 export async function operate(deps: Deps, title: string, arg: unknown, body: Body): Promise<Outcome> {
@@ -98,14 +99,15 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
   } catch (e) {
     if (isBlueGreenError(e, 'declined')) {
       reporter.info(`════ ${title} not confirmed; nothing was changed ════`);
-      return { ok: false, message: `${title} was not confirmed; nothing was changed.` };
+      return { ok: false, message: `${title} was not confirmed; nothing was changed.`, error: e };
     }
     const message = errorMessage(e);
     reporter.warn(`════ ${title} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s ════`);
     reporter.error(message);
-    if (e instanceof WorkflowError && e.lastLines.length) reporter.error(`last output of the failed step:\n${e.lastLines.join('\n')}`);
+    const output = failedStepOutput(e);
+    if (output) reporter.error(output);
     void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
-    return { ok: false, message };
+    return { ok: false, message, error: e };
   } finally {
     deps.running.title = undefined;
     void deps.model.refresh();
