@@ -1,6 +1,6 @@
 import * as readline from 'node:readline/promises';
 import { BlueGreenError } from '../core/errors';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/workflows/confirm';
 
 /**
  * Asks on the terminal. Without a terminal (CI), nothing goes ahead unless --yes was given;
@@ -11,8 +11,8 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
     async confirm(request: ConfirmRequest): Promise<ConfirmAnswer> {
       if (o.yes) {
         process.stderr.write(`${request.title}\n${indent(request.detail)}\n(confirmed by --yes)\n`);
-        if (request.askReason && !o.reason) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');
-        return { ok: true, reason: o.reason, via: '--yes' };
+        if (reasonMissing(request, o.reason)) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');
+        return { ok: true, reason: emergencyReason(o.reason), via: '--yes' };
       }
       if (!process.stdin.isTTY) throw new BlueGreenError('not-confirmable', `${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);
       const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
@@ -20,13 +20,14 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
         process.stderr.write(`\n${request.title}\n${indent(request.detail)}\n\n`);
         if (request.typeToConfirm) {
           const typed = await rl.question(`Type ${request.typeToConfirm} to ${request.action.toLowerCase()}: `);
-          if (typed.trim() !== request.typeToConfirm) return { ok: false };
+          if (!typedSlotMatches(request, typed)) return { ok: false };
         } else {
           const typed = await rl.question(`${request.action}? [y/N] `);
           if (!/^y(es)?$/i.test(typed.trim())) return { ok: false };
         }
-        let reason = o.reason;
-        if (request.askReason && !reason) reason = (await rl.question('Reason (recorded in the history): ')).trim();
+        // An empty reason is passed on: the release refuses it, with the state now.
+        let reason = emergencyReason(o.reason);
+        if (reasonMissing(request, reason)) reason = emergencyReason(await rl.question('Reason (recorded in the history): '));
         return { ok: true, reason, via: 'terminal' };
       } finally {
         rl.close();

@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
 import { createRunner } from '../core/config/sshRunner';
+import { emergencyReason } from '../core/workflows/confirm';
 import { whoAmI } from '../core/workflows/who';
 import { CLI_COMMANDS, CLI_SERVERS } from './commands';
 import { terminalConfirm } from './confirm';
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   if (!command.takesArguments && args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
   const { values } = args;
   if (values.reason !== undefined && !values.emergency) throw new UsageError('--reason goes with --emergency');
-  if (values.emergency && values.yes && !values.reason?.trim()) throw new UsageError('an emergency release with --yes needs --reason TEXT (it is recorded in the history)');
+  if (values.emergency && values.yes && emergencyReason(values.reason) === undefined) throw new UsageError('an emergency release with --yes needs --reason TEXT (it is recorded in the history)');
 
   let config = await loadConfigFile(values.config ?? CONFIG_FILE_NAME);
   if (values.app) config = { ...config, apps: [pickApp(config, values.app)] };

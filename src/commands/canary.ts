@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { canary as canaryWorkflow } from '../core/workflows/canary';
 import { Deps } from '../ui/deps';
-import { pickApp, runOperation, targetOf } from '../ui/operations';
+import { appFor, runOperation, targetOf } from '../ui/operations';
 
 /**
  * Blue-Green: Canary…: asks the share (0 ends the canary), then runs the workflow, whose
  * dialog confirms. A share given as the second argument (from a test or a keybinding) is not asked.
  */
 export async function canary(deps: Deps, arg?: unknown, share?: unknown): Promise<boolean> {
-  const picked = await pickApp(deps, targetOf(arg));
+  const picked = await appFor(deps, targetOf(arg));
   // No config: the operation says what is missing. No app picked: nothing to do.
   if (!picked) return deps.model.config ? false : runOperation(deps, 'Canary', arg, () => Promise.resolve(''));
   const app = deps.model.snapshot?.apps.find((a) => a.name === picked.name);

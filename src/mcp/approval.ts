@@ -1,7 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { askThroughSocket } from '../core/approval/socket';
 import { BlueGreenError } from '../core/errors';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/workflows/confirm';
 
 /**
  * A person's yes for an agent's request, asked in this order: the Blue-Green extension in the
@@ -40,8 +40,8 @@ async function elicit(server: Server, request: ConfirmRequest, signal?: AbortSig
   const result = await server.elicitInput({ mode: 'form', message: `${request.title}\n\n${request.detail}`, requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
   const content = (result.content ?? {}) as { approve?: unknown; typed?: unknown; reason?: unknown };
   if (result.action !== 'accept' || content.approve !== true) return { ok: false };
-  if (request.typeToConfirm && (typeof content.typed !== 'string' || content.typed.trim() !== request.typeToConfirm)) return { ok: false };
-  const reason = typeof content.reason === 'string' ? content.reason.trim() : undefined;
-  if (request.askReason && !reason) return { ok: false };
+  if (!typedSlotMatches(request, content.typed)) return { ok: false };
+  const reason = emergencyReason(content.reason);
+  if (reasonMissing(request, reason)) return { ok: false };
   return { ok: true, reason, via: 'MCP elicitation' };
 }

@@ -1,14 +1,9 @@
 import * as path from 'node:path';
-import { pickApp } from '../core/config/pickApp';
+import { runAgentTool } from '../core/agent/dispatch';
 import { Config } from '../core/config/types';
-import { errorMessage, isBlueGreenError } from '../core/errors';
-import { AgentArgs, AgentToolName, emergencyReasonMissing } from '../core/agent/tools';
-import { agentWorkflow } from '../core/agent/workflows';
 import { CommandRunner } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
-import { ConfirmPort, preApproved } from '../core/workflows/confirm';
-import { statusSentence } from '../core/workflows/describe';
-import { OperationContext, WorkflowError } from '../core/workflows/operation';
+import { ConfirmPort } from '../core/workflows/confirm';
 import { Reporter } from '../core/workflows/reporter';
 import { whoAmI } from '../core/workflows/who';
 
@@ -31,43 +26,19 @@ export interface ToolResult {
   [key: string]: unknown;
 }
 
-const text = (t: string): ToolResult => ({ content: [{ type: 'text', text: t }] });
-const failure = (t: string): ToolResult => ({ isError: true, content: [{ type: 'text', text: t }] });
-
 /**
- * Runs one workflow for a call: the app picked, the step lines to the reporter, and the outcome
- * as text ending with the state now. A failure is a tool error saying the same.
+ * A tool call, as the core's dispatcher answers it, in MCP's shape: a failure is a tool error;
+ * the status comes with the Snapshot as JSON after its sentences.
  */
-async function operate(deps: ToolDeps, args: AgentArgs, call: CallContext, approval: 'person' | 'none', body: (ctx: OperationContext) => Promise<{ summary: string }>): Promise<ToolResult> {
-  try {
-    const ctx: OperationContext = {
-      runner: deps.runner,
-      app: pickApp(deps.config, args.app),
-      reporter: call.reporter,
-      confirm: approval === 'person' ? deps.approval(call.signal) : preApproved(),
-      who: `${whoAmI()} (agent, via bluegreen mcp)`,
-      signal: call.signal,
-      workspace: path.dirname(deps.config.file),
-    };
-    return text((await body(ctx)).summary);
-  } catch (e) {
-    const tail = e instanceof WorkflowError && e.lastLines.length ? `\n\nLast output of the failed step:\n${e.lastLines.join('\n')}` : '';
-    return failure(`${errorMessage(e)}${isBlueGreenError(e, 'declined') ? ' The person said no.' : ''}${tail}`);
-  }
-}
-
-/** A tool call: the status is read here; every other tool runs its core workflow. */
-export async function runTool(name: AgentToolName, deps: ToolDeps, args: AgentArgs, call: CallContext): Promise<ToolResult> {
-  if (name === 'get_deployment_status') {
-    try {
-      const config = args.app === undefined ? deps.config : { ...deps.config, apps: [pickApp(deps.config, args.app)] };
-      const snapshot = await takeSnapshot(deps.runner, config);
-      return { content: [{ type: 'text', text: snapshot.apps.map(statusSentence).join('\n') }, { type: 'text', text: JSON.stringify(snapshot, null, 2) }] };
-    } catch (e) {
-      return failure(errorMessage(e));
-    }
-  }
-  if (emergencyReasonMissing(args)) return failure('An emergency switch needs a reason. Nothing was changed.');
-  const workflow = agentWorkflow(name, args, path.dirname(deps.config.file));
-  return operate(deps, args, call, workflow.approval, workflow.run);
+export async function runTool(name: string, deps: ToolDeps, input: unknown, call: CallContext): Promise<ToolResult> {
+  const approval = deps.approval(call.signal);
+  const result = await runAgentTool(name, input, approval, {
+    config: deps.config,
+    via: 'bluegreen mcp',
+    status: (config) => takeSnapshot(deps.runner, config),
+    operate: (_title, app, body) => body({ runner: deps.runner, app, reporter: call.reporter, confirm: approval, who: whoAmI(), signal: call.signal, workspace: path.dirname(deps.config.file) }),
+  });
+  const content: ToolResult['content'] = [{ type: 'text', text: result.text }];
+  if (result.snapshot) content.push({ type: 'text', text: JSON.stringify(result.snapshot, null, 2) });
+  return result.ok ? { content } : { isError: true, content };
 }

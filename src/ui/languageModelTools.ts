@@ -1,9 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_TOOLS, AgentArgs, emergencyReasonMissing } from '../core/agent/tools';
-import { agentWorkflow } from '../core/agent/workflows';
-import { preApproved } from '../core/workflows/confirm';
-import { statusSentence } from '../core/workflows/describe';
+import { runAgentTool } from '../core/agent/dispatch';
+import { AGENT_TOOLS } from '../core/agent/tools';
+import { BlueGreenError } from '../core/errors';
 import { Deps } from './deps';
 import { newerApi } from './newerApi';
 import { operate } from './operations';
@@ -14,9 +12,9 @@ export function languageModelToolName(name: string): string {
 }
 
 /**
- * The agent tools as VS Code language-model tools (1.95+), for VS Code's own agent: the same
- * workflows as the commands, with the same progress, output and modal dialogs. Nothing in a
- * tool call answers a dialog.
+ * The agent tools as VS Code language-model tools (1.95+), for VS Code's own agent: the core's
+ * dispatcher, running the workflows as the commands do, with the same progress, output and
+ * modal dialogs. Nothing in a tool call answers a dialog.
  */
 export function registerLanguageModelTools(deps: Deps): vscode.Disposable[] {
   const api = newerApi();
@@ -25,26 +23,31 @@ export function registerLanguageModelTools(deps: Deps): vscode.Disposable[] {
   const registerTool = lm.registerTool.bind(lm);
   return AGENT_TOOLS.map((spec) =>
     registerTool(languageModelToolName(spec.name), {
-      invoke: async (options) => {
-        const args = (options.input ?? {}) as AgentArgs;
-        const message = await run(deps, spec.name, args);
-        return new Result([new Text(message)]);
-      },
+      invoke: async (options) => new Result([new Text(await run(deps, spec.name, options.input))]),
     }),
   );
 }
 
-async function run(deps: Deps, name: (typeof AGENT_TOOLS)[number]['name'], args: AgentArgs): Promise<string> {
+async function run(deps: Deps, name: string, input: unknown): Promise<string> {
   if (!vscode.workspace.isTrusted) return 'Blue-Green works only in a trusted workspace; nothing was done.';
-  if (name === 'get_deployment_status') {
-    await deps.model.refresh();
-    const apps = deps.model.snapshot?.apps.filter((a) => args.app === undefined || a.name === args.app) ?? [];
-    return apps.length ? apps.map(statusSentence).join('\n') : deps.model.refreshError ?? deps.model.configProblem ?? `no app "${args.app}"`;
-  }
-  if (emergencyReasonMissing(args)) return 'An emergency switch needs a reason. Nothing was changed.';
-  const workspace = deps.model.config ? path.dirname(deps.model.config.file) : '';
-  const workflow = agentWorkflow(name, args, workspace);
-  const title = AGENT_TOOLS.find((t) => t.name === name)!.title;
-  const outcome = await operate(deps, title, args.app ? { app: { name: args.app } } : undefined, async (ctx) => (await workflow.run(workflow.approval === 'none' ? { ...ctx, confirm: preApproved() } : ctx)).summary);
-  return outcome.message;
+  if (!deps.model.config) await deps.model.loadConfig();
+  const config = deps.model.config;
+  if (!config) return deps.model.configProblem ?? 'no bluegreen.yaml';
+  const result = await runAgentTool(name, input, deps.confirm, {
+    config,
+    via: "VS Code's language-model tools",
+    // Through the model, so the tree and the badge show what the agent was told.
+    status: async (wanted) => {
+      await deps.model.refresh();
+      const { snapshot, refreshError } = deps.model;
+      if (!snapshot || refreshError) throw new BlueGreenError('refused', refreshError ?? 'the status could not be read');
+      return { ...snapshot, apps: snapshot.apps.filter((a) => wanted.apps.some((w) => w.name === a.name)) };
+    },
+    operate: async (title, app, body) => {
+      const outcome = await operate(deps, title, { app: { name: app.name } }, body);
+      if (!outcome.ok) throw outcome.error ?? new BlueGreenError('refused', outcome.message);
+      return outcome.message;
+    },
+  });
+  return result.text;
 }

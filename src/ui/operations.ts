@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { pickApp } from '../core/config/pickApp';
 import { AppConfig, SlotName } from '../core/config/types';
 import { errorMessage, isBlueGreenError } from '../core/errors';
-import { OperationContext, WorkflowError } from '../core/workflows/operation';
+import { failedStepOutput, OperationContext } from '../core/workflows/operation';
 import { Reporter } from '../core/workflows/reporter';
 import { whoAmI } from '../core/workflows/who';
 import { Deps } from './deps';
@@ -21,14 +22,22 @@ export function targetOf(arg: unknown): Target | undefined {
   return { app: node.app.name, slot: slot === 'blue' || slot === 'green' ? slot : undefined };
 }
 
-/** The app a command is about: the tree item's, the only one, or the one the person picks. */
-export async function pickApp(deps: Deps, target?: Target): Promise<AppConfig | undefined> {
+/**
+ * The app a command is about: the tree item's, the only one, or the one the person picks when
+ * there are several (the core's pickApp decides; a name it does not know picks none).
+ */
+export async function appFor(deps: Deps, target?: Target): Promise<AppConfig | undefined> {
   if (!deps.model.config) await deps.model.loadConfig();
-  const apps = deps.model.config?.apps ?? [];
-  if (target) return apps.find((a) => a.name === target.app);
-  if (apps.length <= 1) return apps[0];
-  const picked = await vscode.window.showQuickPick(apps.map((a) => a.name), { title: 'Blue-Green: which app?' });
-  return apps.find((a) => a.name === picked);
+  const config = deps.model.config;
+  if (!config) return undefined;
+  const name = target?.app ?? (config.apps.length > 1 ? await vscode.window.showQuickPick(config.apps.map((a) => a.name), { title: 'Blue-Green: which app?' }) : undefined);
+  if (name === undefined && config.apps.length > 1) return undefined;
+  try {
+    return pickApp(config, name);
+  } catch (e) {
+    if (isBlueGreenError(e, 'usage')) return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -41,10 +50,11 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
 
 type Body = (ctx: OperationContext, target: Target | undefined) => Promise<string>;
 
-/** What an operation came to, in the sentence the person was shown (for the agent's tools). */
+/** What an operation came to, in the sentence the person was shown; `error`: the failure as it came (the agent's tools word it). */
 export interface Outcome {
   ok: boolean;
   message: string;
+  error?: unknown;
 }
 
 export async function operate(deps: Deps, title: string, arg: unknown, body: Body): Promise<Outcome> {
@@ -60,7 +70,7 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
     return { ok: false, message };
   }
   const target = targetOf(arg);
-  const app = await pickApp(deps, target);
+  const app = await appFor(deps, target);
   if (!app) return { ok: false, message: 'no app was picked; nothing was changed.' };
   const reporter = outputReporter(deps.output);
   deps.running.title = `${title} (${app.name})`;
@@ -89,14 +99,15 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
   } catch (e) {
     if (isBlueGreenError(e, 'declined')) {
       reporter.info(`════ ${title} not confirmed; nothing was changed ════`);
-      return { ok: false, message: `${title} was not confirmed; nothing was changed.` };
+      return { ok: false, message: `${title} was not confirmed; nothing was changed.`, error: e };
     }
     const message = errorMessage(e);
     reporter.warn(`════ ${title} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s ════`);
     reporter.error(message);
-    if (e instanceof WorkflowError && e.lastLines.length) reporter.error(`last output of the failed step:\n${e.lastLines.join('\n')}`);
+    const output = failedStepOutput(e);
+    if (output) reporter.error(output);
     void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
-    return { ok: false, message };
+    return { ok: false, message, error: e };
   } finally {
     deps.running.title = undefined;
     void deps.model.refresh();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConfirmPort } from '../core/workflows/confirm';
+import { ConfirmPort, emergencyReason, reasonMissing, typedSlotMatches } from '../core/workflows/confirm';
 
 /** A modal dialog; then the typed slot name when the request needs it, and a reason for an emergency. */
 export function vscodeConfirm(): ConfirmPort {
@@ -15,14 +15,14 @@ export function vscodeConfirm(): ConfirmPort {
           title: request.typeReason ?? request.title,
           prompt: `Type ${expected} to ${request.action.toLowerCase()}`,
           ignoreFocusOut: true,
-          validateInput: (v) => (v.trim() === expected ? undefined : `Type ${expected} exactly`),
+          validateInput: (v) => (typedSlotMatches(request, v) ? undefined : `Type ${expected} exactly`),
         });
-        if (typed?.trim() !== expected) return { ok: false };
+        if (!typedSlotMatches(request, typed)) return { ok: false };
       }
       let reason: string | undefined;
       if (request.askReason) {
-        reason = await vscode.window.showInputBox({ title: 'Emergency release: reason', prompt: 'Why? (recorded in the history on the LB host)', value: request.suggestedReason, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'A reason is required') });
-        if (!reason?.trim()) return { ok: false };
+        reason = emergencyReason(await vscode.window.showInputBox({ title: 'Emergency release: reason', prompt: 'Why? (recorded in the history on the LB host)', value: request.suggestedReason, ignoreFocusOut: true, validateInput: (v) => (reasonMissing(request, v) ? 'A reason is required' : undefined) }));
+        if (reasonMissing(request, reason)) return { ok: false };
       }
       return { ok: true, reason, via: 'editor dialog' };
     },

@@ -1,3 +1,5 @@
+import { reasonMissing } from '../workflows/confirm';
+
 /**
  * The tools an editor's AI agent gets, as data: the MCP server (`bluegreen mcp`) and the
  * extension's language-model tools (package.json, checked against this list by a unit test)
@@ -94,5 +96,5 @@ export interface AgentArgs {
 
 /** An emergency from an agent must say why; checked before anything runs. */
 export function emergencyReasonMissing(args: AgentArgs): boolean {
-  return args.emergency === true && !args.reason?.trim();
+  return reasonMissing({ askReason: args.emergency }, args.reason);
 }

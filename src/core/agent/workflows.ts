@@ -1,4 +1,5 @@
 import { bump } from '../workflows/bump';
+import { emergencyReason } from '../workflows/confirm';
 import { deploy } from '../workflows/deploy';
 import { OperationContext } from '../workflows/operation';
 import { release } from '../workflows/release';
@@ -17,7 +18,7 @@ export function agentWorkflow(name: AgentAction, args: AgentArgs, workspace: str
     case 'deploy_to_standby':
       return { approval: args.runMigrations ? 'person' : 'none', run: (ctx) => deploy(ctx, { ref: args.ref, fetch: args.pullGithub !== false, backup: args.createBackup !== false, migrate: args.runMigrations === true }) };
     case 'switch_traffic':
-      return { approval: 'person', run: (ctx) => release(ctx, { kind: 'release', emergency: args.emergency === true, suggestedReason: args.reason?.trim() || undefined }) };
+      return { approval: 'person', run: (ctx) => release(ctx, { kind: 'release', emergency: args.emergency === true, suggestedReason: emergencyReason(args.reason) }) };
     case 'rollback':
       return { approval: 'person', run: (ctx) => release(ctx, { kind: 'rollback' }) };
     case 'sync_standby':

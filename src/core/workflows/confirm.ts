@@ -28,3 +28,25 @@ export interface ConfirmPort {
 export function preApproved(reason?: string): ConfirmPort {
   return { confirm: async () => ({ ok: true, reason }) };
 }
+
+/**
+ * The typed-slot rule, for every medium that asks: what the person typed goes ahead only when it
+ * is the slot's name the request names (surrounding spaces forgiven). A request that names none
+ * needs no typing.
+ */
+export function typedSlotMatches(request: ConfirmRequest, typed: unknown): boolean {
+  return request.typeToConfirm === undefined || (typeof typed === 'string' && typed.trim() === request.typeToConfirm);
+}
+
+/**
+ * The emergency-reason rule: a reason counts only when it has text. Returns it trimmed, or
+ * undefined, and then an emergency does not go ahead.
+ */
+export function emergencyReason(reason: unknown): string | undefined {
+  return typeof reason === 'string' && reason.trim() ? reason.trim() : undefined;
+}
+
+/** Whether an answer lacks the reason the request needs (an emergency's). */
+export function reasonMissing(request: Pick<ConfirmRequest, 'askReason'>, reason: unknown): boolean {
+  return request.askReason === true && emergencyReason(reason) === undefined;
+}

@@ -66,11 +66,20 @@ export class WorkflowError extends BlueGreenError {
     options?: { cause?: unknown },
   ) {
     super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host, options);
-    this.lastLines = redact(lastLines.join('\n')).split('\n');
+    // No lines stay no lines: a split of '' would be one empty line, shown under a heading.
+    this.lastLines = lastLines.length ? redact(lastLines.join('\n')).split('\n') : [];
   }
 
   /** The failed step's last output lines, redacted. */
   readonly lastLines: readonly string[];
+}
+
+/**
+ * A failed step's last output under its heading, as the output channel and an agent's result
+ * both show it; undefined when the failure has none.
+ */
+export function failedStepOutput(e: unknown): string | undefined {
+  return e instanceof WorkflowError && e.lastLines.length ? `Last output of the failed step:\n${e.lastLines.join('\n')}` : undefined;
 }
 
 const LAST_LINES = 15;

@@ -12,6 +12,7 @@ import { liveUnchanged, slotSummary } from './describe';
 import { enforce } from './enforce';
 import { readMigrations } from './migrationGate';
 import { oldProcessesAtSwitch, reportDrain } from './drain';
+import { reasonMissing } from './confirm';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { frontendProbe, Verified } from './verify';
 import { recordSwitch } from './switching';
@@ -66,7 +67,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     const answer = await ctx.confirm.confirm(switchConfirmation(plan, { suggestedReason: o.suggestedReason }));
     if (!answer.ok && answer.alternative) throw new WorkflowError('declined', title, undefined, FIX_FIRST_CHOSEN, unchanged());
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
-    if (o.emergency && !answer.reason?.trim()) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
+    if (reasonMissing({ askReason: o.emergency }, answer.reason)) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
     const confirmedAt = Date.now();
     const [from, to] = [plan.live!, plan.target!];
     // Compare before switching: every config must still route to the LIVE we showed. The state

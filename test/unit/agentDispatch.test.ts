@@ -1,0 +1,249 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AgentHost, runAgentTool } from '../../src/core/agent/dispatch';
+import { AGENT_TOOLS, AgentToolName } from '../../src/core/agent/tools';
+import { agentWorkflow } from '../../src/core/agent/workflows';
+import { parseConfig } from '../../src/core/config/load';
+import { Config } from '../../src/core/config/types';
+import { BlueGreenError } from '../../src/core/errors';
+import { CommandRunner } from '../../src/core/ssh/runner';
+import { Snapshot } from '../../src/core/status/snapshot';
+import { ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../../src/core/workflows/confirm';
+import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
+import { lineReporter } from '../../src/core/workflows/reporter';
+
+const FIXTURE = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
+
+/** A runner that refuses every call and remembers it: any SSH at all is seen. */
+class RefusingRunner implements CommandRunner {
+  readonly calls: string[] = [];
+  readonly scripts: string[] = [];
+  private refuse(what: string): never {
+    this.calls.push(what);
+    throw new BlueGreenError('connect-failed', `${what}: no hosts in a unit test`);
+  }
+  async run(_host: unknown, script: string): Promise<never> {
+    this.scripts.push(script);
+    return this.refuse(script.split('\n').find((l) => l.trim() && !l.startsWith('#')) ?? 'script');
+  }
+  async httpGet(): Promise<never> {
+    return this.refuse('httpGet');
+  }
+  async askUnixSocket(): Promise<never> {
+    return this.refuse('askUnixSocket');
+  }
+  async whereIs(host: { ssh: string }): Promise<string> {
+    return host.ssh;
+  }
+  warm(): void {}
+  dispose(): void {}
+}
+
+/** The person's side: records every question and gives `answer`. */
+function person(answer: 'yes' | 'no'): ConfirmPort & { asked: ConfirmRequest[] } {
+  const asked: ConfirmRequest[] = [];
+  return { asked, confirm: async (request) => (asked.push(request), answer === 'yes' ? { ok: true, via: 'test person' } : { ok: false }) };
+}
+
+/** A front end as the MCP server and the editor are: what it was asked to do is recorded. */
+function fakeHost(config: Config, o: { snapshot?: Snapshot } = {}) {
+  const runner = new RefusingRunner();
+  const operated: { title: string; app: string; ctx?: OperationContext }[] = [];
+  const statusRead: Config[] = [];
+  // What the front end's own context would answer if the dispatcher let it: always yes.
+  const frontEndYes: ConfirmPort & { asked: ConfirmRequest[] } = person('yes');
+  const host: AgentHost = {
+    config,
+    via: 'a unit test',
+    status: async (wanted) => (statusRead.push(wanted), o.snapshot ?? { takenAt: '', durationMs: 0, apps: [] }),
+    operate: async (title, app, body) => {
+      const record: (typeof operated)[number] = { title, app: app.name };
+      operated.push(record);
+      return body({ runner, app, reporter: lineReporter(() => undefined), confirm: frontEndYes, who: 'ann@desk', workspace: path.dirname(config.file) });
+    },
+  };
+  return { host, runner, operated, statusRead, frontEndYes };
+}
+
+const config = () => parseConfig(FIXTURE, '/work/app/bluegreen.yaml');
+
+describe('the agent dispatcher (runAgentTool)', () => {
+  it('an unknown tool name is refused before anything runs', async () => {
+    for (const name of ['drop_database', '', 'get_deployment_status ', 'SWITCH_TRAFFIC', 'bluegreen_switch_traffic', '__proto__', 'constructor', 'toString']) {
+      const { host, runner, operated, statusRead } = fakeHost(config());
+      const approval = person('yes');
+      const result = await runAgentTool(name, {}, approval, host);
+      assert.equal(result.ok, false, name);
+      assert.match(result.text, /^There is no tool ".*" \(tools: get_deployment_status, deploy_to_standby/, name);
+      assert.deepEqual([operated.length, statusRead.length, runner.calls.length, approval.asked.length], [0, 0, 0, 0], name);
+    }
+  });
+
+  it('odd argument types and values are refused, saying which, before anything runs', async () => {
+    const cases: [AgentToolName, unknown, RegExp][] = [
+      ['switch_traffic', { emergency: 'true', reason: 'x' }, /^switch_traffic: emergency must be boolean\. Nothing was run\.$/],
+      ['switch_traffic', { emergency: 1, reason: 'x' }, /emergency must be boolean/],
+      ['switch_traffic', { emergency: true, reason: ['down'] }, /reason must be string/],
+      ['switch_traffic', { emergency: true, reason: 'x'.repeat(501) }, /reason must NOT have more than 500 characters/],
+      ['switch_traffic', { requireApproval: 'no' }, /requireApproval must be boolean/],
+      ['switch_traffic', { app: 5 }, /app must be string/],
+      ['switch_traffic', { app: 'demo\n' }, /app must match pattern/],
+      ['switch_traffic', { app: 'Demo;rm -rf /' }, /app must match pattern/],
+      ['switch_traffic', 'switch now', /arguments must be object/],
+      ['switch_traffic', [true], /arguments must be object/],
+      ['switch_traffic', 42, /arguments must be object/],
+      ['rollback', { extra: 1 }, /arguments must NOT have additional properties \(extra\)/],
+      ['rollback', JSON.parse('{"__proto__": {"emergency": true}}'), /additional properties \(__proto__\)/],
+      ['deploy_to_standby', { ref: 'main; touch /tmp/pwned' }, /ref must match pattern/],
+      ['deploy_to_standby', { ref: '--upload-pack=sh' }, /ref must match pattern/],
+      ['deploy_to_standby', { ref: 'a/../../b' }, /ref must match pattern/],
+      ['deploy_to_standby', { pullGithub: 'yes', runMigrations: 'yes' }, /pullGithub must be boolean; runMigrations must be boolean/],
+      ['bump_version', {}, /arguments must have required property 'level'/],
+      ['bump_version', { level: 'huge' }, /level must be equal to one of the allowed values/],
+      ['bump_version', { level: ['patch'] }, /level must be equal to one of the allowed values/],
+      ['get_deployment_status', { app: null }, /app must be string/],
+    ];
+    for (const [name, input, says] of cases) {
+      const { host, runner, operated, statusRead } = fakeHost(config());
+      const approval = person('yes');
+      const result = await runAgentTool(name, input, approval, host);
+      assert.equal(result.ok, false, `${name} ${JSON.stringify(input)}`);
+      assert.match(result.text, says, `${name} ${JSON.stringify(input)}`);
+      assert.match(result.text, /Nothing was run\.$/);
+      assert.deepEqual([operated.length, statusRead.length, runner.calls.length, approval.asked.length], [0, 0, 0, 0], `${name} ${JSON.stringify(input)}`);
+    }
+  });
+
+  it('an approval-looking argument is refused on every tool, never taken as a yes', async () => {
+    for (const tool of AGENT_TOOLS) {
+      for (const field of ['approve', 'approved', 'confirm', 'confirmed', 'yes', 'token', 'code', 'approval', 'typed', 'typeToConfirm', 'via']) {
+        const { host, runner, operated } = fakeHost(config());
+        const approval = person('no');
+        const result = await runAgentTool(tool.name, { level: 'patch', [field]: true }, approval, host);
+        assert.equal(result.ok, false, `${tool.name} ${field}`);
+        assert.match(result.text, new RegExp(`additional properties \\(${field}\\)`), `${tool.name} ${field}`);
+        assert.deepEqual([operated.length, runner.calls.length, approval.asked.length], [0, 0, 0]);
+      }
+    }
+  });
+
+  it('an emergency without a reason (or only spaces) is refused before anything runs', async () => {
+    for (const input of [{ emergency: true }, { emergency: true, reason: '' }, { emergency: true, reason: '  \n\t' }, { emergency: true, requireApproval: false }]) {
+      const { host, runner, operated } = fakeHost(config());
+      const approval = person('yes');
+      const result = await runAgentTool('switch_traffic', input, approval, host);
+      assert.deepEqual(result, { ok: false, text: 'An emergency switch needs a reason. Nothing was changed.' }, JSON.stringify(input));
+      assert.deepEqual([operated.length, runner.calls.length, approval.asked.length], [0, 0, 0]);
+    }
+  });
+
+  it('requireApproval: false changes nothing: every tool that can affect users asks the person, whatever the arguments say', () => {
+    const asks = (name: Exclude<AgentToolName, 'get_deployment_status'>, args: object) => agentWorkflow(name, args, '/w').approval;
+    for (const args of [{}, { requireApproval: false }, { requireApproval: false, emergency: true, reason: 'agent says so' }, { requireApproval: true }]) assert.equal(asks('switch_traffic', args), 'person', JSON.stringify(args));
+    assert.equal(asks('rollback', {}), 'person');
+    assert.equal(asks('bump_version', { level: 'major' }), 'person');
+    assert.equal(asks('deploy_to_standby', { runMigrations: true }), 'person');
+    // STANDBY-only work, which LIVE never sees, is what goes without a yes.
+    assert.equal(asks('deploy_to_standby', { runMigrations: false }), 'none');
+    assert.equal(asks('sync_standby', {}), 'none');
+  });
+
+  it('a switch with requireApproval: false, on hosts that cannot be reached, fails without moving traffic or a yes from anyone', async () => {
+    for (const input of [{ requireApproval: false }, { requireApproval: false, emergency: true, reason: 'agent says so' }]) {
+      const { host, runner, operated, frontEndYes } = fakeHost(config());
+      const approval = person('yes');
+      const result = await runAgentTool('switch_traffic', input, approval, host);
+      assert.equal(result.ok, false);
+      assert.equal(operated.length, 1);
+      assert.deepEqual([approval.asked.length, frontEndYes.asked.length], [0, 0]);
+      assert.ok(!runner.calls.some((c) => /switch/i.test(c)), runner.calls.join('\n'));
+    }
+  });
+
+  describe('a bump, run for real in a scratch repository', () => {
+    let repo: string;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+    beforeEach(() => {
+      repo = mkdtempSync(path.join(os.tmpdir(), 'bg-dispatch-'));
+      git('init', '-q', '-b', 'main');
+      git('config', 'user.email', 'ann@example.net');
+      git('config', 'user.name', 'Ann');
+      writeFileSync(path.join(repo, 'package.json'), '{\n  "name": "demo",\n  "version": "1.0.0"\n}\n');
+      git('add', 'package.json');
+      git('commit', '-q', '-m', 'First');
+    });
+    afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+    it('a declined approval changes nothing: the person is asked (not the front end), the repository is as it was, and the agent reads why', async function () {
+      this.timeout(60_000);
+      const { host, operated, frontEndYes } = fakeHost(parseConfig(FIXTURE, path.join(repo, 'bluegreen.yaml')));
+      const head = git('rev-parse', 'HEAD');
+      const approval = person('no');
+      const result = await runAgentTool('bump_version', { level: 'minor' }, approval, host);
+      assert.equal(result.ok, false);
+      assert.match(result.text, /^Bump the version and deploy it to STANDBY was not confirmed; nothing was changed\. The person said no\. Bump failed: not confirmed\. Nothing was changed\.$/);
+      assert.equal(approval.asked.length, 1);
+      assert.match(approval.asked[0].title, /^Release v1\.1\.0 \(1\.0\.0 → 1\.1\.0\)/);
+      assert.equal(frontEndYes.asked.length, 0);
+      assert.deepEqual(operated.map((o) => [o.title, o.app]), [['Bump the version and deploy it to STANDBY', 'demo']]);
+      assert.equal(git('rev-parse', 'HEAD'), head);
+      assert.equal(git('tag', '--list'), '');
+      assert.equal(git('status', '--porcelain'), '');
+      assert.match(readFileSync(path.join(repo, 'package.json'), 'utf8'), /"version": "1\.0\.0"/);
+    });
+  });
+
+  it('a failure reads as what failed and the state now, then the failed step\'s last output, once', async () => {
+    const { host } = fakeHost(config());
+    host.operate = async () => {
+      throw new WorkflowError('step-failed', 'Build', 'lab-green', 'exit 1', 'LIVE is unchanged: BLUE v1.1.0.', ['npm ERR! missing script: build', 'TOKEN=abc']);
+    };
+    const result = await runAgentTool('sync_standby', {}, person('no'), host);
+    assert.deepEqual(result, { ok: false, text: 'Build failed on lab-green: exit 1. LIVE is unchanged: BLUE v1.1.0.\n\nLast output of the failed step:\nnpm ERR! missing script: build\nTOKEN=***' });
+    host.operate = async () => {
+      throw new WorkflowError('refused', 'Sync', undefined, 'cannot read LIVE', 'LIVE is unchanged: BLUE v1.1.0.');
+    };
+    assert.equal((await runAgentTool('sync_standby', {}, person('no'), host)).text, 'Sync failed: cannot read LIVE. LIVE is unchanged: BLUE v1.1.0.');
+  });
+
+  it('the workflow records who asked: the person running the front end, marked as an agent', async () => {
+    const { host, runner } = fakeHost(config());
+    // A sync takes the lock first, and the lock names who holds it.
+    await runAgentTool('sync_standby', {}, person('no'), host);
+    assert.equal(runner.scripts.length, 1);
+    assert.match(runner.scripts[0], /"who":"ann@desk \(agent, via a unit test\)"/);
+  });
+
+  it('the status is read fresh for the app named (or all), and an unknown app is refused before any read', async () => {
+    const { host, statusRead } = fakeHost(config());
+    const all = await runAgentTool('get_deployment_status', {}, person('no'), host);
+    assert.deepEqual(all, { ok: true, text: '', snapshot: { takenAt: '', durationMs: 0, apps: [] } });
+    const one = await runAgentTool('get_deployment_status', { app: 'demo' }, person('no'), host);
+    assert.equal(one.ok, true);
+    assert.deepEqual(statusRead.map((c) => c.apps.map((a) => a.name)), [['demo'], ['demo']]);
+    const unknown = await runAgentTool('get_deployment_status', { app: 'other' }, person('no'), host);
+    assert.deepEqual(unknown, { ok: false, text: 'no app "other" in /work/app/bluegreen.yaml (apps: demo)' });
+    assert.equal(statusRead.length, 2);
+  });
+});
+
+describe('the typed-slot and emergency-reason rules (every medium asks these)', () => {
+  const emergency: ConfirmRequest = { title: 'Switch?', detail: '', action: 'Emergency Switch', typeToConfirm: 'GREEN', askReason: true };
+  const plain: ConfirmRequest = { title: 'Switch?', detail: '', action: 'Switch Traffic' };
+
+  it('the slot must be typed as named; spaces around it are forgiven, nothing else is', () => {
+    for (const typed of ['GREEN', ' GREEN ', 'GREEN\n']) assert.equal(typedSlotMatches(emergency, typed), true, JSON.stringify(typed));
+    for (const typed of ['green', 'GREE', 'GREEN!', 'BLUE', '', undefined, true, ['GREEN'], { toString: () => 'GREEN' }]) assert.equal(typedSlotMatches(emergency, typed), false, JSON.stringify(typed));
+    assert.equal(typedSlotMatches(plain, undefined), true);
+  });
+
+  it('an emergency needs a reason with text in it; it is kept trimmed', () => {
+    for (const reason of [undefined, '', '   ', '\n\t', 42, true, ['down']]) assert.equal(reasonMissing(emergency, reason), true, JSON.stringify(reason));
+    assert.equal(reasonMissing(emergency, ' db down '), false);
+    assert.equal(emergencyReason(' db down '), 'db down');
+    assert.equal(reasonMissing(plain, undefined), false);
+  });
+});
