@@ -12,6 +12,7 @@ const LAYERS = [
   { name: 'core/config', path: '^src/core/config/' },
   { name: 'core/haproxy, core/state, core/git, core/migrations', path: '^src/core/(haproxy|state|git|migrations)/' },
   { name: 'core/status', path: '^src/core/status/' },
+  { name: 'core/plan (the gates, preflight, the plan and its confirmation text)', path: '^src/core/plan/' },
   { name: 'core/workflows', path: '^src/core/workflows/' },
   { name: 'core/agent, core/approval', path: '^src/core/(agent|approval)/' },
   { name: "src/bin (the `bluegreen` launcher and what the CLI and MCP bundles share: options, exit codes)", path: '^src/bin/' },

@@ -1,6 +1,7 @@
 import * as readline from 'node:readline/promises';
 import { BlueGreenError } from '../core/errors';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/workflows/confirm';
+import { asTerminalText } from '../core/plan/render';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
 
 /**
  * Asks on the terminal. Without a terminal (CI), nothing goes ahead unless --yes was given;
@@ -10,14 +11,14 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
   return {
     async confirm(request: ConfirmRequest): Promise<ConfirmAnswer> {
       if (o.yes) {
-        process.stderr.write(`${request.title}\n${indent(request.detail)}\n(confirmed by --yes)\n`);
+        process.stderr.write(`${asTerminalText(request)}\n(confirmed by --yes)\n`);
         if (reasonMissing(request, o.reason)) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');
         return { ok: true, reason: emergencyReason(o.reason), via: '--yes' };
       }
       if (!process.stdin.isTTY) throw new BlueGreenError('not-confirmable', `${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);
       const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
       try {
-        process.stderr.write(`\n${request.title}\n${indent(request.detail)}\n\n`);
+        process.stderr.write(`\n${asTerminalText(request)}\n\n`);
         if (request.typeToConfirm) {
           const typed = await rl.question(`Type ${request.typeToConfirm} to ${request.action.toLowerCase()}: `);
           if (!typedSlotMatches(request, typed)) return { ok: false };
@@ -34,11 +35,4 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
       }
     },
   };
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');
 }

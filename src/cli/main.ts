@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAME } from '../core/config/fileName';
 import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
 import { createRunner } from '../core/config/sshRunner';
-import { emergencyReason } from '../core/workflows/confirm';
+import { emergencyReason } from '../core/plan/confirm';
 import { whoAmI } from '../core/workflows/who';
 import { CLI_COMMANDS, CLI_SERVERS } from './commands';
 import { terminalConfirm } from './confirm';

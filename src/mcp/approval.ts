@@ -1,7 +1,8 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { askThroughSocket } from '../core/approval/socket';
 import { BlueGreenError } from '../core/errors';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/workflows/confirm';
+import { asAgentText } from '../core/plan/render';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
 
 /**
  * A person's yes for an agent's request, asked in this order: the Blue-Green extension in the
@@ -30,14 +31,14 @@ async function elicit(server: Server, request: ConfirmRequest, signal?: AbortSig
   };
   const required = ['approve'];
   if (request.typeToConfirm) {
-    properties.typed = { type: 'string', title: `Type ${request.typeToConfirm} to confirm`, description: 'Health checks are skipped.' };
+    properties.typed = { type: 'string', title: `Type ${request.typeToConfirm} to confirm`, description: request.typeReason || 'Type the slot\'s name to go ahead.' };
     required.push('typed');
   }
   if (request.askReason) {
     properties.reason = { type: 'string', title: 'Reason (recorded in the history)', ...(request.suggestedReason ? { default: request.suggestedReason } : {}) };
     required.push('reason');
   }
-  const result = await server.elicitInput({ mode: 'form', message: `${request.title}\n\n${request.detail}`, requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
+  const result = await server.elicitInput({ mode: 'form', message: asAgentText(request), requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
   const content = (result.content ?? {}) as { approve?: unknown; typed?: unknown; reason?: unknown };
   if (result.action !== 'accept' || content.approve !== true) return { ok: false };
   if (!typedSlotMatches(request, content.typed)) return { ok: false };

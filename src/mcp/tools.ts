@@ -3,7 +3,7 @@ import { runAgentTool } from '../core/agent/dispatch';
 import { Config } from '../core/config/types';
 import { CommandRunner } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
-import { ConfirmPort } from '../core/workflows/confirm';
+import { ConfirmPort } from '../core/plan/confirm';
 import { Reporter } from '../core/workflows/reporter';
 import { whoAmI } from '../core/workflows/who';
 

@@ -1,7 +1,7 @@
 import { Server } from 'node:net';
 import * as vscode from 'vscode';
 import { approvalSocketPath, serveApprovals } from '../core/approval/socket';
-import { ConfirmPort } from '../core/workflows/confirm';
+import { ConfirmPort } from '../core/plan/confirm';
 import { StatusModel } from './statusModel';
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConfirmPort } from '../core/workflows/confirm';
+import { ConfirmPort } from '../core/plan/confirm';
 import { StatusModel } from './statusModel';
 
 /** What command handlers and views get, instead of module-level singletons. */

@@ -1,6 +1,6 @@
 import { shortDuration } from '../core/format';
 import { SlotSnapshot } from '../core/status/snapshot';
-import { versionText } from '../core/workflows/describe';
+import { versionText } from '../core/status/describe';
 
 export function relativeTime(iso: string | undefined, now = Date.now()): string {
   if (!iso) return 'never';

@@ -1,4 +1,4 @@
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/workflows/confirm';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/plan/confirm';
 import { StatusBadge } from './statusBar';
 import { StatusModel } from './statusModel';
 import { StatusTreeProvider } from './tree';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConfirmPort, emergencyReason, reasonMissing, typedSlotMatches } from '../core/workflows/confirm';
+import { ConfirmPort, emergencyReason, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
 
 /** A modal dialog; then the typed slot name when the request needs it, and a reason for an emergency. */
 export function vscodeConfirm(): ConfirmPort {

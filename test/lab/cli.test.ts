@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { acquireLock } from '../../src/core/workflows/lock';
-import { preApproved } from '../../src/core/workflows/confirm';
+import { preApproved } from '../../src/core/plan/confirm';
 import { RecordingReporter } from '../../src/core/workflows/reporter';
 import { served, labConfig, labRunner, readState, reloadHaproxy, reloadHaproxyUntilServing, resetLab, workerPid } from './helpers';
 import { lab } from './setup';

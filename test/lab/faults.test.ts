@@ -9,7 +9,7 @@ import { FaultProxy } from '../../lab/faultProxy';
 import { isBlueGreenError } from '../../src/core/errors';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { takeSnapshot } from '../../src/core/status/refresh';
-import { preApproved } from '../../src/core/workflows/confirm';
+import { preApproved } from '../../src/core/plan/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
 import { RecordingReporter } from '../../src/core/workflows/reporter';

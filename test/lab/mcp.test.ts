@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { approvalSocketPath, serveApprovals } from '../../src/core/approval/socket';
-import { ConfirmRequest } from '../../src/core/workflows/confirm';
+import { ConfirmRequest } from '../../src/core/plan/confirm';
 import { readState, resetLab, served } from './helpers';
 import { lab } from './setup';
 

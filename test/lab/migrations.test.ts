@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfirmPort, ConfirmRequest } from '../../src/core/workflows/confirm';
+import { ConfirmPort, ConfirmRequest } from '../../src/core/plan/confirm';
 import { WorkflowError } from '../../src/core/workflows/operation';
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/reporter';

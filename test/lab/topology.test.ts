@@ -11,7 +11,7 @@ import { REFUSE_PROMPTS } from '../../src/core/ssh/runner';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { takeSnapshot } from '../../src/core/status/refresh';
 import { canary } from '../../src/core/workflows/canary';
-import { preApproved } from '../../src/core/workflows/confirm';
+import { preApproved } from '../../src/core/plan/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
 import { release } from '../../src/core/workflows/release';

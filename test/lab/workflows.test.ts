@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
-import { preApproved } from '../../src/core/workflows/confirm';
+import { preApproved } from '../../src/core/plan/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
 import { acquireLock } from '../../src/core/workflows/lock';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';

@@ -11,7 +11,7 @@ import { Config } from '../../src/core/config/types';
 import { BlueGreenError } from '../../src/core/errors';
 import { CommandRunner } from '../../src/core/ssh/runner';
 import { Snapshot } from '../../src/core/status/snapshot';
-import { ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../../src/core/workflows/confirm';
+import { ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../../src/core/plan/confirm';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
 import { lineReporter } from '../../src/core/workflows/reporter';
 

@@ -1,4 +1,4 @@
-import { reasonMissing } from '../workflows/confirm';
+import { reasonMissing } from '../plan/confirm';
 
 /**
  * The tools an editor's AI agent gets, as data: the MCP server (`bluegreen mcp`) and the

@@ -1,5 +1,5 @@
 import { bump } from '../workflows/bump';
-import { emergencyReason } from '../workflows/confirm';
+import { emergencyReason } from '../plan/confirm';
 import { deploy } from '../workflows/deploy';
 import { OperationContext } from '../workflows/operation';
 import { release } from '../workflows/release';

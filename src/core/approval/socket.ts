@@ -4,7 +4,7 @@ import { createConnection, createServer, Server, Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BlueGreenError } from '../errors';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../workflows/confirm';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../plan/confirm';
 
 /**
  * How `bluegreen mcp` asks the Blue-Green extension in the same editor to put its question to

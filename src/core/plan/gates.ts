@@ -6,7 +6,7 @@ import { mixedRoutingMessage } from '../status/drift';
 import { loadBalancersDisagree } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { slotSummary, versionText } from '../workflows/describe';
+import { slotSummary, versionText } from '../status/describe';
 import { Evidence, GateId, Intent, OperationKind, Severity } from './types';
 
 /** What a gate is judged on: the snapshot, with LIVE known, and what the operation aims at. */

@@ -1,27 +1,17 @@
 import { AppConfig } from '../config/types';
 import { parseCanaryKey } from '../haproxy/canary';
 import { slotLabel } from '../status/snapshot';
-import { slotSummary, versionText } from '../workflows/describe';
+import { slotSummary, versionText } from '../status/describe';
+import { ConfirmRequest } from './confirm';
 import { shownFindings, typedReason, typedSlot } from './preflight';
 import { Plan } from './types';
 
 /** The dialog's other button when the switch would reset idle connections: the doctor runs instead. */
 export const FIX_FIRST = 'Fix First';
 
-/** What the person is asked, built from the plan alone: every medium (dialog, terminal, elicitation) shows this text. */
-export interface PlanConfirmation {
-  title: string;
-  detail: string;
-  action: string;
-  typeToConfirm?: string;
-  typeReason?: string;
-  askReason?: boolean;
-  suggestedReason?: string;
-  alternative?: string;
-}
 
 /** A switch of all traffic (release, rollback, emergency). */
-export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } = {}): PlanConfirmation {
+export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } = {}): ConfirmRequest {
   const { intent } = plan;
   const [from, to] = [plan.liveSlot!, plan.targetSlot!];
   const verb = intent.kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
@@ -46,7 +36,7 @@ export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } =
 }
 
 /** A canary started (a share of the clients to STANDBY) or ended. */
-export function canaryConfirmation(plan: Plan, config: AppConfig): PlanConfirmation {
+export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmRequest {
   const end = plan.intent.kind === 'end-canary';
   const percent = plan.intent.percent ?? 0;
   const [live, to] = [plan.liveSlot!, plan.targetSlot!];
@@ -72,7 +62,7 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): PlanConfirmat
 }
 
 /** For a terminal: the title, then the detail indented under it. */
-export function asTerminalText(c: Pick<PlanConfirmation, 'title' | 'detail'>): string {
+export function asTerminalText(c: Pick<ConfirmRequest, 'title' | 'detail'>): string {
   return `${c.title}\n${c.detail
     .split('\n')
     .map((l) => `  ${l}`)
@@ -80,6 +70,6 @@ export function asTerminalText(c: Pick<PlanConfirmation, 'title' | 'detail'>): s
 }
 
 /** For an agent's client (an MCP elicitation's message, a tool's result): the title, a blank line, the detail. */
-export function asAgentText(c: Pick<PlanConfirmation, 'title' | 'detail'>): string {
+export function asAgentText(c: Pick<ConfirmRequest, 'title' | 'detail'>): string {
   return `${c.title}\n\n${c.detail}`;
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { BumpLevel, BumpPlan, commitTagPush, discardBump, planBump, writeBump } from '../git/bump';
-import { preApproved } from './confirm';
+import { preApproved } from '../plan/confirm';
 import { deploy, DeployResult } from './deploy';
 import { localStep, OperationContext, WorkflowError } from './operation';
 

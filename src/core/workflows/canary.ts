@@ -11,7 +11,7 @@ import { parseHealthBody } from '../status/parse';
 import { lbHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { liveUnchanged, slotSummary } from './describe';
+import { liveUnchanged, slotSummary } from '../status/describe';
 import { enforce } from './enforce';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { readMigrations } from './migrationGate';

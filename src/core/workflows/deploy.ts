@@ -13,7 +13,7 @@ import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
 import { runSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel, SmokeResult } from '../status/snapshot';
-import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
+import { liveUnchanged, slotSummary, standbyRuns, versionText } from '../status/describe';
 import { acquireLock, HeldLock } from './lock';
 import { enforce } from './enforce';
 import { MigrationsBetween, readMigrations } from './migrationGate';

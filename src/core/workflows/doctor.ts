@@ -6,7 +6,7 @@ import { shQuote } from '../shell';
 import { lbHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
-import { liveUnchanged } from './describe';
+import { liveUnchanged } from '../status/describe';
 import { configFromBase64, sha256 } from './lbFiles';
 import { acquireLock } from './lock';
 import { enforce } from './enforce';

@@ -4,7 +4,7 @@ import { checkMigrations, migrationLines } from '../migrations/check';
 import { MigrationReport } from '../migrations/types';
 import { Evidence } from '../plan/types';
 import { SlotSnapshot, slotLabel } from '../status/snapshot';
-import { slotSummary } from './describe';
+import { slotSummary } from '../status/describe';
 import { localStep, OperationContext } from './operation';
 
 export interface MigrationsBetween {

@@ -2,7 +2,7 @@ import { AppConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../errors';
 import { isMarkLine } from '../ssh/output';
 import { CommandRunner, HostRef, RunResult, succeeded } from '../ssh/runner';
-import { ConfirmPort } from './confirm';
+import { ConfirmPort } from '../plan/confirm';
 import { LineRedactor, redact } from '../redact';
 import { Reporter, withoutColours } from './reporter';
 

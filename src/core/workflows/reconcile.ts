@@ -3,7 +3,7 @@ import { rawFields, stateReconciled } from '../state/stateFile';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
 import { otherSlot, SlotName } from '../config/types';
-import { liveUnchanged } from './describe';
+import { liveUnchanged } from '../status/describe';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { acquireLock } from './lock';
 import { enforce } from './enforce';

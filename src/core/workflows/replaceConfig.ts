@@ -4,7 +4,7 @@ import { MARK_PREFIX } from '../ssh/output';
 import { SlotName } from '../config/types';
 import { lbHost } from '../config/hostRefs';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { slotSummary } from './describe';
+import { slotSummary } from '../status/describe';
 import { configBase64 } from './lbFiles';
 import { OperationContext, remoteStep, WorkflowError } from './operation';
 import { verifyLive } from './verify';

@@ -4,7 +4,7 @@ import { rawFields, StateRead, stateAfterSwitch, stateWithoutWatch, SwitchRecord
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
 import { readLbFiles, writeStateFile } from './lbFiles';
 import { findRouting, withRouting } from '../haproxy/config';
-import { slotSummary } from './describe';
+import { slotSummary } from '../status/describe';
 import { verifyLive } from './verify';
 import { OperationContext } from './operation';
 import { replaceConfig } from './replaceConfig';

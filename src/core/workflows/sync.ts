@@ -2,8 +2,8 @@ import { snapshotApp } from '../status/refresh';
 import { otherSlot } from '../config/types';
 import { slotLabel, slotList } from '../status/snapshot';
 import { deploy, DeployResult, standbyOf } from './deploy';
-import { liveUnchanged, slotSummary, standbyRuns, versionText } from './describe';
-import { preApproved } from './confirm';
+import { liveUnchanged, slotSummary, standbyRuns, versionText } from '../status/describe';
+import { preApproved } from '../plan/confirm';
 import { acquireLock } from './lock';
 import { localStep, OperationContext, WorkflowError } from './operation';
 

@@ -8,7 +8,7 @@ import { timeLeft } from '../format';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { remote } from '../remote/scripts';
-import { slotSummary } from './describe';
+import { slotSummary } from '../status/describe';
 import { readLbFiles } from './lbFiles';
 import { lockEach, releaseEach } from './lbLocks';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';

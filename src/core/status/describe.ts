@@ -1,5 +1,5 @@
 import { SlotName } from '../config/types';
-import { AppSnapshot, liveSlot, SlotSnapshot, slotLabel } from '../status/snapshot';
+import { AppSnapshot, liveSlot, SlotSnapshot, slotLabel } from './snapshot';
 
 /** "v1.2.0" however the app reports it (with or without its v); `unknown` when it does not. */
 export function versionText(version: string | undefined, unknown = 'version unknown'): string {
