@@ -1,7 +1,7 @@
 import { SLOT_NAMES, SlotName } from '../config/types';
 import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
-import { CanaryRecord, HistoryEntry, WatchRecord } from '../state/stateFile';
+import { DeploymentState } from '../state/stateFile';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
 export interface Snapshot {
@@ -53,18 +53,11 @@ export interface LoadBalancerSnapshot {
   idleCloseOnResponse?: boolean;
   /** What the doctor finds wrong in the LB's setup (`bluegreen doctor`), warnings and errors only. */
   findings?: Finding[];
-  state: {
+  /** The state file as read: the fields every shape of it has (the raw ones stay with the reader). */
+  state: Omit<DeploymentState, 'raw'> & {
     file: string;
     status: 'ok' | 'missing' | 'corrupt' | 'too-large' | 'unknown';
     error?: string;
-    live?: SlotName;
-    standby?: SlotName;
-    lastSwitch?: string;
-    switchCount?: number;
-    history: HistoryEntry[];
-    /** A watch of the new LIVE, recorded with the switch (see WatchRecord). */
-    watch?: WatchRecord;
-    canary?: CanaryRecord;
   };
   /** This app's canary rule in HAProxy's config: a share of its clients sent to `slot`. */
   canary?: { percent: number; key: string; line: number; backend: string; slot?: SlotName };

@@ -1,27 +1,19 @@
-import { LoadBalancerConfig, otherSlot, SlotName } from '../config/types';
+import { otherSlot } from '../config/types';
 import { errorMessage } from '../errors';
-import { canaryKeyText, findCanary, parseCanaryKey, withCanary, withoutCanary } from '../haproxy/canary';
-import { findRouting } from '../haproxy/config';
-import { strayRoutes } from '../haproxy/strayRoutes';
+import { canaryKeyText, parseCanaryKey } from '../haproxy/canary';
 import { overridden, preflight } from '../plan/preflight';
 import { canaryConfirmation } from '../plan/render';
 import { Intent, UnsafeMigrationPolicy } from '../plan/types';
 import { stateWithCanary, rawFields } from '../state/stateFile';
-import { parseHealthBody } from '../status/parse';
-import { lbHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
-import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary } from '../status/describe';
+import { canaryRule } from './canaryRule';
 import { enforce } from './enforce';
-import { readLbFiles, writeStateFile } from './lbFiles';
+import { applyEach, readUnderLocks } from './lbChange';
+import { writeStateFile } from './lbFiles';
+import { lockEach, releaseEach } from './lbLocks';
 import { readMigrations } from './migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
-import { PutBack } from './putBack';
-import { replaceConfig } from './replaceConfig';
-import { LbSwitch, lockEach, releaseEach } from './lbLocks';
-import { currentWorker, untilReloaded } from './reloaded';
-import { frontendHealth } from './verify';
-import { servedByBody } from './whoAnswered';
 
 export interface CanaryOptions {
   /** 1–99: the share of the app's clients sent to STANDBY. Ignored with `end`. */
@@ -68,16 +60,9 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
     const answer = await ctx.confirm.confirm(canaryConfirmation(plan, app));
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged);
 
-    // Every LB read and checked under its lock before any is changed.
-    for (const s of lbs) {
-      const c = s.ctx.app.loadBalancer;
-      s.now = await readLbFiles(s.ctx, unchanged);
-      if (findRouting(s.now.config, c.frontend, c.acl).backend !== app.slots[live].backend) throw new WorkflowError('refused', title, c.ssh, `LIVE changed since you confirmed`, 'Check the status and try again.');
-      if (strayRoutes(s.now.config, c.frontend, c.acl, [app.slots.blue.backend, app.slots.green.backend], app.name).length) throw new WorkflowError('refused', title, c.ssh, 'the frontend changed since you confirmed: it now splits traffic', 'Nothing was changed.');
-      if (!s.lock.held) throw new WorkflowError('connection-lost', title, c.ssh, 'the lock on the LB host was lost', unchanged);
-      s.already = o.end && !findCanary(s.now.config, c.frontend, c.acl, app.name);
-    }
-    await changeEach(lbs, before, live, o.end ? [live] : [live, standby], (c, config) => (o.end ? withoutCanary(config, c.frontend, c.acl, app.name) : withCanary(config, c.frontend, c.acl, app.name, app.slots[standby].backend, key, percent)), (c) => (o.end ? `Remove the canary rule from ${c.frontend}` : `Add the canary rule (${percent}% to ${slotLabel(standby)}) to ${c.frontend}`) + `${several ? ` on ${c.ssh}` : ''} and reload HAProxy`, unchanged);
+    const change = canaryRule(plan, { key, percent, several });
+    await readUnderLocks(lbs, plan, change, title, () => unchanged);
+    await applyEach(lbs, plan, change, title, () => unchanged);
 
     const at = new Date().toISOString();
     let recorded = true;
@@ -97,63 +82,4 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
   } finally {
     await releaseEach(lbs);
   }
-}
-
-/**
- * Changes the canary rule on each load balancer in turn (`already` ones left as they are), each
- * reloaded and checked through its own frontend before the next. If one fails, it is restored
- * (by its switch script, or here when its check fails) and so is every one changed before it:
- * a pair never stays with the rule on one side only.
- */
-async function changeEach(lbs: readonly LbSwitch[], before: AppSnapshot, live: SlotName, answering: SlotName[], next: (c: LoadBalancerConfig, config: string) => string, stepTitle: (c: LoadBalancerConfig) => string, unchanged: string): Promise<void> {
-  const several = lbs.length > 1;
-  const changed = new PutBack(several, before, live, (host) => `HAProxy may still have the new rule: check the config on ${host} now.`);
-  for (const s of lbs) {
-    const c = s.ctx.app.loadBalancer;
-    if (s.already) {
-      s.ctx.reporter.info(`${c.ssh} has no canary rule of ${s.ctx.app.name}`);
-      continue;
-    }
-    const worker = await currentWorker(s.ctx);
-    const replacing = Date.now();
-    try {
-      await replaceConfig(s.ctx, stepTitle(c), s.now!.configSha256, next(c, s.now!.config), () => unchanged, `${unchanged} No canary change was made${several ? ` on ${c.ssh}` : ''}.`);
-    } catch (e) {
-      await changed.rethrow(e, 'changed');
-    }
-    changed.add(s);
-    await untilReloaded(s.ctx, worker, replacing);
-    const answered = await answersThroughFrontend(s.ctx, before, answering);
-    if (!answered.ok) throw new WorkflowError('step-failed', 'Check the app through the frontend', c.ssh, answered.why, `The previous config was restored and reloaded: ${await changed.undo()}`);
-  }
-}
-
-/** The app answers 200 through the frontend from one of `slots` (which one depends on the bucket of the LB host's own address). */
-async function answersThroughFrontend(ctx: OperationContext, before: AppSnapshot, slots: SlotName[]): Promise<{ ok: true } | { ok: false; why: string }> {
-  const { app } = ctx;
-  const health = frontendHealth(app);
-  if (!health) {
-    ctx.reporter.warn('no app url or loadBalancer.frontendUrl is configured, so the change cannot be checked through the frontend');
-    return { ok: true };
-  }
-  const { url, hostHeader } = health;
-  return localStep(ctx, 'Check the app through the frontend', async () => {
-    let why = '';
-    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
-      try {
-        const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader });
-        const live = before.slots[before.live!];
-        const served = servedByBody(parseHealthBody(r.body), before.slots[otherSlot(before.live!)], live);
-        const slot = served.by === 'new' ? otherSlot(before.live!) : served.by === 'old' ? before.live! : undefined;
-        if (r.status === 200 && (!slot || slots.includes(slot))) {
-          ctx.reporter.line(app.loadBalancer.ssh, `${url}: HTTP 200${slot ? ` from ${slotLabel(slot)}` : ''} in ${r.ms} ms`, 'stdout');
-          return { ok: true as const };
-        }
-        why = `HTTP ${r.status}${slot ? ` from ${slotLabel(slot)}` : ''}`;
-      } catch (e) {
-        why = errorMessage(e);
-      }
-    }
-    return { ok: false as const, why: `${url} did not answer 200 after the reload (${why})` };
-  });
 }

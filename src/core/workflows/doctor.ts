@@ -12,7 +12,8 @@ import { acquireLock } from './lock';
 import { enforce } from './enforce';
 import { preflight } from '../plan/preflight';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
-import { replaceConfig, restorePreviousConfig } from './replaceConfig';
+import { applyEach, LbChange, readUnderLocks } from './lbChange';
+import { Plan } from '../plan/types';
 import { verifyLive } from './verify';
 
 export interface DoctorOptions {
@@ -56,6 +57,30 @@ function describeFinding(f: Finding): string {
 const isProblem = (f: Finding) => f.severity !== 'info';
 
 /**
+ * The doctor's fix as the pipeline's change: the confirmed lines added, and only if the file
+ * under the lock still needs exactly those (else the person confirmed something else);
+ * checked by LIVE answering, healthy, through the frontend.
+ */
+function addLines(plan: Plan, read: DoctorInput, fixes: Finding[]): LbChange {
+  const live = plan.live!;
+  const wanted = JSON.stringify(fixes.map((f) => f.fix));
+  const fixesIn = (config: string) => diagnose({ ...read, config }).filter((f) => f.fix);
+  return {
+    title: () => 'Add the lines and reload HAProxy',
+    edit: (config) => withAdditions(config, fixesIn(config).map((f) => f.fix!)),
+    alreadyNote: (lb) => `${lb.config} on ${lb.ssh} has the lines already`,
+    refuse: (config, app) => (JSON.stringify(fixesIn(config).map((f) => f.fix)) === wanted ? undefined : `${app.loadBalancer.config} changed since it was read; run the doctor again`),
+    verify: (s) => verifyLive(s.ctx, plan.snapshot, live, true),
+    verifyTitle: 'Check LIVE through the frontend',
+    back: live,
+    ifRestoreFails: (host) => `HAProxy runs the changed config: check ${read.app.loadBalancer.config} on ${host} now.`,
+    afterFailedReload: (lb) => `${liveUnchanged(plan.snapshot)} Check HAProxy on ${lb.ssh}.`,
+    noun: 'change',
+    verb: 'changed',
+  };
+}
+
+/**
  * Checks the load balancer's setup against what a hitless release needs and, with `fix`,
  * adds the missing lines the person confirms — through the same validate, replace, reload
  * and verify pipeline as a switch, the previous config put back on any failure.
@@ -86,7 +111,8 @@ async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<Doc
   const lock = await acquireLock(ctx, 'doctor --fix', 'Nothing was changed.');
   try {
     const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
-    enforce(preflight(before, ctx.app, { kind: 'fix-lb' }), 'Fix the load balancer', 'Nothing was changed.');
+    const plan = preflight(before, ctx.app, { kind: 'fix-lb' });
+    enforce(plan, 'Fix the load balancer', 'Nothing was changed.');
     const live = before.live!;
     const unchanged = () => `Nothing was changed. ${liveUnchanged(before)}`;
     const answer = await ctx.confirm.confirm({
@@ -99,18 +125,10 @@ async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<Doc
     });
     // Declining the fix is not a failure: the findings are the answer.
     if (!answer.ok) return result(found, []);
-    // Under the lock, from the file as it is now: the lines confirmed must still be the ones to add.
-    const now = await localStep(ctx, 'Read the config again under the lock', () => readLoadBalancer(ctx));
-    const nowFixes = diagnose(now).filter((f) => f.fix);
-    if (JSON.stringify(nowFixes.map((f) => f.fix)) !== JSON.stringify(fixes.map((f) => f.fix))) {
-      throw new WorkflowError('refused', 'Fix the load balancer', lb.ssh, `${lb.config} changed since it was read`, `${unchanged()} Run the doctor again.`);
-    }
-    await replaceConfig(ctx, 'Add the lines and reload HAProxy', now.sha, withAdditions(now.config, nowFixes.map((f) => f.fix!)), unchanged, `${liveUnchanged(before)} Check HAProxy on ${lb.ssh}.`);
-    const verified = await verifyLive({ ...ctx, signal: undefined }, before, live, true);
-    if (!verified.ok) {
-      const back = await restorePreviousConfig(ctx, before, live, 'Put the previous config back', `HAProxy runs the changed config: check ${lb.config} on ${lb.ssh} now.`);
-      throw new WorkflowError('step-failed', 'Check LIVE through the frontend', lb.ssh, verified.why, `The previous config was restored and reloaded: ${back}`);
-    }
+    const change = addLines(plan, read, fixes);
+    const lbs = [{ ctx, lock }];
+    await readUnderLocks(lbs, plan, change, 'Fix the load balancer', unchanged);
+    await applyEach(lbs, plan, change, 'Fix the load balancer', unchanged);
   } finally {
     await lock.release();
   }

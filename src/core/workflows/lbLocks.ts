@@ -1,5 +1,5 @@
-// The locks of a change made on every load balancer of an app, apart from the switch itself:
-// putting back (putBack.ts), the canary and the watch take and hold them too.
+// The locks of a change made on every load balancer of an app: the change pipeline (lbChange.ts)
+// reads and changes each under its own, and the watch holds them all while it runs.
 import { appViaEach } from '../config/appVia';
 import { LbFiles } from './lbFiles';
 import { acquireLock, HeldLock } from './lock';

@@ -16,7 +16,8 @@ import { reasonMissing } from '../plan/confirm';
 import { localStep, OperationContext, steady, WorkflowError } from './operation';
 import { frontendProbe, Verified } from './verify';
 import { recordSwitch } from './switching';
-import { readEach, switchEach } from './switchEach';
+import { applyEach, readUnderLocks } from './lbChange';
+import { switchTo } from './switchTo';
 import { LbSwitch, lockEach, releaseEach } from './lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
 
@@ -69,13 +70,12 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
     if (reasonMissing({ askReason: o.emergency }, answer.reason)) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
     const confirmedAt = Date.now();
-    const [from, to] = [plan.live!, plan.target!];
     // Compare before switching: every config must still route to the LIVE we showed. The state
     // files read here, under the locks, are the ones the switch is recorded in.
-    await readEach(lbs, before, from, to, title, !!o.emergency, unchanged);
-    // An emergency skips the health gate: the switch is verified by who serves, not by a 200.
-    // Each LB switched and verified in turn; a failure puts every one back (switchEach).
-    const verified = await switchEach(lbs, before, from, to, title, !o.emergency, unchanged);
+    const change = switchTo(plan, ctx.app.loadBalancers.length > 1);
+    await readUnderLocks(lbs, plan, change, title, unchanged);
+    // Each LB switched and verified in turn; a failure puts every one back.
+    const verified = await applyEach(lbs, plan, change, title, unchanged);
     return await afterSwitch(ctx, lbs, plan, { reason: answer.reason, approvedVia: answer.via, overrode: overridden(plan) }, verified, confirmedAt);
   } finally {
     await releaseEach(lbs);

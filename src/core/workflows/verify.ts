@@ -138,6 +138,40 @@ export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to:
 }
 
 /**
+ * The app answers 200 through the frontend from one of `slots` (which one depends on the bucket
+ * of the LB host's own address): the check of a change that splits or joins traffic by client.
+ */
+export async function answersFromAnyOf(ctx: OperationContext, before: AppSnapshot, slots: SlotName[]): Promise<Verified> {
+  const { app } = ctx;
+  const health = frontendHealth(app);
+  if (!health) {
+    const unproven = 'no app url or loadBalancer.frontendUrl is configured, so the change cannot be checked through the frontend';
+    ctx.reporter.warn(unproven);
+    return { ok: true, healthy: true, unproven };
+  }
+  const { url, hostHeader } = health;
+  const live = before.live!;
+  return localStep(ctx, 'Check the app through the frontend', async () => {
+    let why = '';
+    for (const until = Date.now() + VERIFY_WINDOW_MS; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      try {
+        const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader });
+        const served = servedByBody(parseHealthBody(r.body), before.slots[otherSlot(live)], before.slots[live]);
+        const slot = served.by === 'new' ? otherSlot(live) : served.by === 'old' ? live : undefined;
+        if (r.status === 200 && (!slot || slots.includes(slot))) {
+          ctx.reporter.line(app.loadBalancer.ssh, `${url}: HTTP 200${slot ? ` from ${slotLabel(slot)}` : ''} in ${r.ms} ms`, 'stdout');
+          return { ok: true as const, healthy: true };
+        }
+        why = `HTTP ${r.status}${slot ? ` from ${slotLabel(slot)}` : ''}`;
+      } catch (e) {
+        why = errorMessage(e);
+      }
+    }
+    return { ok: false as const, why: `${url} did not answer 200 after the reload (${why})` };
+  });
+}
+
+/**
  * Keeps checking the new LIVE through the frontend for a while after the switch;
  * `watchFailures` failures in a row mean it is failing, and so does what HAProxy counts for
  * its backend (the 5xx share, the response time: `release.watch`) when the stats socket is
