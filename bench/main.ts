@@ -13,7 +13,7 @@ import { REFUSE_PROMPTS } from '../src/core/ssh/runner';
 import { Ssh2Runner } from '../src/core/ssh/ssh2Runner';
 import { snapshotApp } from '../src/core/status/refresh';
 import { preApproved } from '../src/core/plan/confirm';
-import { RecordingReporter } from '../src/core/workflows/reporter';
+import { RecordingReporter } from '../src/core/workflows/parts/reporter';
 import { release } from '../src/core/workflows/release';
 import { doctor } from '../src/core/workflows/doctor';
 import { parseArgs } from 'node:util';

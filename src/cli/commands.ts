@@ -11,7 +11,7 @@ import { severity } from '../core/status/snapshot';
 import { bump } from '../core/workflows/bump';
 import { deploy } from '../core/workflows/deploy';
 import { doctor } from '../core/workflows/doctor';
-import { OperationContext } from '../core/workflows/operation';
+import { OperationContext } from '../core/workflows/parts/operation';
 import { reconcile } from '../core/workflows/reconcile';
 import { release } from '../core/workflows/release';
 import { resumeWatch, stopWatch } from '../core/workflows/watch';

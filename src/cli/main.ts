@@ -6,7 +6,7 @@ import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
 import { createRunner } from '../core/config/sshRunner';
 import { emergencyReason } from '../core/plan/confirm';
-import { whoAmI } from '../core/workflows/who';
+import { whoAmI } from '../core/workflows/parts/who';
 import { CLI_COMMANDS, CLI_SERVERS } from './commands';
 import { terminalConfirm } from './confirm';
 import { cliPrompts } from './prompts';

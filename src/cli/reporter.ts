@@ -1,5 +1,5 @@
 import { redact } from '../core/redact';
-import { Reporter } from '../core/workflows/reporter';
+import { Reporter } from '../core/workflows/parts/reporter';
 
 /** Progress on stderr, so stdout carries only the result (scripts can capture it). */
 export function stderrReporter(): Reporter {

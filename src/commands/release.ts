@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FIX_FIRST_CHOSEN, release as releaseWorkflow, ReleaseOptions } from '../core/workflows/release';
-import { WorkflowError } from '../core/workflows/operation';
+import { WorkflowError } from '../core/workflows/parts/operation';
 import { Deps } from '../ui/deps';
 import { runOperation } from '../ui/operations';
 

@@ -1,4 +1,4 @@
-import { lineReporter, Reporter } from '../core/workflows/reporter';
+import { lineReporter, Reporter } from '../core/workflows/parts/reporter';
 
 type Notify = (notification: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; message: string } }) => Promise<void>;
 

@@ -4,8 +4,8 @@ import { Config } from '../core/config/types';
 import { CommandRunner } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
 import { ConfirmPort } from '../core/plan/confirm';
-import { Reporter } from '../core/workflows/reporter';
-import { whoAmI } from '../core/workflows/who';
+import { Reporter } from '../core/workflows/parts/reporter';
+import { whoAmI } from '../core/workflows/parts/who';
 
 export interface ToolDeps {
   config: Config;

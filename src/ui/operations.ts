@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { pickApp } from '../core/config/pickApp';
 import { AppConfig, SlotName } from '../core/config/types';
 import { errorMessage, isBlueGreenError } from '../core/errors';
-import { failedStepOutput, OperationContext } from '../core/workflows/operation';
-import { Reporter } from '../core/workflows/reporter';
-import { whoAmI } from '../core/workflows/who';
+import { failedStepOutput, OperationContext } from '../core/workflows/parts/operation';
+import { Reporter } from '../core/workflows/parts/reporter';
+import { whoAmI } from '../core/workflows/parts/who';
 import { Deps } from './deps';
 import { outputReporter } from './outputReporter';
 

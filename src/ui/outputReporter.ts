@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { redact } from '../core/redact';
-import { lineReporter, Reporter } from '../core/workflows/reporter';
+import { lineReporter, Reporter } from '../core/workflows/parts/reporter';
 
 /** Workflow progress in the Blue-Green output channel, each remote line tagged with its host. */
 export function outputReporter(output: vscode.LogOutputChannel): Reporter & { error(text: string): void } {

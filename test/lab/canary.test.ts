@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { takeSnapshot } from '../../src/core/status/refresh';
 import { canary } from '../../src/core/workflows/canary';
 import { preApproved } from '../../src/core/plan/confirm';
-import { RecordingReporter } from '../../src/core/workflows/reporter';
+import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { labConfig, labRunner, readState, resetLab, served } from './helpers';
 import { lab } from './setup';
 

@@ -3,9 +3,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { acquireLock } from '../../src/core/workflows/lock';
+import { acquireLock } from '../../src/core/workflows/parts/lock';
 import { preApproved } from '../../src/core/plan/confirm';
-import { RecordingReporter } from '../../src/core/workflows/reporter';
+import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { served, labConfig, labRunner, readState, reloadHaproxy, reloadHaproxyUntilServing, resetLab, workerPid } from './helpers';
 import { lab } from './setup';
 

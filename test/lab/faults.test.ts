@@ -11,8 +11,8 @@ import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
 import { takeSnapshot } from '../../src/core/status/refresh';
 import { preApproved } from '../../src/core/plan/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
-import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
-import { RecordingReporter } from '../../src/core/workflows/reporter';
+import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/operation';
+import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { assertInvariants, labConfig, labRunner, pm2Info, readState, resetLab, routeByHand } from './helpers';
 import { lab } from './setup';
 

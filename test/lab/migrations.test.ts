@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfirmPort, ConfirmRequest } from '../../src/core/plan/confirm';
-import { WorkflowError } from '../../src/core/workflows/operation';
+import { WorkflowError } from '../../src/core/workflows/parts/operation';
 import { release } from '../../src/core/workflows/release';
-import { RecordingReporter } from '../../src/core/workflows/reporter';
+import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { labConfig, labRunner, publishRelease, readState, resetLab, served } from './helpers';
 import { lab } from './setup';
 

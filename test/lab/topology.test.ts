@@ -13,9 +13,9 @@ import { takeSnapshot } from '../../src/core/status/refresh';
 import { canary } from '../../src/core/workflows/canary';
 import { preApproved } from '../../src/core/plan/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
-import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
+import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/operation';
 import { release } from '../../src/core/workflows/release';
-import { RecordingReporter } from '../../src/core/workflows/reporter';
+import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 
 const DIR = path.join(os.tmpdir(), 'bluegreen-lab-topology');
 

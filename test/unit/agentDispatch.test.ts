@@ -12,8 +12,8 @@ import { BlueGreenError } from '../../src/core/errors';
 import { CommandRunner } from '../../src/core/ssh/runner';
 import { Snapshot } from '../../src/core/status/snapshot';
 import { ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../../src/core/plan/confirm';
-import { OperationContext, WorkflowError } from '../../src/core/workflows/operation';
-import { lineReporter } from '../../src/core/workflows/reporter';
+import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/operation';
+import { lineReporter } from '../../src/core/workflows/parts/reporter';
 
 const FIXTURE = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
 

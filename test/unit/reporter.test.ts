@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
 import { BlueGreenError, errorMessage } from '../../src/core/errors';
 import { LineRedactor, redact } from '../../src/core/redact';
-import { WorkflowError } from '../../src/core/workflows/operation';
+import { WorkflowError } from '../../src/core/workflows/parts/operation';
 import { snapshotApp } from '../../src/core/status/refresh';
-import { lineReporter, withoutColours } from '../../src/core/workflows/reporter';
+import { lineReporter, withoutColours } from '../../src/core/workflows/parts/reporter';
 import { LocalRunner } from './localRunner';
 
 describe('output hygiene', () => {

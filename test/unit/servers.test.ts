@@ -5,8 +5,8 @@ import { ServerConfig } from '../../src/core/config/types';
 import { appProblem, appsSummary } from '../../src/core/status/appsSummary';
 import { AppSnapshot, ServerSnapshot } from '../../src/core/status/snapshot';
 import { slotOfServers } from '../../src/core/status/slotOfServers';
-import { onServers } from '../../src/core/workflows/onServers';
-import { WorkflowError } from '../../src/core/workflows/operation';
+import { onServers } from '../../src/core/workflows/parts/onServers';
+import { WorkflowError } from '../../src/core/workflows/parts/operation';
 
 const FILE = '/work/bluegreen.yaml';
 

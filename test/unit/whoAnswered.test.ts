@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseBackendSessions } from '../../src/core/status/parse';
 import { SlotSnapshot } from '../../src/core/status/snapshot';
-import { servedByBody, servedByCounters } from '../../src/core/workflows/whoAnswered';
+import { servedByBody, servedByCounters } from '../../src/core/workflows/parts/whoAnswered';
 import { judgeSmoke, smokeFailures } from '../../src/core/status/smoke';
 
 const slot = (name: 'blue' | 'green', fields: Partial<SlotSnapshot>): SlotSnapshot => ({ name, host: `lab-${name}`, reachable: true, health: 'up', ...fields }) as SlotSnapshot;

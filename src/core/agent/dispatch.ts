@@ -5,7 +5,7 @@ import { errorMessage, isBlueGreenError } from '../errors';
 import { Snapshot } from '../status/snapshot';
 import { ConfirmPort, preApproved } from '../plan/confirm';
 import { statusSentence } from '../status/describe';
-import { failedStepOutput, OperationContext } from '../workflows/operation';
+import { failedStepOutput, OperationContext } from '../workflows/parts/operation';
 import { AGENT_TOOLS, AgentToolSpec, emergencyReasonMissing } from './tools';
 import { checkAgentArgs } from './validate';
 import { agentWorkflow } from './workflows';

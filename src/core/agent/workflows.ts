@@ -1,7 +1,7 @@
 import { bump } from '../workflows/bump';
 import { emergencyReason } from '../plan/confirm';
 import { deploy } from '../workflows/deploy';
-import { OperationContext } from '../workflows/operation';
+import { OperationContext } from '../workflows/parts/operation';
 import { release } from '../workflows/release';
 import { sync } from '../workflows/sync';
 import { AgentArgs, AgentToolName } from './tools';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { BumpLevel, BumpPlan, commitTagPush, discardBump, planBump, writeBump } from '../git/bump';
 import { preApproved } from '../plan/confirm';
 import { deploy, DeployResult } from './deploy';
-import { localStep, OperationContext, WorkflowError } from './operation';
+import { localStep, OperationContext, WorkflowError } from './parts/operation';
 
 export interface BumpOptions {
   /** The app's repository, where package.json is. */

@@ -7,13 +7,13 @@ import { Intent, UnsafeMigrationPolicy } from '../plan/types';
 import { stateWithCanary, rawFields } from '../state/stateFile';
 import { snapshotApp } from '../status/refresh';
 import { liveUnchanged, slotSummary } from '../status/describe';
-import { canaryRule } from './canaryRule';
-import { enforce } from './enforce';
-import { applyEach, readUnderLocks } from './lbChange';
-import { writeStateFile } from './lbFiles';
-import { lockEach, releaseEach } from './lbLocks';
-import { readMigrations } from './migrationGate';
-import { localStep, OperationContext, steady, WorkflowError } from './operation';
+import { canaryRule } from './parts/canaryRule';
+import { enforce } from './parts/enforce';
+import { applyEach, readUnderLocks } from './parts/lbChange';
+import { writeStateFile } from './parts/lbFiles';
+import { lockEach, releaseEach } from './parts/lbLocks';
+import { readMigrations } from './parts/migrationGate';
+import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
 
 export interface CanaryOptions {
   /** 1–99: the share of the app's clients sent to STANDBY. Ignored with `end`. */

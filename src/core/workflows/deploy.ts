@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { AppConfig, otherSlot, ServerConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
-import { eitherSignal } from '../signals';
 import { parseHealthBody } from '../status/parse';
 import { healthTarget, lbHost, serverHost, slotHost } from '../config/hostRefs';
 import { preflight, typedSlot } from '../plan/preflight';
@@ -14,11 +13,12 @@ import { snapshotApp } from '../status/refresh';
 import { runSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel, SmokeResult } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from '../status/describe';
-import { acquireLock, HeldLock } from './lock';
-import { enforce } from './enforce';
-import { MigrationsBetween, readMigrations } from './migrationGate';
-import { onServers } from './onServers';
-import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './operation';
+import { acquireLock, HeldLock } from './parts/lock';
+import { enforce } from './parts/enforce';
+import { MigrationsBetween, readMigrations } from './parts/migrationGate';
+import { onServers } from './parts/onServers';
+import { standbySteps, StandbySteps } from './parts/standbySteps';
+import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './parts/operation';
 
 export interface DeployOptions {
   /** Branch, tag or commit; default: the slot's branch tip on the remote. */
@@ -107,75 +107,29 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     const slot = standbyOf(before, app, { kind: 'deploy', target: o.target }, operation);
     const live = before.live!;
     await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
-    const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
+    const ref = await confirmDeploy(ctx, before, slot, o, operation);
+    const steps = standbySteps(ctx, { lock, operation, slot, stateNow: () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.` });
+    const { stateNow, everywhere, on } = steps;
     const { servers } = app.slots[slot];
-    const [first] = servers;
-    const hostsText = servers.map((s) => s.ssh).join(', ');
-    const branch = app.slots[slot].branch ?? app.deploy.branch;
-    const redeploy = o.fetch === false && !o.ref;
-    const standbySnapshot = before.slots[slot];
-    if (redeploy && !standbySnapshot.commit) throw new WorkflowError('refused', operation, hostsText, `cannot read the commit ${slotLabel(slot)} runs${standbySnapshot.serversDisagree ? ` (${standbySnapshot.serversDisagree})` : ''}, so it cannot be built again without a fetch`, liveUnchanged(before));
-    const ref = redeploy ? standbySnapshot.commit! : o.ref ?? branch;
-    const liveSummary = slotSummary(before.slots[live]);
-    const answer = await ctx.confirm.confirm({
-      title: `Deploy ${ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref} to ${slotLabel(slot)} (STANDBY)?`,
-      detail: [
-        `${slotLabel(slot)} now runs ${versionText(standbySnapshot.version)} at ${standbySnapshot.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${hostsText}.`,
-        `LIVE ${liveSummary} is not touched.`,
-        o.migrate ? `Migrations will run: ${app.deploy.migrate}` : '',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-      action: 'Deploy',
-    });
-    if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
-    ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${hostsText}`);
-    const lockLost = () => new WorkflowError('connection-lost', operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped); the step running then was stopped, so no other operation changes STANDBY alongside this one', stateNow());
-    const guard = () => {
-      if (lock && !lock.held) throw lockLost();
-      throwIfCancelled(ctx, stateNow());
-    };
-    // A lost lock stops the running step as a Cancel would: another operation may now take it.
-    const stepCtx = { ...ctx, signal: eitherSignal(ctx.signal, lock?.lost) };
-    // Each server's steps carry its name; with several, they run side by side (deploy.parallel).
-    const everywhere = <T>(step: (server: ServerConfig) => Promise<T>) => onServers(servers, app.deploy.parallel, step);
-    const on = async (server: ServerConfig, title: string, script: string) => {
-      guard();
-      try {
-        return await remoteStep(stepCtx, title, serverHost(server), script, stateNow, { label: server.name });
-      } catch (e) {
-        if (lock?.lost.aborted) throw lockLost();
-        throw e;
-      }
-    };
 
     if (o.backup !== false && app.deploy.keepBackups > 0) {
       await everywhere((s) => on(s, 'Back up the current release', remote.backup(s.dir, backupsOf(s.dir), app.deploy.keepBackups)));
     }
-
-    if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, guard);
-
-    const checkout = (s: ServerConfig, wanted: string, title: string) => on(s, title, remote.fetch(s.dir, app.deploy.remote, wanted, branch, COMMIT_MARK, o.fetch !== false)).then((r) => new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(r.stdout)?.[1]);
-    const title = `${o.fetch === false ? 'Check out' : 'Fetch and check out'} ${ref}`;
-    const commits = await everywhere((s) => checkout(s, ref, title));
-    const commit = commits[0];
-    if (!commit || commits.some((c) => !c)) throw new WorkflowError('step-failed', `Check out ${ref}`, servers[commits.findIndex((c) => !c)].name, 'git did not report the checked-out commit', stateNow());
-    // A branch that moved between two servers' fetches: every server runs the first one's commit.
-    const behind = servers.filter((_, i) => commits[i] !== commit);
-    if (behind.length) await onServers(behind, app.deploy.parallel, (s) => checkout(s, commit, `Check out ${commit.slice(0, 7)} (the commit ${first.name} got)`));
+    if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, steps.guard);
+    const commit = await checkOutEverywhere(steps, ref, app.slots[slot].branch ?? app.deploy.branch, o.fetch !== false);
     if (o.migrate) await confirmMigrations(ctx, before, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
 
     const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot, commit, ref })}`;
     await everywhere((s) => on(s, 'Install dependencies', command(s, app.deploy.install)));
     if (o.migrate && app.deploy.migrate) {
-      await runHooks(ctx, 'beforeMigrate', slot, stateNow, guard);
+      await runHooks(ctx, 'beforeMigrate', slot, stateNow, steps.guard);
       // One database: the migrations run once, from the first server.
-      await on(first, 'Run migrations', command(first, app.deploy.migrate));
+      await on(servers[0], 'Run migrations', command(servers[0], app.deploy.migrate));
     }
     await everywhere((s) => on(s, 'Build', command(s, app.deploy.build)));
     await everywhere((s) => on(s, `Restart ${s.pm2}`, command(s, app.deploy.restart)));
 
-    guard();
+    steps.guard();
     const versions = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => everywhere((s) => waitHealthy(ctx, s, slot, commit, stateNow)));
     const version = versions[0];
     const smoke = app.smoke.length ? await localStep(ctx, `Smoke tests on ${slotLabel(slot)}`, () => smokeStep(ctx, slot)) : undefined;
@@ -186,6 +140,45 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
   } finally {
     await ownLock?.release();
   }
+}
+
+/** The ref to build (STANDBY's own commit when it is built again without a fetch), once the person said yes. */
+async function confirmDeploy(ctx: OperationContext, before: AppSnapshot, slot: SlotName, o: DeployOptions, operation: string): Promise<string> {
+  const { app } = ctx;
+  const hostsText = app.slots[slot].servers.map((s) => s.ssh).join(', ');
+  const branch = app.slots[slot].branch ?? app.deploy.branch;
+  const redeploy = o.fetch === false && !o.ref;
+  const standby = before.slots[slot];
+  if (redeploy && !standby.commit) throw new WorkflowError('refused', operation, hostsText, `cannot read the commit ${slotLabel(slot)} runs${standby.serversDisagree ? ` (${standby.serversDisagree})` : ''}, so it cannot be built again without a fetch`, liveUnchanged(before));
+  const ref = redeploy ? standby.commit! : o.ref ?? branch;
+  const liveSummary = slotSummary(before.slots[before.live!]);
+  const answer = await ctx.confirm.confirm({
+    title: `Deploy ${ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref} to ${slotLabel(slot)} (STANDBY)?`,
+    detail: [
+      `${slotLabel(slot)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${hostsText}.`,
+      `LIVE ${liveSummary} is not touched.`,
+      o.migrate ? `Migrations will run: ${app.deploy.migrate}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    action: 'Deploy',
+  });
+  if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
+  ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${hostsText}`);
+  return ref;
+}
+
+/** Fetches and checks out `ref` on every server of the slot; all end on the first one's commit. */
+async function checkOutEverywhere(steps: StandbySteps, ref: string, branch: string, fetch: boolean): Promise<string> {
+  const { app, servers, on, everywhere, stateNow } = steps;
+  const checkout = (s: ServerConfig, wanted: string, title: string) => on(s, title, remote.fetch(s.dir, app.deploy.remote, wanted, branch, COMMIT_MARK, fetch)).then((r) => new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(r.stdout)?.[1]);
+  const commits = await everywhere((s) => checkout(s, ref, `${fetch ? 'Fetch and check out' : 'Check out'} ${ref}`));
+  const commit = commits[0];
+  if (!commit || commits.some((c) => !c)) throw new WorkflowError('step-failed', `Check out ${ref}`, servers[commits.findIndex((c) => !c)].name, 'git did not report the checked-out commit', stateNow());
+  // A branch that moved between two servers' fetches: every server runs the first one's commit.
+  const behind = servers.filter((_, i) => commits[i] !== commit);
+  if (behind.length) await onServers(behind, app.deploy.parallel, (s) => checkout(s, commit, `Check out ${commit.slice(0, 7)} (the commit ${servers[0].name} got)`));
+  return commit;
 }
 
 function backupsOf(dir: string): string {

@@ -7,14 +7,14 @@ import { lbHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
 import { liveUnchanged } from '../status/describe';
-import { configFromBase64, sha256 } from './lbFiles';
-import { acquireLock } from './lock';
-import { enforce } from './enforce';
+import { configFromBase64, sha256 } from './parts/lbFiles';
+import { acquireLock } from './parts/lock';
+import { enforce } from './parts/enforce';
 import { preflight } from '../plan/preflight';
-import { localStep, OperationContext, steady, WorkflowError } from './operation';
-import { applyEach, LbChange, readUnderLocks } from './lbChange';
+import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
+import { applyEach, LbChange, readUnderLocks } from './parts/lbChange';
 import { Plan } from '../plan/types';
-import { verifyLive } from './verify';
+import { verifyLive } from './parts/verify';
 
 export interface DoctorOptions {
   /** Apply the additive fixes, once the person confirms them. */

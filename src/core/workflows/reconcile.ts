@@ -4,11 +4,11 @@ import { snapshotApp } from '../status/refresh';
 import { slotLabel } from '../status/snapshot';
 import { otherSlot, SlotName } from '../config/types';
 import { liveUnchanged } from '../status/describe';
-import { readLbFiles, writeStateFile } from './lbFiles';
-import { acquireLock } from './lock';
-import { enforce } from './enforce';
+import { readLbFiles, writeStateFile } from './parts/lbFiles';
+import { acquireLock } from './parts/lock';
+import { enforce } from './parts/enforce';
 import { preflight } from '../plan/preflight';
-import { localStep, OperationContext, WorkflowError } from './operation';
+import { localStep, OperationContext, WorkflowError } from './parts/operation';
 
 /**
  * Rewrites the state file to agree with HAProxy's config (which wins), after a

@@ -9,16 +9,16 @@ import { lbHost, slotHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary } from '../status/describe';
-import { enforce } from './enforce';
-import { readMigrations } from './migrationGate';
-import { oldProcessesAtSwitch, reportDrain } from './drain';
+import { enforce } from './parts/enforce';
+import { readMigrations } from './parts/migrationGate';
+import { oldProcessesAtSwitch, reportDrain } from './parts/drain';
 import { reasonMissing } from '../plan/confirm';
-import { localStep, OperationContext, steady, WorkflowError } from './operation';
-import { frontendProbe, Verified } from './verify';
-import { recordSwitch } from './switching';
-import { applyEach, readUnderLocks } from './lbChange';
-import { switchTo } from './switchTo';
-import { LbSwitch, lockEach, releaseEach } from './lbLocks';
+import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
+import { frontendProbe, Verified } from './parts/verify';
+import { recordSwitch } from './parts/switching';
+import { applyEach, readUnderLocks } from './parts/lbChange';
+import { switchTo } from './parts/switchTo';
+import { LbSwitch, lockEach, releaseEach } from './parts/lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
 
 export interface ReleaseOptions {

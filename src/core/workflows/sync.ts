@@ -4,8 +4,8 @@ import { slotLabel, slotList } from '../status/snapshot';
 import { deploy, DeployResult, standbyOf } from './deploy';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from '../status/describe';
 import { preApproved } from '../plan/confirm';
-import { acquireLock } from './lock';
-import { localStep, OperationContext, WorkflowError } from './operation';
+import { acquireLock } from './parts/lock';
+import { localStep, OperationContext, WorkflowError } from './parts/operation';
 
 export interface SyncResult extends DeployResult {
   liveCommit: string;

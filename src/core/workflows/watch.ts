@@ -9,11 +9,11 @@ import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { remote } from '../remote/scripts';
 import { slotSummary } from '../status/describe';
-import { readLbFiles } from './lbFiles';
-import { lockEach, releaseEach } from './lbLocks';
-import { localStep, OperationContext, steady, WorkflowError } from './operation';
-import { endWatchRecord, recordSwitch, routeBack } from './switching';
-import { watchLive } from './verify';
+import { readLbFiles } from './parts/lbFiles';
+import { lockEach, releaseEach } from './parts/lbLocks';
+import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
+import { endWatchRecord, recordSwitch, routeBack } from './parts/switching';
+import { watchLive } from './parts/verify';
 
 /** How often a watch looks for a request to stop (`bluegreen watch --stop` from anywhere). */
 const STOP_POLL_MS = 5000;

@@ -1,5 +1,5 @@
-import { SlotName } from '../config/types';
-import { AppSnapshot } from '../status/snapshot';
+import { SlotName } from '../../config/types';
+import { AppSnapshot } from '../../status/snapshot';
 import { WorkflowError } from './operation';
 import { restorePreviousConfig } from './replaceConfig';
 import type { LbSwitch } from './lbLocks';

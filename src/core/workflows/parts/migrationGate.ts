@@ -1,10 +1,10 @@
-import { SlotName } from '../config/types';
-import { errorMessage } from '../errors';
-import { checkMigrations, migrationLines } from '../migrations/check';
-import { MigrationReport } from '../migrations/types';
-import { Evidence } from '../plan/types';
-import { SlotSnapshot, slotLabel } from '../status/snapshot';
-import { slotSummary } from '../status/describe';
+import { SlotName } from '../../config/types';
+import { errorMessage } from '../../errors';
+import { checkMigrations, migrationLines } from '../../migrations/check';
+import { MigrationReport } from '../../migrations/types';
+import { Evidence } from '../../plan/types';
+import { SlotSnapshot, slotLabel } from '../../status/snapshot';
+import { slotSummary } from '../../status/describe';
 import { localStep, OperationContext } from './operation';
 
 export interface MigrationsBetween {

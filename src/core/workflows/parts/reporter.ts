@@ -1,4 +1,4 @@
-import { redact } from '../redact';
+import { redact } from '../../redact';
 
 /** Where a workflow says what it does: the output channel in VS Code, stderr in the CLI. */
 export interface Reporter {

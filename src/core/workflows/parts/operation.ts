@@ -1,9 +1,9 @@
-import { AppConfig, SlotName } from '../config/types';
-import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../errors';
-import { isMarkLine } from '../ssh/output';
-import { CommandRunner, HostRef, RunResult, succeeded } from '../ssh/runner';
-import { ConfirmPort } from '../plan/confirm';
-import { LineRedactor, redact } from '../redact';
+import { AppConfig, SlotName } from '../../config/types';
+import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../../errors';
+import { isMarkLine } from '../../ssh/output';
+import { CommandRunner, HostRef, RunResult, succeeded } from '../../ssh/runner';
+import { ConfirmPort } from '../../plan/confirm';
+import { LineRedactor, redact } from '../../redact';
 import { Reporter, withoutColours } from './reporter';
 
 /** Everything a workflow needs; the UI and the CLI each build one. */

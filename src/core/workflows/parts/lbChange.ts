@@ -2,13 +2,13 @@
 // lock and the plan's config gates judged again on it, then each edited, replaced, reloaded and
 // checked through its own frontend in turn, every one already changed put back when a later one
 // fails. The switch, the canary and the emergency release hand it a pure edit and nothing else.
-import { AppConfig, LoadBalancerConfig, SlotName } from '../config/types';
-import { errorMessage } from '../errors';
-import { findRouting } from '../haproxy/config';
-import { strayRoutes } from '../haproxy/strayRoutes';
-import { preflight, refusalOf } from '../plan/preflight';
-import { Plan } from '../plan/types';
-import { LoadBalancerSnapshot } from '../status/snapshot';
+import { AppConfig, LoadBalancerConfig, SlotName } from '../../config/types';
+import { errorMessage } from '../../errors';
+import { findRouting } from '../../haproxy/config';
+import { strayRoutes } from '../../haproxy/strayRoutes';
+import { preflight, refusalOf } from '../../plan/preflight';
+import { Plan } from '../../plan/types';
+import { LoadBalancerSnapshot } from '../../status/snapshot';
 import { LbSwitch } from './lbLocks';
 import { readLbFiles } from './lbFiles';
 import { currentWorker } from './reloaded';

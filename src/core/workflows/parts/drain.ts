@@ -1,5 +1,5 @@
-import { oldProcesses } from '../status/oldProcesses';
-import { OldProcess } from '../status/snapshot';
+import { oldProcesses } from '../../status/oldProcesses';
+import { OldProcess } from '../../status/snapshot';
 import { OperationContext } from './operation';
 
 const POLL_MS = 250;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { shQuote } from '../shell';
-import { remote } from '../remote/scripts';
-import { SectionedScript } from '../remote/sections';
-import { rotatedHistoryText, StateRead, stateFromRead, stateReadScript, stateText } from '../state/stateFile';
-import { lbHost } from '../config/hostRefs';
+import { shQuote } from '../../shell';
+import { remote } from '../../remote/scripts';
+import { SectionedScript } from '../../remote/sections';
+import { rotatedHistoryText, StateRead, stateFromRead, stateReadScript, stateText } from '../../state/stateFile';
+import { lbHost } from '../../config/hostRefs';
 import { OperationContext, remoteStep, WorkflowError } from './operation';
 
 /** The LB's config and state file as they are now, read under the lock, byte for byte. */

@@ -1,5 +1,5 @@
-import { ServerConfig } from '../config/types';
-import { errorMessage } from '../errors';
+import { ServerConfig } from '../../config/types';
+import { errorMessage } from '../../errors';
 import { WorkflowError } from './operation';
 
 /**

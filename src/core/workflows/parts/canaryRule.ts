@@ -1,7 +1,7 @@
-import { CanaryKey, findCanary, withCanary, withoutCanary } from '../haproxy/canary';
-import { Plan } from '../plan/types';
-import { liveUnchanged } from '../status/describe';
-import { slotLabel } from '../status/snapshot';
+import { CanaryKey, findCanary, withCanary, withoutCanary } from '../../haproxy/canary';
+import { Plan } from '../../plan/types';
+import { liveUnchanged } from '../../status/describe';
+import { slotLabel } from '../../status/snapshot';
 import { LbChange } from './lbChange';
 import { untilReloaded } from './reloaded';
 import { answersFromAnyOf } from './verify';

@@ -1,10 +1,10 @@
-import { remote } from '../remote/scripts';
-import { fillTemplate } from '../shell';
-import { MARK_PREFIX } from '../ssh/output';
-import { SlotName } from '../config/types';
-import { lbHost } from '../config/hostRefs';
-import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { slotSummary } from '../status/describe';
+import { remote } from '../../remote/scripts';
+import { fillTemplate } from '../../shell';
+import { MARK_PREFIX } from '../../ssh/output';
+import { SlotName } from '../../config/types';
+import { lbHost } from '../../config/hostRefs';
+import { AppSnapshot, slotLabel } from '../../status/snapshot';
+import { slotSummary } from '../../status/describe';
 import { configBase64 } from './lbFiles';
 import { OperationContext, remoteStep, WorkflowError } from './operation';
 import { verifyLive } from './verify';

@@ -1,8 +1,8 @@
-import { errorMessage } from '../errors';
-import { remote } from '../remote/scripts';
-import { lockFileOf } from '../state/stateFile';
-import { MARK_PREFIX } from '../ssh/output';
-import { lbHost } from '../config/hostRefs';
+import { errorMessage } from '../../errors';
+import { remote } from '../../remote/scripts';
+import { lockFileOf } from '../../state/stateFile';
+import { MARK_PREFIX } from '../../ssh/output';
+import { lbHost } from '../../config/hostRefs';
 import { OperationContext, WorkflowError } from './operation';
 
 const HELD = `${MARK_PREFIX}lock-held`;

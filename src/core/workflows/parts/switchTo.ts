@@ -1,7 +1,7 @@
-import { withoutCanary } from '../haproxy/canary';
-import { backendExists, findRouting, withRouting } from '../haproxy/config';
-import { Plan } from '../plan/types';
-import { slotLabel } from '../status/snapshot';
+import { withoutCanary } from '../../haproxy/canary';
+import { backendExists, findRouting, withRouting } from '../../haproxy/config';
+import { Plan } from '../../plan/types';
+import { slotLabel } from '../../status/snapshot';
 import { LbChange } from './lbChange';
 import { verifyLive } from './verify';
 

@@ -1,6 +1,6 @@
-import { parseShowProc } from '../haproxy/masterCli';
-import { parseShowInfo } from '../status/parse';
-import { lbHost } from '../config/hostRefs';
+import { parseShowProc } from '../../haproxy/masterCli';
+import { parseShowInfo } from '../../status/parse';
+import { lbHost } from '../../config/hostRefs';
 import { localStep, OperationContext } from './operation';
 
 const WAIT_MS = 5000;

@@ -1,9 +1,9 @@
-import { AppConfig } from '../config/types';
-import { errorMessage } from '../errors';
-import { HealthBody, parseBackendSessions, parseBackendTraffic } from '../status/parse';
-import { lbHost } from '../config/hostRefs';
-import { BackendTraffic, SlotSnapshot } from '../status/snapshot';
-import { CommandRunner } from '../ssh/runner';
+import { AppConfig } from '../../config/types';
+import { errorMessage } from '../../errors';
+import { HealthBody, parseBackendSessions, parseBackendTraffic } from '../../status/parse';
+import { lbHost } from '../../config/hostRefs';
+import { BackendTraffic, SlotSnapshot } from '../../status/snapshot';
+import { CommandRunner } from '../../ssh/runner';
 
 /** Which slot's backend served one request through the frontend, and how that is known. */
 export type Served =

@@ -1,6 +1,6 @@
 // The locks of a change made on every load balancer of an app: the change pipeline (lbChange.ts)
 // reads and changes each under its own, and the watch holds them all while it runs.
-import { appViaEach } from '../config/appVia';
+import { appViaEach } from '../../config/appVia';
 import { LbFiles } from './lbFiles';
 import { acquireLock, HeldLock } from './lock';
 import { OperationContext } from './operation';

@@ -1,10 +1,10 @@
-import { SlotName } from '../config/types';
-import { errorMessage } from '../errors';
-import { rawFields, StateRead, stateAfterSwitch, stateWithoutWatch, SwitchRecord, WatchRecord } from '../state/stateFile';
-import { AppSnapshot, SlotSnapshot, slotLabel } from '../status/snapshot';
+import { SlotName } from '../../config/types';
+import { errorMessage } from '../../errors';
+import { rawFields, StateRead, stateAfterSwitch, stateWithoutWatch, SwitchRecord, WatchRecord } from '../../state/stateFile';
+import { AppSnapshot, SlotSnapshot, slotLabel } from '../../status/snapshot';
 import { readLbFiles, writeStateFile } from './lbFiles';
-import { findRouting, withRouting } from '../haproxy/config';
-import { slotSummary } from '../status/describe';
+import { findRouting, withRouting } from '../../haproxy/config';
+import { slotSummary } from '../../status/describe';
 import { verifyLive } from './verify';
 import { OperationContext } from './operation';
 import { replaceConfig } from './replaceConfig';

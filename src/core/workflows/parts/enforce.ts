@@ -1,5 +1,5 @@
-import { refusalOf } from '../plan/preflight';
-import { Plan } from '../plan/types';
+import { refusalOf } from '../../plan/preflight';
+import { Plan } from '../../plan/types';
 import { WorkflowError } from './operation';
 
 /** Stops the operation with the plan's first refusal: its gate's sentence, where it was found, and the state now. */

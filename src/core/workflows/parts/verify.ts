@@ -1,13 +1,13 @@
-import { AppConfig, otherSlot, SlotName } from '../config/types';
-import { parseHealthBody } from '../status/parse';
-import { lbHost } from '../config/hostRefs';
-import { HttpResult } from '../ssh/runner';
-import { AppSnapshot, BackendTraffic, slotLabel } from '../status/snapshot';
+import { AppConfig, otherSlot, SlotName } from '../../config/types';
+import { parseHealthBody } from '../../status/parse';
+import { lbHost } from '../../config/hostRefs';
+import { HttpResult } from '../../ssh/runner';
+import { AppSnapshot, BackendTraffic, slotLabel } from '../../status/snapshot';
 import { localStep, OperationContext } from './operation';
 import { backendCounters, countedAround, Served, servedByBody, servedByCounters } from './whoAnswered';
-import { errorMessage } from '../errors';
-import { secondsText } from '../format';
-import { trafficExceeds, TrafficSince, trafficSince, trafficText } from '../status/traffic';
+import { errorMessage } from '../../errors';
+import { secondsText } from '../../format';
+import { trafficExceeds, TrafficSince, trafficSince, trafficText } from '../../status/traffic';
 
 /** HAProxy serves the new routing shortly after a reload (bench/results.md): ask often, for up to 5 s. */
 const VERIFY_WINDOW_MS = 5000;
