@@ -128,6 +128,42 @@ describe('preflight: every gate judged once, from one table', () => {
   });
 });
 
+describe('preflight: what an adversarial review of the table found', () => {
+  const pair = (second: Partial<AppSnapshot['lb']>): AppSnapshot => {
+    const app = healthy();
+    return { ...app, lbs: [app.lb, { ...app.lb, host: 'haproxy2', ...second }] };
+  };
+
+  it('refuses to end a canary while traffic is split, the pair disagrees, or the routing cannot be rewritten', () => {
+    const canary = { percent: 10, key: 'src', line: 13, backend: 'demo_green', slot: 'green' as const };
+    const split = withLb(healthy(), { canary, strayRoutes: [{ line: 14, text: 'use_backend demo_green if { path_beg /beta }' }] });
+    assert.equal(refusalOf(preflight(split, CONFIG, { kind: 'end-canary' }))?.gate, 'traffic-split');
+    const disagree = pair({ backend: 'demo_green', routesTo: 'green' });
+    disagree.lb.canary = canary;
+    assert.equal(refusalOf(preflight(disagree, CONFIG, { kind: 'end-canary' }))?.gate, 'lbs-disagree');
+    const inherited = withLb(healthy(), { canary, notSwitchable: 'the routing comes from a defaults section' });
+    assert.equal(refusalOf(preflight(inherited, CONFIG, { kind: 'end-canary' }))?.gate, 'not-switchable');
+  });
+
+  it('has a canary with migrations that break a rollback typed, even with --allow-unsafe-migrations', () => {
+    assert.equal(typedSlot(preflight(healthy(), CONFIG, { kind: 'canary', percent: 10, unsafeMigrations: 'allow' }, UNSAFE)), 'GREEN');
+  });
+
+  it('gives only a switch of all traffic an emergency form', () => {
+    const sick = healthy();
+    sick.slots.green = slot('green', { health: 'down', healthDetail: 'HTTP 503' });
+    assert.equal(refusalOf(preflight(sick, CONFIG, { kind: 'canary', percent: 10, emergency: true }))?.gate, 'standby-health');
+    assert.equal(refusalOf(preflight(pair({ backend: 'demo_green', routesTo: 'green' }), CONFIG, { kind: 'deploy', emergency: true }))?.gate, 'lbs-disagree');
+  });
+
+  it('keeps a deploy off a STANDBY that any LB of a pair sends canary clients to, or watches for', () => {
+    const canaryOnSecond = pair({ canary: { percent: 10, key: 'src', line: 13, backend: 'demo_green', slot: 'green' } });
+    assert.equal(refusalOf(preflight(canaryOnSecond, CONFIG, { kind: 'deploy' }))?.gate, 'canary-on-standby');
+    const watchOnSecond = pair({ state: { ...healthy().lb.state, watch: { slot: 'blue', until: new Date(Date.now() + 60_000).toISOString(), by: 'ann@laptop', since: new Date().toISOString() } } });
+    assert.equal(refusalOf(preflight(watchOnSecond, CONFIG, { kind: 'sync' }))?.gate, 'watch-running');
+  });
+});
+
 describe('one plan, rendered for each medium', () => {
   it('names the same gates, slots and commits in the dialog, the terminal and the agent\'s message', () => {
     const snap = healthy();

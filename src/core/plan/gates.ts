@@ -43,6 +43,8 @@ export interface Gate {
 
 const SWITCHES: readonly OperationKind[] = ['release', 'rollback'];
 const SENDS_TRAFFIC: readonly OperationKind[] = ['release', 'rollback', 'canary'];
+/** Everything that rewrites the app's routing in haproxy.cfg. */
+const REROUTES: readonly OperationKind[] = [...SENDS_TRAFFIC, 'end-canary'];
 const CHANGES_STANDBY: readonly OperationKind[] = ['deploy', 'sync'];
 
 /** What a refusal ends with: what stays as it is. */
@@ -82,7 +84,7 @@ export const GATES: readonly Gate[] = [
   {
     // Not even an emergency: with traffic split, a switch moves only part of it, and STANDBY serves users.
     id: 'traffic-split',
-    applies: [...SENDS_TRAFFIC, ...CHANGES_STANDBY],
+    applies: [...REROUTES, ...CHANGES_STANDBY],
     severity: 'refuse',
     judge: ({ snap }) => {
       const lb = snap.lbs.find((l) => l.strayRoutes?.length);
@@ -101,12 +103,12 @@ export const GATES: readonly Gate[] = [
   {
     // With a pair, STANDBY must be STANDBY on every load balancer: one that routes to it may send it users.
     id: 'lbs-disagree',
-    applies: [...SENDS_TRAFFIC, ...CHANGES_STANDBY],
+    applies: [...REROUTES, ...CHANGES_STANDBY],
     severity: 'refuse',
     judge: ({ snap, intent, to }) => {
       const split = loadBalancersDisagree(snap.lbs);
       if (!split) return undefined;
-      if (intent.kind === 'canary') return { sentence: split, host: snap.lb.host };
+      if (intent.kind === 'canary' || intent.kind === 'end-canary') return { sentence: split, host: snap.lb.host };
       if (SWITCHES.includes(intent.kind)) return { sentence: `${split}. An emergency release switches every one to ${slotLabel(to)}` };
       return { sentence: `${split}. Deploy, sync and release are refused until they agree; an emergency release switches every one` };
     },
@@ -114,7 +116,7 @@ export const GATES: readonly Gate[] = [
   },
   {
     id: 'not-switchable',
-    applies: SENDS_TRAFFIC,
+    applies: REROUTES,
     severity: 'refuse',
     judge: ({ snap }) => {
       const lb = snap.lbs.find((l) => l.notSwitchable);
@@ -124,7 +126,7 @@ export const GATES: readonly Gate[] = [
   {
     // A config not reloaded is not the state file's fault: it has its own remedy.
     id: 'config-not-loaded',
-    applies: [...SENDS_TRAFFIC, 'end-canary'],
+    applies: REROUTES,
     severity: 'refuse',
     judge: ({ snap, config, intent }) => {
       const drift = snap.drift.find((d) => d.kind === 'config-not-loaded');
@@ -159,8 +161,9 @@ export const GATES: readonly Gate[] = [
     applies: CHANGES_STANDBY,
     severity: 'refuse',
     judge: ({ snap, live, to }) => {
-      const watch = snap.lb.state.watch;
-      if (!watch || watch.slot !== live || Date.parse(watch.until) <= Date.now()) return undefined;
+      // Any LB of a pair may hold the record (each has its own state file).
+      const watch = snap.lbs.map((l) => l.state.watch).find((w) => w && w.slot === live && Date.parse(w.until) > Date.now());
+      if (!watch) return undefined;
       return {
         sentence: `${slotLabel(watch.slot)} is being watched after its release (started by ${watch.by}, ${timeLeft(watch.until)} left) and ${slotLabel(to)} is the slot it would switch back to; changing it now would leave nothing to fall back on. Wait for the watch to end, or stop it (Stop Watching, bluegreen watch --stop)`,
         host: snap.lb.host,
@@ -172,8 +175,8 @@ export const GATES: readonly Gate[] = [
     applies: CHANGES_STANDBY,
     severity: 'refuse',
     judge: ({ snap, to }) => {
-      const canary = snap.lb.canary;
-      return canary && canary.slot === to ? { sentence: `a canary sends ${canary.percent}% of the clients to ${slotLabel(to)}, so it is not idle: end the canary (bluegreen canary --end) or release it first`, host: snap.lb.host } : undefined;
+      const canary = snap.lbs.map((l) => l.canary).find((c) => c?.slot === to);
+      return canary ? { sentence: `a canary sends ${canary.percent}% of the clients to ${slotLabel(to)}, so it is not idle: end the canary (bluegreen canary --end) or release it first`, host: snap.lb.host } : undefined;
     },
   },
   {
@@ -261,7 +264,8 @@ export const GATES: readonly Gate[] = [
       if (intent.unsafeMigrations === 'refuse') {
         return { severity: 'refuse', sentence: `the migrations between ${slotLabel(live)} and ${slotLabel(to)} break a rollback to ${slotSummary(snap.slots[live])} while both share one database: ${unsafe.join('; ')}. Go ahead anyway with --allow-unsafe-migrations`, host: config.slots[to].servers[0].ssh };
       }
-      return { severity: intent.unsafeMigrations === 'allow' ? 'warn' : 'type', sentence: migrations.lines.join('\n'), overrode };
+      // --allow-unsafe-migrations spares a release the typing; a canary has always asked for it.
+      return { severity: intent.unsafeMigrations === 'allow' && intent.kind !== 'canary' ? 'warn' : 'type', sentence: migrations.lines.join('\n'), overrode };
     },
   },
   {

@@ -8,7 +8,9 @@ import { Evidence, Finding, Intent, Plan } from './types';
  * for it), and returns the plan: what the operation would do and what each gate said. No
  * workflow tests a gate itself; it states its intent and goes by the plan.
  */
-export function preflight(snap: AppSnapshot, config: AppConfig, intent: Intent, evidence?: Evidence): Plan {
+export function preflight(snap: AppSnapshot, config: AppConfig, asked: Intent, evidence?: Evidence): Plan {
+  // Only a switch of all traffic has an emergency form; anything else asking for one is judged in full.
+  const intent = asked.emergency && asked.kind !== 'release' && asked.kind !== 'rollback' ? { ...asked, emergency: false } : asked;
   const base = { app: snap.name, intent, commits: evidence?.commits ?? [], snapshot: snap };
   if (!snap.live || !snap.standby) {
     return { ...base, findings: [{ gate: 'live-known', severity: 'refuse', emergencyPasses: false, host: snap.lb.host, sentence: cannotTellLive(snap, intent.kind) }] };

@@ -125,7 +125,13 @@ async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<Doc
     });
     // Declining the fix is not a failure: the findings are the answer.
     if (!answer.ok) return result(found, []);
-    const change = addLines(plan, read, fixes);
+    // Under the lock, from HAProxy as it is now (its config, command line, version): the lines
+    // confirmed must still be the ones to add.
+    const now = await localStep(ctx, 'Read the config again under the lock', () => readLoadBalancer(ctx));
+    if (JSON.stringify(diagnose(now).filter((f) => f.fix).map((f) => f.fix)) !== JSON.stringify(fixes.map((f) => f.fix))) {
+      throw new WorkflowError('refused', 'Fix the load balancer', lb.ssh, `${lb.config} changed since it was read`, `${unchanged()} Run the doctor again.`);
+    }
+    const change = addLines(plan, now, fixes);
     const lbs = [{ ctx, lock }];
     await readUnderLocks(lbs, plan, change, 'Fix the load balancer', unchanged);
     await applyEach(lbs, plan, change, 'Fix the load balancer', unchanged);

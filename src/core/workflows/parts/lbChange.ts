@@ -39,6 +39,11 @@ export interface LbChange {
   ifRestoreFails(host: string): string;
   /** The state once a reload failed and the script put the previous config back. */
   afterFailedReload(lb: LoadBalancerConfig): string;
+  /**
+   * A Cancel while the LBs are being changed puts back every one changed so far (a switch). Without
+   * it the change, once confirmed, is finished: undoing it is not what a Cancel of it wants.
+   */
+  cancelUndoes?: boolean;
   /** How the output names it ("switch") and what was done to the LBs before a failed one ("switched"). */
   noun: string;
   verb: string;
@@ -117,7 +122,7 @@ export async function applyEach(lbs: readonly LbSwitch[], plan: Plan, change: Lb
     }
     if (!verified.ok) throw new WorkflowError('step-failed', change.verifyTitle, lb.ssh, verified.why, `The previous config was restored and reloaded: ${await changed.undo()}`);
     first ??= verified;
-    if (s.ctx.signal?.aborted) throw new WorkflowError('aborted', title, lb.ssh, `cancelled during the ${change.noun}`, `The ${change.noun} was made, then undone: the previous config was restored and reloaded: ${await changed.undo()}`);
+    if (change.cancelUndoes && s.ctx.signal?.aborted) throw new WorkflowError('aborted', title, lb.ssh, `cancelled during the ${change.noun}`, `The ${change.noun} was made, then undone: the previous config was restored and reloaded: ${await changed.undo()}`);
   }
   return first ?? { ok: true, healthy: true };
 }

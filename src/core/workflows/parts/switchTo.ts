@@ -29,6 +29,7 @@ export function switchTo(plan: Plan, several: boolean): LbChange {
     back: from,
     ifRestoreFails: (host) => `HAProxy may still route to ${slotLabel(to)}: check the config on ${host} now.`,
     afterFailedReload: (lb) => `LIVE is ${slotLabel(from)}; check HAProxy on ${lb.ssh}.`,
+    cancelUndoes: true,
     noun: 'switch',
     verb: 'switched',
   };
