@@ -64,7 +64,7 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
     const said: string[] = [];
     for (const { ctx: settle, read } of each) {
       const lb = settle.app.loadBalancer;
-      const back = await routeBack(settle, p.before, p.from, p.to, `Switch back: route ${lb.frontend} to ${slotLabel(p.from)}${each.length > 1 ? ` on ${lb.ssh}` : ''} and reload HAProxy`);
+      const back = await routeBack(settle, p.before, p.from, p.to, each.length > 1);
       said.push(each.length > 1 ? `${lb.ssh}: ${back}` : back);
       const now = await readLbFiles(settle, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
       await recordSwitch(settle, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });

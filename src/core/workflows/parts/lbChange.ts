@@ -30,7 +30,7 @@ export interface LbChange {
   /** Checked on each LB's config under its lock, after the plan's gates: why it must not go ahead. */
   refuse?(config: string, app: AppConfig): string | undefined;
   /** The check through one LB's frontend once the change is loaded (the failing step's title with it). */
-  verify(lb: LbSwitch, reloadedSince: ReloadMark): Promise<Verified>;
+  verify(lb: LbTarget, reloadedSince: ReloadMark): Promise<Verified>;
   verifyTitle: string;
   /** The check needs HAProxy's worker from before the change (asked of the master CLI first). */
   marksWorker?: boolean;
@@ -48,6 +48,9 @@ export interface LbChange {
   noun: string;
   verb: string;
 }
+
+/** One LB as a change reaches it: the app seen through it, and its files as last read. */
+export type LbTarget = Pick<LbSwitch, 'ctx' | 'now'>;
 
 /** When the replacement began and HAProxy's worker then, for a check that waits for the reloaded process. */
 export interface ReloadMark {
@@ -99,30 +102,38 @@ export async function applyEach(lbs: readonly LbSwitch[], plan: Plan, change: Lb
   let first: (Verified & { ok: true }) | undefined;
   for (const s of lbs) {
     const lb = s.ctx.app.loadBalancer;
-    const next = change.edit(s.now!.config, s.ctx.app);
-    if (next === undefined) {
-      s.ctx.reporter.info(change.alreadyNote(lb));
-      continue;
-    }
-    const mark = { worker: change.marksWorker ? await currentWorker(s.ctx) : undefined, at: Date.now() };
+    let verified: Verified | undefined;
     try {
-      await replaceConfig(s.ctx, change.title(lb), s.now!.configSha256, next, unchanged, change.afterFailedReload(lb));
+      // From the moment it is replaced this LB has the change: every way out restores it.
+      verified = await changeOne(s, change, unchanged, () => changed.add(s));
     } catch (e) {
-      await changed.rethrow(e, change.verb);
-    }
-    // From here on this LB has the change: every way out restores it.
-    changed.add(s);
-    let verified: Verified;
-    try {
-      // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the change,
-      // so an undo never races the reload it undoes.
-      verified = await change.verify({ ...s, ctx: { ...s.ctx, signal: undefined } }, mark);
-    } catch (e) {
+      if (!changed.includes(s)) await changed.rethrow(e, change.verb);
       throw new WorkflowError('step-failed', title, lb.ssh, `unexpected error after the ${change.noun}: ${errorMessage(e)}`, `The previous config was restored and reloaded: ${await changed.undo()}`, [], { cause: e });
     }
+    if (!verified) continue;
     if (!verified.ok) throw new WorkflowError('step-failed', change.verifyTitle, lb.ssh, verified.why, `The previous config was restored and reloaded: ${await changed.undo()}`);
     first ??= verified;
     if (change.cancelUndoes && s.ctx.signal?.aborted) throw new WorkflowError('aborted', title, lb.ssh, `cancelled during the ${change.noun}`, `The ${change.noun} was made, then undone: the previous config was restored and reloaded: ${await changed.undo()}`);
   }
   return first ?? { ok: true, healthy: true };
+}
+
+/**
+ * One LB: the edit of its config as last read, replaced and reloaded (`replaced` is told the
+ * moment it is), then checked through its frontend. Undefined when it has the change already.
+ * A switch back (the watch's) calls it alone: putting back a switch back would undo it.
+ */
+export async function changeOne(s: LbTarget, change: LbChange, unchanged: () => string, replaced: () => void = () => undefined): Promise<Verified | undefined> {
+  const lb = s.ctx.app.loadBalancer;
+  const next = change.edit(s.now!.config, s.ctx.app);
+  if (next === undefined) {
+    s.ctx.reporter.info(change.alreadyNote(lb));
+    return undefined;
+  }
+  const mark = { worker: change.marksWorker ? await currentWorker(s.ctx) : undefined, at: Date.now() };
+  await replaceConfig(s.ctx, change.title(lb), s.now!.configSha256, next, unchanged, change.afterFailedReload(lb));
+  replaced();
+  // Not cut short by Cancel: nothing is put back before HAProxy is seen serving the change,
+  // so an undo never races the reload it undoes.
+  return change.verify({ ...s, ctx: { ...s.ctx, signal: undefined } }, mark);
 }

@@ -24,6 +24,10 @@ export class PutBack {
     this.changed.push(s);
   }
 
+  includes(s: LbSwitch): boolean {
+    return this.changed.includes(s);
+  }
+
   /** Restores every LB changed so far; what each says about itself. */
   async undo(): Promise<string> {
     const said: string[] = [];

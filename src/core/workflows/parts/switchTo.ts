@@ -1,7 +1,8 @@
 import { withoutCanary } from '../../haproxy/canary';
 import { backendExists, findRouting, withRouting } from '../../haproxy/config';
+import { SlotName } from '../../config/types';
 import { Plan } from '../../plan/types';
-import { slotLabel } from '../../status/snapshot';
+import { AppSnapshot, slotLabel } from '../../status/snapshot';
 import { LbChange } from './lbChange';
 import { verifyLive } from './verify';
 
@@ -32,5 +33,29 @@ export function switchTo(plan: Plan, several: boolean): LbChange {
     cancelUndoes: true,
     noun: 'switch',
     verb: 'switched',
+  };
+}
+
+/**
+ * The watch's switch back to `from` as the pipeline's change: only the routing line rewritten in
+ * the config as it is now (whatever else changed since the switch stays), checked by `from`
+ * answering through the frontend, healthy or not: traffic goes back whatever `from`'s health.
+ */
+export function switchBack(before: AppSnapshot, from: SlotName, to: SlotName, several: boolean): LbChange {
+  return {
+    title: (lb) => `Switch back: route ${lb.frontend} to ${slotLabel(from)}${several ? ` on ${lb.ssh}` : ''} and reload HAProxy`,
+    edit: (config, app) => {
+      const lb = app.loadBalancer;
+      if (findRouting(config, lb.frontend, lb.acl).backend === app.slots[from].backend) return undefined;
+      return withRouting(config, lb.frontend, lb.acl, app.slots[from].backend);
+    },
+    alreadyNote: (lb) => `${lb.ssh} already routes to ${slotLabel(from)}`,
+    verify: (s) => verifyLive(s.ctx, before, from, false),
+    verifyTitle: `Verify ${slotLabel(from)} answers through the frontend`,
+    back: to,
+    ifRestoreFails: (host) => `HAProxy may still route to ${slotLabel(to)}: check the config on ${host} now.`,
+    afterFailedReload: () => `HAProxy still routes to ${slotLabel(to)}.`,
+    noun: 'switch back',
+    verb: 'switched back',
   };
 }

@@ -3,26 +3,21 @@ import { errorMessage } from '../../errors';
 import { rawFields, StateRead, stateAfterSwitch, stateWithoutWatch, SwitchRecord, WatchRecord } from '../../state/stateFile';
 import { AppSnapshot, SlotSnapshot, slotLabel } from '../../status/snapshot';
 import { readLbFiles, writeStateFile } from './lbFiles';
-import { findRouting, withRouting } from '../../haproxy/config';
 import { slotSummary } from '../../status/describe';
-import { verifyLive } from './verify';
+import { changeOne } from './lbChange';
+import { switchBack } from './switchTo';
 import { OperationContext } from './operation';
-import { replaceConfig } from './replaceConfig';
 
 /**
- * Routes the app back to `from` by rewriting only its routing line in the config as it is now
- * (whatever else changed since the switch stays), then checks through the frontend. For a
- * switch back long after the switch, when the config kept by it may not be the one to return to.
+ * Routes one LB's app back to `from` through the pipeline's switchBack change, from its config
+ * as it is now, and says where traffic is: for a switch back long after the switch, when the
+ * config kept by it may not be the one to return to.
  */
-export async function routeBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, title: string): Promise<string> {
-  const { app } = ctx;
-  const lb = app.loadBalancer;
+export async function routeBack(ctx: OperationContext, before: AppSnapshot, from: SlotName, to: SlotName, several: boolean): Promise<string> {
+  const lb = ctx.app.loadBalancer;
   const files = await readLbFiles(ctx, `HAProxy still routes to ${slotLabel(to)}.`);
-  const routing = findRouting(files.config, lb.frontend, lb.acl);
-  if (routing.backend === app.slots[from].backend) return `LIVE is already ${slotSummary(before.slots[from])}.`;
-  const next = withRouting(files.config, lb.frontend, lb.acl, app.slots[from].backend);
-  await replaceConfig({ ...ctx, signal: undefined }, title, files.configSha256, next, () => `HAProxy still routes to ${slotLabel(to)}: check the config on ${lb.ssh} now.`, `HAProxy still routes to ${slotLabel(to)}.`);
-  const back = await verifyLive({ ...ctx, signal: undefined }, before, from, false);
+  const back = await changeOne({ ctx: { ...ctx, signal: undefined }, now: files }, switchBack(before, from, to, several), () => `HAProxy still routes to ${slotLabel(to)}: check the config on ${lb.ssh} now.`);
+  if (!back) return `LIVE is already ${slotSummary(before.slots[from])}.`;
   if (back.ok) ctx.onRouted?.(from);
   return back.ok ? `LIVE is ${slotSummary(before.slots[from])}.` : `the frontend does not answer from ${slotLabel(from)} yet (${back.why}): check HAProxy on ${lb.ssh} now.`;
 }
