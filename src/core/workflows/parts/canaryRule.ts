@@ -4,13 +4,13 @@ import { liveUnchanged } from '../../status/describe';
 import { slotLabel } from '../../status/snapshot';
 import { LbChange } from './lbChange';
 import { untilReloaded } from './reloaded';
-import { answersFromAnyOf } from './verify';
+import { verifyLive } from './verify';
 
 /**
  * A canary's rule as the pipeline's change: added for this app only, just before its routing
- * line, or removed. Who answers through the frontend cannot prove it (the LB host's own address
- * falls in one bucket), so the check waits for HAProxy's reloaded process, then asks for a 200
- * from a slot the rule allows.
+ * line, or removed. Who answers a started canary through the frontend cannot prove it (the LB
+ * host's own address falls in one bucket), so the check first waits for HAProxy's reloaded
+ * process, then asks for a 200 from a slot the rule allows.
  */
 export function canaryRule(plan: Plan, o: { key: CanaryKey; percent: number; several: boolean }): LbChange {
   const end = plan.intent.kind === 'end-canary';
@@ -26,9 +26,10 @@ export function canaryRule(plan: Plan, o: { key: CanaryKey; percent: number; sev
     marksWorker: true,
     verify: async (s, mark) => {
       await untilReloaded(s.ctx, mark.worker, mark.at);
-      return answersFromAnyOf(s.ctx, plan.snapshot, end ? [live] : [live, standby]);
+      // Ended: every client on LIVE. Started: this host's own requests land on either slot.
+      return end ? verifyLive(s.ctx, plan.snapshot, live, true) : verifyLive(s.ctx, plan.snapshot, standby, true, live);
     },
-    verifyTitle: 'Check the app through the frontend',
+    verifyTitle: 'Verify the app answers through the frontend',
     back: live,
     ifRestoreFails: (host) => `HAProxy may still have the new rule: check the config on ${host} now.`,
     afterFailedReload: (lb) => `${liveUnchanged(plan.snapshot)} No canary change was made${o.several ? ` on ${lb.ssh}` : ''}.`,

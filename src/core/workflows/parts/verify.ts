@@ -50,7 +50,7 @@ export function frontendHealth(app: AppConfig): { url: string; hostHeader?: stri
  * it answered 200. Routing and health are separate questions: an emergency release to a
  * slot that answers 503 is routed right.
  */
-export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName): { url: string; probe: (requireHealthy: boolean) => Promise<ProbeOutcome> } | undefined {
+export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: SlotName, alsoFine?: SlotName): { url: string; probe: (requireHealthy: boolean) => Promise<ProbeOutcome> } | undefined {
   const { app } = ctx;
   const health = frontendHealth(app);
   if (!health) return undefined;
@@ -91,6 +91,10 @@ export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: Sl
       const counted = served.how === 'counters' ? ` (HAProxy counted it on ${newBackend})` : '';
       return { ok: true, healthy, note: `HTTP ${r.status} from ${slotLabel(to)}${version ? ` v${version}` : ''} in ${r.ms} ms${counted}${healthy ? '' : `: ${slotLabel(to)} serves the traffic but is not healthy`}` };
     }
+    if (served.by === 'old' && alsoFine === old.name) {
+      if (!healthy && requireHealthy) return { ok: false, why: `HTTP ${r.status} from ${slotLabel(old.name)}` };
+      return { ok: true, healthy, note: `HTTP ${r.status} from ${slotLabel(old.name)}${version ? ` v${version}` : ''} in ${r.ms} ms` };
+    }
     if (served.by === 'old') return { ok: false, why: `answered by ${slotLabel(old.name)}`, oldAnswered: slotLabel(old.name) };
     if (served.by === 'neither') return { ok: false, why: `HTTP ${r.status}, answered by something that is neither slot (${served.detail})` };
     if (served.settling || (!healthy && requireHealthy)) return { ok: false, why: `HTTP ${r.status}${served.settling ? `, ${served.detail}` : ''}` };
@@ -103,17 +107,18 @@ export function frontendProbe(ctx: OperationContext, before: AppSnapshot, to: Sl
 export type Verified = { ok: true; healthy: boolean; unproven?: string } | { ok: false; why: string };
 
 /**
- * Requests through the frontend until the new LIVE's backend serves them, reloading again
- * while the old one still does. `requireHealthy`: the answer must also be a 200.
+ * Requests through the frontend until `to`'s backend serves them (or `alsoFine`'s: a canary's
+ * clients are split between both), reloading again while only the other one does: the one
+ * check every change to haproxy.cfg is confirmed by. `requireHealthy`: the answer must also be a 200.
  */
-export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName, requireHealthy: boolean): Promise<Verified> {
-  const front = frontendProbe(ctx, before, to);
+export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to: SlotName, requireHealthy: boolean, alsoFine?: SlotName): Promise<Verified> {
+  const front = frontendProbe(ctx, before, to, alsoFine);
   if (!front) {
     const unproven = 'no app url or loadBalancer.frontendUrl is configured, so the switch cannot be verified through the frontend';
     ctx.reporter.warn(unproven);
     return { ok: true, healthy: true, unproven };
   }
-  return localStep(ctx, `Verify ${slotLabel(to)} answers through the frontend`, async () => {
+  return localStep(ctx, `Verify ${slotLabel(to)}${alsoFine ? ` or ${slotLabel(alsoFine)}` : ''} answers through the frontend`, async () => {
     let last = '';
     const started = Date.now();
     const until = started + VERIFY_WINDOW_MS;
@@ -134,40 +139,6 @@ export async function verifyLive(ctx: OperationContext, before: AppSnapshot, to:
       await new Promise((r) => setTimeout(r, VERIFY_INTERVAL_MS));
     }
     return { ok: false, why: `${front.url} did not reach ${slotLabel(to)} after the reload (${last})` } as const;
-  });
-}
-
-/**
- * The app answers 200 through the frontend from one of `slots` (which one depends on the bucket
- * of the LB host's own address): the check of a change that splits or joins traffic by client.
- */
-export async function answersFromAnyOf(ctx: OperationContext, before: AppSnapshot, slots: SlotName[]): Promise<Verified> {
-  const { app } = ctx;
-  const health = frontendHealth(app);
-  if (!health) {
-    const unproven = 'no app url or loadBalancer.frontendUrl is configured, so the change cannot be checked through the frontend';
-    ctx.reporter.warn(unproven);
-    return { ok: true, healthy: true, unproven };
-  }
-  const { url, hostHeader } = health;
-  const live = before.live!;
-  return localStep(ctx, 'Check the app through the frontend', async () => {
-    let why = '';
-    for (const until = Date.now() + VERIFY_WINDOW_MS; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
-      try {
-        const r = await ctx.runner.httpGet(lbHost(app), url, { timeoutMs: app.health.timeoutMs, hostHeader });
-        const served = servedByBody(parseHealthBody(r.body), before.slots[otherSlot(live)], before.slots[live]);
-        const slot = served.by === 'new' ? otherSlot(live) : served.by === 'old' ? live : undefined;
-        if (r.status === 200 && (!slot || slots.includes(slot))) {
-          ctx.reporter.line(app.loadBalancer.ssh, `${url}: HTTP 200${slot ? ` from ${slotLabel(slot)}` : ''} in ${r.ms} ms`, 'stdout');
-          return { ok: true as const, healthy: true };
-        }
-        why = `HTTP ${r.status}${slot ? ` from ${slotLabel(slot)}` : ''}`;
-      } catch (e) {
-        why = errorMessage(e);
-      }
-    }
-    return { ok: false as const, why: `${url} did not answer 200 after the reload (${why})` };
   });
 }
 
