@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parseConfig } from '../../src/core/config/load';
 import { GATES } from '../../src/core/plan/gates';
 import { overridden, preflight, refusalOf, shownFindings, typedSlot } from '../../src/core/plan/preflight';
-import { asAgentText, asTerminalText, canaryConfirmation, switchConfirmation } from '../../src/core/plan/render';
+import { asAgentText, asTerminalText, canaryConfirmation, deployConfirmation, migrationsConfirmation, switchConfirmation, syncConfirmation } from '../../src/core/plan/render';
 import { Evidence, OperationKind } from '../../src/core/plan/types';
 import { AppSnapshot, SlotSnapshot } from '../../src/core/status/snapshot';
 
@@ -193,5 +193,16 @@ describe('one plan, rendered for each medium', () => {
     assert.match(c.detail, /by a hash of its address/);
     assert.match(c.detail, /DROP COLUMN/);
     assert.equal(c.typeToConfirm, 'GREEN');
+  });
+
+  it('asks for a deploy, its migrations and a sync from the plan of STANDBY', () => {
+    const deploy = deployConfirmation(preflight(healthy(), CONFIG, { kind: 'deploy', migrate: true }), CONFIG, 'origin/main');
+    assert.equal(deploy.title, 'Deploy origin/main to GREEN (STANDBY)?');
+    assert.match(deploy.detail, /GREEN now runs v1\.2\.0 at bbbbbbb; it will be rebuilt and restarted on jwg\.\nLIVE BLUE v1\.1\.0 is not touched\./);
+    const migrations = migrationsConfirmation(preflight(healthy(), CONFIG, { kind: 'deploy' }, UNSAFE), CONFIG);
+    assert.match(migrations.detail, /DROP COLUMN/);
+    assert.equal(migrations.typeToConfirm, 'GREEN');
+    const sync = syncConfirmation(preflight(healthy(), CONFIG, { kind: 'sync' }));
+    assert.equal(sync.title, "Sync GREEN (STANDBY) to LIVE's commit aaaaaaa?");
   });
 });

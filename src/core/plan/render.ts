@@ -61,6 +61,45 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmReques
   };
 }
 
+/** A deploy to STANDBY: what it runs now, where it is rebuilt, and that LIVE is not touched. */
+export function deployConfirmation(plan: Plan, config: AppConfig, what: string): ConfirmRequest {
+  const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
+  return {
+    title: `Deploy ${what} to ${slotLabel(standby.name)} (STANDBY)?`,
+    detail: [
+      `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${config.slots[standby.name].servers.map((s) => s.ssh).join(', ')}.`,
+      `LIVE ${slotSummary(live)} is not touched.`,
+      plan.intent.migrate ? `Migrations will run: ${config.deploy.migrate}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    action: 'Deploy',
+  };
+}
+
+/** Before a deploy's migrations run on the database LIVE uses: the files, and what breaks a rollback. */
+export function migrationsConfirmation(plan: Plan, config: AppConfig): ConfirmRequest {
+  const [live, standby] = [plan.live!, plan.target!];
+  return {
+    title: `Run the migrations on the database ${slotLabel(live)} (LIVE) uses?`,
+    detail: [...shownFindings(plan).map((f) => f.sentence), `${config.deploy.migrate} runs on ${config.slots[standby].servers[0].ssh}.`].join('\n'),
+    action: 'Run Migrations',
+    typeToConfirm: typedSlot(plan),
+    typeReason: `Migrations break a rollback to ${slotLabel(live)}`,
+  };
+}
+
+/** A sync: STANDBY brought to LIVE's exact commit. */
+export function syncConfirmation(plan: Plan): ConfirmRequest {
+  const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
+  const commit = live.commit?.slice(0, 7) ?? '?';
+  return {
+    title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${commit}?`,
+    detail: `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${versionText(live.version)} at ${commit}, like LIVE.\nLIVE is not touched.`,
+    action: 'Sync',
+  };
+}
+
 /** For a terminal: the title, then the detail indented under it. */
 export function asTerminalText(c: Pick<ConfirmRequest, 'title' | 'detail'>): string {
   return `${c.title}\n${c.detail

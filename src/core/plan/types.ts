@@ -18,6 +18,8 @@ export interface Intent {
   emergency?: boolean;
   /** The slot the person aimed at (a deploy from a tree item). */
   target?: SlotName;
+  /** A deploy that runs the configured migrations. */
+  migrate?: boolean;
   /** A canary's share of the clients (1–99). */
   percent?: number;
   unsafeMigrations?: UnsafeMigrationPolicy;

@@ -1,18 +1,19 @@
 import * as path from 'node:path';
-import { AppConfig, otherSlot, ServerConfig, SlotName } from '../config/types';
+import { AppConfig, ServerConfig, SlotName } from '../config/types';
 import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF, shQuote } from '../shell';
 import { parseHealthBody } from '../status/parse';
 import { healthTarget, lbHost, serverHost, slotHost } from '../config/hostRefs';
-import { preflight, typedSlot } from '../plan/preflight';
-import { Intent, UnsafeMigrationPolicy } from '../plan/types';
+import { preflight } from '../plan/preflight';
+import { deployConfirmation, migrationsConfirmation } from '../plan/render';
+import { Intent, Plan, UnsafeMigrationPolicy } from '../plan/types';
 import { remote } from '../remote/scripts';
 import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
 import { runSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel, SmokeResult } from '../status/snapshot';
-import { liveUnchanged, slotSummary, standbyRuns, versionText } from '../status/describe';
+import { liveUnchanged, slotSummary, standbyRuns } from '../status/describe';
 import { acquireLock, HeldLock } from './parts/lock';
 import { enforce } from './parts/enforce';
 import { MigrationsBetween, readMigrations } from './parts/migrationGate';
@@ -59,13 +60,7 @@ async function confirmMigrations(ctx: OperationContext, before: AppSnapshot, g: 
   if (!migrations?.report?.files.length && !migrations?.report?.unavailable) return;
   const plan = preflight(before, ctx.app, { kind: 'deploy', unsafeMigrations: g.policy }, { migrations });
   enforce(plan, g.title, g.unchanged);
-  const answer = await ctx.confirm.confirm({
-    title: `Run the migrations on the database ${slotLabel(g.from.name)} (LIVE) uses?`,
-    detail: [...migrations.lines, `${ctx.app.deploy.migrate} runs on ${ctx.app.slots[g.repoSlot].servers[0].ssh}.`].join('\n'),
-    action: 'Run Migrations',
-    typeToConfirm: typedSlot(plan),
-    typeReason: `Migrations break a rollback to ${slotLabel(g.from.name)}`,
-  });
+  const answer = await ctx.confirm.confirm(migrationsConfirmation(plan, ctx.app));
   if (!answer.ok) throw new WorkflowError('declined', 'Run migrations', undefined, 'not confirmed', `${g.unchanged} No migration ran.`);
 }
 
@@ -88,9 +83,10 @@ export function validateRef(ref: string): string {
 }
 
 /** Figures out LIVE afresh and refuses to touch it: the slot a deploy or a sync may change. */
-export function standbyOf(app: AppSnapshot, config: AppConfig, intent: Intent, operation: string): SlotName {
-  enforce(preflight(app, config, intent), operation, liveUnchanged(app));
-  return otherSlot(app.live!);
+export function planOnStandby(app: AppSnapshot, config: AppConfig, intent: Intent, operation: string): Plan {
+  const plan = preflight(app, config, intent);
+  enforce(plan, operation, liveUnchanged(app));
+  return plan;
 }
 
 export async function deploy(given: OperationContext, o: DeployOptions = {}): Promise<DeployResult> {
@@ -104,10 +100,10 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
   const lock = o.lock ?? ownLock;
   try {
     const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, app, ctx.signal));
-    const slot = standbyOf(before, app, { kind: 'deploy', target: o.target }, operation);
-    const live = before.live!;
+    const plan = planOnStandby(before, app, { kind: 'deploy', target: o.target, migrate: o.migrate }, operation);
+    const [live, slot] = [plan.live!, plan.target!];
     await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
-    const ref = await confirmDeploy(ctx, before, slot, o, operation);
+    const ref = await confirmDeploy(ctx, plan, o, operation);
     const steps = standbySteps(ctx, { lock, operation, slot, stateNow: () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.` });
     const { stateNow, everywhere, on } = steps;
     const { servers } = app.slots[slot];
@@ -143,28 +139,18 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
 }
 
 /** The ref to build (STANDBY's own commit when it is built again without a fetch), once the person said yes. */
-async function confirmDeploy(ctx: OperationContext, before: AppSnapshot, slot: SlotName, o: DeployOptions, operation: string): Promise<string> {
+async function confirmDeploy(ctx: OperationContext, plan: Plan, o: DeployOptions, operation: string): Promise<string> {
   const { app } = ctx;
+  const slot = plan.target!;
   const hostsText = app.slots[slot].servers.map((s) => s.ssh).join(', ');
   const branch = app.slots[slot].branch ?? app.deploy.branch;
   const redeploy = o.fetch === false && !o.ref;
-  const standby = before.slots[slot];
-  if (redeploy && !standby.commit) throw new WorkflowError('refused', operation, hostsText, `cannot read the commit ${slotLabel(slot)} runs${standby.serversDisagree ? ` (${standby.serversDisagree})` : ''}, so it cannot be built again without a fetch`, liveUnchanged(before));
+  const standby = plan.targetSlot!;
+  if (redeploy && !standby.commit) throw new WorkflowError('refused', operation, hostsText, `cannot read the commit ${slotLabel(slot)} runs${standby.serversDisagree ? ` (${standby.serversDisagree})` : ''}, so it cannot be built again without a fetch`, liveUnchanged(plan.snapshot));
   const ref = redeploy ? standby.commit! : o.ref ?? branch;
-  const liveSummary = slotSummary(before.slots[before.live!]);
-  const answer = await ctx.confirm.confirm({
-    title: `Deploy ${ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref} to ${slotLabel(slot)} (STANDBY)?`,
-    detail: [
-      `${slotLabel(slot)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${hostsText}.`,
-      `LIVE ${liveSummary} is not touched.`,
-      o.migrate ? `Migrations will run: ${app.deploy.migrate}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    action: 'Deploy',
-  });
+  const answer = await ctx.confirm.confirm(deployConfirmation(plan, app, ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref));
   if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
-  ctx.reporter.info(`LIVE is ${liveSummary}; deploying to STANDBY ${slotLabel(slot)} on ${hostsText}`);
+  ctx.reporter.info(`LIVE is ${slotSummary(plan.liveSlot)}; deploying to STANDBY ${slotLabel(slot)} on ${hostsText}`);
   return ref;
 }
 

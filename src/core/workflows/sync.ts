@@ -1,7 +1,7 @@
 import { snapshotApp } from '../status/refresh';
-import { otherSlot } from '../config/types';
 import { slotLabel, slotList } from '../status/snapshot';
-import { deploy, DeployResult, standbyOf } from './deploy';
+import { deploy, DeployResult, planOnStandby } from './deploy';
+import { syncConfirmation } from '../plan/render';
 import { liveUnchanged, slotSummary, standbyRuns, versionText } from '../status/describe';
 import { preApproved } from '../plan/confirm';
 import { acquireLock } from './parts/lock';
@@ -18,15 +18,10 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
   try {
     const before = await localStep(ctx, 'Read LIVE', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     // The live-commit gate too: a sync needs LIVE's commit to aim at.
-    const standbyName = standbyOf(before, ctx.app, { kind: 'sync' }, 'Sync');
-    const live = before.slots[otherSlot(standbyName)];
+    const plan = planOnStandby(before, ctx.app, { kind: 'sync' }, 'Sync');
+    const live = plan.liveSlot!;
     const liveCommit = live.commit!;
-    const standby = before.slots[standbyName];
-    const answer = await ctx.confirm.confirm({
-      title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${liveCommit.slice(0, 7)}?`,
-      detail: `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${versionText(live.version)} at ${liveCommit.slice(0, 7)}, like LIVE.\nLIVE is not touched.`,
-      action: 'Sync',
-    });
+    const answer = await ctx.confirm.confirm(syncConfirmation(plan));
     if (!answer.ok) throw new WorkflowError('declined', 'Sync', undefined, 'not confirmed', 'Nothing was changed.');
     ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${liveCommit}; bringing STANDBY to the same commit`);
     const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: liveCommit, lock, operation: 'Sync' });
