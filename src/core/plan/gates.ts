@@ -55,7 +55,7 @@ function consequence(j: Judged): string {
 const STATE_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt']);
 
 /** Whether a semver-ish version is newer; undefined when either cannot be compared. */
-export function isNewer(candidate?: string, current?: string): boolean | undefined {
+function isNewer(candidate?: string, current?: string): boolean | undefined {
   const parse = (v?: string) => v?.replace(/^v/, '').split(/[.+-]/).slice(0, 3).map(Number);
   const [a, b] = [parse(candidate), parse(current)];
   if (!a || !b || a.some(Number.isNaN) || b.some(Number.isNaN)) return undefined;

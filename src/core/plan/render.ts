@@ -7,8 +7,7 @@ import { shownFindings, typedReason, typedSlot } from './preflight';
 import { Plan } from './types';
 
 /** The dialog's other button when the switch would reset idle connections: the doctor runs instead. */
-export const FIX_FIRST = 'Fix First';
-
+const FIX_FIRST = 'Fix First';
 
 /** A switch of all traffic (release, rollback, emergency). */
 export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } = {}): ConfirmRequest {

@@ -125,12 +125,9 @@ async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<Doc
     });
     // Declining the fix is not a failure: the findings are the answer.
     if (!answer.ok) return result(found, []);
-    // Under the lock, from HAProxy as it is now (its config, command line, version): the lines
-    // confirmed must still be the ones to add.
-    const now = await localStep(ctx, 'Read the config again under the lock', () => readLoadBalancer(ctx));
-    if (JSON.stringify(diagnose(now).filter((f) => f.fix).map((f) => f.fix)) !== JSON.stringify(fixes.map((f) => f.fix))) {
-      throw new WorkflowError('refused', 'Fix the load balancer', lb.ssh, `${lb.config} changed since it was read`, `${unchanged()} Run the doctor again.`);
-    }
+    // HAProxy's command line and version as they are under the lock: the pipeline's check that
+    // the confirmed lines are still the ones to add judges the config with them.
+    const now = await localStep(ctx, 'Read HAProxy again under the lock', () => readLoadBalancer(ctx));
     const change = addLines(plan, now, fixes);
     const lbs = [{ ctx, lock }];
     await readUnderLocks(lbs, plan, change, 'Fix the load balancer', unchanged);

@@ -46,13 +46,11 @@ export interface ReleaseResult {
   summary: string;
 }
 
-
 /** The release's outcome when the person chose the dialog's Fix First: the doctor runs instead. */
 export const FIX_FIRST_CHOSEN = 'the load balancer is to be fixed first';
 
 /** How long after the switch (and its watch) the old HAProxy process is followed before the release ends. */
 const DRAIN_FOLLOW_MS = 2000;
-
 
 /** Switches traffic to STANDBY; rollback is the same switch, back to the previous LIVE. */
 export async function release(given: OperationContext, o: ReleaseOptions = {}): Promise<ReleaseResult> {
