@@ -84,9 +84,9 @@ backend demo_green
   it('hardening: any other rule of the frontend that sends traffic to a slot backend is a traffic split, named by line (RELIABILITY row 23)', () => {
     assert.deepEqual(strayRoutes(DEFAULT_SHAPE, 'demo', undefined, SLOTS), []);
     const byPath = withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend demo_green if { path_beg /api }');
-    assert.deepEqual(strayRoutes(byPath, 'demo', undefined, SLOTS), [{ line: 6, text: 'use_backend demo_green if { path_beg /api }' }]);
+    assert.deepEqual(strayRoutes(byPath, 'demo', undefined, SLOTS), [{ line: 6, text: 'use_backend demo_green if { path_beg /api }', section: 'demo' }]);
     const computed = withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend %[req.hdr(x-slot),lower]   # by header');
-    assert.deepEqual(strayRoutes(computed, 'demo', undefined, SLOTS), [{ line: 6, text: 'use_backend %[req.hdr(x-slot),lower]' }]);
+    assert.deepEqual(strayRoutes(computed, 'demo', undefined, SLOTS), [{ line: 6, text: 'use_backend %[req.hdr(x-slot),lower]', section: 'demo' }]);
     // Shared frontend: a second rule for the app, and a default_backend that is a slot's.
     const second = SHARED.replace('    use_backend attendant_green', '    use_backend theoshift_green if is_theoshift { path_beg /beta }\n    use_backend attendant_green');
     assert.deepEqual(strayRoutes(second, 'http_front', 'is_theoshift', ['theoshift_blue', 'theoshift_green']).map((r) => r.line), [13]);

@@ -72,7 +72,7 @@ describe('preflight: every gate judged once, from one table', () => {
   });
 
   it('refuses a split of traffic even in an emergency, and for a deploy', () => {
-    const split = withLb(healthy(), { strayRoutes: [{ line: 14, text: 'use_backend demo_green if { path_beg /beta }' }] });
+    const split = withLb(healthy(), { strayRoutes: [{ line: 14, text: 'use_backend demo_green if { path_beg /beta }', section: 'web' }] });
     for (const intent of [{ kind: 'release' as const, emergency: true }, { kind: 'deploy' as const }, { kind: 'canary' as const, percent: 10 }]) {
       const refusal = refusalOf(preflight(split, CONFIG, intent));
       assert.equal(refusal?.gate, 'traffic-split', intent.kind);
@@ -136,7 +136,7 @@ describe('preflight: what an adversarial review of the table found', () => {
 
   it('refuses to end a canary while traffic is split, the pair disagrees, or the routing cannot be rewritten', () => {
     const canary = { percent: 10, key: 'src', line: 13, backend: 'demo_green', slot: 'green' as const };
-    const split = withLb(healthy(), { canary, strayRoutes: [{ line: 14, text: 'use_backend demo_green if { path_beg /beta }' }] });
+    const split = withLb(healthy(), { canary, strayRoutes: [{ line: 14, text: 'use_backend demo_green if { path_beg /beta }', section: 'web' }] });
     assert.equal(refusalOf(preflight(split, CONFIG, { kind: 'end-canary' }))?.gate, 'traffic-split');
     const disagree = pair({ backend: 'demo_green', routesTo: 'green' });
     disagree.lb.canary = canary;

@@ -1,4 +1,4 @@
-import { findRouting, HaproxyConfigError, inheritedRoutingProblem, sections } from './config';
+import { findRouting, HaproxyConfigError, inheritedRoutingProblem, parseConfig, routingSections } from './config';
 
 /** Whose requests a canary sends to STANDBY: a hash of the client's address, or of a cookie's or header's value. */
 export type CanaryKey = { by: 'source' } | { by: 'cookie' | 'header'; name: string };
@@ -37,22 +37,40 @@ function ruleText(indent: string, backend: string, acl: string | undefined, key:
   return `${indent}use_backend ${backend} if ${acl ? `${acl} ` : ''}${present}{ ${sample(key)},crc32(1),mod(100) lt ${percent} } ${MARK} ${app}`;
 }
 
-const RULE = /^\s*use_backend\s+(\S+)\s+if\s+(?:(\S+)\s+)?(?:\{ (\S+) -m found \} )?\{ (src|req\.cook\([^)\s]+\)|req\.hdr\([^)\s]+\)),crc32\(1\),mod\(100\) lt (\d+) \}\s+# bluegreen canary (\S+)\s*$/;
+const SAMPLE = /^(src|req\.cook\([^)\s]+\)|req\.hdr\([^)\s]+\))$/;
+const BUCKET = /^(src|req\.cook\([^)\s]+\)|req\.hdr\([^)\s]+\)),crc32\(1\),mod\(100\)$/;
 
 function keyOf(fetch: string): CanaryKey {
   const m = /^req\.(cook|hdr)\((.+)\)$/.exec(fetch);
   return m ? { by: m[1] === 'cook' ? 'cookie' : 'header', name: m[2] } : { by: 'source' };
 }
 
+/**
+ * The canary rule in HAProxy's words, as this tool writes it: `use_backend B if [ACL]
+ * [{ S -m found }] { S,crc32(1),mod(100) lt N }` marked `# bluegreen canary APP`.
+ */
+function asCanary(w: string[], comment: string | undefined): { backend: string; acl?: string; percent: number; key: CanaryKey; app: string } | undefined {
+  const mark = (comment ?? '').trim().split(/\s+/);
+  if (mark.length !== 3 || mark[0] !== 'bluegreen' || mark[1] !== 'canary') return undefined;
+  if (w[0] !== 'use_backend' || !w[1] || w[2] !== 'if') return undefined;
+  const rest = w.slice(3);
+  const acl = rest[0] !== '{' ? rest.shift() : undefined;
+  const present = rest.length === 10 ? rest.splice(0, 5) : undefined;
+  if (present && (present[0] !== '{' || !SAMPLE.test(present[1]) || present[2] !== '-m' || present[3] !== 'found' || present[4] !== '}')) return undefined;
+  const bucket = rest.length === 5 && rest[0] === '{' && rest[2] === 'lt' && /^\d+$/.test(rest[3]) && rest[4] === '}' ? BUCKET.exec(rest[1]) : null;
+  if (!bucket || (present && present[1] !== bucket[1]) || (!present && bucket[1] !== 'src')) return undefined;
+  return { backend: w[1], ...(acl === undefined ? {} : { acl }), percent: Number(rest[3]), key: keyOf(bucket[1]), app: mark[2] };
+}
+
 /** This app's canary rule in its frontend, when there is one (only the exact rule this tool writes counts). */
 export function findCanary(text: string, frontend: string, acl: string | undefined, app: string): Canary | undefined {
-  const section = sections(text).find((s) => (s.keyword === 'frontend' || s.keyword === 'listen') && s.name === frontend);
+  const section = routingSections(text).find((s) => s.name === frontend);
   if (!section) return undefined;
-  const lines = text.split('\n');
+  const { lines } = parseConfig(text);
   for (let i = section.start + 1; i < section.end; i++) {
-    const m = RULE.exec(lines[i]);
-    if (!m || m[6] !== app || (m[2] ?? undefined) !== acl) continue;
-    return { line: i, backend: m[1], percent: Number(m[5]), key: keyOf(m[4]) };
+    const rule = asCanary(lines[i].tokens.map((t) => t.text), lines[i].comment);
+    if (!rule || rule.app !== app || rule.acl !== acl) continue;
+    return { line: i, backend: rule.backend, percent: rule.percent, key: rule.key };
   }
   return undefined;
 }

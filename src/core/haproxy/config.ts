@@ -1,11 +1,16 @@
 // Hand-written: no npm package parses haproxy.cfg faithfully enough to rewrite one line and
 // leave every other byte as it was, which a switch requires.
 
-const SECTION_KEYWORDS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'userlist', 'peers', 'resolvers', 'program', 'http-errors', 'ring', 'cache', 'mailers', 'crt-store', 'traces']);
+import { Token, tokenize, TokenLine } from './tokens';
+
+/** HAProxy's section keywords: a line whose first word is one starts a section, however indented. */
+const SECTION_KEYWORDS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'userlist', 'peers', 'resolvers', 'program', 'http-errors', 'ring', 'cache', 'mailers', 'crt-store', 'traces', 'log-forward', 'namespace_list', 'acme']);
 
 export interface Section {
   keyword: string;
   name: string;
+  /** The name holds an environment variable, so the name HAProxy uses is not known here. */
+  nameEnv: boolean;
   /** 0-based index of the section's header line. */
   start: number;
   /** 0-based index one past its last line. */
@@ -25,39 +30,57 @@ const CONDITIONAL = new Set(['.if', '.elif', '.else', '.endif']);
 
 export class HaproxyConfigError extends Error {}
 
-export function words(line: string): string[] {
-  return line.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
+/** A config split into lines, each line into HAProxy's words, and the lines into sections. */
+export interface ParsedConfig {
+  raw: readonly string[];
+  lines: readonly TokenLine[];
+  sections: readonly Readonly<Section>[];
 }
 
-/** The last few configs' sections: a refresh reads one LB's config for each of its apps, several times each. */
-const SECTIONS_KEPT = 4;
-const sectionsOf = new Map<string, readonly Readonly<Section>[]>();
+/** The last few configs parsed: a refresh reads one LB's config for each of its apps, several times each. */
+const KEPT = 4;
+const parsedConfigs = new Map<string, ParsedConfig>();
 
-export function sections(text: string): readonly Readonly<Section>[] {
-  let found = sectionsOf.get(text);
+export function parseConfig(text: string): ParsedConfig {
+  let found = parsedConfigs.get(text);
   if (!found) {
-    found = Object.freeze(findSections(text).map((s) => Object.freeze(s)));
-    if (sectionsOf.size >= SECTIONS_KEPT) sectionsOf.delete(sectionsOf.keys().next().value!);
-    sectionsOf.set(text, found);
+    const raw = text.split('\n');
+    const lines = raw.map(tokenize);
+    found = Object.freeze({ raw, lines, sections: Object.freeze(findSections(lines).map((s) => Object.freeze(s))) });
+    if (parsedConfigs.size >= KEPT) parsedConfigs.delete(parsedConfigs.keys().next().value!);
+    parsedConfigs.set(text, found);
   }
   return found;
 }
 
-function findSections(text: string): Section[] {
-  const lines = text.split('\n');
+export function sections(text: string): readonly Readonly<Section>[] {
+  return parseConfig(text).sections;
+}
+
+/** The words HAProxy reads on a line of the config. */
+export function lineWords(text: string, line: number): string[] {
+  return (parseConfig(text).lines[line]?.tokens ?? []).map((t) => t.text);
+}
+
+function findSections(lines: readonly TokenLine[]): Section[] {
   const found: Section[] = [];
-  lines.forEach((line, i) => {
-    if (/^\s/.test(line)) return;
-    const [keyword, name = ''] = words(line);
-    if (!keyword || !SECTION_KEYWORDS.has(keyword)) return;
+  lines.forEach(({ tokens: [keyword, name] }, i) => {
+    if (!keyword || !SECTION_KEYWORDS.has(keyword.text)) return;
     if (found.length) found[found.length - 1].end = i;
-    found.push({ keyword, name, start: i, end: lines.length });
+    found.push({ keyword: keyword.text, name: name?.text ?? '', nameEnv: name?.env ?? false, start: i, end: lines.length });
   });
   return found;
 }
 
-function frontendSection(text: string, frontend: string): Section {
-  const all = sections(text).filter((s) => (s.keyword === 'frontend' || s.keyword === 'listen') && s.name === frontend);
+/** Sections that take connections and route them: every frontend and listen section. */
+export function routingSections(text: string): readonly Readonly<Section>[] {
+  return sections(text).filter((s) => s.keyword === 'frontend' || s.keyword === 'listen');
+}
+
+export function frontendSection(text: string, frontend: string): Section {
+  const all = routingSections(text).filter((s) => s.name === frontend);
+  const unknown = routingSections(text).find((s) => s.nameEnv);
+  if (!all.length && unknown) throw new HaproxyConfigError(`frontend "${frontend}" is not in the HAProxy config, unless it is the ${unknown.keyword} at line ${unknown.start + 1}, named by an environment variable (${unknown.name}) whose value Blue-Green cannot know: write its name`);
   if (!all.length) throw new HaproxyConfigError(`frontend "${frontend}" is not defined in the HAProxy config`);
   if (all.length > 1) throw new HaproxyConfigError(`frontend "${frontend}" is declared ${all.length} times (lines ${all.map((s) => s.start + 1).join(', ')}); Blue-Green will not guess which routing HAProxy uses: keep one`);
   refuseConditionals(text, all[0]);
@@ -70,11 +93,10 @@ function frontendSection(text: string, frontend: string): Section {
  * here with certainty: a frontend inside or containing one is refused, not guessed.
  */
 function refuseConditionals(text: string, section: Section): void {
-  const lines = text.split('\n');
   const refuse = (where: string) => new HaproxyConfigError(`frontend "${section.name}" ${where}; Blue-Green does not evaluate HAProxy's conditions, so it cannot tell what HAProxy routes: move the frontend out of .if/.endif blocks`);
   const open: number[] = [];
   for (let i = 0; i < section.end; i++) {
-    const directive = words(lines[i])[0] ?? '';
+    const directive = lineWords(text, i)[0] ?? '';
     if (i === section.start && open.length) throw refuse(`is inside the conditional block opened at line ${open[0] + 1}`);
     if (i > section.start && CONDITIONAL.has(directive)) throw refuse(`has a conditional block (${directive} at line ${i + 1})`);
     if (directive === '.if') open.push(i);
@@ -83,9 +105,9 @@ function refuseConditionals(text: string, section: Section): void {
 }
 
 /** The section a frontend takes its defaults from: the one named by `from`, else the last `defaults` before it. */
-function defaultsOf(text: string, front: Section): Section | undefined {
+export function defaultsOf(text: string, front: Section): Section | undefined {
   const all = sections(text);
-  const from = words(text.split('\n')[front.start]);
+  const from = lineWords(text, front.start);
   const named = from[2] === 'from' ? from[3] : undefined;
   const candidates = all.filter((s) => s.keyword === 'defaults' && s.start < front.start && (named === undefined || s.name === named));
   return candidates.pop();
@@ -98,18 +120,19 @@ function defaultsOf(text: string, front: Section): Section | undefined {
  */
 export function findRouting(text: string, frontend: string, acl?: string): Routing {
   const section = frontendSection(text, frontend);
-  const lines = text.split('\n');
-  const matches: Routing[] = [];
+  const { lines } = parseConfig(text);
+  const matches: (Routing & { token: Token })[] = [];
   for (let i = section.start + 1; i < section.end; i++) {
-    const w = words(lines[i]);
-    if (!acl && w[0] === 'default_backend' && w[1]) matches.push({ shape: 'default_backend', backend: w[1], line: i });
-    if (acl && w[0] === 'use_backend' && w[1] && w[2] === 'if' && w[3] === acl && w.length === 4) matches.push({ shape: 'use_backend', backend: w[1], line: i });
+    const t = lines[i].tokens;
+    const w = t.map((x) => x.text);
+    if (!acl && w[0] === 'default_backend' && t[1]) matches.push({ shape: 'default_backend', backend: t[1].text, line: i, token: t[1] });
+    if (acl && w[0] === 'use_backend' && t[1] && w[2] === 'if' && w[3] === acl && t.length === 4) matches.push({ shape: 'use_backend', backend: t[1].text, line: i, token: t[1] });
   }
   if (!matches.length && !acl) {
     const defaults = defaultsOf(text, section);
     for (let i = defaults ? defaults.start + 1 : 0; defaults && i < defaults.end; i++) {
-      const w = words(lines[i]);
-      if (w[0] === 'default_backend' && w[1]) matches.push({ shape: 'default_backend', backend: w[1], line: i, inheritedFrom: defaults.name });
+      const t = lines[i].tokens;
+      if (t[0]?.text === 'default_backend' && t[1]) matches.push({ shape: 'default_backend', backend: t[1].text, line: i, inheritedFrom: defaults.name, token: t[1] });
     }
   }
   if (!matches.length) {
@@ -118,7 +141,9 @@ export function findRouting(text: string, frontend: string, acl?: string): Routi
   if (matches.length > 1) {
     throw new HaproxyConfigError(`frontend "${frontend}" has ${matches.length} ${acl ? `"use_backend … if ${acl}" rules` : 'default_backend lines'} (lines ${matches.map((m) => m.line + 1).join(', ')}); keep exactly one`);
   }
-  return matches[0];
+  const [{ token, ...routing }] = matches;
+  if (token.env) throw new HaproxyConfigError(`frontend "${frontend}" names its backend with an environment variable (${token.text}, line ${routing.line + 1}), whose value Blue-Green cannot know: write the backend's name`);
+  return routing;
 }
 
 /** Why a `default_backend` inherited from a defaults section is not switched. */
@@ -132,11 +157,9 @@ export function withRouting(text: string, frontend: string, acl: string | undefi
   if (routing.inheritedFrom !== undefined) throw new HaproxyConfigError(inheritedRoutingProblem(frontend, routing));
   const lines = text.split('\n');
   const line = lines[routing.line];
-  const keyword = routing.shape;
-  const at = line.indexOf(keyword) + keyword.length;
-  const rest = line.slice(at);
-  const replaced = rest.replace(/^(\s+)\S+/, `$1${backend}`);
-  lines[routing.line] = line.slice(0, at) + replaced;
+  // The backend's word as written (quotes and escapes included) is replaced; nothing else on the line.
+  const written = parseConfig(text).lines[routing.line].tokens[1];
+  lines[routing.line] = line.slice(0, written.start) + backend + line.slice(written.end);
   return lines.join('\n');
 }
 
@@ -150,11 +173,10 @@ export function backendExists(text: string, backend: string): boolean {
  * keep-alive connections. `line`: the 0-based line that decides it.
  */
 export function idleCloseSetting(text: string, frontend: string): { value: 'on' | 'off' | 'unset'; line?: number } {
-  const lines = text.split('\n');
   const last = (s: Section) => {
     let found: { value: 'on' | 'off'; line: number } | undefined;
     for (let i = s.start + 1; i < s.end; i++) {
-      const w = words(lines[i]);
+      const w = lineWords(text, i);
       if (w[0] === 'option' && w[1] === 'idle-close-on-response') found = { value: 'on', line: i };
       if (w[0] === 'no' && w[1] === 'option' && w[2] === 'idle-close-on-response') found = { value: 'off', line: i };
     }

@@ -1,6 +1,6 @@
 import { AppConfig, SLOT_NAMES } from '../config/types';
 import { errorMessage } from '../errors';
-import { backendExists, findRouting, HaproxyConfigError, idleCloseSetting, Section, sections, words } from './config';
+import { backendExists, findRouting, frontendSection, HaproxyConfigError, idleCloseSetting, lineWords, Section, sections } from './config';
 
 /** Lines to add after one line of a section; nothing else of the file changes. */
 export interface Addition {
@@ -57,9 +57,9 @@ function indentOf(lines: string[], s: Section): string {
   return '    ';
 }
 
-function settingLines(lines: string[], s: Section, match: (w: string[]) => boolean): number[] {
+function settingLines(config: string, s: Section, match: (w: string[]) => boolean): number[] {
   const found: number[] = [];
-  for (let i = s.start + 1; i < s.end; i++) if (match(words(lines[i]))) found.push(i);
+  for (let i = s.start + 1; i < s.end; i++) if (match(lineWords(config, i))) found.push(i);
   return found;
 }
 
@@ -82,7 +82,7 @@ export function diagnose(input: DoctorInput): Finding[] {
   let frontend: Section | undefined;
   try {
     findRouting(config, lb.frontend, lb.acl);
-    frontend = all.find((s) => (s.keyword === 'frontend' || s.keyword === 'listen') && s.name === lb.frontend);
+    frontend = frontendSection(config, lb.frontend);
   } catch (e) {
     const why = e instanceof HaproxyConfigError ? e.message : errorMessage(e);
     findings.push({ id: 'frontend', severity: 'error', title: `the app's routing cannot be read`, why, byHand: `fix frontend "${lb.frontend}" in ${lb.config}` });
@@ -102,14 +102,14 @@ export function diagnose(input: DoctorInput): Finding[] {
   }
 
   const global = all.find((s) => s.keyword === 'global');
-  const globalSetting = (keyword: string) => (global ? settingLines(lines, global, (w) => w[0] === keyword) : []);
+  const globalSetting = (keyword: string) => (global ? settingLines(config, global, (w) => w[0] === keyword) : []);
   if (!globalSetting('hard-stop-after').length) {
     const why = 'after a reload the old HAProxy process stays until its last connection closes; a WebSocket or a slow client can keep it (and the old routing for that client) for hours';
     add(global ? { id: 'hard-stop-after', severity: 'warning', title: 'no hard-stop-after in the global section', why, fix: { after: global.start, lines: [`${indentOf(lines, global)}hard-stop-after 30m`] } } : { id: 'hard-stop-after', severity: 'warning', title: 'no global section, so no hard-stop-after', why, byHand: 'add a global section with "hard-stop-after 30m"' });
   }
 
   const masterWorker = input.masterWorkerFlag === true || globalSetting('master-worker').length > 0;
-  const sockets = global ? settingLines(lines, global, (w) => w[0] === 'stats' && w[1] === 'socket').map((i) => ({ line: i, w: words(lines[i]) })) : [];
+  const sockets = global ? settingLines(config, global, (w) => w[0] === 'stats' && w[1] === 'socket').map((i) => ({ line: i, w: lineWords(config, i) })) : [];
   if (!masterWorker && input.masterWorkerFlag === false) {
     findings.push({ id: 'master-worker', severity: 'warning', title: 'HAProxy does not run in master-worker mode', why: 'a reload then starts a new process that must take the listening sockets over from the old one; without master-worker (or expose-fd listeners) connections arriving in between are refused', byHand: 'start HAProxy with -Ws (systemd) or -W, or add "master-worker" to the global section, then restart it once' });
     if (!sockets.some((s) => s.w.includes('expose-fd'))) findings.push({ id: 'expose-fd', severity: 'warning', title: 'no stats socket with "expose-fd listeners"', why: 'outside master-worker mode, a reload hands the listening sockets over only through such a socket (haproxy -x)', byHand: 'add "expose-fd listeners" to the stats socket line and pass -x <socket> on reload' });
@@ -127,14 +127,14 @@ export function diagnose(input: DoctorInput): Finding[] {
     const name = app.slots[slot].backend;
     const backend = all.find((s) => (s.keyword === 'backend' || s.keyword === 'listen') && s.name === name);
     if (!backend) continue;
-    const unchecked = settingLines(lines, backend, (w) => w[0] === 'server' && !w.includes('check'));
+    const unchecked = settingLines(config, backend, (w) => w[0] === 'server' && !w.includes('check'));
     if (unchecked.length) findings.push({ id: 'no-check', severity: 'warning', title: `backend "${name}" has servers without "check" (line ${unchecked.map((i) => i + 1).join(', ')})`, why: 'HAProxy then keeps sending users to a server that is down', byHand: `append " check" to ${unchecked.length > 1 ? 'those lines' : 'that line'}` });
-    const httpchk = settingLines(lines, backend, (w) => w[0] === 'option' && w[1] === 'httpchk');
+    const httpchk = settingLines(config, backend, (w) => w[0] === 'option' && w[1] === 'httpchk');
     const path = app.health.path;
     if (!httpchk.length) {
       add({ id: 'httpchk', severity: 'warning', title: `backend "${name}" checks only that the port opens`, why: `an app that accepts connections but fails ${path} still gets users`, fix: { after: backend.start, lines: [`${indentOf(lines, backend)}option httpchk GET ${path}`] } });
     } else {
-      const w = words(lines[httpchk[httpchk.length - 1]]);
+      const w = lineWords(config, httpchk[httpchk.length - 1]);
       const checked = w.slice(2).find((x) => x.startsWith('/'));
       if (checked && checked.split('?')[0] !== path) findings.push({ id: 'httpchk', severity: 'warning', title: `backend "${name}" checks ${checked}, not ${path}`, why: `HAProxy and Blue-Green then disagree about whether ${slot.toUpperCase()} is healthy`, byHand: `change line ${httpchk[httpchk.length - 1] + 1} to check ${path}, or set health.path` });
     }

@@ -1,5 +1,5 @@
 import { remote } from '../remote/scripts';
-import { sections } from './config';
+import { routingSections } from './config';
 
 /** What the running HAProxy loads, against the one config file Blue-Green switches. */
 export type ConfigSources =
@@ -97,7 +97,7 @@ export function otherFilesProblem(files: SourceFile[], unreadable: string[], con
   if (unreadable.length) return `HAProxy also loads ${unreadable.join(', ')}, which cannot be read from here, so frontend "${frontend}" may be declared there too`;
   for (const f of files) {
     if (f.path === config) continue;
-    const again = sections(f.text).find((s) => (s.keyword === 'frontend' || s.keyword === 'listen') && s.name === frontend);
+    const again = routingSections(f.text).find((s) => s.name === frontend);
     if (again) return `frontend "${frontend}" is declared again in ${f.path} (line ${again.start + 1}), which HAProxy also loads; Blue-Green will not guess which routing HAProxy uses: keep one`;
   }
   return undefined;

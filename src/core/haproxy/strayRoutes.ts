@@ -1,34 +1,62 @@
 import { findCanary } from './canary';
-import { findRouting, sections, words } from './config';
+import { defaultsOf, findRouting, parseConfig, routingSections, Section } from './config';
 
 export interface StrayRoute {
   /** 1-based line in the config file. */
   line: number;
   text: string;
+  /** The frontend or listen section whose traffic the rule routes. */
+  section: string;
 }
 
 /**
- * Rules in the app's frontend, besides its own routing line, that can send requests to a
- * slot's backend: a `use_backend` naming one (under any condition), a `use_backend` whose
- * backend is computed (`%[…]`, which may name one), or, in a shared frontend, a
- * `default_backend` that is one. With any of them traffic is split between the slots, so
- * "STANDBY" is not idle and a switch moves only part of it.
+ * Rules anywhere in the config, besides the app's own routing line, that can send requests to
+ * a slot's backend: in every frontend and listen section (not only the app's), a `use_backend`
+ * naming one (under any condition), a `use_backend` whose backend is computed (`%[…]`) or comes
+ * from an environment variable (either may name one), a `default_backend` (its own or the one
+ * it inherits from its defaults section) that is or may be one; and a slot backend written as a
+ * `listen` section with a `bind` of its own, which takes connections directly. With any of them
+ * "STANDBY" is not idle and a switch moves only part of the traffic.
  */
 export function strayRoutes(text: string, frontend: string, acl: string | undefined, slotBackends: readonly string[], app?: string): StrayRoute[] {
   const own = findRouting(text, frontend, acl);
   // The app's canary rule, exactly as this tool writes it, is a split it knows and shows.
   const canary = app === undefined ? undefined : findCanary(text, frontend, acl, app)?.line;
-  const section = sections(text).find((s) => (s.keyword === 'frontend' || s.keyword === 'listen') && s.name === frontend)!;
-  const lines = text.split('\n');
+  const { raw, lines } = parseConfig(text);
+  const shown = (i: number) => {
+    const comment = lines[i].comment;
+    return raw[i].replace(/\r$/, '').slice(0, comment === undefined ? undefined : -(comment.length + 1)).trim();
+  };
   const stray: StrayRoute[] = [];
-  for (let i = section.start + 1; i < section.end; i++) {
-    if (i === own.line || i === canary) continue;
-    const [keyword, backend = ''] = words(lines[i]);
-    const named = slotBackends.includes(backend);
-    const computed = backend.includes('%[');
-    if ((keyword === 'use_backend' && (named || computed)) || (keyword === 'default_backend' && named)) {
-      stray.push({ line: i + 1, text: lines[i].replace(/#.*$/, '').trim() });
+  const add = (i: number, section: Readonly<Section>) => {
+    if (!stray.some((s) => s.line === i + 1 && s.section === section.name)) stray.push({ line: i + 1, text: shown(i), section: section.name });
+  };
+  const mayBeSlot = (i: number) => {
+    const backend = lines[i].tokens[1];
+    return !!backend && (slotBackends.includes(backend.text) || backend.env || backend.text.includes('%['));
+  };
+  for (const section of routingSections(text)) {
+    if (section.keyword === 'listen' && slotBackends.includes(section.name)) {
+      const bind = findLine(lines, section, (w) => w[0] === 'bind');
+      if (bind !== undefined) add(bind, section);
     }
+    let hasDefault = false;
+    for (let i = section.start + 1; i < section.end; i++) {
+      const keyword = lines[i].tokens[0]?.text;
+      if (keyword === 'default_backend') hasDefault = true;
+      if (i === own.line || i === canary) continue;
+      if ((keyword === 'use_backend' || keyword === 'default_backend') && mayBeSlot(i)) add(i, section);
+    }
+    if (hasDefault) continue;
+    const defaults = defaultsOf(text, section);
+    const inherited = defaults && findLine(lines, defaults, (w) => w[0] === 'default_backend');
+    const ownInheritance = section.name === frontend && inherited === own.line;
+    if (inherited !== undefined && !ownInheritance && mayBeSlot(inherited)) add(inherited, section);
   }
-  return stray;
+  return stray.sort((a, b) => a.line - b.line);
+}
+
+function findLine(lines: ReturnType<typeof parseConfig>['lines'], section: Readonly<Section>, match: (w: string[]) => boolean): number | undefined {
+  for (let i = section.start + 1; i < section.end; i++) if (match(lines[i].tokens.map((t) => t.text))) return i;
+  return undefined;
 }

@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { findCanary, parseCanaryKey, withCanary } from '../../src/core/haproxy/canary';
+import { findRouting, withRouting } from '../../src/core/haproxy/config';
+import { strayRoutes } from '../../src/core/haproxy/strayRoutes';
+import { tokenize, words } from '../../src/core/haproxy/tokens';
+import { HAPROXY_CASES, SLOT_BACKENDS } from '../haproxyCases';
+
+describe('haproxy.cfg words, by HAProxy\'s rules', () => {
+  const table: [string, string[], string?][] = [
+    ['    default_backend shop_blue', ['default_backend', 'shop_blue']],
+    ['use_backend "shop_green" if { path_beg /beta }', ['use_backend', 'shop_green', 'if', '{', 'path_beg', '/beta', '}']],
+    ["use_backend 'shop_green' if x", ['use_backend', 'shop_green', 'if', 'x']],
+    ['use_backend shop_gr\\x65en', ['use_backend', 'shop_green']],
+    ['"use_backend" shop_green', ['use_backend', 'shop_green']],
+    [`shop_'blu'"e"`, ['shop_blue']],
+    ['a\\ b c', ['a b', 'c']],
+    ['a "b c" d', ['a', 'b c', 'd']],
+    ['x "a#b" # real comment', ['x', 'a#b'], ' real comment'],
+    ["x 'a#b'#c", ['x', 'a#b'], 'c'],
+    ['x a\\#b', ['x', 'a#b']],
+    ['x \\\\y', ['x', '\\y']],
+    ['x \'\\x41\' "\\x41"', ['x', '\\x41', 'A']],
+    ['x "\\$HOME" \\$HOME', ['x', '$HOME', '\\$HOME']],
+    ['x \'$HOME\' $HOME', ['x', '$HOME', '$HOME']],
+    ['x "" y', ['x', '', 'y']],
+    ['x\ty\r', ['x', 'y']],
+    ['x \\1', ['x', '\\1']],
+    ['# only a comment', [], ' only a comment'],
+  ];
+  for (const [line, expected, comment] of table) {
+    it(`${JSON.stringify(line)} → ${JSON.stringify(expected)}`, () => {
+      assert.deepEqual(words(line), expected);
+      assert.equal(tokenize(line).comment, comment);
+    });
+  }
+
+  it('marks words with environment variables (only inside double quotes), keeping them as written', () => {
+    const t = tokenize('use_backend "${BETA}" if x "$Y" \'${Z}\' $W "${A-def}x"').tokens;
+    assert.deepEqual(t.map((x) => [x.text, x.env]), [['use_backend', false], ['${BETA}', true], ['if', false], ['x', false], ['$Y', true], ['${Z}', false], ['$W', false], ['${A-def}x', true]]);
+  });
+
+  it('knows where each word was written, quotes included', () => {
+    const line = '    use_backend  "shop_blue" if x';
+    const [, backend] = tokenize(line).tokens;
+    assert.equal(line.slice(backend.start, backend.end), '"shop_blue"');
+  });
+});
+
+describe('haproxy.cfg read as HAProxy reads it (each case also run through haproxy -c in the lab)', () => {
+  for (const c of HAPROXY_CASES) {
+    it(c.name, () => {
+      if ('refused' in c.expect) {
+        assert.throws(() => findRouting(c.config, 'web', c.acl), c.expect.refused);
+        assert.throws(() => withRouting(c.config, 'web', c.acl, 'shop_green'), c.expect.refused);
+        return;
+      }
+      assert.equal(findRouting(c.config, 'web', c.acl).backend, c.expect.live);
+      assert.deepEqual(strayRoutes(c.config, 'web', c.acl, SLOT_BACKENDS, 'shop').map((r) => r.line), c.expect.stray);
+      const other = c.expect.live === 'shop_blue' ? 'shop_green' : 'shop_blue';
+      const routing = findRouting(c.config, 'web', c.acl);
+      if (routing.inheritedFrom !== undefined) return;
+      const switched = withRouting(c.config, 'web', c.acl, other);
+      assert.equal(findRouting(switched, 'web', c.acl).backend, other);
+      const changed = c.config.split('\n').map((l, i) => (l === switched.split('\n')[i] ? -1 : i)).filter((i) => i >= 0);
+      assert.deepEqual(changed, [routing.line], 'only the routing line changes');
+    });
+  }
+
+  it("a canary rule is recognised however its words are quoted, and another app's is not this app's", () => {
+    const base = HAPROXY_CASES[0].config;
+    const written = withCanary(base, 'web', undefined, 'shop', 'shop_green', parseCanaryKey('cookie:sid'), 10);
+    const canaryLine = written.split('\n').findIndex((l) => l.includes('bluegreen canary'));
+    const quoted = written.split('\n').map((l, i) => (i === canaryLine ? l.replace('use_backend shop_green', '"use_backend" "shop_green"') : l)).join('\n');
+    assert.deepEqual(findCanary(quoted, 'web', undefined, 'shop'), { line: canaryLine, backend: 'shop_green', percent: 10, key: parseCanaryKey('cookie:sid') });
+    assert.equal(findCanary(quoted, 'web', undefined, 'blog'), undefined);
+    assert.deepEqual(strayRoutes(quoted, 'web', undefined, SLOT_BACKENDS, 'shop'), []);
+    assert.deepEqual(strayRoutes(quoted, 'web', undefined, SLOT_BACKENDS, 'blog').map((r) => r.line), [canaryLine + 1]);
+    const tampered = written.replace('lt 10 }', 'lt 10 } || { path_beg /x }');
+    assert.equal(findCanary(tampered, 'web', undefined, 'shop'), undefined, 'a rule that is more than the canary is not the canary');
+  });
+});
