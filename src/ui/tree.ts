@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
+import { versionText } from '../core/status/describe';
 import { timeLeft } from '../core/format';
 import { percentText } from '../core/status/traffic';
 import { remedyOf } from '../core/haproxy/doctor';
@@ -239,7 +240,8 @@ function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
     ['Host', slot.host],
     ['Address', slot.url],
     ['Version', slot.version],
-    ['Environment', slot.environment],
+    ['Health endpoint reports', slot.reported ? [slot.reported.version && versionText(slot.reported.version), slot.reported.commit?.slice(0, 12), slot.reported.environment].filter(Boolean).join(' · ') : undefined],
+    ['Claims differ', slot.claimsDisagree],
     ['Commit', slot.commit],
     ['Branch', slot.branch],
     ['Tag', slot.tag],

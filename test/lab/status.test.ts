@@ -33,7 +33,8 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
       assert.equal(severity(app), 'ok');
       const blue = app.slots.blue;
       assert.equal(blue.version, '1.1.0');
-      assert.equal(blue.environment, 'blue');
+      assert.equal(blue.reported?.environment, 'blue');
+      assert.equal(blue.claimsDisagree, undefined);
       assert.match(blue.commit ?? '', /^[0-9a-f]{40}$/);
       assert.equal(blue.tag, 'v1.1.0');
       assert.equal(blue.pm2?.status, 'online');

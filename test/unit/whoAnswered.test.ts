@@ -4,7 +4,8 @@ import { SlotSnapshot } from '../../src/core/status/snapshot';
 import { servedByBody, servedByCounters } from '../../src/core/workflows/parts/whoAnswered';
 import { judgeSmoke, smokeFailures } from '../../src/core/status/smoke';
 
-const slot = (name: 'blue' | 'green', fields: Partial<SlotSnapshot>): SlotSnapshot => ({ name, host: `lab-${name}`, reachable: true, health: 'up', ...fields }) as SlotSnapshot;
+/** A slot whose own health endpoint reports these fields. */
+const slot = (name: 'blue' | 'green', reported: NonNullable<SlotSnapshot['reported']>): SlotSnapshot => ({ name, host: `lab-${name}`, reachable: true, health: 'up', reported }) as SlotSnapshot;
 
 describe('which slot answered a request through the frontend', () => {
   const green = slot('green', { commit: 'c2', version: '1.2.0', environment: 'green' });

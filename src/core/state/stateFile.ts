@@ -1,4 +1,5 @@
 import { otherSlot, SlotName } from '../config/types';
+import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { shQuote } from '../shell';
 
 export interface HistoryEntry {
@@ -75,12 +76,17 @@ export function parseState(text: string): StateRead {
       standby,
       lastSwitch: typeof r.lastSwitch === 'string' ? r.lastSwitch : undefined,
       switchCount: typeof r.switchCount === 'number' ? r.switchCount : undefined,
-      history: Array.isArray(r.history) ? (r.history.filter((h) => h && typeof h === 'object') as HistoryEntry[]) : [],
+      history: Array.isArray(r.history) ? (r.history.filter((h) => h && typeof h === 'object' && !Array.isArray(h)).map(shownEntry) as HistoryEntry[]) : [],
       watch: watchOf(r.watch),
       canary: canaryOf(r.canary),
       raw: r,
     },
   };
+}
+
+/** A history entry as shown: anyone who can write the file wrote its texts, so each is one bounded line. */
+function shownEntry(entry: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, typeof v === 'string' ? fromHost(v, HOST_TEXT_LIMITS.detail) : v]));
 }
 
 /** The app's lock file on the LB host, beside the state file. */
@@ -103,7 +109,7 @@ function canaryOf(v: unknown): CanaryRecord | undefined {
   const c = v as Record<string, unknown>;
   const slot = slotName(c.slot);
   if (!slot || typeof c.percent !== 'number') return undefined;
-  return { slot, percent: c.percent, key: typeof c.key === 'string' ? c.key : 'source', since: typeof c.since === 'string' ? c.since : '', by: typeof c.by === 'string' ? c.by : 'someone' };
+  return { slot, percent: c.percent, key: typeof c.key === 'string' ? c.key : 'source', since: typeof c.since === 'string' ? c.since : '', by: typeof c.by === 'string' ? fromHost(c.by, HOST_TEXT_LIMITS.name) : 'someone' };
 }
 
 /**
@@ -123,7 +129,7 @@ function watchOf(v: unknown): WatchRecord | undefined {
   const w = v as Record<string, unknown>;
   const slot = slotName(w.slot);
   if (!slot || typeof w.until !== 'string' || Number.isNaN(Date.parse(w.until))) return undefined;
-  return { slot, until: w.until, since: typeof w.since === 'string' ? w.since : '', by: typeof w.by === 'string' ? w.by : 'someone' };
+  return { slot, until: w.until, since: typeof w.since === 'string' ? w.since : '', by: typeof w.by === 'string' ? fromHost(w.by, HOST_TEXT_LIMITS.name) : 'someone' };
 }
 
 /** Prints the state file; exits 44 when there is none (a missing file is not a corrupt one). */

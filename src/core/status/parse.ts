@@ -1,4 +1,5 @@
-import { BackendTraffic, LockHolder, RuntimeServer } from './snapshot';
+import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
+import { BackendTraffic, LockHolder, ReportedIdentity, RuntimeServer } from './snapshot';
 
 /** HAProxy `show stat` CSV: only server rows, only the fields we show. */
 export function parseShowStat(csv: string): RuntimeServer[] {
@@ -70,7 +71,7 @@ export function parsePm2List(output: string, name: string, now: number): Pm2Proc
   const p = list.find((x: { name?: unknown }) => x && x.name === name) as { pid?: number; pm2_env?: { status?: string; restart_time?: number; pm_uptime?: number } } | undefined;
   if (!p) return undefined;
   const env = p.pm2_env ?? {};
-  const status = env.status ?? 'unknown';
+  const status = fromHost(String(env.status ?? 'unknown'), HOST_TEXT_LIMITS.word);
   return {
     status,
     restarts: env.restart_time ?? 0,
@@ -79,17 +80,12 @@ export function parsePm2List(output: string, name: string, now: number): Pm2Proc
   };
 }
 
-export interface HealthBody {
-  version?: string;
-  environment?: string;
-  commit?: string;
-}
-
-export function parseHealthBody(body: string): HealthBody {
+/** The identity a health body claims, each field one line of a stated length. */
+export function parseHealthBody(body: string): ReportedIdentity {
   try {
     const j = JSON.parse(body) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    return { version: str(j.version), environment: str(j.environment), commit: str(j.commit) };
+    const str = (v: unknown, max: number) => (typeof v === 'string' && v ? fromHost(v, max) || undefined : undefined);
+    return { version: str(j.version, HOST_TEXT_LIMITS.word), environment: str(j.environment, HOST_TEXT_LIMITS.word), commit: str(j.commit, HOST_TEXT_LIMITS.commit) };
   } catch {
     return {};
   }
@@ -101,7 +97,7 @@ export function parseLockHolder(output: string): LockHolder | undefined {
   if (state !== 'held') return undefined;
   try {
     const h = JSON.parse(json ?? '') as Partial<LockHolder>;
-    return { who: h.who ?? 'someone', operation: h.operation ?? 'an operation', since: h.since };
+    return { who: fromHost(String(h.who ?? 'someone'), HOST_TEXT_LIMITS.name), operation: fromHost(String(h.operation ?? 'an operation'), HOST_TEXT_LIMITS.name), since: h.since };
   } catch {
     return { who: 'someone', operation: 'an operation' };
   }

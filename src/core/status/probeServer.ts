@@ -1,6 +1,7 @@
 import { healthTarget, serverHost } from '../config/hostRefs';
 import { AppConfig, ServerConfig } from '../config/types';
 import { errorMessage } from '../errors';
+import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { remote } from '../remote/scripts';
 import { SectionedScript } from '../remote/sections';
 import { shQuote } from '../shell';
@@ -39,9 +40,10 @@ export async function probeServer(runner: CommandRunner, s: ServerConfig, signal
     const pkg = sections.get('pkg');
     if (pkg?.code === 0) {
       try {
-        out.version = (JSON.parse(pkg.output) as { version?: string }).version;
+        const { version } = JSON.parse(pkg.output) as { version?: unknown };
+        if (typeof version === 'string' && version) out.version = fromHost(version, HOST_TEXT_LIMITS.word);
       } catch {
-        // a broken package.json leaves the version to the health endpoint
+        // a broken package.json leaves the version unknown: a health body's claim does not stand in for it
       }
     }
     const pm2 = sections.get('pm2');
@@ -50,7 +52,7 @@ export async function probeServer(runner: CommandRunner, s: ServerConfig, signal
     if (pm2?.code === 0) out.pm2 = pidFile?.pm2 ?? parsePm2List(pm2.output, s.pm2, Date.now()) ?? { status: 'not found' };
     return out;
   } catch (e) {
-    return { reachable: false, error: errorMessage(e) };
+    return { reachable: false, error: fromHost(errorMessage(e), HOST_TEXT_LIMITS.detail) };
   }
 }
 
@@ -58,15 +60,15 @@ export async function checkHealth(runner: CommandRunner, app: AppConfig, server:
   const { from, url } = healthTarget(app, server);
   try {
     const r = await runner.httpGet(from, url, { timeoutMs: app.health.timeoutMs, signal });
-    const body = parseHealthBody(r.body);
+    const reported = Object.fromEntries(Object.entries(parseHealthBody(r.body)).filter(([, v]) => v !== undefined));
     return {
       health: r.status === 200 ? 'up' : 'down',
       healthDetail: r.status === 200 ? undefined : `HTTP ${r.status} from ${url}`,
       httpStatus: r.status,
       responseMs: r.ms,
-      ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+      ...(Object.keys(reported).length ? { reported } : {}),
     };
   } catch (e) {
-    return { health: 'down', healthDetail: `${url}: ${errorMessage(e)}` };
+    return { health: 'down', healthDetail: fromHost(`${url}: ${errorMessage(e)}`, HOST_TEXT_LIMITS.detail) };
   }
 }

@@ -1,7 +1,9 @@
 import { appViaEach } from '../config/appVia';
 import { AppConfig, Config, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
+import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
+import { claimsDisagreement } from './claims';
 import { driftOf } from './drift';
 import { probeLoadBalancer } from './probeLoadBalancer';
 import { checkHealth, probeServer } from './probeServer';
@@ -54,10 +56,11 @@ async function probeServerFully(runner: CommandRunner, app: AppConfig, config: S
     reachable: host.reachable ?? false,
     health: 'unknown',
     ...host,
-    // What the running process reports beats what is on disk.
     ...health,
-    smoke: smoke?.map((r) => ({ ...r, detail: redact(r.detail) })),
+    smoke: smoke?.map((r) => ({ ...r, detail: fromHost(redact(r.detail), HOST_TEXT_LIMITS.line) })),
   };
+  const contradiction = claimsDisagreement(server);
+  if (contradiction) server.claimsDisagree = contradiction;
   if (!server.reachable && server.health === 'down' && app.health.from === 'slot') server.health = 'unknown';
   // Probe errors can quote remote output; the URL comes from the config as written.
   if (server.error) server.error = redact(server.error);

@@ -1,8 +1,8 @@
 import { SlotName } from '../config/types';
 import { Role, ServerSnapshot, SlotSnapshot } from './snapshot';
 
-type Agreed = 'version' | 'environment' | 'commit' | 'branch' | 'tag';
-const AGREED: readonly Agreed[] = ['commit', 'version', 'branch', 'tag', 'environment'];
+type Agreed = 'version' | 'commit' | 'branch' | 'tag';
+const AGREED: readonly Agreed[] = ['commit', 'version', 'branch', 'tag'];
 
 /** The value every server that reports one agrees on, or how they differ. */
 function agreement(servers: readonly ServerSnapshot[], key: Agreed): { value?: string; differs?: string } {
@@ -42,6 +42,8 @@ export function slotOfServers(name: SlotName, role: Role, servers: ServerSnapsho
     smoke: servers.some((s) => s.smoke) ? servers.flatMap((s) => (s.smoke ?? []).map((r) => ({ ...r, name: `${s.server}: ${r.name}` }))) : undefined,
     haproxyCheck: servers.some((s) => s.haproxyCheck) ? servers.map((s) => `${s.server} ${s.haproxyCheck ?? '?'}`).join(', ') : undefined,
     pm2: pm2Of(servers),
+    reported: servers.find((s) => s.reported)?.reported,
+    claimsDisagree: servers.some((s) => s.claimsDisagree) ? servers.filter((s) => s.claimsDisagree).map((s) => `${s.server}: ${s.claimsDisagree}`).join('; ') : undefined,
   };
   const differences: string[] = [];
   for (const key of AGREED) {

@@ -118,6 +118,12 @@ export interface RuntimeServer {
   sessions: number;
 }
 
+export interface ReportedIdentity {
+  version?: string;
+  commit?: string;
+  environment?: string;
+}
+
 /** What one server of a slot reports: its host, its health endpoint, git and pm2. */
 export interface ServerSnapshot {
   /** The server's name (bluegreen.yaml's `name:`, else its ssh). */
@@ -130,11 +136,16 @@ export interface ServerSnapshot {
   healthDetail?: string;
   httpStatus?: number;
   responseMs?: number;
+  /** From package.json in the server's checkout. */
   version?: string;
-  environment?: string;
+  /** From git in the server's checkout. */
   commit?: string;
   branch?: string;
   tag?: string;
+  /** What the health body says about itself: the host's claims, shown, never used to decide anything. */
+  reported?: ReportedIdentity;
+  /** The health body's claims contradict git or package.json: "reports v1.3.0, package.json says 1.2.0". */
+  claimsDisagree?: string;
   /** The app's smoke checks against this server (`smoke:` in bluegreen.yaml), when it has any. */
   smoke?: SmokeResult[];
   /** HAProxy's own check of this slot's server(s). */

@@ -20,6 +20,7 @@ import { applyEach, readUnderLocks } from './parts/lbChange';
 import { switchTo } from './parts/switchTo';
 import { LbSwitch, lockEach, releaseEach } from './parts/lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
+import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 
 export interface ReleaseOptions {
   kind?: 'release' | 'rollback';
@@ -167,7 +168,7 @@ async function commitsBetween(ctx: OperationContext, to: SlotName, fromCommit?: 
   const range = `${fromCommit}..${toCommit}`;
   try {
     const r = await ctx.runner.run(slotHost(ctx.app, to), `cd ${shQuote(s.dir)} && git log --oneline --no-decorate -n 15 ${shQuote(range)}`, { signal: ctx.signal, timeoutMs: 15000, lane: 'probe' });
-    return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    return r.code === 0 ? r.stdout.split('\n').filter(Boolean).map((subject) => fromHost(subject, HOST_TEXT_LIMITS.line)) : [];
   } catch {
     return [];
   }

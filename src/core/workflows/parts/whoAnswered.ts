@@ -1,8 +1,8 @@
 import { AppConfig } from '../../config/types';
 import { errorMessage } from '../../errors';
-import { HealthBody, parseBackendSessions, parseBackendTraffic } from '../../status/parse';
+import { parseBackendSessions, parseBackendTraffic } from '../../status/parse';
 import { lbHost } from '../../config/hostRefs';
-import { BackendTraffic, SlotSnapshot } from '../../status/snapshot';
+import { BackendTraffic, ReportedIdentity, SlotSnapshot } from '../../status/snapshot';
 import { CommandRunner } from '../../ssh/runner';
 
 /** Which slot's backend served one request through the frontend, and how that is known. */
@@ -17,13 +17,15 @@ const IDENTITY_KEYS = ['commit', 'environment', 'version'] as const;
 
 /**
  * What the health body says about who sent it: the first identity field (commit, then
- * environment, then version) that the body carries and on which the two slots differ.
+ * environment, then version) that the body carries and on which the two slots' own health
+ * endpoints, asked directly, differ. Claims compared with claims: a slot that claims the
+ * other's identity makes the two alike, which proves nothing (HAProxy's counters then tell).
  * A body without such a field (plain "OK", HAProxy's own error page, two slots on the
  * same commit and version without an environment) proves nothing either way.
  */
-export function servedByBody(body: HealthBody, target: SlotSnapshot, old: SlotSnapshot): Served {
+export function servedByBody(body: ReportedIdentity, target: SlotSnapshot, old: SlotSnapshot): Served {
   for (const key of IDENTITY_KEYS) {
-    const [t, o, b] = [target[key], old[key], body[key]];
+    const [t, o, b] = [target.reported?.[key], old.reported?.[key], body[key]];
     if (!b || !t || !o || t === o) continue;
     if (b === t) return { by: 'new', how: 'body' };
     if (b === o) return { by: 'old', how: 'body' };
