@@ -193,5 +193,179 @@ describe('config loader', () => {
       const app = valid.slice(valid.indexOf('  - name: demo'));
       assert.match(problemsOf(valid + app).map((p) => p.message).join('\n'), /app name "demo" is already used/);
     });
+
+  describe('no slot reaches another slot of any app (issue #28: apps never overlap)', () => {
+    // A second app on demo's hosts, each slot its own checkout, pm2 process and url.
+    const SHOP = `  - name: shop
+    loadBalancer:
+      ssh: haproxy
+      config: /etc/haproxy/haproxy.cfg
+      frontend: http_front
+      acl: is_shop
+      reload: systemctl reload haproxy
+      stateFile: /var/lib/haproxy/shop-deployment-state.json
+    slots:
+      blue:  { ssh: jwa, backend: shop_blue, url: "http://10.92.3.22:3002", dir: /opt/shop, pm2: shop-blue }
+      green: { ssh: deploy@10.92.3.24:2222, backend: shop_green, url: "http://10.92.3.24:3002", dir: /opt/shop, pm2: shop }
+`;
+    const SHOP_COPIED = `  - <<: *demo
+    name: shop
+    loadBalancer: { ssh: haproxy, config: /etc/haproxy/haproxy.cfg, frontend: http_front, acl: is_shop, reload: systemctl reload haproxy, stateFile: /var/lib/haproxy/shop.json }
+`;
+    const twoApps = (edits: readonly (readonly [string, string])[]) =>
+      edits.reduce((text, [from, to]) => {
+        assert.ok(text.includes(from), `the two apps lack ${from}`);
+        return text.replace(from, to);
+      }, valid + SHOP);
+
+    /** The line and column of `value` on the first line holding `marker`. */
+    function place(text: string, [marker, value]: readonly [string, string]): [number, number] {
+      const lines = text.split('\n');
+      const n = lines.findIndex((l) => l.includes(marker));
+      assert.ok(n >= 0 && lines[n].includes(value), `no line with ${marker} and ${value}`);
+      return [n + 1, lines[n].indexOf(value) + 1];
+    }
+
+    const onJwa = '{ ssh: jwa, backend: shop_blue';
+    const onJws = '{ ssh: jws, backend: shop_blue';
+    const refused: {
+      name: string;
+      edits: [string, string][];
+      /** Where the problem is reported: a marker of its line and the value. */
+      at: [string, string];
+      /** The place the message names: its path, a marker of its line and the value. */
+      first: [string, string, string];
+      says: RegExp;
+      /** The same edits, then these: accepted. */
+      acceptedWith?: [string, string][];
+    }[] = [
+      {
+        name: "another app's checkout, written with a trailing slash",
+        edits: [['dir: /opt/shop, pm2: shop-blue', 'dir: /opt/demo/, pm2: shop-blue']],
+        at: ['shop_blue', '/opt/demo/'],
+        first: ['apps[0].slots.blue.dir', 'demo_blue', '/opt/demo'],
+        says: /^apps\[1\]\.slots\.blue\.dir is the checkout of app "demo"'s blue slot \(.*\): both are jwa:\/opt\/demo\. A deploy of "shop" would rebuild "demo"'s blue slot, which may be LIVE; give each app its own dir or host$/,
+        acceptedWith: [[onJwa, onJws]],
+      },
+      {
+        name: "another app's checkout as /opt//demo, in the other slot",
+        edits: [['dir: /opt/shop, pm2: shop }', 'dir: /opt//demo, pm2: shop }']],
+        at: ['shop_green', '/opt//demo'],
+        first: ['apps[0].slots.green.dir', 'demo_green', '/opt/demo'],
+        says: /both are deploy@10\.92\.3\.24:2222:\/opt\/demo\. A deploy of "shop" would rebuild "demo"'s green slot/,
+        acceptedWith: [['{ ssh: deploy@10.92.3.24:2222, backend: shop_green', '{ ssh: deploy@10.92.3.25:2222, backend: shop_green']],
+      },
+      {
+        name: "another app's checkout as /opt/x/../demo",
+        edits: [['dir: /opt/shop, pm2: shop-blue', 'dir: /opt/x/../demo, pm2: shop-blue']],
+        at: ['shop_blue', '/opt/x/../demo'],
+        first: ['apps[0].slots.blue.dir', 'demo_blue', '/opt/demo'],
+        says: /is the checkout of app "demo"'s blue slot/,
+        acceptedWith: [[onJwa, onJws]],
+      },
+      {
+        name: "another app's pm2 process on the same host",
+        edits: [['pm2: shop-blue', 'pm2: demo-blue']],
+        at: ['shop_blue', 'demo-blue'],
+        first: ['apps[0].slots.blue.pm2', 'demo_blue', 'demo-blue'],
+        says: /^apps\[1\]\.slots\.blue\.pm2 is the pm2 process of app "demo"'s blue slot \(.*\): both are "demo-blue" on jwa\. A deploy of "shop" would restart "demo"'s blue slot, which may be LIVE; give each app its own pm2 name$/,
+        acceptedWith: [[onJwa, onJws]],
+      },
+      {
+        name: "another app's url, written with a trailing slash",
+        edits: [['url: "http://10.92.3.22:3002"', 'url: "http://10.92.3.24:3001/"']],
+        at: ['shop_blue', '"http://10.92.3.24:3001/"'],
+        first: ['apps[0].slots.green.url', 'demo_green', '"http://10.92.3.24:3001"'],
+        says: /^apps\[1\]\.slots\.blue\.url is the address of app "demo"'s green slot \(.*\): both are http:\/\/10\.92\.3\.24:3001\/\. Health checks of "shop" would be answered by "demo"'s green slot; give each app its own url$/,
+      },
+      {
+        name: "another app's url, with and without the default port",
+        edits: [
+          ['url: "http://10.92.3.22:3001"', 'url: "http://10.92.3.22:80/"'],
+          ['url: "http://10.92.3.22:3002"', 'url: "http://10.92.3.22"'],
+        ],
+        at: ['shop_blue', '"http://10.92.3.22"'],
+        first: ['apps[0].slots.blue.url', 'demo_blue', '"http://10.92.3.22:80/"'],
+        says: /both are http:\/\/10\.92\.3\.22\/\./,
+      },
+      {
+        name: "a listed server on another app's checkout, and a slot's pm2 that is another app's on one of its servers",
+        edits: [
+          [
+            '      green: { ssh: deploy@10.92.3.24:2222, backend: shop_green, url: "http://10.92.3.24:3002", dir: /opt/shop, pm2: shop }\n',
+            '      green:\n        backend: shop_green\n        dir: /opt/shop\n        pm2: demo-blue\n        servers:\n          - { name: s1, ssh: jws, url: "http://10.92.3.25:3002" }\n          - { name: s2, ssh: jwa, url: "http://10.92.3.22:3003", dir: /opt/demo }\n',
+          ],
+        ],
+        at: ['name: s2', '/opt/demo'],
+        first: ['apps[0].slots.blue.dir', 'demo_blue', '/opt/demo'],
+        says: /^apps\[1\]\.slots\.green\.servers\[1\]\.dir is the checkout of app "demo"'s blue slot/,
+      },
+      {
+        name: "the slot's pm2 that its server on demo's host inherits",
+        edits: [
+          [
+            '      green: { ssh: deploy@10.92.3.24:2222, backend: shop_green, url: "http://10.92.3.24:3002", dir: /opt/shop, pm2: shop }\n',
+            '      green:\n        backend: shop_green\n        dir: /opt/shop\n        pm2: demo-blue\n        servers:\n          - { name: s1, ssh: jws, url: "http://10.92.3.25:3002" }\n          - { name: s2, ssh: jwa, url: "http://10.92.3.22:3003" }\n',
+          ],
+        ],
+        at: ['        pm2: demo-blue', 'demo-blue'],
+        first: ['apps[0].slots.blue.pm2', 'demo_blue', 'demo-blue'],
+        says: /^apps\[1\]\.slots\.green\.pm2 is the pm2 process of app "demo"'s blue slot/,
+      },
+      {
+        name: 'an app copied whole with a merge key: reported at the alias that copied it',
+        edits: [
+          ['  - name: demo\n', '  - &demo\n    name: demo\n'],
+          [SHOP, SHOP_COPIED],
+        ],
+        at: ['<<: *demo', '*demo'],
+        first: ['apps[0].slots.blue.dir', 'demo_blue', '/opt/demo'],
+        says: /^apps\[1\]\.slots\.blue\.dir is the checkout of app "demo"'s blue slot/,
+      },
+      {
+        name: "a slot copied with a merge key, its dir another app's with a trailing slash",
+        edits: [
+          ['  - name: demo\n', '  - &demo\n    name: demo\n'],
+          [SHOP, `${SHOP_COPIED}    slots:\n      blue: { <<: *demoBlue, backend: shop_blue, url: "http://10.92.3.22:3002", dir: /opt/demo/, pm2: shop-blue }\n      green: { ssh: jws, backend: shop_green, url: "http://10.92.3.25:3002", dir: /opt/shop, pm2: shop }\n`],
+          ['blue:  { ssh: jwa, backend: demo_blue', 'blue:  &demoBlue { ssh: jwa, backend: demo_blue'],
+        ],
+        at: ['shop_blue', '/opt/demo/'],
+        first: ['apps[0].slots.blue.dir', 'demo_blue', '/opt/demo'],
+        says: /^apps\[1\]\.slots\.blue\.dir is the checkout of app "demo"'s blue slot/,
+      },
+      {
+        name: 'a slot copied with a merge key, its dir copied too: reported at the alias',
+        edits: [
+          [SHOP, SHOP.replace('blue:  { ssh: jwa, backend: shop_blue, url: "http://10.92.3.22:3002", dir: /opt/shop, pm2: shop-blue }', 'blue:  { <<: *demoBlue, backend: shop_blue, url: "http://10.92.3.22:3002", pm2: shop-blue }')],
+          ['blue:  { ssh: jwa, backend: demo_blue', 'blue:  &demoBlue { ssh: jwa, backend: demo_blue'],
+        ],
+        at: ['shop_blue', '*demoBlue'],
+        first: ['apps[0].slots.blue.dir', 'demo_blue', '/opt/demo'],
+        says: /^apps\[1\]\.slots\.blue\.dir is the checkout of app "demo"'s blue slot/,
+      },
+      {
+        name: 'blue and green of one app (as before), naming where blue has it',
+        edits: [['{ ssh: deploy@10.92.3.24:2222, backend: demo_green', '{ ssh: jwa, backend: demo_green']],
+        at: ['demo_green', '/opt/demo'],
+        first: ['apps[0].slots.blue.dir', 'demo_blue', '/opt/demo'],
+        says: /^blue and green share jwa:\/opt\/demo; blue's is .*, and a deploy to STANDBY would change LIVE\. Give each slot its own host or dir$/,
+      },
+    ];
+
+    for (const row of refused) {
+      it(`refuses ${row.name}, with the line:col of both${row.acceptedWith ? '; accepts it on another host' : ''}`, () => {
+        const text = twoApps(row.edits);
+        const [firstPath, ...firstPlace] = row.first;
+        const [line, col] = place(text, firstPlace as [string, string]);
+        const names = `${firstPath} at line ${line}:${col}`;
+        const problems = problemsOf(text);
+        const problem = problems.find((p) => p.message.includes(names));
+        assert.ok(problem, `no problem names ${names}: ${JSON.stringify(problems)}`);
+        assert.deepEqual([problem.line, problem.col], place(text, row.at), problem.message);
+        assert.match(problem.message, row.says);
+        if (row.acceptedWith) assert.equal(parseConfig(twoApps([...row.edits, ...row.acceptedWith]), FILE).apps.length, 2);
+      });
+    }
+  });
   });
 });

@@ -65,9 +65,10 @@ describe('LB probe', () => {
     writeFileSync(shopState, stateOf('green', 'blue'));
     // shop's lock is held by a live process (this one); demo has no lock file at all.
     writeFileSync(`${shopState}.lock`, `{"who":"ann@ops","operation":"release"}\n${process.pid}\n`);
-    const slots = (name: string) => `    slots:\n      blue:  { ssh: ${name}-a, backend: ${name}_blue, url: "http://10.0.${name.length}.1:3001", dir: /opt/${name}, pm2: ${name}-blue }\n      green: { ssh: ${name}-b, backend: ${name}_green, url: "http://10.0.${name.length}.2:3001", dir: /opt/${name}, pm2: ${name}-green }\n`;
+    // Each app its own servers: two apps on one address are refused at load.
+    const slots = (name: string, net: number) => `    slots:\n      blue:  { ssh: ${name}-a, backend: ${name}_blue, url: "http://10.0.${net}.1:3001", dir: /opt/${name}, pm2: ${name}-blue }\n      green: { ssh: ${name}-b, backend: ${name}_green, url: "http://10.0.${net}.2:3001", dir: /opt/${name}, pm2: ${name}-green }\n`;
     const lbOf = (frontend: string, stateFile: string) => `    loadBalancer:\n      ssh: lb\n      config: ${cfg}\n      frontend: ${frontend}\n      reload: "true"\n      stateFile: ${stateFile}\n      statsSocket: /run/haproxy/admin.sock\n`;
-    const config = parseConfig(`version: 1\napps:\n  - name: demo\n${lbOf('demo', state)}${slots('demo')}  - name: shop\n${lbOf('shop', shopState)}${slots('shop')}`, path.join(dir, 'bluegreen.yaml'));
+    const config = parseConfig(`version: 1\napps:\n  - name: demo\n${lbOf('demo', state)}${slots('demo', 1)}  - name: shop\n${lbOf('shop', shopState)}${slots('shop', 2)}`, path.join(dir, 'bluegreen.yaml'));
     runner = new LocalRunner(`Uptime_sec: 100\nStart_time_sec: ${now}`);
     const shared = new OncePerRefresh(config.apps);
     const [demo, shop] = await Promise.all(config.apps.map((a) => probeLoadBalancer(runner, a, undefined, shared)));

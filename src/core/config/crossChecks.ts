@@ -1,19 +1,20 @@
-import * as path from 'node:path';
 import { ConfigProblem } from './problems';
+import { rememberHowWritten, serverPath } from './serverPath';
+import { sharedServerProblems } from './sharedServers';
 import { slotsWithServers, WrittenSlot } from './slotServers';
-import { AppConfig, SLOT_NAMES, SlotConfig, SlotName } from './types';
+import { AppConfig, SLOT_NAMES, SlotName } from './types';
 import { DocPath, Locator } from './yamlPositions';
 
 /**
  * Every slot a list of servers and every app a list of load balancers, however each was
- * written, and what those lists must not have. How each was written is remembered here: a
- * later problem's line is where the person wrote the value.
+ * written, and what those lists must not have. How each was written is remembered (the
+ * slots' in serverPath.ts): a later problem's line is where the person wrote the value.
  */
 export function listShapes(apps: AppConfig[], at: Locator): ConfigProblem[] {
   return apps.flatMap((app, i) => {
     const written = app.slots as unknown as Record<SlotName, WrittenSlot>;
     const { slots, problems } = slotsWithServers(written, i, at);
-    for (const s of SLOT_NAMES) if (written[s].servers) LISTED.add(slots[s]);
+    for (const s of SLOT_NAMES) rememberHowWritten(written[s], slots[s]);
     app.slots = slots;
     return [...problems, ...loadBalancerList(app, i, at)];
   });
@@ -29,7 +30,7 @@ export function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProb
     else names.set(app.name, i);
 
     problems.push(...addressProblems(app, i, at));
-    problems.push(...slotOverlaps(app, i, at));
+    if (app.slots.blue.backend === app.slots.green.backend) problems.push({ ...at(['apps', i, 'slots', 'green', 'backend']), message: `blue and green both use backend "${app.slots.blue.backend}"; each slot needs its own backend` });
     for (const phase of ['backup', 'beforeMigrate'] as const) {
       (app.deploy.hooks?.[phase] ?? []).forEach((hook, j) => {
         if (hook.host === 'standby' || hook.host === 'lb' || app.hosts?.[hook.host]) return;
@@ -37,6 +38,7 @@ export function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProb
       });
     }
   });
+  problems.push(...sharedServerProblems(apps, at));
   problems.push(...sharedRoutingProblems(apps, at));
   return problems;
 }
@@ -67,45 +69,6 @@ function loadBalancerList(app: AppConfig, i: number, at: Locator): ConfigProblem
     // A merge key (<<: *lb) copies the first one's address unless the entry sets its own.
     if (lb.frontendUrl && sameUrl >= 0) problems.push({ ...at(['apps', i, 'loadBalancers', j]), message: `loadBalancers[${j}] (${lb.ssh}) has the frontendUrl of loadBalancers[${sameUrl}] (${lb.frontendUrl}): its switch would be checked through the other LB. Give it its own` });
   });
-  return problems;
-}
-
-/** Where a slot's server is written: the slot itself for a one-server slot. */
-function serverPath(app: AppConfig, i: number, slot: SlotName, k: number, key: string): DocPath {
-  return app.slots[slot].servers.length === 1 && k === 0 && !writtenAsList(app, slot) ? ['apps', i, 'slots', slot, key] : ['apps', i, 'slots', slot, 'servers', k, key];
-}
-
-const LISTED = new WeakSet<SlotConfig>();
-function writtenAsList(app: AppConfig, slot: SlotName): boolean {
-  return LISTED.has(app.slots[slot]);
-}
-
-/**
- * A deploy to STANDBY must not touch LIVE: no server of one slot may be a server of the other
- * (the same host and checkout, or the same pm2 process, or the same address).
- */
-function slotOverlaps(app: AppConfig, i: number, at: Locator): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const [blue, green] = SLOT_NAMES.map((s) => app.slots[s]);
-  if (blue.backend === green.backend) problems.push({ ...at(['apps', i, 'slots', 'green', 'backend']), message: `blue and green both use backend "${blue.backend}"; each slot needs its own backend` });
-  green.servers.forEach((g, k) => {
-    for (const b of blue.servers) {
-      const named = blue.servers.length > 1 || green.servers.length > 1 ? ` (blue's server "${b.name}" and green's "${g.name}")` : '';
-      // Written differently, the same place: /opt/app and /opt/app/ are one checkout.
-      const sameDir = path.posix.normalize(`${b.dir}/`) === path.posix.normalize(`${g.dir}/`);
-      if (b.ssh === g.ssh && sameDir) problems.push({ ...at(serverPath(app, i, 'green', k, 'dir')), message: `blue and green share ${b.ssh}:${b.dir}${named}; a deploy to STANDBY would change LIVE. Give each slot its own host or dir` });
-      if (b.ssh === g.ssh && b.pm2 === g.pm2) problems.push({ ...at(serverPath(app, i, 'green', k, 'pm2')), message: `blue and green share the pm2 process "${b.pm2}" on ${b.ssh}${named}; a restart of STANDBY would restart LIVE` });
-      if (b.url === g.url) problems.push({ ...at(serverPath(app, i, 'green', k, 'url')), message: `blue and green share the url ${b.url}${named}; health checks could not tell them apart` });
-    }
-  });
-  for (const slot of SLOT_NAMES) {
-    const urls = new Map<string, number>();
-    app.slots[slot].servers.forEach((s, k) => {
-      const first = urls.get(s.url);
-      if (first === undefined) return void urls.set(s.url, k);
-      problems.push({ ...at(serverPath(app, i, slot, k, 'url')), message: `slots.${slot}.servers[${k}] has the url of servers[${first}] (${s.url}); each server needs its own address` });
-    });
-  }
   return problems;
 }
 

@@ -56,7 +56,7 @@ export function parseConfig(text: string, file: string): Config {
     throw new ConfigError(file, [{ line: 1, col: 1, message: `too many alias expansions (over ${MAX_ALIAS_EXPANSIONS}); write the values out: ${(e as Error).message}` }]);
   }
 
-  const at = (p: DocPath, wantKey = false) => positionOf(locate(doc.contents, p, wantKey), lines);
+  const at = (p: DocPath, wantKey = false) => positionOf(locate(doc, p, wantKey), lines);
   const invalid = schemaProblems(data, at);
   if (invalid) throw new ConfigError(file, invalid);
 
