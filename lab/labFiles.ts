@@ -7,12 +7,23 @@ export const APP_PORT = 3001;
 export const FRONTEND_PORT = 8080;
 export const SHARED_FRONTEND_PORT = 8081;
 
-/** One LB's HAProxy config: the first app on its own frontend and, with the others, on the shared one. */
+/**
+ * The backend of an app's slot as the shared frontend routes it. A one-app lab is routed by its
+ * own frontend (bluegreen.yaml) and by the shared one (bluegreen.shared.yaml), each through
+ * backends of its own on the same servers: one app routed to the same backend by two frontends
+ * is a split a switch of one would not move (the reader refuses it), not a lab.
+ */
+export function sharedBackend(info: LabInfo, app: LabApp, slot: SlotColour): string {
+  return info.apps.length === 1 ? `${app.name}_shared_${slot}` : `${app.name}_${slot}`;
+}
+
+/** One LB's HAProxy config: the first app on its own frontend (one-app labs) and, with the others, on the shared one. */
 export function haproxyConfig(info: LabInfo, lb: LabLoadBalancer): string {
   const address = info.hosts[lb.host].address;
   const [first, ...others] = info.apps;
-  const backend = (app: LabApp, slot: SlotColour) => [
-    `backend ${app.name}_${slot}`,
+  const single = info.apps.length === 1;
+  const backend = (app: LabApp, slot: SlotColour, name = `${app.name}_${slot}`) => [
+    `backend ${name}`,
     '    option httpchk GET /api/health',
     // The first server keeps the slot's name (the tests read `blue`, `green` in show stat).
     ...app.slots[slot].map((host, k) => `    server ${k === 0 && app === first ? slot : host} ${info.hosts[host].address}:${APP_PORT} check`),
@@ -35,7 +46,7 @@ export function haproxyConfig(info: LabInfo, lb: LabLoadBalancer): string {
     '',
     'frontend demo',
     `    bind ${address}:${FRONTEND_PORT}`,
-    '    default_backend demo_blue',
+    `    default_backend ${single ? 'demo_blue' : 'other_app'}`,
     '',
     '# One frontend shared by several apps, routed by Host header (the other shape in use).',
     'frontend shared',
@@ -46,11 +57,12 @@ export function haproxyConfig(info: LabInfo, lb: LabLoadBalancer): string {
     // The Host header without its port, compared whole: app2.lab is not app20.lab.
     ...others.map((app) => `    acl ${app.acl} req.hdr(host),field(1,:) -m str -i ${app.hostHeader}`),
     '    use_backend other_app if is_other',
-    '    use_backend demo_blue if is_demo',
+    `    use_backend ${sharedBackend(info, first, 'blue')} if is_demo`,
     ...others.map((app) => `    use_backend ${app.name}_blue if ${app.acl}`),
     '    default_backend other_app',
     '',
     ...info.apps.flatMap((app) => [...backend(app, 'blue'), ...backend(app, 'green')]),
+    ...(single ? [...backend(first, 'blue', sharedBackend(info, first, 'blue')), ...backend(first, 'green', sharedBackend(info, first, 'green'))] : []),
     'backend other_app',
     '    http-request return status 200 content-type text/plain string "other app"',
     '',
@@ -99,11 +111,12 @@ function appYaml(info: LabInfo, app: LabApp, shared: boolean): string {
   }
   const slot = (colour: SlotColour) => {
     const [firstHost] = app.slots[colour];
-    const common = `      ${colour}:\n        backend: ${app.name}_${colour}`;
+    const backendName = shared ? sharedBackend(info, app, colour) : `${app.name}_${colour}`;
+    const common = `      ${colour}:\n        backend: ${backendName}`;
     if (app.slots[colour].length === 1) {
       return `      ${colour}:
         ssh: lab-${firstHost}
-        backend: ${app.name}_${colour}
+        backend: ${backendName}
         url: http://${info.hosts[firstHost].address}:${APP_PORT}
         dir: ${path.join(info.hosts[firstHost].home, 'app')}
         pm2: ${pm2Name(app.name, colour)}`;

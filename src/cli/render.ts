@@ -1,3 +1,4 @@
+import { trafficProofText } from '../core/status/trafficProof';
 import { shortDuration } from '../core/format';
 import { watchText } from '../core/status/routed';
 import { percentText } from '../core/status/traffic';
@@ -52,6 +53,7 @@ function renderApp(app: AppSnapshot): string {
     for (const p of lb.oldProcesses ?? []) lines.push(`  draining${on}: old HAProxy process ${p.pid} holds ${p.connections ?? '?'} connection(s), up ${p.uptime}`);
     for (const f of lb.findings ?? []) lines.push(`  ${f.severity}${on}: ${f.title} (bluegreen doctor)`);
     if (lb.notSwitchable) lines.push(`  cannot switch${on}: ${lb.notSwitchable}`);
+    if (lb.trafficProof) lines.push(`  traffic${on}: ${trafficProofText(lb.trafficProof)}`);
   }
   const canary = app.lb.canary;
   if (canary) {
@@ -64,7 +66,7 @@ function renderApp(app: AppSnapshot): string {
   const watching = watchText(app);
   if (watching) lines.push(`  ${watching}${app.lb.lock ? ` by ${app.lb.lock.who}` : ''}`);
   else if (app.lb.lock) lines.push(`  locked by ${app.lb.lock.who}: ${app.lb.lock.operation}`);
-  for (const d of app.drift) lines.push(`  ${d.kind === 'mixed-routing' ? 'TRAFFIC SPLIT' : 'drift'}: ${d.message}`);
+  for (const d of app.drift) lines.push(`  ${d.kind === 'mixed-routing' ? 'TRAFFIC SPLIT' : d.kind === 'traffic-reaches-standby' ? 'TRAFFIC ON STANDBY' : 'drift'}: ${d.message}`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
 import { versionText } from '../core/status/describe';
+import { trafficProofText } from '../core/status/trafficProof';
 import { timeLeft } from '../core/format';
 import { percentText } from '../core/status/traffic';
 import { remedyOf } from '../core/haproxy/doctor';
@@ -90,6 +91,11 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     const nodes: Node[] = [];
     if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
     if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${lb.routesTo ? ` (${slotLabel(lb.routesTo)})` : ''}`, 'arrow-right'));
+    if (lb.trafficProof) {
+      const text = trafficProofText(lb.trafficProof);
+      const reached = app.drift.some((d) => d.kind === 'traffic-reaches-standby' && (!d.lb || d.lb === lb.host));
+      nodes.push(info('Traffic', text, reached ? 'error' : lb.trafficProof.counted ? 'pass' : 'info', reached ? 'testing.iconFailed' : undefined, `${text}${lb.trafficProof.request ? `\n\nA request through the frontend: ${lb.trafficProof.request.detail}` : ''}`));
+    }
     for (const f of lb.findings ?? []) {
       const remedy = remedyOf(f);
       nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Load Balancer)' : ''}` : ''}`));

@@ -112,8 +112,8 @@ export async function served(): Promise<string> {
 export async function routeByHand(slot: 'blue' | 'green', frontend: 'default' | 'shared' = 'default'): Promise<void> {
   const file = lab().haproxyConfig;
   const text = readFileSync(file, 'utf8');
-  const pattern = frontend === 'shared' ? /use_backend demo_(blue|green) if is_demo/ : /default_backend demo_(blue|green)/;
-  writeFileSync(file, text.replace(pattern, (m) => m.replace(/demo_(blue|green)/, `demo_${slot}`)));
+  const pattern = frontend === 'shared' ? /use_backend demo_shared_(blue|green) if is_demo/ : /default_backend demo_(blue|green)/;
+  writeFileSync(file, text.replace(pattern, (m) => m.replace(/(blue|green)( |$)/, `${slot}$2`)));
   await reloadHaproxy();
   const deadline = Date.now() + 10000;
   while ((await servedBy(frontend)) !== slot) {

@@ -28,7 +28,8 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
       const snapshot = await takeSnapshot(runner, labConfig(shape));
       const app = snapshot.apps[0];
       assert.equal(roles(app), 'blue:LIVE:up green:STANDBY:up');
-      assert.equal(app.lb.backend, 'demo_blue');
+      const backends = shape === 'default' ? 'demo' : 'demo_shared';
+      assert.equal(app.lb.backend, `${backends}_blue`);
       assert.deepEqual(app.drift, []);
       assert.equal(severity(app), 'ok');
       const blue = app.slots.blue;
@@ -43,7 +44,7 @@ describe('status against the lab (real sshd, HAProxy, pm2)', () => {
       assert.ok(Math.abs((blue.pm2?.uptimeMs ?? NaN) - pm2UptimeMs) < 3000, `uptime ${blue.pm2?.uptimeMs} ms, pm2 says ${pm2UptimeMs} ms`);
       assert.ok(typeof blue.responseMs === 'number');
       // "UP", or "UP 1/2" while a check after a reload is still settling.
-      assert.deepEqual(app.lb.runtime?.servers.map((s) => `${s.backend}/${s.server}:${s.status.split(' ')[0]}`).sort(), ['demo_blue/blue:UP', 'demo_green/green:UP']);
+      assert.deepEqual(app.lb.runtime?.servers.map((s) => `${s.backend}/${s.server}:${s.status.split(' ')[0]}`).sort(), [`${backends}_blue/blue:UP`, `${backends}_green/green:UP`]);
     });
 
     it(`sees GREEN LIVE after the rule is flipped by hand, and reports the state file's drift (${shape})`, async () => {

@@ -276,7 +276,7 @@ describe('config loader', () => {
         edits: [['url: "http://10.92.3.22:3002"', 'url: "http://10.92.3.24:3001/"']],
         at: ['shop_blue', '"http://10.92.3.24:3001/"'],
         first: ['apps[0].slots.green.url', 'demo_green', '"http://10.92.3.24:3001"'],
-        says: /^apps\[1\]\.slots\.blue\.url is the address of app "demo"'s green slot \(.*\): both are http:\/\/10\.92\.3\.24:3001\/\. Health checks of "shop" would be answered by "demo"'s green slot; give each app its own url$/,
+        says: /^apps\[1\]\.slots\.blue\.url is the address of app "demo"'s green slot \(.*\): both are http:\/\/10\.92\.3\.24:3001\. Health checks of "shop" would be answered by "demo"'s green slot; give each app its own url$/,
       },
       {
         name: "another app's url, with and without the default port",
@@ -286,7 +286,14 @@ describe('config loader', () => {
         ],
         at: ['shop_blue', '"http://10.92.3.22"'],
         first: ['apps[0].slots.blue.url', 'demo_blue', '"http://10.92.3.22:80/"'],
-        says: /both are http:\/\/10\.92\.3\.22\/\./,
+        says: /both are http:\/\/10\.92\.3\.22\./,
+      },
+      {
+        name: "another app's url, with a user name in it",
+        edits: [['url: "http://10.92.3.22:3002"', 'url: "http://shop@10.92.3.24:3001"']],
+        at: ['shop_blue', '"http://shop@10.92.3.24:3001"'],
+        first: ['apps[0].slots.green.url', 'demo_green', '"http://10.92.3.24:3001"'],
+        says: /both are http:\/\/10\.92\.3\.24:3001\./,
       },
       {
         name: "a listed server on another app's checkout, and a slot's pm2 that is another app's on one of its servers",

@@ -3,7 +3,8 @@ import { parseConfig } from '../../src/core/config/load';
 import { diagnose, Finding, withAdditions } from '../../src/core/haproxy/doctor';
 import { parseShowProc } from '../../src/core/haproxy/masterCli';
 
-const app = (extra = '') =>
+/** A well-set user names the stats socket in bluegreen.yaml too. */
+const app = (extra = '      statsSocket: /run/haproxy/admin.sock\n') =>
   parseConfig(
     `version: 1\napps:\n  - name: demo\n    loadBalancer:\n      ssh: lb\n      config: /etc/haproxy/haproxy.cfg\n      frontend: demo\n      reload: "true"\n      stateFile: /var/lib/bg/state.json\n${extra}    slots:\n      blue:  { ssh: a, backend: demo_blue, url: "http://10.0.0.1:3001", dir: /opt/demo, pm2: demo-blue }\n      green: { ssh: b, backend: demo_green, url: "http://10.0.0.2:3001", dir: /opt/demo, pm2: demo-green }\n    health: { path: /api/health }\n`,
     '/tmp/bluegreen.yaml',
@@ -101,6 +102,9 @@ describe('HAProxy doctor', () => {
 
   it('knows master-worker from the command line or the config, and what else it needs', () => {
     assert.deepEqual(problems(diagnose({ config: WELL_SET.replace('    master-worker\n', ''), app: app(), masterWorkerFlag: true })), []);
+    const unused = diagnose({ config: WELL_SET, app: app(''), masterWorkerFlag: true });
+    assert.deepEqual(problems(unused), ['stats-unused'], 'a socket HAProxy has and bluegreen.yaml does not name');
+    assert.match(unused.find((f) => f.id === 'stats-unused')!.byHand ?? '', /add "statsSocket: \/run\/haproxy\/admin.sock" under loadBalancer/);
     assert.deepEqual(problems(diagnose({ config: WELL_SET.replace('    master-worker\n', ''), app: app(), masterWorkerFlag: false })), ['master-worker', 'expose-fd']);
     const notAdmin = diagnose({ config: WELL_SET.replace(' level admin', ''), app: app('      statsSocket: /var/run/other.sock\n'), masterWorkerFlag: true });
     assert.deepEqual(problems(notAdmin), ['stats-level', 'stats-path']);

@@ -129,6 +129,14 @@ describe('preflight: every gate judged once, from one table', () => {
 });
 
 describe('preflight: what an adversarial review of the table found', () => {
+  it("refuses to deploy, sync or start a canary when HAProxy's count says users reach STANDBY, whatever the config reads", () => {
+    const reached = { ...healthy(), drift: [{ kind: 'traffic-reaches-standby' as const, message: 'traffic reaches STANDBY GREEN, though the config routes frontend "web" to the other slot: 12 sessions in 1 s (legacy/old 12, counted by HAProxy)' }] };
+    for (const kind of ['deploy', 'sync', 'canary'] as const) {
+      assert.match(refusalOf(preflight(reached, CONFIG, { kind, percent: 10 }))?.sentence ?? '', /traffic reaches STANDBY GREEN/, kind);
+    }
+    assert.equal(preflight(reached, CONFIG, { kind: 'release' }).findings.find((f) => f.gate === 'traffic-reaches-standby'), undefined, 'a release moves users to STANDBY anyway');
+  });
+
   const pair = (second: Partial<AppSnapshot['lb']>): AppSnapshot => {
     const app = healthy();
     return { ...app, lbs: [app.lb, { ...app.lb, host: 'haproxy2', ...second }] };

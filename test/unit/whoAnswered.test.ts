@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { parseBackendSessions } from '../../src/core/status/parse';
 import { SlotSnapshot } from '../../src/core/status/snapshot';
-import { servedByBody, servedByCounters } from '../../src/core/workflows/parts/whoAnswered';
+import { servedByBody } from '../../src/core/status/servedBy';
+import { servedByCounters } from '../../src/core/workflows/parts/whoAnswered';
 import { judgeSmoke, smokeFailures } from '../../src/core/status/smoke';
 
 /** A slot whose own health endpoint reports these fields. */

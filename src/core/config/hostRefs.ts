@@ -20,3 +20,19 @@ export function slotHost(app: AppConfig, slot: SlotName): HostRef {
 export function healthTarget(app: AppConfig, server: ServerConfig): { from: HostRef; url: string } {
   return { from: app.health.from === 'lb' ? lbHost(app) : serverHost(server), url: server.url.replace(/\/$/, '') + app.health.path };
 }
+
+/**
+ * The health endpoint through the frontend, as the LB host reaches it: `frontendUrl` (with the
+ * app's Host when it names one) or the app's url; undefined when neither is configured.
+ */
+export function frontendHealth(app: AppConfig): { url: string; hostHeader?: string } | undefined {
+  const base = app.loadBalancer.frontendUrl ?? app.url;
+  if (!base) return undefined;
+  return { url: base.replace(/\/$/, '') + app.health.path, hostHeader: app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined };
+}
+
+/** "10.0.0.2:3001": a server's url as HAProxy's `show stat` names the address (`addr`) it sends to. */
+export function serverAddress(url: string): string {
+  const { hostname, port, protocol } = new URL(url);
+  return `${hostname.replace(/^\[|\]$/g, '')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+}

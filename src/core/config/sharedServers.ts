@@ -49,10 +49,11 @@ function sameness(what: Reached, s: ServerConfig): string {
   return normalUrl(s.url);
 }
 
-/** http://h:80/ and http://h are one address. One `new URL()` refuses is reported on its own. */
+/** http://h:80/, http://h and http://user@h are one address. One `new URL()` refuses is reported on its own. */
 function normalUrl(url: string): string {
   try {
-    return new URL(url).href;
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
   } catch {
     return url;
   }

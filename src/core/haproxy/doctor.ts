@@ -10,7 +10,7 @@ export interface Addition {
 }
 
 export interface Finding {
-  id: 'frontend' | 'backend-missing' | 'idle-close' | 'hard-stop-after' | 'master-worker' | 'expose-fd' | 'no-check' | 'httpchk' | 'stats-socket' | 'stats-level' | 'stats-path' | 'version';
+  id: 'frontend' | 'backend-missing' | 'idle-close' | 'hard-stop-after' | 'master-worker' | 'expose-fd' | 'no-check' | 'httpchk' | 'stats-socket' | 'stats-level' | 'stats-path' | 'stats-unused' | 'version';
   /** `info` findings are facts (the version), not problems: they do not make `doctor` fail. */
   severity: 'error' | 'warning' | 'info';
   title: string;
@@ -120,6 +120,7 @@ export function diagnose(input: DoctorInput): Finding[] {
     add(global ? { id: 'stats-socket', severity: 'warning', title: 'no stats socket', why: 'without it Blue-Green cannot show the servers\' state, nor tell from HAProxy\'s own counts which backend served a check', fix: { after: global.start, lines: [`${indentOf(lines, global)}stats socket ${wantedSocket} mode 600 level admin`] } } : { id: 'stats-socket', severity: 'warning', title: 'no stats socket', why: 'no runtime view', byHand: `add a global section with "stats socket ${wantedSocket} mode 600 level admin"` });
   } else {
     if (!sockets.some((s) => s.w[s.w.indexOf('level') + 1] === 'admin' && s.w.includes('level'))) findings.push({ id: 'stats-level', severity: 'warning', title: 'the stats socket is not "level admin"', why: 'canary weights and draining a server need admin level; reading counters works at the default level', byHand: `add "level admin" to line ${sockets[0].line + 1}` });
+    if (!lb.statsSocket) findings.push({ id: 'stats-unused', severity: 'warning', title: 'loadBalancer.statsSocket is not set in bluegreen.yaml', why: `HAProxy has a stats socket (${sockets[0].w[2]}), but without it Blue-Green proves which slot is STANDBY by one request through the frontend only, not by HAProxy's own count of what reaches it`, byHand: `add "statsSocket: ${sockets[0].w[2]}" under loadBalancer in bluegreen.yaml` });
     if (lb.statsSocket && !sockets.some((s) => s.w[2] === lb.statsSocket)) findings.push({ id: 'stats-path', severity: 'warning', title: `loadBalancer.statsSocket ${lb.statsSocket} is not a stats socket of ${lb.config}`, why: `the config has ${sockets.map((s) => s.w[2]).join(', ')}`, byHand: 'make loadBalancer.statsSocket in bluegreen.yaml name one of them' });
   }
 

@@ -92,6 +92,16 @@ export const GATES: readonly Gate[] = [
     },
   },
   {
+    // Evidence over reading: HAProxy's own count, or a request through the frontend, says users reach STANDBY.
+    id: 'traffic-reaches-standby',
+    applies: [...CHANGES_STANDBY, 'canary'],
+    severity: 'refuse',
+    judge: ({ snap }) => {
+      const found = snap.drift.find((d) => d.kind === 'traffic-reaches-standby');
+      return found && { sentence: found.message, host: found.lb ?? snap.lb.host };
+    },
+  },
+  {
     id: 'lb-unread',
     applies: SWITCHES,
     severity: 'refuse',

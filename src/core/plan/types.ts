@@ -36,6 +36,7 @@ export interface Evidence {
 export type GateId =
   | 'live-known'
   | 'traffic-split'
+  | 'traffic-reaches-standby'
   | 'lb-unread'
   | 'lbs-disagree'
   | 'not-switchable'

@@ -102,3 +102,25 @@ export function parseLockHolder(output: string): LockHolder | undefined {
     return { who: 'someone', operation: 'an operation' };
   }
 }
+
+/** Every session HAProxy has routed since its process started (`stot`), per backend and per server. */
+export interface SessionCounts {
+  backends: Map<string, number>;
+  servers: { backend: string; server: string; address?: string; sessions: number }[];
+}
+
+/** `show stat` CSV: `stot` of every backend row and every server row (frontends route, they are not reached). */
+export function parseSessionCounts(csv: string): SessionCounts {
+  const counts: SessionCounts = { backends: new Map(), servers: [] };
+  const lines = csv.split('\n').filter((l) => l.trim());
+  const header = lines.find((l) => l.startsWith('# '));
+  if (!header) return counts;
+  const columns = header.slice(2).split(',');
+  const [px, sv, stot, addr] = ['pxname', 'svname', 'stot', 'addr'].map((c) => columns.indexOf(c));
+  for (const f of lines.filter((l) => !l.startsWith('#')).map((l) => l.split(','))) {
+    if (!/^\d+$/.test(f[stot] ?? '') || !f[px] || !f[sv] || f[sv] === 'FRONTEND') continue;
+    if (f[sv] === 'BACKEND') counts.backends.set(f[px], Number(f[stot]));
+    else counts.servers.push({ backend: f[px], server: f[sv], ...(addr >= 0 && f[addr] ? { address: f[addr] } : {}), sessions: Number(f[stot]) });
+  }
+  return counts;
+}

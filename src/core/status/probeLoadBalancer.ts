@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appViaEach } from '../config/appVia';
-import { lbHost } from '../config/hostRefs';
-import { AppConfig, SLOT_NAMES } from '../config/types';
+import { lbHost, serverAddress } from '../config/hostRefs';
+import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
 import { canaryKeyText, findCanary } from '../haproxy/canary';
 import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
@@ -14,8 +14,9 @@ import { CommandRunner } from '../ssh/runner';
 import { LoadBalancerFiles, readLoadBalancerFiles } from './loadBalancerFiles';
 import { oldProcesses } from './oldProcesses';
 import { OncePerRefresh } from './oncePerRefresh';
-import { parseBackendTraffic, parseLockHolder, parseShowInfo, parseShowStat } from './parse';
+import { parseBackendTraffic, parseLockHolder, parseSessionCounts, parseShowInfo, parseShowStat } from './parse';
 import { BackendTraffic, LoadBalancerSnapshot, RuntimeServer } from './snapshot';
+import { countingWindow, CountReading, standbyReached, TrafficProof } from './trafficProof';
 
 /** An LB as one app sees it: its files (read once per refresh for all the apps on it, see loadBalancerFiles.ts) and the runtime view. */
 export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh()): Promise<LoadBalancerSnapshot> {
@@ -102,6 +103,8 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       version = info.Version;
     }
   }
+  const live = SLOT_NAMES.find((n) => app.slots[n].backend === lb.backend);
+  if (live && !lb.error) lb.trafficProof = await countedProof(runner, app, otherSlot(live), runtimeAnswer && (await runtimeAnswer), shared, signal);
   const old = await draining;
   if (old?.length) lb.oldProcesses = old;
   if (cfg.code === 0 && !lb.error) {
@@ -109,6 +112,27 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
     lb.findings = found.filter((f) => f.severity !== 'info');
   }
   return lb;
+}
+
+/**
+ * What HAProxy counted reaching STANDBY across a window (see trafficProof.ts), or why nothing
+ * was counted. The window is shared by every app on the LB.
+ */
+async function countedProof(runner: CommandRunner, app: AppConfig, standby: SlotName, runtime: RuntimeAnswer | undefined, shared: OncePerRefresh, signal?: AbortSignal): Promise<TrafficProof> {
+  const c = app.loadBalancer;
+  if (!c.statsSocket) return { standby, notCounted: 'no stats socket (loadBalancer.statsSocket) for HAProxy to count with' };
+  if (!runtime?.parsed) return { standby, notCounted: `the stats socket did not answer (${runtime?.error ?? 'no answer'})` };
+  const key = `${c.ssh}\0${c.via ?? ''}\0${c.statsSocket}`;
+  const readAgain = async () => {
+    const again = parseRuntime(await runner.askUnixSocket(lbHost(app), c.statsSocket!, 'show info;show stat', { timeoutMs: 5000, signal }));
+    if (!again.parsed) throw new Error(again.error ?? 'no answer');
+    return again.parsed.reading;
+  };
+  const window = await shared.once(`window\0${key}`, () => countingWindow(key, runtime.parsed!.reading, readAgain));
+  if ('notCounted' in window) return { standby, notCounted: window.notCounted };
+  const where = standbyReached(window.before.counts, window.after.counts, app.slots[standby].backend, app.slots[standby].servers.map((s) => serverAddress(s.url)));
+  if (!where) return { standby, notCounted: "HAProxy's counters went backwards (another process answered)" };
+  return { standby, counted: { windowMs: window.after.at - window.before.at, sessions: where.reduce((sum, w) => sum + w.sessions, 0), where } };
 }
 
 /**
@@ -122,7 +146,7 @@ function stateFilesBeside(app: AppConfig, apps: readonly AppConfig[]): string[] 
 }
 
 interface RuntimeAnswer {
-  parsed?: { info: Record<string, string>; servers: RuntimeServer[]; traffic: Map<string, BackendTraffic> };
+  parsed?: { info: Record<string, string>; servers: RuntimeServer[]; traffic: Map<string, BackendTraffic>; reading: CountReading };
   /** Why there is no parsed answer: the socket's error, or the answer itself when it is not `show info;show stat`'s. */
   error?: string;
 }
@@ -132,7 +156,8 @@ function parseRuntime(answer: string): RuntimeAnswer {
   const statAt = answer.indexOf('# pxname');
   if (statAt < 0) return { error: answer.trim() || undefined };
   const stat = answer.slice(statAt);
-  return { parsed: { info: parseShowInfo(answer.slice(0, statAt)), servers: parseShowStat(stat), traffic: parseBackendTraffic(stat) } };
+  const info = parseShowInfo(answer.slice(0, statAt));
+  return { parsed: { info, servers: parseShowStat(stat), traffic: parseBackendTraffic(stat), reading: { at: Date.now(), pid: info.Pid, counts: parseSessionCounts(stat) } } };
 }
 
 /** Reads the other files the running HAProxy loads and checks that they leave the app's frontend alone. */

@@ -1,13 +1,19 @@
 import { appViaEach } from '../config/appVia';
+import { frontendHealth, lbHost, serverAddress } from '../config/hostRefs';
 import { AppConfig, Config, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
+import { errorMessage } from '../errors';
 import { redact } from '../redact';
+import { HttpResult } from '../ssh/runner';
 import { CommandRunner } from '../ssh/runner';
 import { claimsDisagreement } from './claims';
 import { driftOf } from './drift';
 import { probeLoadBalancer } from './probeLoadBalancer';
 import { checkHealth, probeServer } from './probeServer';
 import { OncePerRefresh } from './oncePerRefresh';
+import { parseHealthBody } from './parse';
+import { servedByBody } from './servedBy';
+import { trafficContradiction, TrafficProof } from './trafficProof';
 import { slotOfServers } from './slotOfServers';
 import { runSmoke } from './smoke';
 import { AppSnapshot, Drift, LoadBalancerSnapshot, Role, RuntimeServer, ServerSnapshot, slotLabel, SlotSnapshot, Snapshot } from './snapshot';
@@ -25,7 +31,10 @@ export async function takeSnapshot(runner: CommandRunner, config: Config, signal
 }
 
 export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh()): Promise<AppSnapshot> {
-  const [lbs, ...perSlot] = await Promise.all([Promise.all(appViaEach(app).map((via) => probeLoadBalancer(runner, via, signal, shared))), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
+  const vias = appViaEach(app);
+  // The request through each frontend goes with the probes; who answered it is judged once the slots' own answers are in.
+  const throughFrontends = vias.map((via) => askThroughFrontend(runner, via, signal));
+  const [lbs, ...perSlot] = await Promise.all([Promise.all(vias.map((via) => probeLoadBalancer(runner, via, signal, shared))), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
   const [lb] = lbs;
   for (const each of lbs) {
     const theirs = roleOf(each, app);
@@ -43,7 +52,16 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
   });
 
   for (const each of lbs) if (each.error) each.error = redact(each.error);
-  return { name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, lbs, slots: { blue, green }, drift: lbs.length === 1 ? driftOf(lb, roles.live) : pairDrift(lbs, roles.live) };
+  const drift = lbs.length === 1 ? driftOf(lb, roles.live) : pairDrift(lbs, roles.live);
+  for (const [i, each] of lbs.entries()) {
+    const proof = each.trafficProof;
+    if (!proof || !each.routesTo) continue;
+    const answered = await throughFrontends[i];
+    if (answered) proof.request = whoAnswered(answered, { blue, green }, each.routesTo);
+    const contradiction = trafficContradiction(proof, each.frontend, each.canary?.slot === proof.standby);
+    if (contradiction) drift.push({ ...(lbs.length > 1 ? { lb: each.host } : {}), kind: 'traffic-reaches-standby', message: redact(contradiction) });
+  }
+  return { name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, lbs, slots: { blue, green }, drift };
 }
 
 /** One server: its host (git, pm2), its health endpoint and its smoke checks, at once. */
@@ -68,13 +86,34 @@ async function probeServerFully(runner: CommandRunner, app: AppConfig, config: S
   return server;
 }
 
+/** One request to the health path through the app's frontend, from its LB host; undefined when no address is configured. */
+async function askThroughFrontend(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<HttpResult | { error: string } | undefined> {
+  const target = frontendHealth(app);
+  if (!target) return undefined;
+  try {
+    return await runner.httpGet(lbHost(app), target.url, { timeoutMs: app.health.timeoutMs, hostHeader: target.hostHeader, signal });
+  } catch (e) {
+    return { error: fromHost(errorMessage(e), HOST_TEXT_LIMITS.detail) };
+  }
+}
+
+/** Whose identity answered the request through the frontend: the slots' own health bodies are the reference. */
+function whoAnswered(answer: HttpResult | { error: string }, slots: Record<SlotName, SlotSnapshot>, live: SlotName): NonNullable<TrafficProof['request']> {
+  if ('error' in answer) return { answeredBy: 'unknown', detail: `no answer: ${answer.error}` };
+  const standby = otherSlot(live);
+  const served = servedByBody(parseHealthBody(answer.body), slots[standby], slots[live]);
+  const from = (slot: SlotName) => `HTTP ${answer.status} from ${slotLabel(slot)}, by its health body`;
+  if (served.by === 'new') return { answeredBy: 'standby', detail: from(standby) };
+  if (served.by === 'old') return { answeredBy: 'live', detail: from(live) };
+  return { answeredBy: served.by, detail: `HTTP ${answer.status}; ${served.detail}` };
+}
+
 /**
  * HAProxy's check of this server: the backend's server line with its address, or, for a
  * one-server slot or an HAProxy without `addr`, every server line of the backend.
  */
 function haproxyCheckOf(runtime: readonly RuntimeServer[], url: string, serversInSlot: number): string | undefined {
-  const { hostname, port, protocol } = new URL(url);
-  const address = `${hostname.replace(/^\[|\]$/g, '')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+  const address = serverAddress(url);
   const mine = runtime.filter((s) => s.address === address);
   const shown = mine.length ? mine : serversInSlot === 1 ? runtime : [];
   return shown.length ? shown.map((s) => s.status).join(',') : undefined;

@@ -2,6 +2,7 @@ import { SLOT_NAMES, SlotName } from '../config/types';
 import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
 import { DeploymentState } from '../state/stateFile';
+import type { TrafficProof } from './trafficProof';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
 export interface Snapshot {
@@ -31,7 +32,7 @@ export interface AppSnapshot {
 export interface Drift {
   /** With several load balancers: the one this is about (its host). */
   lb?: string;
-  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted' | 'canary-disagrees' | 'load-balancers-disagree';
+  kind: 'state-file-disagrees' | 'state-file-missing' | 'state-file-corrupt' | 'config-not-loaded' | 'mixed-routing' | 'config-not-named' | 'state-file-too-large' | 'watch-interrupted' | 'canary-disagrees' | 'load-balancers-disagree' | 'traffic-reaches-standby';
   message: string;
 }
 
@@ -71,6 +72,8 @@ export interface LoadBalancerSnapshot {
   configChangedAfterLoad?: boolean;
   /** From the master CLI, when configured: HAProxy processes still draining after a reload. */
   oldProcesses?: OldProcess[];
+  /** How the roles read from the config were checked against what HAProxy does (trafficProof.ts). */
+  trafficProof?: TrafficProof;
   /** From the stats socket, when configured. */
   runtime?: { error?: string; uptimeSec?: number; servers: RuntimeServer[] };
 }
@@ -174,7 +177,7 @@ export function slotLabel(name: SlotName): string {
 /** Whether something needs attention, and how badly: drives the badge's colour. */
 export function severity(app: AppSnapshot): 'ok' | 'warning' | 'error' {
   const live = liveSlot(app);
-  if (!app.lb.reachable || !live || live.health !== 'up' || app.lb.strayRoutes?.length || app.drift.some((d) => d.kind === 'load-balancers-disagree')) return 'error';
+  if (!app.lb.reachable || !live || live.health !== 'up' || app.lb.strayRoutes?.length || app.drift.some((d) => d.kind === 'load-balancers-disagree' || d.kind === 'traffic-reaches-standby')) return 'error';
   const standby = app.standby && app.slots[app.standby];
   if (app.drift.length || !standby || standby.health !== 'up' || slotList(app).some((s) => s.smoke?.some((r) => !r.ok))) return 'warning';
   return 'ok';

@@ -1,10 +1,11 @@
-import { AppConfig, otherSlot, SlotName } from '../../config/types';
+import { otherSlot, SlotName } from '../../config/types';
 import { parseHealthBody } from '../../status/parse';
-import { lbHost } from '../../config/hostRefs';
+import { frontendHealth, lbHost } from '../../config/hostRefs';
 import { HttpResult } from '../../ssh/runner';
 import { AppSnapshot, BackendTraffic, slotLabel } from '../../status/snapshot';
 import { localStep, OperationContext } from './operation';
-import { backendCounters, countedAround, Served, servedByBody, servedByCounters } from './whoAnswered';
+import { Served, servedByBody } from '../../status/servedBy';
+import { backendCounters, countedAround, servedByCounters } from './whoAnswered';
 import { errorMessage } from '../../errors';
 import { secondsText } from '../../format';
 import { trafficExceeds, TrafficSince, trafficSince, trafficText } from '../../status/traffic';
@@ -32,16 +33,6 @@ async function reloadAgain(ctx: OperationContext, why: string): Promise<void> {
   } catch (e) {
     ctx.reporter.warn(`the reload on ${lb.ssh} did not run: ${(e as Error).message}`);
   }
-}
-
-/**
- * The health endpoint through the frontend, as the LB host reaches it: `frontendUrl` (with the
- * app's Host when it names one) or the app's url; undefined when neither is configured.
- */
-export function frontendHealth(app: AppConfig): { url: string; hostHeader?: string } | undefined {
-  const base = app.loadBalancer.frontendUrl ?? app.url;
-  if (!base) return undefined;
-  return { url: base.replace(/\/$/, '') + app.health.path, hostHeader: app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined };
 }
 
 /**
