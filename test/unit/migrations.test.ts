@@ -100,17 +100,26 @@ describe('migration safety: the files a git diff added', () => {
 });
 
 describe('migration safety: squawk, when the workspace has it', () => {
-  it('is found in node_modules/.bin up from the config folder, then on PATH', () => {
+  it("is found in node_modules/.bin from the app's folder up to the config's, never above it, then in PATH's absolute folders", () => {
     const top = mkdtempSync(path.join(os.tmpdir(), 'bg-squawk-'));
-    const nested = path.join(top, 'deploy', 'prod');
-    mkdirSync(nested, { recursive: true });
-    assert.equal(findSquawk(nested, ''), undefined);
-    mkdirSync(path.join(top, 'bin'));
-    writeFileSync(path.join(top, 'bin', 'squawk'), '');
-    assert.equal(findSquawk(nested, path.join(top, 'bin')), path.join(top, 'bin', 'squawk'));
-    mkdirSync(path.join(top, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(path.join(top, 'node_modules', '.bin', 'squawk'), '');
-    assert.equal(findSquawk(nested, path.join(top, 'bin')), path.join(top, 'node_modules', '.bin', 'squawk'));
+    const config = path.join(top, 'repo');
+    const app = path.join(config, 'services', 'shop');
+    mkdirSync(app, { recursive: true });
+    const plant = (dir: string) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'squawk'), '');
+      return path.join(dir, 'squawk');
+    };
+    plant(path.join(top, 'node_modules', '.bin'));
+    assert.equal(findSquawk(config, app, ''), undefined, 'found above the folder of bluegreen.yaml');
+    const onPath = plant(path.join(top, 'bin'));
+    assert.equal(findSquawk(config, app, path.relative(process.cwd(), path.join(top, 'bin'))), undefined, 'found through a relative PATH folder');
+    assert.equal(findSquawk(config, app, path.join(top, 'bin')), onPath);
+    const inConfig = plant(path.join(config, 'node_modules', '.bin'));
+    assert.equal(findSquawk(config, app, path.join(top, 'bin')), inConfig);
+    assert.equal(findSquawk(config, top, ''), inConfig, 'an app folder outside the config folder is not walked');
+    const inApp = plant(path.join(app, 'node_modules', '.bin'));
+    assert.equal(findSquawk(config, app, ''), inApp);
   });
 
   it('flags the same operations as the built-in check, on the added lines only, with the file\'s line numbers', async function () {

@@ -18,7 +18,7 @@ export interface MigrationCheckRequest {
   repoSlot: SlotName;
   from: string;
   to: string;
-  /** The folder of bluegreen.yaml: squawk is looked for in its node_modules, then on PATH. */
+  /** The folder of bluegreen.yaml: squawk is looked for in the node_modules of the app's folder up to it, then on PATH. */
   workspace?: string;
   signal?: AbortSignal;
 }
@@ -41,7 +41,7 @@ export async function checkMigrations(r: MigrationCheckRequest): Promise<Migrati
   const changed = parseAddedLines(out.stdout);
   const builtin = (checkerProblem?: string): MigrationReport => ({ checker: 'the built-in check', files: changed.map((f) => ({ path: f.path, added: f.added, unsafe: builtinCheck(f.lines) })), checkerProblem });
   if (!changed.length) return builtin();
-  const squawk = r.workspace ? findSquawk(r.workspace) : undefined;
+  const squawk = r.workspace ? findSquawk(r.workspace, r.app.folder) : undefined;
   if (!squawk) return builtin();
   try {
     const found = await squawkCheck(squawk, changed);

@@ -18,14 +18,21 @@ const RULES: Record<string, UnsafeOperation> = {
   'adding-required-field': 'ADD NOT NULL COLUMN WITHOUT DEFAULT',
 };
 
-/** squawk (`squawk-cli`) as the workspace has it: its node_modules, up from the config's folder, then PATH. */
-export function findSquawk(fromDir: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+/**
+ * squawk (`squawk-cli`) as the workspace has it: in node_modules/.bin from the app's folder up
+ * to the folder of bluegreen.yaml, never above it (a folder above is not the workspace's, and
+ * whatever is there would run), then in PATH's absolute folders.
+ */
+export function findSquawk(configFolder: string, appFolder = configFolder, envPath = process.env.PATH ?? ''): string | undefined {
+  const top = path.resolve(configFolder);
+  const from = path.resolve(appFolder);
+  const inside = path.relative(top, from).split(path.sep)[0] !== '..' && !path.isAbsolute(path.relative(top, from));
+  for (let dir = inside ? from : top; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'node_modules', '.bin', 'squawk');
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) break;
+    if (dir === top || path.dirname(dir) === dir) break;
   }
-  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+  for (const dir of envPath.split(path.delimiter).filter((d) => path.isAbsolute(d))) {
     const candidate = path.join(dir, 'squawk');
     if (existsSync(candidate)) return candidate;
   }
