@@ -79,7 +79,7 @@ describe('migration safety against the lab (real git on the slots)', function ()
     }
     assert.equal(asked.length, 1);
     assert.equal(asked[0].typeToConfirm, 'GREEN');
-    assert.match(asked[0].detail, /checked by squawk 2\.\d+\S* for PostgreSQL, the default/);
+    assert.match(asked[0].detail, /checked by squawk 2\.\d+\S* and the built-in check for PostgreSQL, the default/);
     assert.match(asked[0].detail, new RegExp(`${DROP}:2 DROP COLUMN`));
     assert.equal(await served(), 'blue 1.1.0');
   });

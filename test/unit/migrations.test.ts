@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtinCheck } from '../../src/core/migrations/builtinCheck';
@@ -261,6 +261,16 @@ describe('migration safety: squawk, when the workspace has it', () => {
     assert.deepEqual(found.unsafe[2].map((u) => `${u.line} ${u.operation} ${u.text}`), ['7 DROP COLUMN ALTER TABLE "User" DROP COLUMN "email";']);
   });
 
+  it("what squawk cannot parse (MySQL's backticks, read as PostgreSQL) it cannot judge, once a line, and it judges nothing else in that file", async function () {
+    this.timeout(30_000);
+    assert.ok(existsSync(SQUAWK_BINARY), `${SQUAWK_BINARY} is missing: npm ci installs it on linux-x64 (optionalDependencies)`);
+    const changed: ChangedMigration[] = [{ path: 'a.sql', added: false, lines: new Map([[2, 'DROP DATABASE shop;'], [3, 'ALTER TABLE `users` DROP COLUMN `email`;']]) }];
+    const found = await squawkCheck(SQUAWK_BINARY, changed);
+    assert.deepEqual(found.unsafe[0], [{ line: 3, operation: CANNOT, text: 'ALTER TABLE `users` DROP COLUMN `email`;', why: 'squawk cannot parse it' }]);
+    const parsed = await squawkCheck(SQUAWK_BINARY, [{ ...changed[0], lines: new Map([[2, 'DROP DATABASE shop;']]) }]);
+    assert.deepEqual(parsed.unsafe[0], [{ line: 2, operation: 'DROP DATABASE', text: 'DROP DATABASE shop;' }]);
+  });
+
   it('a report says which check ran, on which SQL and why, each unsafe statement with file:line, or why nothing was checked', () => {
     const unsafe = [{ line: 2, operation: 'DROP COLUMN' as const, text: 'ALTER TABLE t DROP c;' }];
     const report = { checker: 'the built-in check', dialect: { dialect: 'postgres' as const }, files: [{ path: 'm/1.sql', added: true, unsafe }] };
@@ -325,6 +335,23 @@ describe('migration safety: the dialect, chosen from the config, else prisma/sch
     assert.equal(report.checkerProblem, undefined);
     assert.deepEqual(report.files.map((f) => f.unsafe.map((u) => unsafeLine(f.path, u))), [[`${DROP}:2 DROP COLUMN — ALTER TABLE \`User\` DROP COLUMN \`email\`;`]]);
     assert.equal(migrationLines(report, 'BLUE')[0], `Migrations changed (1, checked by the built-in check for MySQL, as prisma/schema.prisma says; squawk reads PostgreSQL only): ${DROP}`);
+  });
+
+  it('PostgreSQL with squawk in the workspace: squawk, and the built-in check for what squawk has no rule for (a schema dropped or moved, a DO block) or cannot parse', async function () {
+    this.timeout(30_000);
+    const from = commit({ 'migrations/1.sql': 'SELECT 1;\n' });
+    const to = commit({
+      'migrations/2.sql': 'ALTER TABLE "User" DROP COLUMN "email";\nDROP SCHEMA legacy CASCADE;\nDO $$\nBEGIN\n  ALTER TABLE users RENAME TO people;\nEND $$;\nALTER TABLE users SET SCHEMA archive;\n',
+      'migrations/3.sql': 'ALTER TABLE `a` ADD `b` INT;\nALTER TABLE t DROP COLUMN c;\n',
+    });
+    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(SQUAWK_BINARY, path.join(workspace, 'node_modules', '.bin', 'squawk'));
+    const report = await check(from, to);
+    assert.match(report.checker, /^squawk 2\.\d+\S* and the built-in check$/);
+    assert.deepEqual(report.files[0].unsafe.map((u) => `${u.line} ${u.operation}`), ['1 DROP COLUMN', '2 DROP SCHEMA', `3 ${CANNOT}`, '7 SET SCHEMA']);
+    // squawk judges nothing else in a file it cannot parse; the built-in check does.
+    assert.deepEqual(report.files[1].unsafe.map((u) => `${u.line} ${u.operation}`), [`1 ${CANNOT}`, '2 DROP COLUMN']);
+    assert.match(migrationLines(report, 'BLUE')[0], /^Migrations changed \(2, checked by squawk 2\.\d+\S* and the built-in check for PostgreSQL, the default\): migrations\/2\.sql, migrations\/3\.sql$/);
   });
 
   it('the config over the schema; PostgreSQL, the default, without either; the schema of the older commit does not count', async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { ChangedMigration, UnsafeOperation, UnsafeStatement } from './types';
+import { CANNOT_JUDGE, ChangedMigration, UnsafeOperation, UnsafeStatement } from './types';
 
 const run = promisify(execFile);
 
@@ -16,7 +16,11 @@ const RULES: Record<string, UnsafeOperation> = {
   'changing-column-type': 'ALTER COLUMN TYPE',
   'adding-not-nullable-field': 'SET NOT NULL',
   'adding-required-field': 'ADD NOT NULL COLUMN WITHOUT DEFAULT',
+  'ban-drop-database': 'DROP DATABASE',
 };
+
+/** What squawk has a rule for; the built-in check flags the rest beside it (a schema dropped or moved, a DO block's body). */
+export const SQUAWK_OPERATIONS: ReadonlySet<UnsafeOperation> = new Set(Object.values(RULES));
 
 /**
  * squawk (`squawk-cli`) as the workspace has it: in node_modules/.bin from the app's folder up
@@ -71,13 +75,17 @@ export async function squawkCheck(squawk: string, files: ChangedMigration[]): Pr
     const violations = JSON.parse(stdout || '[]') as SquawkViolation[];
     const unsafe = files.map((): UnsafeStatement[] => []);
     for (const v of violations) {
-      const operation = RULES[v.rule_name];
+      // What squawk cannot parse (MySQL's backticks, say) it cannot judge either: a person reads it.
+      const unparsed = v.rule_name === 'syntax-error';
+      const operation = unparsed ? CANNOT_JUDGE : RULES[v.rule_name];
       const index = names.indexOf(path.basename(v.file));
       if (!operation || index < 0) continue;
-      const line = v.line + 1;
-      const text = files[index].lines.get(line);
-      if (text === undefined) continue;
-      unsafe[index].push({ line, operation, text: text.trim() });
+      const lines = files[index].lines;
+      // A syntax error may be found on a line the change did not add; the added line before it opened the statement.
+      const line = unparsed ? Math.max(0, ...[...lines.keys()].filter((n) => n <= v.line + 1)) : v.line + 1;
+      const text = lines.get(line);
+      if (text === undefined || (unparsed && unsafe[index].some((u) => u.line === line && u.operation === CANNOT_JUDGE))) continue;
+      unsafe[index].push({ line, operation, text: text.trim(), ...(unparsed ? { why: 'squawk cannot parse it' } : {}) });
     }
     for (const list of unsafe) list.sort((a, b) => a.line - b.line);
     return { version: version.replace(/^squawk\s*/i, 'squawk '), unsafe };
