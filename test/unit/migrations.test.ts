@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtinCheck } from '../../src/core/migrations/builtinCheck';
@@ -322,6 +322,7 @@ describe('migration safety: the dialect, chosen from the config, else prisma/sch
   afterEach(() => {
     process.env.PATH = path0;
     runner.dispose();
+    for (const dir of [repo, workspace]) rmSync(dir, { recursive: true, force: true });
   });
 
   it('MySQL when the schema at the newer commit says so: backticks read, squawk (PostgreSQL only) not used, and the report says both', async () => {
