@@ -49,7 +49,7 @@ describe('migration safety against the lab (real git on the slots)', function ()
     r = cli('deploy', '--ref', 'v1.3.0', '--migrate', '--allow-unsafe-migrations', '--yes');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Run the migrations on the database BLUE \(LIVE\) uses\?/);
-    assert.match(r.stderr, new RegExp(`Migrations changed \\(2, checked by the built-in check\\): ${DROP}, ${ADD}`));
+    assert.match(r.stderr, new RegExp(`Migrations changed \\(2, checked by the built-in check for PostgreSQL, the default\\): ${DROP}, ${ADD}`));
     assert.equal(existsSync(migrated()), true, 'the migrations did not run');
   });
 
@@ -79,7 +79,7 @@ describe('migration safety against the lab (real git on the slots)', function ()
     }
     assert.equal(asked.length, 1);
     assert.equal(asked[0].typeToConfirm, 'GREEN');
-    assert.match(asked[0].detail, /checked by squawk 2\.\d+/);
+    assert.match(asked[0].detail, /checked by squawk 2\.\d+\S* and the built-in check for PostgreSQL, the default/);
     assert.match(asked[0].detail, new RegExp(`${DROP}:2 DROP COLUMN`));
     assert.equal(await served(), 'blue 1.1.0');
   });
@@ -89,6 +89,6 @@ describe('migration safety against the lab (real git on the slots)', function ()
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await served(), 'green 1.3.0');
     const last = (readState().history as { overrode?: string }[]).at(-1);
-    assert.match(last?.overrode ?? '', new RegExp(`1 migration statement\\(s\\) that break a rollback \\(the built-in check\\): ${DROP}:2 DROP COLUMN`));
+    assert.match(last?.overrode ?? '', new RegExp(`1 migration statement\\(s\\) that break a rollback \\(the built-in check for PostgreSQL\\): ${DROP}:2 DROP COLUMN`));
   });
 });

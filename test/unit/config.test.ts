@@ -39,6 +39,15 @@ describe('config loader', () => {
     assert.equal(c.file, FILE);
   });
 
+  it('takes the migrations\' dialect, postgres or mysql, beside the globs (a list as before); none by default, so the schema decides', () => {
+    const deploy = (yaml: string) => parseConfig(`${valid}    deploy: ${yaml}\n`, FILE).apps[0].deploy;
+    assert.equal(deploy('{ migrations: ["db/*.sql"], migrationsDialect: mysql }').migrationsDialect, 'mysql');
+    assert.deepEqual(deploy('{ migrations: ["db/*.sql"] }').migrations, ['db/*.sql']);
+    assert.equal(parseConfig(valid, FILE).apps[0].deploy.migrationsDialect, undefined);
+    const ps = problemsOf(`${valid}    deploy: { migrationsDialect: sqlite }\n`);
+    assert.ok(ps.some((p) => /deploy\.migrationsDialect/.test(p.message) && /postgres/.test(p.message) && /mysql/.test(p.message)), JSON.stringify(ps));
+  });
+
   it('resolves ssh file paths against the config file folder', () => {
     const c = parseConfig(`ssh:\n  config: ./ssh_config\n  knownHosts: /abs/known_hosts\n${valid}`, '/work/project/bluegreen.yaml');
     assert.equal(c.ssh.config, '/work/project/ssh_config');

@@ -1,12 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { builtinCheck } from '../../src/core/migrations/builtinCheck';
 import { parseAddedLines } from '../../src/core/migrations/changed';
-import { migrationLines } from '../../src/core/migrations/check';
+import { checkMigrations, migrationLines, unsafeLine } from '../../src/core/migrations/check';
+import { dialectOfPrismaSchema } from '../../src/core/migrations/dialect';
 import { findSquawk, squawkCheck } from '../../src/core/migrations/squawk';
 import { ChangedMigration } from '../../src/core/migrations/types';
+import { MigrationsDialect } from '../../src/core/config/types';
+import { parseConfig } from '../../src/core/config/load';
+import { LocalRunner } from './localRunner';
 
 const ROOT = path.resolve(__dirname, '../../..');
 /** squawk's binary, from the optional dependency @squawk-cli/linux-x64 (the machines CI runs on). */
@@ -17,10 +22,13 @@ function file(text: string): Map<number, string> {
   return new Map(text.split('\n').map((l, i) => [i + 1, l]));
 }
 
-function ops(sql: string): string[] {
-  return builtinCheck(file(sql)).map((u) => `${u.line} ${u.operation}`);
+function ops(sql: string, dialect: MigrationsDialect = 'postgres'): string[] {
+  return builtinCheck(file(sql), dialect).map((u) => `${u.line} ${u.operation}`);
 }
 
+const CANNOT = 'cannot judge, review by hand';
+
+/** PostgreSQL, as Prisma and people write it: what the check flagged before dialects, and flags still. */
 const UNSAFE: [string, string][] = [
   ['DROP TABLE "Session";', '1 DROP TABLE'],
   ['ALTER TABLE "User" DROP COLUMN "email";', '1 DROP COLUMN'],
@@ -46,23 +54,138 @@ const SAFE = [
   '-- ALTER TABLE "User" DROP COLUMN "email";',
   '/* DROP TABLE "Session"; */ SELECT 1;',
   "INSERT INTO notes (text) VALUES ('DROP TABLE x; ALTER TABLE y DROP COLUMN z');",
-  'CREATE FUNCTION f() RETURNS void AS $$ BEGIN EXECUTE \'DROP TABLE t\'; END $$ LANGUAGE plpgsql;',
+];
+
+/**
+ * What the check missed, or flagged wrongly, before it read SQL by dialect ([sql, dialect,
+ * expected]): each case gives another answer on that code. MySQL as Prisma writes it (backticks,
+ * MODIFY), and what a review found in both dialects.
+ */
+const BY_DIALECT: [string, MigrationsDialect, string[]][] = [
+  // MySQL: backticks, CHANGE / MODIFY, RENAME TABLE, NOT NULL without a default.
+  ['ALTER TABLE `users` DROP COLUMN `email`;', 'mysql', ['1 DROP COLUMN']],
+  ['ALTER TABLE `User` CHANGE `email` `mail` VARCHAR(191) NOT NULL;', 'mysql', ['1 RENAME COLUMN']],
+  ['ALTER TABLE users CHANGE COLUMN email mail varchar(191) NULL;', 'mysql', ['1 RENAME COLUMN']],
+  ['ALTER TABLE `User` CHANGE `age` `age` BIGINT NOT NULL;', 'mysql', ['1 SET NOT NULL']],
+  ['ALTER TABLE `User` MODIFY `age` BIGINT NULL;', 'mysql', ['1 ALTER COLUMN TYPE']],
+  ['ALTER TABLE `User` MODIFY COLUMN `name` VARCHAR(191) NOT NULL;', 'mysql', ['1 SET NOT NULL']],
+  ['RENAME TABLE `Session` TO `UserSession`;', 'mysql', ['1 RENAME TABLE']],
+  ['ALTER TABLE users RENAME people;', 'mysql', ['1 RENAME TABLE']],
+  ['ALTER TABLE `User` RENAME TO `Person`;', 'mysql', ['1 RENAME TABLE']],
+  ['ALTER TABLE `Order` ADD COLUMN `total` DECIMAL(10,2) NOT NULL;', 'mysql', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE `Order` ADD COLUMN (`note` TEXT NULL, `total` INT NOT NULL);', 'mysql', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['DROP SCHEMA shop;', 'mysql', ['1 DROP SCHEMA']],
+  ['DROP DATABASE shop;', 'mysql', ['1 DROP DATABASE']],
+  // MySQL's comments and strings: what follows them is still read.
+  ["INSERT INTO notes VALUES ('it\\'s');\nALTER TABLE t DROP COLUMN c;", 'mysql', ['2 DROP COLUMN']],
+  ["# it's gone\nALTER TABLE t DROP COLUMN c;", 'mysql', ['2 DROP COLUMN']],
+  ['/*!50503 DROP TABLE users */;', 'mysql', ['1 DROP TABLE']],
+  // MySQL: what it cannot see into.
+  ['DELIMITER //\nCREATE PROCEDURE cleanup() BEGIN ALTER TABLE users DROP COLUMN email; END //\nDELIMITER ;\nALTER TABLE `users` DROP COLUMN `name`;', 'mysql', [`2 ${CANNOT}`, '4 DROP COLUMN']],
+  ['CREATE PROCEDURE cleanup()\nBEGIN\n  IF 1 THEN\n    ALTER TABLE users DROP COLUMN email;\n  END IF;\nEND;\nSELECT 1;', 'mysql', [`1 ${CANNOT}`]],
+  ['CREATE DEFINER=`root`@`%` PROCEDURE p()\nBEGIN\n  CASE WHEN 1 THEN SELECT 1; END CASE;\n  DROP TABLE x;\nEND;\nALTER TABLE t DROP COLUMN c;', 'mysql', [`1 ${CANNOT}`, '6 DROP COLUMN']],
+  ['CREATE PROCEDURE p()\nBEGIN\n  SELECT 1;', 'mysql', [`1 ${CANNOT}`]],
+  ["SET @q = 'ALTER TABLE users DROP COLUMN email';\nPREPARE s FROM @q;\nEXECUTE s;", 'mysql', [`2 ${CANNOT}`]],
+  ["SELECT 'a\\';\nDROP TABLE t;", 'mysql', [`1 ${CANNOT}`]],
+  // MySQL: flagged before, safe.
+  ['ALTER TABLE Post DROP FOREIGN KEY Post_authorId_fkey;', 'mysql', []],
+  ['ALTER TABLE users DROP INDEX email_idx;', 'mysql', []],
+  ['ALTER TABLE users DROP PRIMARY KEY;', 'mysql', []],
+  ['ALTER TABLE users RENAME INDEX a TO b;', 'mysql', []],
+  ['ALTER TABLE users ADD COLUMN id INT NOT NULL AUTO_INCREMENT, ADD PRIMARY KEY (id);', 'mysql', []],
+  // PostgreSQL and both: schemas and databases.
+  ['DROP SCHEMA legacy CASCADE;', 'postgres', ['1 DROP SCHEMA']],
+  ['DROP DATABASE shop;', 'postgres', ['1 DROP DATABASE']],
+  ['ALTER TABLE users SET SCHEMA archive;', 'postgres', ['1 SET SCHEMA']],
+  ['ALTER TYPE "Role" SET SCHEMA archive;', 'postgres', ['1 SET SCHEMA']],
+  ['ALTER TABLE users SET SCHEMA archive;', 'mysql', ['1 SET SCHEMA']],
+  // PostgreSQL: what it cannot see into.
+  ['DO $$\nBEGIN\n  ALTER TABLE users DROP COLUMN email;\nEND $$;', 'postgres', [`1 ${CANNOT}`]],
+  ["CREATE OR REPLACE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $fn$ BEGIN EXECUTE 'DROP TABLE t'; END $fn$;", 'postgres', [`1 ${CANNOT}`]],
+  ["CREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'DROP TABLE t';", 'postgres', [`1 ${CANNOT}`]],
+  ["ALTER TABLE t ADD COLUMN note text DEFAULT 'it''s;\nDROP TABLE users;", 'postgres', [`1 ${CANNOT}`]],
+  ['DO $$ BEGIN\nDROP TABLE users;', 'postgres', [`1 ${CANNOT}`]],
+  ['ALTER TABLE [users] DROP COLUMN email;', 'postgres', [`1 ${CANNOT}`]],
+  // PostgreSQL's comments, strings and dollar quotes: what follows them is still read.
+  ['/* outer /* inner */ still a comment */ DROP TABLE users;', 'postgres', ['1 DROP TABLE']],
+  ["SELECT E'it\\'s';\nALTER TABLE t DROP COLUMN c;", 'postgres', ['2 DROP COLUMN']],
+  ["SELECT $a1$it's$a1$;\nALTER TABLE t DROP COLUMN c;", 'postgres', ['2 DROP COLUMN']],
+  ['ALTER TABLE t ADD COLUMN "a(b" int, DROP COLUMN c;', 'postgres', ['1 DROP COLUMN']],
+  // PostgreSQL: flagged before, safe.
+  ['ALTER TABLE t ADD COLUMN id SERIAL NOT NULL;', 'postgres', []],
+  ['ALTER TABLE "Post" DROP FOREIGN KEY fk;', 'postgres', []],
+];
+
+/** Read the same before and now; here so a change to the reading that breaks them shows. */
+const STILL: [string, MigrationsDialect, string[]][] = [
+  ['DROP TABLE `Session`;', 'mysql', ['1 DROP TABLE']],
+  ['/* the old table */ DROP TABLE users;', 'postgres', ['1 DROP TABLE']],
+  ['ALTER TABLE t ADD COLUMN total numeric(10,2) NOT NULL;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ["CREATE FUNCTION f() RETURNS text AS $$ SELECT 'it''s $$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN c;", 'postgres', ['2 DROP COLUMN']],
+  ["SELECT 'a\\';\nDROP TABLE t;", 'postgres', ['2 DROP TABLE']],
+  ['DROP SCHEMA legacy;', 'postgres', []],
+  ["DO $$ BEGIN CREATE TYPE \"Role\" AS ENUM ('USER'); EXCEPTION WHEN duplicate_object THEN null; END $$;", 'postgres', []],
+  ['CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN NEW."updatedAt" = now(); RETURN NEW; END $$ LANGUAGE plpgsql;', 'postgres', []],
+  ["CREATE FUNCTION f() RETURNS text AS $$ SELECT 'DROP TABLE t' $$ LANGUAGE sql;", 'postgres', []],
+  ['CREATE TRIGGER touch BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION touch();', 'postgres', []],
+  ['CREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW SET NEW.created = NOW();', 'mysql', []],
+];
+
+/** Safe in both dialects, as each writes it. */
+const SAFE_IN_BOTH: [string, MigrationsDialect][] = [
+  ...SAFE.map((sql): [string, MigrationsDialect] => [sql, 'postgres']),
+  ['ALTER TABLE `User` ADD COLUMN `nickname` VARCHAR(191) NULL;', 'mysql'],
+  ['ALTER TABLE `User` ADD COLUMN `age` INTEGER NOT NULL DEFAULT 0;', 'mysql'],
+  ['CREATE TABLE `Post` (`id` INTEGER NOT NULL AUTO_INCREMENT, `title` VARCHAR(191) NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4;', 'mysql'],
+  ['CREATE INDEX `Post_title_idx` ON `Post`(`title`);', 'mysql'],
+  ['CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");', 'postgres'],
+  ["INSERT INTO notes (text) VALUES ('DROP TABLE x; ALTER TABLE y DROP COLUMN z');", 'mysql'],
+  ['INSERT INTO notes (text) VALUES ("DROP TABLE x; it\'s");', 'mysql'],
+  ['ALTER TABLE `User` ALTER COLUMN `age` SET DEFAULT 0;', 'mysql'],
+  ['-- DROP TABLE `Session`;\n# DROP TABLE `Session`;\n/* DROP TABLE `Session`; */ SELECT 1;', 'mysql'],
 ];
 
 describe('migration safety: the built-in check', () => {
   for (const [sql, expected] of UNSAFE) it(`flags ${sql}`, () => assert.deepEqual(ops(sql), [expected]));
-  for (const sql of SAFE) it(`passes ${sql}`, () => assert.deepEqual(ops(sql), []));
+  for (const [sql, dialect, expected] of [...BY_DIALECT, ...STILL]) {
+    it(`${dialect}: ${expected.length ? expected.join(', ').replace(/^1 /, '') : 'passes'} — ${sql.replace(/\n/g, '⏎')}`, () => assert.deepEqual(ops(sql, dialect), expected));
+  }
+  for (const [sql, dialect] of SAFE_IN_BOTH) it(`${dialect}: passes ${sql.replace(/\n/g, '⏎')}`, () => assert.deepEqual(ops(sql, dialect), []));
 
   it('names the line of each operation in multi-line statements and multi-action ALTER TABLEs', () => {
     const sql = ['-- Prisma', 'ALTER TABLE "User"', '  ADD COLUMN "a" TEXT,', '  DROP COLUMN "b",', '  ADD COLUMN "c" INT NOT NULL;', '', 'DROP TABLE "Old";'].join('\n');
     assert.deepEqual(ops(sql), ['4 DROP COLUMN', '5 ADD NOT NULL COLUMN WITHOUT DEFAULT', '7 DROP TABLE']);
-    assert.equal(builtinCheck(file(sql))[0].text, 'DROP COLUMN "b",');
+    assert.equal(builtinCheck(file(sql), 'postgres')[0].text, 'DROP COLUMN "b",');
+  });
+
+  it('names the line of each operation in MySQL as Prisma writes it', () => {
+    const sql = ['-- AlterTable', 'ALTER TABLE `User` DROP COLUMN `email`,', '    ADD COLUMN `nickname` VARCHAR(191) NULL,', '    MODIFY `name` VARCHAR(191) NOT NULL;', '', '-- RenameTable', 'RENAME TABLE `Old` TO `New`;'].join('\n');
+    assert.deepEqual(ops(sql, 'mysql'), ['2 DROP COLUMN', '4 SET NOT NULL', '7 RENAME TABLE']);
+    assert.equal(builtinCheck(file(sql), 'mysql')[1].text, 'MODIFY `name` VARCHAR(191) NOT NULL;');
+  });
+
+  it('says why it cannot judge, at the line the statement starts', () => {
+    const found = builtinCheck(file('SELECT 1;\nDO $$\nBEGIN\n  ALTER TABLE users DROP COLUMN email;\nEND $$;'), 'postgres');
+    assert.deepEqual(found, [{ line: 2, operation: CANNOT, text: 'DO $$', why: 'a DO block that changes the schema or runs SQL it builds' }]);
+    assert.equal(unsafeLine('m.sql', found[0]), 'm.sql:2 cannot judge, review by hand (a DO block that changes the schema or runs SQL it builds) — DO $$');
+    assert.deepEqual(builtinCheck(file("SELECT 1;\nSELECT 'never closed;\nDROP TABLE t;"), 'postgres'), [{ line: 2, operation: CANNOT, text: "SELECT 'never closed;", why: 'a string that is not closed' }]);
   });
 
   it('judges only the lines a change added', () => {
     const lines = new Map([[3, 'ALTER TABLE "User" DROP COLUMN "email";']]);
-    assert.deepEqual(builtinCheck(lines).map((u) => u.line), [3]);
+    assert.deepEqual(builtinCheck(lines, 'postgres').map((u) => u.line), [3]);
   });
+});
+
+describe('migration safety: the dialect prisma/schema.prisma names', () => {
+  const cases: [string, MigrationsDialect | undefined][] = [
+    ['datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}', 'mysql'],
+    ['datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}', 'postgres'],
+    ['datasource db {\n  // provider = "mysql"\n  provider = "cockroachdb"\n  url = "mysql://x"\n}', 'postgres'],
+    ['generator client {\n  provider = "prisma-client-js"\n}\n', undefined],
+    ['', undefined],
+  ];
+  for (const [schema, expected] of cases) it(`${expected ?? 'none'} from ${JSON.stringify(schema.slice(0, 40))}`, () => assert.equal(dialectOfPrismaSchema(schema), expected));
 });
 
 describe('migration safety: the files a git diff added', () => {
@@ -100,17 +223,26 @@ describe('migration safety: the files a git diff added', () => {
 });
 
 describe('migration safety: squawk, when the workspace has it', () => {
-  it('is found in node_modules/.bin up from the config folder, then on PATH', () => {
+  it("is found in node_modules/.bin from the app's folder up to the config's, never above it, then in PATH's absolute folders", () => {
     const top = mkdtempSync(path.join(os.tmpdir(), 'bg-squawk-'));
-    const nested = path.join(top, 'deploy', 'prod');
-    mkdirSync(nested, { recursive: true });
-    assert.equal(findSquawk(nested, ''), undefined);
-    mkdirSync(path.join(top, 'bin'));
-    writeFileSync(path.join(top, 'bin', 'squawk'), '');
-    assert.equal(findSquawk(nested, path.join(top, 'bin')), path.join(top, 'bin', 'squawk'));
-    mkdirSync(path.join(top, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(path.join(top, 'node_modules', '.bin', 'squawk'), '');
-    assert.equal(findSquawk(nested, path.join(top, 'bin')), path.join(top, 'node_modules', '.bin', 'squawk'));
+    const config = path.join(top, 'repo');
+    const app = path.join(config, 'services', 'shop');
+    mkdirSync(app, { recursive: true });
+    const plant = (dir: string) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'squawk'), '');
+      return path.join(dir, 'squawk');
+    };
+    plant(path.join(top, 'node_modules', '.bin'));
+    assert.equal(findSquawk(config, app, ''), undefined, 'found above the folder of bluegreen.yaml');
+    const onPath = plant(path.join(top, 'bin'));
+    assert.equal(findSquawk(config, app, path.relative(process.cwd(), path.join(top, 'bin'))), undefined, 'found through a relative PATH folder');
+    assert.equal(findSquawk(config, app, path.join(top, 'bin')), onPath);
+    const inConfig = plant(path.join(config, 'node_modules', '.bin'));
+    assert.equal(findSquawk(config, app, path.join(top, 'bin')), inConfig);
+    assert.equal(findSquawk(config, top, ''), inConfig, 'an app folder outside the config folder is not walked');
+    const inApp = plant(path.join(app, 'node_modules', '.bin'));
+    assert.equal(findSquawk(config, app, ''), inApp);
   });
 
   it('flags the same operations as the built-in check, on the added lines only, with the file\'s line numbers', async function () {
@@ -129,13 +261,108 @@ describe('migration safety: squawk, when the workspace has it', () => {
     assert.deepEqual(found.unsafe[2].map((u) => `${u.line} ${u.operation} ${u.text}`), ['7 DROP COLUMN ALTER TABLE "User" DROP COLUMN "email";']);
   });
 
-  it('a report says which check ran, each unsafe statement with file:line, or why nothing was checked', () => {
-    const report = { checker: 'the built-in check', files: [{ path: 'm/1.sql', added: true, unsafe: [{ line: 2, operation: 'DROP COLUMN' as const, text: 'ALTER TABLE t DROP c;' }] }] };
+  it("what squawk cannot parse (MySQL's backticks, read as PostgreSQL) it cannot judge, once a line, and it judges nothing else in that file", async function () {
+    this.timeout(30_000);
+    assert.ok(existsSync(SQUAWK_BINARY), `${SQUAWK_BINARY} is missing: npm ci installs it on linux-x64 (optionalDependencies)`);
+    const changed: ChangedMigration[] = [{ path: 'a.sql', added: false, lines: new Map([[2, 'DROP DATABASE shop;'], [3, 'ALTER TABLE `users` DROP COLUMN `email`;']]) }];
+    const found = await squawkCheck(SQUAWK_BINARY, changed);
+    assert.deepEqual(found.unsafe[0], [{ line: 3, operation: CANNOT, text: 'ALTER TABLE `users` DROP COLUMN `email`;', why: 'squawk cannot parse it' }]);
+    const parsed = await squawkCheck(SQUAWK_BINARY, [{ ...changed[0], lines: new Map([[2, 'DROP DATABASE shop;']]) }]);
+    assert.deepEqual(parsed.unsafe[0], [{ line: 2, operation: 'DROP DATABASE', text: 'DROP DATABASE shop;' }]);
+  });
+
+  it('a report says which check ran, on which SQL and why, each unsafe statement with file:line, or why nothing was checked', () => {
+    const unsafe = [{ line: 2, operation: 'DROP COLUMN' as const, text: 'ALTER TABLE t DROP c;' }];
+    const report = { checker: 'the built-in check', dialect: { dialect: 'postgres' as const }, files: [{ path: 'm/1.sql', added: true, unsafe }] };
     assert.deepEqual(migrationLines(report, 'BLUE v1.1.0'), [
-      'Migrations changed (1, checked by the built-in check): m/1.sql',
+      'Migrations changed (1, checked by the built-in check for PostgreSQL, the default): m/1.sql',
       '⚠ 1 statement(s) break a rollback to BLUE v1.1.0 while both slots share one database:',
       '  m/1.sql:2 DROP COLUMN — ALTER TABLE t DROP c;',
     ]);
+    const mysql = { ...report, dialect: { dialect: 'mysql' as const, from: 'prisma/schema.prisma' as const }, checkerNote: 'squawk reads PostgreSQL only' };
+    assert.equal(migrationLines(mysql, 'BLUE')[0], 'Migrations changed (1, checked by the built-in check for MySQL, as prisma/schema.prisma says; squawk reads PostgreSQL only): m/1.sql');
+    const configured = { ...report, checker: 'squawk 2.66.0', dialect: { dialect: 'postgres' as const, from: 'deploy.migrationsDialect' as const } };
+    assert.equal(migrationLines(configured, 'BLUE')[0], 'Migrations changed (1, checked by squawk 2.66.0 for PostgreSQL, as deploy.migrationsDialect says): m/1.sql');
     assert.deepEqual(migrationLines({ checker: 'none', files: [], unavailable: 'commit 1a2b3c4 is not in the repository on lab-green' }, 'BLUE'), ['⚠ Migrations not checked: commit 1a2b3c4 is not in the repository on lab-green.']);
+  });
+});
+
+describe('migration safety: the dialect, chosen from the config, else prisma/schema.prisma at STANDBY\'s commit', () => {
+  let repo: string;
+  let workspace: string;
+  let runner: LocalRunner;
+  const path0 = process.env.PATH;
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@bluegreen.invalid', ...args], { cwd: repo }).toString().trim();
+  const commit = (files: Record<string, string>) => {
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
+      writeFileSync(path.join(repo, f), text);
+    }
+    git('add', '-A');
+    git('commit', '-qm', 'c');
+    return git('rev-parse', 'HEAD');
+  };
+  const MYSQL_SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n';
+  const DROP = 'prisma/migrations/2_drop/migration.sql';
+  const check = (from: string, to: string, dialect?: MigrationsDialect) => {
+    const app = parseConfig(readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8'), path.join(workspace, 'bluegreen.yaml')).apps[0];
+    app.slots.green.servers[0].dir = repo;
+    app.deploy.migrationsDialect = dialect;
+    return checkMigrations({ runner, app, repoSlot: 'green', from, to, workspace });
+  };
+
+  beforeEach(() => {
+    repo = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-repo-'));
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-ws-'));
+    runner = new LocalRunner();
+    git('init', '-q');
+    // No squawk but the one a test puts in the workspace.
+    process.env.PATH = (path0 ?? '').split(path.delimiter).filter((d) => !existsSync(path.join(d, 'squawk'))).join(path.delimiter);
+  });
+  afterEach(() => {
+    process.env.PATH = path0;
+    runner.dispose();
+    for (const dir of [repo, workspace]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('MySQL when the schema at the newer commit says so: backticks read, squawk (PostgreSQL only) not used, and the report says both', async () => {
+    const from = commit({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE `User` (`id` INT NOT NULL, `email` VARCHAR(191) NULL);\n' });
+    const to = commit({ 'prisma/schema.prisma': MYSQL_SCHEMA, [DROP]: '-- AlterTable\nALTER TABLE `User` DROP COLUMN `email`;\n' });
+    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(path.join(workspace, 'node_modules', '.bin', 'squawk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
+    const report = await check(from, to);
+    assert.deepEqual(report.dialect, { dialect: 'mysql', from: 'prisma/schema.prisma' });
+    assert.equal(report.checker, 'the built-in check');
+    assert.equal(report.checkerProblem, undefined);
+    assert.deepEqual(report.files.map((f) => f.unsafe.map((u) => unsafeLine(f.path, u))), [[`${DROP}:2 DROP COLUMN — ALTER TABLE \`User\` DROP COLUMN \`email\`;`]]);
+    assert.equal(migrationLines(report, 'BLUE')[0], `Migrations changed (1, checked by the built-in check for MySQL, as prisma/schema.prisma says; squawk reads PostgreSQL only): ${DROP}`);
+  });
+
+  it('PostgreSQL with squawk in the workspace: squawk, and the built-in check for what squawk has no rule for (a schema dropped or moved, a DO block) or cannot parse', async function () {
+    this.timeout(30_000);
+    const from = commit({ 'migrations/1.sql': 'SELECT 1;\n' });
+    const to = commit({
+      'migrations/2.sql': 'ALTER TABLE "User" DROP COLUMN "email";\nDROP SCHEMA legacy CASCADE;\nDO $$\nBEGIN\n  ALTER TABLE users RENAME TO people;\nEND $$;\nALTER TABLE users SET SCHEMA archive;\n',
+      'migrations/3.sql': 'ALTER TABLE `a` ADD `b` INT;\nALTER TABLE t DROP COLUMN c;\n',
+    });
+    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(SQUAWK_BINARY, path.join(workspace, 'node_modules', '.bin', 'squawk'));
+    const report = await check(from, to);
+    assert.match(report.checker, /^squawk 2\.\d+\S* and the built-in check$/);
+    assert.deepEqual(report.files[0].unsafe.map((u) => `${u.line} ${u.operation}`), ['1 DROP COLUMN', '2 DROP SCHEMA', `3 ${CANNOT}`, '7 SET SCHEMA']);
+    // squawk judges nothing else in a file it cannot parse; the built-in check does.
+    assert.deepEqual(report.files[1].unsafe.map((u) => `${u.line} ${u.operation}`), [`1 ${CANNOT}`, '2 DROP COLUMN']);
+    assert.match(migrationLines(report, 'BLUE')[0], /^Migrations changed \(2, checked by squawk 2\.\d+\S* and the built-in check for PostgreSQL, the default\): migrations\/2\.sql, migrations\/3\.sql$/);
+  });
+
+  it('the config over the schema; PostgreSQL, the default, without either; the schema of the older commit does not count', async () => {
+    const from = commit({ 'prisma/schema.prisma': MYSQL_SCHEMA, 'migrations/1.sql': 'SELECT 1;\n' });
+    git('rm', '-q', 'prisma/schema.prisma');
+    const to = commit({ 'migrations/2.sql': 'DROP SCHEMA legacy;\n' });
+    assert.deepEqual((await check(from, to)).dialect, { dialect: 'postgres' });
+    assert.deepEqual((await check(from, to)).files[0].unsafe, []);
+    const configured = await check(from, to, 'mysql');
+    assert.deepEqual(configured.dialect, { dialect: 'mysql', from: 'deploy.migrationsDialect' });
+    assert.deepEqual(configured.files[0].unsafe.map((u) => u.operation), ['DROP SCHEMA']);
   });
 });

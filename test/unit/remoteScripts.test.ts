@@ -301,6 +301,18 @@ describe('remote scripts, run in a local shell', () => {
       assert.doesNotMatch(r.stdout, /src\/x\.sql|README/);
     });
 
+    it('prisma-datasource.sh prints the datasource blocks of the schema at a commit, not the rest; nothing when that commit has no schema', async () => {
+      git('init', '-q');
+      const schema = 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n\nmodel User {\n  id Int @id\n}\n';
+      const withSchema = commitFiles({ 'prisma/schema.prisma': schema });
+      git('rm', '-q', 'prisma/schema.prisma');
+      const without = commitFiles({ 'README.md': 'x\n' });
+      const r = await run(remote.prismaDatasource(dir, withSchema, 'prisma/schema.prisma'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n');
+      assert.deepEqual(await run(remote.prismaDatasource(dir, without, 'prisma/schema.prisma')), { code: 0, signal: undefined, stdout: '', stderr: '' });
+    });
+
     it('names a commit the repository does not have instead of failing', async () => {
       git('init', '-q');
       const to = commitFiles({ 'migrations/1.sql': 'SELECT 1;\n' });

@@ -74,6 +74,9 @@ export interface Hook {
   run: string;
 }
 
+/** Which SQL the migrations check reads: squawk and the built-in check know PostgreSQL, only the built-in check MySQL. */
+export type MigrationsDialect = 'postgres' | 'mysql';
+
 export interface DeployConfig {
   branch: string;
   remote: string;
@@ -86,6 +89,8 @@ export interface DeployConfig {
   parallel?: number;
   /** Globs (git pathspec, from the repository's root) of the SQL migrations a release checks. */
   migrations: string[];
+  /** The SQL the migrations are written in; unset: what prisma/schema.prisma's datasource names, else PostgreSQL. */
+  migrationsDialect?: MigrationsDialect;
   hooks?: { backup?: Hook[]; beforeMigrate?: Hook[] };
 }
 

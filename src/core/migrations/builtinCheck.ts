@@ -1,116 +1,111 @@
-import { UnsafeOperation, UnsafeStatement } from './types';
+import { MigrationsDialect } from '../config/types';
+import { codeOf, routineKind, splitStatements, Statement } from './statements';
+import { CANNOT_JUDGE, UnsafeOperation, UnsafeStatement } from './types';
 
 /**
  * The built-in check: exactly the operations that break a rollback while both slots share one
- * database. Written here because no maintained JavaScript package lints PostgreSQL migrations
- * for them; squawk does it better and is used when the workspace has it.
+ * database, in PostgreSQL or MySQL. Written here because no maintained JavaScript package lints
+ * migrations for them; squawk does it better for PostgreSQL and is used when the workspace has it.
+ * What it cannot see into (a DO block, a routine's body that changes the schema, SQL built at
+ * run time, text it cannot split into statements) is flagged too, for a person to read.
  */
-export function builtinCheck(lines: Map<number, string>): UnsafeStatement[] {
+export function builtinCheck(lines: Map<number, string>, dialect: MigrationsDialect): UnsafeStatement[] {
   const found: UnsafeStatement[] = [];
-  for (const statement of statements(lines)) {
-    for (const { operation, offset } of unsafeIn(statement.sql)) {
-      const line = lineAt(statement, offset);
-      found.push({ line, operation, text: (lines.get(line) ?? '').trim() });
-    }
+  const flag = (line: number, operation: UnsafeOperation, why?: string) => found.push({ line, operation, text: (lines.get(line) ?? '').trim(), ...(why ? { why } : {}) });
+  const { statements, unclosed } = splitStatements(lines, dialect);
+  for (const statement of statements) {
+    for (const { operation, offset, why } of unsafeIn(statement, dialect)) flag(lineAt(statement, offset), operation, why);
   }
+  // The statement it opens in may be flagged already; one finding a line is enough to send a person there.
+  if (unclosed && !found.some((u) => u.line === unclosed.line)) flag(unclosed.line, CANNOT_JUDGE, `${unclosed.what} that is not closed`);
   return found.sort((a, b) => a.line - b.line);
 }
 
-interface Statement {
-  sql: string;
-  /** The line number of each character of `sql` (comments and strings blanked, so offsets hold). */
-  lineOf: number[];
+interface Found {
+  operation: UnsafeOperation;
+  offset: number;
+  why?: string;
 }
 
 function lineAt(statement: Statement, offset: number): number {
   return statement.lineOf[offset] ?? statement.lineOf[statement.lineOf.length - 1] ?? 0;
 }
 
-/** Splits the added lines into statements at `;`, with comments and quoted text blanked out. */
-function statements(lines: Map<number, string>): Statement[] {
-  const out: Statement[] = [];
-  let sql = '';
-  let lineOf: number[] = [];
-  let inBlock = false;
-  let quote: string | undefined;
-  let dollar: string | undefined;
-  const flush = () => {
-    if (sql.trim()) out.push({ sql, lineOf });
-    sql = '';
-    lineOf = [];
-  };
-  for (const [n, text] of [...lines].sort((a, b) => a[0] - b[0])) {
-    const push = (c: string) => {
-      sql += c;
-      lineOf.push(n);
-    };
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (inBlock) {
-        if (text.startsWith('*/', i)) {
-          inBlock = false;
-          i++;
-        }
-        push(' ');
-      } else if (dollar) {
-        if (text.startsWith(dollar, i)) {
-          i += dollar.length - 1;
-          dollar = undefined;
-        }
-        push(' ');
-      } else if (quote) {
-        // Identifiers in double quotes are kept (they name what is dropped); string literals are not.
-        if (c === quote) quote = undefined;
-        push(quote === '"' || c === '"' ? c : ' ');
-      } else if (text.startsWith('--', i)) {
-        break;
-      } else if (text.startsWith('/*', i)) {
-        inBlock = true;
-        push(' ');
-        i++;
-      } else if (c === '$' && /^\$[A-Za-z_]*\$/.test(text.slice(i))) {
-        dollar = /^\$[A-Za-z_]*\$/.exec(text.slice(i))![0];
-        i += dollar.length - 1;
-        push(' ');
-      } else if (c === "'" || c === '"') {
-        quote = c;
-        push(c === '"' ? c : ' ');
-      } else if (c === ';') {
-        flush();
-      } else {
-        push(c);
-      }
-    }
-    push('\n');
-  }
-  flush();
-  return out;
-}
-
-const NAME = String.raw`(?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?`;
+/** A name, quoted or not, with its schema (or database) before a dot. */
+const NAME = String.raw`(?:"[^"]*"|\x60[^\x60]*\x60|[\w$\u0080-\uffff]+)(?:\s*\.\s*(?:"[^"]*"|\x60[^\x60]*\x60|[\w$\u0080-\uffff]+))*`;
+/** What changes the schema, or runs SQL that cannot be read before it runs. */
+const SCHEMA_CHANGE = /\b(?:ALTER|DROP|RENAME|EXECUTE|PREPARE)\b/i;
 
 /** The unsafe operations of one statement, each with the offset of its keyword. */
-function unsafeIn(sql: string): { operation: UnsafeOperation; offset: number }[] {
-  const found: { operation: UnsafeOperation; offset: number }[] = [];
-  const drop = new RegExp(String.raw`^\s*DROP\s+TABLE\b`, 'i').exec(sql);
-  if (drop) return [{ operation: 'DROP TABLE', offset: drop.index + drop[0].search(/DROP/i) }];
-  const alter = new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${NAME}\s*`, 'i').exec(sql);
-  if (!alter) return found;
-  const start = alter[0].length;
-  const rest = sql.slice(start);
-  const rename = /^RENAME\s+(?:(TO)\b|(?:COLUMN\s+)?(?!CONSTRAINT\b))/i.exec(rest);
-  if (rename) return [{ operation: rename[1] ? 'RENAME TABLE' : 'RENAME COLUMN', offset: start }];
-  for (const action of topLevelParts(rest, start)) {
-    const a = action.text;
-    const at = action.offset + (a.length - a.trimStart().length);
-    if (/^\s*DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b)(?:IF\s+EXISTS\s+)?/i.test(a) && !/^\s*DROP\s+(?:CONSTRAINT|DEFAULT)\b/i.test(a)) found.push({ operation: 'DROP COLUMN', offset: at });
-    else if (/^\s*ALTER\s+(?:COLUMN\s+)?\S+\s+(?:SET\s+DATA\s+)?TYPE\b/i.test(a)) found.push({ operation: 'ALTER COLUMN TYPE', offset: at });
-    else if (/^\s*ALTER\s+(?:COLUMN\s+)?\S+\s+SET\s+NOT\s+NULL\b/i.test(a)) found.push({ operation: 'SET NOT NULL', offset: at });
-    else if (/^\s*ADD\s+(?:COLUMN\s+)?(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|FOREIGN\b|CHECK\b)/i.test(a) && /\bNOT\s+NULL\b/i.test(a) && !/\bDEFAULT\b/i.test(a) && !/\bGENERATED\b/i.test(a)) {
-      found.push({ operation: 'ADD NOT NULL COLUMN WITHOUT DEFAULT', offset: at });
-    }
+function unsafeIn(statement: Statement, dialect: MigrationsDialect): Found[] {
+  const sql = statement.code;
+  const start = sql.search(/\S/);
+  const at = (operation: UnsafeOperation, why?: string): Found[] => [{ operation, offset: start, why }];
+  const routine = routineKind(sql, dialect);
+  if (routine) return SCHEMA_CHANGE.test(routineText(statement, dialect)) ? at(CANNOT_JUDGE, `${routine} that changes the schema or runs SQL it builds`) : [];
+  if (dialect === 'mysql' && /^\s*PREPARE\b/i.test(sql)) return at(CANNOT_JUDGE, 'SQL built at run time');
+  if (/^\s*DROP\s+TABLE\b/i.test(sql)) return at('DROP TABLE');
+  if (/^\s*DROP\s+DATABASE\b/i.test(sql)) return at('DROP DATABASE');
+  // MySQL's schema is its database; PostgreSQL's drops only an empty one without CASCADE.
+  if (/^\s*DROP\s+SCHEMA\b/i.test(sql) && (dialect === 'mysql' || /\bCASCADE\b/i.test(sql))) return at('DROP SCHEMA');
+  if (/^\s*RENAME\s+TABLES?\b/i.test(sql)) return at('RENAME TABLE');
+  if (!/^\s*ALTER\b/i.test(sql)) return [];
+  const table = new RegExp(String.raw`^\s*ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${NAME}(?:\s*\*)?\s*`, 'iy').exec(sql);
+  if (!table) {
+    if (/^\s*ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\b/i.test(sql)) return at(CANNOT_JUDGE, 'an ALTER TABLE it cannot read');
+    return /\bSET\s+SCHEMA\b/i.test(sql) ? at('SET SCHEMA') : [];
+  }
+  const found: Found[] = [];
+  for (const action of topLevelParts(sql.slice(table[0].length), table[0].length)) {
+    const operation = unsafeAction(action.text.trim());
+    if (operation) found.push({ operation, offset: action.offset + action.text.search(/\S|$/) });
   }
   return found;
+}
+
+/**
+ * A routine's header and body, what the check looks into for changes to the schema. A body in
+ * SQL is read as code (its strings and comments are not); one in another language (plpython,
+ * plv8), or that does not read as SQL, is taken as written, since its SQL is in its strings.
+ */
+function routineText(statement: Statement, dialect: MigrationsDialect): string {
+  // MySQL's bodies are the statement's own code; PostgreSQL's are quoted, `AS $$ … $$` or `AS '…'`.
+  if (dialect === 'mysql') return statement.code;
+  const language = /\bLANGUAGE\s+(\w+)/i.exec(statement.code)?.[1] ?? 'plpgsql';
+  const bodies = [...statement.dollarQuoted, ...statement.strings].map((body) => (/^(?:sql|plpgsql)$/i.test(language) ? codeOf(body, dialect) : undefined) ?? body);
+  return [statement.code, ...bodies].join(' ');
+}
+
+/** Words after ADD or DROP that name something other than a column. */
+const NOT_A_COLUMN = String.raw`(?:CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK|INDEX|KEY|FULLTEXT|SPATIAL|PARTITION|EXCLUDE|DEFAULT|SYSTEM|PERIOD)\b`;
+
+/** One action of an ALTER TABLE, in either dialect (each's syntax is invalid in the other, so one reading serves both). */
+function unsafeAction(a: string): UnsafeOperation | undefined {
+  const name = (n: string) => n.replace(/^["`]|["`]$/g, '').toLowerCase();
+  if (/^DROP\s+COLUMN\b/i.test(a) || new RegExp(String.raw`^DROP\s+(?!${NOT_A_COLUMN})`, 'i').test(a)) return 'DROP COLUMN';
+  if (/^RENAME\s+(?:TO|AS)\b/i.test(a)) return 'RENAME TABLE';
+  if (/^RENAME\s+COLUMN\b/i.test(a)) return 'RENAME COLUMN';
+  if (/^RENAME\s+(?:CONSTRAINT|INDEX|KEY)\b/i.test(a)) return undefined;
+  // PostgreSQL's `RENAME old TO new` is a column; MySQL's `RENAME new` is the table.
+  if (/^RENAME\b/i.test(a)) return new RegExp(String.raw`^RENAME\s+${NAME}\s+TO\b`, 'i').test(a) ? 'RENAME COLUMN' : 'RENAME TABLE';
+  if (/^SET\s+SCHEMA\b/i.test(a)) return 'SET SCHEMA';
+  if (new RegExp(String.raw`^ALTER\s+(?:COLUMN\s+)?${NAME}\s+(?:SET\s+DATA\s+)?TYPE\b`, 'i').test(a)) return 'ALTER COLUMN TYPE';
+  if (new RegExp(String.raw`^ALTER\s+(?:COLUMN\s+)?${NAME}\s+SET\s+NOT\s+NULL\b`, 'i').test(a)) return 'SET NOT NULL';
+  // MySQL's CHANGE and MODIFY restate the whole column: the type it had is not in the migration.
+  const change = new RegExp(String.raw`^CHANGE\s+(?:COLUMN\s+)?(${NAME})\s+(${NAME})`, 'i').exec(a);
+  if (change && name(change[1]) !== name(change[2])) return 'RENAME COLUMN';
+  if (change || /^MODIFY\b/i.test(a)) return /\bNOT\s+NULL\b/i.test(a) ? 'SET NOT NULL' : 'ALTER COLUMN TYPE';
+  const add = new RegExp(String.raw`^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!${NOT_A_COLUMN})`, 'i').exec(a);
+  if (!add) return undefined;
+  const rest = a.slice(add[0].length);
+  // MySQL adds several at once as ADD (a …, b …).
+  const columns = rest.startsWith('(') ? topLevelParts(rest.slice(1, rest.lastIndexOf(')')), 0).map((p) => p.text) : [rest];
+  return columns.some(isRequiredWithoutDefault) ? 'ADD NOT NULL COLUMN WITHOUT DEFAULT' : undefined;
+}
+
+/** A column definition the old release's INSERTs cannot leave out: NOT NULL, and no value of its own. */
+function isRequiredWithoutDefault(definition: string): boolean {
+  return /\bNOT\s+NULL\b/i.test(definition) && !/\b(?:DEFAULT|GENERATED|AUTO_INCREMENT|SERIAL|SMALLSERIAL|BIGSERIAL|SERIAL[248])\b|\bAS\s*\(/i.test(definition);
 }
 
 /** An ALTER TABLE's actions: split at commas outside parentheses. */

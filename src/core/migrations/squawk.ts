@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { ChangedMigration, UnsafeOperation, UnsafeStatement } from './types';
+import { CANNOT_JUDGE, ChangedMigration, UnsafeOperation, UnsafeStatement } from './types';
 
 const run = promisify(execFile);
 
@@ -16,16 +16,27 @@ const RULES: Record<string, UnsafeOperation> = {
   'changing-column-type': 'ALTER COLUMN TYPE',
   'adding-not-nullable-field': 'SET NOT NULL',
   'adding-required-field': 'ADD NOT NULL COLUMN WITHOUT DEFAULT',
+  'ban-drop-database': 'DROP DATABASE',
 };
 
-/** squawk (`squawk-cli`) as the workspace has it: its node_modules, up from the config's folder, then PATH. */
-export function findSquawk(fromDir: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+/** What squawk has a rule for; the built-in check flags the rest beside it (a schema dropped or moved, a DO block's body). */
+export const SQUAWK_OPERATIONS: ReadonlySet<UnsafeOperation> = new Set(Object.values(RULES));
+
+/**
+ * squawk (`squawk-cli`) as the workspace has it: in node_modules/.bin from the app's folder up
+ * to the folder of bluegreen.yaml, never above it (a folder above is not the workspace's, and
+ * whatever is there would run), then in PATH's absolute folders.
+ */
+export function findSquawk(configFolder: string, appFolder = configFolder, envPath = process.env.PATH ?? ''): string | undefined {
+  const top = path.resolve(configFolder);
+  const from = path.resolve(appFolder);
+  const inside = path.relative(top, from).split(path.sep)[0] !== '..' && !path.isAbsolute(path.relative(top, from));
+  for (let dir = inside ? from : top; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'node_modules', '.bin', 'squawk');
     if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) break;
+    if (dir === top || path.dirname(dir) === dir) break;
   }
-  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+  for (const dir of envPath.split(path.delimiter).filter((d) => path.isAbsolute(d))) {
     const candidate = path.join(dir, 'squawk');
     if (existsSync(candidate)) return candidate;
   }
@@ -64,13 +75,17 @@ export async function squawkCheck(squawk: string, files: ChangedMigration[]): Pr
     const violations = JSON.parse(stdout || '[]') as SquawkViolation[];
     const unsafe = files.map((): UnsafeStatement[] => []);
     for (const v of violations) {
-      const operation = RULES[v.rule_name];
+      // What squawk cannot parse (MySQL's backticks, say) it cannot judge either: a person reads it.
+      const unparsed = v.rule_name === 'syntax-error';
+      const operation = unparsed ? CANNOT_JUDGE : RULES[v.rule_name];
       const index = names.indexOf(path.basename(v.file));
       if (!operation || index < 0) continue;
-      const line = v.line + 1;
-      const text = files[index].lines.get(line);
-      if (text === undefined) continue;
-      unsafe[index].push({ line, operation, text: text.trim() });
+      const lines = files[index].lines;
+      // A syntax error may be found on a line the change did not add; the added line before it opened the statement.
+      const line = unparsed ? Math.max(0, ...[...lines.keys()].filter((n) => n <= v.line + 1)) : v.line + 1;
+      const text = lines.get(line);
+      if (text === undefined || (unparsed && unsafe[index].some((u) => u.line === line && u.operation === CANNOT_JUDGE))) continue;
+      unsafe[index].push({ line, operation, text: text.trim(), ...(unparsed ? { why: 'squawk cannot parse it' } : {}) });
     }
     for (const list of unsafe) list.sort((a, b) => a.line - b.line);
     return { version: version.replace(/^squawk\s*/i, 'squawk '), unsafe };

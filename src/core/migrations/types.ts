@@ -1,5 +1,24 @@
-/** What a migration does that the previous release, still running on the shared database, may not survive. */
-export type UnsafeOperation = 'DROP TABLE' | 'DROP COLUMN' | 'RENAME TABLE' | 'RENAME COLUMN' | 'ALTER COLUMN TYPE' | 'SET NOT NULL' | 'ADD NOT NULL COLUMN WITHOUT DEFAULT';
+import { DialectChoice } from './dialect';
+
+/**
+ * What a migration does that the previous release, still running on the shared database, may
+ * not survive; or a statement the check cannot see into, which counts the same until a person has read it.
+ */
+export type UnsafeOperation =
+  | 'DROP TABLE'
+  | 'DROP COLUMN'
+  | 'DROP SCHEMA'
+  | 'DROP DATABASE'
+  | 'RENAME TABLE'
+  | 'RENAME COLUMN'
+  | 'SET SCHEMA'
+  | 'ALTER COLUMN TYPE'
+  | 'SET NOT NULL'
+  | 'ADD NOT NULL COLUMN WITHOUT DEFAULT'
+  | typeof CANNOT_JUDGE;
+
+/** A statement no check could read: it counts as unsafe until a person has. */
+export const CANNOT_JUDGE = 'cannot judge, review by hand';
 
 export interface UnsafeStatement {
   /** 1-based, in the file at the new commit. */
@@ -7,6 +26,8 @@ export interface UnsafeStatement {
   operation: UnsafeOperation;
   /** The statement's first line, trimmed, for the dialog. */
   text: string;
+  /** Why the check cannot judge it ("a DO block that changes the schema or runs SQL it builds"). */
+  why?: string;
 }
 
 /** A migration file as the new commit has it: only the lines the change added are judged. */
@@ -21,11 +42,15 @@ export interface ChangedMigration {
 export interface MigrationReport {
   /** "squawk 2.66.0" or "the built-in check". */
   checker: string;
+  /** The SQL the files were read as; absent when none was read. */
+  dialect?: DialectChoice;
   files: { path: string; added: boolean; unsafe: UnsafeStatement[] }[];
   /** Why the comparison could not be made (a commit unknown to STANDBY's repository, say). */
   unavailable?: string;
-  /** Why squawk was found but could not be used; the built-in check ran instead. */
+  /** Why squawk was found but could not be used, or the dialect not read; the built-in check, or PostgreSQL, instead. */
   checkerProblem?: string;
+  /** Why the built-in check ran although squawk was found (it reads PostgreSQL only). */
+  checkerNote?: string;
 }
 
 export function unsafeCount(report: MigrationReport | undefined): number {

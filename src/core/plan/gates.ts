@@ -1,7 +1,7 @@
 import { AppConfig, SlotName } from '../config/types';
 import { timeLeft } from '../format';
 import { unsafeCount } from '../migrations/types';
-import { unsafeLine } from '../migrations/check';
+import { checkedBy, unsafeLine } from '../migrations/check';
 import { mixedRoutingMessage } from '../status/drift';
 import { loadBalancersDisagree } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
@@ -270,7 +270,7 @@ export const GATES: readonly Gate[] = [
       const count = unsafeCount(migrations.report);
       if (!count) return migrations.lines.length ? { severity: 'note', sentence: migrations.lines.join('\n') } : undefined;
       const unsafe = migrations.report!.files.flatMap((f) => f.unsafe.map((u) => unsafeLine(f.path, u)));
-      const overrode = `${count} migration statement(s) that break a rollback (${migrations.report!.checker}): ${unsafe.join('; ')}`;
+      const overrode = `${count} migration statement(s) that break a rollback (${checkedBy(migrations.report!)}): ${unsafe.join('; ')}`;
       if (intent.unsafeMigrations === 'refuse') {
         return { severity: 'refuse', sentence: `the migrations between ${slotLabel(live)} and ${slotLabel(to)} break a rollback to ${slotSummary(snap.slots[live])} while both share one database: ${unsafe.join('; ')}. Go ahead anyway with --allow-unsafe-migrations`, host: config.slots[to].servers[0].ssh };
       }

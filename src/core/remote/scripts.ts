@@ -9,6 +9,7 @@ import lock from './scripts/lock.sh';
 import lockHolder from './scripts/lock-holder.sh';
 import migrationsDiff from './scripts/migrations-diff.sh';
 import pm2PidFile from './scripts/pm2-pidfile.sh';
+import prismaDatasource from './scripts/prisma-datasource.sh';
 import readConfigSources from './scripts/read-config-sources.sh';
 import restore from './scripts/restore.sh';
 import switchConfig from './scripts/switch.sh';
@@ -37,6 +38,7 @@ export const remote = {
   pm2PidFile: (name: string, mark: string, known?: { process: string; ticks: string }) => withArgs(pm2PidFile, name, mark, known?.process, known?.ticks),
   checkoutFingerprint: (dir: string) => withArgs(checkoutFingerprint, dir),
   migrationsDiff: (dir: string, from: string, to: string, missingMark: string, globs: string[]) => withArgs(migrationsDiff, dir, from, to, missingMark, ...globs),
+  prismaDatasource: (dir: string, commit: string, schema: string) => withArgs(prismaDatasource, dir, commit, schema),
   httpGet: (url: string, protocol: string, host: string, port: string, request: string, seconds: string, hostHeader: string, readLimit: number) => withArgs(httpGet, url, protocol, host, port, request, seconds, hostHeader, readLimit),
   haproxyCmdlines: (endMark: string) => withArgs(haproxyCmdlines, endMark),
   readConfigSources: (mark: string, sources: string[]) => withArgs(readConfigSources, mark, ...sources),
