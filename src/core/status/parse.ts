@@ -1,5 +1,6 @@
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { BackendTraffic, LockHolder, ReportedIdentity, RuntimeServer } from './snapshot';
+import { SessionCounts } from './trafficProof';
 
 /** HAProxy `show stat` CSV: only server rows, only the fields we show. */
 export function parseShowStat(csv: string): RuntimeServer[] {
@@ -101,12 +102,6 @@ export function parseLockHolder(output: string): LockHolder | undefined {
   } catch {
     return { who: 'someone', operation: 'an operation' };
   }
-}
-
-/** Every session HAProxy has routed since its process started (`stot`), per backend and per server. */
-export interface SessionCounts {
-  backends: Map<string, number>;
-  servers: { backend: string; server: string; address?: string; sessions: number }[];
 }
 
 /** `show stat` CSV: `stot` of every backend row and every server row (frontends route, they are not reached). */

@@ -1,5 +1,10 @@
 import { SlotName } from '../config/types';
-import { SessionCounts } from './parse';
+
+/** Every session HAProxy has routed since its process started (`stot`), per backend and per server. */
+export interface SessionCounts {
+  backends: Map<string, number>;
+  servers: { backend: string; server: string; address?: string; sessions: number }[];
+}
 
 /** What HAProxy counted reaching STANDBY's servers across a window of time. */
 export interface StandbyTraffic {
