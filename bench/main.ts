@@ -12,6 +12,8 @@ import { AppConfig } from '../src/core/config/types';
 import { REFUSE_PROMPTS } from '../src/core/ssh/runner';
 import { Ssh2Runner } from '../src/core/ssh/ssh2Runner';
 import { snapshotApp } from '../src/core/status/refresh';
+import { COUNT_WINDOW_MS, forgetEarlierReadings } from '../src/core/status/trafficProof';
+import { frontendHealth, lbHost } from '../src/core/config/hostRefs';
 import { preApproved } from '../src/core/plan/confirm';
 import { RecordingReporter } from '../src/core/workflows/parts/reporter';
 import { release } from '../src/core/workflows/release';
@@ -92,6 +94,33 @@ async function statusBench(lab: LabInfo, app: AppConfig): Promise<void> {
   say(`| warm (median of ${WARM_RUNS}) | ${f(median(warm))} | ${f(median(today))} | ${ratio(median(today), median(warm))} |`);
   figures.warmStatus = median(warm);
   say();
+  await trafficProofBench(lab, app, median(warm));
+}
+
+/** What proving the roles by traffic adds: a request through the frontend each refresh, and a counting window when no earlier reading is recent. */
+async function trafficProofBench(lab: LabInfo, app: AppConfig, warmMs: number): Promise<void> {
+  say('## Traffic proof (HAProxy\'s counters over a window, one request through the frontend)');
+  say();
+  const r = runner(lab.sshConfig);
+  await snapshotApp(r, app);
+  const target = frontendHealth(app)!;
+  const request: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) request.push((await timed(() => r.httpGet(lbHost(app), target.url, { timeoutMs: 5000, hostHeader: target.hostHeader })))[0]);
+  const withEarlier: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) withEarlier.push((await timed(() => snapshotApp(r, app)))[0]);
+  const fresh: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    forgetEarlierReadings();
+    fresh.push((await timed(() => snapshotApp(r, app)))[0]);
+  }
+  r.dispose();
+  say('| | ms | against the warm refresh |');
+  say('|---|---|---|');
+  say(`| the request through the frontend alone (median of ${WARM_RUNS}; made beside the probes) | ${f(median(request))} | ${(100 * median(request) / warmMs).toFixed(0)} % of ${f(warmMs)} |`);
+  say(`| a warm refresh, its window started by an earlier refresh's reading (median of ${WARM_RUNS}) | ${f(median(withEarlier))} | ${ratio(median(withEarlier), warmMs)} |`);
+  say(`| a refresh with no recent reading (a deploy's start from a new CLI process; median of 3) | ${f(median(fresh))} | the window's ${COUNT_WINDOW_MS} ms less what runs beside it |`);
+  say();
+  figures.trafficProof = { requestMs: median(request), freshMs: median(fresh) };
 }
 
 async function scalingBench(lab: LabInfo, app: AppConfig): Promise<void> {
@@ -253,7 +282,7 @@ async function fetchEnv(lab: LabInfo): Promise<string> {
   return ((await res.json()) as { environment: string }).environment;
 }
 
-const figures: { p99Window?: { ours: number; today: number }; warmStatus?: number; switchMedian?: number; failed?: number; bundleKb?: number; activationMs?: number; mcpInitialize?: number; scaling?: Record<number, number>; scalingCpu?: Record<number, number>; scalingMachineCpu?: Record<number, number>; scalingToday?: Record<number, number>; cancelWorst?: number; doctor?: { before: number; after: number }; scale?: ScaleFigures } = {};
+const figures: { trafficProof?: { requestMs: number; freshMs: number }; p99Window?: { ours: number; today: number }; warmStatus?: number; switchMedian?: number; failed?: number; bundleKb?: number; activationMs?: number; mcpInitialize?: number; scaling?: Record<number, number>; scalingCpu?: Record<number, number>; scalingMachineCpu?: Record<number, number>; scalingToday?: Record<number, number>; cancelWorst?: number; doctor?: { before: number; after: number }; scale?: ScaleFigures } = {};
 
 /** What the figures mean against the targets of the benchmark issue, and what closing a gap takes. */
 function notes(): void {

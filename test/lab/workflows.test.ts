@@ -390,7 +390,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     assert.equal(await servedBy('shared'), 'green');
     const after = readFileSync(lab().haproxyConfig, 'utf8');
     const changed = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
-    assert.deepEqual(changed, ['    use_backend demo_green if is_demo']);
+    assert.deepEqual(changed, ['    use_backend demo_shared_green if is_demo']);
     assert.match(await served(), /^blue /, 'the default_backend frontend changed');
     await release({ ...ctx, app: labConfig('shared').apps[0] }, { kind: 'rollback' });
     assert.equal(await servedBy('shared'), 'blue');

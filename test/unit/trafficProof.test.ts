@@ -40,7 +40,10 @@ describe('roles proved by traffic: what HAProxy counted reaching STANDBY', () =>
     const second = await countingWindow('lb-a', later, again);
     assert.equal(asked, 1, 'the earlier reading starts the window');
     assert.ok(!('notCounted' in second) && second.after === later);
-    const reloaded = await countingWindow('lb-a', reading(Date.now() + 4000, '8'), async () => reading(Date.now(), '9'));
+    const rightAfter = await countingWindow('lb-a', reading(later.at + 10, '7'), again);
+    assert.equal(asked, 1, 'refreshes in a row start their window at an earlier reading old enough');
+    assert.ok(!('notCounted' in rightAfter) && rightAfter.after.at - rightAfter.before.at >= 1000);
+    const reloaded = await countingWindow('lb-a', reading(Date.now(), '8'), async () => reading(Date.now(), '9'));
     assert.deepEqual(reloaded, { notCounted: 'HAProxy reloaded while counting' });
   });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -73,14 +73,30 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const configFile = path.join(folder, 'bluegreen.yaml');
     const original = readFileSync(configFile, 'utf8');
     // The lab's app a second time, through the shared frontend, as "shop", with a state file that agrees with HAProxy.
+    // Apps never share a checkout, a pm2 process or an address: shop's slots are copies of the
+    // app's checkouts, each run by a process of its own on the slot's host at another port.
     const shared = readFileSync(path.join(lab, 'bluegreen.shared.yaml'), 'utf8');
-    const routed = /use_backend demo_(blue|green) if is_demo/.exec(readFileSync(path.join(lab, 'hosts', 'lb', 'haproxy.cfg'), 'utf8'))![1];
+    const routed = /use_backend demo_shared_(blue|green) if is_demo/.exec(readFileSync(path.join(lab, 'hosts', 'lb', 'haproxy.cfg'), 'utf8'))![1];
+    const shopProcesses: ChildProcess[] = [];
+    const shopDirs: string[] = [];
+    for (const m of shared.matchAll(/url: http:\/\/([\d.]+):3001\n\s+dir: (\S+)\/app\n/g)) {
+      const [, address, home] = m;
+      const dir = path.join(home, 'shop-app');
+      cpSync(path.join(home, 'app'), dir, { recursive: true });
+      shopDirs.push(dir);
+      const colour = /hosts\/(blue|green)/.exec(home)?.[1] ?? 'blue';
+      shopProcesses.push(spawn(process.execPath, [path.join(dir, 'server.js')], { env: { PATH: process.env.PATH ?? '', HOST: address, PORT: '3002', APP_ENV: colour, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' }));
+    }
+    assert.equal(shopProcesses.length, 2, 'both slots of the shared config');
     const shopState = path.join(lab, 'hosts', 'lb', 'state', 'shop-deployment-state.json');
     writeFileSync(shopState, JSON.stringify({ live: routed, standby: routed === 'blue' ? 'green' : 'blue', switchCount: 0 }));
     const shop = shared
       .slice(shared.indexOf('  - name: demo'))
       .replace('  - name: demo', '  - name: shop\n    folder: shop')
-      .replace(/stateFile: \S+/, `stateFile: ${shopState}`);
+      .replace(/stateFile: \S+/, `stateFile: ${shopState}`)
+      .replace(/(url: http:\/\/[\d.]+):3001/g, '$1:3002')
+      .replace(/dir: (\S+)\/app\n/g, 'dir: $1/shop-app\n')
+      .replace(/pm2: demo-/g, 'pm2: shop-');
     mkdirSync(path.join(folder, 'shop'), { recursive: true });
     writeFileSync(path.join(folder, 'shop', 'server.js'), '// the shop app\n');
     // The file watcher reloads the config (and drops the status) when it sees the change, with the
@@ -107,6 +123,8 @@ describe('Blue-Green in a real VS Code extension host', () => {
       writeFileSync(configFile, original);
       await configured(1);
       await badgeSays((text) => text.startsWith('$(broadcast) LIVE: '), 'the one app again');
+      for (const p of shopProcesses) p.kill();
+      for (const d of shopDirs) rmSync(d, { recursive: true, force: true });
     }
     assert.deepEqual(tree.getChildren().map((n) => tree.getTreeItem(n).label), ['demo']);
   });

@@ -60,30 +60,37 @@ export function standbyReached(before: SessionCounts, after: SessionCounts, stan
 /** The shortest window counted, and how old an earlier reading may be to serve as its start. */
 export const COUNT_WINDOW_MS = 1000;
 const EARLIER_READING_KEPT_MS = 5 * 60_000;
-const earlierReadings = new Map<string, CountReading>();
+/** Per stats socket, the readings that may still start a window, oldest first. */
+const earlierReadings = new Map<string, CountReading[]>();
 
 /**
- * Two readings of one HAProxy process at least COUNT_WINDOW_MS apart: the last refresh's
- * reading and this one when the last is recent (a tree refreshed on an interval pays nothing),
- * else this one and another after the rest of the window.
+ * Two readings of one HAProxy process at least COUNT_WINDOW_MS apart: the newest earlier
+ * reading old enough, and this one (a tree refreshed on an interval, or refreshes in a row,
+ * pay nothing); with none, this one and another after the rest of the window.
  */
 export async function countingWindow(key: string, now: CountReading, readAgain: () => Promise<CountReading>): Promise<{ before: CountReading; after: CountReading } | { notCounted: string }> {
-  const earlier = earlierReadings.get(key);
-  const age = earlier ? now.at - earlier.at : NaN;
+  const kept = (earlierReadings.get(key) ?? []).filter((r) => r.pid === now.pid && now.at - r.at <= EARLIER_READING_KEPT_MS);
+  const start = kept.filter((r) => now.at - r.at >= COUNT_WINDOW_MS).pop();
   let pair: { before: CountReading; after: CountReading };
   try {
-    if (earlier && earlier.pid === now.pid && age >= COUNT_WINDOW_MS && age <= EARLIER_READING_KEPT_MS) {
-      pair = { before: earlier, after: now };
-    } else {
+    if (start) pair = { before: start, after: now };
+    else {
       await new Promise((r) => setTimeout(r, Math.max(0, COUNT_WINDOW_MS - (Date.now() - now.at))));
       pair = { before: now, after: await readAgain() };
     }
   } catch (e) {
     return { notCounted: `the stats socket did not answer a second time (${(e as Error).message})` };
   }
-  earlierReadings.set(key, pair.after);
+  // What is older than the start chosen is not needed again: a newer start will do.
+  const newer = [...kept.filter((r) => r.at >= (start ?? now).at), ...(start ? [] : [now]), pair.after];
+  earlierReadings.set(key, newer.slice(-100));
   if (pair.before.pid !== pair.after.pid) return { notCounted: 'HAProxy reloaded while counting' };
   return pair;
+}
+
+/** For measuring a first refresh in a process that already made some: forget every earlier reading. */
+export function forgetEarlierReadings(): void {
+  earlierReadings.clear();
 }
 
 /** "STANDBY GREEN: no traffic (0 sessions in 2 s, checked by HAProxy)", or how the roles were read otherwise. */
