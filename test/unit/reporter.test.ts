@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseConfig } from '../../src/core/config/load';
 import { BlueGreenError, errorMessage } from '../../src/core/errors';
 import { LineRedactor, redact } from '../../src/core/redact';
-import { WorkflowError } from '../../src/core/workflows/parts/operation';
+import { failedStepOutput, WorkflowError } from '../../src/core/workflows/parts/operation';
 import { snapshotApp } from '../../src/core/status/refresh';
 import { lineReporter, withoutColours } from '../../src/core/workflows/parts/reporter';
 import { LocalRunner } from './localRunner';
@@ -45,6 +45,10 @@ describe('output hygiene', () => {
     assert.equal(new BlueGreenError('step-failed', 'git fetch https://u:pw@git.example failed').message, 'git fetch https://***@git.example failed');
     const e = new WorkflowError('step-failed', 'Fetch', 'lab-green', 'exit 1', 'LIVE is unchanged.', ['fatal: https://tok3n@git.example: 403', 'DB_PASSWORD=x']);
     assert.deepEqual(e.lastLines, ['fatal: https://***@git.example: 403', 'DB_PASSWORD=***']);
+    // A step that printed only blank lines (a lock that failed at once) has no last output to show.
+    const blank = new WorkflowError('locked', 'Lock', 'lab-lb', 'held', 'LIVE is unchanged.', ['', '  ', '\r']);
+    assert.deepEqual(blank.lastLines, []);
+    assert.equal(failedStepOutput(blank), undefined);
     assert.equal(errorMessage(new Error('connect postgres://a:b@db failed')), 'connect postgres://***@db failed');
     const written: string[] = [];
     const reporter = lineReporter((_level, text) => written.push(text));

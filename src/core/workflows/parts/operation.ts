@@ -66,8 +66,9 @@ export class WorkflowError extends BlueGreenError {
     options?: { cause?: unknown },
   ) {
     super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host, options);
-    // No lines stay no lines: a split of '' would be one empty line, shown under a heading.
-    this.lastLines = lastLines.length ? redact(lastLines.join('\n')).split('\n') : [];
+    // Blank lines say nothing: only lines with text are kept, and none stay none (a split of '' would be one empty line, shown under a heading).
+    const said = lastLines.filter((l) => l.trim());
+    this.lastLines = said.length ? redact(said.join('\n')).split('\n').filter((l) => l.trim()) : [];
   }
 
   /** The failed step's last output lines, redacted. */
