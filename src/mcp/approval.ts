@@ -1,24 +1,26 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { askThroughSocket } from '../core/approval/socket';
+import { ApprovalEndpoint, askThroughSocket } from '../core/approval/socket';
 import { BlueGreenError } from '../core/errors';
 import { asAgentText } from '../core/plan/render';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, fitForApproval, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
 
 /**
  * A person's yes for an agent's request, asked in this order: the Blue-Green extension in the
  * same editor (its own modal dialog, over the approval socket); else MCP elicitation, where the
  * client offers it; else a refusal that says how to approve. Nothing in the tool call itself
- * can answer: the agent only ever sees the outcome.
+ * can answer: the agent only ever sees the outcome. "Not confirmed" is said only when a person
+ * answered; when nobody was asked, the refusal says why.
  */
-export function personApproval(o: { socketPath: string; server: Server; signal?: AbortSignal }): ConfirmPort {
+export function personApproval(o: { endpoint: ApprovalEndpoint; server: Server; signal?: AbortSignal }): ConfirmPort {
   return {
     async confirm(request) {
-      const fromEditor = await askThroughSocket(o.socketPath, request, o.signal);
-      if (fromEditor) return fromEditor;
-      if (o.server.getClientCapabilities()?.elicitation) return elicit(o.server, request, o.signal);
+      const fromEditor = await askThroughSocket(o.endpoint, request, { signal: o.signal });
+      if (fromEditor.kind === 'answered') return fromEditor.answer;
+      if (fromEditor.kind === 'unasked') throw new BlueGreenError('not-confirmable', `${request.title} Not done: nobody answered (${fromEditor.why}). Nothing was changed.`);
+      if (o.server.getClientCapabilities()?.elicitation) return elicit(o.server, fitForApproval(request), o.signal);
       throw new BlueGreenError(
         'not-confirmable',
-        `${request.title} Not done: this needs a person's approval, and nobody could be asked. Open this workspace in VS Code, Cursor or Windsurf with the Blue-Green extension (it shows the dialog), or run the matching \`bluegreen\` command in a terminal. Nothing was changed.`,
+        `${request.title} Not done: this needs a person's approval, and nobody could be asked${fromEditor.refused ? ` (${fromEditor.refused})` : ''}. Open this workspace in VS Code, Cursor or Windsurf with the Blue-Green extension (it shows the dialog), or run the matching \`bluegreen\` command in a terminal. Nothing was changed.`,
       );
     },
   };

@@ -1,5 +1,5 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { approvalSocketPath } from '../core/approval/socket';
+import { approvalEndpoint } from '../core/approval/socket';
 import { AgentToolName } from '../core/agent/tools';
 import { loadConfigFile } from '../core/config/load';
 import { createRunner } from '../core/config/sshRunner';
@@ -17,9 +17,9 @@ export interface Session {
 export async function openSession(configFile: string, server: Server): Promise<Session> {
   const config = await loadConfigFile(configFile);
   const runner = createRunner(config, REFUSE_PROMPTS);
-  const socketPath = approvalSocketPath(config.file);
+  const endpoint = approvalEndpoint(config.file);
   return {
-    call: (name, input, call) => runTool(name, { config, runner, approval: (signal) => personApproval({ socketPath, server, signal }) }, input, call),
+    call: (name, input, call) => runTool(name, { config, runner, approval: (signal) => personApproval({ endpoint, server, signal }) }, input, call),
     close: () => runner.dispose(),
   };
 }

@@ -1,6 +1,6 @@
 import { Server } from 'node:net';
 import * as vscode from 'vscode';
-import { approvalSocketPath, serveApprovals } from '../core/approval/socket';
+import { approvalEndpoint, serveApprovals, windowSocketPath } from '../core/approval/socket';
 import { ConfirmPort } from '../core/plan/confirm';
 import { StatusModel } from './statusModel';
 
@@ -28,7 +28,8 @@ export class ApprovalListener implements vscode.Disposable {
     if (file === this.listeningFor) return;
     this.close();
     if (!file) return;
-    const socketPath = approvalSocketPath(file);
+    // This window's own socket: another window on the same workspace keeps its own.
+    const socketPath = windowSocketPath(approvalEndpoint(file));
     const fromAgent: ConfirmPort = {
       confirm: (request) => {
         this.output.info(`[approval] your editor's AI agent asks: ${request.title}`);

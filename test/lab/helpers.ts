@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { REFUSE_PROMPTS, SshPrompts } from '../../src/core/ssh/runner';
 import { Ssh2Runner, Ssh2RunnerOptions } from '../../src/core/ssh/ssh2Runner';
 import { lab } from './setup';
@@ -31,7 +32,14 @@ export const LB = { ssh: 'lab-lb' } as const;
 /** The lab's config, optionally edited as text first (both shapes: bluegreen.yaml, bluegreen.shared.yaml). */
 export function labConfig(shape: 'default' | 'shared' = 'default', edit: (yaml: string) => string = (y) => y): Config {
   const file = shape === 'shared' ? path.join(lab().dir, 'bluegreen.shared.yaml') : lab().configFile;
-  return parseConfig(edit(readFileSync(file, 'utf8')), file);
+  const original = readFileSync(file, 'utf8');
+  const text = edit(original);
+  if (text === original) return parseConfig(text, file);
+  // An edited config is a file of its own beside the lab's, as a person's would be: an approval
+  // is bound to the text of the file the config came from.
+  const edited = path.join(lab().dir, `bluegreen.edited-${createHash('sha256').update(text).digest('hex').slice(0, 12)}.yaml`);
+  writeFileSync(edited, text);
+  return parseConfig(text, edited);
 }
 
 export function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { approvalSocketPath, serveApprovals } from '../../src/core/approval/socket';
+import { approvalEndpoint, serveApprovals, windowSocketPath } from '../../src/core/approval/socket';
 import { ConfirmRequest } from '../../src/core/plan/confirm';
 import { readState, resetLab, served } from './helpers';
 import { lab } from './setup';
@@ -137,7 +137,7 @@ describe('bluegreen mcp: a real MCP client against the lab', function () {
   it('asks the editor first: the approval socket of the workspace answers for the person', async () => {
     const asked: ConfirmRequest[] = [];
     let answer = { ok: false } as { ok: boolean; via?: string };
-    const editor: Server = serveApprovals(approvalSocketPath(lab().configFile), { confirm: async (r) => (asked.push(r), answer.ok ? { ok: true, via: answer.via } : { ok: false }) }, () => undefined);
+    const editor: Server = serveApprovals(windowSocketPath(approvalEndpoint(lab().configFile), 'test'), { confirm: async (r) => (asked.push(r), answer.ok ? { ok: true, via: answer.via } : { ok: false }) }, () => undefined);
     try {
       // The client offers elicitation too, and would say yes: the editor is asked first.
       const client = await open(() => ({ action: 'accept', content: { approve: true } }));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LabInfo, labDown, labUp } from '../../lab/lab';
@@ -41,7 +41,12 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
   let runner: Ssh2Runner;
   const configs = () => topo.loadBalancers.map((lb) => readFileSync(lb.haproxyConfig, 'utf8'));
   const context = (app: string, edit: (yaml: string) => string = (y) => y): OperationContext => {
-    const edited = parseConfig(edit(readFileSync(topo.configFile, 'utf8')), topo.configFile);
+    const original = readFileSync(topo.configFile, 'utf8');
+    const text = edit(original);
+    // An edited config is a file of its own, as a person's would be: an approval is bound to the file's text.
+    const file = text === original ? topo.configFile : topo.configFile.replace(/\.yaml$/, '.edited.yaml');
+    if (file !== topo.configFile) writeFileSync(file, text);
+    const edited = parseConfig(text, file);
     return { runner, app: edited.apps.find((a) => a.name === app)!, reporter: new RecordingReporter(), confirm: preApproved(), who: 'test@topology' };
   };
   /** Which slot of `app` answers through each load balancer's own frontend. */

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
 import { Ssh2Runner } from '../../src/core/ssh/ssh2Runner';
-import { preApproved } from '../../src/core/plan/confirm';
+import { ConfirmPort, preApproved } from '../../src/core/plan/confirm';
 import { deploy } from '../../src/core/workflows/deploy';
 import { acquireLock } from '../../src/core/workflows/parts/lock';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/operation';
@@ -109,6 +109,28 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
       await reloadHaproxy();
       await untilServedBy(live);
     }
+  });
+
+  it('a bluegreen.yaml edited while the dialog is on screen: the yes does not count, nothing is switched', async () => {
+    const live = (await servedBy()) as 'blue' | 'green';
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
+    const configAtStart = readFileSync(lab().haproxyConfig, 'utf8');
+    const file = lab().configFile;
+    const yaml = readFileSync(file, 'utf8');
+    const editing: ConfirmPort = {
+      confirm: async (request) => {
+        assert.ok(request.binding?.configSha256, 'the request names the config it was judged by');
+        writeFileSync(file, `${yaml}# edited by an agent while the person read the dialog\n`);
+        return { ok: true, via: 'editor dialog' };
+      },
+    };
+    try {
+      await assert.rejects(release({ ...context(runner), confirm: editing }), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /changed since it was approved: .*bluegreen\.yaml was edited; nothing was switched/.test(e.message));
+    } finally {
+      writeFileSync(file, yaml);
+    }
+    assert.equal(readFileSync(lab().haproxyConfig, 'utf8'), configAtStart, 'the config changed');
+    await assertInvariants(live, stateAtStart);
   });
 
   it('smoke tests: one STANDBY fails refuses a release and changes nothing; an emergency release goes past it and records that; the status shows each result', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -71,6 +72,8 @@ export function parseConfig(text: string, file: string): Config {
   const dir = path.dirname(file);
   const local = (p?: string) => (p === undefined ? undefined : path.resolve(dir, p.replace(/^~(?=$|\/)/, os.homedir())));
   for (const app of config.apps) if (app.folder !== undefined) app.folder = local(app.folder);
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  for (const app of config.apps) app.source = { file, sha256 };
   return {
     ...config,
     file,

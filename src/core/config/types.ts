@@ -110,6 +110,8 @@ export interface ReleaseConfig {
 export interface AppConfig {
   /** The config's named extra hosts, for this app's hooks. */
   hosts?: Record<string, HostConfig>;
+  /** The bluegreen.yaml it was loaded from and its text's sha256: what an approval is bound to. */
+  source?: { file: string; sha256: string };
   name: string;
   url?: string;
   /** Absolute local path of the app's code (`folder:`, resolved against the config file's folder). */

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { SlotName } from '../config/types';
+
 /** What a workflow asks a person before it changes production. */
 export interface ConfirmRequest {
   title: string;
@@ -14,11 +17,45 @@ export interface ConfirmRequest {
   suggestedReason?: string;
   /** A second button that does not go ahead but does something else first ("Fix First"); only a dialog offers it. */
   alternative?: string;
+  /** What a yes to this request approves, and nothing else (see approvalBinding). */
+  binding?: ApprovalBinding;
+}
+
+/**
+ * The operation an approval is for: the app, the kind, from which slot to which at which
+ * commits, and the bluegreen.yaml it was judged by; `id` is fresh for every request. An answer
+ * counts only when it names this id and this binding's hash, and the change goes ahead only if
+ * all of it is still so under the lock.
+ */
+export interface ApprovalBinding {
+  id: string;
+  app: string;
+  kind: string;
+  from?: SlotName;
+  to?: SlotName;
+  fromCommit?: string;
+  toCommit?: string;
+  configSha256?: string;
+}
+
+/** The binding's fingerprint: sha256 of its fields in a fixed order. */
+export function bindingHash(b: ApprovalBinding): string {
+  const fields = [b.id, b.app, b.kind, b.from, b.to, b.fromCommit, b.toCommit, b.configSha256].map((v) => v ?? '');
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** `via`: how the person said yes ("editor dialog", "terminal", …), recorded with a switch. */
 /** `alternative`: the person picked the request's alternative button instead. */
 export type ConfirmAnswer = { ok: false; alternative?: boolean } | { ok: true; reason?: string; via?: string };
+
+/** The longest title and detail an approval shows; what is longer is cut, and says so. */
+export const APPROVAL_TEXT_LIMITS = { title: 300, detail: 20_000 } as const;
+
+/** The request with a title and detail any medium can show in full: cut with "…" and how much was left out. */
+export function fitForApproval(request: ConfirmRequest): ConfirmRequest {
+  const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters not shown)`);
+  return { ...request, title: cut(request.title, APPROVAL_TEXT_LIMITS.title), detail: cut(request.detail, APPROVAL_TEXT_LIMITS.detail) };
+}
 
 export interface ConfirmPort {
   confirm(request: ConfirmRequest): Promise<ConfirmAnswer>;

@@ -1,3 +1,4 @@
+import { approvalBinding, stillAsApproved } from './parts/approved';
 import { otherSlot } from '../config/types';
 import { errorMessage } from '../errors';
 import { canaryKeyText, parseCanaryKey } from '../haproxy/canary';
@@ -57,8 +58,10 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
     enforce(plan, title, unchanged);
     const overrode = overridden(plan);
     const key = parseCanaryKey(lb.canaryBy);
-    const answer = await ctx.confirm.confirm(canaryConfirmation(plan, app));
+    const binding = approvalBinding(plan, app);
+    const answer = await ctx.confirm.confirm({ ...canaryConfirmation(plan, app), binding });
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged);
+    await stillAsApproved(ctx, binding, title, () => unchanged);
 
     const change = canaryRule(plan, { key, percent, several });
     await readUnderLocks(lbs, plan, change, title, () => unchanged);

@@ -17,6 +17,7 @@ import { localStep, OperationContext, steady, WorkflowError } from './parts/oper
 import { frontendProbe, Verified } from './parts/verify';
 import { recordSwitch } from './parts/switching';
 import { applyEach, readUnderLocks } from './parts/lbChange';
+import { approvalBinding, stillAsApproved } from './parts/approved';
 import { switchTo } from './parts/switchTo';
 import { LbSwitch, lockEach, releaseEach } from './parts/lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
@@ -64,10 +65,12 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     const unchanged = () => liveUnchanged(before);
     const plan = await planSwitch(ctx, before, { kind, emergency: o.emergency, unsafeMigrations: o.unsafeMigrations }, title);
-    const answer = await ctx.confirm.confirm(switchConfirmation(plan, { suggestedReason: o.suggestedReason }));
+    const binding = approvalBinding(plan, ctx.app);
+    const answer = await ctx.confirm.confirm({ ...switchConfirmation(plan, { suggestedReason: o.suggestedReason }), binding });
     if (!answer.ok && answer.alternative) throw new WorkflowError('declined', title, undefined, FIX_FIRST_CHOSEN, unchanged());
     if (!answer.ok) throw new WorkflowError('declined', title, undefined, 'not confirmed', unchanged());
     if (reasonMissing({ askReason: o.emergency }, answer.reason)) throw new WorkflowError('refused', title, undefined, 'an emergency release needs a reason', unchanged());
+    await stillAsApproved(ctx, binding, title, unchanged);
     const confirmedAt = Date.now();
     // Compare before switching: every config must still route to the LIVE we showed. The state
     // files read here, under the locks, are the ones the switch is recorded in.
