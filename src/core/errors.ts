@@ -24,6 +24,8 @@ export type ErrorReason =
   | 'refused'
   | 'step-failed'
   | 'declined'
+  /** The routing changed during an operation that switches nothing (a deploy's hook, a hand on the LB). */
+  | 'routing-changed'
   /** No person could be asked (no terminal, no --yes; no dialog an agent's client can show). */
   | 'not-confirmable'
   /** The command line was wrong. */

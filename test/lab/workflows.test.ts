@@ -297,6 +297,29 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await assertInvariants('blue');
   });
 
+  it('a deploy whose hook switches the routing on the LB says so as an error, never "LIVE is unchanged"', async () => {
+    const live = (await servedBy()) as 'blue' | 'green';
+    const standby = live === 'blue' ? 'green' : 'blue';
+    const file = lab().haproxyConfig;
+    const original = readFileSync(file, 'utf8');
+    const flip = `sed -i 's/default_backend demo_${live}/default_backend demo_${standby}/' ${file} && ${lab().reloadCommand}`;
+    const hooked = (y: string) => y.replace('    deploy:\n', `    deploy:\n      hooks:\n        backup:\n          - { host: lb, run: ${JSON.stringify(flip)} }\n`);
+    const servingNow = pm2Info(standby);
+    try {
+      await assert.rejects(deploy(context(runner, hooked)), (e: unknown) => {
+        assert.ok(e instanceof WorkflowError && e.reason === 'routing-changed', String(e));
+        assert.match(e.message, new RegExp(`nothing here switched traffic, yet on lab-lb, line \\d+ of .*haproxy\\.cfg now routes frontend "demo" to demo_${standby} \\(before: demo_${live}\\)`));
+        assert.doesNotMatch(e.message, /LIVE is unchanged/);
+        return true;
+      });
+      assert.deepEqual(pm2Info(standby), servingNow, 'the deploy went on to restart the slot the hook made LIVE');
+    } finally {
+      writeFileSync(file, original);
+      await reloadHaproxy();
+      await untilServedBy(live);
+    }
+  });
+
   it('runs backup and before-migrate hooks on other hosts; a failing hook stops the deploy before STANDBY changes', async () => {
     const marker = path.join(lab().dir, `hook-${Date.now()}`);
     const withHooks = (run: string) => (y: string) =>

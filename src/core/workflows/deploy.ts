@@ -15,6 +15,7 @@ import { runSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel, SmokeResult } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns } from '../status/describe';
 import { acquireLock, HeldLock } from './parts/lock';
+import { refuseUnaskedSwitch } from './parts/routingAfter';
 import { enforce } from './parts/enforce';
 import { MigrationsBetween, readMigrations } from './parts/migrationGate';
 import { onServers } from './parts/onServers';
@@ -104,38 +105,59 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     const [live, slot] = [plan.live!, plan.target!];
     await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
     const ref = await confirmDeploy(ctx, plan, o, operation);
-    const steps = standbySteps(ctx, { lock, operation, slot, stateNow: () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.` });
-    const { stateNow, everywhere, on } = steps;
-    const { servers } = app.slots[slot];
-
-    if (o.backup !== false && app.deploy.keepBackups > 0) {
-      await everywhere((s) => on(s, 'Back up the current release', remote.backup(s.dir, backupsOf(s.dir), app.deploy.keepBackups)));
-    }
-    if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, steps.guard);
-    const commit = await checkOutEverywhere(steps, ref, app.slots[slot].branch ?? app.deploy.branch, o.fetch !== false);
-    if (o.migrate) await confirmMigrations(ctx, before, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
-
-    const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot, commit, ref })}`;
-    await everywhere((s) => on(s, 'Install dependencies', command(s, app.deploy.install)));
-    if (o.migrate && app.deploy.migrate) {
-      await runHooks(ctx, 'beforeMigrate', slot, stateNow, steps.guard);
-      // One database: the migrations run once, from the first server.
-      await on(servers[0], 'Run migrations', command(servers[0], app.deploy.migrate));
-    }
-    await everywhere((s) => on(s, 'Build', command(s, app.deploy.build)));
-    await everywhere((s) => on(s, `Restart ${s.pm2}`, command(s, app.deploy.restart)));
-
-    steps.guard();
-    const versions = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => everywhere((s) => waitHealthy(ctx, s, slot, commit, stateNow)));
-    const version = versions[0];
-    const smoke = app.smoke.length ? await localStep(ctx, `Smoke tests on ${slotLabel(slot)}`, () => smokeStep(ctx, slot)) : undefined;
-    const smokeFailed = smokeFailures(smoke);
-    const summary = `${standbyRuns(slot, version, commit)}${servers.length > 1 ? ` on all ${servers.length} servers` : ''}${smokeFailed ? `, but ${smokeFailed}: a release to it is refused` : smoke ? `, passing its ${smoke.length} smoke test(s)` : ''}. ${liveUnchanged(before)}`;
-    ctx.reporter.info(summary);
-    return { slot, commit, version, live, durationMs: Date.now() - started, summary, smokeFailed };
+    const result = await checkedRouting(ctx, before, operation, () => deploySteps(ctx, o, { before, plan, ref, lock, operation, started }));
+    ctx.reporter.info(result.summary);
+    return result;
   } finally {
     await ownLock?.release();
   }
+}
+
+/** The operation, then each LB's routing read again: a failure or a success says "LIVE is unchanged" only when it is. */
+async function checkedRouting<T>(ctx: OperationContext, before: AppSnapshot, operation: string, body: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await body();
+  } catch (e) {
+    if (!isBlueGreenError(e, 'routing-changed')) await refuseUnaskedSwitch(ctx, before, operation, e);
+    throw e;
+  }
+  await refuseUnaskedSwitch(ctx, before, operation);
+  return result;
+}
+
+async function deploySteps(ctx: OperationContext, o: DeployOptions, d: { before: AppSnapshot; plan: Plan; ref: string; lock: HeldLock | undefined; operation: string; started: number }): Promise<DeployResult> {
+  const { app } = ctx;
+  const { before, plan, ref, lock, operation, started } = d;
+  const [live, slot] = [plan.live!, plan.target!];
+  const steps = standbySteps(ctx, { lock, operation, slot, stateNow: () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.` });
+  const { stateNow, everywhere, on } = steps;
+  const { servers } = app.slots[slot];
+
+  if (o.backup !== false && app.deploy.keepBackups > 0) {
+    await everywhere((s) => on(s, 'Back up the current release', remote.backup(s.dir, backupsOf(s.dir), app.deploy.keepBackups)));
+  }
+  if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, steps.guard, before, operation);
+  const commit = await checkOutEverywhere(steps, ref, app.slots[slot].branch ?? app.deploy.branch, o.fetch !== false);
+  if (o.migrate) await confirmMigrations(ctx, before, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
+
+  const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot, commit, ref })}`;
+  await everywhere((s) => on(s, 'Install dependencies', command(s, app.deploy.install)));
+  if (o.migrate && app.deploy.migrate) {
+    await runHooks(ctx, 'beforeMigrate', slot, stateNow, steps.guard, before, operation);
+    // One database: the migrations run once, from the first server.
+    await on(servers[0], 'Run migrations', command(servers[0], app.deploy.migrate));
+  }
+  await everywhere((s) => on(s, 'Build', command(s, app.deploy.build)));
+  await everywhere((s) => on(s, `Restart ${s.pm2}`, command(s, app.deploy.restart)));
+
+  steps.guard();
+  const versions = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => everywhere((s) => waitHealthy(ctx, s, slot, commit, stateNow)));
+  const version = versions[0];
+  const smoke = app.smoke.length ? await localStep(ctx, `Smoke tests on ${slotLabel(slot)}`, () => smokeStep(ctx, slot)) : undefined;
+  const smokeFailed = smokeFailures(smoke);
+  const summary = `${standbyRuns(slot, version, commit)}${servers.length > 1 ? ` on all ${servers.length} servers` : ''}${smokeFailed ? `, but ${smokeFailed}: a release to it is refused` : smoke ? `, passing its ${smoke.length} smoke test(s)` : ''}. ${liveUnchanged(before)}`;
+  return { slot, commit, version, live, durationMs: Date.now() - started, summary, smokeFailed };
 }
 
 /** The ref to build (STANDBY's own commit when it is built again without a fetch), once the person said yes. */
@@ -180,12 +202,14 @@ function hookHost(ctx: OperationContext, name: string, standby: SlotName): HostR
 }
 
 /** Hooks on other hosts (a database dump before migrations, say), each streamed like any step. */
-async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate', slot: SlotName, stateNow: () => string, guard: () => void): Promise<void> {
+/** A hook runs any command on any host: the routing is read again after each, and the deploy stops, before it touches STANDBY further, if it changed. */
+async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate', slot: SlotName, stateNow: () => string, guard: () => void, before: AppSnapshot, operation: string): Promise<void> {
   const s = ctx.app.slots[slot].servers[0];
   for (const hook of ctx.app.deploy.hooks?.[phase] ?? []) {
     guard();
     const title = `${phase === 'backup' ? 'Backup' : 'Before-migrate'} hook on ${hook.host}`;
     await remoteStep(ctx, title, hookHost(ctx, hook.host, slot), fillTemplate(hook.run, { pm2: s.pm2, dir: s.dir, slot, app: ctx.app.name }), stateNow);
+    await refuseUnaskedSwitch(ctx, before, operation);
   }
 }
 
