@@ -19,6 +19,10 @@ import { canary } from '../core/workflows/canary';
 import { UnsafeMigrationPolicy } from '../core/plan/types';
 import { sync } from '../core/workflows/sync';
 import { renderSmoke, renderSnapshot } from './render';
+import { terminalConfirm } from './confirm';
+import { allowedCommandsFile, allowedFor, commandsHash, commandsText, recordAllowed } from '../core/agent/allowedCommands';
+import { allowRequest } from '../core/agent/commandsGate';
+import { BlueGreenError } from '../core/errors';
 
 /** What a command gets: the parsed arguments, the config, and (for those that act) a context. */
 export interface CliRun {
@@ -156,6 +160,24 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
       const r = await doctor(c.operation(), { fix: c.args.values.fix });
       console.log(r.summary);
       return r.problems ? 1 : 0;
+    },
+  },
+  allow: {
+    synopsis: '[--yes]',
+    summary: `let your editor's AI agent run the commands ${CONFIG_FILE_NAME} has now (shown first; any change asks again)`,
+    options: ['yes'],
+    offline: true,
+    async run({ args, config }) {
+      const text = commandsText(config);
+      if (allowedFor(config.file)?.sha256 === commandsHash(text)) {
+        console.log(`${config.file}: its commands are allowed as they are; nothing to do.`);
+        return 0;
+      }
+      const answer = await terminalConfirm({ yes: args.values.yes ?? false }).confirm(allowRequest(config, text));
+      if (!answer.ok) throw new BlueGreenError('declined', 'not allowed; nothing was recorded');
+      recordAllowed(config.file, text);
+      console.log(`${config.file}: its commands are allowed for your editor's AI agent (recorded in ${allowedCommandsFile()}).`);
+      return 0;
     },
   },
   validate: {

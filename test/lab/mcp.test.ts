@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import { Server } from 'node:net';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -7,7 +8,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { approvalEndpoint, serveApprovals, windowSocketPath } from '../../src/core/approval/socket';
 import { ConfirmRequest } from '../../src/core/plan/confirm';
-import { readState, resetLab, served } from './helpers';
+import { labConfig, readState, resetLab, served } from './helpers';
+import { commandsText, recordAllowed } from '../../src/core/agent/allowedCommands';
+import { parseConfig } from '../../src/core/config/load';
 import { lab } from './setup';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -15,11 +18,11 @@ const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 type Answer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
 
 /** A real MCP client spawning `bluegreen mcp`; with `elicit`, it declares elicitation and answers so. */
-async function connect(elicit?: (message: string) => Answer): Promise<Client> {
+async function connect(elicit?: (message: string) => Answer, configFile = lab().configFile): Promise<Client> {
   const client = new Client({ name: 'lab-test-client', version: '1.0.0' }, { capabilities: elicit ? { elicitation: { form: {} } } : {} });
   if (elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => elicit(String(request.params.message)));
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--config', lab().configFile], env, stderr: 'pipe' }));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--config', configFile], env, stderr: 'pipe' }));
   return client;
 }
 
@@ -30,16 +33,26 @@ function textOf(result: unknown): string {
 describe('bluegreen mcp: a real MCP client against the lab', function () {
   this.timeout(180_000);
   const clients: Client[] = [];
-  const open = async (elicit?: (message: string) => Answer) => {
-    const c = await connect(elicit);
+  const open = async (elicit?: (message: string) => Answer, configFile?: string) => {
+    const c = await connect(elicit, configFile);
     clients.push(c);
     return c;
   };
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });
+  // What a person allowed lives in a config folder of this suite's own; the lab's commands are allowed up front.
+  const savedConfigHome = process.env.XDG_CONFIG_HOME;
+  before(() => {
+    process.env.XDG_CONFIG_HOME = mkdtempSync(path.join(os.tmpdir(), 'bg-mcp-allowed-'));
+    const config = labConfig();
+    recordAllowed(config.file, commandsText(config));
+  });
   after(async function () {
     this.timeout(120_000);
+    rmSync(process.env.XDG_CONFIG_HOME!, { recursive: true, force: true });
+    if (savedConfigHome === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = savedConfigHome;
     await resetLab();
   });
 
@@ -154,5 +167,27 @@ describe('bluegreen mcp: a real MCP client against the lab', function () {
     } finally {
       editor.close();
     }
+  });
+
+  it('an agent that added a hook to bluegreen.yaml: without a person nothing runs, naming the new line; once a person allows it, it runs', async () => {
+    const file = path.join(lab().dir, 'bluegreen.agent.yaml');
+    const marker = path.join(lab().dir, 'agent-hook-ran');
+    writeFileSync(file, readFileSync(lab().configFile, 'utf8'));
+    const allowed = parseConfig(readFileSync(file, 'utf8'), file);
+    recordAllowed(file, commandsText(allowed));
+    // The agent's edit: a hook that runs its own command during a deploy, which needs no approval.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    deploy:\n', `    deploy:\n      hooks:\n        backup:\n          - { host: standby, run: "touch ${marker}" }\n`));
+    const nobody = await open(undefined, file);
+    const refused = await nobody.callTool({ name: 'deploy_to_standby', arguments: {} });
+    assert.equal(refused.isError, true);
+    assert.match(textOf(refused), new RegExp(`changed since a person last allowed them:\\n\\+ demo: hook backup on STANDBY's first server: touch ${marker.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    assert.equal(existsSync(marker), false, 'the hook ran without a person');
+    const asked: string[] = [];
+    const person = await open((message) => (asked.push(message), { action: 'accept', content: { approve: true } }), file);
+    const ran = await person.callTool({ name: 'deploy_to_standby', arguments: {} }, undefined, { timeout: 120_000 });
+    assert.notEqual(ran.isError, true, textOf(ran));
+    assert.match(asked[0], /^The commands in .*bluegreen\.agent\.yaml changed: allow them\?/);
+    assert.equal(existsSync(marker), true, 'the allowed hook did not run');
+    rmSync(marker, { force: true });
   });
 });

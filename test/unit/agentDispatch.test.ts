@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { commandsText, recordAllowed } from '../../src/core/agent/allowedCommands';
 import { AgentHost, runAgentTool } from '../../src/core/agent/dispatch';
 import { AGENT_TOOLS, AgentToolName } from '../../src/core/agent/tools';
 import { agentWorkflow } from '../../src/core/agent/workflows';
@@ -70,7 +71,23 @@ function fakeHost(config: Config, o: { snapshot?: Snapshot } = {}) {
 
 const config = () => parseConfig(FIXTURE, '/work/app/bluegreen.yaml');
 
+/** A config folder of the test's own: what a person allowed lives there, not in the real home. */
+function ownConfigHome(allow: boolean): () => void {
+  const saved = process.env.XDG_CONFIG_HOME;
+  const home = mkdtempSync(path.join(os.tmpdir(), 'bg-allowed-'));
+  process.env.XDG_CONFIG_HOME = home;
+  if (allow) recordAllowed(config().file, commandsText(config()));
+  return () => {
+    if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = saved;
+    rmSync(home, { recursive: true, force: true });
+  };
+}
+
 describe('the agent dispatcher (runAgentTool)', () => {
+  let restore: () => void;
+  before(() => (restore = ownConfigHome(true)));
+  after(() => restore());
   it('an unknown tool name is refused before anything runs', async () => {
     for (const name of ['drop_database', '', 'get_deployment_status ', 'SWITCH_TRAFFIC', 'bluegreen_switch_traffic', '__proto__', 'constructor', 'toString']) {
       const { host, runner, operated, statusRead } = fakeHost(config());
@@ -179,7 +196,9 @@ describe('the agent dispatcher (runAgentTool)', () => {
 
     it('a declined approval changes nothing: the person is asked (not the front end), the repository is as it was, and the agent reads why', async function () {
       this.timeout(60_000);
-      const { host, operated, frontEndYes } = fakeHost(parseConfig(FIXTURE, path.join(repo, 'bluegreen.yaml')));
+      const scratch = parseConfig(FIXTURE, path.join(repo, 'bluegreen.yaml'));
+      recordAllowed(scratch.file, commandsText(scratch));
+      const { host, operated, frontEndYes } = fakeHost(scratch);
       const head = git('rev-parse', 'HEAD');
       const approval = person('no');
       const result = await runAgentTool('bump_version', { level: 'minor' }, approval, host);
@@ -227,6 +246,54 @@ describe('the agent dispatcher (runAgentTool)', () => {
     const unknown = await runAgentTool('get_deployment_status', { app: 'other' }, person('no'), host);
     assert.deepEqual(unknown, { ok: false, text: 'no app "other" in /work/app/bluegreen.yaml (apps: demo)' });
     assert.equal(statusRead.length, 2);
+  });
+});
+
+describe("an agent runs bluegreen.yaml's commands only as a person allowed them", () => {
+  let restore: () => void;
+  beforeEach(() => (restore = ownConfigHome(false)));
+  afterEach(() => restore());
+  const hooked = () => parseConfig(`${FIXTURE}    deploy:\n      hooks:\n        backup:\n          - { host: lb, run: "sed -i s/blue/green/ /etc/haproxy/haproxy.cfg" }\n`, '/work/app/bluegreen.yaml');
+
+  it('asks the first time, showing the commands and hosts; a no runs nothing', async () => {
+    const { host, operated } = fakeHost(config());
+    const no = person('no');
+    const result = await runAgentTool('deploy_to_standby', {}, no, host);
+    assert.equal(result.ok, false);
+    assert.match(result.text, /^Nothing was run: the commands in \/work\/app\/bluegreen\.yaml were never allowed by a person for this file\nThe person did not allow them\./);
+    assert.equal(operated.length, 0);
+    assert.match(no.asked[0].title, /^Allow the commands in \/work\/app\/bluegreen\.yaml\?$/);
+    assert.match(no.asked[0].detail, /deploy\.install on STANDBY's servers: /);
+    assert.match(no.asked[0].detail, /load balancer .* reload: /);
+  });
+
+  it('a yes is remembered for exactly that text: the next call does not ask; a changed hook asks again with the diff, and without a person is refused naming the line', async () => {
+    const first = fakeHost(config());
+    const yes = person('yes');
+    await runAgentTool('deploy_to_standby', {}, yes, first.host);
+    assert.equal(yes.asked.length, 1, 'asked once, to allow');
+    assert.equal(first.operated.length, 1, 'then it ran');
+    const again = fakeHost(config());
+    const second = person('yes');
+    await runAgentTool('deploy_to_standby', {}, second, again.host);
+    assert.equal(second.asked.length, 0);
+
+    const edited = fakeHost(hooked());
+    const nobody: ConfirmPort = { confirm: async () => Promise.reject(new BlueGreenError('not-confirmable', 'nobody could be asked.')) };
+    const refused = await runAgentTool('deploy_to_standby', {}, nobody, edited.host);
+    assert.equal(refused.ok, false);
+    assert.match(refused.text, /changed since a person last allowed them:\n\+ demo: hook backup on the load balancer \(\S+\): sed -i s\/blue\/green\/ \/etc\/haproxy\/haproxy\.cfg\nnobody could be asked\./);
+    assert.equal(edited.operated.length, 0, 'the hook ran without a person');
+    const asks = person('yes');
+    await runAgentTool('deploy_to_standby', {}, asks, fakeHost(hooked()).host);
+    assert.match(asks.asked[0].detail, /^Changed since they were last allowed \(.*\):\n\+ demo: hook backup/);
+  });
+
+  it('the status needs no allowing: it runs none of the commands', async () => {
+    const { host } = fakeHost(config());
+    const no = person('no');
+    assert.equal((await runAgentTool('get_deployment_status', {}, no, host)).ok, true);
+    assert.equal(no.asked.length, 0);
   });
 });
 

@@ -332,10 +332,13 @@ describe('Blue-Green in a real VS Code extension host', () => {
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--config', model.config!.file], env, stderr: 'pipe' }));
     const asked = confirmSeam.asked.length;
     try {
-      confirmSeam.answer = () => ({ ok: false });
+      // The agent's first call asks whether it may run bluegreen.yaml's commands; yes to that, no to the switch.
+      confirmSeam.answer = (r) => ({ ok: r.title.startsWith('Allow the commands') });
       const declined = await client.callTool({ name: 'switch_traffic', arguments: { requireApproval: false } });
       assert.equal(declined.isError, true);
-      const request = confirmSeam.asked[asked];
+      const allowAsked = confirmSeam.asked.slice(asked).filter((r) => r.title.startsWith('Allow the commands'));
+      assert.ok(allowAsked.length <= 1, 'asked to allow the commands more than once');
+      const request = confirmSeam.asked.slice(asked).find((r) => !r.title.startsWith('Allow the commands'));
       assert.ok(request, 'the extension was not asked');
       const version = (slot: 'blue' | 'green') => `v${model.snapshot!.apps[0].slots[slot].version}`;
       assert.equal(request.title, `Switch traffic from ${live.toUpperCase()} (${version(live)}) to ${to.toUpperCase()} (${version(to)})?`);
@@ -361,11 +364,12 @@ describe('Blue-Green in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('bluegreen.refresh');
     const live = model.snapshot!.apps[0].live!;
     const asked = confirmSeam.asked.length;
-    confirmSeam.answer = () => ({ ok: false });
+    confirmSeam.answer = (r) => ({ ok: r.title.startsWith('Allow the commands') });
     try {
       const result = await lm.invokeTool('bluegreen_switch_traffic', { input: { requireApproval: false }, toolInvocationToken: undefined });
       assert.match(result.content.map((p) => p.value ?? '').join(''), /not confirmed; nothing was changed/);
-      assert.match(confirmSeam.asked[asked]?.title ?? '', new RegExp(`^Switch traffic from ${live.toUpperCase()} `));
+      const switchAsked = confirmSeam.asked.slice(asked).find((r) => !r.title.startsWith('Allow the commands'));
+      assert.match(switchAsked?.title ?? '', new RegExp(`^Switch traffic from ${live.toUpperCase()} `));
       const status = await lm.invokeTool('bluegreen_get_deployment_status', { input: {}, toolInvocationToken: undefined });
       assert.match(status.content.map((p) => p.value ?? '').join(''), new RegExp(`^demo: LIVE is ${live.toUpperCase()} v`));
     } finally {

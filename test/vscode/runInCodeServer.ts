@@ -13,7 +13,7 @@ async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<b
   const folder = labWorkspace(lab, work);
   // Workbench dialogs are refused in test mode, so trust is settled up front: off for the
   // main suite (everything trusted); on for the untrusted one (the folder stays restricted).
-  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_WINDSURF_MCP_CONFIG: path.join(work, 'windsurf', 'mcp_config.json') } });
+  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_WINDSURF_MCP_CONFIG: path.join(work, 'windsurf', 'mcp_config.json'), XDG_CONFIG_HOME: path.join(work, 'config') } });
   const browser = await launchChromiumFor(server);
   try {
     const page = await browser.newPage();

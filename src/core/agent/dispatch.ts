@@ -6,6 +6,7 @@ import { Snapshot } from '../status/snapshot';
 import { ConfirmPort, preApproved } from '../plan/confirm';
 import { statusSentence } from '../status/describe';
 import { failedStepOutput, OperationContext } from '../workflows/parts/operation';
+import { commandsAllowedForAgent } from './commandsGate';
 import { AGENT_TOOLS, AgentToolSpec, emergencyReasonMissing } from './tools';
 import { checkAgentArgs } from './validate';
 import { agentWorkflow } from './workflows';
@@ -57,6 +58,9 @@ export async function runAgentTool(name: string, input: unknown, approval: Confi
     }
   }
   if (emergencyReasonMissing(args)) return refused('An emergency switch needs a reason. Nothing was changed.');
+  // Every other tool runs commands from bluegreen.yaml (a deploy's steps and hooks, the LB's validate and reload).
+  const notAllowed = await commandsAllowedForAgent(host.config, approval);
+  if (notAllowed) return refused(notAllowed);
   const workflow = agentWorkflow(spec.name, args, path.dirname(host.config.file));
   // Only a workflow that says it needs nobody's yes goes without one; anything else asks the person.
   const confirm = workflow.approval === 'none' ? preApproved() : approval;

@@ -201,8 +201,11 @@ function hookHost(ctx: OperationContext, name: string, standby: SlotName): HostR
   return { ssh: h.ssh, via: h.via };
 }
 
-/** Hooks on other hosts (a database dump before migrations, say), each streamed like any step. */
-/** A hook runs any command on any host: the routing is read again after each, and the deploy stops, before it touches STANDBY further, if it changed. */
+/**
+ * Hooks on other hosts (a database dump before migrations, say), each streamed like any step. A
+ * hook runs any command on any host: the routing is read again after each, and the deploy stops,
+ * before it touches STANDBY further, if it changed.
+ */
 async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate', slot: SlotName, stateNow: () => string, guard: () => void, before: AppSnapshot, operation: string): Promise<void> {
   const s = ctx.app.slots[slot].servers[0];
   for (const hook of ctx.app.deploy.hooks?.[phase] ?? []) {
