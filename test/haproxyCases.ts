@@ -11,6 +11,8 @@ export interface HaproxyCase {
   acl?: string;
   /** LIVE's backend and the 1-based lines of the rules that also route to a slot; or a refusal. */
   expect: { live: string; stray: number[] } | { refused: RegExp };
+  /** The backend HAProxy sends the app's requests to, when a stray rule takes them all (else `live`). */
+  servedBy?: string;
 }
 
 export const SLOT_BACKENDS = ['shop_blue', 'shop_green'];
@@ -90,6 +92,43 @@ export const HAPROXY_CASES: HaproxyCase[] = [
     name: 'a slot written as a listen section with a bind of its own',
     config: `${HEAD}frontend web\n    bind 127.0.0.1:18080\n    default_backend shop_blue\nbackend shop_blue\n    server b 127.0.0.1:3001\nlisten shop_green\n    bind 127.0.0.1:18084\n    server g 127.0.0.1:3002\n`,
     expect: { live: 'shop_blue', stray: [15] },
+  },
+  {
+    name: 'a carriage return before a rule is white space',
+    config: cfg('frontend web', '    bind 127.0.0.1:18080', '    default_backend shop_blue', '\r    use_backend shop_green'),
+    expect: { live: 'shop_blue', stray: [12] },
+    servedBy: 'shop_green',
+  },
+  {
+    name: 'a carriage return inside a line ends it',
+    config: cfg('frontend web', '    bind 127.0.0.1:18080', '    use_backend shop_green\rif { path_beg /x }', '    default_backend shop_blue'),
+    expect: { live: 'shop_blue', stray: [11] },
+    servedBy: 'shop_green',
+  },
+  {
+    name: 'a backend named with a log-format flag may be a slot',
+    config: cfg('frontend web', '    bind 127.0.0.1:18080', '    use_backend %{+Q}[str(shop_green)] if { path_beg /beta }', '    default_backend shop_blue'),
+    expect: { live: 'shop_blue', stray: [11] },
+  },
+  {
+    name: 'a default_backend inherited through a chain of defaults sections',
+    config: `${HEAD}defaults base\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\n    default_backend shop_green\ndefaults beta from base\n    mode http\nfrontend web\n    bind 127.0.0.1:18080\n    default_backend shop_blue\nfrontend beta from beta\n    bind 127.0.0.1:18083\n${BACKENDS}`,
+    expect: { live: 'shop_blue', stray: [14] },
+  },
+  {
+    name: 'the app inherits its default_backend through a chain of defaults sections',
+    config: `${HEAD}defaults base\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\n    default_backend shop_blue\ndefaults web from base\n    mode http\nfrontend web from web\n    bind 127.0.0.1:18080\n${BACKENDS}`,
+    expect: { live: 'shop_blue', stray: [] },
+  },
+  {
+    name: 'a defaults section inside a conditional block is refused',
+    config: `${HEAD}.if defined(HAPROXY_LOCALPEER)\ndefaults\n    mode http\n    default_backend shop_blue\n.else\ndefaults\n    mode http\n    timeout connect 1s\n    timeout client 5s\n    timeout server 5s\n    default_backend shop_green\n.endif\nfrontend web\n    bind 127.0.0.1:18080\n${BACKENDS}`,
+    expect: { refused: /conditional block/ },
+  },
+  {
+    name: 'a section header inside a conditional block is refused',
+    config: cfg('frontend web', '    bind 127.0.0.1:18080', '    default_backend shop_blue', 'frontend admin', '    bind 127.0.0.1:18081', '.if defined(NOT_SET_ANYWHERE)', 'backend debug', '    server d 127.0.0.1:3009', '.endif', '    default_backend shop_green'),
+    expect: { refused: /conditional block/ },
   },
   {
     name: 'another app in a shared frontend is not a split',

@@ -17,13 +17,15 @@ export const HOST_TEXT_LIMITS = {
   detail: 300,
 } as const;
 
-// C0 and C1 controls, DEL, zero-width and bidirectional controls, line and paragraph separators.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+// Controls (C0, C1, DEL), format characters (zero-width, direction marks and overrides, the soft
+// hyphen, tags: Unicode's Cf), line and paragraph separators, and fillers that show as nothing.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/gu;
 
 export function fromHost(text: string, max: number): string {
   const oneLine = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  // Cut by characters, not UTF-16 units: never half an emoji.
+  const chars = Array.from(oneLine);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : oneLine;
 }
 
 export function fromHostIfAny(text: string | undefined, max: number): string | undefined {

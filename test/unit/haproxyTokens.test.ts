@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { findCanary, parseCanaryKey, withCanary } from '../../src/core/haproxy/canary';
 import { findRouting, withRouting } from '../../src/core/haproxy/config';
-import { strayRoutes } from '../../src/core/haproxy/strayRoutes';
+import { strayRoutes, strayRoutesIn } from '../../src/core/haproxy/strayRoutes';
 import { tokenize, words } from '../../src/core/haproxy/tokens';
 import { HAPROXY_CASES, SLOT_BACKENDS } from '../haproxyCases';
 
@@ -65,6 +65,18 @@ describe('haproxy.cfg read as HAProxy reads it (each case also run through hapro
       assert.deepEqual(changed, [routing.line], 'only the routing line changes');
     });
   }
+
+  it('another file HAProxy loads (conf.d) that routes to a slot is a split, named by file, section and line', () => {
+    const confd = 'frontend admin\n    bind 127.0.0.1:18085\n    use_backend shop_green if { path_beg /admin }   # ops\n    default_backend other\n';
+    assert.deepEqual(strayRoutesIn('/etc/haproxy/conf.d/admin.cfg', confd, SLOT_BACKENDS), [{ line: 3, text: 'use_backend shop_green if { path_beg /admin }', section: 'admin', file: '/etc/haproxy/conf.d/admin.cfg' }]);
+    assert.deepEqual(strayRoutesIn('x.cfg', 'frontend a\n    default_backend other\n', SLOT_BACKENDS), []);
+  });
+
+  it('a rule shown in the status is one bounded line, whatever the file holds', () => {
+    const hostile = HAPROXY_CASES[0].config.replace('    default_backend shop_blue', `    default_backend shop_blue\n    use_backend shop_green if { hdr(x) -m str "\u001b[2J\u202e${'A'.repeat(2000)}" }`);
+    const [rule] = strayRoutes(hostile, 'web', undefined, SLOT_BACKENDS);
+    assert.ok(rule.text.length <= 160 && !/[\u001b\u202e]/.test(rule.text), rule.text);
+  });
 
   it("a canary rule is recognised however its words are quoted, and another app's is not this app's", () => {
     const base = HAPROXY_CASES[0].config;

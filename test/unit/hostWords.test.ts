@@ -31,6 +31,8 @@ describe("hosts' words are claims, never truth", () => {
     assert.equal(fromHost('1.2.0\r\n\u001b[31mred\u0007\u2028x\u202e', 40), '1.2.0 [31mred x');
     assert.equal(fromHost('x'.repeat(500), HOST_TEXT_LIMITS.word).length, HOST_TEXT_LIMITS.word);
     assert.ok(fromHost('x'.repeat(500), HOST_TEXT_LIMITS.word).endsWith('…'));
+    assert.equal(fromHost('a\u061cb\u00adc\u{e0041}d\u3164e', 40), 'a b c d e', 'direction marks, soft hyphens, tags and fillers');
+    assert.equal(fromHost('😀😀😀', 2), '😀…', 'cut by characters, never half an emoji');
   });
 
   it('takes a slot\'s commit and version from git and package.json, and a health body\'s claims only as claims', async function () {

@@ -56,6 +56,7 @@ describe('roles proved by traffic: what HAProxy counted reaching STANDBY', () =>
     assert.equal(trafficContradiction(busy, 'web', true), undefined, 'a canary sends clients there on purpose');
     const answered = { standby: 'green' as const, notCounted: 'no stats socket', request: { answeredBy: 'standby' as const, detail: 'HTTP 200 from GREEN, by its health body' } };
     assert.match(trafficContradiction(answered, 'web', false) ?? '', /a request through frontend "web" was answered by it/);
+    assert.equal(trafficContradiction({ ...answered, counted: { windowMs: 1000, sessions: 0, where: [] } }, 'web', false), undefined, "HAProxy's count, this request's own session included, outweighs a body's claim");
     assert.equal(trafficProofText({ ...answered, request: { answeredBy: 'live', detail: 'HTTP 200 from BLUE, by its health body' } }), 'roles read from the config only, proved by one request through the frontend (HTTP 200 from BLUE, by its health body); no stats socket');
   });
 });

@@ -31,8 +31,12 @@ export function frontendHealth(app: AppConfig): { url: string; hostHeader?: stri
   return { url: base.replace(/\/$/, '') + app.health.path, hostHeader: app.loadBalancer.frontendUrl && app.url ? new URL(app.url).host : undefined };
 }
 
-/** "10.0.0.2:3001": a server's url as HAProxy's `show stat` names the address (`addr`) it sends to. */
+/**
+ * "10.0.0.2:3001", "[::1]:3001": a server's url as HAProxy's `show stat` names the address
+ * (`addr`) it sends to (an IPv6 address in brackets, as the URL has it). A url with a host name
+ * matches no `addr` (HAProxy shows the address it resolved): its counts are not matched by address.
+ */
 export function serverAddress(url: string): string {
   const { hostname, port, protocol } = new URL(url);
-  return `${hostname.replace(/^\[|\]$/g, '')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+  return `${hostname}:${port || (protocol === 'https:' ? '443' : '80')}`;
 }

@@ -104,6 +104,54 @@ function refuseConditionals(text: string, section: Section): void {
   }
 }
 
+/**
+ * A section header inside `.if`/`.endif` decides, by a condition HAProxy evaluates at startup,
+ * whether a section exists. That is refused, not guessed, where it decides what is routed: a
+ * `defaults` section (every proxy after it takes its settings), and any section followed, after
+ * the block, by settings that belong to it or to the section before depending on the condition.
+ */
+function refuseConditionalSections(text: string): void {
+  const { lines } = parseConfig(text);
+  const open: { line: number; header?: number }[] = [];
+  let closedAround: { block: number; header: number } | undefined;
+  const refuse = (header: number, block: number, why: string) => {
+    const keyword = lines[header].tokens[0].text;
+    return new HaproxyConfigError(`the ${keyword} section at line ${header + 1} is inside the conditional block opened at line ${block + 1}, so ${why}; Blue-Green does not evaluate HAProxy's conditions: move the section out of .if/.endif blocks`);
+  };
+  for (const [i, { tokens }] of lines.entries()) {
+    const first = tokens[0]?.text;
+    if (first === undefined) continue;
+    if (closedAround && !first.startsWith('.') && !SECTION_KEYWORDS.has(first)) throw refuse(closedAround.header, closedAround.block, `line ${i + 1} after it belongs to one section or another depending on it`);
+    closedAround = undefined;
+    if (first === '.if') open.push({ line: i });
+    else if (first === '.endif') {
+      const block = open.pop();
+      if (block?.header !== undefined) closedAround = { block: block.line, header: block.header };
+    } else if (open.length && SECTION_KEYWORDS.has(first)) {
+      if (first === 'defaults') throw refuse(i, open[open.length - 1].line, 'which settings the sections after it take depends on it');
+      for (const block of open) block.header ??= i;
+    }
+  }
+}
+
+/**
+ * The `default_backend` a section inherits: from its defaults section, or, when that one sets
+ * none, from the one it names with `from`, and so on up the chain.
+ */
+export function inheritedDefaultBackend(text: string, section: Section): { from: Section; lines: number[] } | undefined {
+  const { lines } = parseConfig(text);
+  const seen = new Set<number>();
+  // A defaults section without `from` starts afresh (HAProxy resets every setting there).
+  const parentOf = (d: Section) => (lineWords(text, d.start)[2] === 'from' ? defaultsOf(text, d) : undefined);
+  for (let d = defaultsOf(text, section); d && !seen.has(d.start); d = parentOf(d)) {
+    seen.add(d.start);
+    const found: number[] = [];
+    for (let i = d.start + 1; i < d.end; i++) if (lines[i].tokens[0]?.text === 'default_backend' && lines[i].tokens[1]) found.push(i);
+    if (found.length) return { from: d, lines: found };
+  }
+  return undefined;
+}
+
 /** The section a frontend takes its defaults from: the one named by `from`, else the last `defaults` before it. */
 export function defaultsOf(text: string, front: Section): Section | undefined {
   const all = sections(text);
@@ -120,6 +168,7 @@ export function defaultsOf(text: string, front: Section): Section | undefined {
  */
 export function findRouting(text: string, frontend: string, acl?: string): Routing {
   const section = frontendSection(text, frontend);
+  refuseConditionalSections(text);
   const { lines } = parseConfig(text);
   const matches: (Routing & { token: Token })[] = [];
   for (let i = section.start + 1; i < section.end; i++) {
@@ -129,11 +178,8 @@ export function findRouting(text: string, frontend: string, acl?: string): Routi
     if (acl && w[0] === 'use_backend' && t[1] && w[2] === 'if' && w[3] === acl && t.length === 4) matches.push({ shape: 'use_backend', backend: t[1].text, line: i, token: t[1] });
   }
   if (!matches.length && !acl) {
-    const defaults = defaultsOf(text, section);
-    for (let i = defaults ? defaults.start + 1 : 0; defaults && i < defaults.end; i++) {
-      const t = lines[i].tokens;
-      if (t[0]?.text === 'default_backend' && t[1]) matches.push({ shape: 'default_backend', backend: t[1].text, line: i, inheritedFrom: defaults.name, token: t[1] });
-    }
+    const inherited = inheritedDefaultBackend(text, section);
+    for (const i of inherited?.lines ?? []) matches.push({ shape: 'default_backend', backend: lines[i].tokens[1].text, line: i, inheritedFrom: inherited!.from.name, token: lines[i].tokens[1] });
   }
   if (!matches.length) {
     throw new HaproxyConfigError(acl ? `frontend "${frontend}" has no "use_backend <backend> if ${acl}" rule` : `frontend "${frontend}" has no default_backend`);

@@ -1,5 +1,6 @@
+import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { findCanary } from './canary';
-import { defaultsOf, findRouting, parseConfig, routingSections, Section } from './config';
+import { findRouting, inheritedDefaultBackend, parseConfig, routingSections, Section } from './config';
 
 export interface StrayRoute {
   /** 1-based line in the config file. */
@@ -7,6 +8,8 @@ export interface StrayRoute {
   text: string;
   /** The frontend or listen section whose traffic the rule routes. */
   section: string;
+  /** Another file the running HAProxy loads, when the rule is there and not in the app's config file. */
+  file?: string;
 }
 
 /**
@@ -23,17 +26,15 @@ export function strayRoutes(text: string, frontend: string, acl: string | undefi
   // The app's canary rule, exactly as this tool writes it, is a split it knows and shows.
   const canary = app === undefined ? undefined : findCanary(text, frontend, acl, app)?.line;
   const { raw, lines } = parseConfig(text);
-  const shown = (i: number) => {
-    const comment = lines[i].comment;
-    return raw[i].replace(/\r$/, '').slice(0, comment === undefined ? undefined : -(comment.length + 1)).trim();
-  };
+  const shown = (i: number) => shownRule(raw[i], lines[i].comment);
   const stray: StrayRoute[] = [];
   const add = (i: number, section: Readonly<Section>) => {
     if (!stray.some((s) => s.line === i + 1 && s.section === section.name)) stray.push({ line: i + 1, text: shown(i), section: section.name });
   };
   const mayBeSlot = (i: number) => {
     const backend = lines[i].tokens[1];
-    return !!backend && (slotBackends.includes(backend.text) || backend.env || backend.text.includes('%['));
+    // `%[…]`, `%{+Q}[…]` and their kin compute the name at each request: it may be a slot's.
+    return !!backend && (slotBackends.includes(backend.text) || backend.env || backend.text.includes('%'));
   };
   for (const section of routingSections(text)) {
     if (section.keyword === 'listen' && slotBackends.includes(section.name)) {
@@ -48,8 +49,7 @@ export function strayRoutes(text: string, frontend: string, acl: string | undefi
       if ((keyword === 'use_backend' || keyword === 'default_backend') && mayBeSlot(i)) add(i, section);
     }
     if (hasDefault) continue;
-    const defaults = defaultsOf(text, section);
-    const inherited = defaults && findLine(lines, defaults, (w) => w[0] === 'default_backend');
+    const inherited = inheritedDefaultBackend(text, section)?.lines.at(-1);
     const ownInheritance = section.name === frontend && inherited === own.line;
     if (inherited !== undefined && !ownInheritance && mayBeSlot(inherited)) add(inherited, section);
   }
@@ -59,4 +59,27 @@ export function strayRoutes(text: string, frontend: string, acl: string | undefi
 function findLine(lines: ReturnType<typeof parseConfig>['lines'], section: Readonly<Section>, match: (w: string[]) => boolean): number | undefined {
   for (let i = section.start + 1; i < section.end; i++) if (match(lines[i].tokens.map((t) => t.text))) return i;
   return undefined;
+}
+
+/** A rule as the status shows it: without its comment, one bounded line (the file is anyone's who can write it). */
+function shownRule(raw: string, comment: string | undefined): string {
+  return fromHost(raw.replace(/\r$/, '').slice(0, comment === undefined ? undefined : -(comment.length + 1)), HOST_TEXT_LIMITS.line);
+}
+
+/**
+ * Rules in another file the running HAProxy loads (`-f conf.d/…`) that can send requests to a
+ * slot's backend: none of them is the app's own routing line, so every one is a split.
+ */
+export function strayRoutesIn(file: string, text: string, slotBackends: readonly string[]): StrayRoute[] {
+  const { raw, lines } = parseConfig(text);
+  const stray: StrayRoute[] = [];
+  for (const section of routingSections(text)) {
+    for (let i = section.start + 1; i < section.end; i++) {
+      const [keyword, backend] = lines[i].tokens;
+      if ((keyword?.text === 'use_backend' || keyword?.text === 'default_backend') && backend && (slotBackends.includes(backend.text) || backend.env || backend.text.includes('%'))) {
+        stray.push({ line: i + 1, text: shownRule(raw[i], lines[i].comment), section: section.name, file });
+      }
+    }
+  }
+  return stray;
 }

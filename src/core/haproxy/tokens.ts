@@ -43,7 +43,9 @@ export function tokenize(line: string): TokenLine {
     if (current) tokens.push({ ...current, end: at });
     current = undefined;
   };
-  let i = 0;
+  // HAProxy skips leading white space as C's isspace() has it, a carriage return included;
+  // after the first word, a carriage return ends the line.
+  let i = /^[ \t\v\f\r]*/.exec(line)![0].length;
   while (i < line.length) {
     const c = line[i];
     if (c === '\n' || c === '\r') break;

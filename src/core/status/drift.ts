@@ -40,7 +40,7 @@ export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): D
 
 /** What the split is and what to do about it, naming each line. */
 export function mixedRoutingMessage(lb: LoadBalancerSnapshot): string {
-  const rules = (lb.strayRoutes ?? []).map((r) => `line ${r.line}${r.section === lb.frontend ? '' : ` in "${r.section}"`}: "${r.text}"`).join('; ');
-  const others = (lb.strayRoutes ?? []).some((r) => r.section !== lb.frontend);
+  const rules = (lb.strayRoutes ?? []).map((r) => `${r.file ? `${r.file} ` : ''}line ${r.line}${r.section === lb.frontend && !r.file ? '' : ` in "${r.section}"`}: "${r.text}"`).join('; ');
+  const others = (lb.strayRoutes ?? []).some((r) => r.section !== lb.frontend || r.file);
   return `traffic is split: besides its routing line ${lb.routingLine ?? '?'}, ${others ? 'the config' : `frontend "${lb.frontend}"`} sends requests to a slot's backend (${rules}), so STANDBY serves users too. Deploy, sync and release are refused until only the routing line sends traffic to a slot`;
 }

@@ -3,11 +3,12 @@ import { appViaEach } from '../config/appVia';
 import { lbHost, serverAddress } from '../config/hostRefs';
 import { AppConfig, otherSlot, SLOT_NAMES, SlotName } from '../config/types';
 import { errorMessage } from '../errors';
+import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { canaryKeyText, findCanary } from '../haproxy/canary';
 import { findRouting, hasIdleCloseOnResponse, inheritedRoutingProblem } from '../haproxy/config';
 import { diagnose } from '../haproxy/doctor';
 import { otherFilesProblem, parseSourceFiles, runningHaproxy } from '../haproxy/loadedFiles';
-import { strayRoutes } from '../haproxy/strayRoutes';
+import { StrayRoute, strayRoutes, strayRoutesIn } from '../haproxy/strayRoutes';
 import { remote } from '../remote/scripts';
 import { stateFromRead } from '../state/stateFile';
 import { CommandRunner } from '../ssh/runner';
@@ -19,15 +20,16 @@ import { BackendTraffic, LoadBalancerSnapshot, RuntimeServer } from './snapshot'
 import { countingWindow, CountReading, standbyReached, TrafficProof } from './trafficProof';
 
 /** An LB as one app sees it: its files (read once per refresh for all the apps on it, see loadBalancerFiles.ts) and the runtime view. */
-export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh()): Promise<LoadBalancerSnapshot> {
+/** `throughFrontend`: this refresh's request through the app's frontend; HAProxy's counters are read after it, so its own session is in the window they count. */
+export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, signal?: AbortSignal, shared = new OncePerRefresh(), throughFrontend?: Promise<unknown>): Promise<LoadBalancerSnapshot> {
   const c = app.loadBalancer;
   const lb: LoadBalancerSnapshot = { host: c.ssh, reachable: false, frontend: c.frontend, acl: c.acl, state: { file: c.stateFile, status: 'unknown', history: [] } };
   const host = `${c.ssh}\0${c.via ?? ''}`;
   const files = shared.once(`files\0${host}\0${c.config}`, () => readLoadBalancerFiles(runner, lbHost(app), c.config, stateFilesBeside(app, shared.apps), signal));
   // HAProxy answers several `;`-separated commands on one connection, each answer ending in a blank line.
   const runtimeAnswer = c.statsSocket
-    ? shared.once(`stats\0${host}\0${c.statsSocket}`, () =>
-        runner.askUnixSocket(lbHost(app), c.statsSocket!, 'show info;show stat', { timeoutMs: 5000, signal }).then(
+    ? shared.once(`stats\0${host}\0${c.statsSocket}`, async () =>
+        (await throughFrontend?.catch(() => undefined), runner.askUnixSocket(lbHost(app), c.statsSocket!, 'show info;show stat', { timeoutMs: 5000, signal })).then(
           (output) => parseRuntime(output),
           (e: unknown): RuntimeAnswer => ({ error: errorMessage(e) }),
         ),
@@ -55,9 +57,11 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       const routing = findRouting(cfg.output, c.frontend, c.acl);
       // With other files loaded, the config file alone is trusted only when they leave the frontend alone.
       const loaded = running.sources;
+      const elsewhere: StrayRoute[] = [];
       if (loaded.kind === 'with-others') {
-        const problem = await otherFilesProblemOn(runner, app, loaded.sources, signal);
+        const { problem, stray } = await otherFilesProblemOn(runner, app, loaded.sources, signal);
         if (problem) throw new Error(problem);
+        elsewhere.push(...stray);
       }
       lb.backend = routing.backend;
       lb.routingLine = routing.line + 1;
@@ -67,10 +71,10 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
       const canary = findCanary(cfg.output, c.frontend, c.acl, app.name);
       const canarySlot = canary && SLOT_NAMES.find((n) => app.slots[n].backend === canary.backend);
       if (canary) lb.canary = { percent: canary.percent, key: canaryKeyText(canary.key), line: canary.line + 1, slot: canarySlot, backend: canary.backend };
-      if (stray.length) lb.strayRoutes = stray;
+      if (stray.length || elsewhere.length) lb.strayRoutes = [...stray, ...elsewhere];
       lb.idleCloseOnResponse = hasIdleCloseOnResponse(cfg.output, c.frontend);
     } catch (e) {
-      lb.error = `${c.config} on ${c.ssh}: ${errorMessage(e)}`;
+      lb.error = fromHost(`${c.config} on ${c.ssh}: ${errorMessage(e)}`, HOST_TEXT_LIMITS.detail);
     }
   }
 
@@ -121,7 +125,7 @@ export async function probeLoadBalancer(runner: CommandRunner, app: AppConfig, s
 async function countedProof(runner: CommandRunner, app: AppConfig, standby: SlotName, runtime: RuntimeAnswer | undefined, shared: OncePerRefresh, signal?: AbortSignal): Promise<TrafficProof> {
   const c = app.loadBalancer;
   if (!c.statsSocket) return { standby, notCounted: 'no stats socket (loadBalancer.statsSocket) for HAProxy to count with' };
-  if (!runtime?.parsed) return { standby, notCounted: `the stats socket did not answer (${runtime?.error ?? 'no answer'})` };
+  if (!runtime?.parsed) return { standby, notCounted: `the stats socket did not answer (${fromHost(runtime?.error ?? 'no answer', HOST_TEXT_LIMITS.line)})` };
   const key = `${c.ssh}\0${c.via ?? ''}\0${c.statsSocket}`;
   const readAgain = async () => {
     const again = parseRuntime(await runner.askUnixSocket(lbHost(app), c.statsSocket!, 'show info;show stat', { timeoutMs: 5000, signal }));
@@ -161,11 +165,13 @@ function parseRuntime(answer: string): RuntimeAnswer {
 }
 
 /** Reads the other files the running HAProxy loads and checks that they leave the app's frontend alone. */
-async function otherFilesProblemOn(runner: CommandRunner, app: AppConfig, sources: string[], signal?: AbortSignal): Promise<string | undefined> {
+async function otherFilesProblemOn(runner: CommandRunner, app: AppConfig, sources: string[], signal?: AbortSignal): Promise<{ problem?: string; stray: StrayRoute[] }> {
   const mark = `@@bg-${randomBytes(8).toString('hex')}`;
   const r = await runner.run(lbHost(app), remote.readConfigSources(mark, sources), { signal, timeoutMs: 20000, lane: 'probe' });
   const { files, unreadable } = parseSourceFiles(r.stdout, mark);
-  return otherFilesProblem(files, unreadable, app.loadBalancer.config, app.loadBalancer.frontend);
+  const slotBackends = SLOT_NAMES.map((n) => app.slots[n].backend);
+  const stray = files.filter((f) => f.path !== app.loadBalancer.config).flatMap((f) => strayRoutesIn(f.path, f.text, slotBackends));
+  return { problem: otherFilesProblem(files, unreadable, app.loadBalancer.config, app.loadBalancer.frontend), stray };
 }
 
 /** The modification time in whole seconds of `file`, from `stat -c '%i %s %.9Y %.9Z %Y %n'` lines. */

@@ -34,7 +34,7 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
   const vias = appViaEach(app);
   // The request through each frontend goes with the probes; who answered it is judged once the slots' own answers are in.
   const throughFrontends = vias.map((via) => askThroughFrontend(runner, via, signal));
-  const [lbs, ...perSlot] = await Promise.all([Promise.all(vias.map((via) => probeLoadBalancer(runner, via, signal, shared))), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
+  const [lbs, ...perSlot] = await Promise.all([Promise.all(vias.map((via, i) => probeLoadBalancer(runner, via, signal, shared, throughFrontends[i]))), ...SLOT_NAMES.map((name) => Promise.all(app.slots[name].servers.map((server) => probeServerFully(runner, app, server, signal))))]);
   const [lb] = lbs;
   for (const each of lbs) {
     const theirs = roleOf(each, app);

@@ -113,7 +113,8 @@ export function trafficContradiction(proof: TrafficProof, frontend: string, cana
   if (proof.counted?.sessions) {
     return `traffic reaches ${slot}, though the config routes frontend "${frontend}" to the other slot: ${trafficProofText(proof).slice(slot.length + 2)}. Some frontend or rule HAProxy runs sends users there; deploy, sync and canary are refused until none does`;
   }
-  if (proof.request?.answeredBy === 'standby') {
+  // The body's identity is the host's claim: when HAProxy counted (this request's own session included), its count has the last word.
+  if (proof.request?.answeredBy === 'standby' && !proof.counted) {
     return `traffic reaches ${slot}: a request through frontend "${frontend}" was answered by it (${proof.request.detail}), though the config routes it to the other slot; deploy, sync and canary are refused until the frontend answers from LIVE`;
   }
   return undefined;
