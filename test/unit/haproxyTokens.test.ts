@@ -75,7 +75,7 @@ describe('haproxy.cfg read as HAProxy reads it (each case also run through hapro
   it('a rule shown in the status is one bounded line, whatever the file holds', () => {
     const hostile = HAPROXY_CASES[0].config.replace('    default_backend shop_blue', `    default_backend shop_blue\n    use_backend shop_green if { hdr(x) -m str "\u001b[2J\u202e${'A'.repeat(2000)}" }`);
     const [rule] = strayRoutes(hostile, 'web', undefined, SLOT_BACKENDS);
-    assert.ok(rule.text.length <= 160 && !/[\u001b\u202e]/.test(rule.text), rule.text);
+    assert.ok(rule.text.length <= 160 && !rule.text.includes('\u001b') && !rule.text.includes('\u202e'), rule.text);
   });
 
   it("a canary rule is recognised however its words are quoted, and another app's is not this app's", () => {
