@@ -1,3 +1,5 @@
+import { redact } from './redact';
+
 /**
  * Texts from a host or a health body (a version, a commit subject, a health detail, a pm2
  * status, an error) are the host's words: they reach dialog titles, tree labels and an
@@ -22,7 +24,7 @@ export const HOST_TEXT_LIMITS = {
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/gu;
 
 export function fromHost(text: string, max: number): string {
-  const oneLine = text.replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
+  const oneLine = redact(text).replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
   // Cut by characters, not UTF-16 units: never half an emoji.
   const chars = Array.from(oneLine);
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : oneLine;

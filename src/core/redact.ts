@@ -3,19 +3,29 @@
  * and every URL shown goes through here. Written by hand: no well-kept package redacts
  * free-form shell output (they scan files for known token formats).
  */
-const SECRET_NAME = String.raw`[\w.-]*(?:password|passwd|_pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|_key|credentials?)[\w.-]*`;
+const SECRET_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?(?![a-z])|_pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|_key|credentials?)[\w.-]*`;
 
 /** The value replaced, its quotes kept: `"***"`, `'***'` or `***`. */
 const hidden = (_all: string, name: string, value: string) => `${name}${/^["']/.test(value) ? `${value[0]}***${value[0]}` : '***'}`;
 
 const PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
-  // A private key block, whole (also one cut off before its END line).
-  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, '[private key redacted]'],
-  // URL credentials: user:password (the password may hold "/") or a token alone, before "@".
-  [/(\b[a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@:]*:[^\s@]*|[^\s/@:]+)@/gi, '$1***@'],
+  // A private key block, whole (also one cut off before its END line): PEM, OpenSSH, PGP.
+  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g, '[private key redacted]'],
+  // A PuTTY key's private part: from its line count to its MAC (or the end of the text).
+  [/Private-Lines:\s*\d+[\s\S]*?(?:Private-MAC:[^\n]*|$)/g, '[private key redacted]'],
+  // URL credentials: user:password before the "@" that the host follows (the password may hold
+  // "/" or "@"), or a token alone before "@".
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@:]*:\S*?@(?=[\w.-]+(?::\d+)?(?:[/?#\s"'<>]|$))|[^\s/@:]+@)/gi, '$1***@'],
   // NAME=value, NAME: value, "name": "value", name: 'value' for names that hold secrets.
   [new RegExp(String.raw`(["']?\b${SECRET_NAME}["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"',;}]+)`, 'gi'), hidden],
-  [/\b(authorization:\s*(?:bearer|basic|token)\s+)\S+/gi, '$1***'],
+  // A connection string's Pwd= (the shell's PWD=/path is a folder, not a secret).
+  [/(\bpwd\s*=\s*)(?!\/)("[^"]*"|'[^']*'|[^\s"';]+)/gi, hidden],
+  // A password as the next word: --password x, -p is too common a flag to guess about.
+  [/(--(?:password|passwd|pass|pwd|token|secret|api-key)\s+)("[^"]*"|'[^']*'|\S+)/gi, hidden],
+  // curl -u user:password, --user user:password.
+  [/((?:^|\s)(?:-u|--user)[=\s]+["']?[^\s:"']+:)([^\s"']+)/g, '$1***'],
+  // Authorization headers, also as JSON: "Authorization": "Bearer …".
+  [/(["']?\bauthorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',}]+/gi, '$1***'],
 ];
 
 /** Removes credentials from a text (one line or many). */
@@ -28,16 +38,19 @@ export function redact(text: string): string {
  * lines is replaced by one line and nothing of its body is passed on. The rest of each line is
  * redacted where it is written (the reporters' sinks, error messages).
  */
+const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|Private-Lines:\s*\d+/;
+const KEY_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|Private-MAC:/;
+
 export class LineRedactor {
   private inKey = false;
 
   /** The line, or undefined when it is part of a key block already replaced. */
   line(text: string): string | undefined {
     if (this.inKey) {
-      if (/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) this.inKey = false;
+      if (KEY_END.test(text)) this.inKey = false;
       return undefined;
     }
-    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text) && !/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
+    if (KEY_BEGIN.test(text) && !KEY_END.test(text)) {
       this.inKey = true;
       return '[private key redacted]';
     }

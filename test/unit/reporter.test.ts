@@ -35,6 +35,23 @@ describe('output hygiene', () => {
     for (const plain of ['GET https://registry.npmjs.org/@types/node', 'PWD=/home/app', 'primary key (id)', 'see https://example.com/a@b']) assert.equal(redact(plain), plain, plain);
   });
 
+  it('hardening: every credential form the agent review found is redacted, and its look-alike stays', () => {
+    const table: [string, string, string][] = [
+      ['DB_PASS=hunter2', 'DB_PASS=***', 'DB_PASSTHROUGH=yes'],
+      ['mysql --password hunter2 -u app', 'mysql --password *** -u app', 'mysql --password-file /run/pw -u app'],
+      ['curl -u deploy:hunter2 https://x', 'curl -u deploy:*** https://x', 'sudo -u deploy pm2 list'],
+      ['Server=db;Uid=app;Pwd=hunter2;', 'Server=db;Uid=app;Pwd=***;', 'PWD=/home/app'],
+      ['{"Authorization": "Bearer abc.def"}', '{"Authorization": "Bearer ***"}', '{"authorization_required": true}'],
+      ['https://user:p@ss@db.example/x', 'https://***@db.example/x', 'see https://example.com/a@b'],
+      ['-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF\n-----END PGP PRIVATE KEY BLOCK-----', '[private key redacted]', '-----BEGIN PGP PUBLIC KEY BLOCK-----'],
+      ['PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1\nAAAAC3Nz\nPrivate-MAC: 0f1e', 'PuTTY-User-Key-File-3: ssh-ed25519\n[private key redacted]', 'Public-Lines: 2'],
+    ];
+    for (const [secret, redacted, lookAlike] of table) {
+      assert.equal(redact(secret), redacted, secret);
+      assert.equal(redact(lookAlike), lookAlike, lookAlike);
+    }
+  });
+
   it('hardening: a private key printed over many lines shows as one redacted line, nothing of its body', () => {
     const r = new LineRedactor();
     const lines = ['before', '-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAA', 'QyNTUxOQAAACDw', '-----END OPENSSH PRIVATE KEY-----', 'after'].map((l) => r.line(l));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SlotName } from '../config/types';
+import { redact } from '../redact';
 
 /** What a workflow asks a person before it changes production. */
 export interface ConfirmRequest {
@@ -54,7 +55,7 @@ export const APPROVAL_TEXT_LIMITS = { title: 300, detail: 20_000 } as const;
 /** The request with a title and detail any medium can show in full: cut with "…" and how much was left out. */
 export function fitForApproval(request: ConfirmRequest): ConfirmRequest {
   const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters not shown)`);
-  return { ...request, title: cut(request.title, APPROVAL_TEXT_LIMITS.title), detail: cut(request.detail, APPROVAL_TEXT_LIMITS.detail) };
+  return { ...request, title: cut(redact(request.title), APPROVAL_TEXT_LIMITS.title), detail: cut(redact(request.detail), APPROVAL_TEXT_LIMITS.detail) };
 }
 
 export interface ConfirmPort {

@@ -1,3 +1,4 @@
+import { redact } from '../redact';
 import { AppConfig } from '../config/types';
 import { parseCanaryKey } from '../haproxy/canary';
 import { slotLabel } from '../status/snapshot';
@@ -14,7 +15,7 @@ export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } =
   const { intent } = plan;
   const [from, to] = [plan.liveSlot!, plan.targetSlot!];
   const verb = intent.kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
-  return {
+  return shown({
     title: `${verb} from ${slotLabel(from.name)} (${versionText(from.version)}) to ${slotLabel(to.name)} (${versionText(to.version)})?`,
     detail: [
       `LIVE now: ${slotLabel(from.name)} ${versionText(from.version)} at ${from.commit?.slice(0, 7) ?? '?'} — ${from.health}`,
@@ -31,7 +32,7 @@ export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } =
     askReason: intent.emergency,
     suggestedReason: o.suggestedReason,
     alternative: plan.findings.some((f) => f.fixFirst) ? FIX_FIRST : undefined,
-  };
+  });
 }
 
 /** A canary started (a share of the clients to STANDBY) or ended. */
@@ -44,7 +45,7 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmReques
   const current = plan.snapshot.lbs.find((l) => l.canary)?.canary;
   const several = config.loadBalancers.length > 1;
   const onEach = several ? ` on each of its ${config.loadBalancers.length} load balancers, one after another` : '';
-  return {
+  return shown({
     title: end ? `End the canary: send every client of ${plan.app} back to ${slotLabel(live.name)}?` : `Send ${percent}% of ${plan.app}'s clients to ${slotLabel(to.name)} (${versionText(to.version)})?`,
     detail: [
       end ? `Now ${current?.percent ?? 0}% go to ${slotLabel(to.name)}; after this, all go to LIVE ${slotSummary(live)}.` : `LIVE ${slotSummary(live)} keeps the other ${100 - percent}%.${current ? ` (Now ${current.percent}%.)` : ''}`,
@@ -57,13 +58,13 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmReques
     action: end ? 'End Canary' : 'Start Canary',
     typeToConfirm: typedSlot(plan),
     typeReason: typedReason(plan) || undefined,
-  };
+  });
 }
 
 /** A deploy to STANDBY: what it runs now, where it is rebuilt, and that LIVE is not touched. */
 export function deployConfirmation(plan: Plan, config: AppConfig, what: string): ConfirmRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
-  return {
+  return shown({
     title: `Deploy ${what} to ${slotLabel(standby.name)} (STANDBY)?`,
     detail: [
       `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${config.slots[standby.name].servers.map((s) => s.ssh).join(', ')}.`,
@@ -73,33 +74,38 @@ export function deployConfirmation(plan: Plan, config: AppConfig, what: string):
       .filter(Boolean)
       .join('\n'),
     action: 'Deploy',
-  };
+  });
 }
 
 /** Before a deploy's migrations run on the database LIVE uses: the files, and what breaks a rollback. */
 export function migrationsConfirmation(plan: Plan, config: AppConfig): ConfirmRequest {
   const [live, standby] = [plan.live!, plan.target!];
-  return {
+  return shown({
     title: `Run the migrations on the database ${slotLabel(live)} (LIVE) uses?`,
     detail: [...shownFindings(plan).map((f) => f.sentence), `${config.deploy.migrate} runs on ${config.slots[standby].servers[0].ssh}.`].join('\n'),
     action: 'Run Migrations',
     typeToConfirm: typedSlot(plan),
     typeReason: `Migrations break a rollback to ${slotLabel(live)}`,
-  };
+  });
 }
 
 /** A sync: STANDBY brought to LIVE's exact commit. */
 export function syncConfirmation(plan: Plan): ConfirmRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
   const commit = live.commit?.slice(0, 7) ?? '?';
-  return {
+  return shown({
     title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${commit}?`,
     detail: `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${versionText(live.version)} at ${commit}, like LIVE.\nLIVE is not touched.`,
     action: 'Sync',
-  };
+  });
 }
 
 /** For a terminal: the title, then the detail indented under it. */
+/** Every text of a confirmation, redacted: commands from bluegreen.yaml and hosts' words may carry a credential. */
+function shown(request: ConfirmRequest): ConfirmRequest {
+  return { ...request, title: redact(request.title), detail: redact(request.detail), ...(request.typeReason ? { typeReason: redact(request.typeReason) } : {}) };
+}
+
 export function asTerminalText(c: Pick<ConfirmRequest, 'title' | 'detail'>): string {
   return `${c.title}\n${c.detail
     .split('\n')
