@@ -1,7 +1,7 @@
 import * as readline from 'node:readline/promises';
 import { BlueGreenError } from '../core/errors';
 import { asTerminalText } from '../core/plan/render';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
+import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, redactedRequest, typedSlotMatches } from '../core/plan/confirm';
 
 /**
  * Asks on the terminal. Without a terminal (CI), nothing goes ahead unless --yes was given;
@@ -9,7 +9,8 @@ import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMiss
  */
 export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPort {
   return {
-    async confirm(request: ConfirmRequest): Promise<ConfirmAnswer> {
+    async confirm(asked: ConfirmRequest): Promise<ConfirmAnswer> {
+      const request = redactedRequest(asked);
       if (o.yes) {
         process.stderr.write(`${asTerminalText(request)}\n(confirmed by --yes)\n`);
         if (reasonMissing(request, o.reason)) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { ConfirmPort, emergencyReason, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
+import { ConfirmPort, emergencyReason, reasonMissing, redactedRequest, typedSlotMatches } from '../core/plan/confirm';
 
 /** A modal dialog; then the typed slot name when the request needs it, and a reason for an emergency. */
 export function vscodeConfirm(): ConfirmPort {
   return {
-    async confirm(request) {
+    async confirm(asked) {
+      const request = redactedRequest(asked);
       const buttons = request.alternative ? [request.action, request.alternative] : [request.action];
       const picked = await vscode.window.showWarningMessage(request.title, { modal: true, detail: request.detail }, ...buttons);
       if (request.alternative && picked === request.alternative) return { ok: false, alternative: true };

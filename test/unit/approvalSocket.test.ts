@@ -4,7 +4,7 @@ import { createServer, Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApprovalEndpoint, approvalEndpoint, askThroughSocket, serveApprovals, windowSocketPath } from '../../src/core/approval/socket';
-import { ApprovalBinding, APPROVAL_TEXT_LIMITS, ConfirmRequest } from '../../src/core/plan/confirm';
+import { ApprovalBinding, APPROVAL_TEXT_LIMITS, ConfirmRequest, redactedRequest } from '../../src/core/plan/confirm';
 
 const binding = (): ApprovalBinding => ({ id: `id-${Math.random()}`, app: 'demo', kind: 'release', from: 'blue', to: 'green', fromCommit: 'a'.repeat(40), toCommit: 'b'.repeat(40), configSha256: 'c'.repeat(64) });
 const request = (detail = 'detail'): ConfirmRequest => ({ title: 'Switch traffic from BLUE to GREEN?', detail, action: 'Switch Traffic', binding: binding() });
@@ -115,6 +115,14 @@ describe('approval socket: only this user\'s editor, only for this request', () 
     await listening(mute);
     chmodSync(file, 0o600);
     assert.deepEqual(await askThroughSocket(endpoint, request()), { kind: 'unasked', why: 'the editor closed the connection before answering' });
+  });
+
+  it('shows no credential in a request, whichever medium shows it', async () => {
+    const seen: ConfirmRequest[] = [];
+    await serve('w1', async (r) => (seen.push(r), { ok: true }));
+    await askThroughSocket(endpoint, { ...request('deploy.migrate: DATABASE_URL=postgres://app:hunter2@db/x npx prisma migrate deploy'), title: 'Run migrations with --password hunter2?' });
+    assert.doesNotMatch(`${seen[0].title} ${seen[0].detail}`, /hunter2/);
+    assert.equal(redactedRequest({ title: 't', detail: 'DB_PASS=hunter2', action: 'Go' }).detail, 'DB_PASS=***');
   });
 
   it('names a named pipe on Windows', () => {

@@ -49,13 +49,19 @@ export function bindingHash(b: ApprovalBinding): string {
 /** `alternative`: the person picked the request's alternative button instead. */
 export type ConfirmAnswer = { ok: false; alternative?: boolean } | { ok: true; reason?: string; via?: string };
 
+/** Every text of a request as any medium shows it: commands from bluegreen.yaml and hosts' words may carry a credential. */
+export function redactedRequest(request: ConfirmRequest): ConfirmRequest {
+  return { ...request, title: redact(request.title), detail: redact(request.detail), ...(request.typeReason ? { typeReason: redact(request.typeReason) } : {}), ...(request.suggestedReason ? { suggestedReason: redact(request.suggestedReason) } : {}) };
+}
+
 /** The longest title and detail an approval shows; what is longer is cut, and says so. */
 export const APPROVAL_TEXT_LIMITS = { title: 300, detail: 20_000 } as const;
 
 /** The request with a title and detail any medium can show in full: cut with "…" and how much was left out. */
 export function fitForApproval(request: ConfirmRequest): ConfirmRequest {
   const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters not shown)`);
-  return { ...request, title: cut(redact(request.title), APPROVAL_TEXT_LIMITS.title), detail: cut(redact(request.detail), APPROVAL_TEXT_LIMITS.detail) };
+  const shown = redactedRequest(request);
+  return { ...shown, title: cut(shown.title, APPROVAL_TEXT_LIMITS.title), detail: cut(shown.detail, APPROVAL_TEXT_LIMITS.detail) };
 }
 
 export interface ConfirmPort {

@@ -1,9 +1,8 @@
-import { redact } from '../redact';
 import { AppConfig } from '../config/types';
 import { parseCanaryKey } from '../haproxy/canary';
 import { slotLabel } from '../status/snapshot';
 import { slotSummary, versionText } from '../status/describe';
-import { ConfirmRequest } from './confirm';
+import { ConfirmRequest, redactedRequest } from './confirm';
 import { shownFindings, typedReason, typedSlot } from './preflight';
 import { Plan } from './types';
 
@@ -15,7 +14,7 @@ export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } =
   const { intent } = plan;
   const [from, to] = [plan.liveSlot!, plan.targetSlot!];
   const verb = intent.kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
-  return shown({
+  return redactedRequest({
     title: `${verb} from ${slotLabel(from.name)} (${versionText(from.version)}) to ${slotLabel(to.name)} (${versionText(to.version)})?`,
     detail: [
       `LIVE now: ${slotLabel(from.name)} ${versionText(from.version)} at ${from.commit?.slice(0, 7) ?? '?'} — ${from.health}`,
@@ -45,7 +44,7 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmReques
   const current = plan.snapshot.lbs.find((l) => l.canary)?.canary;
   const several = config.loadBalancers.length > 1;
   const onEach = several ? ` on each of its ${config.loadBalancers.length} load balancers, one after another` : '';
-  return shown({
+  return redactedRequest({
     title: end ? `End the canary: send every client of ${plan.app} back to ${slotLabel(live.name)}?` : `Send ${percent}% of ${plan.app}'s clients to ${slotLabel(to.name)} (${versionText(to.version)})?`,
     detail: [
       end ? `Now ${current?.percent ?? 0}% go to ${slotLabel(to.name)}; after this, all go to LIVE ${slotSummary(live)}.` : `LIVE ${slotSummary(live)} keeps the other ${100 - percent}%.${current ? ` (Now ${current.percent}%.)` : ''}`,
@@ -64,7 +63,7 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmReques
 /** A deploy to STANDBY: what it runs now, where it is rebuilt, and that LIVE is not touched. */
 export function deployConfirmation(plan: Plan, config: AppConfig, what: string): ConfirmRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
-  return shown({
+  return redactedRequest({
     title: `Deploy ${what} to ${slotLabel(standby.name)} (STANDBY)?`,
     detail: [
       `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${config.slots[standby.name].servers.map((s) => s.ssh).join(', ')}.`,
@@ -80,7 +79,7 @@ export function deployConfirmation(plan: Plan, config: AppConfig, what: string):
 /** Before a deploy's migrations run on the database LIVE uses: the files, and what breaks a rollback. */
 export function migrationsConfirmation(plan: Plan, config: AppConfig): ConfirmRequest {
   const [live, standby] = [plan.live!, plan.target!];
-  return shown({
+  return redactedRequest({
     title: `Run the migrations on the database ${slotLabel(live)} (LIVE) uses?`,
     detail: [...shownFindings(plan).map((f) => f.sentence), `${config.deploy.migrate} runs on ${config.slots[standby].servers[0].ssh}.`].join('\n'),
     action: 'Run Migrations',
@@ -93,7 +92,7 @@ export function migrationsConfirmation(plan: Plan, config: AppConfig): ConfirmRe
 export function syncConfirmation(plan: Plan): ConfirmRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
   const commit = live.commit?.slice(0, 7) ?? '?';
-  return shown({
+  return redactedRequest({
     title: `Sync ${slotLabel(standby.name)} (STANDBY) to LIVE's commit ${commit}?`,
     detail: `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will run ${versionText(live.version)} at ${commit}, like LIVE.\nLIVE is not touched.`,
     action: 'Sync',
@@ -101,11 +100,6 @@ export function syncConfirmation(plan: Plan): ConfirmRequest {
 }
 
 /** For a terminal: the title, then the detail indented under it. */
-/** Every text of a confirmation, redacted: commands from bluegreen.yaml and hosts' words may carry a credential. */
-function shown(request: ConfirmRequest): ConfirmRequest {
-  return { ...request, title: redact(request.title), detail: redact(request.detail), ...(request.typeReason ? { typeReason: redact(request.typeReason) } : {}) };
-}
-
 export function asTerminalText(c: Pick<ConfirmRequest, 'title' | 'detail'>): string {
   return `${c.title}\n${c.detail
     .split('\n')
