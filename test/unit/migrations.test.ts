@@ -222,6 +222,67 @@ describe('migration safety: the files a git diff added', () => {
   });
 });
 
+describe('migration safety: a file whose added lines cannot be read is for a person to read', () => {
+  const BINARY = 'git shows it as binary, so its added lines cannot be read';
+  const cases: { name: string; diff: string[]; expected: [string, boolean, string | undefined][] }[] = [
+    {
+      name: 'a new file git shows as binary',
+      diff: ['diff --git a/m/1.sql b/m/1.sql', 'new file mode 100644', 'index 0000000..1111111', 'Binary files /dev/null and b/m/1.sql differ'],
+      expected: [['m/1.sql', true, BINARY]],
+    },
+    {
+      name: 'an edited one, its name with spaces',
+      diff: ['diff --git a/m/2 b.sql b/m/2 b.sql', 'index 1111111..2222222 100644', 'Binary files a/m/2 b.sql and b/m/2 b.sql differ'],
+      expected: [['m/2 b.sql', false, BINARY]],
+    },
+    {
+      name: "--binary's patch",
+      diff: ['diff --git a/m/3.sql b/m/3.sql', 'index 1111111..2222222 100644', 'GIT binary patch', 'literal 12', 'TcmZQzWMXDwWMXDwWMXDw0096', '', 'literal 0', 'HcmV?d00001'],
+      expected: [['m/3.sql', false, BINARY]],
+    },
+    {
+      name: 'UTF-16 shown by --text',
+      diff: ['diff --git a/m/4.sql b/m/4.sql', 'new file mode 100644', '--- /dev/null', '+++ b/m/4.sql', '@@ -0,0 +1 @@', '+\ufeffD\0R\0O\0P\0 \0T\0A\0B\0L\0E\0 \0t\0;\0'],
+      expected: [['m/4.sql', true, 'it is not UTF-8 text (UTF-16, or binary), so its added lines cannot be read']],
+    },
+    {
+      name: 'a Git LFS pointer',
+      diff: ['diff --git a/m/5.sql b/m/5.sql', 'new file mode 100644', '--- /dev/null', '+++ b/m/5.sql', '@@ -0,0 +1,3 @@', '+version https://lfs.invalid/spec/v1', `+oid sha256:${'a'.repeat(64)}`, '+size 120'],
+      expected: [['m/5.sql', true, 'it is a Git LFS pointer, not the SQL']],
+    },
+    {
+      name: 'SQL beside them, read as before',
+      diff: ['diff --git a/m/6.sql b/m/6.sql', 'new file mode 100644', '--- /dev/null', '+++ b/m/6.sql', '@@ -0,0 +1 @@', '+-- version 2 of the spec/v1 table', '+SELECT 1;'],
+      expected: [['m/6.sql', true, undefined]],
+    },
+  ];
+  for (const { name, diff, expected } of cases) {
+    it(name, () => assert.deepEqual(parseAddedLines(diff.join('\n')).map((f) => [f.path, f.added, f.unreadable?.why]), expected));
+  }
+
+  describe('read from a repository', () => {
+    const { git, commit, check } = scratchRepository();
+    const DROP = 'SELECT 1;\nALTER TABLE "User" DROP COLUMN "email";\n';
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const rows: { name: string; attributes?: string; gitConfig?: [string, string]; before?: Record<string, string>; after: Record<string, string | Buffer>; found: string[] }[] = [
+      { name: 'a `-diff` attribute', attributes: '*.sql -diff\n', after: { 'migrations/2.sql': DROP }, found: ['migrations/2.sql:2 DROP COLUMN'] },
+      { name: 'a `binary` attribute, the file edited', attributes: '*.sql binary\n', before: { 'migrations/2.sql': 'SELECT 1;\n' }, after: { 'migrations/2.sql': DROP }, found: ['migrations/2.sql:2 DROP COLUMN'] },
+      { name: "a textconv filter that changes what is shown", attributes: '*.sql diff=hide\n', gitConfig: ['diff.hide.textconv', 'sed s/DROP/KEEP/'], after: { 'migrations/2.sql': DROP }, found: ['migrations/2.sql:2 DROP COLUMN'] },
+      { name: 'UTF-16, which git takes for binary', after: { 'migrations/2.sql': utf16(DROP) }, found: [`migrations/2.sql:1 ${CANNOT}`] },
+      { name: 'a Git LFS pointer', after: { 'migrations/2.sql': `version https://lfs.invalid/spec/v1\noid sha256:${'b'.repeat(64)}\nsize 42\n` }, found: [`migrations/2.sql:1 ${CANNOT}`] },
+    ];
+    for (const row of rows) {
+      it(`${row.name}: ${row.found.join(', ')}`, async () => {
+        if (row.gitConfig) git('config', ...row.gitConfig);
+        const from = commit({ 'migrations/1.sql': 'SELECT 1;\n', ...(row.attributes ? { '.gitattributes': row.attributes } : {}), ...row.before });
+        const to = commit(row.after);
+        const report = await check(from, to);
+        assert.deepEqual(report.files.flatMap((f) => f.unsafe.map((u) => `${f.path}:${u.line} ${u.operation}`)), row.found);
+      });
+    }
+  });
+});
+
 describe('migration safety: squawk, when the workspace has it', () => {
   it("is found in node_modules/.bin from the app's folder up to the config's, never above it, then in PATH's absolute folders", () => {
     const top = mkdtempSync(path.join(os.tmpdir(), 'bg-squawk-'));
@@ -287,49 +348,55 @@ describe('migration safety: squawk, when the workspace has it', () => {
   });
 });
 
-describe('migration safety: the dialect, chosen from the config, else prisma/schema.prisma at STANDBY\'s commit', () => {
-  let repo: string;
-  let workspace: string;
-  let runner: LocalRunner;
+/**
+ * A scratch repository the slot's checkout is, a workspace beside it, and checkMigrations on the
+ * two through a local shell: each test of the block gets new ones.
+ */
+function scratchRepository() {
+  const scratch = {} as { repo: string; workspace: string; runner: LocalRunner };
   const path0 = process.env.PATH;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@bluegreen.invalid', ...args], { cwd: repo }).toString().trim();
-  const commit = (files: Record<string, string>) => {
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@bluegreen.invalid', ...args], { cwd: scratch.repo }).toString().trim();
+  const commit = (files: Record<string, string | Buffer>) => {
     for (const [f, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-      writeFileSync(path.join(repo, f), text);
+      mkdirSync(path.dirname(path.join(scratch.repo, f)), { recursive: true });
+      writeFileSync(path.join(scratch.repo, f), text);
     }
     git('add', '-A');
     git('commit', '-qm', 'c');
     return git('rev-parse', 'HEAD');
   };
-  const MYSQL_SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n';
-  const DROP = 'prisma/migrations/2_drop/migration.sql';
   const check = (from: string, to: string, dialect?: MigrationsDialect) => {
-    const app = parseConfig(readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8'), path.join(workspace, 'bluegreen.yaml')).apps[0];
-    app.slots.green.servers[0].dir = repo;
+    const app = parseConfig(readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8'), path.join(scratch.workspace, 'bluegreen.yaml')).apps[0];
+    app.slots.green.servers[0].dir = scratch.repo;
     app.deploy.migrationsDialect = dialect;
-    return checkMigrations({ runner, app, repoSlot: 'green', from, to, workspace });
+    return checkMigrations({ runner: scratch.runner, app, repoSlot: 'green', from, to, workspace: scratch.workspace });
   };
-
   beforeEach(() => {
-    repo = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-repo-'));
-    workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-ws-'));
-    runner = new LocalRunner();
+    scratch.repo = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-repo-'));
+    scratch.workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-ws-'));
+    scratch.runner = new LocalRunner();
     git('init', '-q');
     // No squawk but the one a test puts in the workspace.
     process.env.PATH = (path0 ?? '').split(path.delimiter).filter((d) => !existsSync(path.join(d, 'squawk'))).join(path.delimiter);
   });
   afterEach(() => {
     process.env.PATH = path0;
-    runner.dispose();
-    for (const dir of [repo, workspace]) rmSync(dir, { recursive: true, force: true });
+    scratch.runner.dispose();
+    for (const dir of [scratch.repo, scratch.workspace]) rmSync(dir, { recursive: true, force: true });
   });
+  return { scratch, git, commit, check };
+}
+
+describe('migration safety: the dialect, chosen from the config, else prisma/schema.prisma at STANDBY\'s commit', () => {
+  const { scratch, git, commit, check } = scratchRepository();
+  const MYSQL_SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n';
+  const DROP = 'prisma/migrations/2_drop/migration.sql';
 
   it('MySQL when the schema at the newer commit says so: backticks read, squawk (PostgreSQL only) not used, and the report says both', async () => {
     const from = commit({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE `User` (`id` INT NOT NULL, `email` VARCHAR(191) NULL);\n' });
     const to = commit({ 'prisma/schema.prisma': MYSQL_SCHEMA, [DROP]: '-- AlterTable\nALTER TABLE `User` DROP COLUMN `email`;\n' });
-    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(path.join(workspace, 'node_modules', '.bin', 'squawk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
+    mkdirSync(path.join(scratch.workspace, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(path.join(scratch.workspace, 'node_modules', '.bin', 'squawk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
     const report = await check(from, to);
     assert.deepEqual(report.dialect, { dialect: 'mysql', from: 'prisma/schema.prisma' });
     assert.equal(report.checker, 'the built-in check');
@@ -345,8 +412,8 @@ describe('migration safety: the dialect, chosen from the config, else prisma/sch
       'migrations/2.sql': 'ALTER TABLE "User" DROP COLUMN "email";\nDROP SCHEMA legacy CASCADE;\nDO $$\nBEGIN\n  ALTER TABLE users RENAME TO people;\nEND $$;\nALTER TABLE users SET SCHEMA archive;\n',
       'migrations/3.sql': 'ALTER TABLE `a` ADD `b` INT;\nALTER TABLE t DROP COLUMN c;\n',
     });
-    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
-    symlinkSync(SQUAWK_BINARY, path.join(workspace, 'node_modules', '.bin', 'squawk'));
+    mkdirSync(path.join(scratch.workspace, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(SQUAWK_BINARY, path.join(scratch.workspace, 'node_modules', '.bin', 'squawk'));
     const report = await check(from, to);
     assert.match(report.checker, /^squawk 2\.\d+\S* and the built-in check$/);
     assert.deepEqual(report.files[0].unsafe.map((u) => `${u.line} ${u.operation}`), ['1 DROP COLUMN', '2 DROP SCHEMA', `3 ${CANNOT}`, '7 SET SCHEMA']);

@@ -49,7 +49,7 @@ export async function checkMigrations(r: MigrationCheckRequest): Promise<Migrati
   const builtin = (o: { problem?: string; note?: string } = {}): MigrationReport => ({
     checker: 'the built-in check',
     dialect: choice,
-    files: changed.map((f) => ({ path: f.path, added: f.added, unsafe: builtinCheck(f.lines, choice.dialect) })),
+    files: changed.map((f) => ({ path: f.path, added: f.added, unsafe: f.unreadable ? [f.unreadable] : builtinCheck(f.lines, choice.dialect) })),
     checkerProblem: [problem, o.problem].filter(Boolean).join('; ') || undefined,
     checkerNote: o.note,
   });
@@ -57,7 +57,7 @@ export async function checkMigrations(r: MigrationCheckRequest): Promise<Migrati
   if (choice.dialect !== 'postgres') return builtin({ note: 'squawk reads PostgreSQL only' });
   try {
     const found = await squawkCheck(squawk, changed);
-    const files = changed.map((f, i) => ({ path: f.path, added: f.added, unsafe: besideSquawk(found.unsafe[i], f) }));
+    const files = changed.map((f, i) => ({ path: f.path, added: f.added, unsafe: f.unreadable ? [f.unreadable] : besideSquawk(found.unsafe[i], f) }));
     return { checker: `${found.version} and the built-in check`, dialect: choice, files, checkerProblem: problem };
   } catch (e) {
     return builtin({ problem: `${squawk} could not be used (${errorMessage(e)})` });

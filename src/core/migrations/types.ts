@@ -37,6 +37,8 @@ export interface ChangedMigration {
   added: boolean;
   /** Line number → text, the added lines only. */
   lines: Map<number, string>;
+  /** Why no check can read the added lines (git shows the file as binary, say): a person reads it instead. */
+  unreadable?: UnsafeStatement;
 }
 
 export interface MigrationReport {
