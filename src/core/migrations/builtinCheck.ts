@@ -103,9 +103,14 @@ function unsafeAction(a: string): UnsafeOperation | undefined {
   return columns.some(isRequiredWithoutDefault) ? 'ADD NOT NULL COLUMN WITHOUT DEFAULT' : undefined;
 }
 
-/** A column definition the old release's INSERTs cannot leave out: NOT NULL, and no value of its own. */
+/**
+ * A column definition the old release's INSERTs cannot leave out: NOT NULL, and no value of its
+ * own. Read after the column's name, with quoted names masked: a column named "serial" or
+ * `default`, or COLLATE "default", is no default.
+ */
 function isRequiredWithoutDefault(definition: string): boolean {
-  return /\bNOT\s+NULL\b/i.test(definition) && !/\b(?:DEFAULT|GENERATED|AUTO_INCREMENT|SERIAL|SMALLSERIAL|BIGSERIAL|SERIAL[248])\b|\bAS\s*\(/i.test(definition);
+  const words = definition.replace(new RegExp(String.raw`^\s*${NAME}`), '').replace(/"[^"]*"|\x60[^\x60]*\x60/g, '""');
+  return /\bNOT\s+NULL\b/i.test(words) && !/\b(?:DEFAULT|GENERATED|AUTO_INCREMENT|SERIAL|SMALLSERIAL|BIGSERIAL|SERIAL[248])\b|\bAS\s*\(/i.test(words);
 }
 
 /** An ALTER TABLE's actions: split at commas outside parentheses. */
