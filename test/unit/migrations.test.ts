@@ -487,6 +487,28 @@ describe('migration safety: the dialect, chosen from the config, else prisma/sch
     assert.match(migrationLines(report, 'BLUE')[0], /^Migrations changed \(2, checked by squawk 2\.\d+\S* and the built-in check for PostgreSQL, the default\): migrations\/2\.sql, migrations\/3\.sql$/);
   });
 
+  const besideSquawk: [string, string[]][] = [
+    // squawk has a rule for these but does not see them: NULL is no default, a primary key is NOT NULL.
+    ['ALTER TABLE t ADD COLUMN x int NOT NULL DEFAULT NULL;', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+    ['SELECT 1;\nALTER TABLE t ADD COLUMN x int PRIMARY KEY;', ['2 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+    // Both see these: one finding each.
+    ['ALTER TABLE "Device" ADD COLUMN "serial" TEXT NOT NULL;', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+    ['-- Prisma\nALTER TABLE "User"\n  ADD COLUMN "a" TEXT,\n  DROP COLUMN "b",\n  ADD COLUMN "c" INT NOT NULL;\n\nDROP TABLE "Old";', ['4 DROP COLUMN', '5 ADD NOT NULL COLUMN WITHOUT DEFAULT', '7 DROP TABLE']],
+    ['ALTER TABLE users ALTER COLUMN name SET NOT NULL;', ['1 SET NOT NULL']],
+  ];
+  for (const [sql, expected] of besideSquawk) {
+    it(`with squawk, what either check flags counts, once: ${expected.join(', ')} — ${sql.replace(/\n/g, '⏎')}`, async function () {
+      this.timeout(30_000);
+      const from = commit({ 'migrations/1.sql': 'SELECT 1;\n' });
+      const to = commit({ 'migrations/2.sql': `${sql}\n` });
+      mkdirSync(path.join(scratch.workspace, 'node_modules', '.bin'), { recursive: true });
+      symlinkSync(SQUAWK_BINARY, path.join(scratch.workspace, 'node_modules', '.bin', 'squawk'));
+      const report = await check(from, to);
+      assert.match(report.checker, /^squawk /);
+      assert.deepEqual(report.files[0].unsafe.map((u) => `${u.line} ${u.operation}`), expected);
+    });
+  }
+
   it('the config over the schema; PostgreSQL, the default, without either; the schema of the older commit does not count', async () => {
     const from = commit({ 'prisma/schema.prisma': MYSQL_SCHEMA, 'migrations/1.sql': 'SELECT 1;\n' });
     git('rm', '-q', 'prisma/schema.prisma');
