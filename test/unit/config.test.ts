@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, parseConfig } from '../../src/core/config/load';
 
@@ -24,6 +25,18 @@ function variant(from: string, to: string): string {
 }
 
 describe('config loader', () => {
+  let home: string;
+  const home0 = process.env.HOME;
+  beforeEach(() => {
+    // Hosts are resolved with the user's own ~/.ssh/config when bluegreen.yaml names none: a home of the test's own.
+    home = mkdtempSync(path.join(os.tmpdir(), 'bg-home-'));
+    process.env.HOME = home;
+  });
+  afterEach(() => {
+    process.env.HOME = home0;
+    rmSync(home, { recursive: true, force: true });
+  });
+
   it('loads a valid file and fills defaults', () => {
     const c = parseConfig(valid, FILE);
     const app = c.apps[0];
@@ -382,6 +395,66 @@ describe('config loader', () => {
         if (row.acceptedWith) assert.equal(parseConfig(twoApps([...row.edits, ...row.acceptedWith]), FILE).apps.length, 2);
       });
     }
+
+    describe('one machine, however its host is written: host in any case, port 22 unless written, the user aside, ssh_config aliases resolved', () => {
+      const demoBlue = '{ ssh: jwa, backend: demo_blue';
+      const shopBlue = '{ ssh: jwa, backend: shop_blue';
+      const demoGreen = '{ ssh: deploy@10.92.3.24:2222, backend: demo_green';
+      /** demo's blue on `demo`, shop's blue on `shop`, with demo's checkout or pm2 process. */
+      const onHosts = (demo: string, shop: string, shared: 'dir' | 'pm2'): [string, string][] => [
+        [demoBlue, `{ ssh: "${demo}", backend: demo_blue`],
+        [shopBlue, `{ ssh: "${shop}", backend: shop_blue`],
+        shared === 'dir' ? ['dir: /opt/shop, pm2: shop-blue', 'dir: /opt/demo, pm2: shop-blue'] : ['pm2: shop-blue', 'pm2: demo-blue'],
+      ];
+      const rows: {
+        name: string;
+        edits: [string, string][];
+        /** ssh_config: named by bluegreen.yaml's ssh.config, or the user's own. */
+        sshConfig?: { text: string; as: 'named' | 'default' };
+        /** The problem's message, or undefined when the config is accepted. */
+        says?: RegExp;
+      }[] = [
+        { name: 'a port of 22 written or not', edits: onHosts('deploy@10.0.0.1', 'deploy@10.0.0.1:22', 'dir'), says: /^apps\[1\]\.slots\.blue\.dir is the checkout of app "demo"'s blue slot \(.*\): both are \/opt\/demo on deploy@10\.0\.0\.1 and deploy@10\.0\.0\.1:22, one machine \(10\.0\.0\.1:22\)\. A deploy of "shop"/ },
+        { name: 'a host name in another case', edits: onHosts('App1.internal', 'app1.internal', 'dir'), says: /both are \/opt\/demo on App1\.internal and app1\.internal, one machine \(app1\.internal:22\)/ },
+        { name: 'another user on the machine, one checkout', edits: onHosts('deploy@10.0.0.9', 'root@10.0.0.9', 'dir'), says: /both are \/opt\/demo on deploy@10\.0\.0\.9 and root@10\.0\.0\.9, one machine \(10\.0\.0\.9:22\)/ },
+        { name: 'an alias of the ssh config bluegreen.yaml names', edits: onHosts('web1', 'deploy@10.0.0.1', 'dir'), sshConfig: { text: 'Host web1\n  HostName 10.0.0.1\n  User deploy\n', as: 'named' }, says: /both are \/opt\/demo on web1 and deploy@10\.0\.0\.1, one machine \(10\.0\.0\.1:22\)/ },
+        { name: "an alias of the user's own ssh config", edits: onHosts('web1', 'deploy@10.0.0.1', 'dir'), sshConfig: { text: 'Host web1\n  HostName 10.0.0.1\n', as: 'default' }, says: /one machine \(10\.0\.0\.1:22\)/ },
+        { name: 'an alias whose HostName names the host with %h', edits: onHosts('web1', 'deploy@WEB1.internal', 'dir'), sshConfig: { text: 'Host web*\n  HostName %h.internal\n', as: 'named' }, says: /one machine \(web1\.internal:22\)/ },
+        { name: 'a pm2 process, the port written once', edits: onHosts('deploy@10.0.0.1', 'deploy@10.0.0.1:22', 'pm2'), says: /^apps\[1\]\.slots\.blue\.pm2 is the pm2 process of app "demo"'s blue slot \(.*\): both are "demo-blue" on deploy@10\.0\.0\.1 and deploy@10\.0\.0\.1:22, one machine \(10\.0\.0\.1:22\)\./ },
+        { name: "a pm2 process, the alias's User the user written", edits: onHosts('web1', 'deploy@10.0.0.1', 'pm2'), sshConfig: { text: 'Host web1\n  HostName 10.0.0.1\n  User deploy\n', as: 'named' }, says: /both are "demo-blue" on web1 and deploy@10\.0\.0\.1, one machine/ },
+        {
+          name: "blue and green of one app, the port written once",
+          edits: [[demoBlue, '{ ssh: deploy@10.0.0.1, backend: demo_blue'], [demoGreen, '{ ssh: deploy@10.0.0.1:22, backend: demo_green']],
+          says: /^blue and green share \/opt\/demo on deploy@10\.0\.0\.1 and deploy@10\.0\.0\.1:22, one machine \(10\.0\.0\.1:22\); blue's is .*, and a deploy to STANDBY would change LIVE/,
+        },
+        // Other machines: two sshd ports on one host are containers, each with its own files and processes.
+        { name: 'two ports of one host', edits: onHosts('deploy@10.0.0.1:2222', 'deploy@10.0.0.1:2223', 'dir') },
+        { name: 'an alias with a Port of its own', edits: onHosts('web1', 'deploy@10.0.0.1', 'dir'), sshConfig: { text: 'Host web1\n  HostName 10.0.0.1\n  Port 2222\n', as: 'named' } },
+        { name: 'an alias of another host', edits: onHosts('web1', 'deploy@10.0.0.1', 'dir'), sshConfig: { text: 'Host web1\n  HostName 10.0.0.2\n', as: 'default' } },
+        { name: 'an alias no ssh config knows', edits: onHosts('web1', 'deploy@10.0.0.1', 'dir') },
+        // Each user has a pm2 of its own: deploy's and root's "demo-blue" are two processes.
+        { name: "a pm2 name another user's pm2 runs", edits: onHosts('deploy@10.0.0.9', 'root@10.0.0.9', 'pm2') },
+        {
+          name: 'blue and green on two ports of one host',
+          edits: [[demoBlue, '{ ssh: deploy@10.0.0.1:2222, backend: demo_blue'], [demoGreen, '{ ssh: deploy@10.0.0.1:2223, backend: demo_green']],
+        },
+      ];
+      for (const row of rows) {
+        it(`${row.says ? 'refuses' : 'accepts'} ${row.name}`, () => {
+          let text = twoApps(row.edits);
+          if (row.sshConfig?.as === 'named') {
+            writeFileSync(path.join(home, 'ssh_config'), row.sshConfig.text);
+            text = `ssh:\n  config: ${path.join(home, 'ssh_config')}\n${text}`;
+          } else if (row.sshConfig) {
+            mkdirSync(path.join(home, '.ssh'));
+            writeFileSync(path.join(home, '.ssh', 'config'), row.sshConfig.text);
+          }
+          if (!row.says) return assert.equal(parseConfig(text, FILE).apps.length, 2);
+          const messages = problemsOf(text).map((p) => p.message);
+          assert.ok(messages.some((m) => row.says!.test(m)), messages.join('\n'));
+        });
+      }
+    });
   });
   });
 });

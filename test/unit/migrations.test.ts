@@ -47,7 +47,6 @@ const SAFE = [
   'ALTER TABLE "User" ADD COLUMN "nickname" TEXT;',
   'ALTER TABLE "User" DROP CONSTRAINT "User_email_key";',
   'ALTER TABLE "User" ALTER COLUMN "name" DROP NOT NULL;',
-  'ALTER TABLE "User" ALTER COLUMN "name" DROP DEFAULT;',
   'ALTER TABLE "User" ADD CONSTRAINT "u" UNIQUE ("email");',
   'CREATE TABLE "Post" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));',
   'DROP INDEX "User_email_idx";',
@@ -116,6 +115,72 @@ const BY_DIALECT: [string, MigrationsDialect, string[]][] = [
   ['ALTER TABLE "Post" DROP FOREIGN KEY fk;', 'postgres', []],
 ];
 
+/** What a later review found passing ([sql, dialect, expected]), and what stays safe beside it. */
+const REVIEWED: [string, MigrationsDialect, string[]][] = [
+  // A NOT NULL column without a default, whose name (or a name after it) is a keyword the check looks for.
+  ['ALTER TABLE "Device" ADD COLUMN "serial" TEXT NOT NULL;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE `Device` ADD COLUMN `serial` VARCHAR(191) NOT NULL;', 'mysql', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE "Device" ADD COLUMN "generated" BOOLEAN NOT NULL;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE "Device" ADD COLUMN "default" TEXT NOT NULL;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE device ADD COLUMN serial text NOT NULL;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE `Device` ADD COLUMN (`auto_increment` INT NULL, `default` INT NOT NULL);', 'mysql', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE "Device" ADD COLUMN "note" TEXT COLLATE "default" NOT NULL;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE `Device` ADD COLUMN `rank` INT NOT NULL AFTER `default`;', 'mysql', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  // …and what still has a value of its own.
+  ['ALTER TABLE "Device" ADD COLUMN "serial" TEXT NOT NULL DEFAULT \'\';', 'postgres', []],
+  ['ALTER TABLE device ADD COLUMN serial serial NOT NULL;', 'postgres', []],
+  ['ALTER TABLE "Device" ADD COLUMN "default" INTEGER NOT NULL GENERATED ALWAYS AS IDENTITY;', 'postgres', []],
+  ['ALTER TABLE `Device` ADD COLUMN `serial` INT NOT NULL AUTO_INCREMENT;', 'mysql', []],
+  ['ALTER TABLE "Device" ADD COLUMN "serial" TEXT;', 'postgres', []],
+  // A column the older release's INSERTs leave out, refused: NULL is no default, a primary key is NOT NULL.
+  ['ALTER TABLE t ADD COLUMN x int NOT NULL DEFAULT NULL;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE `t` ADD COLUMN `x` INT NOT NULL DEFAULT (NULL);', 'mysql', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE t ADD COLUMN x int PRIMARY KEY;', 'postgres', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+  ['ALTER TABLE "User" ALTER COLUMN "name" DROP DEFAULT;', 'postgres', ['1 DROP DEFAULT']],
+  ['ALTER TABLE `User` ALTER COLUMN `age` DROP DEFAULT;', 'mysql', ['1 DROP DEFAULT']],
+  ['ALTER TABLE users ALTER age SET DEFAULT NULL;', 'postgres', ['1 DROP DEFAULT']],
+  ['ALTER TABLE t ADD COLUMN x int DEFAULT NULL;', 'postgres', []],
+  ['ALTER TABLE t ADD COLUMN id int PRIMARY KEY GENERATED ALWAYS AS IDENTITY;', 'postgres', []],
+  ['ALTER TABLE `t` ADD COLUMN `id` INT AUTO_INCREMENT PRIMARY KEY;', 'mysql', []],
+  ['ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (id);', 'postgres', []],
+  ['ALTER TABLE users ALTER COLUMN age SET DEFAULT 0;', 'postgres', []],
+  // A CHECK refuses the older release's writes from its ADD on, NOT VALID or not; a VALIDATE alone changes no write's fate.
+  ['ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;', 'postgres', ['1 ADD CHECK CONSTRAINT']],
+  ['ALTER TABLE users ADD CHECK (age >= 0);', 'postgres', ['1 ADD CHECK CONSTRAINT']],
+  ['ALTER TABLE `users` ADD CONSTRAINT `age_ok` CHECK (`age` >= 0);', 'mysql', ['1 ADD CHECK CONSTRAINT']],
+  ['ALTER TABLE users ADD CONSTRAINT CHECK (age >= 0);', 'mysql', ['1 ADD CHECK CONSTRAINT']],
+  ['ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;', 'postgres', []],
+  ['ALTER TABLE `users` ADD CONSTRAINT `age_ok` CHECK (`age` >= 0) NOT ENFORCED;', 'mysql', []],
+  ['ALTER TABLE users ADD COLUMN age int CHECK (age >= 0);', 'postgres', []],
+  // Views, types, sequences and routines the older release's queries name.
+  ['DROP VIEW "ActiveUsers";', 'postgres', ['1 DROP VIEW']],
+  ['DROP VIEW `active_users`;', 'mysql', ['1 DROP VIEW']],
+  ['DROP MATERIALIZED VIEW IF EXISTS stats;', 'postgres', ['1 DROP MATERIALIZED VIEW']],
+  ['DROP TYPE "Role";', 'postgres', ['1 DROP TYPE']],
+  ['DROP DOMAIN email;', 'postgres', ['1 DROP DOMAIN']],
+  ['DROP SEQUENCE order_no_seq;', 'postgres', ['1 DROP SEQUENCE']],
+  ['DROP FUNCTION IF EXISTS touch();', 'postgres', ['1 DROP FUNCTION']],
+  ['DROP PROCEDURE cleanup;', 'mysql', ['1 DROP PROCEDURE']],
+  ["ALTER TYPE \"Role\" RENAME VALUE 'USER' TO 'MEMBER';", 'postgres', ['1 RENAME ENUM VALUE']],
+  ['ALTER TYPE "Role" RENAME TO "UserRole";', 'postgres', ['1 RENAME TYPE']],
+  ['ALTER VIEW active_users RENAME TO current_users;', 'postgres', ['1 RENAME VIEW']],
+  ['ALTER VIEW IF EXISTS active_users RENAME COLUMN email TO mail;', 'postgres', ['1 RENAME COLUMN']],
+  ['ALTER MATERIALIZED VIEW stats RENAME TO daily_stats;', 'postgres', ['1 RENAME MATERIALIZED VIEW']],
+  ['ALTER FUNCTION total(numeric(10,2), int) RENAME TO sum_of;', 'postgres', ['1 RENAME FUNCTION']],
+  ['CREATE VIEW active_users AS SELECT * FROM users WHERE active;', 'postgres', []],
+  ['CREATE OR REPLACE VIEW `active_users` AS SELECT * FROM `users`;', 'mysql', []],
+  ["CREATE TYPE \"Role\" AS ENUM ('USER', 'ADMIN');", 'postgres', []],
+  ["ALTER TYPE \"Role\" ADD VALUE 'GUEST';", 'postgres', []],
+  ['ALTER SEQUENCE order_no_seq RESTART WITH 100;', 'postgres', []],
+  ['ALTER FUNCTION touch() OWNER TO app;', 'postgres', []],
+  ['ALTER TABLE users ADD COLUMN nickname text;', 'postgres', []],
+  ['DROP INDEX `email_idx` ON `users`;', 'mysql', []],
+  // MariaDB runs its own executed comments as MySQL runs /*! … */.
+  ['/*M!100100 ALTER TABLE users DROP COLUMN email */', 'mysql', ['1 DROP COLUMN']],
+  ['/*M!100100 DROP TABLE users */;\nSELECT 1;', 'mysql', ['1 DROP TABLE']],
+  ['/*M DROP TABLE users */ SELECT 1;', 'mysql', []],
+];
+
 /** Read the same before and now; here so a change to the reading that breaks them shows. */
 const STILL: [string, MigrationsDialect, string[]][] = [
   ['DROP TABLE `Session`;', 'mysql', ['1 DROP TABLE']],
@@ -147,7 +212,7 @@ const SAFE_IN_BOTH: [string, MigrationsDialect][] = [
 
 describe('migration safety: the built-in check', () => {
   for (const [sql, expected] of UNSAFE) it(`flags ${sql}`, () => assert.deepEqual(ops(sql), [expected]));
-  for (const [sql, dialect, expected] of [...BY_DIALECT, ...STILL]) {
+  for (const [sql, dialect, expected] of [...BY_DIALECT, ...REVIEWED, ...STILL]) {
     it(`${dialect}: ${expected.length ? expected.join(', ').replace(/^1 /, '') : 'passes'} — ${sql.replace(/\n/g, '⏎')}`, () => assert.deepEqual(ops(sql, dialect), expected));
   }
   for (const [sql, dialect] of SAFE_IN_BOTH) it(`${dialect}: passes ${sql.replace(/\n/g, '⏎')}`, () => assert.deepEqual(ops(sql, dialect), []));
@@ -222,6 +287,67 @@ describe('migration safety: the files a git diff added', () => {
   });
 });
 
+describe('migration safety: a file whose added lines cannot be read is for a person to read', () => {
+  const BINARY = 'git shows it as binary, so its added lines cannot be read';
+  const cases: { name: string; diff: string[]; expected: [string, boolean, string | undefined][] }[] = [
+    {
+      name: 'a new file git shows as binary',
+      diff: ['diff --git a/m/1.sql b/m/1.sql', 'new file mode 100644', 'index 0000000..1111111', 'Binary files /dev/null and b/m/1.sql differ'],
+      expected: [['m/1.sql', true, BINARY]],
+    },
+    {
+      name: 'an edited one, its name with spaces',
+      diff: ['diff --git a/m/2 b.sql b/m/2 b.sql', 'index 1111111..2222222 100644', 'Binary files a/m/2 b.sql and b/m/2 b.sql differ'],
+      expected: [['m/2 b.sql', false, BINARY]],
+    },
+    {
+      name: "--binary's patch",
+      diff: ['diff --git a/m/3.sql b/m/3.sql', 'index 1111111..2222222 100644', 'GIT binary patch', 'literal 12', 'TcmZQzWMXDwWMXDwWMXDw0096', '', 'literal 0', 'HcmV?d00001'],
+      expected: [['m/3.sql', false, BINARY]],
+    },
+    {
+      name: 'UTF-16 shown by --text',
+      diff: ['diff --git a/m/4.sql b/m/4.sql', 'new file mode 100644', '--- /dev/null', '+++ b/m/4.sql', '@@ -0,0 +1 @@', '+\ufeffD\0R\0O\0P\0 \0T\0A\0B\0L\0E\0 \0t\0;\0'],
+      expected: [['m/4.sql', true, 'it is not UTF-8 text (UTF-16, or binary), so its added lines cannot be read']],
+    },
+    {
+      name: 'a Git LFS pointer',
+      diff: ['diff --git a/m/5.sql b/m/5.sql', 'new file mode 100644', '--- /dev/null', '+++ b/m/5.sql', '@@ -0,0 +1,3 @@', '+version https://lfs.invalid/spec/v1', `+oid sha256:${'a'.repeat(64)}`, '+size 120'],
+      expected: [['m/5.sql', true, 'it is a Git LFS pointer, not the SQL']],
+    },
+    {
+      name: 'SQL beside them, read as before',
+      diff: ['diff --git a/m/6.sql b/m/6.sql', 'new file mode 100644', '--- /dev/null', '+++ b/m/6.sql', '@@ -0,0 +1 @@', '+-- version 2 of the spec/v1 table', '+SELECT 1;'],
+      expected: [['m/6.sql', true, undefined]],
+    },
+  ];
+  for (const { name, diff, expected } of cases) {
+    it(name, () => assert.deepEqual(parseAddedLines(diff.join('\n')).map((f) => [f.path, f.added, f.unreadable?.why]), expected));
+  }
+
+  describe('read from a repository', () => {
+    const { git, commit, check } = scratchRepository();
+    const DROP = 'SELECT 1;\nALTER TABLE "User" DROP COLUMN "email";\n';
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const rows: { name: string; attributes?: string; gitConfig?: [string, string]; before?: Record<string, string>; after: Record<string, string | Buffer>; found: string[] }[] = [
+      { name: 'a `-diff` attribute', attributes: '*.sql -diff\n', after: { 'migrations/2.sql': DROP }, found: ['migrations/2.sql:2 DROP COLUMN'] },
+      { name: 'a `binary` attribute, the file edited', attributes: '*.sql binary\n', before: { 'migrations/2.sql': 'SELECT 1;\n' }, after: { 'migrations/2.sql': DROP }, found: ['migrations/2.sql:2 DROP COLUMN'] },
+      { name: "a textconv filter that changes what is shown", attributes: '*.sql diff=hide\n', gitConfig: ['diff.hide.textconv', 'sed s/DROP/KEEP/'], after: { 'migrations/2.sql': DROP }, found: ['migrations/2.sql:2 DROP COLUMN'] },
+      { name: 'UTF-16, which git takes for binary', after: { 'migrations/2.sql': utf16(DROP) }, found: [`migrations/2.sql:1 ${CANNOT}`] },
+      { name: 'a Git LFS pointer', after: { 'migrations/2.sql': `version https://lfs.invalid/spec/v1\noid sha256:${'b'.repeat(64)}\nsize 42\n` }, found: [`migrations/2.sql:1 ${CANNOT}`] },
+    ];
+    for (const row of rows) {
+      it(`${row.name}: ${row.found.join(', ')}`, async () => {
+        if (row.gitConfig) git('config', ...row.gitConfig);
+        const from = commit({ 'migrations/1.sql': 'SELECT 1;\n', ...(row.attributes ? { '.gitattributes': row.attributes } : {}), ...row.before });
+        const to = commit(row.after);
+        const report = await check(from, to);
+        assert.deepEqual(report.files.flatMap((f) => f.unsafe.map((u) => `${f.path}:${u.line} ${u.operation}`)), row.found);
+      });
+    }
+  });
+});
+
 describe('migration safety: squawk, when the workspace has it', () => {
   it("is found in node_modules/.bin from the app's folder up to the config's, never above it, then in PATH's absolute folders", () => {
     const top = mkdtempSync(path.join(os.tmpdir(), 'bg-squawk-'));
@@ -287,49 +413,55 @@ describe('migration safety: squawk, when the workspace has it', () => {
   });
 });
 
-describe('migration safety: the dialect, chosen from the config, else prisma/schema.prisma at STANDBY\'s commit', () => {
-  let repo: string;
-  let workspace: string;
-  let runner: LocalRunner;
+/**
+ * A scratch repository the slot's checkout is, a workspace beside it, and checkMigrations on the
+ * two through a local shell: each test of the block gets new ones.
+ */
+function scratchRepository() {
+  const scratch = {} as { repo: string; workspace: string; runner: LocalRunner };
   const path0 = process.env.PATH;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@bluegreen.invalid', ...args], { cwd: repo }).toString().trim();
-  const commit = (files: Record<string, string>) => {
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@bluegreen.invalid', ...args], { cwd: scratch.repo }).toString().trim();
+  const commit = (files: Record<string, string | Buffer>) => {
     for (const [f, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-      writeFileSync(path.join(repo, f), text);
+      mkdirSync(path.dirname(path.join(scratch.repo, f)), { recursive: true });
+      writeFileSync(path.join(scratch.repo, f), text);
     }
     git('add', '-A');
     git('commit', '-qm', 'c');
     return git('rev-parse', 'HEAD');
   };
-  const MYSQL_SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n';
-  const DROP = 'prisma/migrations/2_drop/migration.sql';
   const check = (from: string, to: string, dialect?: MigrationsDialect) => {
-    const app = parseConfig(readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8'), path.join(workspace, 'bluegreen.yaml')).apps[0];
-    app.slots.green.servers[0].dir = repo;
+    const app = parseConfig(readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8'), path.join(scratch.workspace, 'bluegreen.yaml')).apps[0];
+    app.slots.green.servers[0].dir = scratch.repo;
     app.deploy.migrationsDialect = dialect;
-    return checkMigrations({ runner, app, repoSlot: 'green', from, to, workspace });
+    return checkMigrations({ runner: scratch.runner, app, repoSlot: 'green', from, to, workspace: scratch.workspace });
   };
-
   beforeEach(() => {
-    repo = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-repo-'));
-    workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-ws-'));
-    runner = new LocalRunner();
+    scratch.repo = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-repo-'));
+    scratch.workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-dialect-ws-'));
+    scratch.runner = new LocalRunner();
     git('init', '-q');
     // No squawk but the one a test puts in the workspace.
     process.env.PATH = (path0 ?? '').split(path.delimiter).filter((d) => !existsSync(path.join(d, 'squawk'))).join(path.delimiter);
   });
   afterEach(() => {
     process.env.PATH = path0;
-    runner.dispose();
-    for (const dir of [repo, workspace]) rmSync(dir, { recursive: true, force: true });
+    scratch.runner.dispose();
+    for (const dir of [scratch.repo, scratch.workspace]) rmSync(dir, { recursive: true, force: true });
   });
+  return { scratch, git, commit, check };
+}
+
+describe('migration safety: the dialect, chosen from the config, else prisma/schema.prisma at STANDBY\'s commit', () => {
+  const { scratch, git, commit, check } = scratchRepository();
+  const MYSQL_SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n';
+  const DROP = 'prisma/migrations/2_drop/migration.sql';
 
   it('MySQL when the schema at the newer commit says so: backticks read, squawk (PostgreSQL only) not used, and the report says both', async () => {
     const from = commit({ 'prisma/migrations/1_init/migration.sql': 'CREATE TABLE `User` (`id` INT NOT NULL, `email` VARCHAR(191) NULL);\n' });
     const to = commit({ 'prisma/schema.prisma': MYSQL_SCHEMA, [DROP]: '-- AlterTable\nALTER TABLE `User` DROP COLUMN `email`;\n' });
-    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(path.join(workspace, 'node_modules', '.bin', 'squawk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
+    mkdirSync(path.join(scratch.workspace, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(path.join(scratch.workspace, 'node_modules', '.bin', 'squawk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
     const report = await check(from, to);
     assert.deepEqual(report.dialect, { dialect: 'mysql', from: 'prisma/schema.prisma' });
     assert.equal(report.checker, 'the built-in check');
@@ -345,8 +477,8 @@ describe('migration safety: the dialect, chosen from the config, else prisma/sch
       'migrations/2.sql': 'ALTER TABLE "User" DROP COLUMN "email";\nDROP SCHEMA legacy CASCADE;\nDO $$\nBEGIN\n  ALTER TABLE users RENAME TO people;\nEND $$;\nALTER TABLE users SET SCHEMA archive;\n',
       'migrations/3.sql': 'ALTER TABLE `a` ADD `b` INT;\nALTER TABLE t DROP COLUMN c;\n',
     });
-    mkdirSync(path.join(workspace, 'node_modules', '.bin'), { recursive: true });
-    symlinkSync(SQUAWK_BINARY, path.join(workspace, 'node_modules', '.bin', 'squawk'));
+    mkdirSync(path.join(scratch.workspace, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(SQUAWK_BINARY, path.join(scratch.workspace, 'node_modules', '.bin', 'squawk'));
     const report = await check(from, to);
     assert.match(report.checker, /^squawk 2\.\d+\S* and the built-in check$/);
     assert.deepEqual(report.files[0].unsafe.map((u) => `${u.line} ${u.operation}`), ['1 DROP COLUMN', '2 DROP SCHEMA', `3 ${CANNOT}`, '7 SET SCHEMA']);
@@ -354,6 +486,28 @@ describe('migration safety: the dialect, chosen from the config, else prisma/sch
     assert.deepEqual(report.files[1].unsafe.map((u) => `${u.line} ${u.operation}`), [`1 ${CANNOT}`, '2 DROP COLUMN']);
     assert.match(migrationLines(report, 'BLUE')[0], /^Migrations changed \(2, checked by squawk 2\.\d+\S* and the built-in check for PostgreSQL, the default\): migrations\/2\.sql, migrations\/3\.sql$/);
   });
+
+  const besideSquawk: [string, string[]][] = [
+    // squawk has a rule for these but does not see them: NULL is no default, a primary key is NOT NULL.
+    ['ALTER TABLE t ADD COLUMN x int NOT NULL DEFAULT NULL;', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+    ['SELECT 1;\nALTER TABLE t ADD COLUMN x int PRIMARY KEY;', ['2 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+    // Both see these: one finding each.
+    ['ALTER TABLE "Device" ADD COLUMN "serial" TEXT NOT NULL;', ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']],
+    ['-- Prisma\nALTER TABLE "User"\n  ADD COLUMN "a" TEXT,\n  DROP COLUMN "b",\n  ADD COLUMN "c" INT NOT NULL;\n\nDROP TABLE "Old";', ['4 DROP COLUMN', '5 ADD NOT NULL COLUMN WITHOUT DEFAULT', '7 DROP TABLE']],
+    ['ALTER TABLE users ALTER COLUMN name SET NOT NULL;', ['1 SET NOT NULL']],
+  ];
+  for (const [sql, expected] of besideSquawk) {
+    it(`with squawk, what either check flags counts, once: ${expected.join(', ')} — ${sql.replace(/\n/g, '⏎')}`, async function () {
+      this.timeout(30_000);
+      const from = commit({ 'migrations/1.sql': 'SELECT 1;\n' });
+      const to = commit({ 'migrations/2.sql': `${sql}\n` });
+      mkdirSync(path.join(scratch.workspace, 'node_modules', '.bin'), { recursive: true });
+      symlinkSync(SQUAWK_BINARY, path.join(scratch.workspace, 'node_modules', '.bin', 'squawk'));
+      const report = await check(from, to);
+      assert.match(report.checker, /^squawk /);
+      assert.deepEqual(report.files[0].unsafe.map((u) => `${u.line} ${u.operation}`), expected);
+    });
+  }
 
   it('the config over the schema; PostgreSQL, the default, without either; the schema of the older commit does not count', async () => {
     const from = commit({ 'prisma/schema.prisma': MYSQL_SCHEMA, 'migrations/1.sql': 'SELECT 1;\n' });

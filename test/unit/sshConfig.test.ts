@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
-import { parseHostSpec, resolveHost } from '../../src/core/ssh/sshConfig';
+import { machineOf, parseHostSpec, resolveHost } from '../../src/core/ssh/sshConfig';
 
 describe('ssh config resolution', () => {
   let dir: string;
@@ -71,7 +71,20 @@ describe('ssh config resolution', () => {
     assert.equal(h.hostname, '10.0.0.10');
   });
 
-  it('refuses a spec that is not a host', async () => {
-    await assert.rejects(resolveHost('a@b@c:x', path.join(dir, 'none')), (e: unknown) => isBlueGreenError(e, 'ssh-config'));
+  const machines: [string, string, string][] = [
+    ['App1.Internal', '', 'app1.internal:22'],
+    ['deploy@10.0.0.5:2222', '', '10.0.0.5:2222'],
+    ['[::1]:22', '', '[::1]:22'],
+    ['web1', 'Host web1\n  HostName Web1.Internal\n  Port 2200\n', 'web1.internal:2200'],
+  ];
+  for (const [spec, config, machine] of machines) {
+    it(`the machine ${spec} is: ${machine}`, () => {
+      writeFileSync(path.join(dir, 'config'), config);
+      assert.equal(machineOf(resolveHost(spec, path.join(dir, 'config'))), machine);
+    });
+  }
+
+  it('refuses a spec that is not a host', () => {
+    assert.throws(() => resolveHost('a@b@c:x', path.join(dir, 'none')), (e: unknown) => isBlueGreenError(e, 'ssh-config'));
   });
 });

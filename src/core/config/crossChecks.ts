@@ -20,8 +20,8 @@ export function listShapes(apps: AppConfig[], at: Locator): ConfigProblem[] {
   });
 }
 
-/** Rules that one JSON Schema cannot say: relations between values. */
-export function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProblem[] {
+/** Rules that one JSON Schema cannot say: relations between values (hosts as `sshConfigFile` resolves them). */
+export function crossChecks(apps: readonly AppConfig[], at: Locator, sshConfigFile?: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const names = new Map<string, number>();
   apps.forEach((app, i) => {
@@ -38,7 +38,7 @@ export function crossChecks(apps: readonly AppConfig[], at: Locator): ConfigProb
       });
     }
   });
-  problems.push(...sharedServerProblems(apps, at));
+  problems.push(...sharedServerProblems(apps, at, sshConfigFile));
   problems.push(...sharedRoutingProblems(apps, at));
   return problems;
 }

@@ -64,13 +64,13 @@ export function parseConfig(text: string, file: string): Config {
   const config = data as Omit<Config, 'file'>;
   // Each app carries the named hosts, so a workflow needs only its AppConfig.
   if (config.hosts) for (const app of config.apps) app.hosts = config.hosts;
-  const shapes = listShapes(config.apps, at);
-  if (shapes.length) throw new ConfigError(file, shapes);
-  const semantic = crossChecks(config.apps, at);
-  if (semantic.length) throw new ConfigError(file, semantic);
-
   const dir = path.dirname(file);
   const local = (p?: string) => (p === undefined ? undefined : path.resolve(dir, p.replace(/^~(?=$|\/)/, os.homedir())));
+  const shapes = listShapes(config.apps, at);
+  if (shapes.length) throw new ConfigError(file, shapes);
+  const semantic = crossChecks(config.apps, at, local(config.ssh?.config));
+  if (semantic.length) throw new ConfigError(file, semantic);
+
   for (const app of config.apps) if (app.folder !== undefined) app.folder = local(app.folder);
   const sha256 = createHash('sha256').update(text).digest('hex');
   for (const app of config.apps) app.source = { file, sha256 };

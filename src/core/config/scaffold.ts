@@ -2,7 +2,7 @@ import { readSshConfigText } from '../ssh/sshConfig';
 
 /** Concrete Host aliases (no wildcards) from an ssh_config, in file order. */
 export async function sshAliases(configFile: string): Promise<string[]> {
-  const text = await readSshConfigText(configFile);
+  const text = readSshConfigText(configFile);
   const aliases: string[] = [];
   for (const line of text.split('\n')) {
     const m = /^\s*host\s+(.+)$/i.exec(line);

@@ -1,6 +1,7 @@
 import { MigrationsDialect } from '../config/types';
-import { codeOf, routineKind, splitStatements, Statement } from './statements';
-import { CANNOT_JUDGE, UnsafeOperation, UnsafeStatement } from './types';
+import { unsafeTableActions } from './alterTable';
+import { codeOf, NAME, routineKind, splitStatements, Statement } from './statements';
+import { CANNOT_JUDGE, SchemaObject, UnsafeOperation, UnsafeStatement } from './types';
 
 /**
  * The built-in check: exactly the operations that break a rollback while both slots share one
@@ -31,8 +32,6 @@ function lineAt(statement: Statement, offset: number): number {
   return statement.lineOf[offset] ?? statement.lineOf[statement.lineOf.length - 1] ?? 0;
 }
 
-/** A name, quoted or not, with its schema (or database) before a dot. */
-const NAME = String.raw`(?:"[^"]*"|\x60[^\x60]*\x60|[\w$\u0080-\uffff]+)(?:\s*\.\s*(?:"[^"]*"|\x60[^\x60]*\x60|[\w$\u0080-\uffff]+))*`;
 /** What changes the schema, or runs SQL that cannot be read before it runs. */
 const SCHEMA_CHANGE = /\b(?:ALTER|DROP|RENAME|EXECUTE|PREPARE)\b/i;
 
@@ -48,19 +47,37 @@ function unsafeIn(statement: Statement, dialect: MigrationsDialect): Found[] {
   if (/^\s*DROP\s+DATABASE\b/i.test(sql)) return at('DROP DATABASE');
   // MySQL's schema is its database; PostgreSQL's drops only an empty one without CASCADE.
   if (/^\s*DROP\s+SCHEMA\b/i.test(sql) && (dialect === 'mysql' || /\bCASCADE\b/i.test(sql))) return at('DROP SCHEMA');
+  const dropped = new RegExp(String.raw`^\s*DROP\s+(${OBJECT})\b`, 'i').exec(sql);
+  if (dropped) return at(`DROP ${objectOf(dropped[1])}`);
   if (/^\s*RENAME\s+TABLES?\b/i.test(sql)) return at('RENAME TABLE');
   if (!/^\s*ALTER\b/i.test(sql)) return [];
   const table = new RegExp(String.raw`^\s*ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${NAME}(?:\s*\*)?\s*`, 'iy').exec(sql);
-  if (!table) {
-    if (/^\s*ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\b/i.test(sql)) return at(CANNOT_JUDGE, 'an ALTER TABLE it cannot read');
-    return /\bSET\s+SCHEMA\b/i.test(sql) ? at('SET SCHEMA') : [];
-  }
-  const found: Found[] = [];
-  for (const action of topLevelParts(sql.slice(table[0].length), table[0].length)) {
-    const operation = unsafeAction(action.text.trim());
-    if (operation) found.push({ operation, offset: action.offset + action.text.search(/\S|$/) });
-  }
-  return found;
+  if (table) return unsafeTableActions(sql.slice(table[0].length), table[0].length);
+  if (/^\s*ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\b/i.test(sql)) return at(CANNOT_JUDGE, 'an ALTER TABLE it cannot read');
+  const altered = new RegExp(String.raw`^\s*ALTER\s+(${OBJECT})\s+(?:IF\s+EXISTS\s+)?${NAME}\s*(?:${ARGUMENTS}\s*)?`, 'iy').exec(sql);
+  const renamed = altered && renaming(sql.slice(altered[0].length), objectOf(altered[1]));
+  if (renamed) return at(renamed);
+  return /\bSET\s+SCHEMA\b/i.test(sql) ? at('SET SCHEMA') : [];
+}
+
+/** The objects other than tables whose DROP or RENAME breaks the older release (types.ts says why). */
+const OBJECT = String.raw`MATERIALIZED\s+VIEW|VIEW|TYPE|DOMAIN|SEQUENCE|FUNCTION|PROCEDURE`;
+/** A routine's argument types, `(numeric(10,2), text)`: one level of parentheses inside. */
+const ARGUMENTS = String.raw`\((?:[^()]|\([^()]*\))*\)`;
+
+function objectOf(words: string): SchemaObject {
+  return words.toUpperCase().replace(/\s+/g, ' ') as SchemaObject;
+}
+
+/**
+ * What an ALTER of a view, type… renames, from the words after its name: itself (RENAME TO),
+ * an enum's value (the older release writes the old one), or a view's or type's column.
+ */
+function renaming(action: string, object: SchemaObject): UnsafeOperation | undefined {
+  if (/^RENAME\s+TO\b/i.test(action)) return `RENAME ${object}`;
+  if (/^RENAME\s+VALUE\b/i.test(action)) return 'RENAME ENUM VALUE';
+  if (/^RENAME\b/i.test(action)) return 'RENAME COLUMN';
+  return undefined;
 }
 
 /**
@@ -74,53 +91,4 @@ function routineText(statement: Statement, dialect: MigrationsDialect): string {
   const language = /\bLANGUAGE\s+(\w+)/i.exec(statement.code)?.[1] ?? 'plpgsql';
   const bodies = [...statement.dollarQuoted, ...statement.strings].map((body) => (/^(?:sql|plpgsql)$/i.test(language) ? codeOf(body, dialect) : undefined) ?? body);
   return [statement.code, ...bodies].join(' ');
-}
-
-/** Words after ADD or DROP that name something other than a column. */
-const NOT_A_COLUMN = String.raw`(?:CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK|INDEX|KEY|FULLTEXT|SPATIAL|PARTITION|EXCLUDE|DEFAULT|SYSTEM|PERIOD)\b`;
-
-/** One action of an ALTER TABLE, in either dialect (each's syntax is invalid in the other, so one reading serves both). */
-function unsafeAction(a: string): UnsafeOperation | undefined {
-  const name = (n: string) => n.replace(/^["`]|["`]$/g, '').toLowerCase();
-  if (/^DROP\s+COLUMN\b/i.test(a) || new RegExp(String.raw`^DROP\s+(?!${NOT_A_COLUMN})`, 'i').test(a)) return 'DROP COLUMN';
-  if (/^RENAME\s+(?:TO|AS)\b/i.test(a)) return 'RENAME TABLE';
-  if (/^RENAME\s+COLUMN\b/i.test(a)) return 'RENAME COLUMN';
-  if (/^RENAME\s+(?:CONSTRAINT|INDEX|KEY)\b/i.test(a)) return undefined;
-  // PostgreSQL's `RENAME old TO new` is a column; MySQL's `RENAME new` is the table.
-  if (/^RENAME\b/i.test(a)) return new RegExp(String.raw`^RENAME\s+${NAME}\s+TO\b`, 'i').test(a) ? 'RENAME COLUMN' : 'RENAME TABLE';
-  if (/^SET\s+SCHEMA\b/i.test(a)) return 'SET SCHEMA';
-  if (new RegExp(String.raw`^ALTER\s+(?:COLUMN\s+)?${NAME}\s+(?:SET\s+DATA\s+)?TYPE\b`, 'i').test(a)) return 'ALTER COLUMN TYPE';
-  if (new RegExp(String.raw`^ALTER\s+(?:COLUMN\s+)?${NAME}\s+SET\s+NOT\s+NULL\b`, 'i').test(a)) return 'SET NOT NULL';
-  // MySQL's CHANGE and MODIFY restate the whole column: the type it had is not in the migration.
-  const change = new RegExp(String.raw`^CHANGE\s+(?:COLUMN\s+)?(${NAME})\s+(${NAME})`, 'i').exec(a);
-  if (change && name(change[1]) !== name(change[2])) return 'RENAME COLUMN';
-  if (change || /^MODIFY\b/i.test(a)) return /\bNOT\s+NULL\b/i.test(a) ? 'SET NOT NULL' : 'ALTER COLUMN TYPE';
-  const add = new RegExp(String.raw`^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!${NOT_A_COLUMN})`, 'i').exec(a);
-  if (!add) return undefined;
-  const rest = a.slice(add[0].length);
-  // MySQL adds several at once as ADD (a …, b …).
-  const columns = rest.startsWith('(') ? topLevelParts(rest.slice(1, rest.lastIndexOf(')')), 0).map((p) => p.text) : [rest];
-  return columns.some(isRequiredWithoutDefault) ? 'ADD NOT NULL COLUMN WITHOUT DEFAULT' : undefined;
-}
-
-/** A column definition the old release's INSERTs cannot leave out: NOT NULL, and no value of its own. */
-function isRequiredWithoutDefault(definition: string): boolean {
-  return /\bNOT\s+NULL\b/i.test(definition) && !/\b(?:DEFAULT|GENERATED|AUTO_INCREMENT|SERIAL|SMALLSERIAL|BIGSERIAL|SERIAL[248])\b|\bAS\s*\(/i.test(definition);
-}
-
-/** An ALTER TABLE's actions: split at commas outside parentheses. */
-function topLevelParts(text: string, base: number): { text: string; offset: number }[] {
-  const parts: { text: string; offset: number }[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if ((c === ',' && depth === 0) || i === text.length) {
-      parts.push({ text: text.slice(from, i), offset: base + from });
-      from = i + 1;
-    }
-  }
-  return parts;
 }

@@ -7,8 +7,8 @@ import { slotHost } from '../config/hostRefs';
 import { builtinCheck } from './builtinCheck';
 import { parseAddedLines } from './changed';
 import { DIALECT_NAMES, DialectChoice, dialectOfPrismaSchema, PRISMA_SCHEMA } from './dialect';
-import { findSquawk, SQUAWK_OPERATIONS, squawkCheck } from './squawk';
-import { CANNOT_JUDGE, ChangedMigration, MigrationReport, UnsafeStatement } from './types';
+import { findSquawk, squawkCheck } from './squawk';
+import { ChangedMigration, MigrationReport, UnsafeStatement } from './types';
 
 const MISSING_MARK = `${MARK_PREFIX}migrations-missing`;
 
@@ -29,8 +29,8 @@ export interface MigrationCheckRequest {
  * repository over SSH, and the statements in their added lines that break a rollback to the
  * older release while both share one database — in the dialect the config names, else the one
  * prisma/schema.prisma names at the newer commit, else PostgreSQL; by squawk when the workspace
- * has it and the SQL is PostgreSQL's (the built-in check adding what squawk has no rule for),
- * else by the built-in check.
+ * has it and the SQL is PostgreSQL's (the built-in check adding what squawk did not flag), else
+ * by the built-in check.
  */
 export async function checkMigrations(r: MigrationCheckRequest): Promise<MigrationReport> {
   const globs = r.app.deploy.migrations;
@@ -49,7 +49,7 @@ export async function checkMigrations(r: MigrationCheckRequest): Promise<Migrati
   const builtin = (o: { problem?: string; note?: string } = {}): MigrationReport => ({
     checker: 'the built-in check',
     dialect: choice,
-    files: changed.map((f) => ({ path: f.path, added: f.added, unsafe: builtinCheck(f.lines, choice.dialect) })),
+    files: changed.map((f) => ({ path: f.path, added: f.added, unsafe: f.unreadable ? [f.unreadable] : builtinCheck(f.lines, choice.dialect) })),
     checkerProblem: [problem, o.problem].filter(Boolean).join('; ') || undefined,
     checkerNote: o.note,
   });
@@ -57,7 +57,7 @@ export async function checkMigrations(r: MigrationCheckRequest): Promise<Migrati
   if (choice.dialect !== 'postgres') return builtin({ note: 'squawk reads PostgreSQL only' });
   try {
     const found = await squawkCheck(squawk, changed);
-    const files = changed.map((f, i) => ({ path: f.path, added: f.added, unsafe: besideSquawk(found.unsafe[i], f) }));
+    const files = changed.map((f, i) => ({ path: f.path, added: f.added, unsafe: f.unreadable ? [f.unreadable] : besideSquawk(found.unsafe[i], f) }));
     return { checker: `${found.version} and the built-in check`, dialect: choice, files, checkerProblem: problem };
   } catch (e) {
     return builtin({ problem: `${squawk} could not be used (${errorMessage(e)})` });
@@ -65,13 +65,13 @@ export async function checkMigrations(r: MigrationCheckRequest): Promise<Migrati
 }
 
 /**
- * squawk's findings, and the built-in check's of what squawk has no rule for (a schema dropped
- * or moved, what it cannot see into); all of the built-in check's when squawk could not parse
- * the file, since it then judges nothing else in it.
+ * squawk's findings, and the built-in check's that squawk did not make: what squawk has no rule
+ * for (a schema dropped or moved, what it cannot see into), what its rules miss (a NOT NULL
+ * column whose default is NULL, a PRIMARY KEY column), and everything when it could not parse
+ * the file. Both name the line of the action, so one found by both is listed once.
  */
 function besideSquawk(bySquawk: UnsafeStatement[], f: ChangedMigration): UnsafeStatement[] {
-  const unparsed = bySquawk.some((u) => u.operation === CANNOT_JUDGE);
-  const more = builtinCheck(f.lines, 'postgres').filter((u) => (unparsed || !SQUAWK_OPERATIONS.has(u.operation)) && !bySquawk.some((s) => s.line === u.line && s.operation === u.operation));
+  const more = builtinCheck(f.lines, 'postgres').filter((u) => !bySquawk.some((s) => s.line === u.line && s.operation === u.operation));
   return [...bySquawk, ...more].sort((a, b) => a.line - b.line);
 }
 

@@ -19,9 +19,6 @@ const RULES: Record<string, UnsafeOperation> = {
   'ban-drop-database': 'DROP DATABASE',
 };
 
-/** What squawk has a rule for; the built-in check flags the rest beside it (a schema dropped or moved, a DO block's body). */
-export const SQUAWK_OPERATIONS: ReadonlySet<UnsafeOperation> = new Set(Object.values(RULES));
-
 /**
  * squawk (`squawk-cli`) as the workspace has it: in node_modules/.bin from the app's folder up
  * to the folder of bluegreen.yaml, never above it (a folder above is not the workspace's, and

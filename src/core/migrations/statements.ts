@@ -24,10 +24,14 @@ export interface SplitStatements {
 
 const WORD = /[\w$\u0080-\uffff]/;
 
+/** A name, quoted or not, with its schema (or database) before a dot: a regular expression's source. */
+export const NAME = String.raw`(?:"[^"]*"|\x60[^\x60]*\x60|[\w$\u0080-\uffff]+)(?:\s*\.\s*(?:"[^"]*"|\x60[^\x60]*\x60|[\w$\u0080-\uffff]+))*`;
+
 /**
  * Splits the added lines into statements at `;` (or a MySQL client's `DELIMITER`), the way the
  * database reads them: PostgreSQL's nested block comments, dollar quotes and E'' strings;
- * MySQL's `#` comments, backslash escapes, "strings", and `/*! … *\/` comments it runs as code.
+ * MySQL's `#` comments, backslash escapes, "strings", and `/*! … *\/` comments it runs as code
+ * (MariaDB's `/*M! … *\/` too).
  * Backticks quote names in both, so MySQL-style SQL still reads as statements under PostgreSQL.
  */
 export function splitStatements(lines: Map<number, string>, dialect: MigrationsDialect): SplitStatements {
@@ -84,8 +88,8 @@ export function splitStatements(lines: Map<number, string>, dialect: MigrationsD
       const to = end < 0 ? text.length : end;
       put(' '.repeat(to - i), i);
       i = to;
-    } else if (c === '/' && next === '*' && mysql && text[i + 2] === '!') {
-      const marker = /\/\*!\d*/y;
+    } else if (c === '/' && next === '*' && mysql && (text[i + 2] === '!' || text.startsWith('M!', i + 2))) {
+      const marker = /\/\*M?!\d*/y;
       marker.lastIndex = i;
       const length = marker.exec(text)![0].length;
       put(' '.repeat(length), i);

@@ -9,13 +9,21 @@ export type UnsafeOperation =
   | 'DROP COLUMN'
   | 'DROP SCHEMA'
   | 'DROP DATABASE'
+  | `DROP ${SchemaObject}`
   | 'RENAME TABLE'
   | 'RENAME COLUMN'
+  | `RENAME ${SchemaObject}`
+  | 'RENAME ENUM VALUE'
   | 'SET SCHEMA'
   | 'ALTER COLUMN TYPE'
   | 'SET NOT NULL'
+  | 'DROP DEFAULT'
   | 'ADD NOT NULL COLUMN WITHOUT DEFAULT'
+  | 'ADD CHECK CONSTRAINT'
   | typeof CANNOT_JUDGE;
+
+/** What else than a table the older release's queries name, and break on when it is dropped or renamed. */
+export type SchemaObject = 'VIEW' | 'MATERIALIZED VIEW' | 'TYPE' | 'DOMAIN' | 'SEQUENCE' | 'FUNCTION' | 'PROCEDURE';
 
 /** A statement no check could read: it counts as unsafe until a person has. */
 export const CANNOT_JUDGE = 'cannot judge, review by hand';
@@ -37,6 +45,8 @@ export interface ChangedMigration {
   added: boolean;
   /** Line number → text, the added lines only. */
   lines: Map<number, string>;
+  /** Why no check can read the added lines (git shows the file as binary, say): a person reads it instead. */
+  unreadable?: UnsafeStatement;
 }
 
 export interface MigrationReport {

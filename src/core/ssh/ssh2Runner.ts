@@ -7,7 +7,7 @@ import { getOverStream } from './httpOverStream';
 import { PooledConnection } from './pooledConnection';
 import { CommandRunner, HostRef, HttpOptions, HttpResult, Lane, RunOptions, RunResult } from './runner';
 import { askUnixSocketWithShell, getWithShell, LaneRunner } from './shellFallbacks';
-import { resolveHost } from './sshConfig';
+import { machineOf, resolveHost } from './sshConfig';
 
 export interface Ssh2RunnerOptions extends ConnectSettings {
   sshConfigFile?: string;
@@ -32,8 +32,8 @@ export class Ssh2Runner implements CommandRunner {
   }
 
   async whereIs(host: HostRef): Promise<string> {
-    const resolved = await resolveHost(host.ssh, this.options.sshConfigFile);
-    return `${resolved.hostname}:${resolved.port}${host.via ? ` via ${host.via}` : ''}`;
+    const machine = machineOf(resolveHost(host.ssh, this.options.sshConfigFile));
+    return `${machine}${host.via ? ` via ${host.via}` : ''}`;
   }
 
   warm(host: HostRef, lane: Lane): void {
@@ -108,14 +108,14 @@ export class Ssh2Runner implements CommandRunner {
   }
 
   private async open(spec: string, onGone: () => void): Promise<PooledConnection> {
-    const target = await resolveHost(spec, this.options.sshConfigFile);
+    const target = resolveHost(spec, this.options.sshConfigFile);
     const hops: Client[] = [];
     try {
       // ProxyJump: each hop is reached through a TCP stream from the one before it.
       let previous: Client | undefined;
       let previousLabel = '';
       for (const hopSpec of target.proxyJump) {
-        const hop = await resolveHost(hopSpec, this.options.sshConfigFile);
+        const hop = resolveHost(hopSpec, this.options.sshConfigFile);
         const sock = previous ? await forward(previous, hop.hostname, hop.port, `jump host ${previousLabel}`) : undefined;
         previous = await openClient(hop, this.options, sock);
         previousLabel = hopSpec;

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import SSHConfig from 'ssh-config';
@@ -36,7 +36,7 @@ function globToRegExp(segment: string): RegExp {
 }
 
 /** Include arguments may hold `*`/`?` in any path segment (glob(7), as OpenSSH uses). */
-async function expandGlob(pattern: string): Promise<string[]> {
+function expandGlob(pattern: string): string[] {
   const segments = pattern.split('/');
   let bases = [segments[0] === '' ? '/' : segments[0]];
   for (const segment of segments.slice(1)) {
@@ -48,7 +48,7 @@ async function expandGlob(pattern: string): Promise<string[]> {
     const re = globToRegExp(segment);
     const next: string[] = [];
     for (const base of bases) {
-      const names = await readdir(base).catch(() => [] as string[]);
+      const names = namesIn(base);
       next.push(...names.filter((n) => re.test(n) && !n.startsWith('.')).sort().map((n) => path.join(base, n)));
     }
     bases = next;
@@ -56,15 +56,25 @@ async function expandGlob(pattern: string): Promise<string[]> {
   return bases;
 }
 
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * ssh-config parses and matches but does not follow `Include`; OpenSSH splices included
  * files in place (inside the current Host block when there is one), so we do the same.
+ * Read synchronously: loading bluegreen.yaml, itself synchronous, resolves hosts with it, and
+ * the files are a few small ones.
  */
-export async function readSshConfigText(file: string, depth = 0): Promise<string> {
+export function readSshConfigText(file: string, depth = 0): string {
   if (depth > MAX_INCLUDE_DEPTH) throw new BlueGreenError('ssh-config', `${file}: Include nested more than ${MAX_INCLUDE_DEPTH} deep`);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new BlueGreenError('ssh-config', `cannot read ${file}: ${(e as Error).message}`, undefined, { cause: e });
@@ -79,7 +89,7 @@ export async function readSshConfigText(file: string, depth = 0): Promise<string
     for (const word of include[1].match(/"[^"]*"|\S+/g) ?? []) {
       const raw = expandHome(word.replace(/^"|"$/g, ''));
       const absolute = path.isAbsolute(raw) ? raw : path.join(os.homedir(), '.ssh', raw);
-      for (const match of await expandGlob(absolute)) out.push(await readSshConfigText(match, depth + 1));
+      for (const match of expandGlob(absolute)) out.push(readSshConfigText(match, depth + 1));
     }
   }
   return out.join('\n');
@@ -116,10 +126,11 @@ function parsedSshConfig(text: string): ReturnType<typeof SSHConfig.parse> {
   return config;
 }
 
-export async function resolveHost(spec: string, configFile?: string): Promise<ResolvedHost> {
+/** A spec as ssh_config resolves it: `configFile`, else the user's ~/.ssh/config when there is one. */
+export function resolveHost(spec: string, configFile?: string): ResolvedHost {
   const parsed = parseHostSpec(spec);
   const file = configFile ?? path.join(os.homedir(), '.ssh', 'config');
-  const text = await readSshConfigText(file);
+  const text = readSshConfigText(file);
   let computed: Record<string, string | string[]>;
   try {
     // matchExec: false — `Match exec` would run arbitrary shell commands from the file.
@@ -157,4 +168,13 @@ export async function resolveHost(spec: string, configFile?: string): Promise<Re
     revokedHostKeys: revoked && revoked !== 'none' ? tokens(revoked) : undefined,
     hostKeyAlias: first(computed.hostkeyalias),
   };
+}
+
+/**
+ * The machine a resolved host is, "10.0.0.5:22": names are not case-sensitive, and the user is
+ * not part of it (deploy@h and root@h are one machine). Two aliases of one machine give the same.
+ */
+export function machineOf(host: Pick<ResolvedHost, 'hostname' | 'port'>): string {
+  const name = host.hostname.toLowerCase();
+  return `${name.includes(':') ? `[${name}]` : name}:${host.port}`;
 }
