@@ -1,6 +1,7 @@
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { findCanary } from './canary';
 import { findRouting, inheritedDefaultBackend, parseConfig, routingSections, Section } from './config';
+import { Token } from './tokens';
 
 export interface StrayRoute {
   /** 1-based line in the config file. */
@@ -31,11 +32,7 @@ export function strayRoutes(text: string, frontend: string, acl: string | undefi
   const add = (i: number, section: Readonly<Section>) => {
     if (!stray.some((s) => s.line === i + 1 && s.section === section.name)) stray.push({ line: i + 1, text: shown(i), section: section.name });
   };
-  const mayBeSlot = (i: number) => {
-    const backend = lines[i].tokens[1];
-    // `%[…]`, `%{+Q}[…]` and their kin compute the name at each request: it may be a slot's.
-    return !!backend && (slotBackends.includes(backend.text) || backend.env || backend.text.includes('%'));
-  };
+  const mayBeSlot = (i: number) => mayNameSlot(lines[i].tokens[1], slotBackends);
   for (const section of routingSections(text)) {
     if (section.keyword === 'listen' && slotBackends.includes(section.name)) {
       const bind = findLine(lines, section, (w) => w[0] === 'bind');
@@ -54,6 +51,14 @@ export function strayRoutes(text: string, frontend: string, acl: string | undefi
     if (inherited !== undefined && !ownInheritance && mayBeSlot(inherited)) add(inherited, section);
   }
   return stray.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * A routing rule's backend word that is, or may be, a slot's: named as one, from an environment
+ * variable, or computed at each request (`%[…]`, `%{+Q}[…]` and their kin).
+ */
+function mayNameSlot(backend: Token | undefined, slotBackends: readonly string[]): boolean {
+  return !!backend && (slotBackends.includes(backend.text) || backend.env || backend.text.includes('%'));
 }
 
 function findLine(lines: ReturnType<typeof parseConfig>['lines'], section: Readonly<Section>, match: (w: string[]) => boolean): number | undefined {
@@ -76,7 +81,7 @@ export function strayRoutesIn(file: string, text: string, slotBackends: readonly
   for (const section of routingSections(text)) {
     for (let i = section.start + 1; i < section.end; i++) {
       const [keyword, backend] = lines[i].tokens;
-      if ((keyword?.text === 'use_backend' || keyword?.text === 'default_backend') && backend && (slotBackends.includes(backend.text) || backend.env || backend.text.includes('%'))) {
+      if ((keyword?.text === 'use_backend' || keyword?.text === 'default_backend') && mayNameSlot(backend, slotBackends)) {
         stray.push({ line: i + 1, text: shownRule(raw[i], lines[i].comment), section: section.name, file });
       }
     }
