@@ -133,6 +133,26 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await assertInvariants(live, stateAtStart);
   });
 
+  it("STANDBY's checkout moved while the dialog is on screen: the yes does not count, nothing is switched", async () => {
+    const live = (await servedBy()) as 'blue' | 'green';
+    const standby = live === 'blue' ? 'green' : 'blue';
+    const stateAtStart = readFileSync(lab().stateFile, 'utf8');
+    const checkout = path.join(lab().hosts[standby].home, 'app');
+    const head = execFileSync('git', ['-C', checkout, 'rev-parse', 'HEAD']).toString().trim();
+    const moving: ConfirmPort = {
+      confirm: async () => {
+        execFileSync('git', ['-C', checkout, '-c', 'user.name=t', '-c', 'user.email=t@bluegreen.invalid', 'commit', '-q', '--allow-empty', '-m', 'changed behind the dialog']);
+        return { ok: true, via: 'editor dialog' };
+      },
+    };
+    try {
+      await assert.rejects(release({ ...context(runner), confirm: moving }), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && new RegExp(`changed since it was approved: ${standby.toUpperCase()} now runs [0-9a-f]{7}, not ${head.slice(0, 7)}`).test(e.message));
+    } finally {
+      execFileSync('git', ['-C', checkout, 'reset', '-q', '--hard', head]);
+    }
+    await assertInvariants(live, stateAtStart);
+  });
+
   it('smoke tests: one STANDBY fails refuses a release and changes nothing; an emergency release goes past it and records that; the status shows each result', async () => {
     const live = (await servedBy()) as 'blue' | 'green';
     const standby = live === 'blue' ? 'green' : 'blue';
