@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commandsText, recordAllowed } from '../../src/core/agent/allowedCommands';
+import { commandsDiff, commandsText, recordAllowed } from '../../src/core/agent/allowedCommands';
 import { AgentHost, runAgentTool } from '../../src/core/agent/dispatch';
 import { AGENT_TOOLS, AgentToolName } from '../../src/core/agent/tools';
 import { agentWorkflow } from '../../src/core/agent/workflows';
@@ -287,6 +287,21 @@ describe("an agent runs bluegreen.yaml's commands only as a person allowed them"
     const asks = person('yes');
     await runAgentTool('deploy_to_standby', {}, asks, fakeHost(hooked()).host);
     assert.match(asks.asked[0].detail, /^Changed since they were last allowed \(.*\):\n\+ demo: hook backup/);
+  });
+
+  it('an edit of the ssh_config bluegreen.yaml names counts as a change: it decides which machine each alias reaches', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bg-sshcfg-'));
+    try {
+      writeFileSync(path.join(dir, 'ssh_config'), 'Host jwg\n  HostName 10.92.3.24\n');
+      const load = () => parseConfig(FIXTURE.replace('version: 1\n', 'version: 1\nssh:\n  config: ssh_config\n'), path.join(dir, 'bluegreen.yaml'));
+      const before = commandsText(load());
+      writeFileSync(path.join(dir, 'ssh_config'), 'Host jwg\n  HostName 10.92.3.22\n');
+      const diff = commandsDiff(before, commandsText(load()));
+      assert.equal(diff.length, 2);
+      assert.match(diff[0], /^\+ ssh config file: .*ssh_config \(sha256 [0-9a-f]{16}\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the status needs no allowing: it runs none of the commands', async () => {

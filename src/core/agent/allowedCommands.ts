@@ -12,7 +12,8 @@ import { AppConfig, Config, HostConfig, SLOT_NAMES } from '../config/types';
 export function commandsText(config: Config): string {
   const lines: string[] = [];
   const on = (h: HostConfig) => `${h.ssh}${h.via ? ` via "${h.via}"` : ''}`;
-  if (config.ssh.config) lines.push(`ssh config file: ${config.ssh.config}`);
+  // The ssh_config bluegreen.yaml names decides which machine each alias reaches: its text counts, not only its name.
+  if (config.ssh.config) lines.push(`ssh config file: ${config.ssh.config} (sha256 ${fileHash(config.ssh.config)})`);
   if (config.ssh.knownHosts) lines.push(`ssh known_hosts file: ${config.ssh.knownHosts}`);
   for (const app of config.apps) {
     const servers = SLOT_NAMES.flatMap((s) => app.slots[s].servers.map((v) => `${s} ${on(v)} in ${v.dir} (pm2 ${v.pm2})`));
@@ -30,6 +31,14 @@ export function commandsText(config: Config): string {
     }
   }
   return lines.join('\n');
+}
+
+function fileHash(file: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  } catch {
+    return 'unreadable';
+  }
 }
 
 function hookWhere(app: AppConfig, host: string): string {
