@@ -4,8 +4,7 @@ import { AppConfig, Config, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { errorMessage } from '../errors';
 import { redact } from '../redact';
-import { HttpResult } from '../ssh/runner';
-import { CommandRunner } from '../ssh/runner';
+import { CommandRunner, HttpResult } from '../ssh/runner';
 import { claimsDisagreement } from './claims';
 import { driftOf } from './drift';
 import { probeLoadBalancer } from './probeLoadBalancer';
@@ -75,7 +74,7 @@ async function probeServerFully(runner: CommandRunner, app: AppConfig, config: S
     health: 'unknown',
     ...host,
     ...health,
-    smoke: smoke?.map((r) => ({ ...r, detail: fromHost(redact(r.detail), HOST_TEXT_LIMITS.line) })),
+    smoke: smoke?.map((r) => ({ ...r, detail: fromHost(r.detail, HOST_TEXT_LIMITS.line) })),
   };
   const contradiction = claimsDisagreement(server);
   if (contradiction) server.claimsDisagree = contradiction;
