@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isBlueGreenError } from '../../src/core/errors';
@@ -10,6 +10,7 @@ describe('ssh config resolution', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'bg-sshcfg-'));
   });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('parses user@host:port, [v6]:port and bare aliases', () => {
     assert.deepEqual(parseHostSpec('deploy@10.0.0.5:2222'), { user: 'deploy', host: '10.0.0.5', port: 2222 });
