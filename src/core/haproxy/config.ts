@@ -153,7 +153,7 @@ export function inheritedDefaultBackend(text: string, section: Section): { from:
 }
 
 /** The section a frontend takes its defaults from: the one named by `from`, else the last `defaults` before it. */
-export function defaultsOf(text: string, front: Section): Section | undefined {
+function defaultsOf(text: string, front: Section): Section | undefined {
   const all = sections(text);
   const from = lineWords(text, front.start);
   const named = from[2] === 'from' ? from[3] : undefined;
