@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'scratch/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'lab/app/**', 'src/core/config/*.generated.ts'] },
+  { ignores: ['out/**', 'scratch/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'reports/**', '.stryker-tmp/**', 'lab/app/**', 'src/core/config/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
