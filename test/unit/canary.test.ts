@@ -49,6 +49,23 @@ describe('canary rules in haproxy.cfg', () => {
     for (const bad of [0, 100, 12.5, -3]) assert.throws(() => withCanary(OWN, 'web', undefined, 'demo', 'demo_green', SOURCE, bad), /1 to 99 percent/);
   });
 
+  it('a canary is refused where the frontend inherits its default_backend: the rule would be written into the shared defaults', () => {
+    const inherited = ['defaults', '    mode http', '    default_backend demo_blue', '', 'frontend web', '    bind :80', '', 'backend demo_blue', '    server b 10.0.0.1:3001 check', ''].join('\n');
+    assert.throws(() => withCanary(inherited, 'web', undefined, 'demo', 'demo_green', SOURCE, 10), /takes its default_backend from the defaults section \(line 3\)/);
+  });
+
+  it("another app's canary rule on a shared frontend is not this app's: ending this app's canary leaves the other's", () => {
+    const both = withCanary(withCanary(SHARED, 'shared', 'is_shop', 'shop', 'shop_green', SOURCE, 30), 'shared', 'is_demo', 'demo', 'demo_green', SOURCE, 10);
+    assert.deepEqual(findCanary(both, 'shared', 'is_demo', 'demo'), { line: 6, backend: 'demo_green', percent: 10, key: SOURCE });
+    assert.deepEqual(findCanary(both, 'shared', 'is_shop', 'shop'), { line: 4, backend: 'shop_green', percent: 30, key: SOURCE });
+    // Another app's rule, even under this app's ACL, is not this app's canary.
+    assert.equal(findCanary(both, 'shared', 'is_demo', 'shop'), undefined);
+    const ended = withoutCanary(both, 'shared', 'is_demo', 'demo');
+    assert.equal(findCanary(ended, 'shared', 'is_demo', 'demo'), undefined);
+    assert.deepEqual(findCanary(ended, 'shared', 'is_shop', 'shop'), { line: 4, backend: 'shop_green', percent: 30, key: SOURCE });
+    assert.equal(withoutCanary(both, 'shared', 'is_demo', 'nobody'), both);
+  });
+
   it('only the exact rule this tool writes is its canary: a similar hand-written rule stays a stray route', () => {
     const hand = OWN.replace('    default_backend', '    use_backend demo_green if { src,crc32(1),mod(100) lt 10 }\n    default_backend');
     assert.equal(findCanary(hand, 'web', undefined, 'demo'), undefined);

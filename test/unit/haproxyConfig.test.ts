@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { backendExists, findRouting, hasIdleCloseOnResponse, withRouting } from '../../src/core/haproxy/config';
+import { backendExists, findRouting, hasIdleCloseOnResponse, idleCloseSetting, withRouting } from '../../src/core/haproxy/config';
 import { strayRoutes } from '../../src/core/haproxy/strayRoutes';
 
 const SHARED = `global
@@ -61,6 +61,25 @@ describe('haproxy.cfg routing', () => {
     assert.equal(hasIdleCloseOnResponse(SHARED.replace('    option idle-close-on-response\n', ''), 'http_front'), false);
   });
 
+  it('another option (option httplog) is not idle-close-on-response: the doctor keeps warning', () => {
+    const httplog = SHARED.replace('    option idle-close-on-response\n', '    option httplog\n');
+    assert.equal(hasIdleCloseOnResponse(httplog, 'http_front'), false);
+    assert.deepEqual(idleCloseSetting(httplog, 'http_front'), { value: 'unset' });
+    assert.deepEqual(idleCloseSetting(SHARED, 'http_front'), { value: 'on', line: 5 });
+    assert.deepEqual(idleCloseSetting(SHARED, 'jw_attendant'), { value: 'off', line: 18 });
+    // `no option httplog` negates nothing of idle-close.
+    assert.deepEqual(idleCloseSetting(SHARED.replace('    no option idle-close-on-response', '    no option httplog'), 'jw_attendant'), { value: 'on', line: 5 });
+  });
+
+  it("a use_backend … unless <acl> rule is not the app's routing line, and a switch does not rewrite it", () => {
+    const unless = SHARED.replace('use_backend theoshift_blue if is_theoshift', 'use_backend theoshift_blue unless is_theoshift');
+    assert.throws(() => findRouting(unless, 'http_front', 'is_theoshift'), /has no "use_backend <backend> if is_theoshift" rule/);
+    assert.throws(() => withRouting(unless, 'http_front', 'is_theoshift', 'theoshift_green'), /has no "use_backend <backend> if is_theoshift" rule/);
+    // Nor is a rule with more conditions than the app's ACL.
+    const more = SHARED.replace('use_backend theoshift_blue if is_theoshift', 'use_backend theoshift_blue if is_theoshift is_beta');
+    assert.throws(() => findRouting(more, 'http_front', 'is_theoshift'), /has no "use_backend <backend> if is_theoshift" rule/);
+  });
+
   it('finds backends', () => {
     assert.ok(backendExists(SHARED, 'theoshift_green'));
     assert.ok(!backendExists(SHARED, 'jw_attendant_green'));
@@ -94,6 +113,14 @@ backend demo_green
     assert.deepEqual(strayRoutes(fallback, 'http_front', 'is_theoshift', ['theoshift_blue', 'theoshift_green']).map((r) => r.text), ['default_backend theoshift_blue']);
     // Another app's rules are not this app's split.
     assert.deepEqual(strayRoutes(SHARED, 'http_front', 'is_theoshift', ['theoshift_blue', 'theoshift_green']), []);
+  });
+
+  it('a slot routed by a second frontend is flagged, not only by the app\'s own', () => {
+    const second = `${DEFAULT_SHAPE}\nfrontend admin\n    bind :8081\n    use_backend demo_green if { path_beg /api }\n    default_backend admin_app\n`;
+    assert.deepEqual(strayRoutes(second, 'demo', undefined, SLOTS), [{ line: 15, text: 'use_backend demo_green if { path_beg /api }', section: 'admin' }]);
+    // The app's frontend after another one: its own line is still its own, the other's rule still a split.
+    const first = `frontend admin\n    bind :8081\n    use_backend demo_green if { path_beg /api }\n\n${DEFAULT_SHAPE}`;
+    assert.deepEqual(strayRoutes(first, 'demo', undefined, SLOTS), [{ line: 3, text: 'use_backend demo_green if { path_beg /api }', section: 'admin' }]);
   });
 
   it('hardening: conditional blocks around or inside the frontend are refused, not guessed (RELIABILITY row 23)', () => {

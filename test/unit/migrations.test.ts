@@ -217,6 +217,22 @@ describe('migration safety: the built-in check', () => {
   }
   for (const [sql, dialect] of SAFE_IN_BOTH) it(`${dialect}: passes ${sql.replace(/\n/g, '⏎')}`, () => assert.deepEqual(ops(sql, dialect), []));
 
+  it('a block comment before a statement does not hide it: /* the old table */ DROP TABLE users; is flagged', () => {
+    assert.deepEqual(ops('/* the old table */ DROP TABLE users;'), ['1 DROP TABLE']);
+    assert.deepEqual(ops('/* the old table */ DROP TABLE users;', 'mysql'), ['1 DROP TABLE']);
+    assert.deepEqual(ops('SELECT 1; /* a\nb */ ALTER TABLE t DROP COLUMN c;'), ['2 DROP COLUMN']);
+  });
+
+  it('a comma inside parentheses does not split an action: ADD COLUMN total numeric(10,2) NOT NULL is flagged', () => {
+    assert.deepEqual(ops('ALTER TABLE orders ADD COLUMN total numeric(10,2) NOT NULL;'), ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']);
+    assert.deepEqual(ops('ALTER TABLE `orders` ADD COLUMN `total` DECIMAL(10,2) NOT NULL;', 'mysql'), ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']);
+  });
+
+  it("an apostrophe inside a dollar-quoted body does not swallow the next statement: a following DROP COLUMN is flagged", () => {
+    assert.deepEqual(ops("CREATE FUNCTION f() RETURNS text AS $$ SELECT 'it''s $$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN c;"), ['2 DROP COLUMN']);
+    assert.deepEqual(ops("CREATE FUNCTION f() RETURNS text AS $body$ SELECT ' $body$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN c;"), ['2 DROP COLUMN']);
+  });
+
   it('names the line of each operation in multi-line statements and multi-action ALTER TABLEs', () => {
     const sql = ['-- Prisma', 'ALTER TABLE "User"', '  ADD COLUMN "a" TEXT,', '  DROP COLUMN "b",', '  ADD COLUMN "c" INT NOT NULL;', '', 'DROP TABLE "Old";'].join('\n');
     assert.deepEqual(ops(sql), ['4 DROP COLUMN', '5 ADD NOT NULL COLUMN WITHOUT DEFAULT', '7 DROP TABLE']);

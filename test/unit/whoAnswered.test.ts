@@ -42,6 +42,19 @@ describe('which slot answered a request through the frontend', () => {
     assert.match(JSON.stringify(servedByCounters(new Map(), counts(0, 1), 'demo_green', 'demo_blue')), /does not list backend demo_green/);
   });
 
+  it("an old backend's counter going backwards, or missing from the stats, is no evidence that the new one served: a switch is not confirmed on it", () => {
+    const counts = (blueCount: number, greenCount: number) => new Map([['demo_blue', blueCount], ['demo_green', greenCount]]);
+    // A reload between the two reads: the new backend's count rose, the old one's fell.
+    assert.deepEqual(servedByCounters(counts(30, 7), counts(0, 8), 'demo_green', 'demo_blue'), { by: 'unknown', settling: true, detail: "both backends' counts moved (demo_green 1, demo_blue -30)" });
+    assert.deepEqual(servedByCounters(counts(3, 70), counts(4, 0), 'demo_green', 'demo_blue'), { by: 'unknown', settling: true, detail: "both backends' counts moved (demo_green -70, demo_blue 1)" });
+    // The old backend is not in the stats (before, after, or both): who served is unknown.
+    const noOld = new Map([['demo_green', 8]]);
+    assert.deepEqual(servedByCounters(counts(3, 7), noOld, 'demo_green', 'demo_blue'), { by: 'unknown', detail: 'the stats socket does not list backend demo_blue' });
+    assert.deepEqual(servedByCounters(new Map([['demo_green', 7]]), counts(3, 8), 'demo_green', 'demo_blue'), { by: 'unknown', detail: 'the stats socket does not list backend demo_blue' });
+    assert.deepEqual(servedByCounters(counts(3, 7), new Map([['demo_blue', 4]]), 'demo_green', 'demo_blue'), { by: 'unknown', detail: 'the stats socket does not list backend demo_green' });
+    assert.deepEqual(servedByCounters(counts(3, 7), counts(3, 7), 'demo_green', 'demo_blue'), { by: 'neither', how: 'counters', detail: 'neither demo_green nor demo_blue counted the request' });
+  });
+
   it('reads each backend\'s session count from show stat', () => {
     const csv = '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin\ndemo_blue,BACKEND,0,0,0,1,1,12,0\ndemo_blue,blue,0,0,0,1,,12,0\ndemo,FRONTEND,,,0,1,100,40,0\ndemo_green,BACKEND,0,0,0,0,1,0,0\n\n';
     assert.deepEqual([...parseBackendSessions(csv)], [['demo_blue', 12], ['demo_green', 0]]);
