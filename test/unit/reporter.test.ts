@@ -89,6 +89,8 @@ describe('output hygiene', () => {
   it("curl's -u user:password is hidden at the very start of a text and in quotes", () => {
     assert.equal(redact('-u deploy:hunter2 https://x'), '-u deploy:*** https://x');
     assert.equal(redact('curl -u "deploy:hunter2" https://x'), 'curl -u "deploy:***" https://x');
+    assert.equal(redact('curl -u  deploy:hunter2 https://x'), 'curl -u  deploy:*** https://x');
+    assert.equal(redact('curl --user=deploy:hunter2 https://x'), 'curl --user=deploy:*** https://x');
   });
 
   it('an Authorization header is hidden whatever the spacing around its colon or equals sign and its scheme', () => {
