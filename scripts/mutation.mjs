@@ -69,14 +69,23 @@ const results = await new Stryker({
 const seconds = Math.round((Date.now() - started.getTime()) / 1000);
 
 const equivalent = existsSync(EQUIVALENT) ? JSON.parse(readFileSync(EQUIVALENT, 'utf8')).mutants : [];
-const sourceLines = new Map();
-const lineOf = (file, line) => {
-  if (!sourceLines.has(file)) sourceLines.set(file, readFileSync(file, 'utf8').split('\n'));
-  return sourceLines.get(file)[line - 1] ?? '';
+const sources = new Map();
+const linesOf = (file) => {
+  if (!sources.has(file)) sources.set(file, readFileSync(file, 'utf8').split('\n'));
+  return sources.get(file);
+};
+/** The code a mutant replaced (Stryker's locations: lines and columns from 1). */
+const originalOf = (m) => {
+  const { start, end } = m.location;
+  const lines = linesOf(m.fileName).slice(start.line - 1, end.line);
+  if (!lines.length) return '';
+  lines[lines.length - 1] = lines[lines.length - 1].slice(0, end.column - 1);
+  lines[0] = lines[0].slice(start.column - 1);
+  return lines.join('\n');
 };
 const relative = (file) => path.relative(process.cwd(), file).split(path.sep).join('/');
-/** The judgement for a survivor: same file, mutator and replacement, on a line holding the same code. */
-const judged = (m) => equivalent.find((e) => e.file === relative(m.fileName) && e.mutator === m.mutatorName && e.replacement === m.replacement && lineOf(m.fileName, m.location.start.line).includes(e.code));
+/** The judgement for a survivor: same file and mutator, the same code replaced by the same text. */
+const judged = (m) => equivalent.find((e) => e.file === relative(m.fileName) && e.mutator === m.mutatorName && e.original === originalOf(m) && e.replacement === m.replacement);
 
 const STATUS = { Killed: 'killed', Survived: 'survived', NoCoverage: 'noCoverage', Timeout: 'timeout', CompileError: 'errors', RuntimeError: 'errors', Ignored: 'ignored' };
 const figures = new Map(modules.map((m) => [m, { mutants: 0, killed: 0, survived: 0, noCoverage: 0, timeout: 0, errors: 0, ignored: 0, equivalent: 0 }]));
@@ -90,10 +99,10 @@ for (const m of results) {
   f[status]++;
   if (status !== 'ignored' && status !== 'errors') f.mutants++;
   if (status !== 'survived' && status !== 'noCoverage') continue;
-  const why = judged(m);
-  if (why) {
+  const entry = judged(m);
+  if (entry) {
     f.equivalent++;
-    equivalents.push({ m, why: why.why });
+    equivalents.push({ m, entry, why: entry.why });
   } else survivors.push(m);
 }
 /** Killed (timeouts included) of all mutants, covered or not; compile and run-time errors are no mutants. */
@@ -102,7 +111,7 @@ const total = [...figures.values()].reduce((t, f) => Object.fromEntries(Object.k
 const pct = (n) => `${n.toFixed(1)} %`;
 const where = (m) => `${relative(m.fileName)}:${m.location.start.line}`;
 const shown = (s) => s.replace(/\s+/g, ' ').slice(0, 120);
-const mutation = (m) => `${m.mutatorName}: \`${shown(lineOf(m.fileName, m.location.start.line).trim())}\` → \`${shown(m.replacement)}\``;
+const mutation = (m) => `${m.mutatorName}: \`${shown(originalOf(m))}\` → \`${shown(m.replacement)}\``;
 
 const table = [
   '| module | mutants | killed | survived | no coverage | timeout | equivalent | score (all mutants) |',
@@ -116,8 +125,8 @@ const table = [
 
 console.log(`\n${table.join('\n')}\n`);
 if (survivors.length) console.log(`Survivors not judged equivalent (${survivors.length}):\n${survivors.map((m) => `  ${where(m)} ${m.status === 'NoCoverage' ? '(no coverage) ' : ''}${mutation(m)}`).join('\n')}\n`);
-const stale = equivalent.filter((e) => modules.includes(e.file) && !equivalents.some((q) => q.why === e.why && relative(q.m.fileName) === e.file));
-if (stale.length) console.log(`Listed as equivalent but no longer surviving (remove from ${EQUIVALENT}):\n${stale.map((e) => `  ${e.file} ${e.mutator} ${e.code}`).join('\n')}\n`);
+const stale = equivalent.filter((e) => modules.includes(e.file) && !equivalents.some((q) => q.entry === e));
+if (stale.length) console.log(`Listed as equivalent but not surviving (remove from ${EQUIVALENT}):\n${stale.map((e) => `  ${e.file} ${e.mutator}: \`${e.original}\` → \`${e.replacement}\``).join('\n')}\n`);
 console.log(`mutation: ${modules.length} module(s), ${total.mutants} mutants, ${pct(score(total))} killed, in ${Math.floor(seconds / 60)} min ${seconds % 60} s`);
 
 if (save) {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { backendExists, findRouting, hasIdleCloseOnResponse, idleCloseSetting, withRouting } from '../../src/core/haproxy/config';
-import { strayRoutes } from '../../src/core/haproxy/strayRoutes';
+import { strayRoutes, strayRoutesIn } from '../../src/core/haproxy/strayRoutes';
 
 const SHARED = `global
     log /dev/log local0
@@ -121,6 +121,50 @@ backend demo_green
     // The app's frontend after another one: its own line is still its own, the other's rule still a split.
     const first = `frontend admin\n    bind :8081\n    use_backend demo_green if { path_beg /api }\n\n${DEFAULT_SHAPE}`;
     assert.deepEqual(strayRoutes(first, 'demo', undefined, SLOTS), [{ line: 3, text: 'use_backend demo_green if { path_beg /api }', section: 'admin' }]);
+  });
+
+  it('every rule that sends traffic to a slot is named, in file order, however many there are in one frontend or several', () => {
+    const two = withLine(withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend demo_green if { path_beg /api }'), 'bind :8080', 'use_backend demo_green if { path_beg /beta }\n    acl x always_true');
+    assert.deepEqual(strayRoutes(two, 'demo', undefined, SLOTS).map((r) => [r.line, r.section]), [[6, 'demo'], [8, 'demo']]);
+    // A frontend's own rule after the defaults line it would otherwise inherit: sorted by line.
+    const inherits = `defaults\n    default_backend demo_green\n\nfrontend demo\n    bind :8080\n    use_backend demo_blue if is_demo\n\nfrontend admin\n    bind :8081\n    use_backend demo_green if { path_beg /api }\n`;
+    assert.deepEqual(strayRoutes(inherits, 'demo', 'is_demo', SLOTS).map((r) => [r.line, r.section]), [[2, 'demo'], [2, 'admin'], [10, 'admin']]);
+  });
+
+  it('two frontends that inherit a slot from the same defaults are each named; the app\'s own inherited routing is not', () => {
+    const shared = `defaults\n    default_backend demo_blue\n\nfrontend demo\n    bind :8080\n\nfrontend other\n    bind :8081\n\nfrontend third\n    bind :8082\n`;
+    assert.deepEqual(strayRoutes(shared, 'demo', undefined, SLOTS).map((r) => [r.line, r.section]), [[2, 'other'], [2, 'third']]);
+  });
+
+  it('a slot written as a listen section takes connections by its bind line (wherever it is in the section); a listen without bind, or not a slot, does not', () => {
+    const listen = (body: string) => `${DEFAULT_SHAPE.replace('backend demo_green\n    server g 10.0.0.2:3001 check\n', '')}listen demo_green\n${body}`;
+    assert.deepEqual(strayRoutes(listen('    mode http\n    bind :9000\n    server g 10.0.0.2:3001 check\n'), 'demo', undefined, SLOTS), [{ line: 12, text: 'bind :9000', section: 'demo_green' }]);
+    assert.deepEqual(strayRoutes(listen('    mode http\n    server g 10.0.0.2:3001 check\n'), 'demo', undefined, SLOTS), []);
+    // Without a bind of its own, a bind in the section before or after it is not its.
+    assert.deepEqual(strayRoutes(`${listen('    server g 10.0.0.2:3001 check\n')}frontend admin\n    bind :8081\n    default_backend admin_app\n`, 'demo', undefined, SLOTS), []);
+    assert.deepEqual(strayRoutes(`frontend admin\n    bind :8081\n    default_backend admin_app\nlisten demo_green\n    server g 10.0.0.2:3001 check\n${DEFAULT_SHAPE.replace('backend demo_green\n    server g 10.0.0.2:3001 check\n', '')}`, 'demo', undefined, SLOTS), []);
+    const stats = withLine(DEFAULT_SHAPE, 'server g 10.0.0.2:3001 check', '\nlisten stats\n    bind :8404\n    stats enable');
+    assert.deepEqual(strayRoutes(stats, 'demo', undefined, SLOTS), []);
+  });
+
+  it('only use_backend and default_backend route: an ACL or a header named like a slot is not a route', () => {
+    const named = withLine(DEFAULT_SHAPE, 'bind :8080', 'acl demo_green path_beg /green\n    http-request set-var(txn.slot) str(demo_green)');
+    assert.deepEqual(strayRoutes(named, 'demo', undefined, SLOTS), []);
+  });
+
+  it('a rule is shown as written, one line: its comment and line end left out, a carriage return inside it a space', () => {
+    const crlf = withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend demo_green if { path_beg /api }   # beta').replace(/\n/g, '\r\n');
+    assert.deepEqual(strayRoutes(crlf, 'demo', undefined, SLOTS).map((r) => r.text), ['use_backend demo_green if { path_beg /api }']);
+    const inner = withLine(DEFAULT_SHAPE, 'bind :8080', 'use_backend demo_green if { path_beg /api }\rx');
+    assert.deepEqual(strayRoutes(inner, 'demo', undefined, SLOTS).map((r) => r.text), ['use_backend demo_green if { path_beg /api } x']);
+  });
+
+  it('in another file the running HAProxy loads, every use_backend or default_backend that may name a slot is a split', () => {
+    const confd = `frontend admin\n    bind :8081\n    default_backend demo_blue\n    use_backend admin_app if { path_beg /x }\n    acl demo_green path_beg /g\nlisten api\n    bind :8082\n    use_backend %[req.hdr(x-slot)]\n`;
+    assert.deepEqual(strayRoutesIn('conf.d/admin.cfg', confd, SLOTS), [
+      { line: 3, text: 'default_backend demo_blue', section: 'admin', file: 'conf.d/admin.cfg' },
+      { line: 8, text: 'use_backend %[req.hdr(x-slot)]', section: 'api', file: 'conf.d/admin.cfg' },
+    ]);
   });
 
   it('hardening: conditional blocks around or inside the frontend are refused, not guessed (RELIABILITY row 23)', () => {

@@ -178,6 +178,8 @@ describe('the state file', () => {
     assert.equal(watchInterrupted(watch, false, at), true);
     assert.equal(watchInterrupted(watch, true, at), false);
     assert.equal(watchInterrupted(watch, false, Date.parse('2026-11-30T12:31:00Z')), false);
+    assert.equal(watchInterrupted(watch, false, Date.parse(watch.until)), false, 'no time left at its end');
+    assert.equal(watchInterrupted(undefined, false, at), false);
     const app = (lock?: { who: string; operation: string }) => ({ live: 'green', lb: { lock, state: { watch } } }) as unknown as AppSnapshot;
     assert.equal(watchText(app({ who: 'ann@ops', operation: 'release' }), at), 'watching GREEN (23 min left)');
     assert.equal(watchText(app(), at), 'watch interrupted (23 min left)');
