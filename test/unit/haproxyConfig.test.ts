@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { backendExists, findRouting, hasIdleCloseOnResponse, idleCloseSetting, withRouting } from '../../src/core/haproxy/config';
+import { backendExists, findRouting, hasIdleCloseOnResponse, idleCloseSetting, lineWords, withRouting } from '../../src/core/haproxy/config';
 import { strayRoutes, strayRoutesIn } from '../../src/core/haproxy/strayRoutes';
 
 const SHARED = `global
@@ -80,8 +80,79 @@ describe('haproxy.cfg routing', () => {
     assert.throws(() => findRouting(more, 'http_front', 'is_theoshift'), /has no "use_backend <backend> if is_theoshift" rule/);
   });
 
+  it("each of HAProxy's section keywords ends the section before it, however indented", () => {
+    const keywords = ['global', 'defaults', 'frontend', 'backend', 'listen', 'userlist', 'peers', 'resolvers', 'program', 'http-errors', 'ring', 'cache', 'mailers', 'crt-store', 'traces', 'log-forward', 'namespace_list', 'acme'];
+    for (const keyword of keywords) {
+      for (const indent of ['', '  ']) {
+        const config = `frontend demo\n    bind :80\n    default_backend demo_blue\n${indent}${keyword} x\n    default_backend demo_green\n`;
+        assert.equal(findRouting(config, 'demo').backend, 'demo_blue', `${keyword}, indented "${indent}"`);
+      }
+    }
+    assert.throws(() => findRouting('frontend demo\n    default_backend demo_blue\nsection x\n    default_backend demo_green\n', 'demo'), /2 default_backend lines/, 'a word that is not a section keyword starts none');
+  });
+
+  it('a frontend named by an environment variable cannot be told from the one configured: refused, and said where', () => {
+    const env = 'global\n    log stdout local0\nfrontend "${FRONT}"\n    bind :80\n    default_backend demo_blue\n';
+    assert.throws(() => findRouting(env, 'demo'), (e: Error) => e.message === 'frontend "demo" is not in the HAProxy config, unless it is the frontend at line 3, named by an environment variable (${FRONT}) whose value Blue-Green cannot know: write its name');
+    assert.throws(() => findRouting('frontend web\n    default_backend x\n', 'demo'), (e: Error) => e.message === 'frontend "demo" is not defined in the HAProxy config');
+  });
+
+  it('a backend named by an environment variable is refused, not switched: its value cannot be known here', () => {
+    const env = DEFAULT_SHAPE.replace('default_backend demo_blue', 'default_backend "${SLOT}"');
+    assert.throws(() => findRouting(env, 'demo'), (e: Error) => e.message === 'frontend "demo" names its backend with an environment variable (${SLOT}, line 6), whose value Blue-Green cannot know: write the backend\'s name');
+  });
+
+  it('conditional blocks: any .if/.elif/.else/.endif in the frontend, or one still open where it starts, is refused', () => {
+    for (const directive of ['.if defined(X)', '.elif defined(X)', '.else', '.endif']) {
+      assert.throws(() => findRouting(withLine(DEFAULT_SHAPE, 'bind :8080', directive), 'demo'), new RegExp(`has a conditional block \\(${directive.split(' ')[0].replace('.', '\\.')} at line 6\\)`), directive);
+    }
+    const nested = `.if defined(A)\n.if defined(B)\n.endif\n${DEFAULT_SHAPE}.endif\n`;
+    assert.throws(() => findRouting(nested, 'demo'), /is inside the conditional block opened at line 1/);
+    const closed = `.if defined(A)\n.if defined(B)\n.endif\n.endif\n${DEFAULT_SHAPE}`;
+    assert.equal(findRouting(closed, 'demo').backend, 'demo_blue');
+  });
+
+  it('a section whose existence depends on a condition is refused where it decides the routing: a defaults section, or settings after the block', () => {
+    const defaults = `.if defined(A)\ndefaults\n    default_backend demo_green\n.endif\n${DEFAULT_SHAPE}`;
+    assert.throws(() => findRouting(defaults, 'demo'), (e: Error) => e.message === "the defaults section at line 2 is inside the conditional block opened at line 1, so which settings the sections after it take depends on it; Blue-Green does not evaluate HAProxy's conditions: move the section out of .if/.endif blocks");
+    const after = `${DEFAULT_SHAPE}.if defined(A)\nbackend extra\n    server e 10.0.0.3:3001\n.endif\n    server f 10.0.0.4:3001\n`;
+    assert.throws(() => findRouting(after, 'demo'), (e: Error) => e.message === "the backend section at line 13 is inside the conditional block opened at line 12, so line 16 after it belongs to one section or another depending on it; Blue-Green does not evaluate HAProxy's conditions: move the section out of .if/.endif blocks");
+    // A section in a block, followed by another section (or nothing): every line's section is known.
+    const fine = `${DEFAULT_SHAPE}.if defined(A)\nbackend extra\n    server e 10.0.0.3:3001\n.endif\n\nbackend more\n    server f 10.0.0.4:3001\n`;
+    assert.equal(findRouting(fine, 'demo').backend, 'demo_blue');
+    assert.equal(findRouting(`${DEFAULT_SHAPE}.if defined(A)\nbackend extra\n.endif\n`, 'demo').backend, 'demo_blue');
+    // A block with no section in it decides no section.
+    assert.equal(findRouting(`${DEFAULT_SHAPE}.if defined(A)\n    server e 10.0.0.3:3001\n.endif\n    server f 10.0.0.4:3001\n`, 'demo').backend, 'demo_blue');
+  });
+
+  it('a default_backend inherited through a chain of defaults sections (from … from …) is found where it is set', () => {
+    const chain = `defaults base\n    default_backend demo_blue\n\ndefaults web from base\n    mode http\n\nfrontend demo from web\n    bind :80\n`;
+    assert.deepEqual(findRouting(chain, 'demo'), { shape: 'default_backend', backend: 'demo_blue', line: 1, inheritedFrom: 'base' });
+    // Without `from`, a defaults section starts afresh: nothing is inherited past it.
+    const fresh = chain.replace('defaults web from base', 'defaults web');
+    assert.throws(() => findRouting(fresh, 'demo'), /has no default_backend/);
+    // The last defaults section before the frontend, not an earlier one.
+    const last = `defaults\n    default_backend demo_green\n\ndefaults\n    default_backend demo_blue\n\nfrontend demo\n    bind :80\n`;
+    assert.equal(findRouting(last, 'demo').backend, 'demo_blue');
+    assert.throws(() => withRouting(chain, 'demo', undefined, 'demo_green'), (e: Error) => e.message === 'frontend "demo" takes its default_backend from the defaults section "base" (line 2), which other frontends may share; add "default_backend demo_blue" to frontend "demo" so a switch changes only this app');
+  });
+
+  it('a switch rewrites the backend word as written, quotes included, and nothing else on the line', () => {
+    const quoted = DEFAULT_SHAPE.replace('    default_backend demo_blue', '    default_backend "demo_blue"   # live');
+    assert.equal(withRouting(quoted, 'demo', undefined, 'demo_green').split('\n')[5], '    default_backend demo_green   # live');
+    const crlf = DEFAULT_SHAPE.replace(/\n/g, '\r\n');
+    assert.equal(withRouting(crlf, 'demo', undefined, 'demo_green'), crlf.replace('default_backend demo_blue', 'default_backend demo_green'));
+  });
+
+  it('the words of a line as HAProxy reads them; a line past the end has none', () => {
+    assert.deepEqual(lineWords(SHARED, 12), ['use_backend', 'attendant_green', 'if', 'is_attendant']);
+    assert.deepEqual(lineWords(SHARED, 500), []);
+  });
+
   it('finds backends', () => {
     assert.ok(backendExists(SHARED, 'theoshift_green'));
+    assert.ok(backendExists('listen demo_green\n    bind :80\n', 'demo_green'), 'a listen section is a backend too');
+    assert.ok(!backendExists(SHARED, 'http_front'), 'a frontend is not');
     assert.ok(!backendExists(SHARED, 'jw_attendant_green'));
   });
 
