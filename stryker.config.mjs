@@ -18,7 +18,7 @@ export const safetyModules = [
 ];
 
 /** The unit tests of the safety modules, fastest first. */
-const FIRST = ['reporter', 'haproxyConfig', 'haproxyTokens', 'canary', 'stateFile', 'whoAnswered', 'approvalSocket', 'plan', 'statusParse', 'migrations'].map((name) => `out/test/unit/${name}.test.js`);
+const FIRST = ['reporter', 'haproxyConfig', 'haproxyTokens', 'canary', 'stateFile', 'whoAnswered', 'approvalSocket', 'gates', 'plan', 'statusParse', 'migrations'].map((name) => `out/test/unit/${name}.test.js`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export const config = {
@@ -37,7 +37,6 @@ export const config = {
   coverageAnalysis: 'perTest',
   // Two cores, shared with whoever is compiling alongside.
   concurrency: 1,
-  timeoutMS: 10000,
   reporters: ['clear-text', process.stdout.isTTY ? 'progress' : 'progress-append-only', 'json', 'html'],
   // scripts/mutation.mjs lists the survivors, one line each.
   clearTextReporter: { reportMutants: false, reportTests: false },
