@@ -110,6 +110,7 @@ describe('the gate table: which operation each gate stops, and what it says', ()
     const split = app({ second: { backend: 'demo_green', routesTo: 'green' } });
     const disagree = 'the load balancers do not agree (haproxy routes to BLUE, haproxy2 routes to GREEN): traffic goes to whichever slot the LB holding the address picks';
     assert.deepEqual(refusal(split, { kind: 'canary', percent: 10 }, PAIR), ['lbs-disagree', 'refuse', 'haproxy', disagree]);
+    assert.deepEqual(refusal(split, { kind: 'end-canary' }, PAIR), ['lbs-disagree', 'refuse', 'haproxy', disagree]);
     assert.deepEqual(refusal(split, { kind: 'release' }, PAIR), ['lbs-disagree', 'refuse', undefined, `${disagree}. An emergency release switches every one to GREEN`]);
     assert.deepEqual(refusal(split, { kind: 'deploy' }, PAIR), ['lbs-disagree', 'refuse', undefined, `${disagree}. Deploy, sync and release are refused until they agree; an emergency release switches every one`]);
     // An emergency release goes past it without repeating it (the drift lists it).
@@ -179,7 +180,7 @@ describe('the gate table: which operation each gate stops, and what it says', ()
     assert.deepEqual(warned('v1.2', '1.2.0'), [['warn', '⚠ STANDBY GREEN (v1.2) is not newer than LIVE BLUE (v1.2.0).']]);
     assert.deepEqual(warned('1.2.0-beta.1', '1.2.0'), [['warn', '⚠ STANDBY GREEN (v1.2.0-beta.1) is not newer than LIVE BLUE (v1.2.0).']]);
     for (const [green, blue] of [['1.10.0', '1.9.0'], ['2.0.0', '1.99.99'], ['1.2.1', '1.2.0'], ['1.2', '1.1.9']]) assert.deepEqual(warned(green, blue), [], `${green} over ${blue}`);
-    for (const [green, blue] of [['main', '1.0.0'], ['1.0.0', 'x.y'], [undefined, '1.0.0'], ['1.0.0', undefined]]) assert.deepEqual(warned(green, blue), [], `${green} and ${blue} cannot be compared`);
+    for (const [green, blue] of [['main', '1.0.0'], ['1.0.0', 'x.y'], ['1.x.0', '1.0.0'], ['1.0.0', '1.x.0'], ['1.v2.0', '1.2.0'], [undefined, '1.0.0'], ['1.0.0', undefined]]) assert.deepEqual(warned(green, blue), [], `${green} and ${blue} cannot be compared`);
   });
 
   it('a switch warns of the idle connections a reload resets, offering the fix first when the doctor has one', () => {
@@ -228,6 +229,9 @@ describe('the gate table: which operation each gate stops, and what it says', ()
     assert.deepEqual(typed, [['migrations', 'type', 'Migrations changed (1): m/2.sql\n⚠ 1 statement(s) break a rollback', '1 migration statement(s) that break a rollback (the built-in check): m/2.sql:1 DROP COLUMN — ALTER TABLE users DROP COLUMN email;']]);
     assert.deepEqual(findings(app(), { kind: 'release', unsafeMigrations: 'allow' }, ONE, unsafe).map((f) => f.severity), ['warn']);
     assert.deepEqual(findings(app(), { kind: 'release', unsafeMigrations: 'ask' }, ONE, unsafe).map((f) => f.severity), ['type']);
+    const two: Evidence = { migrations: { ...unsafe.migrations!, report: { checker: 'squawk', files: [{ path: 'm/2.sql', added: true, unsafe: [{ line: 1, operation: 'DROP COLUMN', text: 'a;' }, { line: 3, operation: 'DROP TABLE', text: 'b;' }] }] } } };
+    assert.deepEqual(refusal(app(), { kind: 'release', unsafeMigrations: 'refuse' }, ONE, two)?.[3], 'the migrations between BLUE and GREEN break a rollback to BLUE v1.1.0 while both share one database: m/2.sql:1 DROP COLUMN — a;; m/2.sql:3 DROP TABLE — b;. Go ahead anyway with --allow-unsafe-migrations');
+    assert.deepEqual(findings(app(), { kind: 'release' }, ONE, two)[0].overrode, '2 migration statement(s) that break a rollback (squawk): m/2.sql:1 DROP COLUMN — a;; m/2.sql:3 DROP TABLE — b;');
   });
 
   it('a switch with a canary set: promoting it or ending it, said as a note', () => {

@@ -59,6 +59,13 @@ describe('haproxy.cfg words, by HAProxy\'s rules', () => {
     assert.deepEqual(t.map((w) => [w.text, w.env]), [['x', false], ['$1a', false], ['a$', false], ['$_a9-b', true], ['${A}-${B" y', true]]);
   });
 
+  it('a $ at the end of a line, or a variable running to it, ends the word there', () => {
+    assert.deepEqual(tokenize('x "a$').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['a$', false, 2, 5]]);
+    assert.deepEqual(tokenize('x "${').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['${', false, 2, 5]]);
+    assert.deepEqual(tokenize('x "${A').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['${A', true, 2, 6]]);
+    assert.deepEqual(tokenize('x "$HOME').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['$HOME', true, 2, 8]]);
+  });
+
   it('knows where each word starts and ends, quotes and escapes included', () => {
     const line = "  a 'b c'd\\ e \"${X}\" f";
     assert.deepEqual(tokenize(line).tokens.map((t) => line.slice(t.start, t.end)), ['a', "'b c'd\\ e", '"${X}"', 'f']);

@@ -196,8 +196,8 @@ describe('the change pipeline: each LB read under its lock, judged again, change
     const lbs = [target(d1), target(d2, { lb: 'lb2' })];
     await readUnderLocks(lbs, plan(['lb1', 'lb2']), toGreen(), 'Release', stillBlue);
     const checked: string[] = [];
-    const change = toGreen({ verify: async (lb) => (checked.push(lb.ctx.app.loadBalancer.ssh), { ok: true, healthy: checked.length === 1 }) });
-    assert.deepEqual(await applyEach(lbs, plan(['lb1', 'lb2']), change, 'Release', stillBlue), { ok: true, healthy: true });
+    const change = toGreen({ verify: async (lb) => (checked.push(lb.ctx.app.loadBalancer.ssh), { ok: true, healthy: checked.length === 2 }) });
+    assert.deepEqual(await applyEach(lbs, plan(['lb1', 'lb2']), change, 'Release', stillBlue), { ok: true, healthy: false }, 'the first check');
     assert.deepEqual(checked, ['lb1', 'lb2']);
     for (const d of [d1, d2]) assert.equal(readFileSync(path.join(d, 'haproxy.cfg'), 'utf8'), ROUTING('demo_green'));
     // Nothing to change anywhere: no check to return, the change is taken as made.
@@ -205,6 +205,88 @@ describe('the change pipeline: each LB read under its lock, judged again, change
     for (const s of again) s.now = { config: ROUTING('demo_green'), configSha256: 'x', state: { kind: 'missing' } };
     assert.deepEqual(await applyEach(again, plan(['lb1', 'lb2']), change, 'Release', stillBlue), { ok: true, healthy: true });
     assert.deepEqual(said, ['info: lb1 routes to GREEN already', 'info: lb2 routes to GREEN already']);
+  });
+
+  it("judges a pair with each LB as read now and the others as the plan saw them", async () => {
+    // What the plan saw of the second LB (its routing cannot be rewritten) counts from the first read on.
+    const seen = plan(['lb1', 'lb2']);
+    seen.snapshot.lbs[1] = { ...seen.snapshot.lbs[1], notSwitchable: 'the routing comes from a defaults section' };
+    await assert.rejects(readUnderLocks([target(lbDir(ROUTING('demo_blue'))), target(lbDir(ROUTING('demo_blue')), { lb: 'lb2' })], seen, toGreen(), 'Release', stillBlue), (e) => {
+      assert.deepEqual(refusal(e).slice(0, 4), ['refused', 'Release', 'lb1', 'the routing comes from a defaults section']);
+      return true;
+    });
+    // Ending a canary set on the second LB only: each LB read keeps what the plan saw of it and of the others.
+    const canary = preflight(snapshot(['lb1', 'lb2']), app('/x'), { kind: 'end-canary' });
+    canary.snapshot.lbs[1] = { ...canary.snapshot.lbs[1], canary: { percent: 10, key: 'src', line: 6, backend: 'demo_green', slot: 'green' } };
+    await readUnderLocks([target(lbDir(ROUTING('demo_blue'))), target(lbDir(ROUTING('demo_blue')), { lb: 'lb2' })], canary, toGreen(), 'End canary', stillBlue);
+    // An LB of a pair routing to neither slot is not "already there".
+    const twoLbs = { ...plan(['lb1', 'lb2']), intent: { kind: 'release' as const, emergency: true } };
+    await assert.rejects(readUnderLocks([target(lbDir(ROUTING('demo_blue'))), target(lbDir(ROUTING('maintenance')), { lb: 'lb2' })], twoLbs, toGreen({ alsoAccepts: 'green' }), 'Release', stillBlue), /HAProxy now routes to maintenance/);
+  });
+
+  it('a check that fails puts the LB back: the previous config restored and reloaded, and said', async () => {
+    const dir = lbDir(ROUTING('demo_blue'));
+    const s = target(dir);
+    await readUnderLocks([s], plan(), toGreen(), 'Release', stillBlue);
+    const failing = toGreen({ verify: async () => ({ ok: false, why: 'the frontend still answers from BLUE' }) });
+    await assert.rejects(applyEach([s], plan(), failing, 'Release', stillBlue), (e) => {
+      assert.deepEqual(refusal(e), ['step-failed', 'Verify', 'lb1', 'the frontend still answers from BLUE', 'The previous config was restored and reloaded: LIVE is BLUE v1.1.0.']);
+      return true;
+    });
+    assert.equal(readFileSync(path.join(dir, 'haproxy.cfg'), 'utf8'), ROUTING('demo_blue'));
+  });
+
+  it('a later LB that fails has the ones changed before it put back, each named', async () => {
+    const [d1, d2] = [lbDir(ROUTING('demo_blue')), lbDir(ROUTING('demo_blue'))];
+    const lbs = [target(d1), target(d2, { lb: 'lb2' })];
+    await readUnderLocks(lbs, plan(['lb1', 'lb2']), toGreen(), 'Release', stillBlue);
+    writeFileSync(path.join(d2, 'haproxy.cfg'), ROUTING('demo_blue', '    # edited by hand\n'));
+    await assert.rejects(applyEach(lbs, plan(['lb1', 'lb2']), toGreen(), 'Release', stillBlue), (e) => {
+      assert.ok(e instanceof WorkflowError);
+      assert.equal(e.host, 'lb2');
+      assert.equal(e.stateNow, `${stillBlue()} The load balancers switched before it were put back: lb1: LIVE is BLUE v1.1.0.`);
+      return true;
+    });
+    assert.equal(readFileSync(path.join(d1, 'haproxy.cfg'), 'utf8'), ROUTING('demo_blue'));
+  });
+
+  it('an unexpected error once an LB is changed still puts it back, and says what failed', async () => {
+    const dir = lbDir(ROUTING('demo_blue'));
+    const s = target(dir);
+    await readUnderLocks([s], plan(), toGreen(), 'Release', stillBlue);
+    const throwing = toGreen({ verify: async () => Promise.reject(new Error('probe crashed')) });
+    await assert.rejects(applyEach([s], plan(), throwing, 'Release', stillBlue), (e) => {
+      assert.deepEqual(refusal(e), ['step-failed', 'Release', 'lb1', 'unexpected error after the switch: probe crashed', 'The previous config was restored and reloaded: LIVE is BLUE v1.1.0.']);
+      assert.equal((e as WorkflowError).lastLines.length, 0);
+      assert.equal(((e as Error).cause as Error).message, 'probe crashed');
+      return true;
+    });
+    assert.equal(readFileSync(path.join(dir, 'haproxy.cfg'), 'utf8'), ROUTING('demo_blue'));
+  });
+
+  it('a Cancel during a switch undoes it; a change that Cancel does not undo is finished', async () => {
+    const run = async (cancelUndoes: boolean) => {
+      const dir = lbDir(ROUTING('demo_blue'));
+      const cancel = new AbortController();
+      const s = target(dir, { signal: cancel.signal });
+      await readUnderLocks([s], plan(), toGreen(), 'Release', stillBlue);
+      const change = toGreen({ cancelUndoes, verify: async () => (cancel.abort(), { ok: true, healthy: true }) });
+      return { dir, done: applyEach([s], plan(), change, 'Release', stillBlue) };
+    };
+    const undone = await run(true);
+    await assert.rejects(undone.done, (e) => {
+      assert.deepEqual(refusal(e), ['aborted', 'Release', 'lb1', 'cancelled during the switch', 'The switch was made, then undone: the previous config was restored and reloaded: LIVE is BLUE v1.1.0.']);
+      return true;
+    });
+    assert.equal(readFileSync(path.join(undone.dir, 'haproxy.cfg'), 'utf8'), ROUTING('demo_blue'));
+    // A change Cancel undoes, run without a way to cancel it, simply finishes.
+    const dir = lbDir(ROUTING('demo_blue'));
+    const plain = target(dir);
+    await readUnderLocks([plain], plan(), toGreen(), 'Release', stillBlue);
+    assert.deepEqual(await applyEach([plain], plan(), toGreen({ cancelUndoes: true }), 'Release', stillBlue), { ok: true, healthy: true });
+    const finished = await run(false);
+    assert.deepEqual(await finished.done, { ok: true, healthy: true });
+    assert.equal(readFileSync(path.join(finished.dir, 'haproxy.cfg'), 'utf8'), ROUTING('demo_green'));
   });
 
   it('a failure before the first LB is replaced is rethrown as it is: nothing to put back', async () => {
