@@ -149,6 +149,30 @@ describe('haproxy.cfg routing', () => {
     assert.deepEqual(lineWords(SHARED, 500), []);
   });
 
+  it("the app's rule in a shared frontend is a use_backend on its ACL alone: two are refused, by line; other rules on the ACL are not it", () => {
+    const twice = SHARED.replace('    use_backend attendant_green', '    use_backend theoshift_green if is_theoshift\n    use_backend attendant_green');
+    assert.throws(() => findRouting(twice, 'http_front', 'is_theoshift'), (e: Error) => e.message === 'frontend "http_front" has 2 "use_backend … if is_theoshift" rules (lines 12, 13); keep exactly one');
+    const deny = SHARED.replace('    use_backend theoshift_blue if is_theoshift', '    http-request deny if is_theoshift\n    use_backend theoshift_blue if is_theoshift');
+    assert.deepEqual(findRouting(deny, 'http_front', 'is_theoshift'), { shape: 'use_backend', backend: 'theoshift_blue', line: 12 });
+  });
+
+  it('the defaults a frontend takes are the last ones before it, never ones after it', () => {
+    const after = `defaults\n    default_backend demo_blue\n\nfrontend demo\n    bind :80\n\ndefaults\n    default_backend demo_green\n`;
+    assert.equal(findRouting(after, 'demo').backend, 'demo_blue');
+    assert.throws(() => findRouting('frontend demo\n    bind :80\n\ndefaults\n    default_backend demo_green\n', 'demo'), /has no default_backend/);
+  });
+
+  it('conditional sections: a block right after another, or an .endif with no .if, decides nothing about the frontend', () => {
+    const blocks = `${DEFAULT_SHAPE}.if defined(A)\nbackend extra\n.endif\n.if defined(B)\nbackend more\n.endif\n`;
+    assert.equal(findRouting(blocks, 'demo').backend, 'demo_blue');
+    assert.equal(findRouting(`.endif\n${DEFAULT_SHAPE}`, 'demo').backend, 'demo_blue');
+  });
+
+  it("idle-close is read from the frontend's own lines, not from the section before it", () => {
+    const before = `backend x\n    option idle-close-on-response\nfrontend demo\n    bind :80\n    default_backend demo_blue\n`;
+    assert.deepEqual(idleCloseSetting(before, 'demo'), { value: 'unset' });
+  });
+
   it('finds backends', () => {
     assert.ok(backendExists(SHARED, 'theoshift_green'));
     assert.ok(backendExists('listen demo_green\n    bind :80\n', 'demo_green'), 'a listen section is a backend too');
