@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, Server, Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,11 @@ async function inPlace(file: string): Promise<void> {
   for (let i = 0; i < 200 && !lstatSync(file, { throwIfNoEntry: false }); i++) await new Promise((r) => setTimeout(r, 5));
 }
 const closed = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+/** A socket file nobody listens on, as a window that crashed leaves it (closing a server in this process would remove the file). */
+function deadSocket(file: string): void {
+  spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(file)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  chmodSync(file, 0o600);
+}
 
 describe('approval socket: only this user\'s editor, only for this request', () => {
   let runtime: string;
@@ -89,11 +95,8 @@ describe('approval socket: only this user\'s editor, only for this request', () 
     assert.deepEqual(outcome.kind === 'answered' && outcome.answer, { ok: true, reason: undefined, via: 'window 2' });
     // A socket file nobody listens on (a window that crashed): skipped, and gone afterwards.
     const dead = windowSocketPath(endpoint, 'crashed');
-    const stale = createServer();
-    await new Promise<void>((resolve) => stale.listen(dead, () => resolve()));
-    chmodSync(dead, 0o600);
-    // Closing would remove the file: drop the handle without closing it, as a crash does.
-    (stale as unknown as { _handle: { close(): void } | null })._handle?.close();
+    deadSocket(dead);
+    assert.ok(lstatSync(dead).isSocket());
     assert.equal((await askThroughSocket(endpoint, request())).kind, 'answered');
     assert.equal(lstatSync(dead, { throwIfNoEntry: false }), undefined, "the dead window's socket was left");
   });
@@ -234,7 +237,7 @@ describe('approval socket: only this user\'s editor, only for this request', () 
     const elsewhere = mkdtempSync(path.join(runtime, 'elsewhere-'));
     const linked = path.join(runtime, 'linked');
     symlinkSync(elsewhere, linked);
-    assert.throws(() => serveApprovals(path.join(linked, 'approve-x-1.sock'), { confirm: async () => ({ ok: true }) }, () => undefined), /is not a folder of this user's; not listening for approvals there/);
+    assert.throws(() => serveApprovals(path.join(linked, 'approve-x-1.sock'), { confirm: async () => ({ ok: true }) }, () => undefined), (e: Error & { reason?: string }) => e.reason === 'refused' && /is not a folder of this user's; not listening for approvals there/.test(e.message));
   });
 
   it("the editor's side: closing the window removes its socket", async () => {
@@ -350,6 +353,104 @@ describe('approval socket: only this user\'s editor, only for this request', () 
     assert.equal(windowSocketPath(a), path.join(a.dir, `${a.prefix}-${process.pid}.sock`));
     delete process.env.XDG_RUNTIME_DIR;
     assert.equal(approvalEndpoint(real, 'linux').dir, path.join(os.tmpdir(), `bluegreen-${process.getuid!()}`));
+  });
+
+  it("the editor's side: a request is its first line only; an empty line is not a request; a second line is not asked", async () => {
+    let asked = 0;
+    await serve('w1', async () => (asked++, await new Promise((r) => setTimeout(r, 100)), { ok: true, via: 'editor dialog' }));
+    const file = windowSocketPath(endpoint, 'w1');
+    assert.deepEqual(JSON.parse(await rawAsk(file, '\n')), { ok: false, unasked: 'the request was not one Blue-Green sends' });
+    const asked1 = request();
+    const reply = JSON.parse(await rawAsk(file, `${JSON.stringify(asked1)}\nmore text`));
+    assert.equal(reply.ok, true);
+    // A second request on the same connection, sent after the first was read, is not put to the person.
+    const second = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection(file);
+      let got = '';
+      socket.setEncoding('utf8');
+      socket.on('connect', () => {
+        socket.write(`${JSON.stringify(request())}\n`);
+        setTimeout(() => socket.write(`${JSON.stringify(request())}\n`), 30);
+      });
+      socket.on('data', (d: string) => (got += d));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    assert.equal(second.trim().split('\n').length, 1);
+    assert.equal(asked, 2);
+  });
+
+  it("the editor's side: a dialog that cannot be shown is sent back as unasked, naming the request", async () => {
+    const server = serveApprovals(windowSocketPath(endpoint, 'w1'), { confirm: async () => Promise.reject(new Error('no window')) }, () => undefined);
+    servers.push(server);
+    await inPlace(windowSocketPath(endpoint, 'w1'));
+    const asked = request();
+    assert.deepEqual(JSON.parse(await rawAsk(windowSocketPath(endpoint, 'w1'), `${JSON.stringify(asked)}\n`)), { ok: false, unasked: 'the editor could not show it: no window', id: asked.binding!.id, planHash: bindingHash(asked.binding!) });
+  });
+
+  it("the editor's side: an asker that hangs up before the answer does not stop the editor answering others", async () => {
+    await serve('w1', async () => (await new Promise((r) => setTimeout(r, 50)), { ok: true, via: 'editor dialog' }));
+    const file = windowSocketPath(endpoint, 'w1');
+    await new Promise<void>((resolve) => {
+      const socket = createConnection(file);
+      socket.on('connect', () => {
+        socket.write(`${JSON.stringify(request())}\n`);
+        socket.destroy();
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal((await askThroughSocket(endpoint, request())).kind, 'answered');
+  });
+
+  it("the editor's side: a socket that cannot be bound is reported to the editor's log", async () => {
+    const long = path.join(runtime, 'x'.repeat(90));
+    const errors: string[] = [];
+    const server = serveApprovals(path.join(long, 'approve-1.sock'), { confirm: async () => ({ ok: true }) }, (m) => errors.push(m));
+    servers.push(server);
+    for (let i = 0; i < 200 && !errors.length; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(errors.length, 1, 'the error was reported');
+  });
+
+  it("the asker's side: a dead window's socket, even the newest, is skipped and removed", async () => {
+    await serve('w1', async () => ({ ok: true, via: 'window 1' }));
+    const dead = windowSocketPath(endpoint, 'crashed');
+    deadSocket(dead);
+    assert.ok(lstatSync(dead).isSocket());
+    utimesSync(dead, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    assert.deepEqual(await askThroughSocket(endpoint, request()), { kind: 'answered', answer: { ok: true, reason: undefined, via: 'window 1' } });
+    assert.equal(lstatSync(dead, { throwIfNoEntry: false }), undefined);
+  });
+
+  it("the asker's side: an answer with the plan's hash but another request's id is for another request", async () => {
+    const asked = request();
+    await standIn('w1', () => `${JSON.stringify({ ok: true, id: 'another', planHash: bindingHash(asked.binding!) })}\n`);
+    assert.deepEqual(await askThroughSocket(endpoint, asked), { kind: 'unasked', why: 'the answer was for another request, so it does not count' });
+  });
+
+  it("the asker's side, in the pipe namespace (Windows): every window's pipe is asked, a dead one left as it is", async () => {
+    await serve('w1', async () => ({ ok: true, via: 'window 1' }));
+    const pipes: ApprovalEndpoint = { dir: `${endpoint.dir}/`, prefix: endpoint.prefix, windows: true };
+    // The pipe namespace has its own access rules: no file mode or owner to check.
+    chmodSync(windowSocketPath(endpoint, 'w1'), 0o666);
+    const dead = windowSocketPath(endpoint, 'crashed');
+    deadSocket(dead);
+    utimesSync(dead, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    assert.deepEqual(await askThroughSocket(pipes, request()), { kind: 'answered', answer: { ok: true, reason: undefined, via: 'window 1' } });
+    assert.ok(lstatSync(dead, { throwIfNoEntry: false }), 'a pipe is not a file to remove');
+  });
+
+  it("the socket's folder and the folder asked through must be this user's own, whoever else could own them", async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const other = (process.getuid!() + 4242) % 65534;
+    mkdirSync(endpoint.dir, { mode: 0o700, recursive: true });
+    chownSync(endpoint.dir, other, other);
+    assert.throws(() => serveApprovals(windowSocketPath(endpoint, 'w1'), { confirm: async () => ({ ok: true }) }, () => undefined), (e: Error & { reason?: string }) => e.reason === 'refused' && /is not a folder of this user's/.test(e.message));
+    const outcome = await askThroughSocket(endpoint, request());
+    assert.match(outcome.kind === 'none' ? outcome.refused ?? '' : '', new RegExp(`belongs to user ${other}, not to this user \\(${process.getuid!()}\\)`));
+    chownSync(endpoint.dir, process.getuid!(), process.getgid!());
+    await serve('w1');
+    assert.equal((await askThroughSocket(endpoint, request())).kind, 'answered');
   });
 
   it('names a named pipe on Windows', () => {

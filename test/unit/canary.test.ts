@@ -96,6 +96,7 @@ describe('canary rules in haproxy.cfg', () => {
     for (const text of notOurs) assert.equal(findCanary(text, 'web', undefined, 'demo'), undefined, text.split('\n')[2]);
     const cookie = (present: string) => shared(`use_backend demo_green if is_demo ${present} { req.cook(sid),crc32(1),mod(100) lt 25 } # bluegreen canary demo`);
     assert.equal(findCanary(cookie('{ req.cook(sid) -m found }'), 'shared', 'is_demo', 'demo')?.percent, 25);
+    assert.equal(findCanary(shared('use_backend demo_green if is_demo ( src,crc32(1),mod(100) lt 10 } # bluegreen canary demo'), 'shared', 'is_demo', 'demo'), undefined, 'a bucket not opened by {');
     for (const present of ['[ req.cook(sid) -m found }', '{ req.cook(sid) -i found }', '{ req.cook(sid) -m str }', '{ req.cook(sid) -m found ]', '{ req.cook(other) -m found }']) {
       assert.equal(findCanary(cookie(present), 'shared', 'is_demo', 'demo'), undefined, present);
     }

@@ -238,6 +238,9 @@ backend demo_green
     // Without a bind of its own, a bind in the section before or after it is not its.
     assert.deepEqual(strayRoutes(`${listen('    server g 10.0.0.2:3001 check\n')}frontend admin\n    bind :8081\n    default_backend admin_app\n`, 'demo', undefined, SLOTS), []);
     assert.deepEqual(strayRoutes(`frontend admin\n    bind :8081\n    default_backend admin_app\nlisten demo_green\n    server g 10.0.0.2:3001 check\n${DEFAULT_SHAPE.replace('backend demo_green\n    server g 10.0.0.2:3001 check\n', '')}`, 'demo', undefined, SLOTS), []);
+    assert.deepEqual(strayRoutes(`frontend admin\n    default_backend admin_app\n    bind :8081\nlisten demo_green\n    server g 10.0.0.2:3001 check\n${DEFAULT_SHAPE.replace('backend demo_green\n    server g 10.0.0.2:3001 check\n', '')}`, 'demo', undefined, SLOTS), [], 'the line just before it is not its bind');
+    // A frontend may share a slot backend's name: its bind is a frontend's, whose routing is read as any other.
+    assert.deepEqual(strayRoutes(`${DEFAULT_SHAPE}frontend demo_green\n    bind :9000\n    default_backend admin_app\n`, 'demo', undefined, SLOTS), []);
     const stats = withLine(DEFAULT_SHAPE, 'server g 10.0.0.2:3001 check', '\nlisten stats\n    bind :8404\n    stats enable');
     assert.deepEqual(strayRoutes(stats, 'demo', undefined, SLOTS), []);
   });

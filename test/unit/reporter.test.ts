@@ -76,6 +76,7 @@ describe('output hygiene', () => {
   it('a password given after --password is hidden whatever its spacing and quoting', () => {
     assert.equal(redact('mysql --password  hunter2 -u app'), 'mysql --password  *** -u app');
     assert.equal(redact('mysql --password "correct horse" -u app'), 'mysql --password "***" -u app');
+    assert.equal(redact("mysql --password 'correct horse' -u app"), "mysql --password '***' -u app");
     // A quote inside an unquoted value is part of the value, not a quoting of it.
     assert.equal(redact('mysql --password ab"cd -u app'), 'mysql --password *** -u app');
   });
