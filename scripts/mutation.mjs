@@ -126,7 +126,7 @@ const table = [
 console.log(`\n${table.join('\n')}\n`);
 if (survivors.length) console.log(`Survivors not judged equivalent (${survivors.length}):\n${survivors.map((m) => `  ${where(m)} ${m.status === 'NoCoverage' ? '(no coverage) ' : ''}${mutation(m)}`).join('\n')}\n`);
 const stale = equivalent.filter((e) => modules.includes(e.file) && !equivalents.some((q) => q.entry === e));
-if (stale.length) console.log(`Listed as equivalent but not surviving (remove from ${EQUIVALENT}):\n${stale.map((e) => `  ${e.file} ${e.mutator}: \`${e.original}\` → \`${e.replacement}\``).join('\n')}\n`);
+if (stale.length) console.log(`Listed as equivalent, not surviving this run (killed, or timed out under load; remove from ${EQUIVALENT} if killed for good):\n${stale.map((e) => `  ${e.file} ${e.mutator}: \`${e.original}\` → \`${e.replacement}\``).join('\n')}\n`);
 console.log(`mutation: ${modules.length} module(s), ${total.mutants} mutants, ${pct(score(total))} killed, in ${Math.floor(seconds / 60)} min ${seconds % 60} s`);
 
 if (save) {
@@ -146,7 +146,7 @@ if (save) {
     '',
     ...table,
     '',
-    `## Survivors that change behaviour (${survivors.length})`,
+    `## Survivors not judged equivalent (${survivors.length})`,
     '',
     ...(survivors.length ? survivors.map((m) => `- ${where(m)} ${m.status === 'NoCoverage' ? '(no coverage) ' : ''}${mutation(m)}`) : ['None.']),
     '',
