@@ -2,7 +2,17 @@
  * Credentials never reach a person, a log or an agent: every error message, every output line
  * and every URL shown goes through here. Written by hand: no well-kept package redacts
  * free-form shell output (they scan files for known token formats).
+ *
+ * The gate is the type: every sink (the output channel, dialogs, input boxes, an agent's
+ * results, progress and elicitation, the CLI's stdout and stderr, `status --json`, history
+ * entries, approval requests) takes only `Redacted` text, and only `redact` and
+ * `redactedJson` make it. A plain string given to a sink does not compile; joining two
+ * redacted texts gives a plain string again, so a composed text is redacted as a whole (a
+ * credential can be split across the parts: "DB_PASSWORD" + "=hunter2").
  */
+declare const REDACTED: unique symbol;
+export type Redacted = string & { readonly [REDACTED]: true };
+
 const SECRET_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?(?![a-z])|_pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|_key|credentials?)[\w.-]*`;
 
 /** The value replaced, its quotes kept: `"***"`, `'***'` or `***`. */
@@ -28,9 +38,31 @@ const PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
   [/(["']?\bauthorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',}]+/gi, '$1***'],
 ];
 
-/** Removes credentials from a text (one line or many). */
-export function redact(text: string): string {
-  return PATTERNS.reduce((t, [re, by]) => t.replace(re, by as string), text);
+/** Removes credentials from a text (one line or many). Redacting a redacted text changes nothing. */
+export function redact(text: string): Redacted {
+  return PATTERNS.reduce((t, [re, by]) => t.replace(re, by as string), text) as Redacted;
+}
+
+export function redactIfAny(text: string | undefined): Redacted | undefined {
+  return text === undefined ? undefined : redact(text);
+}
+
+const WHOLE_SECRET_NAME = new RegExp(`^${SECRET_NAME}$`, 'i');
+
+/**
+ * A value as JSON with every string in it redacted, keys included; a string under a key that
+ * names a secret (`"DB_PASSWORD": "…"`, as a health body may send) is hidden whole. Redacting
+ * the JSON text instead would break it (a cut-off key block runs to the end of the text).
+ */
+export function redactedJson(value: unknown, space?: number): Redacted {
+  const clean = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key !== undefined && WHOLE_SECRET_NAME.test(key) ? '***' : redact(v);
+    if (v && typeof (v as { toJSON?: unknown }).toJSON === 'function') return clean((v as { toJSON(): unknown }).toJSON(), key);
+    if (Array.isArray(v)) return v.map((each) => clean(each));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, each]) => [redact(k), clean(each, k)]));
+    return v;
+  };
+  return JSON.stringify(clean(value), null, space) as Redacted;
 }
 
 /**

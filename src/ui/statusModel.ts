@@ -9,6 +9,8 @@ import { createRunner } from '../core/config/sshRunner';
 import { CommandRunner, SshPrompts } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
 import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
+import { redact } from '../core/redact';
+import { Output } from './sinks';
 
 /**
  * The one model the tree and the status bar render: the config, the last Snapshot, and
@@ -35,7 +37,7 @@ export class StatusModel implements vscode.Disposable {
   refreshing = false;
 
   constructor(
-    private readonly output: vscode.LogOutputChannel,
+    private readonly output: Output,
     private readonly prompts: SshPrompts,
   ) {}
 
@@ -68,7 +70,7 @@ export class StatusModel implements vscode.Disposable {
         this.configInvalid = !isBlueGreenError(e, 'config-missing');
         this.diagnostics.show(this.configFile, e);
         if (e instanceof ConfigError) {
-          this.output.error(`${CONFIG_FILE_NAME} is invalid:\n${e.message}`);
+          this.output.error(redact(`${CONFIG_FILE_NAME} is invalid:\n${e.message}`));
         }
       }
     }
@@ -133,15 +135,15 @@ export class StatusModel implements vscode.Disposable {
       const probedAt = Date.now();
       this.snapshot = this.withRoutings(await takeSnapshot(this.runner, config), probedAt);
       this.refreshError = undefined;
-      this.output.info(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`);
+      this.output.info(redact(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`));
       for (const app of this.snapshot.apps) {
-        for (const lb of app.lbs) if (lb.error) this.output.warn(`[status] ${app.name}: load balancer${app.lbs.length > 1 ? ` ${lb.host}` : ''}: ${lb.error}`);
-        for (const s of slotList(app)) if (s.error) this.output.warn(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`);
-        for (const d of app.drift) this.output.warn(`[status] ${app.name}: drift: ${d.message}`);
+        for (const lb of app.lbs) if (lb.error) this.output.warn(redact(`[status] ${app.name}: load balancer${app.lbs.length > 1 ? ` ${lb.host}` : ''}: ${lb.error}`));
+        for (const s of slotList(app)) if (s.error) this.output.warn(redact(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`));
+        for (const d of app.drift) this.output.warn(redact(`[status] ${app.name}: drift: ${d.message}`));
       }
     } catch (e) {
       this.refreshError = errorMessage(e);
-      this.output.error(`[status] refresh failed: ${this.refreshError}`);
+      this.output.error(redact(`[status] refresh failed: ${this.refreshError}`));
     } finally {
       this.refreshing = false;
       this.changed.fire();

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { parseState, rotatedHistoryText, stateAfterSwitch, stateReconciled, stateWithoutWatch, watchInterrupted } from '../../src/core/state/stateFile';
 import { watchText } from '../../src/core/status/routed';
 import { AppSnapshot } from '../../src/core/status/snapshot';
+import { redact } from '../../src/core/redact';
 
-const record = { from: 'blue' as const, to: 'green' as const, kind: 'release' as const, who: 'ann@ops', at: '2026-11-30T12:00:00Z', fromVersion: '1.1.0', toVersion: '1.2.0' };
+const record = { from: 'blue' as const, to: 'green' as const, kind: 'release' as const, who: redact('ann@ops'), at: '2026-11-30T12:00:00Z', fromVersion: '1.1.0', toVersion: '1.2.0' };
 
 describe('the state file', () => {
   it('after a switch: every unknown field kept, roles and counters updated, history appended', () => {
@@ -23,13 +24,13 @@ describe('the state file', () => {
   });
 
   it('reconciled: roles fixed to what HAProxy routes, the correction in the history', () => {
-    const next = stateReconciled({ prod: 'green', live: 'green', standby: 'blue', history: [] }, 'blue', 'green', 'ann@ops', record.at);
+    const next = stateReconciled({ prod: 'green', live: 'green', standby: 'blue', history: [] }, 'blue', 'green', redact('ann@ops'), record.at);
     assert.deepEqual([next.prod, next.live, next.standby], ['blue', 'blue', 'green']);
     assert.deepEqual(next.history, [{ timestamp: record.at, kind: 'reconcile', live: 'blue', recorded: 'green', by: 'ann@ops' }]);
   });
 
   it('a watch is recorded with the switch that starts it, ended by the next switch or when it ends, and read back', () => {
-    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: 'ann@ops' };
+    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: redact('ann@ops') };
     const { state } = stateAfterSwitch({ prod: 'blue', owner: 'ops' }, record, Infinity, watch);
     assert.deepEqual(state.watch, watch);
     const read = parseState(JSON.stringify(state));
@@ -42,7 +43,7 @@ describe('the state file', () => {
   });
 
   it('an interrupted watch: time left and nobody holds the lock', () => {
-    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: 'ann@ops' };
+    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: redact('ann@ops') };
     const at = Date.parse('2026-11-30T12:07:00Z');
     assert.equal(watchInterrupted(watch, false, at), true);
     assert.equal(watchInterrupted(watch, true, at), false);
