@@ -58,7 +58,7 @@ export function redactedJson(value: unknown, space?: number): Redacted {
   const clean = (v: unknown, key?: string): unknown => {
     if (typeof v === 'string') return key !== undefined && WHOLE_SECRET_NAME.test(key) ? '***' : redact(v);
     if (v && typeof (v as { toJSON?: unknown }).toJSON === 'function') return clean((v as { toJSON(): unknown }).toJSON(), key);
-    if (Array.isArray(v)) return v.map((each) => clean(each));
+    if (Array.isArray(v)) return v.map((each) => clean(each, key));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, each]) => [redact(k), clean(each, k)]));
     return v;
   };
