@@ -206,7 +206,7 @@ describe('bluegreen mcp: a real MCP client against the lab', function () {
 
     // Another tool (or a hand) wrote credentials into the history: read back, none is shown.
     const state = readState();
-    (state.history as Record<string, unknown>[]).push({ timestamp: new Date().toISOString(), kind: 'release', from: 'blue', to: 'green', by: `ops:${secret}@laptop`, reason: `DB_PASSWORD=${secret} postgres://u:${secret}@db`, DB_PASSWORD: secret });
+    (state.history as Record<string, unknown>[]).push({ timestamp: new Date().toISOString(), kind: 'release', from: 'blue', to: 'green', by: 'ops@laptop', reason: `DB_PASSWORD=${secret} postgres://u:${secret}@db`, DB_PASSWORD: secret });
     writeFileSync(lab().stateFile, JSON.stringify(state));
     const status = await (await open()).callTool({ name: 'get_deployment_status', arguments: {} });
     assert.notEqual(status.isError, true, textOf(status));
