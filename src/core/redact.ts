@@ -25,7 +25,7 @@ const PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
   [/Private-Lines:\s*\d+[\s\S]*?(?:Private-MAC:[^\n]*|$)/g, '[private key redacted]'],
   // URL credentials: user:password before the "@" that the host follows (the password may hold
   // "/" or "@"), or a token alone before "@".
-  [/(\b[a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@:]*:\S*?@(?=[\w.-]+(?::\d+)?(?:[/?#\s"'<>]|$))|[^\s/@:]+@)/gi, '$1***@'],
+  [/(\b[a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@:]*:\S*?@(?=(?:[\w.-]+|\[[0-9a-f:.]+\])(?::\d+)?(?:[/?#\s"'<>,;)\]]|$))|[^\s/@:]+@)/gi, '$1***@'],
   // NAME=value, NAME: value, "name": "value", name: 'value' for names that hold secrets.
   [new RegExp(String.raw`(["']?\b${SECRET_NAME}["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"',;}]+)`, 'gi'), hidden],
   // A connection string's Pwd= (the shell's PWD=/path is a folder, not a secret).
@@ -34,6 +34,19 @@ const PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
   [/(--(?:password|passwd|pass|pwd|token|secret|api-key)\s+)("[^"]*"|'[^']*'|\S+)/gi, hidden],
   // curl -u user:password, --user user:password.
   [/((?:^|\s)(?:-u|--user)[=\s]+["']?[^\s:"']+:)([^\s"']+)/g, '$1***'],
+  // A password glued to -p (or after -p/-a) where the command is a database or registry client:
+  // mysql -phunter2, mysqldump -p'x', docker login -p x, sshpass -p x, redis-cli -a x.
+  [/(\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb|mariadb-dump)\b[^|;&\n]*?\s-p)("[^"]*"|'[^']*'|[^\s"']+)/g, hidden],
+  [/(\b(?:sshpass|(?:docker|podman|helm|buildah|skopeo)\s+(?:\S+\s+)*?login)\b[^|;&\n]*?\s-p\s+)("[^"]*"|'[^']*'|\S+)/g, hidden],
+  [/(\bredis-cli\b[^|;&\n]*?\s(?:-a|--pass)\s+)("[^"]*"|'[^']*'|\S+)/gi, hidden],
+  // Azure storage and SAS: AccountKey=…;  …&sig=…
+  [/(\b(?:AccountKey|SharedAccessSignature)\s*=\s*)([^\s;"']+)/gi, hidden],
+  [/([?&]sig=)([^\s&"'#]+)/gi, hidden],
+  // Cookies as headers print them: Cookie: a=b; c=d (not the canary's cookie:NAME).
+  [/(\b(?:set-)?cookie:\s+[^=\s;]+=)([^\s;]+)/gi, hidden],
+  // Tokens whose format names them, anywhere in free text.
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|npm_[A-Za-z0-9]{36}|AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,}|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,})\b/g, '***'],
+  [/(https:\/\/hooks\.slack\.com\/services\/)\S+/g, '$1***'],
   // Authorization headers, also as JSON: "Authorization": "Bearer …".
   [/(["']?\bauthorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',}]+/gi, '$1***'],
 ];
@@ -50,19 +63,26 @@ export function redactIfAny(text: string | undefined): Redacted | undefined {
 const WHOLE_SECRET_NAME = new RegExp(`^${SECRET_NAME}$`, 'i');
 
 /**
- * A value as JSON with every string in it redacted, keys included; a string under a key that
- * names a secret (`"DB_PASSWORD": "…"`, as a health body may send) is hidden whole. Redacting
- * the JSON text instead would break it (a cut-off key block runs to the end of the text).
+ * A copy of plain data (objects, arrays) with every string in it redacted, keys included; a
+ * string under a key that names a secret (`"DB_PASSWORD": "…"`, as a health body may send) is
+ * hidden whole. What the tree and the badge show is read through here (the status's Snapshot).
  */
-export function redactedJson(value: unknown, space?: number): Redacted {
+export function redactedCopy<T>(value: T): T {
   const clean = (v: unknown, key?: string): unknown => {
     if (typeof v === 'string') return key !== undefined && WHOLE_SECRET_NAME.test(key) ? '***' : redact(v);
-    if (v && typeof (v as { toJSON?: unknown }).toJSON === 'function') return clean((v as { toJSON(): unknown }).toJSON(), key);
     if (Array.isArray(v)) return v.map((each) => clean(each, key));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, each]) => [redact(k), clean(each, k)]));
+    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.fromEntries(Object.entries(v).map(([k, each]) => [redact(k), clean(each, k)]));
     return v;
   };
-  return JSON.stringify(clean(value), null, space) as Redacted;
+  return clean(value) as T;
+}
+
+/**
+ * A value as JSON, redacted as redactedCopy does. Redacting the JSON text instead would break it
+ * (a cut-off key block runs to the end of the text).
+ */
+export function redactedJson(value: unknown, space?: number): Redacted {
+  return JSON.stringify(redactedCopy(JSON.parse(JSON.stringify(value) ?? 'null')), null, space) as Redacted;
 }
 
 /**

@@ -54,5 +54,5 @@ async function elicit(server: Server, request: ShownRequest, signal?: AbortSigna
 
 /** The one elicitation this server sends: its message and fields only as redacted text. */
 function askForm(server: Server, message: Redacted, properties: Record<string, Field>, required: string[], signal?: AbortSignal) {
-  return server.elicitInput({ mode: 'form', message, requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
+  return server.elicitInput({ mode: 'form', message: redact(message), requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
 }

@@ -18,6 +18,6 @@ export function progressReporter(token: string | number | undefined, to: Notifie
     const message = level === 'warn' ? redact(`warning: ${text}`) : text;
     if (token === undefined) return;
     count++;
-    void to.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: count, message } }).catch(() => undefined);
+    void to.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: count, message: redact(message) } }).catch(() => undefined);
   });
 }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { Redacted } from '../core/redact';
+import { redact, Redacted } from '../core/redact';
 
 /*
  * Everything the extension shows a person goes through this file, and only as redacted text
  * (src/core/redact.ts): messages, modal dialogs, input boxes, quick picks, progress and the
  * output channel. Lint forbids the window's own functions and the channel anywhere else, so a
- * plain string cannot reach them.
+ * plain string cannot reach them; each text is redacted once more here, for what a cast or an
+ * `any` slips past the type (redacting a redacted text changes nothing).
  */
 
 /** The Blue-Green output channel as the rest of the extension holds it. */
@@ -26,30 +27,35 @@ export function blueGreenOutput(recorded?: string[]): { output: Output; channel:
     recorded.push(text);
     if (recorded.length > KEPT_LINES) recorded.splice(0, recorded.length - KEPT_LINES);
   };
+  const say = (write: (line: string) => void, text: Redacted) => {
+    const line = redact(text);
+    keep(line);
+    write(line);
+  };
   const output: Output = {
-    info: (text) => (keep(text), channel.info(text)),
-    warn: (text) => (keep(text), channel.warn(text)),
-    error: (text) => (keep(text), channel.error(text)),
+    info: (text) => say(channel.info.bind(channel), text),
+    warn: (text) => say(channel.warn.bind(channel), text),
+    error: (text) => say(channel.error.bind(channel), text),
     show: (preserveFocus) => channel.show(preserveFocus),
   };
   return { output, channel };
 }
 
 export function showInfo(message: Redacted, ...buttons: string[]): Thenable<string | undefined> {
-  return vscode.window.showInformationMessage(message, ...buttons);
+  return vscode.window.showInformationMessage(redact(message), ...buttons);
 }
 
 export function showWarning(message: Redacted, ...buttons: string[]): Thenable<string | undefined> {
-  return vscode.window.showWarningMessage(message, ...buttons);
+  return vscode.window.showWarningMessage(redact(message), ...buttons);
 }
 
 export function showError(message: Redacted, ...buttons: string[]): Thenable<string | undefined> {
-  return vscode.window.showErrorMessage(message, ...buttons);
+  return vscode.window.showErrorMessage(redact(message), ...buttons);
 }
 
 /** A modal warning: the title, the detail under it, the buttons (Cancel is VS Code's own). */
 export function askModal(title: Redacted, detail: Redacted, ...buttons: string[]): Thenable<string | undefined> {
-  return vscode.window.showWarningMessage(title, { modal: true, detail }, ...buttons);
+  return vscode.window.showWarningMessage(redact(title), { modal: true, detail: redact(detail) }, ...buttons);
 }
 
 /** An input box whose every shown text is redacted (a password box shows dots, not its value). */
@@ -64,7 +70,9 @@ export interface InputOptions {
 }
 
 export function askInput(options: InputOptions): Thenable<string | undefined> {
-  return vscode.window.showInputBox(options);
+  const again = (text: Redacted | undefined) => text && redact(text);
+  const { validateInput } = options;
+  return vscode.window.showInputBox({ ...options, title: again(options.title), prompt: again(options.prompt), value: again(options.value), placeHolder: again(options.placeHolder), validateInput: validateInput && ((v) => again(validateInput(v))) });
 }
 
 export interface ShownItem extends vscode.QuickPickItem {
@@ -74,10 +82,12 @@ export interface ShownItem extends vscode.QuickPickItem {
 }
 
 export function pick<T extends ShownItem>(items: readonly T[], options: { title?: Redacted; placeHolder?: Redacted }): Thenable<T | undefined> {
-  return vscode.window.showQuickPick(items, options);
+  const again = (text: Redacted | undefined) => text && redact(text);
+  const shown = items.map((item) => ({ ...item, label: redact(item.label), description: again(item.description), detail: again(item.detail) }));
+  return vscode.window.showQuickPick(shown, { title: again(options.title), placeHolder: again(options.placeHolder) });
 }
 
 /** A progress notification with Cancel; each step's message redacted. */
 export function withNotification<T>(title: Redacted, task: (report: (message: Redacted) => void, token: vscode.CancellationToken) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => task((message) => progress.report({ message }), token));
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: redact(title), cancellable: true }, (progress, token) => task((message) => progress.report({ message: redact(message) }), token));
 }

@@ -5,27 +5,29 @@ import { ESLint } from 'eslint';
 import * as ts from 'typescript';
 import { progressReporter } from '../../src/mcp/progress';
 import { textResult } from '../../src/mcp/results';
-import { redact, redactedJson } from '../../src/core/redact';
+import { redact, Redacted, redactedJson } from '../../src/core/redact';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-/** Type-checks `body` as a module beside src (so its imports resolve as the code's do); the diagnostics by line. */
-function typeErrors(body: string): Map<number, string[]> {
+/**
+ * Type-checks `body` as a module beside src (so its imports resolve as the code's do), with all
+ * of src: the probe's diagnostics by line, and the program (for a scan of src).
+ */
+function typeCheck(body: string): { errors: Map<number, string[]>; program: ts.Program } {
   const dir = mkdtempSync(path.join(ROOT, '.gate-probe-'));
   try {
     const file = path.join(dir, 'probe.ts');
     writeFileSync(file, body);
     const { config } = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
     const { options, fileNames } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-    // The code's own declarations (text modules) come along, as they do when it compiles.
-    const program = ts.createProgram([file, ...fileNames.filter((f) => f.endsWith('.d.ts'))], { ...options, noEmit: true, noUnusedLocals: false });
+    const program = ts.createProgram([file, ...fileNames.filter((f) => f.startsWith(path.join(ROOT, 'src').split(path.sep).join('/')))], { ...options, noEmit: true, noUnusedLocals: false });
     const byLine = new Map<number, string[]>();
-    for (const d of ts.getPreEmitDiagnostics(program)) {
+    for (const d of ts.getPreEmitDiagnostics(program, program.getSourceFile(file))) {
       assert.equal(d.file?.fileName, file.split(path.sep).join('/'), `an error outside the probe: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
       const line = d.file!.getLineAndCharacterOfPosition(d.start!).line + 1;
       byLine.set(line, [...(byLine.get(line) ?? []), ts.flattenDiagnosticMessageText(d.messageText, ' ')]);
     }
-    return byLine;
+    return { errors: byLine, program };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -67,20 +69,64 @@ import { redact } from '../src/core/redact';
 declare const output: Output;
 const r = redact('x');
 const plain = 'DB_PASSWORD=hunter2';
+export const slipped = plain as unknown as ReturnType<typeof redact>;
 `;
+
+/** Whether a type is, holds or contains the Redacted brand (an alias, a union, an array, a field). */
+function carriesRedacted(checker: ts.TypeChecker, t: ts.Type, seen = new Set<ts.Type>()): boolean {
+  if (seen.has(t)) return false;
+  seen.add(t);
+  if (t.aliasSymbol?.name === 'Redacted' || t.getProperties().some((p) => String(p.escapedName).includes('REDACTED'))) return true;
+  if (t.isUnionOrIntersection()) return t.types.some((each) => carriesRedacted(checker, each, seen));
+  if (checker.isArrayType(t) || checker.isTupleType(t)) return checker.getTypeArguments(t as ts.TypeReference).some((each) => carriesRedacted(checker, each, seen));
+  return false;
+}
 
 describe('the redaction gate', function () {
   this.timeout(60_000);
+  let checked: ts.Program | undefined;
 
   it('a sink given a plain string does not compile; the same text through redact() does', () => {
     const head = PROBE_HEAD.split('\n').length - 1;
     const lines = SINK_CALLS.flatMap(([call]) => [`void (${call.replace('TEXT', 'plain')});`, `void (${call.replace('TEXT', 'redact(plain)')});`]);
-    const errors = typeErrors(PROBE_HEAD + lines.join('\n') + '\n');
+    const { errors, program } = typeCheck(PROBE_HEAD + lines.join('\n') + '\n');
+    checked = program;
     SINK_CALLS.forEach(([call, sink], i) => {
       const plainLine = head + 2 * i + 1;
       assert.ok(errors.get(plainLine)?.some((m) => /Redacted/.test(m)), `${sink}: \`${call}\` took a plain string`);
       assert.equal(errors.get(plainLine + 1), undefined, `${sink}: \`${call}\` refused redacted text: ${errors.get(plainLine + 1)}`);
     });
+  });
+
+  it('no cast in src makes Redacted text outside redact.ts, however the type is named (a scan by the type checker)', () => {
+    assert.ok(checked, 'the compile test runs first and leaves its program');
+    const checker = checked.getTypeChecker();
+    const castsIn = (sf: ts.SourceFile): string[] => {
+      const found: string[] = [];
+      const visit = (node: ts.Node): void => {
+        if ((ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) && carriesRedacted(checker, checker.getTypeAtLocation(node)) && !carriesRedacted(checker, checker.getTypeAtLocation(node.expression))) {
+          found.push(`${sf.fileName}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText()}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+      return found;
+    };
+    const sources = checked.getSourceFiles().filter((sf) => sf.fileName.includes('/src/') && !sf.isDeclarationFile);
+    assert.ok(sources.length > 100, `only ${sources.length} files of src were scanned`);
+    assert.deepEqual(sources.filter((sf) => !sf.fileName.endsWith('/src/core/redact.ts')).flatMap(castsIn), []);
+    // The scan sees a cast under another name: the probe's own is found.
+    const probe = checked.getSourceFiles().find((f) => f.fileName.endsWith('/probe.ts'))!;
+    assert.deepEqual(castsIn(probe).map((c) => c.replace(/^.*probe\.ts:\d+: /, '')), ['plain as unknown as ReturnType<typeof redact>']);
+  });
+
+  it('a sink redacts once more what a cast slipped past the type', async () => {
+    const slipped = 'DB_PASSWORD=hunter2' as unknown as Redacted;
+    assert.equal(textResult([slipped]).content[0].text, 'DB_PASSWORD=***');
+    const sent: string[] = [];
+    const reporter = progressReporter('t', { sendNotification: async (n) => void sent.push(n.params.message) });
+    reporter.info(slipped);
+    assert.deepEqual(sent, ['DB_PASSWORD=***']);
   });
 
   it('a cast to Redacted does not compile into a sink unnoticed: lint refuses it outside redact.ts, and every raw sink outside its one file', async () => {
@@ -98,10 +144,22 @@ describe('the redaction gate', function () {
       'void extra.sendNotification({});',
       "const content = [{ type: 'text', text: 'x' }];",
       "const shown = 'x' as Redacted;",
+      "const { stdout } = process;",
+      'globalThis.console.log(1);',
+      "fs.writeSync(1, 'x');",
+      'const { showErrorMessage } = vscode.window;',
+      "void vscode.window['showErrorMessage']('x');",
+      "void vscode.env.clipboard.writeText('x');",
+      "vscode.window.createTerminal('x');",
+      "void server.sendLoggingMessage({ level: 'info', data: 'x' });",
+      'void server.notification({});',
+      'void server.createMessage({});',
+      'const answer = { content: [], structuredContent: {} };',
+      "const anything = 'x' as never;",
     ];
-    const head = "import * as vscode from 'vscode';\nimport { Redacted } from '../core/redact';\ndeclare const rl: any, server: any, extra: any;\n";
+    const head = "import * as vscode from 'vscode';\nimport * as fs from 'node:fs';\nimport { Redacted } from '../core/redact';\ndeclare const rl: any, server: any, extra: any;\n";
     const [result] = await eslint.lintText(`${head}${raw.join('\n')}\n`, { filePath: path.join(ROOT, 'src/ui/gateProbe.ts') });
-    const flagged = new Set(result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line - 3));
+    const flagged = new Set(result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.line - 4));
     raw.forEach((line, i) => assert.ok(flagged.has(i + 1), `lint let through: ${line}`));
     // Each sink's own file may reach its sink (and only it): the console in src/core/stdio.ts.
     const [own] = await eslint.lintText("export function f(): void {\n  console.log('x');\n  process.stderr.write('x');\n}\n", { filePath: path.join(ROOT, 'src/core/stdio.ts') });

@@ -75,7 +75,7 @@ export function parseState(text: string): StateRead {
     state: {
       live,
       standby,
-      lastSwitch: typeof r.lastSwitch === 'string' ? r.lastSwitch : undefined,
+      lastSwitch: typeof r.lastSwitch === 'string' ? fromHost(r.lastSwitch, HOST_TEXT_LIMITS.name) : undefined,
       switchCount: typeof r.switchCount === 'number' ? r.switchCount : undefined,
       history: Array.isArray(r.history) ? (r.history.filter((h) => h && typeof h === 'object' && !Array.isArray(h)).map(shownEntry) as HistoryEntry[]) : [],
       watch: watchOf(r.watch),

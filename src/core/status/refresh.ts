@@ -3,7 +3,7 @@ import { frontendHealth, lbHost, serverAddress } from '../config/hostRefs';
 import { AppConfig, Config, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { errorMessage } from '../errors';
-import { redact } from '../redact';
+import { redact, redactedCopy } from '../redact';
 import { CommandRunner, HttpResult } from '../ssh/runner';
 import { claimsDisagreement } from './claims';
 import { driftOf } from './drift';
@@ -60,7 +60,8 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
     const contradiction = trafficContradiction(proof, each.frontend, each.canary?.slot === proof.standby);
     if (contradiction) drift.push({ ...(lbs.length > 1 ? { lb: each.host } : {}), kind: 'traffic-reaches-standby', message: redact(contradiction) });
   }
-  return { name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, lbs, slots: { blue, green }, drift };
+  // Everything the tree, the badge and an agent are shown comes from here: every text in it redacted.
+  return redactedCopy({ name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, lbs, slots: { blue, green }, drift });
 }
 
 /** One server: its host (git, pm2), its health endpoint and its smoke checks, at once. */
