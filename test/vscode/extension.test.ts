@@ -59,9 +59,13 @@ describe('Blue-Green in a real VS Code extension host', () => {
 
     const [appNode] = tree.getChildren();
     assert.equal(tree.getTreeItem(appNode).label, 'demo');
-    const children = tree.getChildren(appNode).map((n) => tree.getTreeItem(n));
-    assert.deepEqual(children.map((i) => i.label), ['Load balancer', 'LIVE v1.1.0 · BLUE', 'STANDBY v1.1.0 · GREEN']);
-    assert.deepEqual(children.map((i) => i.contextValue), ['loadBalancer', 'slot:live:up', 'slot:standby:up']);
+    // LIVE first, then STANDBY, then the load balancer (and the history, once there is one).
+    const children = tree.getChildren(appNode).map((n) => tree.getTreeItem(n)).slice(0, 3);
+    assert.deepEqual(children.map((i) => i.label), ['LIVE v1.1.0 · BLUE', 'STANDBY v1.1.0 · GREEN', 'Load balancer']);
+    assert.deepEqual(children.map((i) => i.contextValue), ['slot:live:up', 'slot:standby:up', 'loadBalancer']);
+    // Each slot in its own colour; the load balancer's row says where it routes.
+    assert.deepEqual(children.slice(0, 2).map((i) => ((i.iconPath as vscode.ThemeIcon).color as unknown as { id: string }).id), ['charts.blue', 'charts.green']);
+    assert.match(String(children[2].description), /^→ BLUE · \d+ switch(es)?/);
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
   });
 
@@ -147,14 +151,16 @@ describe('Blue-Green in a real VS Code extension host', () => {
       const releasing = Promise.resolve(vscode.commands.executeCommand<boolean>('bluegreen.release')).finally(() => (running = false));
       while (running) {
         const [app] = tree.getChildren();
-        seen.push({ badge: badge.text, slots: app ? tree.getChildren(app).slice(1).map((n) => String(tree.getTreeItem(n).label)) : [] });
+        seen.push({ badge: badge.text, slots: app ? tree.getChildren(app).slice(0, 2).map((n) => String(tree.getTreeItem(n).label)) : [] });
         await new Promise((r) => setTimeout(r, 50));
       }
       const released = await releasing;
       assert.equal(released, true, outputLines.slice(-20).join('\n'));
       const watching = seen.find((s) => /^\$\(broadcast\) LIVE: GREEN v1\.2\.0 · watching \(\d+ s left\)$/.test(s.badge));
       assert.ok(watching, `the badge never showed GREEN LIVE during the watch: ${[...new Set(seen.map((s) => s.badge))].join(' / ')}`);
-      assert.deepEqual(watching.slots, ['STANDBY v1.1.0 · BLUE', 'LIVE v1.2.0 · GREEN']);
+      // LIVE stays the first row across the switch.
+      assert.deepEqual(watching.slots, ['LIVE v1.2.0 · GREEN', 'STANDBY v1.1.0 · BLUE']);
+      assert.ok(seen.every((s) => s.slots.length === 0 || s.slots[0].startsWith('LIVE ')), `a row other than LIVE came first: ${[...new Set(seen.map((s) => s.slots[0]))].join(' / ')}`);
       assert.ok(!outputLines.some((l) => l.includes('@@bluegreen')), 'protocol markers reached the output channel');
       const noise = outputLines.filter((l) => /^\[[\w.-]+\] [⟩)]/.test(l) || /bash: line \d+|\/dev\/tcp/.test(l));
       assert.deepEqual(noise, [], 'raw shell noise or stray markers in the output channel');
@@ -165,7 +171,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.equal(model.snapshot?.apps[0].live, 'green');
       assert.equal(badge.text, '$(broadcast) LIVE: GREEN v1.2.0');
       const [appNode] = tree.getChildren();
-      assert.deepEqual(tree.getChildren(appNode).slice(1).map((n) => tree.getTreeItem(n).label), ['STANDBY v1.1.0 · BLUE', 'LIVE v1.2.0 · GREEN']);
+      assert.deepEqual(tree.getChildren(appNode).slice(0, 2).map((n) => tree.getTreeItem(n).label), ['LIVE v1.2.0 · GREEN', 'STANDBY v1.1.0 · BLUE']);
     } finally {
       confirmSeam.answer = undefined;
     }
@@ -181,9 +187,10 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
     writeFileSync(stateFile, JSON.stringify({ ...state, watch: { slot: live, until: new Date(Date.now() + 10 * 60_000).toISOString(), since: new Date().toISOString(), by: 'ann@laptop' } }));
     await vscode.commands.executeCommand('bluegreen.refresh');
-    const lbNode = () => tree.getChildren(tree.getChildren()[0])[0];
-    const watchNode = tree.getChildren(lbNode()).find((n) => tree.getTreeItem(n).contextValue === 'watch:interrupted');
-    assert.ok(watchNode, `no interrupted watch in the tree: ${tree.getChildren(lbNode()).map((n) => tree.getTreeItem(n).label).join(', ')}`);
+    // The watch is a row of the app's own, under LIVE and STANDBY.
+    const appRows = () => tree.getChildren(tree.getChildren()[0]);
+    const watchNode = appRows().find((n) => tree.getTreeItem(n).contextValue === 'watch:interrupted');
+    assert.ok(watchNode, `no interrupted watch in the tree: ${appRows().map((n) => tree.getTreeItem(n).label).join(', ')}`);
     const item = tree.getTreeItem(watchNode);
     assert.equal(item.label, 'Watch interrupted');
     assert.match(String(item.description), /^(10|9) min left · nobody is watching$/);
@@ -191,7 +198,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.stopWatch', watchNode), true, outputLines.slice(-10).join('\n'));
     assert.equal((JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>).watch, undefined);
     await vscode.commands.executeCommand('bluegreen.refresh');
-    assert.ok(!tree.getChildren(lbNode()).some((n) => String(tree.getTreeItem(n).contextValue).startsWith('watch:')));
+    assert.ok(!appRows().some((n) => String(tree.getTreeItem(n).contextValue).startsWith('watch:')));
   });
 
   it('refuses a deploy aimed at the LIVE slot, and changes nothing when the dialog is cancelled', async () => {
@@ -239,7 +246,8 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const finding = 'option idle-close-on-response is not set for frontend "demo"';
     const lbChildren = () => {
       const [appNode] = tree.getChildren();
-      return tree.getChildren(tree.getChildren(appNode)[0]).map((n) => String(tree.getTreeItem(n).label));
+      const lbNode = tree.getChildren(appNode).find((n) => String(tree.getTreeItem(n).contextValue).startsWith('loadBalancer'))!;
+      return tree.getChildren(lbNode).map((n) => String(tree.getTreeItem(n).label));
     };
     confirmSeam.answer = () => ({ ok: true });
     try {
