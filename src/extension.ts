@@ -8,7 +8,7 @@ import { registerLanguageModelTools } from './ui/languageModelTools';
 import { registerMcpServer } from './ui/mcpRegistration';
 import { Deps } from './ui/deps';
 import { vscodePrompts } from './ui/prompts';
-import { blueGreenOutput } from './ui/sinks';
+import { blueGreenOutput, recordNotifications, ShownNotification } from './ui/sinks';
 import { StatusBadge } from './ui/statusBar';
 import { StatusModel } from './ui/statusModel';
 import { ScriptedConfirm, TestApi } from './ui/testApi';
@@ -23,6 +23,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const started = performance.now();
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const outputLines: string[] = [];
+  const notifications: ShownNotification[] = [];
+  if (testMode) recordNotifications(notifications);
   const { output, channel } = blueGreenOutput(testMode ? outputLines : undefined);
   const model = new StatusModel(output, vscodePrompts());
   const tree = new StatusTreeProvider(model);
@@ -44,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const activationMs = performance.now() - started;
   output.info(redact(`[activate] ${activationMs.toFixed(1)} ms`));
   if (!confirmSeam) return undefined;
-  return { model, badge, tree, confirmSeam, outputLines };
+  return { model, badge, tree, confirmSeam, outputLines, notifications };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

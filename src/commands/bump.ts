@@ -5,6 +5,7 @@ import { Deps } from '../ui/deps';
 import { runOperation } from '../ui/operations';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { RELEASE } from '../ui/nextSteps';
 import { pick, showError } from '../ui/sinks';
 import { redact } from '../core/redact';
 
@@ -36,7 +37,7 @@ export async function bump(deps: Deps, arg?: unknown): Promise<boolean> {
       beforeCommit: async () => void (await vscode.workspace.saveAll(false)),
     });
     return r.summary;
-  });
+  }, [RELEASE]);
 }
 
 function safeNext(version: string, level: BumpLevel): string {

@@ -1,6 +1,7 @@
 import { canary as canaryWorkflow } from '../core/workflows/canary';
 import { Deps } from '../ui/deps';
 import { appFor, runOperation, targetOf } from '../ui/operations';
+import { END_CANARY, PROMOTE } from '../ui/nextSteps';
 import { askInput } from '../ui/sinks';
 import { redact } from '../core/redact';
 
@@ -26,5 +27,5 @@ export async function canary(deps: Deps, arg?: unknown, share?: unknown): Promis
     percent = Number(typed.trim());
   }
   const end = percent === 0;
-  return runOperation(deps, end ? 'End the canary' : 'Canary', { app: { name: picked.name } }, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary);
+  return runOperation(deps, end ? 'End the canary' : 'Canary', { app: { name: picked.name } }, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary, end ? [] : [PROMOTE, END_CANARY]);
 }

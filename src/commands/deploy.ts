@@ -4,6 +4,7 @@ import { deploy as deployWorkflow, validateRef } from '../core/workflows/deploy'
 import { Deps } from '../ui/deps';
 import { runOperation } from '../ui/operations';
 import { errorMessage } from '../core/errors';
+import { RELEASE } from '../ui/nextSteps';
 import { askInput } from '../ui/sinks';
 import { redact } from '../core/redact';
 
@@ -14,7 +15,7 @@ export async function deploy(deps: Deps, arg?: unknown): Promise<boolean> {
     const choice = folder ? await chooseDefaultRef(folder, ctx.app.deploy.branch) : { ref: undefined, notes: [] };
     for (const note of choice.notes) ctx.reporter.info(note);
     return (await deployWorkflow(ctx, { ref: choice.ref, target: target?.slot })).summary;
-  });
+  }, [RELEASE]);
 }
 
 /** Deploy a branch, tag or commit the person types. */
@@ -35,5 +36,5 @@ export async function deployRef(deps: Deps, arg?: unknown): Promise<boolean> {
   if (!ref) return false;
   return runOperation(deps, 'Deploy', arg, async (ctx, target) => {
     return (await deployWorkflow(ctx, { ref: ref.trim(), target: target?.slot })).summary;
-  });
+  }, [RELEASE]);
 }

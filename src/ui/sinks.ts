@@ -41,16 +41,36 @@ export function blueGreenOutput(recorded?: string[]): { output: Output; channel:
   return { output, channel };
 }
 
+/** A notification as shown: what the extension-host tests read (the workbench's own are out of their reach). */
+export interface ShownNotification {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  buttons: string[];
+}
+
+let notifications: ShownNotification[] | undefined;
+
+/** Test mode only: every notification is also kept in `into`. */
+export function recordNotifications(into: ShownNotification[]): void {
+  notifications = into;
+}
+
+function notify(level: ShownNotification['level'], show: (message: string, ...buttons: string[]) => Thenable<string | undefined>, message: Redacted, buttons: string[]): Thenable<string | undefined> {
+  const shown = redact(message);
+  notifications?.push({ level, message: shown, buttons });
+  return show(shown, ...buttons);
+}
+
 export function showInfo(message: Redacted, ...buttons: string[]): Thenable<string | undefined> {
-  return vscode.window.showInformationMessage(redact(message), ...buttons);
+  return notify('info', (m, ...b: string[]) => vscode.window.showInformationMessage(m, ...b), message, buttons);
 }
 
 export function showWarning(message: Redacted, ...buttons: string[]): Thenable<string | undefined> {
-  return vscode.window.showWarningMessage(redact(message), ...buttons);
+  return notify('warning', (m, ...b: string[]) => vscode.window.showWarningMessage(m, ...b), message, buttons);
 }
 
 export function showError(message: Redacted, ...buttons: string[]): Thenable<string | undefined> {
-  return vscode.window.showErrorMessage(redact(message), ...buttons);
+  return notify('error', (m, ...b: string[]) => vscode.window.showErrorMessage(m, ...b), message, buttons);
 }
 
 /** A modal warning: the title, the detail under it, the buttons (Cancel is VS Code's own). */

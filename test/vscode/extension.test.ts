@@ -135,11 +135,14 @@ describe('Blue-Green in a real VS Code extension host', () => {
 
   it('deploys to STANDBY and releases through the commands; the badge and tree show the new LIVE as soon as the switch is verified', async function () {
     this.timeout(180_000);
-    const { model, badge, tree, confirmSeam, outputLines } = await api();
+    const { model, badge, tree, confirmSeam, outputLines, notifications } = await api();
     confirmSeam.answer = () => ({ ok: true });
     try {
       const deployed = await vscode.commands.executeCommand<boolean>('bluegreen.deploy', { app: { name: 'demo' }, slot: { name: 'green' } });
       assert.equal(deployed, true, outputLines.slice(-20).join('\n'));
+      // The result offers the next step: release what was deployed.
+      assert.deepEqual(notifications.at(-1), { level: 'info', message: notifications.at(-1)!.message, buttons: ['Release…', 'Show Output'] });
+      assert.match(notifications.at(-1)!.message, /GREEN \(STANDBY\) runs v1\.2\.0/);
       assert.match(confirmSeam.asked[0].title, /^Deploy origin\/main to GREEN \(STANDBY\)\?$/);
       assert.ok(outputLines.includes('── Build (lab-green) ──'), 'the output channel lacks the Build step header');
       assert.ok(outputLines.some((l) => /^✓ Restart demo-green \(\d+\.\d s\)$/.test(l)));
@@ -156,6 +159,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
       }
       const released = await releasing;
       assert.equal(released, true, outputLines.slice(-20).join('\n'));
+      assert.deepEqual(notifications.at(-1)?.buttons, ['Sync STANDBY', 'Roll Back', 'Show Output'], notifications.at(-1)?.message);
       const watching = seen.find((s) => /^\$\(broadcast\) LIVE: GREEN v1\.2\.0 · watching \(\d+ s left\)$/.test(s.badge));
       assert.ok(watching, `the badge never showed GREEN LIVE during the watch: ${[...new Set(seen.map((s) => s.badge))].join(' / ')}`);
       // LIVE stays the first row across the switch.
@@ -199,6 +203,30 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal((JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>).watch, undefined);
     await vscode.commands.executeCommand('bluegreen.refresh');
     assert.ok(!appRows().some((n) => String(tree.getTreeItem(n).contextValue).startsWith('watch:')));
+  });
+
+  it('a release refused because STANDBY is unhealthy says why once, and offers to redeploy it', async function () {
+    this.timeout(60_000);
+    const { model, notifications, confirmSeam } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const standby = model.snapshot?.apps[0].standby;
+    assert.ok(standby, 'the lab has no STANDBY slot');
+    const unhealthy = path.join(process.env.BLUEGREEN_LAB_DIR!, 'hosts', standby, 'unhealthy');
+    writeFileSync(unhealthy, '');
+    confirmSeam.answer = () => ({ ok: true });
+    const askedBefore = confirmSeam.asked.length;
+    try {
+      const shown = notifications.length;
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.release'), false);
+      const refusal = notifications.slice(shown).find((n) => n.level === 'error');
+      assert.ok(refusal, `no error notification: ${JSON.stringify(notifications.slice(shown))}`);
+      assert.match(refusal.message, new RegExp(`${standby.toUpperCase()}`));
+      assert.deepEqual(refusal.buttons, ['Redeploy STANDBY', 'Show Output']);
+      assert.equal(confirmSeam.asked.length, askedBefore, 'a refused release asked for a confirmation');
+    } finally {
+      rmSync(unhealthy, { force: true });
+      confirmSeam.answer = undefined;
+    }
   });
 
   it('refuses a deploy aimed at the LIVE slot, and changes nothing when the dialog is cancelled', async () => {

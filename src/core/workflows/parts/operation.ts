@@ -64,9 +64,10 @@ export class WorkflowError extends BlueGreenError {
     readonly detail: string,
     readonly stateNow: string,
     lastLines: readonly string[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; gate?: string },
   ) {
     super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host, options);
+    this.gate = options?.gate;
     // Blank lines say nothing: only lines with text are kept, and none stay none (a split of '' would be one empty line, shown under a heading).
     const said = lastLines.filter((l) => l.trim());
     this.lastLines = said.length ? redact(said.join('\n')).split('\n').filter((l) => l.trim()) : [];
@@ -74,6 +75,9 @@ export class WorkflowError extends BlueGreenError {
 
   /** The failed step's last output lines, redacted. */
   readonly lastLines: readonly string[];
+
+  /** The plan's gate that refused (plan/gates.ts), when a refusal stopped it: what a person can do next depends on it. */
+  readonly gate?: string;
 }
 
 /**
