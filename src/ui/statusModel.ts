@@ -8,6 +8,7 @@ import { errorMessage, isBlueGreenError } from '../core/errors';
 import { createRunner } from '../core/config/sshRunner';
 import { CommandRunner, SshPrompts } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
+import { checkLive, LiveCheck } from '../core/status/liveCheck';
 import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
 import { redact } from '../core/redact';
 import { Output } from './sinks';
@@ -35,6 +36,8 @@ export class StatusModel implements vscode.Disposable {
   snapshot?: Snapshot;
   refreshError?: string;
   refreshing = false;
+  /** The cheap checks of LIVE since the last full read, by app (the badge's, while the view is closed). */
+  readonly liveChecks = new Map<string, LiveCheck>();
 
   constructor(
     private readonly output: Output,
@@ -127,6 +130,27 @@ export class StatusModel implements vscode.Disposable {
     }, 1000);
   }
 
+  /**
+   * The badge's check while the view is closed: one request through each app's frontend. The
+   * first one, with nothing read yet, is a full read (only it can name LIVE); so is one whose
+   * answer came from the other slot.
+   */
+  async checkLive(): Promise<void> {
+    const config = this.config;
+    if (!config || this.refreshing) return;
+    if (!this.snapshot) return this.refresh();
+    let rolesChanged = false;
+    for (const app of config.apps) {
+      const check = await checkLive(this.runner, app, this.snapshot.apps.find((a) => a.name === app.name)).catch(() => undefined);
+      if (!check) continue;
+      this.liveChecks.set(app.name, check);
+      rolesChanged ||= check.rolesChanged;
+      if (!check.ok) this.output.warn(redact(`[status] ${app.name}: ${check.problem}`));
+    }
+    this.changed.fire();
+    if (rolesChanged) await this.refresh();
+  }
+
   private async doRefresh(): Promise<void> {
     const config = this.config!;
     this.refreshing = true;
@@ -135,6 +159,7 @@ export class StatusModel implements vscode.Disposable {
       const probedAt = Date.now();
       this.snapshot = this.withRoutings(await takeSnapshot(this.runner, config), probedAt);
       this.refreshError = undefined;
+      this.liveChecks.clear();
       this.output.info(redact(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`));
       for (const app of this.snapshot.apps) {
         for (const lb of app.lbs) if (lb.error) this.output.warn(redact(`[status] ${app.name}: load balancer${app.lbs.length > 1 ? ` ${lb.host}` : ''}: ${lb.error}`));

@@ -205,6 +205,32 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.ok(!appRows().some((n) => String(tree.getTreeItem(n).contextValue).startsWith('watch:')));
   });
 
+  it('with the view closed, the badge turns red within its check interval once LIVE stops answering, says why, and recovers', async function () {
+    this.timeout(120_000);
+    const { model, badge } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot?.apps[0].live;
+    assert.ok(live, 'the lab has no LIVE slot');
+    assert.equal(badge.alarm, undefined, badge.text);
+    const settings = vscode.workspace.getConfiguration('bluegreen');
+    await settings.update('badgeCheckSeconds', 2, vscode.ConfigurationTarget.Global);
+    const unhealthy = path.join(process.env.BLUEGREEN_LAB_DIR!, 'hosts', live, 'unhealthy');
+    writeFileSync(unhealthy, '');
+    try {
+      await until('the badge to say LIVE is down', () => (badge.text.includes('· LIVE down') ? true : undefined), 60_000);
+      assert.equal(badge.alarm, 'error');
+      assert.equal(model.snapshot?.apps[0].live, live, 'the check changed what was read as LIVE');
+    } finally {
+      rmSync(unhealthy, { force: true });
+    }
+    try {
+      await until('the badge to recover', () => (badge.text.includes('LIVE down') ? undefined : true), 60_000);
+      assert.equal(badge.alarm, undefined, badge.text);
+    } finally {
+      await settings.update('badgeCheckSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a release refused because STANDBY is unhealthy says why once, and offers to redeploy it', async function () {
     this.timeout(60_000);
     const { model, notifications, confirmSeam } = await api();
