@@ -5,6 +5,7 @@ import { addChatWorkflows } from './addChatWorkflows';
 import { addToWindsurf } from './addToWindsurf';
 import { bump } from './bump';
 import { canary } from './canary';
+import { endCanary } from './endCanary';
 import { checkLoadBalancer } from './checkLoadBalancer';
 import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
@@ -31,6 +32,7 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.release': release,
   'bluegreen.releaseEmergency': releaseEmergency,
   'bluegreen.canary': canary,
+  'bluegreen.endCanary': endCanary,
   'bluegreen.rollback': rollback,
   'bluegreen.sync': sync,
   'bluegreen.reconcile': reconcile,

@@ -193,7 +193,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         item.id = `canary:${node.app.name}`;
         item.description = `sticky by ${c.key}`;
         item.iconPath = new vscode.ThemeIcon('beaker');
-        item.tooltip = `Line ${c.line} of the HAProxy config sends ${c.percent}% of ${node.app.name}'s clients to ${c.backend}, each client kept on one slot (${c.key}). Release promotes it; Canary… changes or ends it.`;
+        item.tooltip = `Line ${c.line} of the HAProxy config sends ${c.percent}% of ${node.app.name}'s clients to ${c.backend}, each client kept on one slot (${c.key}). Release promotes it (every client to it); End Canary sends every client back to LIVE; Canary… changes the share.`;
         item.contextValue = 'canary';
         item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
         return item;
@@ -226,7 +226,8 @@ function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.
   item.description = [relativeTime(h.timestamp), isCanaryEntry(h) ? undefined : versions, isCanaryEntry(h) ? undefined : kind, text(h.reason)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
   // Rolling back makes sense on the switch that made the current LIVE: it goes back to its "from".
-  const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby;
+  // Not to a slot that is down: a rollback there would be refused (or, as an emergency, break LIVE).
+  const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby && app.slots[app.standby].health === 'up';
   item.contextValue = canRollBack ? 'switch:latest' : 'switch';
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${title}**${kind ? ` (${kind})` : ''}\n\n`);

@@ -255,6 +255,27 @@ describe('Blue-Green in a real VS Code extension host', () => {
     }
   });
 
+  it('a canary is a row of the app, with End on it: ending it from the row sends every client back to LIVE', async function () {
+    this.timeout(120_000);
+    const { model, tree, confirmSeam, notifications, outputLines } = await api();
+    confirmSeam.answer = () => ({ ok: true });
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.canary', { app: { name: 'demo' } }, 10), true, outputLines.slice(-15).join('\n'));
+      assert.deepEqual(notifications.at(-1)?.buttons, ['Promote', 'End Canary', 'Show Output']);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      const rows = tree.getChildren(tree.getChildren()[0]);
+      const canaryRow = rows.find((n) => tree.getTreeItem(n).contextValue === 'canary');
+      assert.ok(canaryRow, `no canary row: ${rows.map((n) => tree.getTreeItem(n).label).join(', ')}`);
+      assert.equal(rows.indexOf(canaryRow), 2, 'the canary comes right after LIVE and STANDBY');
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.endCanary', canaryRow), true, outputLines.slice(-15).join('\n'));
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot?.apps[0].lb.canary, undefined);
+      assert.ok(!tree.getChildren(tree.getChildren()[0]).some((n) => tree.getTreeItem(n).contextValue === 'canary'));
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+  });
+
   it('refuses a deploy aimed at the LIVE slot, and changes nothing when the dialog is cancelled', async () => {
     const { model, confirmSeam, outputLines } = await api();
     await vscode.commands.executeCommand('bluegreen.refresh');
