@@ -11,7 +11,7 @@ import { takeSnapshot } from '../core/status/refresh';
 import { checkLive, LiveCheck } from '../core/status/liveCheck';
 import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
 import { redact } from '../core/redact';
-import { Output } from './sinks';
+import { Output, showWarning } from './sinks';
 
 /**
  * The one model the tree and the status bar render: the config, the last Snapshot, and
@@ -36,6 +36,8 @@ export class StatusModel implements vscode.Disposable {
   snapshot?: Snapshot;
   refreshError?: string;
   refreshing = false;
+  /** Drift already told in a notification, by app and kind: it is said once when it appears. */
+  private readonly driftTold = new Set<string>();
   /** The cheap checks of LIVE since the last full read, by app (the badge's, while the view is closed). */
   readonly liveChecks = new Map<string, LiveCheck>();
 
@@ -166,6 +168,7 @@ export class StatusModel implements vscode.Disposable {
         for (const s of slotList(app)) if (s.error) this.output.warn(redact(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`));
         for (const d of app.drift) this.output.warn(redact(`[status] ${app.name}: drift: ${d.message}`));
       }
+      this.tellNewDrift(this.snapshot);
     } catch (e) {
       this.refreshError = errorMessage(e);
       this.output.error(redact(`[status] refresh failed: ${this.refreshError}`));
@@ -173,6 +176,27 @@ export class StatusModel implements vscode.Disposable {
       this.refreshing = false;
       this.changed.fire();
     }
+  }
+
+  /** One notification when drift appears (not again while it lasts); Reconcile on it when the state file is what disagrees. */
+  private tellNewDrift(snapshot: Snapshot): void {
+    const now = new Set<string>();
+    for (const app of snapshot.apps) {
+      for (const d of app.drift) {
+        if (d.kind === 'watch-interrupted') continue;
+        const key = `${app.name}:${d.kind}:${d.lb ?? ''}`;
+        now.add(key);
+        if (this.driftTold.has(key)) continue;
+        const reconcile = d.kind.startsWith('state-file') ? ['Reconcile'] : [];
+        void showWarning(redact(`Blue-Green: ${app.name}: ${d.message}`), ...reconcile, 'Show Output').then((b) => {
+          if (b === 'Reconcile') return vscode.commands.executeCommand('bluegreen.reconcile', { app: { name: app.name } });
+          if (b === 'Show Output') this.output.show(true);
+        });
+      }
+    }
+    // Gone drift may be told again when it comes back.
+    for (const key of [...this.driftTold]) if (!now.has(key)) this.driftTold.delete(key);
+    for (const key of now) this.driftTold.add(key);
   }
 
   dispose(): void {

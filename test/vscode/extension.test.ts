@@ -276,6 +276,30 @@ describe('Blue-Green in a real VS Code extension host', () => {
     }
   });
 
+  it('drift is told once when it appears, with Reconcile on it; the tree shows it as a row with Reconcile inline', async () => {
+    const { model, tree, notifications } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot?.apps[0].live;
+    assert.ok(live, 'the lab has no LIVE slot');
+    const stateFile = model.config!.apps[0].loadBalancer.stateFile;
+    const original = readFileSync(stateFile, 'utf8');
+    const other = live === 'blue' ? 'green' : 'blue';
+    writeFileSync(stateFile, JSON.stringify({ ...(JSON.parse(original) as Record<string, unknown>), live: other, prod: other, standby: live }));
+    try {
+      const shown = notifications.length;
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      const told = notifications.slice(shown).filter((n) => n.level === 'warning' && n.buttons.includes('Reconcile'));
+      assert.equal(told.length, 1, JSON.stringify(notifications.slice(shown)));
+      const row = tree.getChildren(tree.getChildren()[0]).map((n) => tree.getTreeItem(n)).find((i) => String(i.contextValue).startsWith('drift:state-file'));
+      assert.ok(row, 'no drift row');
+      assert.equal(row.label, 'Drift');
+    } finally {
+      writeFileSync(stateFile, original);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+    }
+  });
+
   it('refuses a deploy aimed at the LIVE slot, and changes nothing when the dialog is cancelled', async () => {
     const { model, confirmSeam, outputLines } = await api();
     await vscode.commands.executeCommand('bluegreen.refresh');
