@@ -4,7 +4,6 @@ import { CONFIG_FILE_NAME } from './core/config/fileName';
 import { redact } from './core/redact';
 import { ApprovalListener } from './ui/approvalListener';
 import { AutoRefresh } from './ui/autoRefresh';
-import { BadgeWatch } from './ui/badgeWatch';
 import { registerLanguageModelTools } from './ui/languageModelTools';
 import { registerMcpServer } from './ui/mcpRegistration';
 import { Deps } from './ui/deps';
@@ -43,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   registerCommands(deps);
   context.subscriptions.push(new ApprovalListener(model, deps.confirm, output), ...registerLanguageModelTools(deps), ...registerMcpServer(context, model, output));
   // Reading the local config is cheap and needs no network; probing waits for the view.
-  void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model), new BadgeWatch(view, model)));
+  void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model)));
   const activationMs = performance.now() - started;
   output.info(redact(`[activate] ${activationMs.toFixed(1)} ms`));
   if (!confirmSeam) return undefined;
