@@ -13,7 +13,7 @@
 declare const REDACTED: unique symbol;
 export type Redacted = string & { readonly [REDACTED]: true };
 
-const SECRET_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?(?![a-z])|_pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|_key|credentials?)[\w.-]*`;
+const SECRET_NAME = String.raw`[\w.-]*(?:pass(?:word|wd|phrase)?(?![a-z])|_pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|_key|_?auth(?![a-z])|credentials?)[\w.-]*`;
 
 /** The value replaced, its quotes kept: `"***"`, `'***'` or `***`. */
 const hidden = (_all: string, name: string, value: string) => `${name}${/^["']/.test(value) ? `${value[0]}***${value[0]}` : '***'}`;
@@ -49,6 +49,8 @@ const PATTERNS: [RegExp, string | ((...groups: string[]) => string)][] = [
   [/(https:\/\/hooks\.slack\.com\/services\/)\S+/g, '$1***'],
   // Authorization headers, also as JSON: "Authorization": "Bearer …".
   [/(["']?\bauthorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',}]+/gi, '$1***'],
+  // Digest: every parameter after it (the response is derived from the password).
+  [/(\bauthorization["']?\s*[:=]\s*["']?digest\s+)[^\n]*/gi, '$1***'],
 ];
 
 /** Removes credentials from a text (one line or many). Redacting a redacted text changes nothing. */

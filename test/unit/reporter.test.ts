@@ -70,6 +70,9 @@ describe('output hygiene', () => {
       ['key sk_live_0123456789abcdefABCD', 'key ***', 'sk_live_ alone'],
       ['https://hooks.slack.com/services/T000/B000/XXXX', 'https://hooks.slack.com/services/***', 'https://hooks.slack.com/'],
       ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlX2hlcmU', 'jwt ***', 'eyJ alone'],
+      ['//registry.example/:_auth=dXNlcjpwYXNz', '//registry.example/:_auth=***', 'author=ann'],
+      ['{"auths": {"registry.example": {"auth": "dXNlcjpwYXNz"}}}', '{"auths": {"registry.example": {"auth": "***"}}}', '{"authorization_required": true}'],
+      ['Authorization: Digest username="ci", response="6629fae4"', 'Authorization: Digest ***', 'Authorization header missing'],
     ];
     for (const [secret, redacted, lookAlike] of table) {
       assert.equal(redact(secret), redacted, secret);
