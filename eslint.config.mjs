@@ -44,7 +44,7 @@ const SINKS = [
 const gateExcept = (file) => SINKS.filter((s) => !s.files.includes(file)).flatMap((s) => s.selectors);
 
 export default tseslint.config(
-  { ignores: ['out/**', 'scratch/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'lab/app/**', 'src/core/config/*.generated.ts'] },
+  { ignores: ['out/**', 'scratch/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'reports/**', '.stryker-tmp/**', 'lab/app/**', 'src/core/config/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -26,6 +26,21 @@ describe('haproxy.cfg words, by HAProxy\'s rules', () => {
     ['x\ty\r', ['x', 'y']],
     ['x \\1', ['x', '\\1']],
     ['# only a comment', [], ' only a comment'],
+    // Escapes outside single quotes: tab, line feed and carriage return as the characters, quotes as quotes.
+    ['x a\\tb a\\nb a\\rb', ['x', 'a\tb', 'a\nb', 'a\rb']],
+    ['x \\"a\\" \\\'b', ['x', '"a"', "'b"]],
+    ['x "a\\tb"', ['x', 'a\tb']],
+    // \x needs two hex digits; otherwise the backslash is kept as written.
+    ['x \\x4 \\xZZ \\x4a', ['x', '\\x4', '\\xZZ', 'J']],
+    ['x \\', ['x', '\\']],
+    // A $ that does not start a variable name is a $.
+    ['x "$1a" "${1}" "a$" "$.a b" "$_a9-b"', ['x', '$1a', '${1}', 'a$', '$.a b', '$_a9-b']],
+    ['x "${UNCLOSED', ['x', '${UNCLOSED']],
+    // C's white space separates words (vertical tab, form feed); a carriage return after the first word ends the line.
+    ['a\vb\fc', ['a', 'b', 'c']],
+    ['\r\t a b', ['a', 'b']],
+    ['a\rb c', ['a']],
+    ['a #\r', ['a'], ''],
   ];
   for (const [line, expected, comment] of table) {
     it(`${JSON.stringify(line)} → ${JSON.stringify(expected)}`, () => {
@@ -37,6 +52,25 @@ describe('haproxy.cfg words, by HAProxy\'s rules', () => {
   it('marks words with environment variables (only inside double quotes), keeping them as written', () => {
     const t = tokenize('use_backend "${BETA}" if x "$Y" \'${Z}\' $W "${A-def}x"').tokens;
     assert.deepEqual(t.map((x) => [x.text, x.env]), [['use_backend', false], ['${BETA}', true], ['if', false], ['x', false], ['$Y', true], ['${Z}', false], ['$W', false], ['${A-def}x', true]]);
+  });
+
+  it('marks only the words that hold a variable, and reads a variable to its end', () => {
+    const t = tokenize('x "$1a" "a$" "$_a9-b" "${A}-${B" y').tokens;
+    assert.deepEqual(t.map((w) => [w.text, w.env]), [['x', false], ['$1a', false], ['a$', false], ['$_a9-b', true], ['${A}-${B" y', true]]);
+  });
+
+  it('a $ at the end of a line, or a variable running to it, ends the word there', () => {
+    assert.deepEqual(tokenize('x "a$').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['a$', false, 2, 5]]);
+    assert.deepEqual(tokenize('x "${').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['${', false, 2, 5]]);
+    assert.deepEqual(tokenize('x "${A').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['${A', true, 2, 6]]);
+    assert.deepEqual(tokenize('x "$HOME').tokens.map((t) => [t.text, t.env, t.start, t.end]), [['x', false, 0, 1], ['$HOME', true, 2, 8]]);
+  });
+
+  it('knows where each word starts and ends, quotes and escapes included', () => {
+    const line = "  a 'b c'd\\ e \"${X}\" f";
+    assert.deepEqual(tokenize(line).tokens.map((t) => line.slice(t.start, t.end)), ['a', "'b c'd\\ e", '"${X}"', 'f']);
+    const comment = 'a b   # c';
+    assert.deepEqual(tokenize(comment).tokens.map((t) => [t.start, t.end]), [[0, 1], [2, 3]]);
   });
 
   it('knows where each word was written, quotes included', () => {

@@ -217,6 +217,71 @@ describe('migration safety: the built-in check', () => {
   }
   for (const [sql, dialect] of SAFE_IN_BOTH) it(`${dialect}: passes ${sql.replace(/\n/g, '⏎')}`, () => assert.deepEqual(ops(sql, dialect), []));
 
+  it('a block comment before a statement does not hide it: /* the old table */ DROP TABLE users; is flagged', () => {
+    assert.deepEqual(ops('/* the old table */ DROP TABLE users;'), ['1 DROP TABLE']);
+    assert.deepEqual(ops('/* the old table */ DROP TABLE users;', 'mysql'), ['1 DROP TABLE']);
+    assert.deepEqual(ops('SELECT 1; /* a\nb */ ALTER TABLE t DROP COLUMN c;'), ['2 DROP COLUMN']);
+  });
+
+  it('a comma inside parentheses does not split an action: ADD COLUMN total numeric(10,2) NOT NULL is flagged', () => {
+    assert.deepEqual(ops('ALTER TABLE orders ADD COLUMN total numeric(10,2) NOT NULL;'), ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']);
+    assert.deepEqual(ops('ALTER TABLE `orders` ADD COLUMN `total` DECIMAL(10,2) NOT NULL;', 'mysql'), ['1 ADD NOT NULL COLUMN WITHOUT DEFAULT']);
+  });
+
+  it("an apostrophe inside a dollar-quoted body does not swallow the next statement: a following DROP COLUMN is flagged", () => {
+    assert.deepEqual(ops("CREATE FUNCTION f() RETURNS text AS $$ SELECT 'it''s $$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN c;"), ['2 DROP COLUMN']);
+    assert.deepEqual(ops("CREATE FUNCTION f() RETURNS text AS $body$ SELECT ' $body$ LANGUAGE sql;\nALTER TABLE t DROP COLUMN c;"), ['2 DROP COLUMN']);
+  });
+
+  it('text left open is flagged once, where it opens: a statement already flagged on that line is enough', () => {
+    assert.deepEqual(ops("ALTER TABLE t DROP COLUMN c; SELECT 'oops"), ['1 DROP COLUMN']);
+    assert.deepEqual(ops("ALTER TABLE t DROP COLUMN c;\nSELECT 'oops"), ['1 DROP COLUMN', `2 ${CANNOT}`]);
+  });
+
+  it('keywords are read whatever the white space between them and whatever their case', () => {
+    const cases: [string, MigrationsDialect, string][] = [
+      ['DROP  TABLE t;', 'postgres', 'DROP TABLE'],
+      ['DROP\nDATABASE shop;', 'postgres', 'DROP DATABASE'],
+      ['DROP  SCHEMA shop;', 'mysql', 'DROP SCHEMA'],
+      ['RENAME  TABLE a TO b;', 'mysql', 'RENAME TABLE'],
+      ['ALTER TYPE "Role" SET  SCHEMA archive;', 'postgres', 'SET SCHEMA'],
+      ['ALTER VIEW v RENAME  TO w;', 'postgres', 'RENAME VIEW'],
+      ["ALTER TYPE \"Role\" RENAME  VALUE 'A' TO 'B';", 'postgres', 'RENAME ENUM VALUE'],
+      ['drop view v;', 'postgres', 'DROP VIEW'],
+      ["alter type \"Role\" rename value 'A' to 'B';", 'postgres', 'RENAME ENUM VALUE'],
+    ];
+    for (const [sql, dialect, operation] of cases) assert.deepEqual(ops(sql, dialect), [`1 ${operation}`], sql);
+  });
+
+  it('an ALTER TABLE whose table it cannot read is flagged for a person, however it is written', () => {
+    for (const sql of ['ALTER TABLE @t ADD COLUMN x int;', 'ALTER  TABLE @t ADD COLUMN x int;', 'SELECT 1; ALTER TABLE @t ADD COLUMN x int;', 'ALTER ONLINE TABLE @t ADD x int;', 'ALTER ONLINE  TABLE @t ADD x int;', 'ALTER IGNORE TABLE @t ADD x int;', 'ALTER IGNORE  TABLE @t ADD x int;']) {
+      assert.deepEqual(builtinCheck(file(sql), 'mysql').map((u) => [u.line, u.operation, u.why]), [[1, CANNOT, 'an ALTER TABLE it cannot read']], sql);
+    }
+  });
+
+  it('a statement after another on the same line is read from its first word', () => {
+    assert.deepEqual(ops('SELECT 1; DROP DATABASE shop;'), ['1 DROP DATABASE']);
+    assert.deepEqual(builtinCheck(file("SET @q = 'SELECT 1';  PREPARE s FROM @q;"), 'mysql'), [{ line: 1, operation: CANNOT, text: "SET @q = 'SELECT 1';  PREPARE s FROM @q;", why: 'SQL built at run time' }]);
+  });
+
+  it('only a statement that begins with the word is that operation: a column or value named like a keyword is not', () => {
+    assert.deepEqual(ops('SELECT prepare FROM jobs;', 'mysql'), []);
+    assert.deepEqual(ops('PREPARE q AS SELECT 1;', 'postgres'), [], "PostgreSQL's PREPARE runs the SQL written in it");
+    assert.deepEqual(ops('SELECT rename tables FROM t;'), []);
+    assert.deepEqual(ops("UPDATE settings SET schema = 'v2';"), [], 'SET SCHEMA is read only in an ALTER');
+    assert.deepEqual(ops('ALTER FUNCTION f() SET search_path TO rename;'), []);
+    // A finding without a reason has none.
+    assert.deepEqual(builtinCheck(file('DROP TABLE t;'), 'postgres'), [{ line: 1, operation: 'DROP TABLE', text: 'DROP TABLE t;' }]);
+  });
+
+  it("a routine's body is looked into as code where it is SQL, and as written in another language", () => {
+    assert.deepEqual(ops("CREATE PROCEDURE p() SELECT 'ALTER TABLE x DROP COLUMN y';", 'mysql'), [], "a MySQL routine's strings are data");
+    assert.deepEqual(ops("DO $$ BEGIN RAISE NOTICE 'DROP TABLE t is next'; END $$;"), [], 'a DO block is PL/pgSQL: its strings are data');
+    for (const language of ['LANGUAGE plpython3u', 'LANGUAGE  plpython3u']) {
+      assert.deepEqual(ops(`CREATE FUNCTION f() RETURNS void AS $$ plpy.execute('DROP TABLE t') $$ ${language};`), [`1 ${CANNOT}`], language);
+    }
+  });
+
   it('names the line of each operation in multi-line statements and multi-action ALTER TABLEs', () => {
     const sql = ['-- Prisma', 'ALTER TABLE "User"', '  ADD COLUMN "a" TEXT,', '  DROP COLUMN "b",', '  ADD COLUMN "c" INT NOT NULL;', '', 'DROP TABLE "Old";'].join('\n');
     assert.deepEqual(ops(sql), ['4 DROP COLUMN', '5 ADD NOT NULL COLUMN WITHOUT DEFAULT', '7 DROP TABLE']);

@@ -87,6 +87,48 @@ describe('output hygiene', () => {
     assert.deepEqual(lines.filter((l) => l !== undefined), ['before', '[private key redacted]', 'after']);
   });
 
+  it('a private key cut off before its END line (truncated output) is redacted to the end of the text, PEM or PuTTY', () => {
+    assert.equal(redact('key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACDw'), 'key:\n[private key redacted]');
+    assert.equal(redact('PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1\nAAAAC3Nz'), 'PuTTY-User-Key-File-3: ssh-ed25519\n[private key redacted]');
+    // The line count written without a space after the colon is a key too.
+    assert.equal(redact('Private-Lines:12\nAAAAC3Nz\nPrivate-MAC: 0f1e\nnext'), '[private key redacted]\nnext');
+  });
+
+  it('a PuTTY key followed line by line is one redacted line from its Private-Lines line, with or without a space', () => {
+    for (const begin of ['Private-Lines: 1', 'Private-Lines:1']) {
+      const r = new LineRedactor();
+      const lines = ['Public-Lines: 2', begin, 'AAAAC3Nz', 'Private-MAC: 0f1e', 'after'].map((l) => r.line(l));
+      assert.deepEqual(lines.filter((l) => l !== undefined), ['Public-Lines: 2', '[private key redacted]', 'after'], begin);
+    }
+  });
+
+  it('a password given after --password is hidden whatever its spacing and quoting', () => {
+    assert.equal(redact('mysql --password  hunter2 -u app'), 'mysql --password  *** -u app');
+    assert.equal(redact('mysql --password "correct horse" -u app'), 'mysql --password "***" -u app');
+    assert.equal(redact("mysql --password 'correct horse' -u app"), "mysql --password '***' -u app");
+    // A quote inside an unquoted value is part of the value, not a quoting of it.
+    assert.equal(redact('mysql --password ab"cd -u app'), 'mysql --password *** -u app');
+  });
+
+  it("a connection string's Pwd= is hidden with spaces around the = sign and in either quotes", () => {
+    assert.equal(redact('Server=db; Pwd = hunter2;'), 'Server=db; Pwd = ***;');
+    assert.equal(redact('Server=db;Pwd="hunter 2";'), 'Server=db;Pwd="***";');
+    assert.equal(redact("Server=db;Pwd='hunter 2';"), "Server=db;Pwd='***';");
+  });
+
+  it("curl's -u user:password is hidden at the very start of a text and in quotes", () => {
+    assert.equal(redact('-u deploy:hunter2 https://x'), '-u deploy:*** https://x');
+    assert.equal(redact('curl -u "deploy:hunter2" https://x'), 'curl -u "deploy:***" https://x');
+    assert.equal(redact('curl -u  deploy:hunter2 https://x'), 'curl -u  deploy:*** https://x');
+    assert.equal(redact('curl --user=deploy:hunter2 https://x'), 'curl --user=deploy:*** https://x');
+  });
+
+  it('an Authorization header is hidden whatever the spacing around its colon or equals sign and its scheme', () => {
+    assert.equal(redact('authorization = Bearer abc.def'), 'authorization = Bearer ***');
+    assert.equal(redact('authorization=bearer abc.def'), 'authorization=bearer ***');
+    assert.equal(redact('Authorization: Bearer  abc.def'), 'Authorization: Bearer  ***');
+  });
+
   it('hardening: errors, the last output of a failed step, and reporter lines never carry a credential', () => {
     assert.equal(new BlueGreenError('step-failed', 'git fetch https://u:pw@git.example failed').message, 'git fetch https://***@git.example failed');
     const e = new WorkflowError('step-failed', 'Fetch', 'lab-green', 'exit 1', 'LIVE is unchanged.', ['fatal: https://tok3n@git.example: 403', 'DB_PASSWORD=x']);
