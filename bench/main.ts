@@ -25,6 +25,7 @@ import { extraHosts, probeHostsOpenSsh, probeHostsPooled } from './hosts';
 import { cancelBench } from './cancel';
 import { machineCpuMs } from './figures';
 import { SCALE, scaleBench, ScaleFigures } from './scale';
+import { redact } from '../src/core/redact';
 
 const run = promisify(execFile);
 const SWITCHES = 10;
@@ -190,7 +191,7 @@ type Run = { stats: ReturnType<typeof windowStats>; switchMs: number[] };
 async function oursUnderLoad(lab: LabInfo, app: AppConfig, n: number): Promise<Run> {
   const r = runner(lab.sshConfig);
   const reporter = new SwitchClock();
-  const ctx = { runner: r, app, reporter, confirm: preApproved(), who: 'bench@lab' };
+  const ctx = { runner: r, app, reporter, confirm: preApproved(), who: redact('bench@lab') };
   // As in the extension: the status view is open before anyone releases, and the LB's step
   // shell opens while the confirmation dialog is read (this bench confirms instantly).
   await snapshotApp(r, app);
@@ -263,7 +264,7 @@ async function doctorBench(lab: LabInfo, app: AppConfig): Promise<void> {
   try {
     const before = { ours: (await oursUnderLoad(lab, app, DOCTOR_SWITCHES)).stats, today: (await todayUnderLoad(lab, DOCTOR_SWITCHES)).stats };
     const r = runner(lab.sshConfig);
-    const fixed = await doctor({ runner: r, app, reporter: new RecordingReporter(), confirm: preApproved(), who: 'bench@lab' }, { fix: true });
+    const fixed = await doctor({ runner: r, app, reporter: new RecordingReporter(), confirm: preApproved(), who: redact('bench@lab') }, { fix: true });
     r.dispose();
     const after = { ours: (await oursUnderLoad(lab, app, DOCTOR_SWITCHES)).stats, today: (await todayUnderLoad(lab, DOCTOR_SWITCHES)).stats };
     say(`Doctor: ${fixed.summary}`);

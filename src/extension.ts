@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registry';
 import { CONFIG_FILE_NAME } from './core/config/fileName';
+import { redact } from './core/redact';
 import { ApprovalListener } from './ui/approvalListener';
 import { AutoRefresh } from './ui/autoRefresh';
 import { registerLanguageModelTools } from './ui/languageModelTools';
 import { registerMcpServer } from './ui/mcpRegistration';
 import { Deps } from './ui/deps';
 import { vscodePrompts } from './ui/prompts';
-import { recordingChannel } from './ui/recordingChannel';
+import { blueGreenOutput, recordNotifications, ShownNotification } from './ui/sinks';
 import { StatusBadge } from './ui/statusBar';
 import { StatusModel } from './ui/statusModel';
 import { ScriptedConfirm, TestApi } from './ui/testApi';
@@ -22,8 +23,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const started = performance.now();
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const outputLines: string[] = [];
-  const channel = vscode.window.createOutputChannel('Blue-Green', { log: true });
-  const output = testMode ? recordingChannel(channel, outputLines) : channel;
+  const notifications: ShownNotification[] = [];
+  if (testMode) recordNotifications(notifications);
+  const { output, channel } = blueGreenOutput(testMode ? outputLines : undefined);
   const model = new StatusModel(output, vscodePrompts());
   const tree = new StatusTreeProvider(model);
   const view = vscode.window.createTreeView('bluegreen.status', { treeDataProvider: tree, showCollapseAll: true });
@@ -42,9 +44,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   // Reading the local config is cheap and needs no network; probing waits for the view.
   void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model)));
   const activationMs = performance.now() - started;
-  output.info(`[activate] ${activationMs.toFixed(1)} ms`);
+  output.info(redact(`[activate] ${activationMs.toFixed(1)} ms`));
   if (!confirmSeam) return undefined;
-  return { model, badge, tree, confirmSeam, outputLines };
+  return { model, badge, tree, confirmSeam, outputLines, notifications };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

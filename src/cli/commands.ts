@@ -23,6 +23,8 @@ import { terminalConfirm } from './confirm';
 import { allowedCommandsFile, allowedFor, commandsHash, commandsText, recordAllowed } from '../core/agent/allowedCommands';
 import { allowRequest } from '../core/agent/commandsGate';
 import { BlueGreenError } from '../core/errors';
+import { redact, redactedJson } from '../core/redact';
+import { printOut } from '../core/stdio';
 
 /** What a command gets: the parsed arguments, the config, and (for those that act) a context. */
 export interface CliRun {
@@ -61,7 +63,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     options: ['json', 'app'],
     async run({ args, config, runner }) {
       const snapshot = await takeSnapshot(runner, config);
-      console.log(args.values.json ? JSON.stringify(snapshot, null, 2) : renderSnapshot(snapshot));
+      printOut(args.values.json ? redactedJson(snapshot, 2) : redact(renderSnapshot(snapshot)));
       return snapshot.apps.every((a) => severity(a) === 'ok') ? 0 : 1;
     },
   },
@@ -78,7 +80,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
         ref = choice.ref;
       }
       const r = await deploy(ctx, { ref, migrate: c.args.values.migrate, unsafeMigrations: unsafeMigrationPolicy(c) });
-      console.log(r.summary);
+      printOut(redact(r.summary));
       // Deployed, but not releasable: scripts gating a release on the deploy must see it.
       return r.smokeFailed ? 1 : 0;
     },
@@ -148,7 +150,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
       const { app } = c.operation();
       if (!app.smoke.length) throw new UsageError(`${app.name} has no smoke tests: add a smoke: list to ${CONFIG_FILE_NAME}`);
       const snapshot = await snapshotApp(c.runner, app);
-      console.log(renderSmoke(snapshot));
+      printOut(redact(renderSmoke(snapshot)));
       return snapshot.standby && smokeFailures(snapshot.slots[snapshot.standby].smoke) ? 1 : 0;
     },
   },
@@ -158,7 +160,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     options: ['fix', 'yes', 'app'],
     async run(c) {
       const r = await doctor(c.operation(), { fix: c.args.values.fix });
-      console.log(r.summary);
+      printOut(redact(r.summary));
       return r.problems ? 1 : 0;
     },
   },
@@ -170,13 +172,13 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     async run({ args, config }) {
       const text = commandsText(config);
       if (allowedFor(config.file)?.sha256 === commandsHash(text)) {
-        console.log(`${config.file}: its commands are allowed as they are; nothing to do.`);
+        printOut(redact(`${config.file}: its commands are allowed as they are; nothing to do.`));
         return 0;
       }
       const answer = await terminalConfirm({ yes: args.values.yes ?? false }).confirm(allowRequest(config, text));
       if (!answer.ok) throw new BlueGreenError('declined', 'not allowed; nothing was recorded');
       recordAllowed(config.file, text);
-      console.log(`${config.file}: its commands are allowed for your editor's AI agent (recorded in ${allowedCommandsFile()}).`);
+      printOut(redact(`${config.file}: its commands are allowed for your editor's AI agent (recorded in ${allowedCommandsFile()}).`));
       return 0;
     },
   },
@@ -186,7 +188,7 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     options: [],
     offline: true,
     async run({ config }) {
-      console.log(`${config.file}: ok (${config.apps.map((a) => a.name).join(', ')})`);
+      printOut(redact(`${config.file}: ok (${config.apps.map((a) => a.name).join(', ')})`));
       return 0;
     },
   },
@@ -206,7 +208,7 @@ export const CLI_SERVERS: Record<string, CliServer> = {
 
 /** The outcome on stdout, one sentence ending with the state now; progress went to stderr. */
 async function printSummary(outcome: Promise<{ summary: string }>): Promise<number> {
-  console.log((await outcome).summary);
+  printOut(redact((await outcome).summary));
   return 0;
 }
 
@@ -217,6 +219,6 @@ function unsafeMigrationPolicy(c: CliRun): UnsafeMigrationPolicy {
 
 async function switchTraffic(c: CliRun, kind: 'release' | 'rollback'): Promise<number> {
   const r = await release(c.operation(), { kind, emergency: c.args.values.emergency, unsafeMigrations: unsafeMigrationPolicy(c) });
-  console.log(r.summary);
+  printOut(redact(r.summary));
   return r.stateWritten ? 0 : 1;
 }

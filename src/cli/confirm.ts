@@ -1,7 +1,8 @@
-import * as readline from 'node:readline/promises';
 import { BlueGreenError } from '../core/errors';
 import { asTerminalText } from '../core/plan/render';
 import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, redactedRequest, typedSlotMatches } from '../core/plan/confirm';
+import { redact } from '../core/redact';
+import { terminal, writeErr } from '../core/stdio';
 
 /**
  * Asks on the terminal. Without a terminal (CI), nothing goes ahead unless --yes was given;
@@ -12,24 +13,24 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
     async confirm(asked: ConfirmRequest): Promise<ConfirmAnswer> {
       const request = redactedRequest(asked);
       if (o.yes) {
-        process.stderr.write(`${asTerminalText(request)}\n(confirmed by --yes)\n`);
+        writeErr(redact(`${asTerminalText(request)}\n(confirmed by --yes)\n`));
         if (reasonMissing(request, o.reason)) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');
         return { ok: true, reason: emergencyReason(o.reason), via: '--yes' };
       }
       if (!process.stdin.isTTY) throw new BlueGreenError('not-confirmable', `${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);
-      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+      const rl = terminal();
       try {
-        process.stderr.write(`\n${asTerminalText(request)}\n\n`);
+        writeErr(redact(`\n${asTerminalText(request)}\n\n`));
         if (request.typeToConfirm) {
-          const typed = await rl.question(`Type ${request.typeToConfirm} to ${request.action.toLowerCase()}: `);
+          const typed = await rl.ask(redact(`Type ${request.typeToConfirm} to ${request.action.toLowerCase()}: `));
           if (!typedSlotMatches(request, typed)) return { ok: false };
         } else {
-          const typed = await rl.question(`${request.action}? [y/N] `);
+          const typed = await rl.ask(redact(`${request.action}? [y/N] `));
           if (!/^y(es)?$/i.test(typed.trim())) return { ok: false };
         }
         // An empty reason is passed on: the release refuses it, with the state now.
         let reason = emergencyReason(o.reason);
-        if (reasonMissing(request, reason)) reason = emergencyReason(await rl.question('Reason (recorded in the history): '));
+        if (reasonMissing(request, reason)) reason = emergencyReason(await rl.ask(redact('Reason (recorded in the history): ')));
         return { ok: true, reason, via: 'terminal' };
       } finally {
         rl.close();

@@ -6,6 +6,8 @@ import { loadConfigFile } from '../core/config/load';
 import { pickApp } from '../core/config/pickApp';
 import { createRunner } from '../core/config/sshRunner';
 import { emergencyReason } from '../core/plan/confirm';
+import { redact } from '../core/redact';
+import { printOut } from '../core/stdio';
 import { whoAmI } from '../core/workflows/parts/who';
 import { CLI_COMMANDS, CLI_SERVERS } from './commands';
 import { terminalConfirm } from './confirm';
@@ -37,7 +39,7 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv);
   if (!args.command || args.command === 'help' || args.values.help) {
-    console.log(usage());
+    printOut(redact(usage()));
     return args.command ? 0 : 2;
   }
   if (CLI_SERVERS[args.command]) {

@@ -1,10 +1,11 @@
 import { redact } from '../core/redact';
+import { printErr } from '../core/stdio';
 import { Reporter } from '../core/workflows/parts/reporter';
 
 /** Progress on stderr, so stdout carries only the result (scripts can capture it). */
 export function stderrReporter(): Reporter {
   // Every line leaves through here: credentials are removed here.
-  const out = (s: string) => process.stderr.write(`${redact(s)}\n`);
+  const out = (s: string) => printErr(redact(s));
   return {
     step: (title, host) => out(`==> ${title}${host ? ` (${host})` : ''}`),
     line: (host, text) => out(`    [${host}] ${text}`),

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ChatEditor, chatWorkflowFiles } from '../core/agent/chatWorkflows';
 import { Deps } from '../ui/deps';
+import { showError, showInfo } from '../ui/sinks';
+import { redact } from '../core/redact';
 
 function editorInUse(): ChatEditor {
   const name = vscode.env.appName.toLowerCase();
@@ -13,7 +15,7 @@ function editorInUse(): ChatEditor {
 export async function addChatWorkflows(deps: Deps): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) {
-    void vscode.window.showErrorMessage('Blue-Green: open the app\'s folder first; the chat workflows live in it.');
+    void showError(redact('Blue-Green: open the app\'s folder first; the chat workflows live in it.'));
     return false;
   }
   const files = await Promise.all(
@@ -25,7 +27,7 @@ export async function addChatWorkflows(deps: Deps): Promise<boolean> {
   const toWrite = files.filter((f) => f.state === 'new');
   const kept = files.filter((f) => f.state === 'yours');
   if (!toWrite.length) {
-    void vscode.window.showInformationMessage(`Blue-Green: the chat workflows are already there${kept.length ? ` (kept as you changed them: ${kept.map((f) => f.path).join(', ')})` : ''}.`);
+    void showInfo(redact(`Blue-Green: the chat workflows are already there${kept.length ? ` (kept as you changed them: ${kept.map((f) => f.path).join(', ')})` : ''}.`));
     return true;
   }
   const answer = await deps.confirm.confirm({
@@ -38,7 +40,7 @@ export async function addChatWorkflows(deps: Deps): Promise<boolean> {
     await mkdir(path.dirname(path.join(folder, f.path)), { recursive: true });
     await writeFile(path.join(folder, f.path), f.text, { flag: 'wx' });
   }
-  deps.output.info(`[workflows] wrote ${toWrite.map((f) => f.path).join(', ')}`);
-  void vscode.window.showInformationMessage(`Blue-Green: added ${toWrite.map((f) => f.path).join(', ')}.`);
+  deps.output.info(redact(`[workflows] wrote ${toWrite.map((f) => f.path).join(', ')}`));
+  void showInfo(redact(`Blue-Green: added ${toWrite.map((f) => f.path).join(', ')}.`));
   return true;
 }

@@ -1,10 +1,11 @@
 import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
 import { withMcpServer } from '../core/agent/mcpConfig';
 import { Deps } from '../ui/deps';
 import { MCP_SERVER_NAME, mcpLaunch } from '../ui/mcpRegistration';
+import { showError, showInfo } from '../ui/sinks';
+import { redact } from '../core/redact';
 
 /** Windsurf reads its agent's MCP servers from this file (the tests point it elsewhere). */
 function windsurfMcpConfig(): string {
@@ -19,7 +20,7 @@ export async function addToWindsurf(deps: Deps): Promise<boolean> {
   if (!deps.model.config) await deps.model.loadConfig();
   const config = deps.model.config;
   if (!config) {
-    void vscode.window.showErrorMessage(`Blue-Green: ${deps.model.configProblem ?? 'no valid bluegreen.yaml'}; the MCP server needs one.`);
+    void showError(redact(`Blue-Green: ${deps.model.configProblem ?? 'no valid bluegreen.yaml'}; the MCP server needs one.`));
     return false;
   }
   const file = windsurfMcpConfig();
@@ -30,7 +31,7 @@ export async function addToWindsurf(deps: Deps): Promise<boolean> {
   const entry = mcpLaunch(deps.context, config.file);
   const next = withMcpServer(before, file, MCP_SERVER_NAME, entry);
   if (!next.changed) {
-    void vscode.window.showInformationMessage(`Blue-Green is already one of Windsurf's MCP servers for ${config.file}.`);
+    void showInfo(redact(`Blue-Green is already one of Windsurf's MCP servers for ${config.file}.`));
     return true;
   }
   const backup = `${file}.bluegreen-backup`;
@@ -45,7 +46,7 @@ export async function addToWindsurf(deps: Deps): Promise<boolean> {
   const temp = `${file}.bluegreen-new`;
   await writeFile(temp, next.text);
   await rename(temp, file);
-  deps.output.info(`[windsurf] added "${MCP_SERVER_NAME}" to ${file}${before !== undefined ? ` (was saved as ${backup})` : ''}`);
-  void vscode.window.showInformationMessage(`Blue-Green: added to Windsurf's MCP servers. Refresh the MCP servers in Cascade to use it.`);
+  deps.output.info(redact(`[windsurf] added "${MCP_SERVER_NAME}" to ${file}${before !== undefined ? ` (was saved as ${backup})` : ''}`));
+  void showInfo(redact(`Blue-Green: added to Windsurf's MCP servers. Refresh the MCP servers in Cascade to use it.`));
   return true;
 }

@@ -5,25 +5,28 @@ import { Deps } from '../ui/deps';
 import { runOperation } from '../ui/operations';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { RELEASE } from '../ui/nextSteps';
+import { pick, showError } from '../ui/sinks';
+import { redact } from '../core/redact';
 
 /** Bump: pick the level here; the core drafts, asks (the notes open for review), commits, tags, pushes and deploys. */
 export async function bump(deps: Deps, arg?: unknown): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) {
-    void vscode.window.showErrorMessage('Blue-Green: open the app\'s repository to bump its version.');
+    void showError(redact('Blue-Green: open the app\'s repository to bump its version.'));
     return false;
   }
   let current: string;
   try {
     current = (JSON.parse(await readFile(path.join(folder, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
-    void vscode.window.showErrorMessage(`Blue-Green: ${folder} has no package.json with a version to bump.`);
+    void showError(redact(`Blue-Green: ${folder} has no package.json with a version to bump.`));
     return false;
   }
   const levels: BumpLevel[] = ['patch', 'minor', 'major'];
-  const picked = await vscode.window.showQuickPick(
-    levels.map((level) => ({ label: level, description: `${current} → ${safeNext(current, level)}`, level })),
-    { title: 'Blue-Green: bump the version, then deploy it to STANDBY' },
+  const picked = await pick(
+    levels.map((level) => ({ label: redact(level), description: redact(`${current} → ${safeNext(current, level)}`), level })),
+    { title: redact('Blue-Green: bump the version, then deploy it to STANDBY') },
   );
   if (!picked) return false;
   return runOperation(deps, `Bump ${picked.level}`, arg, async (ctx) => {
@@ -34,7 +37,7 @@ export async function bump(deps: Deps, arg?: unknown): Promise<boolean> {
       beforeCommit: async () => void (await vscode.workspace.saveAll(false)),
     });
     return r.summary;
-  });
+  }, [RELEASE]);
 }
 
 function safeNext(version: string, level: BumpLevel): string {

@@ -1,7 +1,9 @@
-import * as vscode from 'vscode';
 import { canary as canaryWorkflow } from '../core/workflows/canary';
 import { Deps } from '../ui/deps';
 import { appFor, runOperation, targetOf } from '../ui/operations';
+import { END_CANARY, PROMOTE } from '../ui/nextSteps';
+import { askInput } from '../ui/sinks';
+import { redact } from '../core/redact';
 
 /**
  * Blue-Green: Canary…: asks the share (0 ends the canary), then runs the workflow, whose
@@ -15,15 +17,15 @@ export async function canary(deps: Deps, arg?: unknown, share?: unknown): Promis
   const current = app?.lb.canary;
   let percent = typeof share === 'number' ? share : undefined;
   if (percent === undefined) {
-    const typed = await vscode.window.showInputBox({
-      title: 'Blue-Green: Canary',
-      prompt: current ? `Now ${current.percent}% of the clients go to STANDBY. New share (1–99), or 0 to end the canary` : 'Share of the clients to send to STANDBY, 1–99 (each client stays on one slot)',
-      value: String(current?.percent ?? 10),
-      validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) <= 99 && (Number(v) >= 1 || current) ? undefined : 'A whole number from 1 to 99' + (current ? ', or 0 to end the canary' : '')),
+    const typed = await askInput({
+      title: redact('Blue-Green: Canary'),
+      prompt: redact(current ? `Now ${current.percent}% of the clients go to STANDBY. New share (1–99), or 0 to end the canary` : 'Share of the clients to send to STANDBY, 1–99 (each client stays on one slot)'),
+      value: redact(String(current?.percent ?? 10)),
+      validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) <= 99 && (Number(v) >= 1 || current) ? undefined : redact('A whole number from 1 to 99' + (current ? ', or 0 to end the canary' : ''))),
     });
     if (typed === undefined) return false;
     percent = Number(typed.trim());
   }
   const end = percent === 0;
-  return runOperation(deps, end ? 'End the canary' : 'Canary', { app: { name: picked.name } }, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary);
+  return runOperation(deps, end ? 'End the canary' : 'Canary', { app: { name: picked.name } }, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary, end ? [] : [PROMOTE, END_CANARY]);
 }

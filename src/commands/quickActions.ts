@@ -3,8 +3,11 @@ import { appProblem } from '../core/status/appsSummary';
 import { Deps } from '../ui/deps';
 import { focusedApp } from '../ui/focusedApp';
 import { Target } from '../ui/operations';
+import { pick } from '../ui/sinks';
+import { redact } from '../core/redact';
 
-interface Action extends vscode.QuickPickItem {
+interface Action {
+  label: string;
   command: string;
 }
 
@@ -17,9 +20,9 @@ export async function quickActions(deps: Deps): Promise<void> {
     const apps = model.snapshot?.apps ?? [];
     let name = focusedApp(model.config);
     if (!name && apps.length > 1) {
-      const picked = await vscode.window.showQuickPick(
-        apps.map((a) => ({ label: a.name, description: appProblem(a) ?? `LIVE ${a.live?.toUpperCase() ?? '?'}` })),
-        { title: 'Blue-Green: which app?' },
+      const picked = await pick(
+        apps.map((a) => ({ label: redact(a.name), description: redact(appProblem(a) ?? `LIVE ${a.live?.toUpperCase() ?? '?'}`) })),
+        { title: redact('Blue-Green: which app?') },
       );
       if (!picked) return;
       name = picked.label;
@@ -39,7 +42,8 @@ export async function quickActions(deps: Deps): Promise<void> {
     actions.push({ label: '$(refresh) Refresh status', command: 'bluegreen.refresh' });
   } else actions.push({ label: '$(new-file) Create bluegreen.yaml', command: 'bluegreen.scaffoldConfig' });
   actions.push({ label: '$(go-to-file) Open bluegreen.yaml', command: 'bluegreen.openConfig' }, { label: '$(output) Show output', command: 'bluegreen.showOutput' });
-  const picked = await vscode.window.showQuickPick(actions, { title: target ? `Blue-Green: ${target.app}` : 'Blue-Green', placeHolder: model.snapshot ? `Status read ${new Date(model.snapshot.takenAt).toLocaleTimeString()}` : 'Status not read yet' });
+  const shown = actions.map((a) => ({ ...a, label: redact(a.label) }));
+  const picked = await pick(shown, { title: redact(target ? `Blue-Green: ${target.app}` : 'Blue-Green'), placeHolder: redact(model.snapshot ? `Status read ${new Date(model.snapshot.takenAt).toLocaleTimeString()}` : 'Status not read yet') });
   // The app goes along the way a tree item passes it, so the command does not ask again.
   if (picked) await vscode.commands.executeCommand(picked.command, target && { app: { name: target.app } });
 }

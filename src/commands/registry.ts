@@ -5,6 +5,7 @@ import { addChatWorkflows } from './addChatWorkflows';
 import { addToWindsurf } from './addToWindsurf';
 import { bump } from './bump';
 import { canary } from './canary';
+import { endCanary } from './endCanary';
 import { checkLoadBalancer } from './checkLoadBalancer';
 import { deploy, deployRef } from './deploy';
 import { openConfig } from './openConfig';
@@ -17,6 +18,8 @@ import { scaffoldConfig } from './scaffoldConfig';
 import { showOutput } from './showOutput';
 import { stopWatch } from './stopWatch';
 import { sync } from './sync';
+import { showError } from '../ui/sinks';
+import { redact } from '../core/redact';
 
 type CommandHandler = (deps: Deps, ...args: unknown[]) => unknown;
 
@@ -29,6 +32,7 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.release': release,
   'bluegreen.releaseEmergency': releaseEmergency,
   'bluegreen.canary': canary,
+  'bluegreen.endCanary': endCanary,
   'bluegreen.rollback': rollback,
   'bluegreen.sync': sync,
   'bluegreen.reconcile': reconcile,
@@ -49,8 +53,8 @@ export function registerCommands(deps: Deps): void {
       vscode.commands.registerCommand(id, (...args: unknown[]) => {
         // Commands can be invoked directly (keybindings, other extensions), so every one checks trust.
         if (!vscode.workspace.isTrusted) {
-          deps.output.warn(`[trust] ${id} refused: this workspace is not trusted`);
-          void vscode.window.showErrorMessage('Blue-Green runs commands on your servers over SSH, so it works only in a trusted workspace.');
+          deps.output.warn(redact(`[trust] ${id} refused: this workspace is not trusted`));
+          void showError(redact('Blue-Green runs commands on your servers over SSH, so it works only in a trusted workspace.'));
           return;
         }
         return Promise.resolve()
@@ -58,8 +62,8 @@ export function registerCommands(deps: Deps): void {
           .catch((e: unknown) => {
             // Workflows report their own failures; this catches what any other command throws.
             const message = errorMessage(e);
-            deps.output.error(`[${id}] ${message}`);
-            void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
+            deps.output.error(redact(`[${id}] ${message}`));
+            void showError(redact(`Blue-Green: ${message}`), 'Show Output').then((b) => b && deps.output.show(true));
             return undefined;
           });
       }),

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { FIX_FIRST_CHOSEN, release as releaseWorkflow, ReleaseOptions } from '../core/workflows/release';
 import { WorkflowError } from '../core/workflows/parts/operation';
 import { Deps } from '../ui/deps';
+import { NextStep, ROLL_BACK, SYNC } from '../ui/nextSteps';
 import { runOperation } from '../ui/operations';
 
-function switchCommand(title: string, options: ReleaseOptions) {
+function switchCommand(title: string, options: ReleaseOptions, next: NextStep[]) {
   return async (deps: Deps, arg?: unknown): Promise<boolean> => {
     let fixFirst = false;
     const ok = await runOperation(deps, title, arg, async (ctx) => {
@@ -15,7 +16,7 @@ function switchCommand(title: string, options: ReleaseOptions) {
         fixFirst = true;
         return `Nothing was switched: the load balancer is checked first. ${e.stateNow}`;
       }
-    });
+    }, fixFirst ? [] : next);
     // After the release's lock is given back: the doctor takes its own. The person releases again after.
     if (!fixFirst) return ok;
     await vscode.commands.executeCommand('bluegreen.checkLoadBalancer', arg);
@@ -23,6 +24,7 @@ function switchCommand(title: string, options: ReleaseOptions) {
   };
 }
 
-export const release = switchCommand('Release', { kind: 'release' });
-export const releaseEmergency = switchCommand('Emergency release', { kind: 'release', emergency: true });
-export const rollback = switchCommand('Rollback', { kind: 'rollback' });
+// After a release, the old LIVE is brought to the new commit (Sync) or traffic goes back (Roll Back).
+export const release = switchCommand('Release', { kind: 'release' }, [SYNC, ROLL_BACK]);
+export const releaseEmergency = switchCommand('Emergency release', { kind: 'release', emergency: true }, [ROLL_BACK]);
+export const rollback = switchCommand('Rollback', { kind: 'rollback' }, []);

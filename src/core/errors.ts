@@ -1,4 +1,4 @@
-import { redact } from './redact';
+import { redact, Redacted } from './redact';
 
 /**
  * Every failure the core reports carries a machine-readable `reason`, so callers branch on
@@ -50,6 +50,6 @@ export function isBlueGreenError(e: unknown, reason?: ErrorReason): e is BlueGre
 }
 
 /** What went wrong, as a person may read it: never with a credential in it. */
-export function errorMessage(e: unknown): string {
+export function errorMessage(e: unknown): Redacted {
   return redact(e instanceof Error ? e.message : String(e));
 }

@@ -21,3 +21,8 @@ export function timeLeft(until: string, now = Date.now()): string {
 export function secondsText(seconds: number): string {
   return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
+
+/** "1 switch", "3 switches", "0 entries": a count with its noun agreeing. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,4 +1,4 @@
-import { redact } from './redact';
+import { redact, Redacted } from './redact';
 
 /**
  * Texts from a host or a health body (a version, a commit subject, a health detail, a pm2
@@ -23,13 +23,13 @@ export const HOST_TEXT_LIMITS = {
 // hyphen, tags: Unicode's Cf), line and paragraph separators, and fillers that show as nothing.
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/gu;
 
-export function fromHost(text: string, max: number): string {
+export function fromHost(text: string, max: number): Redacted {
   const oneLine = redact(text).replace(UNPRINTABLE, ' ').replace(/\s+/g, ' ').trim();
-  // Cut by characters, not UTF-16 units: never half an emoji.
+  // Cut by characters, not UTF-16 units: never half an emoji; the cut text is redacted again (a key block cut short).
   const chars = Array.from(oneLine);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : oneLine;
+  return redact(chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : oneLine);
 }
 
-export function fromHostIfAny(text: string | undefined, max: number): string | undefined {
+export function fromHostIfAny(text: string | undefined, max: number): Redacted | undefined {
   return text === undefined ? undefined : fromHost(text, max);
 }

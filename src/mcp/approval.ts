@@ -2,7 +2,8 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ApprovalEndpoint, askThroughSocket } from '../core/approval/socket';
 import { BlueGreenError } from '../core/errors';
 import { asAgentText } from '../core/plan/render';
-import { ConfirmAnswer, ConfirmPort, ConfirmRequest, emergencyReason, fitForApproval, reasonMissing, typedSlotMatches } from '../core/plan/confirm';
+import { ConfirmAnswer, ConfirmPort, emergencyReason, fitForApproval, reasonMissing, ShownRequest, typedSlotMatches } from '../core/plan/confirm';
+import { redact, Redacted } from '../core/redact';
 
 /**
  * A person's yes for an agent's request, asked in this order: the Blue-Green extension in the
@@ -26,25 +27,32 @@ export function personApproval(o: { endpoint: ApprovalEndpoint; server: Server; 
   };
 }
 
-async function elicit(server: Server, request: ConfirmRequest, signal?: AbortSignal): Promise<ConfirmAnswer> {
-  type Field = { type: 'boolean'; title: string; description?: string; default?: boolean } | { type: 'string'; title: string; description?: string; default?: string };
+/** Every text of an elicitation form is shown by the agent's client: all of it redacted. */
+type Field = { type: 'boolean'; title: Redacted; description?: Redacted; default?: boolean } | { type: 'string'; title: Redacted; description?: Redacted; default?: Redacted };
+
+async function elicit(server: Server, request: ShownRequest, signal?: AbortSignal): Promise<ConfirmAnswer> {
   const properties: Record<string, Field> = {
-    approve: { type: 'boolean', title: request.action, description: 'Tick to go ahead.', default: false },
+    approve: { type: 'boolean', title: redact(request.action), description: redact('Tick to go ahead.'), default: false },
   };
   const required = ['approve'];
   if (request.typeToConfirm) {
-    properties.typed = { type: 'string', title: `Type ${request.typeToConfirm} to confirm`, description: request.typeReason || 'Type the slot\'s name to go ahead.' };
+    properties.typed = { type: 'string', title: redact(`Type ${request.typeToConfirm} to confirm`), description: request.typeReason || redact("Type the slot's name to go ahead.") };
     required.push('typed');
   }
   if (request.askReason) {
-    properties.reason = { type: 'string', title: 'Reason (recorded in the history)', ...(request.suggestedReason ? { default: request.suggestedReason } : {}) };
+    properties.reason = { type: 'string', title: redact('Reason (recorded in the history)'), ...(request.suggestedReason ? { default: request.suggestedReason } : {}) };
     required.push('reason');
   }
-  const result = await server.elicitInput({ mode: 'form', message: asAgentText(request), requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
+  const result = await askForm(server, asAgentText(request), properties, required, signal);
   const content = (result.content ?? {}) as { approve?: unknown; typed?: unknown; reason?: unknown };
   if (result.action !== 'accept' || content.approve !== true) return { ok: false };
   if (!typedSlotMatches(request, content.typed)) return { ok: false };
   const reason = emergencyReason(content.reason);
   if (reasonMissing(request, reason)) return { ok: false };
   return { ok: true, reason, via: 'MCP elicitation' };
+}
+
+/** The one elicitation this server sends: its message and fields only as redacted text. */
+function askForm(server: Server, message: Redacted, properties: Record<string, Field>, required: string[], signal?: AbortSignal) {
+  return server.elicitInput({ mode: 'form', message: redact(message), requestedSchema: { type: 'object', properties, required } }, { signal, timeout: 15 * 60_000 });
 }

@@ -8,7 +8,10 @@ import { parseCliArgs, serverConfigFile } from '../bin/args';
 import { exitWith } from '../bin/exit';
 import { AGENT_TOOLS } from '../core/agent/tools';
 import { BlueGreenError, errorMessage } from '../core/errors';
+import { redact } from '../core/redact';
+import { printErr } from '../core/stdio';
 import { progressReporter } from './progress';
+import { textResult } from './results';
 import type { Session } from './session';
 
 const VERSION = '0.1.0';
@@ -32,14 +35,14 @@ export async function serveMcp(configFile: string): Promise<void> {
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = AGENT_TOOLS.find((t) => t.name === request.params.name);
-    if (!tool) return { isError: true, content: [{ type: 'text' as const, text: `There is no tool "${request.params.name}" (tools: ${AGENT_TOOLS.map((t) => t.name).join(', ')}).` }] };
+    if (!tool) return textResult([redact(`There is no tool "${request.params.name}" (tools: ${AGENT_TOOLS.map((t) => t.name).join(', ')}).`)], true);
     let ready: Session;
     try {
       ready = await opened();
     } catch (e) {
-      return { isError: true, content: [{ type: 'text' as const, text: `${errorMessage(e)}\nNothing was run.` }] };
+      return textResult([redact(`${errorMessage(e)}\nNothing was run.`)], true);
     }
-    const reporter = progressReporter(extra._meta?.progressToken, (n) => extra.sendNotification(n));
+    const reporter = progressReporter(extra._meta?.progressToken, extra);
     return ready.call(tool.name, request.params.arguments ?? {}, { signal: extra.signal, reporter });
   });
 
@@ -53,7 +56,7 @@ export async function serveMcp(configFile: string): Promise<void> {
   await server.connect(transport);
   process.stdin.once('end', () => void server.close());
   // Ready by the first call; a config problem is said then, to the agent, and on stderr now.
-  opened().catch((e: unknown) => console.error(`bluegreen mcp: ${errorMessage(e)}`));
+  opened().catch((e: unknown) => printErr(redact(`bluegreen mcp: ${errorMessage(e)}`)));
   await closed;
 }
 

@@ -5,7 +5,8 @@ import { loadConfigFile } from '../core/config/load';
 import { createRunner } from '../core/config/sshRunner';
 import { REFUSE_PROMPTS } from '../core/ssh/runner';
 import { personApproval } from './approval';
-import { CallContext, runTool, ToolResult } from './tools';
+import { ToolResult } from './results';
+import { CallContext, runTool } from './tools';
 
 /** What a tool call needs: the config and the SSH runner. Loaded once, after `initialize`. */
 export interface Session {

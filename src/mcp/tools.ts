@@ -4,6 +4,8 @@ import { Config } from '../core/config/types';
 import { CommandRunner } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
 import { ConfirmPort } from '../core/plan/confirm';
+import { redact, redactedJson } from '../core/redact';
+import { textResult, ToolResult } from './results';
 import { Reporter } from '../core/workflows/parts/reporter';
 import { whoAmI } from '../core/workflows/parts/who';
 
@@ -20,12 +22,6 @@ export interface CallContext {
   reporter: Reporter;
 }
 
-export interface ToolResult {
-  content: { type: 'text'; text: string }[];
-  isError?: boolean;
-  [key: string]: unknown;
-}
-
 /**
  * A tool call, as the core's dispatcher answers it, in MCP's shape: a failure is a tool error;
  * the status comes with the Snapshot as JSON after its sentences.
@@ -38,7 +34,5 @@ export async function runTool(name: string, deps: ToolDeps, input: unknown, call
     status: (config) => takeSnapshot(deps.runner, config),
     operate: (_title, app, body) => body({ runner: deps.runner, app, reporter: call.reporter, confirm: approval, who: whoAmI(), signal: call.signal, workspace: path.dirname(deps.config.file) }),
   });
-  const content: ToolResult['content'] = [{ type: 'text', text: result.text }];
-  if (result.snapshot) content.push({ type: 'text', text: JSON.stringify(result.snapshot, null, 2) });
-  return result.ok ? { content } : { isError: true, content };
+  return textResult([redact(result.text), ...(result.snapshot ? [redactedJson(result.snapshot, 2)] : [])], !result.ok);
 }

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { approvalEndpoint, serveApprovals, windowSocketPath } from '../core/approval/socket';
 import { ConfirmPort } from '../core/plan/confirm';
 import { StatusModel } from './statusModel';
+import { redact } from '../core/redact';
+import { Output } from './sinks';
 
 /**
  * Answers `bluegreen mcp`'s requests for approval from this workspace's config: each one is put
@@ -17,7 +19,7 @@ export class ApprovalListener implements vscode.Disposable {
   constructor(
     private readonly model: StatusModel,
     private readonly person: ConfirmPort,
-    private readonly output: vscode.LogOutputChannel,
+    private readonly output: Output,
   ) {
     this.subscriptions = [model.onDidChange(() => this.update()), vscode.workspace.onDidGrantWorkspaceTrust(() => this.update())];
     this.update();
@@ -32,15 +34,15 @@ export class ApprovalListener implements vscode.Disposable {
     const socketPath = windowSocketPath(approvalEndpoint(file));
     const fromAgent: ConfirmPort = {
       confirm: (request) => {
-        this.output.info(`[approval] your editor's AI agent asks: ${request.title}`);
+        this.output.info(redact(`[approval] your editor's AI agent asks: ${request.title}`));
         return this.person.confirm({ ...request, detail: `${request.detail}\n\nAsked by your editor's AI agent (bluegreen mcp). Only your answer here lets it go ahead.` });
       },
     };
     try {
-      this.server = serveApprovals(socketPath, fromAgent, (message) => this.output.warn(`[approval] ${message}`));
+      this.server = serveApprovals(socketPath, fromAgent, (message) => this.output.warn(redact(`[approval] ${message}`)));
       this.listeningFor = file;
     } catch (e) {
-      this.output.warn(`[approval] not listening for the agent's requests: ${(e as Error).message}`);
+      this.output.warn(redact(`[approval] not listening for the agent's requests: ${(e as Error).message}`));
     }
   }
 

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { ConfirmPort } from '../core/plan/confirm';
+import { Output } from './sinks';
 import { StatusModel } from './statusModel';
 
 /** What command handlers and views get, instead of module-level singletons. */
 export interface Deps {
   context: vscode.ExtensionContext;
-  output: vscode.LogOutputChannel;
+  output: Output;
   model: StatusModel;
   /** Asks the person before production changes: the modal dialogs. */
   confirm: ConfirmPort;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { runAgentTool } from '../core/agent/dispatch';
 import { AGENT_TOOLS } from '../core/agent/tools';
 import { BlueGreenError } from '../core/errors';
+import { redact, Redacted } from '../core/redact';
 import { Deps } from './deps';
 import { newerApi } from './newerApi';
 import { operate } from './operations';
@@ -28,11 +29,11 @@ export function registerLanguageModelTools(deps: Deps): vscode.Disposable[] {
   );
 }
 
-async function run(deps: Deps, name: string, input: unknown): Promise<string> {
-  if (!vscode.workspace.isTrusted) return 'Blue-Green works only in a trusted workspace; nothing was done.';
+async function run(deps: Deps, name: string, input: unknown): Promise<Redacted> {
+  if (!vscode.workspace.isTrusted) return redact('Blue-Green works only in a trusted workspace; nothing was done.');
   if (!deps.model.config) await deps.model.loadConfig();
   const config = deps.model.config;
-  if (!config) return deps.model.configProblem ?? 'no bluegreen.yaml';
+  if (!config) return redact(deps.model.configProblem ?? 'no bluegreen.yaml');
   const result = await runAgentTool(name, input, deps.confirm, {
     config,
     via: "VS Code's language-model tools",
@@ -49,5 +50,5 @@ async function run(deps: Deps, name: string, input: unknown): Promise<string> {
       return outcome.message;
     },
   });
-  return result.text;
+  return redact(result.text);
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { newerApi } from './newerApi';
 import { StatusModel } from './statusModel';
+import { redact } from '../core/redact';
+import { Output } from './sinks';
 
 /** How an editor starts `bluegreen mcp` for this workspace: the editor's own Node.js and the bundled CLI. */
 export function mcpLaunch(context: vscode.ExtensionContext, configFile: string): { command: string; args: string[]; env: Record<string, string> } {
@@ -16,7 +18,7 @@ export const MCP_SERVER_NAME = 'bluegreen';
  * command adds the server to Windsurf's own file. Only for a trusted workspace with a valid
  * bluegreen.yaml; nothing happens on editors without these APIs.
  */
-export function registerMcpServer(context: vscode.ExtensionContext, model: StatusModel, output: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerMcpServer(context: vscode.ExtensionContext, model: StatusModel, output: Output): vscode.Disposable[] {
   const api = newerApi();
   const disposables: vscode.Disposable[] = [];
   const configFile = () => (vscode.workspace.isTrusted && model.config ? model.config.file : undefined);
@@ -29,9 +31,9 @@ export function registerMcpServer(context: vscode.ExtensionContext, model: Statu
   const attempt = (editor: string, register: () => void) => {
     try {
       register();
-      output.info(`[mcp] bluegreen mcp is offered to ${editor}'s agent`);
+      output.info(redact(`[mcp] bluegreen mcp is offered to ${editor}'s agent`));
     } catch (e) {
-      output.warn(`[mcp] could not offer bluegreen mcp to ${editor}'s agent: ${(e as Error).message}`);
+      output.warn(redact(`[mcp] could not offer bluegreen mcp to ${editor}'s agent: ${(e as Error).message}`));
     }
   };
 

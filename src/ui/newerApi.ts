@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Redacted } from '../core/redact';
 
 /**
  * The editor APIs newer than `engines.vscode` (1.85) that Blue-Green uses when they are there:
@@ -17,7 +18,8 @@ export interface McpDefinitionsApi {
 export interface NewerVscode {
   lm?: Partial<LanguageModelToolsApi & McpDefinitionsApi>;
   LanguageModelToolResult?: new (parts: unknown[]) => unknown;
-  LanguageModelTextPart?: new (value: string) => unknown;
+  /** What a tool answers VS Code's agent: only redacted text. */
+  LanguageModelTextPart?: new (value: Redacted) => unknown;
   McpStdioServerDefinition?: new (label: string, command: string, args?: string[], env?: Record<string, string | number | null>, version?: string) => unknown;
   cursor?: { mcp?: { registerServer?(config: { name: string; server: { command: string; args: string[]; env?: Record<string, string> } }): void; unregisterServer?(name: string): void } };
 }

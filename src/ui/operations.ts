@@ -8,6 +8,9 @@ import { Reporter } from '../core/workflows/parts/reporter';
 import { whoAmI } from '../core/workflows/parts/who';
 import { Deps } from './deps';
 import { outputReporter } from './outputReporter';
+import { NextStep, nextStepsAfterFailure } from './nextSteps';
+import { pick, showError, showInfo, showWarning, withNotification } from './sinks';
+import { redact } from '../core/redact';
 
 /** What a tree item passes to a command: the app, and for slot items the slot. */
 export interface Target {
@@ -30,7 +33,7 @@ export async function appFor(deps: Deps, target?: Target): Promise<AppConfig | u
   if (!deps.model.config) await deps.model.loadConfig();
   const config = deps.model.config;
   if (!config) return undefined;
-  const name = target?.app ?? (config.apps.length > 1 ? await vscode.window.showQuickPick(config.apps.map((a) => a.name), { title: 'Blue-Green: which app?' }) : undefined);
+  const name = target?.app ?? (config.apps.length > 1 ? (await pick(config.apps.map((a) => ({ label: redact(a.name) })), { title: redact('Blue-Green: which app?') }))?.label : undefined);
   if (name === undefined && config.apps.length > 1) return undefined;
   try {
     return pickApp(config, name);
@@ -44,8 +47,8 @@ export async function appFor(deps: Deps, target?: Target): Promise<AppConfig | u
  * Runs one workflow: progress notification with Cancel, every step in the output channel,
  * a summary at the end, then a fresh status. One operation at a time per window.
  */
-export async function runOperation(deps: Deps, title: string, arg: unknown, body: Body): Promise<boolean> {
-  return (await operate(deps, title, arg, body)).ok;
+export async function runOperation(deps: Deps, title: string, arg: unknown, body: Body, next: NextStep[] = []): Promise<boolean> {
+  return (await operate(deps, title, arg, body, next)).ok;
 }
 
 type Body = (ctx: OperationContext, target: Target | undefined) => Promise<string>;
@@ -57,16 +60,20 @@ export interface Outcome {
   error?: unknown;
 }
 
-export async function operate(deps: Deps, title: string, arg: unknown, body: Body): Promise<Outcome> {
+/**
+ * `next`: what the result offers when it went through (deploy → Release…); a refusal offers
+ * its own fix (nextSteps.ts). Each runs on the same app; Show Output is always offered.
+ */
+export async function operate(deps: Deps, title: string, arg: unknown, body: Body, next: NextStep[] = []): Promise<Outcome> {
   if (!deps.model.config) await deps.model.loadConfig();
   if (!deps.model.config) {
     const message = deps.model.configProblem ?? 'no bluegreen.yaml';
-    void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Open bluegreen.yaml').then((b) => b && vscode.commands.executeCommand('bluegreen.openConfig'));
+    void showError(redact(`Blue-Green: ${message}`), 'Open bluegreen.yaml').then((b) => b && vscode.commands.executeCommand('bluegreen.openConfig'));
     return { ok: false, message };
   }
   if (deps.running.title) {
     const message = `${deps.running.title} is still running in this window.`;
-    void vscode.window.showWarningMessage(`Blue-Green: ${message}`);
+    void showWarning(redact(`Blue-Green: ${message}`));
     return { ok: false, message };
   }
   const target = targetOf(arg);
@@ -77,12 +84,12 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
   const started = Date.now();
   reporter.info(`════ ${title}: ${app.name} — ${new Date(started).toLocaleString()} ════`);
   try {
-    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Blue-Green: ${title} (${app.name})`, cancellable: true }, async (progress, token) => {
+    const summary = await withNotification(redact(`Blue-Green: ${title} (${app.name})`), async (report, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       const progressReporter: Reporter = {
         step: (t, host) => {
-          progress.report({ message: `${t}${host ? ` on ${host}` : ''}…` });
+          report(redact(`${t}${host ? ` on ${host}` : ''}…`));
           reporter.step(t, host);
         },
         line: (host, text, stream) => reporter.line(host, text, stream),
@@ -94,7 +101,7 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
       return body(ctx, target);
     });
     reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);
-    void vscode.window.showInformationMessage(`Blue-Green: ${summary}`, 'Show Output').then((b) => b && deps.output.show(true));
+    offer(deps, app.name, showInfo(redact(`Blue-Green: ${summary}`), ...next.map((n) => n.title), SHOW_OUTPUT), next);
     return { ok: true, message: summary };
   } catch (e) {
     if (isBlueGreenError(e, 'declined')) {
@@ -106,10 +113,22 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
     reporter.error(message);
     const output = failedStepOutput(e);
     if (output) reporter.error(output);
-    void vscode.window.showErrorMessage(`Blue-Green: ${message}`, 'Show Output').then((b) => b && deps.output.show(true));
+    const fixes = nextStepsAfterFailure(e);
+    offer(deps, app.name, showError(redact(`Blue-Green: ${message}`), ...fixes.map((n) => n.title), SHOW_OUTPUT), fixes);
     return { ok: false, message, error: e };
   } finally {
     deps.running.title = undefined;
     void deps.model.refresh();
   }
+}
+
+const SHOW_OUTPUT = 'Show Output';
+
+/** Runs what the person picked on the notification: a next step on the same app, or the output. */
+function offer(deps: Deps, app: string, picked: Thenable<string | undefined>, next: readonly NextStep[]): void {
+  void picked.then((button) => {
+    if (button === SHOW_OUTPUT) return deps.output.show(true);
+    const step = next.find((n) => n.title === button);
+    if (step) return vscode.commands.executeCommand(step.command, { app: { name: app } }, ...(step.args ?? []));
+  });
 }

@@ -8,7 +8,10 @@ import { errorMessage, isBlueGreenError } from '../core/errors';
 import { createRunner } from '../core/config/sshRunner';
 import { CommandRunner, SshPrompts } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
+import { checkLive, LiveCheck } from '../core/status/liveCheck';
 import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
+import { redact } from '../core/redact';
+import { Output, showWarning } from './sinks';
 
 /**
  * The one model the tree and the status bar render: the config, the last Snapshot, and
@@ -33,9 +36,13 @@ export class StatusModel implements vscode.Disposable {
   snapshot?: Snapshot;
   refreshError?: string;
   refreshing = false;
+  /** Drift already told in a notification, by app and kind: it is said once when it appears. */
+  private readonly driftTold = new Set<string>();
+  /** The cheap checks of LIVE since the last full read, by app (the badge's, while the view is closed). */
+  readonly liveChecks = new Map<string, LiveCheck>();
 
   constructor(
-    private readonly output: vscode.LogOutputChannel,
+    private readonly output: Output,
     private readonly prompts: SshPrompts,
   ) {}
 
@@ -68,7 +75,7 @@ export class StatusModel implements vscode.Disposable {
         this.configInvalid = !isBlueGreenError(e, 'config-missing');
         this.diagnostics.show(this.configFile, e);
         if (e instanceof ConfigError) {
-          this.output.error(`${CONFIG_FILE_NAME} is invalid:\n${e.message}`);
+          this.output.error(redact(`${CONFIG_FILE_NAME} is invalid:\n${e.message}`));
         }
       }
     }
@@ -125,6 +132,27 @@ export class StatusModel implements vscode.Disposable {
     }, 1000);
   }
 
+  /**
+   * The badge's check while the view is closed: one request through each app's frontend. The
+   * first one, with nothing read yet, is a full read (only it can name LIVE); so is one whose
+   * answer came from the other slot.
+   */
+  async checkLive(): Promise<void> {
+    const config = this.config;
+    if (!config || this.refreshing) return;
+    if (!this.snapshot) return this.refresh();
+    let rolesChanged = false;
+    for (const app of config.apps) {
+      const check = await checkLive(this.runner, app, this.snapshot.apps.find((a) => a.name === app.name)).catch(() => undefined);
+      if (!check) continue;
+      this.liveChecks.set(app.name, check);
+      rolesChanged ||= check.rolesChanged;
+      if (!check.ok) this.output.warn(redact(`[status] ${app.name}: ${check.problem}`));
+    }
+    this.changed.fire();
+    if (rolesChanged) await this.refresh();
+  }
+
   private async doRefresh(): Promise<void> {
     const config = this.config!;
     this.refreshing = true;
@@ -133,19 +161,42 @@ export class StatusModel implements vscode.Disposable {
       const probedAt = Date.now();
       this.snapshot = this.withRoutings(await takeSnapshot(this.runner, config), probedAt);
       this.refreshError = undefined;
-      this.output.info(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`);
+      this.liveChecks.clear();
+      this.output.info(redact(`[status] refreshed ${config.apps.length} app(s) in ${this.snapshot.durationMs} ms`));
       for (const app of this.snapshot.apps) {
-        for (const lb of app.lbs) if (lb.error) this.output.warn(`[status] ${app.name}: load balancer${app.lbs.length > 1 ? ` ${lb.host}` : ''}: ${lb.error}`);
-        for (const s of slotList(app)) if (s.error) this.output.warn(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`);
-        for (const d of app.drift) this.output.warn(`[status] ${app.name}: drift: ${d.message}`);
+        for (const lb of app.lbs) if (lb.error) this.output.warn(redact(`[status] ${app.name}: load balancer${app.lbs.length > 1 ? ` ${lb.host}` : ''}: ${lb.error}`));
+        for (const s of slotList(app)) if (s.error) this.output.warn(redact(`[status] ${app.name}: ${slotLabel(s.name)}: ${s.error}`));
+        for (const d of app.drift) this.output.warn(redact(`[status] ${app.name}: drift: ${d.message}`));
       }
+      this.tellNewDrift(this.snapshot);
     } catch (e) {
       this.refreshError = errorMessage(e);
-      this.output.error(`[status] refresh failed: ${this.refreshError}`);
+      this.output.error(redact(`[status] refresh failed: ${this.refreshError}`));
     } finally {
       this.refreshing = false;
       this.changed.fire();
     }
+  }
+
+  /** One notification when drift appears (not again while it lasts); Reconcile on it when the state file is what disagrees. */
+  private tellNewDrift(snapshot: Snapshot): void {
+    const now = new Set<string>();
+    for (const app of snapshot.apps) {
+      for (const d of app.drift) {
+        if (d.kind === 'watch-interrupted') continue;
+        const key = `${app.name}:${d.kind}:${d.lb ?? ''}`;
+        now.add(key);
+        if (this.driftTold.has(key)) continue;
+        const reconcile = d.kind.startsWith('state-file') ? ['Reconcile'] : [];
+        void showWarning(redact(`Blue-Green: ${app.name}: ${d.message}`), ...reconcile, 'Show Output').then((b) => {
+          if (b === 'Reconcile') return vscode.commands.executeCommand('bluegreen.reconcile', { app: { name: app.name } });
+          if (b === 'Show Output') this.output.show(true);
+        });
+      }
+    }
+    // Gone drift may be told again when it comes back.
+    for (const key of [...this.driftTold]) if (!now.has(key)) this.driftTold.delete(key);
+    for (const key of now) this.driftTold.add(key);
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/plan/confirm';
+import { ShownNotification } from './sinks';
 import { StatusBadge } from './statusBar';
 import { StatusModel } from './statusModel';
 import { StatusTreeProvider } from './tree';
@@ -29,4 +30,6 @@ export interface TestApi {
   confirmSeam: ScriptedConfirm;
   /** Recent output channel lines. */
   outputLines: readonly string[];
+  /** Every notification shown, with its buttons. */
+  notifications: readonly ShownNotification[];
 }

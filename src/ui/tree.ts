@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
 import { versionText } from '../core/status/describe';
 import { trafficProofText } from '../core/status/trafficProof';
-import { timeLeft } from '../core/format';
+import { counted, timeLeft } from '../core/format';
+import { checkWords, serverStateWords } from '../core/status/haproxyWords';
 import { percentText } from '../core/status/traffic';
 import { remedyOf } from '../core/haproxy/doctor';
 import { HistoryEntry } from '../core/state/stateFile';
-import { AppSnapshot, liveSlot, LoadBalancerSnapshot, ServerSnapshot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
+import { AppSnapshot, Drift, liveSlot, LoadBalancerSnapshot, ServerSnapshot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { duration, healthText, relativeTime, versionOf } from './format';
 import { StatusModel } from './statusModel';
 
@@ -18,6 +19,7 @@ type Node =
   | { kind: 'watch'; app: AppSnapshot }
   | { kind: 'canary'; app: AppSnapshot }
   | { kind: 'switch'; app: AppSnapshot; entry: HistoryEntry; latest: boolean }
+  | { kind: 'drift'; app: AppSnapshot; drift: Drift }
   | { kind: 'info'; label: string; description?: string; icon?: vscode.ThemeIcon; tooltip?: string };
 
 const HISTORY_SHOWN = 10;
@@ -28,6 +30,32 @@ function colour(id: string): vscode.ThemeColor {
 
 function info(label: string, description?: string, icon?: string, iconColour?: string, tooltip?: string): Node {
   return { kind: 'info', label, description, icon: icon ? new vscode.ThemeIcon(icon, iconColour ? colour(iconColour) : undefined) : undefined, tooltip };
+}
+
+/**
+ * An app's rows by what matters: LIVE, then STANDBY (in that order across every switch), then
+ * what needs a person now (a canary, a watch, drift), then the load balancer(s) and the history.
+ */
+function appRows(app: AppSnapshot): Node[] {
+  const rows: Node[] = slotsByRole(app).map((slot) => ({ kind: 'slot', app, slot }));
+  if (app.lb.canary) rows.push({ kind: 'canary', app });
+  if (watchText(app) && app.lb.state.watch) rows.push({ kind: 'watch', app });
+  for (const drift of app.drift) if (drift.kind !== 'watch-interrupted') rows.push({ kind: 'drift', app, drift });
+  rows.push(...app.lbs.map((lb): Node => ({ kind: 'lb', app, lb })));
+  if (app.lb.state.status === 'ok' && app.lb.state.history.length) rows.push({ kind: 'history', app });
+  return rows;
+}
+
+/** LIVE first, STANDBY second; while the roles are unknown, BLUE then GREEN. */
+function slotsByRole(app: AppSnapshot): SlotSnapshot[] {
+  const rank = (s: SlotSnapshot) => (s.role === 'LIVE' ? 0 : s.role === 'STANDBY' ? 1 : 2);
+  return [...slotList(app)].sort((a, b) => rank(a) - rank(b));
+}
+
+/** A time as the person's clock shows it (tooltips); what is not a time, as it is. */
+function localTime(iso: string | undefined): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(t) ? (iso ?? '?') : new Date(t).toLocaleString();
 }
 
 /** One plain TreeDataProvider over the StatusModel; it redraws when the model changes. */
@@ -49,7 +77,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (!node) return this.roots();
     switch (node.kind) {
       case 'app':
-        return [...node.app.lbs.map((lb): Node => ({ kind: 'lb', app: node.app, lb })), ...slotList(node.app).map((slot): Node => ({ kind: 'slot', app: node.app, slot }))];
+        return appRows(node.app);
       case 'slot':
         return [
           ...(node.slot.servers.length > 1 ? node.slot.servers.map(serverNode) : []),
@@ -60,7 +88,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       case 'canary':
         return slotList(node.app).map((slot) => {
           const t = node.app.lb.traffic?.[slot.name];
-          const text = t ? `${t.requests} requests · ${percentText(t.http5xx, t.requests)} 5xx · ${t.responseMs} ms` : 'no counts (set loadBalancer.statsSocket)';
+          const text = t ? `${counted(t.requests, 'request')} · ${percentText(t.http5xx, t.requests)} 5xx · ${t.responseMs} ms` : 'no counts (set loadBalancer.statsSocket)';
           return info(`${slot.role} ${slotLabel(slot.name)}`, text, 'graph', undefined, `What HAProxy counted for ${slotLabel(slot.name)}'s backend since its last reload: ${text}.`);
         });
       case 'history':
@@ -86,7 +114,6 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 
   private loadBalancerChildren(app: AppSnapshot, lb: LoadBalancerSnapshot): Node[] {
-    const several = app.lbs.length > 1;
     const first = lb === app.lb;
     const nodes: Node[] = [];
     if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
@@ -101,23 +128,16 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Load Balancer)' : ''}` : ''}`));
     }
     if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
-    if (lb.canary && first) nodes.push({ kind: 'canary', app });
-    // A watch (running or interrupted) gets its own node, with Resume and Stop on it (on the first LB, which it runs through).
-    if (first && watchText(app) && lb.state.watch) nodes.push({ kind: 'watch', app });
-    else if (lb.lock) nodes.push(info('Locked', `${lb.lock.who}: ${lb.lock.operation}`, 'lock', undefined, `${lb.lock.who} holds the app's lock (${lb.lock.operation}) since ${lb.lock.since ?? '?'}: other operations wait for it.`));
-    // With a pair, each LB's drift says its host; the disagreement between them shows on each.
-    for (const d of app.drift) {
-      if (d.kind === 'watch-interrupted') continue;
-      if (several && d.lb !== undefined && d.lb !== lb.host) continue;
-      const split = d.kind === 'mixed-routing';
-      nodes.push(info(split ? 'Traffic split' : 'Drift', d.message, split ? 'error' : 'warning', split ? 'testing.iconFailed' : 'list.warningForeground', d.message));
-    }
+    // A running watch shows on the app; the lock of anything else here.
+    if (lb.lock && !(first && watchText(app) && lb.state.watch)) nodes.push(info('Locked', `${lb.lock.who}: ${lb.lock.operation}`, 'lock', undefined, `${lb.lock.who} holds the app's lock (${lb.lock.operation}) since ${localTime(lb.lock.since)}: other operations wait for it.`));
     if (lb.state.status === 'ok') {
-      nodes.push(info('Last switch', relativeTime(lb.state.lastSwitch), 'history', undefined, lb.state.lastSwitch));
+      nodes.push(info('Last switch', relativeTime(lb.state.lastSwitch), 'history', undefined, localTime(lb.state.lastSwitch)));
       nodes.push(info('Switch count', String(lb.state.switchCount ?? 0), 'symbol-number'));
-      if (lb.state.history.length && first) nodes.push({ kind: 'history', app });
     }
-    for (const s of lb.runtime?.servers ?? []) nodes.push(info(`${s.backend}/${s.server}`, `${s.status}${s.check ? ` · ${s.check}` : ''} · ${s.sessions} sessions`, 'pulse', s.status.startsWith('UP') ? 'testing.iconPassed' : 'testing.iconFailed'));
+    for (const s of lb.runtime?.servers ?? []) {
+      const words = [serverStateWords(s.status), checkWords(s.check), counted(s.sessions, 'session')].filter(Boolean).join(' · ');
+      nodes.push(info(`${s.backend}/${s.server}`, words, 'pulse', s.status.startsWith('UP') ? 'testing.iconPassed' : 'testing.iconFailed', `${s.backend}/${s.server}: ${words} (HAProxy: ${s.status}${s.check ? `, ${s.check}` : ''})`));
+    }
     for (const p of lb.oldProcesses ?? []) nodes.push(info(`Old HAProxy process ${p.pid}`, `draining · ${p.connections ?? '?'} connection(s) · up ${p.uptime}`, 'debug-step-out', undefined, 'Left from a reload: it serves the connections it had until their clients close them, or until hard-stop-after.'));
     if (lb.runtime?.error) nodes.push(info('Stats socket', lb.runtime.error, 'warning', 'list.warningForeground'));
     return nodes;
@@ -142,9 +162,12 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         const several = node.app.lbs.length > 1;
         const item = new vscode.TreeItem(several ? `Load balancer ${node.app.lbs.indexOf(lb) + 1}` : 'Load balancer', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `lb:${node.app.name}${several ? `:${lb.host}` : ''}`;
-        item.description = `${lb.host}${lb.reachable ? '' : ' · unreachable'}${node.app.drift.length ? ' · drift' : ''}`;
-        item.iconPath = new vscode.ThemeIcon('server-environment', lb.reachable && !lb.error ? undefined : colour('testing.iconFailed'));
-        item.tooltip = lb.error ?? `${lb.host}: frontend ${lb.frontend}`;
+        const drifted = node.app.drift.some((d) => d.kind !== 'watch-interrupted' && (!several || d.lb === undefined || d.lb === lb.host));
+        const switches = lb.state.status === 'ok' ? counted(lb.state.switchCount ?? 0, 'switch', 'switches') : undefined;
+        // Short enough for a narrow sidebar: where it routes and how often it switched; the rest in the tooltip.
+        item.description = !lb.reachable ? `${lb.host} · unreachable` : [lb.routesTo ? `→ ${slotLabel(lb.routesTo)}` : undefined, switches, lb.state.lastSwitch ? relativeTime(lb.state.lastSwitch) : undefined, drifted ? 'drift' : undefined].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(drifted ? 'warning' : 'server-environment', !lb.reachable || lb.error ? colour('testing.iconFailed') : drifted ? colour('list.warningForeground') : undefined);
+        item.tooltip = lb.error ?? `${lb.host}: frontend ${lb.frontend}${lb.backend ? ` → ${lb.backend}` : ''}${switches ? `\n${switches}, the last ${localTime(lb.state.lastSwitch)}` : ''}`;
         item.accessibilityInformation = { label: `Load balancer ${item.description}` };
         item.contextValue = node.app.drift.length ? 'loadBalancer:drift' : 'loadBalancer';
         return item;
@@ -154,7 +177,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       case 'history': {
         const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `history:${node.app.name}`;
-        item.description = `${node.app.lb.state.history.length} entries`;
+        item.description = counted(node.app.lb.state.history.length, 'entry', 'entries');
         item.iconPath = new vscode.ThemeIcon('list-unordered');
         return item;
       }
@@ -162,13 +185,15 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return switchItem(node.app, node.entry, node.latest);
       case 'watch':
         return watchItem(node.app);
+      case 'drift':
+        return driftItem(node.app, node.drift);
       case 'canary': {
         const c = node.app.lb.canary!;
         const item = new vscode.TreeItem(`Canary: ${c.percent}% to ${c.slot ? slotLabel(c.slot) : c.backend}`, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `canary:${node.app.name}`;
         item.description = `sticky by ${c.key}`;
         item.iconPath = new vscode.ThemeIcon('beaker');
-        item.tooltip = `Line ${c.line} of the HAProxy config sends ${c.percent}% of ${node.app.name}'s clients to ${c.backend}, each client kept on one slot (${c.key}). Release promotes it; Canary… changes or ends it.`;
+        item.tooltip = `Line ${c.line} of the HAProxy config sends ${c.percent}% of ${node.app.name}'s clients to ${c.backend}, each client kept on one slot (${c.key}). Release promotes it (every client to it); End Canary sends every client back to LIVE; Canary… changes the share.`;
         item.contextValue = 'canary';
         item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
         return item;
@@ -201,7 +226,8 @@ function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.
   item.description = [relativeTime(h.timestamp), isCanaryEntry(h) ? undefined : versions, isCanaryEntry(h) ? undefined : kind, text(h.reason)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
   // Rolling back makes sense on the switch that made the current LIVE: it goes back to its "from".
-  const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby;
+  // Not to a slot that is down: a rollback there would be refused (or, as an emergency, break LIVE).
+  const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby && app.slots[app.standby].health === 'up';
   item.contextValue = canRollBack ? 'switch:latest' : 'switch';
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${title}**${kind ? ` (${kind})` : ''}\n\n`);
@@ -219,10 +245,23 @@ function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.
   return item;
 }
 
+/** Drift (HAProxy and the state file disagree, traffic split, STANDBY reached): a row of its own, with Reconcile on it. */
+function driftItem(app: AppSnapshot, d: Drift): vscode.TreeItem {
+  const split = d.kind === 'mixed-routing' || d.kind === 'traffic-reaches-standby';
+  const item = new vscode.TreeItem(split ? (d.kind === 'mixed-routing' ? 'Traffic split' : 'Traffic reaches STANDBY') : 'Drift', vscode.TreeItemCollapsibleState.None);
+  item.id = `drift:${app.name}:${d.kind}:${d.lb ?? ''}`;
+  item.description = `${app.lbs.length > 1 && d.lb ? `${d.lb}: ` : ''}${d.message}`;
+  item.iconPath = new vscode.ThemeIcon(split ? 'error' : 'warning', colour(split ? 'testing.iconFailed' : 'list.warningForeground'));
+  item.tooltip = `${d.message}${d.kind === 'state-file-disagrees' ? '\n\nReconcile makes the state file agree with what HAProxy routes.' : ''}`;
+  item.contextValue = `drift:${d.kind}`;
+  item.accessibilityInformation = { label: `${String(item.label)}: ${item.description}` };
+  return item;
+}
+
 /** One server of a slot with several: its health, code and processes in a row. */
 function serverNode(s: ServerSnapshot): Node {
   const pm2 = s.pm2 && `pm2 ${s.pm2.status}`;
-  const row = [healthText(s), s.version && `v${s.version}`, s.commit?.slice(0, 7), pm2, s.haproxyCheck && `HAProxy ${s.haproxyCheck}`].filter(Boolean).join(' · ');
+  const row = [healthText(s), s.version && `v${s.version}`, s.commit?.slice(0, 7), pm2, s.haproxyCheck && `HAProxy: ${serverStateWords(s.haproxyCheck)}`].filter(Boolean).join(' · ');
   const problem = s.error ?? s.healthDetail;
   return info(s.server, row, 'server', s.health === 'up' ? 'testing.iconPassed' : s.health === 'down' ? 'testing.iconFailed' : 'disabledForeground', `${s.server} (${s.host}, ${s.url}): ${row}${problem ? `\n\n${problem}` : ''}`);
 }
@@ -238,8 +277,9 @@ function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
   const servers = slot.servers.length > 1 ? `${slot.servers.filter((s) => s.health === 'up').length}/${slot.servers.length} servers` : undefined;
   item.description = [healthText(slot), servers, slot.serversDisagree ? 'servers differ' : slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
   item.contextValue = `slot:${slot.role.toLowerCase()}:${slot.health}`;
-  const healthColour = slot.health === 'up' ? 'testing.iconPassed' : slot.health === 'down' ? 'testing.iconFailed' : 'disabledForeground';
-  item.iconPath = new vscode.ThemeIcon(slot.role === 'LIVE' ? 'broadcast' : slot.role === 'STANDBY' ? 'debug-pause' : 'question', colour(healthColour));
+  // The slot's own colour (BLUE blue, GREEN green) on its role icon; a slot in trouble shows that instead.
+  const icon = slot.role === 'LIVE' ? 'broadcast' : slot.role === 'STANDBY' ? 'debug-pause' : 'question';
+  item.iconPath = slot.health === 'down' || (!slot.reachable && slot.health === 'unknown') ? new vscode.ThemeIcon('error', colour('testing.iconFailed')) : new vscode.ThemeIcon(icon, colour(slot.name === 'blue' ? 'charts.blue' : 'charts.green'));
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${slotLabel(slot.name)}** — ${slot.role}, ${healthText(slot)}\n\n`);
   const rows: [string, string | undefined][] = [
@@ -252,7 +292,7 @@ function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem {
     ['Branch', slot.branch],
     ['Tag', slot.tag],
     ['pm2', slot.pm2 ? [slot.pm2.status, slot.pm2.restarts !== undefined ? `${slot.pm2.restarts} restarts` : '', slot.pm2.uptimeMs !== undefined ? `up ${duration(slot.pm2.uptimeMs)}` : ''].filter(Boolean).join(', ') : undefined],
-    ['HAProxy check', slot.haproxyCheck],
+    ['HAProxy check', slot.haproxyCheck && `${serverStateWords(slot.haproxyCheck)} (${slot.haproxyCheck})`],
     ['Response time', slot.responseMs !== undefined ? `${slot.responseMs} ms` : undefined],
     ['Problem', slot.error ?? slot.healthDetail],
     ['Servers differ', slot.serversDisagree],

@@ -10,6 +10,7 @@ import { preApproved } from '../../src/core/plan/confirm';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { labConfig, labRunner, readState, resetLab, served } from './helpers';
 import { lab } from './setup';
+import { redact } from '../../src/core/redact';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -136,7 +137,7 @@ describe('canary against the lab (real HAProxy routing real clients)', function 
   it("a shared frontend: the app's canary rule carries its ACL; only its clients are split; ending it restores the config", async () => {
     const runner = labRunner();
     const app = labConfig('shared').apps[0];
-    const ctx = { runner, app, reporter: new RecordingReporter(), confirm: preApproved(), who: 'tester@lab' };
+    const ctx = { runner, app, reporter: new RecordingReporter(), confirm: preApproved(), who: redact('tester@lab') };
     try {
       const before = readFileSync(lab().haproxyConfig, 'latin1');
       await canary(ctx, { percent: 50 });

@@ -8,6 +8,7 @@ import { preApproved } from '../../src/core/plan/confirm';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { served, labConfig, labRunner, readState, reloadHaproxy, reloadHaproxyUntilServing, resetLab, workerPid } from './helpers';
 import { lab } from './setup';
+import { redact } from '../../src/core/redact';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -167,7 +168,7 @@ describe('bluegreen CLI against the lab', function () {
       rmSync(unhealthy);
     }
     const holder = labRunner();
-    const lock = await acquireLock({ runner: holder, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: preApproved(), who: 'bob@ci' }, 'deploy', '');
+    const lock = await acquireLock({ runner: holder, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: preApproved(), who: redact('bob@ci') }, 'deploy', '');
     try {
       const r = cli('deploy', '--yes');
       assert.equal(r.code, 4, r.stderr);

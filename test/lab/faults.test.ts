@@ -15,6 +15,7 @@ import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { assertInvariants, labConfig, labRunner, pm2Info, readState, resetLab, routeByHand } from './helpers';
 import { lab } from './setup';
+import { redact } from '../../src/core/redact';
 
 const PROXY_PORT = 2223;
 
@@ -49,7 +50,7 @@ describe('reliability matrix: injected faults (real sshd behind a fault proxy)',
   });
 
   function ctx(edit: (y: string) => string = proxied, reporter = new RecordingReporter()): OperationContext {
-    return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: 'faults@lab' };
+    return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: redact('faults@lab') };
   }
 
   /** A reporter that injects `fault` when the named step starts. */

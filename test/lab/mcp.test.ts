@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { Server } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -189,5 +190,31 @@ describe('bluegreen mcp: a real MCP client against the lab', function () {
     assert.match(asked[0], /^The commands in .*bluegreen\.agent\.yaml changed: allow them\?/);
     assert.equal(existsSync(marker), true, 'the allowed hook did not run');
     rmSync(marker, { force: true });
+  });
+
+  it('no credential leaves: an emergency reason with one is recorded redacted, and a history carrying one shows none in get_deployment_status or status --json', async () => {
+    const live = (await served()).split(' ')[0] as 'blue' | 'green';
+    const target = live === 'blue' ? 'GREEN' : 'BLUE';
+    const secret = 'hunter2-do-not-show';
+    const asked: string[] = [];
+    const person = await open((message) => (asked.push(message), { action: 'accept', content: { approve: true, typed: target, reason: `rotating DB_PASSWORD=${secret}` } }));
+    const switched = await person.callTool({ name: 'switch_traffic', arguments: { emergency: true, reason: `db creds postgres://app:${secret}@db/app` } }, undefined, { timeout: 120_000 });
+    assert.notEqual(switched.isError, true, textOf(switched));
+    assert.ok(!asked.join('\n').includes(secret), asked.join('\n'));
+    const recorded = (readState().history as Record<string, unknown>[]).at(-1)!;
+    assert.equal(recorded.reason, 'rotating DB_PASSWORD=***');
+
+    // Another tool (or a hand) wrote credentials into the history: read back, none is shown.
+    const state = readState();
+    (state.history as Record<string, unknown>[]).push({ timestamp: new Date().toISOString(), kind: 'release', from: 'blue', to: 'green', by: 'ops@laptop', reason: `DB_PASSWORD=${secret} postgres://u:${secret}@db`, DB_PASSWORD: secret });
+    writeFileSync(lab().stateFile, JSON.stringify(state));
+    const status = await (await open()).callTool({ name: 'get_deployment_status', arguments: {} });
+    assert.notEqual(status.isError, true, textOf(status));
+    assert.match(textOf(status), /DB_PASSWORD=\*\*\*/);
+    assert.ok(!textOf(status).includes(secret), textOf(status));
+    const json = spawnSync(process.execPath, [CLI, 'status', '--json', '--config', lab().configFile], { encoding: 'utf8', timeout: 60_000 });
+    assert.ok(json.stdout.includes('DB_PASSWORD=***'), json.stdout + json.stderr);
+    assert.ok(!json.stdout.includes(secret) && !json.stderr.includes(secret), json.stdout);
+    JSON.parse(json.stdout);
   });
 });

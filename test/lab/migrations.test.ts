@@ -9,6 +9,7 @@ import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { labConfig, labRunner, publishRelease, readState, resetLab, served } from './helpers';
 import { lab } from './setup';
+import { redact } from '../../src/core/redact';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -72,7 +73,7 @@ describe('migration safety against the lab (real git on the slots)', function ()
       const withSquawk = mkdtempSync(path.join(os.tmpdir(), 'bg-squawk-ws-'));
       mkdirSync(path.join(withSquawk, 'node_modules', '.bin'), { recursive: true });
       symlinkSync(path.join(ROOT, 'node_modules/@squawk-cli/linux-x64/bin/squawk'), path.join(withSquawk, 'node_modules', '.bin', 'squawk'));
-      const ctx = { runner, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: decline, who: 'tester@lab', workspace: withSquawk };
+      const ctx = { runner, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: decline, who: redact('tester@lab'), workspace: withSquawk };
       await assert.rejects(release(ctx), (e: unknown) => e instanceof WorkflowError && e.reason === 'declined');
     } finally {
       runner.dispose();

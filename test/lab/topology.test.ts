@@ -16,6 +16,7 @@ import { deploy } from '../../src/core/workflows/deploy';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/operation';
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
+import { redact } from '../../src/core/redact';
 
 const DIR = path.join(os.tmpdir(), 'bluegreen-lab-topology');
 
@@ -47,7 +48,7 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
     const file = text === original ? topo.configFile : topo.configFile.replace(/\.yaml$/, '.edited.yaml');
     if (file !== topo.configFile) writeFileSync(file, text);
     const edited = parseConfig(text, file);
-    return { runner, app: edited.apps.find((a) => a.name === app)!, reporter: new RecordingReporter(), confirm: preApproved(), who: 'test@topology' };
+    return { runner, app: edited.apps.find((a) => a.name === app)!, reporter: new RecordingReporter(), confirm: preApproved(), who: redact('test@topology') };
   };
   /** Which slot of `app` answers through each load balancer's own frontend. */
   const servedThroughEach = (app: string) => Promise.all(topo.loadBalancers.map(async (lb) => String((await health(lb.sharedFrontendUrl, `${app}.lab`)).environment)));

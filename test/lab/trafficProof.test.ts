@@ -13,9 +13,10 @@ import { sync } from '../../src/core/workflows/sync';
 import { APP_PORT } from '../../lab/labFiles';
 import { labConfig, labRunner, pm2Info, reloadHaproxy, requestLoop, servedBy } from './helpers';
 import { lab } from './setup';
+import { redact } from '../../src/core/redact';
 
 function context(runner: Ssh2Runner): OperationContext {
-  return { runner, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: preApproved(), who: 'tester@lab' };
+  return { runner, app: labConfig().apps[0], reporter: new RecordingReporter(), confirm: preApproved(), who: redact('tester@lab') };
 }
 
 /** Runs `body` with haproxy.cfg rewritten by `edit` and HAProxy reloaded; puts both back after. */

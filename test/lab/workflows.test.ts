@@ -18,6 +18,7 @@ import { severity } from '../../src/core/status/snapshot';
 import { assertInvariants, served, labConfig, labRunner, pm2Info, publishRelease, readState, reloadHaproxy, requestLoop, resetLab, routeByHand, servedBy } from './helpers';
 import { lab } from './setup';
 import { FRONTEND_PORT } from '../../lab/labFiles';
+import { redact } from '../../src/core/redact';
 
 /** Waits for HAProxy's checks to bring a slot back up after it was made unhealthy. */
 async function untilServedBy(slot: string): Promise<void> {
@@ -39,7 +40,7 @@ function onStep(prefix: string, action: () => void): RecordingReporter {
 }
 
 function context(runner: Ssh2Runner, edit?: (y: string) => string, reporter = new RecordingReporter()): OperationContext & { reporter: RecordingReporter } {
-  return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: 'tester@lab' };
+  return { runner, app: labConfig('default', edit).apps[0], reporter, confirm: preApproved(), who: redact('tester@lab') };
 }
 
 describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function () {
@@ -362,7 +363,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     const stateAtStart = readFileSync(lab().stateFile, 'utf8');
     const holder = labRunner();
     const ctx = context(holder);
-    const lock = await acquireLock({ ...ctx, who: 'alice@laptop' }, 'release', 'Nothing was changed.');
+    const lock = await acquireLock({ ...ctx, who: redact('alice@laptop') }, 'release', 'Nothing was changed.');
     try {
       await assert.rejects(release(context(runner)), (e: unknown) => isBlueGreenError(e, 'locked') && /locked by alice@laptop since .* \(release\)/.test((e as Error).message));
     } finally {

@@ -15,6 +15,7 @@ import { Snapshot } from '../../src/core/status/snapshot';
 import { ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotMatches } from '../../src/core/plan/confirm';
 import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/operation';
 import { lineReporter } from '../../src/core/workflows/parts/reporter';
+import { redact } from '../../src/core/redact';
 
 const FIXTURE = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
 
@@ -63,7 +64,7 @@ function fakeHost(config: Config, o: { snapshot?: Snapshot } = {}) {
     operate: async (title, app, body) => {
       const record: (typeof operated)[number] = { title, app: app.name };
       operated.push(record);
-      return body({ runner, app, reporter: lineReporter(() => undefined), confirm: frontEndYes, who: 'ann@desk', workspace: path.dirname(config.file) });
+      return body({ runner, app, reporter: lineReporter(() => undefined), confirm: frontEndYes, who: redact('ann@desk'), workspace: path.dirname(config.file) });
     },
   };
   return { host, runner, operated, statusRead, frontEndYes };

@@ -4,6 +4,7 @@ import { cannotTellLive, GATES } from '../../src/core/plan/gates';
 import { preflight, refusalOf } from '../../src/core/plan/preflight';
 import { Evidence, Finding, Intent, OperationKind } from '../../src/core/plan/types';
 import { AppSnapshot, SlotSnapshot } from '../../src/core/status/snapshot';
+import { redact } from '../../src/core/redact';
 
 const YAML = (loadBalancers: string) => `version: 1
 apps:
@@ -152,7 +153,7 @@ describe('the gate table: which operation each gate stops, and what it says', ()
   });
 
   it("a watch of LIVE keeps STANDBY (its fallback) as it is while time is left; another slot's or an ended watch does not", () => {
-    const watch = (slot: 'blue' | 'green', ms: number) => ({ slot, until: new Date(Date.now() + ms).toISOString(), by: 'ann@laptop', since: new Date().toISOString() });
+    const watch = (slot: 'blue' | 'green', ms: number) => ({ slot, until: new Date(Date.now() + ms).toISOString(), by: redact('ann@laptop'), since: new Date().toISOString() });
     const watched = (w: ReturnType<typeof watch>) => app({ lb: { state: { file: '/s', status: 'ok', live: 'blue', standby: 'green', history: [], watch: w } } });
     const r = refusal(watched(watch('blue', 600_000)), { kind: 'deploy' });
     assert.deepEqual(r?.slice(0, 3), ['watch-running', 'refuse', 'haproxy']);

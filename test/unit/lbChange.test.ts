@@ -11,6 +11,7 @@ import { applyEach, changeOne, LbChange, readUnderLocks } from '../../src/core/w
 import { LbSwitch } from '../../src/core/workflows/parts/lbLocks';
 import { WorkflowError } from '../../src/core/workflows/parts/operation';
 import { LocalRunner } from './localRunner';
+import { redact } from '../../src/core/redact';
 
 const ROUTING = (backend: string, extra = '') => `defaults\n    mode http\n\nfrontend web\n    bind :80\n${extra}    default_backend ${backend}\n\nbackend demo_blue\n    server b 10.0.0.1:3001\nbackend demo_green\n    server g 10.0.0.2:3001\n`;
 
@@ -63,7 +64,7 @@ describe('the change pipeline: each LB read under its lock, judged again, change
       app: app(dir, o.lb),
       reporter: { step: () => undefined, line: () => undefined, stepDone: () => undefined, info: (t) => said.push(`info: ${t}`), warn: (t) => said.push(`warn: ${t}`) },
       confirm: preApproved(),
-      who: 'ann@ops',
+      who: redact('ann@ops'),
       signal: o.signal,
     },
     lock: { held: o.held ?? true, lost: new AbortController().signal, release: async () => undefined },

@@ -5,6 +5,7 @@ import { overridden, preflight, refusalOf, shownFindings, typedSlot } from '../.
 import { asAgentText, asTerminalText, canaryConfirmation, deployConfirmation, migrationsConfirmation, switchConfirmation, syncConfirmation } from '../../src/core/plan/render';
 import { Evidence, OperationKind } from '../../src/core/plan/types';
 import { AppSnapshot, SlotSnapshot } from '../../src/core/status/snapshot';
+import { redact } from '../../src/core/redact';
 
 const CONFIG = parseConfig(
   `version: 1
@@ -107,7 +108,7 @@ describe('preflight: every gate judged once, from one table', () => {
   it('keeps deploys off LIVE, off a watched release\'s fallback and off a canary', () => {
     assert.equal(refusalOf(preflight(healthy(), CONFIG, { kind: 'deploy', target: 'blue' }))?.sentence, 'BLUE is LIVE; deploys go to the STANDBY slot (GREEN) only');
     const watched = healthy();
-    watched.lb.state.watch = { slot: 'blue', until: new Date(Date.now() + 60_000).toISOString(), by: 'ann@laptop', since: new Date().toISOString() };
+    watched.lb.state.watch = { slot: 'blue', until: new Date(Date.now() + 60_000).toISOString(), by: redact('ann@laptop'), since: new Date().toISOString() };
     assert.equal(refusalOf(preflight(watched, CONFIG, { kind: 'sync' }))?.gate, 'watch-running');
     const canary = withLb(healthy(), { canary: { percent: 10, key: 'src', line: 13, backend: 'demo_green', slot: 'green' } });
     assert.equal(refusalOf(preflight(canary, CONFIG, { kind: 'deploy' }))?.gate, 'canary-on-standby');
@@ -167,7 +168,7 @@ describe('preflight: what an adversarial review of the table found', () => {
   it('keeps a deploy off a STANDBY that any LB of a pair sends canary clients to, or watches for', () => {
     const canaryOnSecond = pair({ canary: { percent: 10, key: 'src', line: 13, backend: 'demo_green', slot: 'green' } });
     assert.equal(refusalOf(preflight(canaryOnSecond, CONFIG, { kind: 'deploy' }))?.gate, 'canary-on-standby');
-    const watchOnSecond = pair({ state: { ...healthy().lb.state, watch: { slot: 'blue', until: new Date(Date.now() + 60_000).toISOString(), by: 'ann@laptop', since: new Date().toISOString() } } });
+    const watchOnSecond = pair({ state: { ...healthy().lb.state, watch: { slot: 'blue', until: new Date(Date.now() + 60_000).toISOString(), by: redact('ann@laptop'), since: new Date().toISOString() } } });
     assert.equal(refusalOf(preflight(watchOnSecond, CONFIG, { kind: 'sync' }))?.gate, 'watch-running');
   });
 });

@@ -52,6 +52,35 @@ describe('output hygiene', () => {
     }
   });
 
+  it('hardening: the formats a second review found in deploy commands and their output are redacted, and their look-alikes stay', () => {
+    const table: [string, string, string][] = [
+      ['mysqldump -uapp -phunter2 shop', 'mysqldump -uapp -p*** shop', 'mysql -u app -p shop'],
+      ["mysqldump -uapp -p'hunter2' shop", "mysqldump -uapp -p'***' shop", 'mkdir -p /srv/app'],
+      ['docker login -u ci -p hunter2 registry.example', 'docker login -u ci -p *** registry.example', 'docker run -p3000:3000 app'],
+      ['sshpass -p hunter2 ssh app@web1', 'sshpass -p *** ssh app@web1', 'ssh -p 2222 app@web1'],
+      ['redis-cli -a hunter2 ping', 'redis-cli -a *** ping', 'docker login --password-stdin'],
+      ['mongodump --uri mongodb://app:hunter2@db1:27017,db2:27017/shop', 'mongodump --uri mongodb://***@db1:27017,db2:27017/shop', 'see https://example.com/a@b'],
+      ['connect (postgres://u:hunter2@db) failed', 'connect (postgres://***@db) failed', 'mail (ops@example.com) done'],
+      ['mysql://u:hunter2@[::1]:3306/app', 'mysql://***@[::1]:3306/app', 'http://[::1]:3000/health'],
+      ['DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=aGVsbG8=;', 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;', 'AccountName=acct'],
+      ['GET /blob?sv=2022&sig=abc%2Fdef', 'GET /blob?sv=2022&sig=***', 'GET /blob?sv=2022&signal=1'],
+      ['Cookie: session=abc123', 'Cookie: session=***', 'balance by cookie:SERVERID'],
+      ['token ghp_0123456789abcdefghijABCDEFGHIJ012345 used', 'token *** used', 'commit 0123456789abcdef0123456789abcdef01234567'],
+      ['glpat-abcdefghij0123456789 and xoxb-1234567890-abcdef', '*** and ***', 'a bare ghp_ prefix'],
+      ['key sk_live_0123456789abcdefABCD', 'key ***', 'sk_live_ alone'],
+      ['https://hooks.slack.com/services/T000/B000/XXXX', 'https://hooks.slack.com/services/***', 'https://hooks.slack.com/'],
+      ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlX2hlcmU', 'jwt ***', 'eyJ alone'],
+      ['//registry.example/:_auth=dXNlcjpwYXNz', '//registry.example/:_auth=***', 'author=ann'],
+      ['{"auths": {"registry.example": {"auth": "dXNlcjpwYXNz"}}}', '{"auths": {"registry.example": {"auth": "***"}}}', '{"authorization_required": true}'],
+      ['Authorization: Digest username="ci", response="6629fae4"', 'Authorization: Digest ***', 'Authorization header missing'],
+    ];
+    for (const [secret, redacted, lookAlike] of table) {
+      assert.equal(redact(secret), redacted, secret);
+      assert.equal(redact(redacted), redacted, `again: ${secret}`);
+      assert.equal(redact(lookAlike), lookAlike, lookAlike);
+    }
+  });
+
   it('hardening: a private key printed over many lines shows as one redacted line, nothing of its body', () => {
     const r = new LineRedactor();
     const lines = ['before', '-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAA', 'QyNTUxOQAAACDw', '-----END OPENSSH PRIVATE KEY-----', 'after'].map((l) => r.line(l));

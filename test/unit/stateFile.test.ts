@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import { lockFileOf, parseState, rawFields, rotatedHistoryText, STATE_STATUS_LIMIT, stateAfterSwitch, stateFromRead, stateReadScript, stateReconciled, stateText, stateWithCanary, stateWithoutWatch, watchInterrupted, watchStopFileOf } from '../../src/core/state/stateFile';
 import { watchText } from '../../src/core/status/routed';
 import { AppSnapshot } from '../../src/core/status/snapshot';
+import { redact } from '../../src/core/redact';
 
-const record = { from: 'blue' as const, to: 'green' as const, kind: 'release' as const, who: 'ann@ops', at: '2026-11-30T12:00:00Z', fromVersion: '1.1.0', toVersion: '1.2.0' };
+const record = { from: 'blue' as const, to: 'green' as const, kind: 'release' as const, who: redact('ann@ops'), at: '2026-11-30T12:00:00Z', fromVersion: '1.1.0', toVersion: '1.2.0' };
 
 describe('the state file', () => {
   it('after a switch: every unknown field kept, roles and counters updated, history appended', () => {
@@ -27,13 +28,13 @@ describe('the state file', () => {
   });
 
   it('reconciled: roles fixed to what HAProxy routes, the correction in the history', () => {
-    const next = stateReconciled({ prod: 'green', live: 'green', standby: 'blue', history: [] }, 'blue', 'green', 'ann@ops', record.at);
+    const next = stateReconciled({ prod: 'green', live: 'green', standby: 'blue', history: [] }, 'blue', 'green', redact('ann@ops'), record.at);
     assert.deepEqual([next.prod, next.live, next.standby], ['blue', 'blue', 'green']);
     assert.deepEqual(next.history, [{ timestamp: record.at, kind: 'reconcile', live: 'blue', recorded: 'green', by: 'ann@ops' }]);
   });
 
   it('a watch is recorded with the switch that starts it, ended by the next switch or when it ends, and read back', () => {
-    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: 'ann@ops' };
+    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: redact('ann@ops') };
     const { state } = stateAfterSwitch({ prod: 'blue', owner: 'ops' }, record, Infinity, watch);
     assert.deepEqual(state.watch, watch);
     const read = parseState(JSON.stringify(state));
@@ -46,7 +47,7 @@ describe('the state file', () => {
   });
 
   it('a forced release keeps its audit trail: emergency, reason, how it was approved and the gate it went past are in its history entry', () => {
-    const forced = { ...record, emergency: true, reason: 'hotfix for the outage', approvedVia: 'terminal prompt', overrode: '1 of 2 smoke tests failed: home (HTTP 503, expected 200)', fromCommit: 'a1', toCommit: 'b2' };
+    const forced = { ...record, emergency: true, reason: redact('hotfix for the outage'), approvedVia: 'terminal prompt', overrode: redact('1 of 2 smoke tests failed: home (HTTP 503, expected 200)'), fromCommit: 'a1', toCommit: 'b2' };
     const { state } = stateAfterSwitch({ prod: 'blue' }, forced);
     assert.deepEqual(state.history, [
       { timestamp: record.at, from: 'blue', to: 'green', fromVersion: '1.1.0', toVersion: '1.2.0', fromCommit: 'a1', toCommit: 'b2', by: 'ann@ops', kind: 'release', emergency: true, reason: 'hotfix for the outage', approvedVia: 'terminal prompt', overrode: '1 of 2 smoke tests failed: home (HTTP 503, expected 200)' },
@@ -129,18 +130,18 @@ describe('the state file', () => {
   });
 
   it('a canary set, changed and ended: the record replaced or removed, each change in the history, roles and count untouched', () => {
-    const canary = { slot: 'green' as const, percent: 10, key: 'cookie:sid', since: record.at, by: 'ann@ops' };
+    const canary = { slot: 'green' as const, percent: 10, key: 'cookie:sid', since: record.at, by: redact('ann@ops') };
     const raw = { prod: 'blue', live: 'blue', standby: 'green', switchCount: 3, owner: 'ops', history: [{ n: 1 }] };
-    const set = stateWithCanary(raw, canary, 'blue', 'ann@ops', record.at);
+    const set = stateWithCanary(raw, canary, 'blue', redact('ann@ops'), record.at);
     assert.deepEqual(set, { ...raw, canary, history: [{ n: 1 }, { timestamp: record.at, kind: 'canary', from: 'blue', to: 'green', percent: 10, key: 'cookie:sid', by: 'ann@ops' }] });
     const read = parseState(JSON.stringify(set));
     assert.ok(read.kind === 'ok');
     assert.deepEqual(read.state.canary, canary);
-    const ended = stateWithCanary(set, undefined, 'blue', 'bob@ops', '2026-11-30T13:00:00Z');
+    const ended = stateWithCanary(set, undefined, 'blue', redact('bob@ops'), '2026-11-30T13:00:00Z');
     assert.equal('canary' in ended, false);
     assert.deepEqual((ended.history as unknown[]).at(-1), { timestamp: '2026-11-30T13:00:00Z', kind: 'canary-end', from: 'green', to: 'blue', by: 'bob@ops' });
     assert.deepEqual([ended.prod, ended.live, ended.standby, ended.switchCount, ended.owner], ['blue', 'blue', 'green', 3, 'ops']);
-    assert.deepEqual(stateWithCanary({ prod: 'blue' }, undefined, 'blue', 'ann', 'now').history, [{ timestamp: 'now', kind: 'canary-end', from: 'green', to: 'blue', by: 'ann' }]);
+    assert.deepEqual(stateWithCanary({ prod: 'blue' }, undefined, 'blue', redact('ann'), 'now').history, [{ timestamp: 'now', kind: 'canary-end', from: 'green', to: 'blue', by: 'ann' }]);
   });
 
   it('a canary record read from the file: malformed ones are ignored, missing fields take their defaults, texts are bounded', () => {
@@ -173,7 +174,7 @@ describe('the state file', () => {
   });
 
   it('an interrupted watch: time left and nobody holds the lock', () => {
-    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: 'ann@ops' };
+    const watch = { slot: 'green' as const, until: '2026-11-30T12:30:00.000Z', since: record.at, by: redact('ann@ops') };
     const at = Date.parse('2026-11-30T12:07:00Z');
     assert.equal(watchInterrupted(watch, false, at), true);
     assert.equal(watchInterrupted(watch, true, at), false);

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { SectionedScript } from '../../src/core/remote/sections';
 import { parseState } from '../../src/core/state/stateFile';
-import { parseHealthBody, parsePm2List, parseShowStat } from '../../src/core/status/parse';
+import { parseHealthBody, parseLockHolder, parsePm2List, parseShowStat } from '../../src/core/status/parse';
+import { checkWords, serverStateWords } from '../../src/core/status/haproxyWords';
+import { counted } from '../../src/core/format';
 import { parseGitHead } from '../../src/core/status/checkout';
 import { driftOf } from '../../src/core/status/drift';
 import { LoadBalancerSnapshot } from '../../src/core/status/snapshot';
@@ -76,5 +78,33 @@ describe('parseGitHead', () => {
   });
   it('rejects something that is not a commit id', () => {
     assert.equal(parseGitHead('fatal: not a git repository\n').commit, undefined);
+  });
+});
+
+describe("HAProxy's words as a person reads them", () => {
+  it('translates server states and check codes, keeping what it does not know', () => {
+    assert.equal(serverStateWords('UP'), 'up');
+    assert.equal(serverStateWords('UP 1/3'), 'up, 1 of 3 checks failed');
+    assert.equal(serverStateWords('DOWN 1/2'), 'down, 1 of 2 checks passed');
+    assert.equal(serverStateWords('MAINT (via demo_blue/app)'), 'in maintenance');
+    assert.equal(serverStateWords('NOLB'), 'up, taking no new traffic');
+    assert.equal(serverStateWords('no check'), 'not checked');
+    assert.equal(serverStateWords('SOMETHING NEW'), 'SOMETHING NEW');
+    assert.equal(checkWords('L7OK'), 'checks pass');
+    assert.equal(checkWords('* L4CON'), 'connection refused');
+    assert.equal(checkWords('INI'), 'starting');
+    assert.equal(checkWords('L9XYZ'), 'L9XYZ');
+    assert.equal(checkWords(undefined), undefined);
+  });
+
+  it('counts agree with their nouns', () => {
+    assert.deepEqual([0, 1, 2].map((n) => counted(n, 'switch', 'switches')), ['0 switches', '1 switch', '2 switches']);
+    assert.deepEqual([1, 3].map((n) => counted(n, 'request')), ['1 request', '3 requests']);
+  });
+
+  it("the lock's since and the last switch time, written by anyone on the LB, are shown redacted on one line", () => {
+    assert.equal(parseLockHolder('held\n{"who":"ann","operation":"release","since":"DB_PASSWORD=hunter2"}')?.since, 'DB_PASSWORD=***');
+    const read = parseState(JSON.stringify({ live: 'blue', lastSwitch: 'via https://ci:glpat-abc@gitlab.example/x\nsecond line' }));
+    assert.equal(read.kind === 'ok' && read.state.lastSwitch, 'via https://***@gitlab.example/x second line');
   });
 });

@@ -59,9 +59,13 @@ describe('Blue-Green in a real VS Code extension host', () => {
 
     const [appNode] = tree.getChildren();
     assert.equal(tree.getTreeItem(appNode).label, 'demo');
-    const children = tree.getChildren(appNode).map((n) => tree.getTreeItem(n));
-    assert.deepEqual(children.map((i) => i.label), ['Load balancer', 'LIVE v1.1.0 · BLUE', 'STANDBY v1.1.0 · GREEN']);
-    assert.deepEqual(children.map((i) => i.contextValue), ['loadBalancer', 'slot:live:up', 'slot:standby:up']);
+    // LIVE first, then STANDBY, then the load balancer (and the history, once there is one).
+    const children = tree.getChildren(appNode).map((n) => tree.getTreeItem(n)).slice(0, 3);
+    assert.deepEqual(children.map((i) => i.label), ['LIVE v1.1.0 · BLUE', 'STANDBY v1.1.0 · GREEN', 'Load balancer']);
+    assert.deepEqual(children.map((i) => i.contextValue), ['slot:live:up', 'slot:standby:up', 'loadBalancer']);
+    // Each slot in its own colour; the load balancer's row says where it routes.
+    assert.deepEqual(children.slice(0, 2).map((i) => ((i.iconPath as vscode.ThemeIcon).color as unknown as { id: string }).id), ['charts.blue', 'charts.green']);
+    assert.match(String(children[2].description), /^→ BLUE · \d+ switch(es)?/);
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
   });
 
@@ -131,11 +135,14 @@ describe('Blue-Green in a real VS Code extension host', () => {
 
   it('deploys to STANDBY and releases through the commands; the badge and tree show the new LIVE as soon as the switch is verified', async function () {
     this.timeout(180_000);
-    const { model, badge, tree, confirmSeam, outputLines } = await api();
+    const { model, badge, tree, confirmSeam, outputLines, notifications } = await api();
     confirmSeam.answer = () => ({ ok: true });
     try {
       const deployed = await vscode.commands.executeCommand<boolean>('bluegreen.deploy', { app: { name: 'demo' }, slot: { name: 'green' } });
       assert.equal(deployed, true, outputLines.slice(-20).join('\n'));
+      // The result offers the next step: release what was deployed.
+      assert.deepEqual(notifications.at(-1), { level: 'info', message: notifications.at(-1)!.message, buttons: ['Release…', 'Show Output'] });
+      assert.match(notifications.at(-1)!.message, /GREEN \(STANDBY\) runs v1\.2\.0/);
       assert.match(confirmSeam.asked[0].title, /^Deploy origin\/main to GREEN \(STANDBY\)\?$/);
       assert.ok(outputLines.includes('── Build (lab-green) ──'), 'the output channel lacks the Build step header');
       assert.ok(outputLines.some((l) => /^✓ Restart demo-green \(\d+\.\d s\)$/.test(l)));
@@ -147,14 +154,17 @@ describe('Blue-Green in a real VS Code extension host', () => {
       const releasing = Promise.resolve(vscode.commands.executeCommand<boolean>('bluegreen.release')).finally(() => (running = false));
       while (running) {
         const [app] = tree.getChildren();
-        seen.push({ badge: badge.text, slots: app ? tree.getChildren(app).slice(1).map((n) => String(tree.getTreeItem(n).label)) : [] });
+        seen.push({ badge: badge.text, slots: app ? tree.getChildren(app).slice(0, 2).map((n) => String(tree.getTreeItem(n).label)) : [] });
         await new Promise((r) => setTimeout(r, 50));
       }
       const released = await releasing;
       assert.equal(released, true, outputLines.slice(-20).join('\n'));
+      assert.deepEqual(notifications.at(-1)?.buttons, ['Sync STANDBY', 'Roll Back', 'Show Output'], notifications.at(-1)?.message);
       const watching = seen.find((s) => /^\$\(broadcast\) LIVE: GREEN v1\.2\.0 · watching \(\d+ s left\)$/.test(s.badge));
       assert.ok(watching, `the badge never showed GREEN LIVE during the watch: ${[...new Set(seen.map((s) => s.badge))].join(' / ')}`);
-      assert.deepEqual(watching.slots, ['STANDBY v1.1.0 · BLUE', 'LIVE v1.2.0 · GREEN']);
+      // LIVE stays the first row across the switch.
+      assert.deepEqual(watching.slots, ['LIVE v1.2.0 · GREEN', 'STANDBY v1.1.0 · BLUE']);
+      assert.ok(seen.every((s) => s.slots.length === 0 || s.slots[0].startsWith('LIVE ')), `a row other than LIVE came first: ${[...new Set(seen.map((s) => s.slots[0]))].join(' / ')}`);
       assert.ok(!outputLines.some((l) => l.includes('@@bluegreen')), 'protocol markers reached the output channel');
       const noise = outputLines.filter((l) => /^\[[\w.-]+\] [⟩)]/.test(l) || /bash: line \d+|\/dev\/tcp/.test(l));
       assert.deepEqual(noise, [], 'raw shell noise or stray markers in the output channel');
@@ -165,7 +175,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.equal(model.snapshot?.apps[0].live, 'green');
       assert.equal(badge.text, '$(broadcast) LIVE: GREEN v1.2.0');
       const [appNode] = tree.getChildren();
-      assert.deepEqual(tree.getChildren(appNode).slice(1).map((n) => tree.getTreeItem(n).label), ['STANDBY v1.1.0 · BLUE', 'LIVE v1.2.0 · GREEN']);
+      assert.deepEqual(tree.getChildren(appNode).slice(0, 2).map((n) => tree.getTreeItem(n).label), ['LIVE v1.2.0 · GREEN', 'STANDBY v1.1.0 · BLUE']);
     } finally {
       confirmSeam.answer = undefined;
     }
@@ -181,9 +191,10 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
     writeFileSync(stateFile, JSON.stringify({ ...state, watch: { slot: live, until: new Date(Date.now() + 10 * 60_000).toISOString(), since: new Date().toISOString(), by: 'ann@laptop' } }));
     await vscode.commands.executeCommand('bluegreen.refresh');
-    const lbNode = () => tree.getChildren(tree.getChildren()[0])[0];
-    const watchNode = tree.getChildren(lbNode()).find((n) => tree.getTreeItem(n).contextValue === 'watch:interrupted');
-    assert.ok(watchNode, `no interrupted watch in the tree: ${tree.getChildren(lbNode()).map((n) => tree.getTreeItem(n).label).join(', ')}`);
+    // The watch is a row of the app's own, under LIVE and STANDBY.
+    const appRows = () => tree.getChildren(tree.getChildren()[0]);
+    const watchNode = appRows().find((n) => tree.getTreeItem(n).contextValue === 'watch:interrupted');
+    assert.ok(watchNode, `no interrupted watch in the tree: ${appRows().map((n) => tree.getTreeItem(n).label).join(', ')}`);
     const item = tree.getTreeItem(watchNode);
     assert.equal(item.label, 'Watch interrupted');
     assert.match(String(item.description), /^(10|9) min left · nobody is watching$/);
@@ -191,7 +202,102 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.stopWatch', watchNode), true, outputLines.slice(-10).join('\n'));
     assert.equal((JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>).watch, undefined);
     await vscode.commands.executeCommand('bluegreen.refresh');
-    assert.ok(!tree.getChildren(lbNode()).some((n) => String(tree.getTreeItem(n).contextValue).startsWith('watch:')));
+    assert.ok(!appRows().some((n) => String(tree.getTreeItem(n).contextValue).startsWith('watch:')));
+  });
+
+  it('with the view closed, the badge turns red within its check interval once LIVE stops answering, says why, and recovers', async function () {
+    this.timeout(120_000);
+    const { model, badge } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot?.apps[0].live;
+    assert.ok(live, 'the lab has no LIVE slot');
+    assert.equal(badge.alarm, undefined, badge.text);
+    const settings = vscode.workspace.getConfiguration('bluegreen');
+    await settings.update('badgeCheckSeconds', 2, vscode.ConfigurationTarget.Global);
+    const unhealthy = path.join(process.env.BLUEGREEN_LAB_DIR!, 'hosts', live, 'unhealthy');
+    writeFileSync(unhealthy, '');
+    try {
+      await until('the badge to say LIVE is down', () => (badge.text.includes('· LIVE down') ? true : undefined), 60_000);
+      assert.equal(badge.alarm, 'error');
+      assert.equal(model.snapshot?.apps[0].live, live, 'the check changed what was read as LIVE');
+    } finally {
+      rmSync(unhealthy, { force: true });
+    }
+    try {
+      await until('the badge to recover', () => (badge.text.includes('LIVE down') ? undefined : true), 60_000);
+      assert.equal(badge.alarm, undefined, badge.text);
+    } finally {
+      await settings.update('badgeCheckSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('a release refused because STANDBY is unhealthy says why once, and offers to redeploy it', async function () {
+    this.timeout(60_000);
+    const { model, notifications, confirmSeam } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const standby = model.snapshot?.apps[0].standby;
+    assert.ok(standby, 'the lab has no STANDBY slot');
+    const unhealthy = path.join(process.env.BLUEGREEN_LAB_DIR!, 'hosts', standby, 'unhealthy');
+    writeFileSync(unhealthy, '');
+    confirmSeam.answer = () => ({ ok: true });
+    const askedBefore = confirmSeam.asked.length;
+    try {
+      const shown = notifications.length;
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.release'), false);
+      const refusal = notifications.slice(shown).find((n) => n.level === 'error');
+      assert.ok(refusal, `no error notification: ${JSON.stringify(notifications.slice(shown))}`);
+      assert.match(refusal.message, new RegExp(`${standby.toUpperCase()}`));
+      assert.deepEqual(refusal.buttons, ['Redeploy STANDBY', 'Show Output']);
+      assert.equal(confirmSeam.asked.length, askedBefore, 'a refused release asked for a confirmation');
+    } finally {
+      rmSync(unhealthy, { force: true });
+      confirmSeam.answer = undefined;
+    }
+  });
+
+  it('a canary is a row of the app, with End on it: ending it from the row sends every client back to LIVE', async function () {
+    this.timeout(120_000);
+    const { model, tree, confirmSeam, notifications, outputLines } = await api();
+    confirmSeam.answer = () => ({ ok: true });
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.canary', { app: { name: 'demo' } }, 10), true, outputLines.slice(-15).join('\n'));
+      assert.deepEqual(notifications.at(-1)?.buttons, ['Promote', 'End Canary', 'Show Output']);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      const rows = tree.getChildren(tree.getChildren()[0]);
+      const canaryRow = rows.find((n) => tree.getTreeItem(n).contextValue === 'canary');
+      assert.ok(canaryRow, `no canary row: ${rows.map((n) => tree.getTreeItem(n).label).join(', ')}`);
+      assert.equal(rows.indexOf(canaryRow), 2, 'the canary comes right after LIVE and STANDBY');
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.endCanary', canaryRow), true, outputLines.slice(-15).join('\n'));
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot?.apps[0].lb.canary, undefined);
+      assert.ok(!tree.getChildren(tree.getChildren()[0]).some((n) => tree.getTreeItem(n).contextValue === 'canary'));
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+  });
+
+  it('drift is told once when it appears, with Reconcile on it; the tree shows it as a row with Reconcile inline', async () => {
+    const { model, tree, notifications } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot?.apps[0].live;
+    assert.ok(live, 'the lab has no LIVE slot');
+    const stateFile = model.config!.apps[0].loadBalancer.stateFile;
+    const original = readFileSync(stateFile, 'utf8');
+    const other = live === 'blue' ? 'green' : 'blue';
+    writeFileSync(stateFile, JSON.stringify({ ...(JSON.parse(original) as Record<string, unknown>), live: other, prod: other, standby: live }));
+    try {
+      const shown = notifications.length;
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      const told = notifications.slice(shown).filter((n) => n.level === 'warning' && n.buttons.includes('Reconcile'));
+      assert.equal(told.length, 1, JSON.stringify(notifications.slice(shown)));
+      const row = tree.getChildren(tree.getChildren()[0]).map((n) => tree.getTreeItem(n)).find((i) => String(i.contextValue).startsWith('drift:state-file'));
+      assert.ok(row, 'no drift row');
+      assert.equal(row.label, 'Drift');
+    } finally {
+      writeFileSync(stateFile, original);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+    }
   });
 
   it('refuses a deploy aimed at the LIVE slot, and changes nothing when the dialog is cancelled', async () => {
@@ -239,7 +345,8 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const finding = 'option idle-close-on-response is not set for frontend "demo"';
     const lbChildren = () => {
       const [appNode] = tree.getChildren();
-      return tree.getChildren(tree.getChildren(appNode)[0]).map((n) => String(tree.getTreeItem(n).label));
+      const lbNode = tree.getChildren(appNode).find((n) => String(tree.getTreeItem(n).contextValue).startsWith('loadBalancer'))!;
+      return tree.getChildren(lbNode).map((n) => String(tree.getTreeItem(n).label));
     };
     confirmSeam.answer = () => ({ ok: true });
     try {

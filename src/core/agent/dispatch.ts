@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { pickApp } from '../config/pickApp';
 import { AppConfig, Config } from '../config/types';
 import { errorMessage, isBlueGreenError } from '../errors';
+import { redact } from '../redact';
 import { Snapshot } from '../status/snapshot';
 import { ConfirmPort, preApproved } from '../plan/confirm';
 import { statusSentence } from '../status/describe';
@@ -66,7 +67,7 @@ export async function runAgentTool(name: string, input: unknown, approval: Confi
   const confirm = workflow.approval === 'none' ? preApproved() : approval;
   try {
     const app = pickApp(host.config, args.app);
-    const summary = await host.operate(spec.title, app, async (ctx) => (await workflow.run({ ...ctx, confirm, who: `${ctx.who} (agent, via ${host.via})` })).summary);
+    const summary = await host.operate(spec.title, app, async (ctx) => (await workflow.run({ ...ctx, confirm, who: redact(`${ctx.who} (agent, via ${host.via})`) })).summary);
     return { ok: true, text: summary };
   } catch (e) {
     return refused(failureText(spec, e));

@@ -4,7 +4,7 @@ import { createConnection, createServer, Server, Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BlueGreenError } from '../errors';
-import { bindingHash, ConfirmAnswer, ConfirmPort, ConfirmRequest, fitForApproval } from '../plan/confirm';
+import { bindingHash, ConfirmAnswer, ConfirmPort, ConfirmRequest, fitForApproval, ShownRequest } from '../plan/confirm';
 
 /**
  * How `bluegreen mcp` asks the Blue-Green extension in the same editor to put its question to
@@ -207,7 +207,7 @@ function unlinkQuietly(file: string): void {
   }
 }
 
-function askOne(file: string, request: ConfirmRequest, signal?: AbortSignal): Promise<SocketOutcome | 'not-listening'> {
+function askOne(file: string, request: ShownRequest, signal?: AbortSignal): Promise<SocketOutcome | 'not-listening'> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(file);
     let connected = false;

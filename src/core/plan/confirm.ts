@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SlotName } from '../config/types';
-import { redact } from '../redact';
+import { redact, Redacted } from '../redact';
 
 /** What a workflow asks a person before it changes production. */
 export interface ConfirmRequest {
@@ -49,17 +49,21 @@ export function bindingHash(b: ApprovalBinding): string {
 /** `alternative`: the person picked the request's alternative button instead. */
 export type ConfirmAnswer = { ok: false; alternative?: boolean } | { ok: true; reason?: string; via?: string };
 
+/** A request as a dialog, a terminal, an elicitation or the approval socket shows it. */
+export type ShownRequest = Omit<ConfirmRequest, 'title' | 'detail' | 'typeReason' | 'suggestedReason'> & { title: Redacted; detail: Redacted; typeReason?: Redacted; suggestedReason?: Redacted };
+
 /** Every text of a request as any medium shows it: commands from bluegreen.yaml and hosts' words may carry a credential. */
-export function redactedRequest(request: ConfirmRequest): ConfirmRequest {
-  return { ...request, title: redact(request.title), detail: redact(request.detail), ...(request.typeReason ? { typeReason: redact(request.typeReason) } : {}), ...(request.suggestedReason ? { suggestedReason: redact(request.suggestedReason) } : {}) };
+export function redactedRequest(request: ConfirmRequest): ShownRequest {
+  const { typeReason, suggestedReason, ...rest } = request;
+  return { ...rest, title: redact(request.title), detail: redact(request.detail), ...(typeReason ? { typeReason: redact(typeReason) } : {}), ...(suggestedReason ? { suggestedReason: redact(suggestedReason) } : {}) };
 }
 
 /** The longest title and detail an approval shows; what is longer is cut, and says so. */
 export const APPROVAL_TEXT_LIMITS = { title: 300, detail: 20_000 } as const;
 
 /** The request with a title and detail any medium can show in full: cut with "…" and how much was left out. */
-export function fitForApproval(request: ConfirmRequest): ConfirmRequest {
-  const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters not shown)`);
+export function fitForApproval(request: ConfirmRequest): ShownRequest {
+  const cut = (text: Redacted, max: number) => (text.length <= max ? text : redact(`${text.slice(0, max)}… (${text.length - max} more characters not shown)`));
   const shown = redactedRequest(request);
   return { ...shown, title: cut(shown.title, APPROVAL_TEXT_LIMITS.title), detail: cut(shown.detail, APPROVAL_TEXT_LIMITS.detail) };
 }

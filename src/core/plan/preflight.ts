@@ -2,6 +2,7 @@ import { AppConfig, otherSlot } from '../config/types';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { cannotTellLive, GATES, Judged } from './gates';
 import { Evidence, Finding, Intent, Plan } from './types';
+import { redact, Redacted } from '../redact';
 
 /**
  * Judges every gate that applies to the intent, once, on one snapshot (and the evidence read
@@ -52,8 +53,9 @@ export function typedReason(plan: Plan): string {
 }
 
 /** What the history records as gone past when the operation goes ahead. */
-export function overridden(plan: Plan): string | undefined {
-  return plan.findings.flatMap((f) => f.overrode ?? []).join('; ') || undefined;
+export function overridden(plan: Plan): Redacted | undefined {
+  const said = plan.findings.flatMap((f) => f.overrode ?? []).join('; ');
+  return said ? redact(said) : undefined;
 }
 
 /** The findings a confirmation says, in order. */

@@ -2,7 +2,8 @@ import { AppConfig } from '../config/types';
 import { parseCanaryKey } from '../haproxy/canary';
 import { slotLabel } from '../status/snapshot';
 import { slotSummary, versionText } from '../status/describe';
-import { ConfirmRequest, redactedRequest } from './confirm';
+import { redact, Redacted } from '../redact';
+import { redactedRequest, ShownRequest } from './confirm';
 import { shownFindings, typedReason, typedSlot } from './preflight';
 import { Plan } from './types';
 
@@ -10,7 +11,7 @@ import { Plan } from './types';
 const FIX_FIRST = 'Fix First';
 
 /** A switch of all traffic (release, rollback, emergency). */
-export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } = {}): ConfirmRequest {
+export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } = {}): ShownRequest {
   const { intent } = plan;
   const [from, to] = [plan.liveSlot!, plan.targetSlot!];
   const verb = intent.kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
@@ -35,7 +36,7 @@ export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } =
 }
 
 /** A canary started (a share of the clients to STANDBY) or ended. */
-export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmRequest {
+export function canaryConfirmation(plan: Plan, config: AppConfig): ShownRequest {
   const end = plan.intent.kind === 'end-canary';
   const percent = plan.intent.percent ?? 0;
   const [live, to] = [plan.liveSlot!, plan.targetSlot!];
@@ -61,7 +62,7 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ConfirmReques
 }
 
 /** A deploy to STANDBY: what it runs now, where it is rebuilt, and that LIVE is not touched. */
-export function deployConfirmation(plan: Plan, config: AppConfig, what: string): ConfirmRequest {
+export function deployConfirmation(plan: Plan, config: AppConfig, what: string): ShownRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
   return redactedRequest({
     title: `Deploy ${what} to ${slotLabel(standby.name)} (STANDBY)?`,
@@ -77,7 +78,7 @@ export function deployConfirmation(plan: Plan, config: AppConfig, what: string):
 }
 
 /** Before a deploy's migrations run on the database LIVE uses: the files, and what breaks a rollback. */
-export function migrationsConfirmation(plan: Plan, config: AppConfig): ConfirmRequest {
+export function migrationsConfirmation(plan: Plan, config: AppConfig): ShownRequest {
   const [live, standby] = [plan.live!, plan.target!];
   return redactedRequest({
     title: `Run the migrations on the database ${slotLabel(live)} (LIVE) uses?`,
@@ -89,7 +90,7 @@ export function migrationsConfirmation(plan: Plan, config: AppConfig): ConfirmRe
 }
 
 /** A sync: STANDBY brought to LIVE's exact commit. */
-export function syncConfirmation(plan: Plan): ConfirmRequest {
+export function syncConfirmation(plan: Plan): ShownRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
   const commit = live.commit?.slice(0, 7) ?? '?';
   return redactedRequest({
@@ -100,14 +101,14 @@ export function syncConfirmation(plan: Plan): ConfirmRequest {
 }
 
 /** For a terminal: the title, then the detail indented under it. */
-export function asTerminalText(c: Pick<ConfirmRequest, 'title' | 'detail'>): string {
-  return `${c.title}\n${c.detail
+export function asTerminalText(c: Pick<ShownRequest, 'title' | 'detail'>): Redacted {
+  return redact(`${c.title}\n${c.detail
     .split('\n')
     .map((l) => `  ${l}`)
-    .join('\n')}`;
+    .join('\n')}`);
 }
 
 /** For an agent's client (an MCP elicitation's message, a tool's result): the title, a blank line, the detail. */
-export function asAgentText(c: Pick<ConfirmRequest, 'title' | 'detail'>): string {
-  return `${c.title}\n\n${c.detail}`;
+export function asAgentText(c: Pick<ShownRequest, 'title' | 'detail'>): Redacted {
+  return redact(`${c.title}\n\n${c.detail}`);
 }

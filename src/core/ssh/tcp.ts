@@ -15,6 +15,7 @@ export function connectTcp(host: string, port: number): net.Socket {
       this.cork();
       process.nextTick(() => this.uncork());
     }
+    // eslint-disable-next-line no-restricted-syntax -- write's overloads cannot be named as one tuple; no text is shown here
     return write.apply(this, args as never);
   } as net.Socket['write'];
   return socket;

@@ -1,5 +1,6 @@
 import { otherSlot, SlotName } from '../config/types';
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
+import { redact, Redacted } from '../redact';
 import { shQuote } from '../shell';
 
 export interface HistoryEntry {
@@ -19,7 +20,7 @@ export interface WatchRecord {
   /** ISO time the watch ends. */
   until: string;
   since: string;
-  by: string;
+  by: Redacted;
 }
 
 /** A canary this tool set: a share of the app's clients sent to STANDBY by one HAProxy rule. */
@@ -29,7 +30,7 @@ export interface CanaryRecord {
   /** `source`, `cookie:NAME` or `header:NAME`. */
   key: string;
   since: string;
-  by: string;
+  by: Redacted;
 }
 
 /**
@@ -74,7 +75,7 @@ export function parseState(text: string): StateRead {
     state: {
       live,
       standby,
-      lastSwitch: typeof r.lastSwitch === 'string' ? r.lastSwitch : undefined,
+      lastSwitch: typeof r.lastSwitch === 'string' ? fromHost(r.lastSwitch, HOST_TEXT_LIMITS.name) : undefined,
       switchCount: typeof r.switchCount === 'number' ? r.switchCount : undefined,
       history: Array.isArray(r.history) ? (r.history.filter((h) => h && typeof h === 'object' && !Array.isArray(h)).map(shownEntry) as HistoryEntry[]) : [],
       watch: watchOf(r.watch),
@@ -109,14 +110,14 @@ function canaryOf(v: unknown): CanaryRecord | undefined {
   const c = v as Record<string, unknown>;
   const slot = slotName(c.slot);
   if (!slot || typeof c.percent !== 'number') return undefined;
-  return { slot, percent: c.percent, key: typeof c.key === 'string' ? c.key : 'source', since: typeof c.since === 'string' ? c.since : '', by: typeof c.by === 'string' ? fromHost(c.by, HOST_TEXT_LIMITS.name) : 'someone' };
+  return { slot, percent: c.percent, key: typeof c.key === 'string' ? c.key : 'source', since: typeof c.since === 'string' ? c.since : '', by: typeof c.by === 'string' ? fromHost(c.by, HOST_TEXT_LIMITS.name) : redact('someone') };
 }
 
 /**
  * The state once a canary was set, changed or ended: the record replaced or removed and the
  * change in the history (roles and the switch count untouched: no switch happened).
  */
-export function stateWithCanary(raw: Record<string, unknown>, canary: CanaryRecord | undefined, live: SlotName, who: string, at: string): Record<string, unknown> {
+export function stateWithCanary(raw: Record<string, unknown>, canary: CanaryRecord | undefined, live: SlotName, who: Redacted, at: string): Record<string, unknown> {
   const rest = { ...raw };
   delete rest.canary;
   const standby = otherSlot(live);
@@ -129,7 +130,7 @@ function watchOf(v: unknown): WatchRecord | undefined {
   const w = v as Record<string, unknown>;
   const slot = slotName(w.slot);
   if (!slot || typeof w.until !== 'string' || Number.isNaN(Date.parse(w.until))) return undefined;
-  return { slot, until: w.until, since: typeof w.since === 'string' ? w.since : '', by: typeof w.by === 'string' ? fromHost(w.by, HOST_TEXT_LIMITS.name) : 'someone' };
+  return { slot, until: w.until, since: typeof w.since === 'string' ? w.since : '', by: typeof w.by === 'string' ? fromHost(w.by, HOST_TEXT_LIMITS.name) : redact('someone') };
 }
 
 /** Prints the state file; exits 44 when there is none (a missing file is not a corrupt one). */
@@ -170,12 +171,13 @@ export interface SwitchRecord {
   toCommit?: string;
   kind: 'release' | 'rollback' | 'auto-rollback';
   emergency?: boolean;
-  reason?: string;
+  /** What a person or an agent typed: written to the LB host, read by everyone, so redacted. */
+  reason?: Redacted;
   /** How the person approved it (editor dialog, terminal, MCP elicitation…). */
   approvedVia?: string;
   /** A gate an emergency release went past ("1 of 2 smoke tests failed: …"). */
-  overrode?: string;
-  who: string;
+  overrode?: Redacted;
+  who: Redacted;
   at: string;
 }
 
@@ -230,7 +232,7 @@ export function rotatedHistoryText(moved: readonly unknown[]): string {
 }
 
 /** The state rewritten to agree with HAProxy (reconcile): roles fixed, the correction in the history. */
-export function stateReconciled(raw: Record<string, unknown>, live: SlotName, recorded: SlotName | undefined, who: string, at: string): Record<string, unknown> {
+export function stateReconciled(raw: Record<string, unknown>, live: SlotName, recorded: SlotName | undefined, who: Redacted, at: string): Record<string, unknown> {
   return { ...withRoles(raw, live), history: [...historyOf(raw), { timestamp: at, kind: 'reconcile', live, recorded: recorded ?? null, by: who }] };
 }
 

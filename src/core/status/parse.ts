@@ -98,7 +98,7 @@ export function parseLockHolder(output: string): LockHolder | undefined {
   if (state !== 'held') return undefined;
   try {
     const h = JSON.parse(json ?? '') as Partial<LockHolder>;
-    return { who: fromHost(String(h.who ?? 'someone'), HOST_TEXT_LIMITS.name), operation: fromHost(String(h.operation ?? 'an operation'), HOST_TEXT_LIMITS.name), since: h.since };
+    return { who: fromHost(String(h.who ?? 'someone'), HOST_TEXT_LIMITS.name), operation: fromHost(String(h.operation ?? 'an operation'), HOST_TEXT_LIMITS.name), since: typeof h.since === 'string' ? fromHost(h.since, HOST_TEXT_LIMITS.name) : undefined };
   } catch {
     return { who: 'someone', operation: 'an operation' };
   }

@@ -1,19 +1,17 @@
 import { appViaEach } from '../config/appVia';
-import { frontendHealth, lbHost, serverAddress } from '../config/hostRefs';
+import { serverAddress } from '../config/hostRefs';
 import { AppConfig, Config, otherSlot, ServerConfig, SLOT_NAMES, SlotName } from '../config/types';
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
-import { errorMessage } from '../errors';
-import { redact } from '../redact';
-import { CommandRunner, HttpResult } from '../ssh/runner';
+import { redact, redactedCopy } from '../redact';
+import { CommandRunner } from '../ssh/runner';
 import { claimsDisagreement } from './claims';
 import { driftOf } from './drift';
 import { probeLoadBalancer } from './probeLoadBalancer';
 import { checkHealth, probeServer } from './probeServer';
 import { OncePerRefresh } from './oncePerRefresh';
-import { parseHealthBody } from './parse';
-import { servedByBody } from './servedBy';
-import { trafficContradiction, TrafficProof } from './trafficProof';
+import { trafficContradiction } from './trafficProof';
 import { slotOfServers } from './slotOfServers';
+import { askThroughFrontend, whoAnswered } from './throughFrontend';
 import { runSmoke } from './smoke';
 import { AppSnapshot, Drift, LoadBalancerSnapshot, Role, RuntimeServer, ServerSnapshot, slotLabel, SlotSnapshot, Snapshot } from './snapshot';
 
@@ -60,7 +58,8 @@ export async function snapshotApp(runner: CommandRunner, app: AppConfig, signal?
     const contradiction = trafficContradiction(proof, each.frontend, each.canary?.slot === proof.standby);
     if (contradiction) drift.push({ ...(lbs.length > 1 ? { lb: each.host } : {}), kind: 'traffic-reaches-standby', message: redact(contradiction) });
   }
-  return { name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, lbs, slots: { blue, green }, drift };
+  // Everything the tree, the badge and an agent are shown comes from here: every text in it redacted.
+  return redactedCopy({ name: app.name, url: app.url && redact(app.url), live: roles.live, standby: roles.standby, lb, lbs, slots: { blue, green }, drift });
 }
 
 /** One server: its host (git, pm2), its health endpoint and its smoke checks, at once. */
@@ -83,28 +82,6 @@ async function probeServerFully(runner: CommandRunner, app: AppConfig, config: S
   if (server.error) server.error = redact(server.error);
   if (server.healthDetail) server.healthDetail = redact(server.healthDetail);
   return server;
-}
-
-/** One request to the health path through the app's frontend, from its LB host; undefined when no address is configured. */
-async function askThroughFrontend(runner: CommandRunner, app: AppConfig, signal?: AbortSignal): Promise<HttpResult | { error: string } | undefined> {
-  const target = frontendHealth(app);
-  if (!target) return undefined;
-  try {
-    return await runner.httpGet(lbHost(app), target.url, { timeoutMs: app.health.timeoutMs, hostHeader: target.hostHeader, signal });
-  } catch (e) {
-    return { error: fromHost(errorMessage(e), HOST_TEXT_LIMITS.detail) };
-  }
-}
-
-/** Whose identity answered the request through the frontend: the slots' own health bodies are the reference. */
-function whoAnswered(answer: HttpResult | { error: string }, slots: Record<SlotName, SlotSnapshot>, live: SlotName): NonNullable<TrafficProof['request']> {
-  if ('error' in answer) return { answeredBy: 'unknown', detail: `no answer: ${answer.error}` };
-  const standby = otherSlot(live);
-  const served = servedByBody(parseHealthBody(answer.body), slots[standby], slots[live]);
-  const from = (slot: SlotName) => `HTTP ${answer.status} from ${slotLabel(slot)}, by its health body`;
-  if (served.by === 'new') return { answeredBy: 'standby', detail: from(standby) };
-  if (served.by === 'old') return { answeredBy: 'live', detail: from(live) };
-  return { answeredBy: served.by, detail: `HTTP ${answer.status}; ${served.detail}` };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { otherSlot, SlotName } from '../config/types';
 import { shQuote } from '../shell';
 import { errorMessage } from '../errors';
+import { Redacted, redactIfAny } from '../redact';
 import { overridden, preflight } from '../plan/preflight';
 import { switchConfirmation } from '../plan/render';
 import { Intent, OperationKind, Plan, UnsafeMigrationPolicy } from '../plan/types';
@@ -78,7 +79,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     await readUnderLocks(lbs, plan, change, title, unchanged);
     // Each LB switched and verified in turn; a failure puts every one back.
     const verified = await applyEach(lbs, plan, change, title, unchanged);
-    return await afterSwitch(ctx, lbs, plan, { reason: answer.reason, approvedVia: answer.via, overrode: overridden(plan) }, verified, confirmedAt);
+    return await afterSwitch(ctx, lbs, plan, { reason: redactIfAny(answer.reason), approvedVia: answer.via, overrode: overridden(plan) }, verified, confirmedAt);
   } finally {
     await releaseEach(lbs);
   }
@@ -101,7 +102,7 @@ async function planSwitch(ctx: OperationContext, before: AppSnapshot, intent: In
 }
 
 /** What the person's yes adds to the record of the switch. */
-type Approval = { reason?: string; approvedVia?: string; overrode?: string };
+type Approval = { reason?: Redacted; approvedVia?: string; overrode?: Redacted };
 
 /**
  * HAProxy routes to the new LIVE: record it on every LB, watch it, report the old process's

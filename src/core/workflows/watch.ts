@@ -1,5 +1,6 @@
 import { appViaEach } from '../config/appVia';
 import { otherSlot, SlotName } from '../config/types';
+import { redact } from '../redact';
 import { shQuote } from '../shell';
 import { lockFileOf, parseState, stateText, watchStopFileOf, WatchRecord } from '../state/stateFile';
 import { lbHost } from '../config/hostRefs';
@@ -67,7 +68,7 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
       const back = await routeBack(settle, p.before, p.from, p.to, each.length > 1);
       said.push(each.length > 1 ? `${lb.ssh}: ${back}` : back);
       const now = await readLbFiles(settle, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
-      await recordSwitch(settle, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: failing });
+      await recordSwitch(settle, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: redact(failing) });
     }
     throw new WorkflowError('step-failed', `Watch ${slotLabel(p.to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${said.join(' ')} The history records it.`);
   }

@@ -3,7 +3,8 @@ import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../
 import { isMarkLine } from '../../ssh/output';
 import { CommandRunner, HostRef, RunResult, succeeded } from '../../ssh/runner';
 import { ConfirmPort } from '../../plan/confirm';
-import { LineRedactor, redact } from '../../redact';
+import { LineRedactor, redact, Redacted } from '../../redact';
+import { printErr } from '../../stdio';
 import { Reporter, withoutColours } from './reporter';
 
 /** Everything a workflow needs; the UI and the CLI each build one. */
@@ -13,7 +14,7 @@ export interface OperationContext {
   reporter: Reporter;
   confirm: ConfirmPort;
   /** `user@machine`, recorded in the lock and the history. */
-  who: string;
+  who: Redacted;
   signal?: AbortSignal;
   /** The folder of bluegreen.yaml: where the workspace's own tools (squawk) are looked for. */
   workspace?: string;
@@ -37,7 +38,7 @@ export function steady(ctx: OperationContext): OperationContext {
       try {
         f(...args);
       } catch (e) {
-        console.error(`bluegreen: ${name} failed: ${errorMessage(e)}`);
+        printErr(redact(`bluegreen: ${name} failed: ${errorMessage(e)}`));
       }
     });
   const r = ctx.reporter;
@@ -63,9 +64,10 @@ export class WorkflowError extends BlueGreenError {
     readonly detail: string,
     readonly stateNow: string,
     lastLines: readonly string[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; gate?: string },
   ) {
     super(reason, `${step} failed${host ? ` on ${host}` : ''}: ${detail}. ${stateNow}`, host, options);
+    this.gate = options?.gate;
     // Blank lines say nothing: only lines with text are kept, and none stay none (a split of '' would be one empty line, shown under a heading).
     const said = lastLines.filter((l) => l.trim());
     this.lastLines = said.length ? redact(said.join('\n')).split('\n').filter((l) => l.trim()) : [];
@@ -73,6 +75,9 @@ export class WorkflowError extends BlueGreenError {
 
   /** The failed step's last output lines, redacted. */
   readonly lastLines: readonly string[];
+
+  /** The plan's gate that refused (plan/gates.ts), when a refusal stopped it: what a person can do next depends on it. */
+  readonly gate?: string;
 }
 
 /**

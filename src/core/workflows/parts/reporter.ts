@@ -1,4 +1,4 @@
-import { redact } from '../../redact';
+import { redact, Redacted } from '../../redact';
 
 /** Where a workflow says what it does: the output channel in VS Code, stderr in the CLI. */
 export interface Reporter {
@@ -18,7 +18,7 @@ export type LineLevel = 'info' | 'warn' | 'error';
  * A reporter that writes each event as one line, the way the output channel shows them
  * ("── Build (lab-green) ──", "[lab-green] …", "✓ Build (0.3 s)"); MCP progress uses the same lines.
  */
-export function lineReporter(write: (level: LineLevel, text: string) => void): Reporter {
+export function lineReporter(write: (level: LineLevel, text: Redacted) => void): Reporter {
   // The one place every line passes on its way out: credentials are removed here.
   const say = (level: LineLevel, text: string) => write(level, redact(text));
   return {
