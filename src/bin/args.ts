@@ -20,6 +20,7 @@ export const OPTIONS = {
   reason: { type: 'string', value: 'TEXT', help: 'why, for an emergency release' },
   'allow-unsafe-migrations': { type: 'boolean', help: 'go ahead although migrations break a rollback (recorded)' },
   abort: { type: 'boolean', help: 'canary: remove the canary rule, every client back on LIVE' },
+  'route-back': { type: 'boolean', help: "reconcile: switch traffic back to the state file's LIVE instead" },
   stop: { type: 'boolean', help: 'watch: stop the watch (whoever runs it) instead of resuming it' },
   fix: { type: 'boolean', help: 'doctor: add the missing lines (asks first, unless --yes)' },
   'accept-host-key': { type: 'string', multiple: true, value: 'SHA256:…', help: 'trust this unknown host key fingerprint for this run' },
@@ -31,7 +32,7 @@ export type OptionName = keyof typeof OPTIONS;
 export interface ParsedArgs {
   command?: string;
   positionals: string[];
-  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; abort?: boolean; 'allow-unsafe-migrations'?: boolean; 'accept-host-key'?: string[]; help?: boolean };
+  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'accept-host-key'?: string[]; help?: boolean };
   given: OptionName[];
 }
 

@@ -137,10 +137,10 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     },
   },
   reconcile: {
-    synopsis: '[--yes]',
-    summary: 'rewrite the state file to agree with HAProxy (traffic untouched)',
-    options: ['yes', 'app'],
-    run: (c) => printSummary(reconcile(c.operation())),
+    synopsis: '[--yes] | --route-back [--yes]',
+    summary: 'rewrite the state file to agree with HAProxy (traffic untouched);\n' + ' '.repeat(41) + "--route-back switches traffic to the state file's LIVE instead",
+    options: ['route-back', 'yes', 'app'],
+    run: (c) => (c.args.values['route-back'] ? switchTraffic(c, 'release', { routeBack: true }) : printSummary(reconcile(c.operation()))),
   },
   smoke: {
     synopsis: '',
@@ -217,8 +217,8 @@ function unsafeMigrationPolicy(c: CliRun): UnsafeMigrationPolicy {
   return c.args.values['allow-unsafe-migrations'] ? 'allow' : 'refuse';
 }
 
-async function switchTraffic(c: CliRun, kind: 'release' | 'rollback'): Promise<number> {
-  const r = await release(c.operation(), { kind, emergency: c.args.values.emergency, unsafeMigrations: unsafeMigrationPolicy(c) });
+async function switchTraffic(c: CliRun, kind: 'release' | 'rollback', o: { routeBack?: boolean } = {}): Promise<number> {
+  const r = await release(c.operation(), { kind, emergency: c.args.values.emergency, unsafeMigrations: unsafeMigrationPolicy(c), ...o });
   printOut(redact(r.summary));
   return r.stateWritten ? 0 : 1;
 }

@@ -28,3 +28,5 @@ function switchCommand(title: string, options: ReleaseOptions, next: NextStep[])
 export const release = switchCommand('Release', { kind: 'release' }, [SYNC, ROLL_BACK]);
 export const releaseEmergency = switchCommand('Emergency release', { kind: 'release', emergency: true }, [ROLL_BACK]);
 export const rollback = switchCommand('Rollback', { kind: 'rollback' }, []);
+// Reconcile's other direction: traffic back to the slot the state file records as LIVE.
+export const routeBack = switchCommand('Route back', { kind: 'release', routeBack: true }, [ROLL_BACK]);

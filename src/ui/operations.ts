@@ -9,7 +9,8 @@ import { whoAmI } from '../core/workflows/parts/who';
 import { Deps } from './deps';
 import { outputReporter } from './outputReporter';
 import { NextStep, nextStepsAfterFailure } from './nextSteps';
-import { pick, showError, showInfo, showWarning, withNotification } from './sinks';
+import { pick, showError, showInfo, showWarning } from './sinks';
+import { DialogAwareProgress, progressTitle } from './dialogAwareProgress';
 import { redact } from '../core/redact';
 
 /** What a tree item passes to a command: the app, and for slot items the slot. */
@@ -81,26 +82,24 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
   if (!app) return { ok: false, message: 'no app was picked; nothing was changed.' };
   const reporter = outputReporter(deps.output);
   deps.running.title = `${title} (${app.name})`;
-  const started = Date.now();
-  reporter.info(`════ ${title}: ${app.name} — ${new Date(started).toLocaleString()} ════`);
+  reporter.info(`════ ${title}: ${app.name} — ${new Date().toLocaleString()} ════`);
+  const progress = new DialogAwareProgress(progressTitle(title, app.name));
   try {
-    const summary = await withNotification(redact(`Blue-Green: ${title} (${app.name})`), async (report, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      const progressReporter: Reporter = {
-        step: (t, host) => {
-          report(redact(`${t}${host ? ` on ${host}` : ''}…`));
-          reporter.step(t, host);
-        },
-        line: (host, text, stream) => reporter.line(host, text, stream),
-        stepDone: (t, ms, error) => reporter.stepDone(t, ms, error),
-        info: (text) => reporter.info(text),
-        warn: (text) => reporter.warn(text),
-      };
-      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil) };
-      return body(ctx, target);
-    });
-    reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);
+    progress.show();
+    const progressReporter: Reporter = {
+      step: (t, host) => {
+        progress.report(redact(`${t}${host ? ` on ${host}` : ''}…`));
+        reporter.step(t, host);
+      },
+      line: (host, text, stream) => reporter.line(host, text, stream),
+      stepDone: (t, ms, error) => reporter.stepDone(t, ms, error),
+      info: (text) => reporter.info(text),
+      warn: (text) => reporter.warn(text),
+    };
+    const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: progress.around(deps.confirm), who: whoAmI(), signal: progress.controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil) };
+    const summary = await body(ctx, target);
+    progress.close();
+    reporter.info(`════ ${title} done in ${progress.workSeconds()} s: ${summary} ════`);
     offer(deps, app.name, showInfo(redact(`Blue-Green: ${summary}`), ...next.map((n) => n.title), SHOW_OUTPUT), next);
     return { ok: true, message: summary };
   } catch (e) {
@@ -109,7 +108,7 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
       return { ok: false, message: `${title} was not confirmed; nothing was changed.`, error: e };
     }
     const message = errorMessage(e);
-    reporter.warn(`════ ${title} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s ════`);
+    reporter.warn(`════ ${title} stopped after ${progress.workSeconds()} s ════`);
     reporter.error(message);
     const output = failedStepOutput(e);
     if (output) reporter.error(output);
@@ -117,6 +116,7 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
     offer(deps, app.name, showError(redact(`Blue-Green: ${message}`), ...fixes.map((n) => n.title), SHOW_OUTPUT), fixes);
     return { ok: false, message, error: e };
   } finally {
+    progress.close();
     deps.running.title = undefined;
     void deps.model.refresh();
   }

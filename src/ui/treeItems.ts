@@ -24,15 +24,23 @@ export function isCanaryEntry(h: HistoryEntry): boolean {
   return h.kind === 'canary' || h.kind === 'canary-end';
 }
 
+/** A reconcile's entry: what the state file said, and the LIVE it was made to say (HAProxy's). */
+function reconcileTitle(h: HistoryEntry): string {
+  const live = String(h.live ?? '?').toUpperCase();
+  return typeof h.recorded === 'string' ? `State file ${h.recorded.toUpperCase()} → ${live}` : `State file rewritten: ${live} LIVE`;
+}
+
 /** One recorded switch: when, from → to with versions, what kind, who, why. */
 export function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): vscode.TreeItem {
   const [from, to] = [String(h.from ?? '?').toUpperCase(), String(h.to ?? '?').toUpperCase()];
   const versions = text(h.fromVersion) || text(h.toVersion) ? `v${text(h.fromVersion) ?? '?'} → v${text(h.toVersion) ?? '?'}` : undefined;
-  const kind = [text(h.kind), h.emergency === true ? 'emergency' : undefined].filter(Boolean).join(', ');
-  const title = h.kind === 'canary' ? `Canary ${typeof h.percent === 'number' ? h.percent : '?'}% → ${to}` : h.kind === 'canary-end' ? `Canary ended: all → ${to}` : `${from} → ${to}`;
+  const kind = [text(h.kind), h.emergency === true ? 'emergency' : undefined, h.routedBack === true ? "routed back to the state file's LIVE" : undefined].filter(Boolean).join(', ');
+  const reconciled = h.kind === 'reconcile';
+  const title = h.kind === 'canary' ? `Canary ${typeof h.percent === 'number' ? h.percent : '?'}% → ${to}` : h.kind === 'canary-end' ? `Canary ended: all → ${to}` : reconciled ? reconcileTitle(h) : `${from} → ${to}`;
   const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
-  item.description = [relativeTime(h.timestamp), isCanaryEntry(h) ? undefined : versions, isCanaryEntry(h) ? undefined : kind, text(h.reason)].filter(Boolean).join(' · ');
-  item.iconPath = new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
+  const plain = isCanaryEntry(h) || reconciled;
+  item.description = [relativeTime(h.timestamp), plain ? undefined : versions, plain ? undefined : kind, reconciled ? 'traffic not touched' : undefined, text(h.reason)].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : reconciled ? 'git-compare' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
   // Rolling back makes sense on the switch that made the current LIVE: it goes back to its "from".
   // Not to a slot that is down: a rollback there would be refused (or, as an emergency, break LIVE).
   const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby && app.slots[app.standby].health === 'up';
@@ -60,7 +68,7 @@ export function driftItem(app: AppSnapshot, d: Drift): vscode.TreeItem {
   item.id = `drift:${app.name}:${d.kind}:${d.lb ?? ''}`;
   item.description = `${app.lbs.length > 1 && d.lb ? `${d.lb}: ` : ''}${d.message}`;
   item.iconPath = new vscode.ThemeIcon(split ? 'error' : 'warning', colour(split ? 'testing.iconFailed' : 'list.warningForeground'));
-  item.tooltip = `${d.message}${d.kind === 'state-file-disagrees' ? '\n\nReconcile makes the state file agree with what HAProxy routes.' : ''}`;
+  item.tooltip = `${d.message}${d.kind === 'state-file-disagrees' ? "\n\nReconcile: accept HAProxy's routing (the state file is rewritten), or route traffic back to the state file's LIVE (a switch)." : ''}`;
   item.contextValue = `drift:${d.kind}`;
   item.accessibilityInformation = { label: `${String(item.label)}: ${item.description}` };
   return item;

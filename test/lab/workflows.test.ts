@@ -263,6 +263,26 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await assertInvariants('blue');
   });
 
+  it("row 16, the other direction: routes traffic back to the slot the state file records, as a switch, and says so in the history", async () => {
+    const file = lab().stateFile;
+    writeFileSync(file, JSON.stringify({ prod: 'green', live: 'green', standby: 'blue', switchCount: 7, owner: 'ops' }));
+    const ctx = context(runner);
+    const r = await release(ctx, { routeBack: true });
+    assert.deepEqual([r.from, r.to], ['blue', 'green']);
+    assert.equal(await served(), 'green 1.1.0');
+    assert.match(readFileSync(lab().haproxyConfig, 'utf8'), /default_backend demo_green\b/);
+    const state = readState();
+    const entry = (state.history as Record<string, unknown>[]).at(-1)!;
+    assert.deepEqual([state.live, state.switchCount, state.owner, entry.from, entry.to, entry.kind, entry.routedBack], ['green', 8, 'ops', 'blue', 'green', 'release', true]);
+    // With state file and HAProxy agreeing again, there is nothing left to route back to.
+    await assert.rejects(release(context(runner), { routeBack: true }), (e: unknown) => e instanceof WorkflowError && e.reason === 'refused' && /nothing to route back to/.test(e.message));
+    assert.equal(await served(), 'green 1.1.0');
+    const back = await release(context(runner), { kind: 'rollback' });
+    assert.deepEqual([back.from, back.to], ['green', 'blue']);
+    writeFileSync(file, JSON.stringify({ prod: 'blue', live: 'blue', standby: 'green', switchCount: 0 }));
+    await assertInvariants('blue');
+  });
+
   it('row 12: switches back automatically when the new LIVE fails right after the switch', async () => {
     const unhealthy = path.join(lab().hosts.green.home, 'unhealthy');
     // GREEN starts failing the moment the watch window opens.

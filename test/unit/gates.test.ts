@@ -58,7 +58,7 @@ describe('the gate table: which operation each gate stops, and what it says', ()
         ['canary-on-standby', 'refuse', 'deploy sync', false],
         ['target-is-live', 'refuse', 'deploy', false],
         ['live-commit-known', 'refuse', 'sync', false],
-        ['not-newer', 'warn', 'release', false],
+        ['not-newer', 'warn', 'release canary', false],
         ['idle-close', 'warn', 'release rollback', false],
         ['standby-health', 'refuse', 'release rollback canary', true],
         ['servers-disagree', 'refuse', 'release rollback canary', true],
@@ -146,6 +146,28 @@ describe('the gate table: which operation each gate stops, and what it says', ()
     assert.equal(refusal(app({ drift: [drift[1]] }), { kind: 'release' }), undefined);
   });
 
+  it("routing back to the state file's LIVE goes past its own disagreement, and only that", () => {
+    const disagrees = { kind: 'state-file-disagrees' as const, message: 'the state file says GREEN is LIVE; HAProxy routes BLUE' };
+    const saysGreen = { state: { file: '/s', status: 'ok' as const, live: 'green' as const, standby: 'blue' as const, history: [] } };
+    const routeBack: Intent = { kind: 'release', routeBack: true };
+    const back = findings(app({ lb: saysGreen, drift: [disagrees] }), routeBack);
+    assert.equal(back.find((f) => f.severity === 'refuse'), undefined);
+    assert.deepEqual(back.filter((f) => f.gate === 'state-drift' || f.gate === 'drift').map((f) => [f.gate, f.severity, f.sentence]), [['state-drift', 'note', 'The state file records GREEN as LIVE, HAProxy routes BLUE: this switch routes traffic back to GREEN, as the state file records.']]);
+    // The same snapshot without routeBack: refused, as before.
+    assert.equal(refusal(app({ lb: saysGreen, drift: [disagrees] }), { kind: 'release' })?.[0], 'state-drift');
+    // Nothing to route back to: the state file agrees with HAProxy.
+    assert.deepEqual(refusal(app(), routeBack), ['state-drift', 'refuse', 'haproxy', 'nothing to route back to: the state file on haproxy records BLUE as LIVE, and a switch would send traffic to GREEN']);
+    // A state file that cannot be read names no LIVE to go back to.
+    const corrupt = { kind: 'state-file-corrupt' as const, message: 'the state file is not JSON' };
+    assert.deepEqual(refusal(app({ lb: { state: { file: '/s', status: 'corrupt', history: [] } }, drift: [corrupt] }), routeBack), ['state-drift', 'refuse', 'haproxy', 'cannot route back to what the state file records: the state file is not JSON']);
+    assert.deepEqual(refusal(app({ lb: { state: { file: '/s', status: 'missing', history: [] } } }), routeBack), ['state-drift', 'refuse', 'haproxy', 'nothing to route back to: the state file on haproxy cannot be read (missing), and a switch would send traffic to GREEN']);
+    // A pair: both state files must name GREEN.
+    assert.deepEqual(refusal(app({ lb: saysGreen, second: {}, drift: [disagrees] }), routeBack, PAIR), ['state-drift', 'refuse', 'haproxy2', 'nothing to route back to: the state file on haproxy2 records BLUE as LIVE, and a switch would send traffic to GREEN']);
+    assert.equal(refusal(app({ lb: saysGreen, second: saysGreen, drift: [disagrees] }), routeBack, PAIR), undefined);
+    // Every other gate still holds: STANDBY down is refused.
+    assert.equal(refusal(app({ lb: saysGreen, drift: [disagrees], green: { health: 'down' } }), routeBack)?.[0], 'standby-health');
+  });
+
   it('ending a canary that is on no LB is refused, naming where it was looked for', () => {
     assert.deepEqual(refusal(app(), { kind: 'end-canary' }), ['no-canary', 'refuse', 'haproxy', 'there is no canary of demo in /etc/haproxy/haproxy.cfg']);
     assert.deepEqual(refusal(app({ second: {} }), { kind: 'end-canary' }, PAIR), ['no-canary', 'refuse', 'haproxy', 'there is no canary of demo in /etc/haproxy/haproxy.cfg on any of its load balancers']);
@@ -182,6 +204,12 @@ describe('the gate table: which operation each gate stops, and what it says', ()
     assert.deepEqual(warned('1.2.0-beta.1', '1.2.0'), [['warn', '⚠ STANDBY GREEN (v1.2.0-beta.1) is not newer than LIVE BLUE (v1.2.0).']]);
     for (const [green, blue] of [['1.10.0', '1.9.0'], ['2.0.0', '1.99.99'], ['1.2.1', '1.2.0'], ['1.2', '1.1.9']]) assert.deepEqual(warned(green, blue), [], `${green} over ${blue}`);
     for (const [green, blue] of [['main', '1.0.0'], ['1.0.0', 'x.y'], ['1.x.0', '1.0.0'], ['1.0.0', '1.x.0'], ['1.v2.0', '1.2.0'], [undefined, '1.0.0'], ['1.0.0', undefined]]) assert.deepEqual(warned(green, blue), [], `${green} and ${blue} cannot be compared`);
+  });
+
+  it('a canary to an older STANDBY says so in its dialog, as a release does', () => {
+    const canaryFindings = findings(app({ green: { version: '1.0.0' }, blue: { version: '1.2.0' } }), { kind: 'canary', percent: 10 }).filter((f) => f.gate === 'not-newer');
+    assert.deepEqual(canaryFindings.map((f) => [f.severity, f.sentence]), [['warn', '⚠ STANDBY GREEN (v1.0.0) is not newer than LIVE BLUE (v1.2.0).']]);
+    assert.deepEqual(findings(app({ green: { version: '1.0.0' }, blue: { version: '1.2.0' } }), { kind: 'end-canary' }).filter((f) => f.gate === 'not-newer'), []);
   });
 
   it('a switch warns of the idle connections a reload resets, offering the fix first when the doctor has one', () => {

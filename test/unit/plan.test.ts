@@ -208,6 +208,16 @@ describe('one plan, rendered for each medium', () => {
     const deploy = deployConfirmation(preflight(healthy(), CONFIG, { kind: 'deploy', migrate: true }), CONFIG, 'origin/main');
     assert.equal(deploy.title, 'Deploy origin/main to GREEN (STANDBY)?');
     assert.match(deploy.detail, /GREEN now runs v1\.2\.0 at bbbbbbb; it will be rebuilt and restarted on jwg\.\nLIVE BLUE v1\.1\.0 is not touched\./);
+    // With the commit read ahead: its id, version and git's line for it, and when it is LIVE's own.
+    const target = { commit: 'c'.repeat(40), oneLine: redact('ccccccc Faster home page (ann, 2 minutes ago)'), version: redact('1.3.0') };
+    const aimed = deployConfirmation(preflight(healthy(), CONFIG, { kind: 'deploy' }), CONFIG, 'origin/main', target);
+    assert.equal(aimed.title, 'Deploy origin/main (v1.3.0, ccccccc) to GREEN (STANDBY)?');
+    assert.match(aimed.detail, /^It lands ccccccc Faster home page \(ann, 2 minutes ago\), version 1\.3\.0 in package\.json\.\n/);
+    const livesOwn = deployConfirmation(preflight(healthy(), CONFIG, { kind: 'deploy' }), CONFIG, 'main', { commit: 'a'.repeat(40) });
+    assert.equal(livesOwn.title, 'Deploy main (aaaaaaa) to GREEN (STANDBY)?');
+    assert.match(livesOwn.detail, /^It lands aaaaaaa — the commit LIVE runs\./);
+    const same = deployConfirmation(preflight(healthy(), CONFIG, { kind: 'deploy' }), CONFIG, 'main', { commit: 'b'.repeat(40) });
+    assert.match(same.detail, /^It lands bbbbbbb — the commit GREEN runs now\./);
     const migrations = migrationsConfirmation(preflight(healthy(), CONFIG, { kind: 'deploy' }, UNSAFE), CONFIG);
     assert.match(migrations.detail, /DROP COLUMN/);
     assert.equal(migrations.typeToConfirm, 'GREEN');

@@ -57,6 +57,12 @@ describe('the state file', () => {
     assert.deepEqual(['emergency', 'reason', 'approvedVia', 'overrode'].filter((k) => k in plain), []);
   });
 
+  it("a switch back to the state file's LIVE says so in its history entry", () => {
+    const back = (stateAfterSwitch({ prod: 'green' }, { ...record, routedBack: true }).state.history as Record<string, unknown>[])[0];
+    assert.equal(back.routedBack, true);
+    assert.equal('routedBack' in (stateAfterSwitch({ prod: 'blue' }, record).state.history as Record<string, unknown>[])[0], false);
+  });
+
   it('a switch counts from 1 when the file has no count, and drops a canary (promoted or abandoned)', () => {
     const canary = { slot: 'green', percent: 10, key: 'source', since: record.at, by: 'ann@ops' };
     const { state, moved } = stateAfterSwitch({ prod: 'blue', switchCount: 'many', canary }, record);

@@ -1,4 +1,4 @@
-import { AppConfig, SlotName } from '../config/types';
+import { AppConfig, otherSlot, SlotName } from '../config/types';
 import { timeLeft } from '../format';
 import { unsafeCount } from '../migrations/types';
 import { checkedBy, unsafeLine } from '../migrations/check';
@@ -53,6 +53,22 @@ function consequence(j: Judged): string {
 }
 
 const STATE_DRIFT = new Set(['state-file-disagrees', 'state-file-corrupt']);
+
+/**
+ * A switch back to the state file's LIVE goes ahead only when that is all the drift is: every
+ * load balancer's state file read, each naming the slot the switch goes to.
+ */
+function routeBackVerdict(snap: AppSnapshot, config: AppConfig, to: SlotName): Verdict {
+  const host = config.loadBalancer.ssh;
+  const other = snap.drift.find((d) => STATE_DRIFT.has(d.kind) && d.kind !== 'state-file-disagrees');
+  if (other) return { sentence: `cannot route back to what the state file records: ${other.message}`, host };
+  const elsewhere = snap.lbs.find((l) => l.state.status !== 'ok' || l.state.live !== to);
+  if (elsewhere) {
+    const says = elsewhere.state.status === 'ok' ? `records ${elsewhere.state.live ? slotLabel(elsewhere.state.live) : 'no slot'} as LIVE` : `cannot be read (${elsewhere.state.status})`;
+    return { sentence: `nothing to route back to: the state file on ${elsewhere.host} ${says}, and a switch would send traffic to ${slotLabel(to)}`, host: elsewhere.host };
+  }
+  return { severity: 'note', sentence: `The state file records ${slotLabel(to)} as LIVE, HAProxy routes ${slotLabel(otherSlot(to))}: this switch routes traffic back to ${slotLabel(to)}, as the state file records.` };
+}
 
 /** Whether a semver-ish version is newer; undefined when either cannot be compared. */
 function isNewer(candidate?: string, current?: string): boolean | undefined {
@@ -152,8 +168,9 @@ export const GATES: readonly Gate[] = [
     id: 'state-drift',
     applies: SWITCHES,
     severity: 'refuse',
-    judge: ({ snap, config }) => {
+    judge: ({ snap, config, intent, to }) => {
       const drift = snap.drift.filter((d) => STATE_DRIFT.has(d.kind));
+      if (intent.routeBack) return routeBackVerdict(snap, config, to);
       return drift.length ? { sentence: `the state file and HAProxy disagree (${drift.map((d) => d.message).join('; ')}). Reconcile the state file first, or use an emergency release`, host: config.loadBalancer.ssh } : undefined;
     },
     emergency: () => undefined,
@@ -205,8 +222,9 @@ export const GATES: readonly Gate[] = [
     },
   },
   {
+    // A canary is a release to some of the clients: a downgrade is said in its dialog too.
     id: 'not-newer',
-    applies: ['release'],
+    applies: ['release', 'canary'],
     severity: 'warn',
     judge: ({ snap, live, to }) => {
       const [from, next] = [snap.slots[live], snap.slots[to]];
@@ -292,6 +310,7 @@ export const GATES: readonly Gate[] = [
     id: 'drift',
     applies: SWITCHES,
     severity: 'warn',
-    judge: ({ snap }) => snap.drift.map((d) => ({ sentence: `⚠ ${d.message}` })),
+    // Routing back to the state file's LIVE resolves its disagreement: the state-drift gate's note says so.
+    judge: ({ snap, intent }) => snap.drift.filter((d) => !(intent.routeBack && d.kind === 'state-file-disagrees')).map((d) => ({ sentence: `⚠ ${d.message}` })),
   },
 ];

@@ -5,7 +5,7 @@ import { slotSummary, versionText } from '../status/describe';
 import { redact, Redacted } from '../redact';
 import { redactedRequest, ShownRequest } from './confirm';
 import { shownFindings, typedReason, typedSlot } from './preflight';
-import { Plan } from './types';
+import { Plan, TargetCommit } from './types';
 
 /** The dialog's other button when the switch would reset idle connections: the doctor runs instead. */
 const FIX_FIRST = 'Fix First';
@@ -14,7 +14,7 @@ const FIX_FIRST = 'Fix First';
 export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } = {}): ShownRequest {
   const { intent } = plan;
   const [from, to] = [plan.liveSlot!, plan.targetSlot!];
-  const verb = intent.kind === 'rollback' ? 'Roll back traffic' : 'Switch traffic';
+  const verb = intent.kind === 'rollback' ? 'Roll back traffic' : intent.routeBack ? 'Route traffic back' : 'Switch traffic';
   return redactedRequest({
     title: `${verb} from ${slotLabel(from.name)} (${versionText(from.version)}) to ${slotLabel(to.name)} (${versionText(to.version)})?`,
     detail: [
@@ -26,7 +26,7 @@ export function switchConfirmation(plan: Plan, o: { suggestedReason?: string } =
     ]
       .filter(Boolean)
       .join('\n'),
-    action: intent.emergency ? 'Emergency Switch' : intent.kind === 'rollback' ? 'Roll Back' : 'Switch Traffic',
+    action: intent.emergency ? 'Emergency Switch' : intent.kind === 'rollback' ? 'Roll Back' : intent.routeBack ? 'Route Back' : 'Switch Traffic',
     typeToConfirm: typedSlot(plan),
     typeReason: typedReason(plan),
     askReason: intent.emergency,
@@ -62,11 +62,12 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ShownRequest 
 }
 
 /** A deploy to STANDBY: what it runs now, where it is rebuilt, and that LIVE is not touched. */
-export function deployConfirmation(plan: Plan, config: AppConfig, what: string): ShownRequest {
+export function deployConfirmation(plan: Plan, config: AppConfig, what: string, target?: TargetCommit): ShownRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
   return redactedRequest({
-    title: `Deploy ${what} to ${slotLabel(standby.name)} (STANDBY)?`,
+    title: `Deploy ${what}${target ? ` (${target.version ? `v${target.version}, ` : ''}${target.commit.slice(0, 7)})` : ''} to ${slotLabel(standby.name)} (STANDBY)?`,
     detail: [
+      target ? `It lands ${target.oneLine ?? target.commit.slice(0, 7)}${target.version ? `, version ${target.version} in package.json` : ''}${target.commit === live.commit ? ' — the commit LIVE runs' : target.commit === standby.commit ? ` — the commit ${slotLabel(standby.name)} runs now` : ''}.` : '',
       `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${config.slots[standby.name].servers.map((s) => s.ssh).join(', ')}.`,
       `LIVE ${slotSummary(live)} is not touched.`,
       plan.intent.migrate ? `Migrations will run: ${config.deploy.migrate}` : '',

@@ -1,4 +1,5 @@
 import { SlotName } from '../config/types';
+import { Redacted } from '../redact';
 import { MigrationReport } from '../migrations/types';
 import { AppSnapshot, SlotSnapshot } from '../status/snapshot';
 
@@ -22,6 +23,11 @@ export interface Intent {
   migrate?: boolean;
   /** A canary's share of the clients (1–99). */
   percent?: number;
+  /**
+   * A release that routes traffic back to the slot the state file records as LIVE (Reconcile's
+   * other direction): the state file's disagreement is what it resolves, so it does not refuse it.
+   */
+  routeBack?: boolean;
   unsafeMigrations?: UnsafeMigrationPolicy;
 }
 
@@ -91,4 +97,13 @@ export interface Plan {
   findings: Finding[];
   /** The snapshot it was judged on. */
   snapshot: AppSnapshot;
+}
+
+/** The commit a deploy would check out, as its dialog shows it. */
+export interface TargetCommit {
+  commit: string;
+  /** git's line for it (short id, subject, author, age), as the host's git gave it. */
+  oneLine?: Redacted;
+  /** package.json's version at that commit, when it has one. */
+  version?: Redacted;
 }

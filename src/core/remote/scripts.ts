@@ -13,6 +13,7 @@ import prismaDatasource from './scripts/prisma-datasource.sh';
 import readConfigSources from './scripts/read-config-sources.sh';
 import restore from './scripts/restore.sh';
 import switchConfig from './scripts/switch.sh';
+import targetCommit from './scripts/target-commit.sh';
 import unixSocket from './scripts/unix-socket.sh';
 import writeState from './scripts/write-state.sh';
 
@@ -28,6 +29,7 @@ function withArgs(script: string, ...args: (string | number | undefined)[]): str
 export const remote = {
   backup: (dir: string, backups: string, keep: number) => withArgs(backup, dir, backups, keep),
   fetch: (dir: string, remoteName: string, ref: string, branch: string, mark: string, fetchFirst = true) => withArgs(fetch, dir, remoteName, ref, branch, mark, fetchFirst ? 'fetch' : 'no-fetch'),
+  targetCommit: (dir: string, remoteName: string, ref: string, mark: string) => withArgs(targetCommit, dir, remoteName, ref, mark),
   lock: (lockFile: string, holder: string, heldMark: string, busyMark: string) => withArgs(lock, lockFile, holder, heldMark, busyMark),
   lockHolder: (lockFile: string) => withArgs(lockHolder, lockFile),
   /** `validate` names the candidate (`${config}.bluegreen-new`); it and `reload` run as written. */

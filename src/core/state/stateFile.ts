@@ -171,6 +171,8 @@ export interface SwitchRecord {
   toCommit?: string;
   kind: 'release' | 'rollback' | 'auto-rollback';
   emergency?: boolean;
+  /** Traffic routed back to the slot the state file recorded as LIVE (it and HAProxy disagreed). */
+  routedBack?: boolean;
   /** What a person or an agent typed: written to the LB host, read by everyone, so redacted. */
   reason?: Redacted;
   /** How the person approved it (editor dialog, terminal, MCP elicitation…). */
@@ -199,6 +201,7 @@ export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord
     kind: rec.kind,
   };
   if (rec.emergency) entry.emergency = true;
+  if (rec.routedBack) entry.routedBack = true;
   if (rec.reason) entry.reason = rec.reason;
   if (rec.approvedVia) entry.approvedVia = rec.approvedVia;
   if (rec.overrode) entry.overrode = rec.overrode;

@@ -47,7 +47,7 @@ export async function bump(ctx: OperationContext, o: BumpOptions): Promise<BumpR
     const commit = await localStep(ctx, `Commit, tag and push ${plan.tag}`, () => commitTagPush(plan));
     committed = true;
     ctx.reporter.info(`${plan.tag} is ${commit.slice(0, 7)} on ${plan.remote}`);
-    const deployed = await deploy({ ...ctx, confirm: preApproved() }, { ref: plan.tag });
+    const deployed = await deploy({ ...ctx, confirm: preApproved() }, { ref: plan.tag, preview: false });
     return { plan, commit, deployed, summary: `Released ${plan.tag} (${commit.slice(0, 7)}): ${deployed.summary} Release it when you have tested it.` };
   } finally {
     if (!committed) await discardBump(plan);

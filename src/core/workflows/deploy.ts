@@ -20,6 +20,7 @@ import { enforce } from './parts/enforce';
 import { MigrationsBetween, readMigrations } from './parts/migrationGate';
 import { onServers } from './parts/onServers';
 import { standbySteps, StandbySteps } from './parts/standbySteps';
+import { readTargetCommit } from './parts/targetCommit';
 import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './parts/operation';
 
 export interface DeployOptions {
@@ -38,6 +39,11 @@ export interface DeployOptions {
   operation?: string;
   /** Migrations that break a rollback to LIVE: see UnsafeMigrationPolicy. */
   unsafeMigrations?: UnsafeMigrationPolicy;
+  /**
+   * false: the dialog is not shown (a sync or a bump confirmed already), so the target commit
+   * is not read ahead of it.
+   */
+  preview?: boolean;
 }
 
 export interface DeployResult {
@@ -92,7 +98,6 @@ export function planOnStandby(app: AppSnapshot, config: AppConfig, intent: Inten
 
 export async function deploy(given: OperationContext, o: DeployOptions = {}): Promise<DeployResult> {
   const ctx = steady(given);
-  const started = Date.now();
   const { app } = ctx;
   const operation = o.operation ?? 'Deploy';
   if (o.ref) validateRef(o.ref);
@@ -104,8 +109,10 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     const plan = planOnStandby(before, app, { kind: 'deploy', target: o.target, migrate: o.migrate }, operation);
     const [live, slot] = [plan.live!, plan.target!];
     await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
-    const ref = await confirmDeploy(ctx, plan, o, operation);
-    const result = await checkedRouting(ctx, before, operation, () => deploySteps(ctx, o, { before, plan, ref, lock, operation, started }));
+    const { ref, commit } = await confirmDeploy(ctx, plan, o, operation);
+    // The time a deploy takes is its work's, not the time the dialog was open.
+    const started = Date.now();
+    const result = await checkedRouting(ctx, before, operation, () => deploySteps(ctx, o, { before, plan, ref, commit, lock, operation, started }));
     ctx.reporter.info(result.summary);
     return result;
   } finally {
@@ -126,7 +133,7 @@ async function checkedRouting<T>(ctx: OperationContext, before: AppSnapshot, ope
   return result;
 }
 
-async function deploySteps(ctx: OperationContext, o: DeployOptions, d: { before: AppSnapshot; plan: Plan; ref: string; lock: HeldLock | undefined; operation: string; started: number }): Promise<DeployResult> {
+async function deploySteps(ctx: OperationContext, o: DeployOptions, d: { before: AppSnapshot; plan: Plan; ref: string; commit?: string; lock: HeldLock | undefined; operation: string; started: number }): Promise<DeployResult> {
   const { app } = ctx;
   const { before, plan, ref, lock, operation, started } = d;
   const [live, slot] = [plan.live!, plan.target!];
@@ -138,7 +145,7 @@ async function deploySteps(ctx: OperationContext, o: DeployOptions, d: { before:
     await everywhere((s) => on(s, 'Back up the current release', remote.backup(s.dir, backupsOf(s.dir), app.deploy.keepBackups)));
   }
   if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, steps.guard, before, operation);
-  const commit = await checkOutEverywhere(steps, ref, app.slots[slot].branch ?? app.deploy.branch, o.fetch !== false);
+  const commit = await checkOutEverywhere(steps, d.commit ?? ref, app.slots[slot].branch ?? app.deploy.branch, o.fetch !== false, d.commit && d.commit !== ref ? `${ref} at ${d.commit.slice(0, 7)}` : ref);
   if (o.migrate) await confirmMigrations(ctx, before, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
 
   const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot, commit, ref })}`;
@@ -161,7 +168,8 @@ async function deploySteps(ctx: OperationContext, o: DeployOptions, d: { before:
 }
 
 /** The ref to build (STANDBY's own commit when it is built again without a fetch), once the person said yes. */
-async function confirmDeploy(ctx: OperationContext, plan: Plan, o: DeployOptions, operation: string): Promise<string> {
+/** The person's yes to the deploy; `commit`: the exact commit the dialog named, when it read one. */
+async function confirmDeploy(ctx: OperationContext, plan: Plan, o: DeployOptions, operation: string): Promise<{ ref: string; commit?: string }> {
   const { app } = ctx;
   const slot = plan.target!;
   const hostsText = app.slots[slot].servers.map((s) => s.ssh).join(', ');
@@ -170,19 +178,20 @@ async function confirmDeploy(ctx: OperationContext, plan: Plan, o: DeployOptions
   const standby = plan.targetSlot!;
   if (redeploy && !standby.commit) throw new WorkflowError('refused', operation, hostsText, `cannot read the commit ${slotLabel(slot)} runs${standby.serversDisagree ? ` (${standby.serversDisagree})` : ''}, so it cannot be built again without a fetch`, liveUnchanged(plan.snapshot));
   const ref = redeploy ? standby.commit! : o.ref ?? branch;
-  const answer = await ctx.confirm.confirm(deployConfirmation(plan, app, ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref));
+  const target = redeploy || o.preview === false ? undefined : await readTargetCommit(ctx, app.slots[slot].servers[0], ref, () => `Nothing was changed. ${liveUnchanged(plan.snapshot)}`);
+  const answer = await ctx.confirm.confirm(deployConfirmation(plan, app, ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref, target));
   if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
-  ctx.reporter.info(`LIVE is ${slotSummary(plan.liveSlot)}; deploying to STANDBY ${slotLabel(slot)} on ${hostsText}`);
-  return ref;
+  ctx.reporter.info(`LIVE is ${slotSummary(plan.liveSlot)}; deploying ${target ? `${target.commit.slice(0, 7)} ` : ''}to STANDBY ${slotLabel(slot)} on ${hostsText}`);
+  return { ref, commit: target?.commit };
 }
 
 /** Fetches and checks out `ref` on every server of the slot; all end on the first one's commit. */
-async function checkOutEverywhere(steps: StandbySteps, ref: string, branch: string, fetch: boolean): Promise<string> {
+async function checkOutEverywhere(steps: StandbySteps, ref: string, branch: string, fetch: boolean, shown = ref): Promise<string> {
   const { app, servers, on, everywhere, stateNow } = steps;
   const checkout = (s: ServerConfig, wanted: string, title: string) => on(s, title, remote.fetch(s.dir, app.deploy.remote, wanted, branch, COMMIT_MARK, fetch)).then((r) => new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(r.stdout)?.[1]);
-  const commits = await everywhere((s) => checkout(s, ref, `${fetch ? 'Fetch and check out' : 'Check out'} ${ref}`));
+  const commits = await everywhere((s) => checkout(s, ref, `${fetch ? 'Fetch and check out' : 'Check out'} ${shown}`));
   const commit = commits[0];
-  if (!commit || commits.some((c) => !c)) throw new WorkflowError('step-failed', `Check out ${ref}`, servers[commits.findIndex((c) => !c)].name, 'git did not report the checked-out commit', stateNow());
+  if (!commit || commits.some((c) => !c)) throw new WorkflowError('step-failed', `Check out ${shown}`, servers[commits.findIndex((c) => !c)].name, 'git did not report the checked-out commit', stateNow());
   // A branch that moved between two servers' fetches: every server runs the first one's commit.
   const behind = servers.filter((_, i) => commits[i] !== commit);
   if (behind.length) await onServers(behind, app.deploy.parallel, (s) => checkout(s, commit, `Check out ${commit.slice(0, 7)} (the commit ${servers[0].name} got)`));

@@ -35,6 +35,8 @@ export interface ReleaseOptions {
    * `refuse` stops (the CLI without --allow-unsafe-migrations), `allow` goes on (recorded).
    */
   unsafeMigrations?: UnsafeMigrationPolicy;
+  /** Route traffic back to the slot the state file records as LIVE (Reconcile's other direction). */
+  routeBack?: boolean;
 }
 
 export interface ReleaseResult {
@@ -65,7 +67,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
   try {
     const before = await localStep(ctx, 'Detect roles and health', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     const unchanged = () => liveUnchanged(before);
-    const plan = await planSwitch(ctx, before, { kind, emergency: o.emergency, unsafeMigrations: o.unsafeMigrations }, title);
+    const plan = await planSwitch(ctx, before, { kind, emergency: o.emergency, unsafeMigrations: o.unsafeMigrations, routeBack: kind === 'release' && o.routeBack ? true : undefined }, title);
     const binding = approvalBinding(plan, ctx.app);
     const answer = await ctx.confirm.confirm({ ...switchConfirmation(plan, { suggestedReason: o.suggestedReason }), binding });
     if (!answer.ok && answer.alternative) throw new WorkflowError('declined', title, undefined, FIX_FIRST_CHOSEN, unchanged());
@@ -111,8 +113,8 @@ type Approval = { reason?: Redacted; approvedVia?: string; overrode?: Redacted }
 async function afterSwitch(ctx: OperationContext, lbs: readonly LbSwitch[], plan: Plan, approval: Approval, verified: Verified & { ok: true }, confirmedAt: number): Promise<ReleaseResult> {
   const { app } = ctx;
   const [from, to, fromSlot, toSlot, before] = [plan.live!, plan.target!, plan.liveSlot!, plan.targetSlot!, plan.snapshot];
-  const { kind, emergency } = plan.intent;
-  const facts = { from, to, fromSlot, toSlot, kind: kind as 'release' | 'rollback', emergency, ...approval };
+  const { kind, emergency, routeBack } = plan.intent;
+  const facts = { from, to, fromSlot, toSlot, kind: kind as 'release' | 'rollback', emergency, routedBack: routeBack, ...approval };
   let progress: 'verified' | 'recorded' = 'verified';
   try {
     const switchMs = Date.now() - confirmedAt;

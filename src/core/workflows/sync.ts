@@ -24,7 +24,7 @@ export async function sync(ctx: OperationContext): Promise<SyncResult> {
     const answer = await ctx.confirm.confirm(syncConfirmation(plan));
     if (!answer.ok) throw new WorkflowError('declined', 'Sync', undefined, 'not confirmed', 'Nothing was changed.');
     ctx.reporter.info(`LIVE ${slotSummary(live)} runs ${liveCommit}; bringing STANDBY to the same commit`);
-    const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: liveCommit, lock, operation: 'Sync' });
+    const result = await deploy({ ...ctx, confirm: preApproved() }, { ref: liveCommit, lock, operation: 'Sync', preview: false });
     const after = await localStep(ctx, 'Compare both slots', () => snapshotApp(ctx.runner, ctx.app, ctx.signal));
     for (const s of slotList(after)) ctx.reporter.info(`${slotLabel(s.name)} (${s.role}): ${versionText(s.version)} at ${s.commit?.slice(0, 7) ?? '?'}${s.serversDisagree ? ` (${s.serversDisagree})` : ''}`);
     // Every server of both slots, not the slots' summaries: one server left behind is a difference.

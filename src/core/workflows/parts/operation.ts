@@ -3,6 +3,7 @@ import { BlueGreenError, errorMessage, ErrorReason, isBlueGreenError } from '../
 import { isMarkLine } from '../../ssh/output';
 import { CommandRunner, HostRef, RunResult, succeeded } from '../../ssh/runner';
 import { ConfirmPort } from '../../plan/confirm';
+import { Pm2TableCondenser } from '../../ssh/pm2Table';
 import { LineRedactor, redact, Redacted } from '../../redact';
 import { printErr } from '../../stdio';
 import { Reporter, withoutColours } from './reporter';
@@ -105,6 +106,13 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
   ctx.reporter.step(title, label);
   const started = Date.now();
   const [stdoutRedactor, stderrRedactor] = [new LineRedactor(), new LineRedactor()];
+  const pm2Table = new Pm2TableCondenser();
+  const shown = (texts: string[]) => {
+    for (const text of texts) {
+      keep(text);
+      ctx.reporter.line(label, text, 'stdout');
+    }
+  };
   let result: RunResult;
   try {
     result = await ctx.runner.run(host, script, {
@@ -116,9 +124,7 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
       onStdout: (l) => {
         if (isMarkLine(l)) return;
         const text = stdoutRedactor.line(withoutColours(l));
-        if (text === undefined) return;
-        keep(text);
-        ctx.reporter.line(label, text, 'stdout');
+        if (text !== undefined) shown(pm2Table.line(text));
       },
       onStderr: (l) => {
         const text = stderrRedactor.line(withoutColours(l));
@@ -128,9 +134,11 @@ export async function remoteStep(ctx: OperationContext, title: string, host: Hos
       },
     });
   } catch (e) {
+    shown(pm2Table.flush());
     ctx.reporter.stepDone(title, Date.now() - started, errorMessage(e));
     throw new WorkflowError(isBlueGreenError(e) ? e.reason : 'step-failed', title, label, errorMessage(e), stateNow(), tail, { cause: e });
   }
+  shown(pm2Table.flush());
   const ms = Date.now() - started;
   if (!succeeded(result)) {
     const why = result.signal ? `killed by ${result.signal}` : result.code === null ? 'no exit status' : `exit code ${result.code}`;
