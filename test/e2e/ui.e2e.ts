@@ -116,7 +116,7 @@ async function main(): Promise<number> {
     await step('Deploy from the STANDBY slot\'s context menu asks in a modal dialog', async () => {
       await slot(/STANDBY v1\.1\.0 · GREEN/).click({ button: 'right' });
       await chooseMenuItem('Deploy to STANDBY');
-      await dialog.getByText('Deploy origin/main to GREEN (STANDBY)?').waitFor({ timeout: 30000 });
+      await dialog.getByText(/^Deploy origin\/main \(v1\.2\.0, [0-9a-f]{7}\) to GREEN \(STANDBY\)\?$/).waitFor({ timeout: 30000 });
     });
     await shot(page, '02-deploy-dialog');
     await step('the deploy runs, streams into the output channel, and GREEN runs v1.2.0', async () => {

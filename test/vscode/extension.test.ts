@@ -143,7 +143,10 @@ describe('Blue-Green in a real VS Code extension host', () => {
       // The result offers the next step: release what was deployed.
       assert.deepEqual(notifications.at(-1), { level: 'info', message: notifications.at(-1)!.message, buttons: ['Release…', 'Show Output'] });
       assert.match(notifications.at(-1)!.message, /GREEN \(STANDBY\) runs v1\.2\.0/);
-      assert.match(confirmSeam.asked[0].title, /^Deploy origin\/main to GREEN \(STANDBY\)\?$/);
+      assert.match(confirmSeam.asked[0].title, /^Deploy origin\/main \(v1\.2\.0, [0-9a-f]{7}\) to GREEN \(STANDBY\)\?$/);
+      assert.match(confirmSeam.asked[0].detail, /^It lands [0-9a-f]{7} .+, version 1\.2\.0 in package\.json\.\n/);
+      // pm2's table comes as one line a process.
+      assert.ok(outputLines.some((l) => /pm2: demo-green online · pid \d+/.test(l)), outputLines.filter((l) => /pm2|│/.test(l)).join('\n'));
       assert.ok(outputLines.includes('── Build (lab-green) ──'), 'the output channel lacks the Build step header');
       assert.ok(outputLines.some((l) => /^✓ Restart demo-green \(\d+\.\d s\)$/.test(l)));
       assert.ok(outputLines.some((l) => /^════ Deploy done in .*GREEN \(STANDBY\) runs v1\.2\.0/.test(l)));
@@ -295,6 +298,48 @@ describe('Blue-Green in a real VS Code extension host', () => {
       assert.ok(row, 'no drift row');
       assert.equal(row.label, 'Drift');
     } finally {
+      writeFileSync(stateFile, original);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+    }
+  });
+
+  it("Reconcile settles drift either way: the state file's LIVE (a switch, through the release's dialog) or HAProxy's (the file rewritten)", async function () {
+    this.timeout(120_000);
+    const { model, confirmSeam, outputLines, notifications } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = model.snapshot!.apps[0].live!;
+    const other = live === 'blue' ? 'green' : 'blue';
+    const stateFile = model.config!.apps[0].loadBalancer.stateFile;
+    const original = readFileSync(stateFile, 'utf8');
+    const recordOther = () => writeFileSync(stateFile, JSON.stringify({ ...(JSON.parse(original) as Record<string, unknown>), live: other, prod: other, standby: live }));
+    const onDemo = { app: { name: 'demo' } };
+    confirmSeam.answer = () => ({ ok: true });
+    try {
+      // The state file is right: traffic goes back to the slot it records, as a switch.
+      recordOther();
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      const asked = confirmSeam.asked.length;
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.reconcile', onDemo, 'route-back'), true, outputLines.slice(-15).join('\n'));
+      assert.equal(confirmSeam.asked[asked].title.startsWith(`Route traffic back from ${live.toUpperCase()}`), true, confirmSeam.asked[asked].title);
+      assert.match(confirmSeam.asked[asked].detail, new RegExp(`this switch routes traffic back to ${other.toUpperCase()}, as the state file records`));
+      assert.deepEqual(notifications.at(-1)?.buttons, ['Roll Back', 'Show Output']);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot!.apps[0].live, other);
+      assert.deepEqual(model.snapshot!.apps[0].drift.filter((d) => d.kind.startsWith('state-file')), []);
+      const entry = (JSON.parse(readFileSync(stateFile, 'utf8')) as { history: Record<string, unknown>[] }).history.at(-1)!;
+      assert.deepEqual([entry.from, entry.to, entry.routedBack], [live, other, true]);
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.rollback', onDemo), true, outputLines.slice(-15).join('\n'));
+
+      // HAProxy is right: the state file is rewritten, traffic is not touched.
+      recordOther();
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.reconcile', onDemo, 'accept-haproxy'), true, outputLines.slice(-15).join('\n'));
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { live: string; history: Record<string, unknown>[] };
+      assert.deepEqual([state.live, state.history.at(-1)!.kind, state.history.at(-1)!.recorded], [live, 'reconcile', other]);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      assert.equal(model.snapshot!.apps[0].live, live);
+    } finally {
+      confirmSeam.answer = undefined;
       writeFileSync(stateFile, original);
       await vscode.commands.executeCommand('bluegreen.refresh');
     }
