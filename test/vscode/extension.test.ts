@@ -510,17 +510,25 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(readFileSync(`${file}.bluegreen-backup`, 'utf8'), before);
   });
 
-  it('adds /bump, /release and /sync as prompt files, and never overwrites one the person changed', async () => {
+  it('adds /bump, /release and /sync as prompt files after a short modal that lists their paths, opens each for review, and never overwrites one the person changed', async () => {
     const { confirmSeam } = await api();
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const prompts = path.join(folder, '.github', 'prompts');
     mkdirSync(prompts, { recursive: true });
     writeFileSync(path.join(prompts, 'release.prompt.md'), 'my own release steps\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const asked = confirmSeam.asked.length;
     confirmSeam.answer = () => ({ ok: true });
     try {
       assert.equal(await vscode.commands.executeCommand('bluegreen.addChatWorkflows'), true);
+      assert.equal(confirmSeam.asked[asked].title, 'Add /bump, /sync to this workspace? They will open for review.');
+      assert.equal(confirmSeam.asked[asked].detail, '.github/prompts/bump.prompt.md\n.github/prompts/sync.prompt.md\nKept as they are (changed by you): .github/prompts/release.prompt.md');
+      const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input instanceof vscode.TabInputText ? path.relative(folder, t.input.uri.fsPath) : t.label));
+      assert.deepEqual(open.sort(), ['.github/prompts/bump.prompt.md', '.github/prompts/sync.prompt.md']);
+      assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).every((t) => !t.isPreview), 'a workflow opened in a preview tab, which the next file replaces');
     } finally {
       confirmSeam.answer = undefined;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
     assert.match(readFileSync(path.join(prompts, 'sync.prompt.md'), 'utf8'), /#bluegreen_sync_standby/);
     assert.match(readFileSync(path.join(prompts, 'bump.prompt.md'), 'utf8'), /#bluegreen_bump_version/);
