@@ -97,7 +97,7 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
         info: (text) => reporter.info(text),
         warn: (text) => reporter.warn(text),
       };
-      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil) };
+      const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: deps.confirm, who: whoAmI(), signal: controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil), onDeployed: () => deps.model.deployed() };
       return body(ctx, target);
     });
     reporter.info(`════ ${title} done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary} ════`);

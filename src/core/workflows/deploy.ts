@@ -107,6 +107,7 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     const ref = await confirmDeploy(ctx, plan, o, operation);
     const result = await checkedRouting(ctx, before, operation, () => deploySteps(ctx, o, { before, plan, ref, lock, operation, started }));
     ctx.reporter.info(result.summary);
+    ctx.onDeployed?.(result.slot, result.commit);
     return result;
   } finally {
     await ownLock?.release();
