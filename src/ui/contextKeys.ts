@@ -24,7 +24,7 @@ export class ContextKeys {
  * never ticks in that session: the event is recorded as seen, without ticking. So every step's
  * expression also needs this key, set once the walkthrough is surely registered.
  */
-export const WALKTHROUGH_READY = 'bluegreen.walkthroughReady';
+const WALKTHROUGH_READY = 'bluegreen.walkthroughReady';
 const WALKTHROUGH_REGISTERED_MS = 8000;
 
 /** Sets WALKTHROUGH_READY once the walkthrough is registered, and `bluegreen.viewOpened` when the view is first shown. */
