@@ -3,6 +3,7 @@ import { registerCommands } from './commands/registry';
 import { CONFIG_FILE_NAME } from './core/config/fileName';
 import { redact } from './core/redact';
 import { ApprovalListener } from './ui/approvalListener';
+import { trackWalkthrough } from './ui/contextKeys';
 import { AutoRefresh } from './ui/autoRefresh';
 import { registerLanguageModelTools } from './ui/languageModelTools';
 import { registerMcpServer } from './ui/mcpRegistration';
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   watcher.onDidChange(reload);
   watcher.onDidCreate(reload);
   watcher.onDidDelete(reload);
-  context.subscriptions.push(channel, model, tree, view, badge, watcher, vscode.workspace.onDidChangeWorkspaceFolders(reload));
+  context.subscriptions.push(channel, model, tree, view, badge, watcher, vscode.workspace.onDidChangeWorkspaceFolders(reload), trackWalkthrough(model.contextKeys, view));
 
   const confirmSeam = testMode ? new ScriptedConfirm(vscodeConfirm()) : undefined;
   const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {} };
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const activationMs = performance.now() - started;
   output.info(redact(`[activate] ${activationMs.toFixed(1)} ms`));
   if (!confirmSeam) return undefined;
-  return { model, badge, tree, confirmSeam, outputLines, notifications };
+  return { model, badge, tree, confirmSeam, contextKeys: model.contextKeys, outputLines, notifications };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

@@ -11,7 +11,11 @@ function editorInUse(): ChatEditor {
   return name.includes('windsurf') ? 'windsurf' : name.includes('cursor') ? 'cursor' : 'vscode';
 }
 
-/** Writes /bump, /release and /sync for the editor in use, after listing them; a file that is already there is never overwritten. */
+/**
+ * Writes /bump, /release and /sync for the editor in use, then opens each one: the modal lists
+ * only their paths (their text would make it taller than the window), the editors show what
+ * they say. A file that is already there is never overwritten.
+ */
 export async function addChatWorkflows(deps: Deps): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) {
@@ -30,9 +34,10 @@ export async function addChatWorkflows(deps: Deps): Promise<boolean> {
     void showInfo(redact(`Blue-Green: the chat workflows are already there${kept.length ? ` (kept as you changed them: ${kept.map((f) => f.path).join(', ')})` : ''}.`));
     return true;
   }
+  const names = toWrite.map((f) => `/${path.basename(f.path).split('.')[0]}`).join(', ');
   const answer = await deps.confirm.confirm({
-    title: `Add ${toWrite.map((f) => `/${path.basename(f.path).split('.')[0]}`).join(', ')} to this workspace?`,
-    detail: [...toWrite.map((f) => `${f.path}:\n${f.text}`), ...(kept.length ? [`Kept as they are (changed by you): ${kept.map((f) => f.path).join(', ')}`] : [])].join('\n'),
+    title: `Add ${names} to this workspace? They will open for review.`,
+    detail: [...toWrite.map((f) => f.path), ...(kept.length ? [`Kept as they are (changed by you): ${kept.map((f) => f.path).join(', ')}`] : [])].join('\n'),
     action: 'Add Workflows',
   });
   if (!answer.ok) return false;
@@ -41,6 +46,7 @@ export async function addChatWorkflows(deps: Deps): Promise<boolean> {
     await writeFile(path.join(folder, f.path), f.text, { flag: 'wx' });
   }
   deps.output.info(redact(`[workflows] wrote ${toWrite.map((f) => f.path).join(', ')}`));
-  void showInfo(redact(`Blue-Green: added ${toWrite.map((f) => f.path).join(', ')}.`));
+  for (const f of toWrite) await vscode.window.showTextDocument(vscode.Uri.file(path.join(folder, f.path)), { preview: false });
+  void showInfo(redact(`Blue-Green: added ${names}; they are open for review.`));
   return true;
 }

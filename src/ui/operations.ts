@@ -96,7 +96,7 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
       info: (text) => reporter.info(text),
       warn: (text) => reporter.warn(text),
     };
-    const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: progress.around(deps.confirm), who: whoAmI(), signal: progress.controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil) };
+    const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: progress.around(deps.confirm), who: whoAmI(), signal: progress.controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil), onDeployed: () => deps.model.deployed() };
     const summary = await body(ctx, target);
     progress.close();
     reporter.info(`════ ${title} done in ${progress.workSeconds()} s: ${summary} ════`);

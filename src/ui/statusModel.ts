@@ -11,6 +11,8 @@ import { takeSnapshot } from '../core/status/refresh';
 import { checkLive, LiveCheck } from '../core/status/liveCheck';
 import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
 import { redact } from '../core/redact';
+import { firstReleaseProgress } from '../core/status/firstRelease';
+import { ContextKeys } from './contextKeys';
 import { Output, showWarning } from './sinks';
 
 /**
@@ -40,6 +42,9 @@ export class StatusModel implements vscode.Disposable {
   private readonly driftTold = new Set<string>();
   /** The cheap checks of LIVE since the last full read, by app (the badge's, while the view is closed). */
   readonly liveChecks = new Map<string, LiveCheck>();
+  readonly contextKeys = new ContextKeys();
+  /** A deploy succeeded in this window (the walkthrough's third step). */
+  private deployedHere = false;
 
   constructor(
     private readonly output: Output,
@@ -79,8 +84,8 @@ export class StatusModel implements vscode.Disposable {
         }
       }
     }
-    await vscode.commands.executeCommand('setContext', 'bluegreen.hasConfig', this.config !== undefined);
-    await vscode.commands.executeCommand('setContext', 'bluegreen.configInvalid', this.configInvalid);
+    await this.contextKeys.set('bluegreen.hasConfig', this.config !== undefined);
+    await this.contextKeys.set('bluegreen.configInvalid', this.configInvalid);
     this.changed.fire();
   }
 
@@ -132,6 +137,22 @@ export class StatusModel implements vscode.Disposable {
     }, 1000);
   }
 
+  /** A deploy finished (`onDeployed`): the walkthrough's deploy step is done. */
+  deployed(): void {
+    this.deployedHere = true;
+    void this.showProgress();
+  }
+
+  /**
+   * The walkthrough's steps from what is so, after each read and each deploy. Without a read,
+   * only a deploy in this window is known: the rest keep what the last read said.
+   */
+  private async showProgress(): Promise<void> {
+    const progress = firstReleaseProgress(this.snapshot?.apps ?? [], this.deployedHere);
+    const known = this.snapshot ? progress : this.deployedHere ? { deployDone: true } : {};
+    for (const [name, done] of Object.entries(known)) await this.contextKeys.set(`bluegreen.${name}`, done);
+  }
+
   /**
    * The badge's check while the view is closed: one request through each app's frontend. The
    * first one, with nothing read yet, is a full read (only it can name LIVE); so is one whose
@@ -169,6 +190,7 @@ export class StatusModel implements vscode.Disposable {
         for (const d of app.drift) this.output.warn(redact(`[status] ${app.name}: drift: ${d.message}`));
       }
       this.tellNewDrift(this.snapshot);
+      void this.showProgress();
     } catch (e) {
       this.refreshError = errorMessage(e);
       this.output.error(redact(`[status] refresh failed: ${this.refreshError}`));

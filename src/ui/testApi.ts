@@ -1,4 +1,5 @@
 import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/plan/confirm';
+import { ContextKeys } from './contextKeys';
 import { ShownNotification } from './sinks';
 import { StatusBadge } from './statusBar';
 import { StatusModel } from './statusModel';
@@ -28,6 +29,8 @@ export interface TestApi {
   badge: StatusBadge;
   tree: StatusTreeProvider;
   confirmSeam: ScriptedConfirm;
+  /** What each context key was last set to: the walkthrough's steps tick from them. */
+  contextKeys: ContextKeys;
   /** Recent output channel lines. */
   outputLines: readonly string[];
   /** Every notification shown, with its buttons. */

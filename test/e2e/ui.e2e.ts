@@ -70,9 +70,9 @@ async function main(): Promise<number> {
       await steps.filter({ hasText: 'Describe your servers' }).waitFor({ timeout: 30000 });
     };
     const stepDone = (title: string) => steps.filter({ hasText: title }).locator('.codicon-getting-started-step-checked').first().waitFor({ timeout: 10000 });
-    await step('the walkthrough: its first step is done from its button (bluegreen.yaml exists, so it opens), its second by opening the view', async () => {
+    await step('the walkthrough: its first step is done because bluegreen.yaml exists (its button opens it), its second by opening the view', async () => {
       await openWalkthrough();
-      // Whether VS Code already ticked it from the context key depends on start-up order; the button always does.
+      // The steps tick from state (context keys), a few seconds after activation at the latest.
       const first = steps.filter({ hasText: 'Describe your servers' });
       await first.click();
       await first.getByRole('button', { name: 'Create bluegreen.yaml' }).click();

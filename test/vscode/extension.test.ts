@@ -135,11 +135,17 @@ describe('Blue-Green in a real VS Code extension host', () => {
 
   it('deploys to STANDBY and releases through the commands; the badge and tree show the new LIVE as soon as the switch is verified', async function () {
     this.timeout(180_000);
-    const { model, badge, tree, confirmSeam, outputLines, notifications } = await api();
+    const { model, badge, tree, confirmSeam, contextKeys, outputLines, notifications } = await api();
+    // The walkthrough's steps tick from these keys: read from the lab, nothing is deployed or released yet.
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const walkthrough = () => ({ deployDone: contextKeys.get('bluegreen.deployDone'), releaseDone: contextKeys.get('bluegreen.releaseDone'), syncDone: contextKeys.get('bluegreen.syncDone') });
+    assert.deepEqual(walkthrough(), { deployDone: false, releaseDone: false, syncDone: false });
+    assert.equal(contextKeys.get('bluegreen.hasConfig'), true);
     confirmSeam.answer = () => ({ ok: true });
     try {
       const deployed = await vscode.commands.executeCommand<boolean>('bluegreen.deploy', { app: { name: 'demo' }, slot: { name: 'green' } });
       assert.equal(deployed, true, outputLines.slice(-20).join('\n'));
+      assert.deepEqual(walkthrough(), { deployDone: true, releaseDone: false, syncDone: false });
       // The result offers the next step: release what was deployed.
       assert.deepEqual(notifications.at(-1), { level: 'info', message: notifications.at(-1)!.message, buttons: ['Release…', 'Show Output'] });
       assert.match(notifications.at(-1)!.message, /GREEN \(STANDBY\) runs v1\.2\.0/);
@@ -177,6 +183,9 @@ describe('Blue-Green in a real VS Code extension host', () => {
       await vscode.commands.executeCommand('bluegreen.refresh');
       assert.equal(model.snapshot?.apps[0].live, 'green');
       assert.equal(badge.text, '$(broadcast) LIVE: GREEN v1.2.0');
+      // The state file's history now has the switch; the slots still run different commits.
+      assert.deepEqual(walkthrough(), { deployDone: true, releaseDone: true, syncDone: false });
+      await until('the walkthrough to be registered', () => contextKeys.get('bluegreen.walkthroughReady') || undefined, 15_000);
       const [appNode] = tree.getChildren();
       assert.deepEqual(tree.getChildren(appNode).slice(0, 2).map((n) => tree.getTreeItem(n).label), ['LIVE v1.2.0 · GREEN', 'STANDBY v1.1.0 · BLUE']);
     } finally {
@@ -555,17 +564,25 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(readFileSync(`${file}.bluegreen-backup`, 'utf8'), before);
   });
 
-  it('adds /bump, /release and /sync as prompt files, and never overwrites one the person changed', async () => {
+  it('adds /bump, /release and /sync as prompt files after a short modal that lists their paths, opens each for review, and never overwrites one the person changed', async () => {
     const { confirmSeam } = await api();
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const prompts = path.join(folder, '.github', 'prompts');
     mkdirSync(prompts, { recursive: true });
     writeFileSync(path.join(prompts, 'release.prompt.md'), 'my own release steps\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const asked = confirmSeam.asked.length;
     confirmSeam.answer = () => ({ ok: true });
     try {
       assert.equal(await vscode.commands.executeCommand('bluegreen.addChatWorkflows'), true);
+      assert.equal(confirmSeam.asked[asked].title, 'Add /bump, /sync to this workspace? They will open for review.');
+      assert.equal(confirmSeam.asked[asked].detail, '.github/prompts/bump.prompt.md\n.github/prompts/sync.prompt.md\nKept as they are (changed by you): .github/prompts/release.prompt.md');
+      const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input instanceof vscode.TabInputText ? path.relative(folder, t.input.uri.fsPath) : t.label));
+      assert.deepEqual(open.sort(), ['.github/prompts/bump.prompt.md', '.github/prompts/sync.prompt.md']);
+      assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).every((t) => !t.isPreview), 'a workflow opened in a preview tab, which the next file replaces');
     } finally {
       confirmSeam.answer = undefined;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
     assert.match(readFileSync(path.join(prompts, 'sync.prompt.md'), 'utf8'), /#bluegreen_sync_standby/);
     assert.match(readFileSync(path.join(prompts, 'bump.prompt.md'), 'utf8'), /#bluegreen_bump_version/);

@@ -114,6 +114,7 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
     const started = Date.now();
     const result = await checkedRouting(ctx, before, operation, () => deploySteps(ctx, o, { before, plan, ref, commit, lock, operation, started }));
     ctx.reporter.info(result.summary);
+    ctx.onDeployed?.(result.slot, result.commit);
     return result;
   } finally {
     await ownLock?.release();

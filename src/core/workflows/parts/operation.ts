@@ -24,6 +24,8 @@ export interface OperationContext {
    * `watchUntil` (ms since the epoch) while the new LIVE is watched.
    */
   onRouted?(live: SlotName, watchUntil?: number): void;
+  /** A deploy (or the deploy inside a bump or a sync) finished: `slot` is healthy on `commit`. */
+  onDeployed?(slot: SlotName, commit: string): void;
 }
 
 /**
@@ -50,7 +52,7 @@ export function steady(ctx: OperationContext): OperationContext {
     info: guard('output', r.info.bind(r))!,
     warn: guard('output', r.warn.bind(r))!,
   };
-  return { ...ctx, reporter, onRouted: guard('onRouted', ctx.onRouted?.bind(ctx)) };
+  return { ...ctx, reporter, onRouted: guard('onRouted', ctx.onRouted?.bind(ctx)), onDeployed: guard('onDeployed', ctx.onDeployed?.bind(ctx)) };
 }
 
 /**
