@@ -21,6 +21,31 @@ async function shot(page: Page, name: string, readmeShot = false): Promise<void>
   if (readmeShot && README_SHOT) await page.screenshot({ path: README_SHOT });
 }
 
+/** The width the issue asks the tree to be readable at: a narrow, common sidebar. */
+const SIDEBAR_PX = 300;
+
+/** Drags the sidebar's edge until it is `px` wide (VS Code keeps no setting for its width). */
+async function sidebarTo(page: Page, px: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  assert.ok(box, 'no sidebar');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + px, y, { steps: 10 });
+  await page.mouse.up();
+  const now = (await page.locator('.part.sidebar').boundingBox())?.width ?? 0;
+  assert.ok(Math.abs(now - px) <= 4, `the sidebar is ${now} px wide, not ${px}`);
+}
+
+/** The Blue-Green view's rows whose label or description the sidebar cuts (an ellipsis). */
+async function cutRows(page: Page): Promise<string[]> {
+  return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) =>
+    rows
+      .filter((row) => [...row.querySelectorAll('.monaco-icon-label-container, .monaco-icon-name-container, .label-description')].some((e) => e.scrollWidth > e.clientWidth + 1))
+      .map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''),
+  );
+}
+
 /** Requests through the frontend from `n` clients with addresses of their own (any 127.x.y.z is this machine's). */
 async function clientsThrough(url: string, n: number): Promise<void> {
   const one = (i: number) =>
@@ -93,6 +118,12 @@ async function main(): Promise<number> {
       if (!shown) await page.locator('.activitybar [aria-label^="Blue-Green"]').first().click();
       await blueLive.waitFor({ timeout: 30000 });
       await page.getByRole('treeitem', { name: /STANDBY v1\.1\.0 · GREEN/ }).waitFor({ timeout: 30000 });
+    });
+    await step('at a 300 px sidebar, every row of the view shows its description whole', async () => {
+      await sidebarTo(page, SIDEBAR_PX);
+      await page.waitForTimeout(300);
+      const cut = await cutRows(page);
+      assert.deepEqual(cut, [], `rows cut at ${SIDEBAR_PX} px: ${cut.join(' | ')}`);
     });
     await step('the badge says LIVE: BLUE v1.1.0', async () => {
       await page.locator('.statusbar').getByText('LIVE: BLUE v1.1.0').waitFor({ timeout: 30000 });
@@ -178,7 +209,8 @@ async function main(): Promise<number> {
       await clientsThrough(lab.frontendUrl, 400);
       await page.getByRole('button', { name: 'Refresh Status' }).click();
       await page.getByRole('treeitem', { name: /STANDBY BLUE/ }).getByText(/[1-9]\d* requests · .*5xx · \d+ ms/).waitFor({ timeout: 30000 });
-      await page.getByRole('treeitem', { name: /LIVE GREEN/ }).getByText(/[1-9]\d* requests/).waitFor({ timeout: 10000 });
+      await page.getByRole('treeitem', { name: /LIVE GREEN/ }).getByText(/[1-9]\d* requests/).waitFor({ timeout: 10000 });      const cut = await cutRows(page);
+      assert.deepEqual(cut, [], `rows cut at ${SIDEBAR_PX} px during a canary: ${cut.join(' | ')}`);
     });
     await shot(page, '08-canary');
   } catch (e) {
