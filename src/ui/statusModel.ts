@@ -12,6 +12,7 @@ import { checkLive, LiveCheck } from '../core/status/liveCheck';
 import { slotLabel, slotList, Snapshot } from '../core/status/snapshot';
 import { redact } from '../core/redact';
 import { firstReleaseProgress } from '../core/status/firstRelease';
+import { titleActions } from '../core/status/titleActions';
 import { ContextKeys } from './contextKeys';
 import { Output, showWarning } from './sinks';
 
@@ -144,13 +145,16 @@ export class StatusModel implements vscode.Disposable {
   }
 
   /**
-   * The walkthrough's steps from what is so, after each read and each deploy. Without a read,
-   * only a deploy in this window is known: the rest keep what the last read said.
+   * The walkthrough's steps and the title bar's Deploy and Release from what is so, after each
+   * read and each deploy. Without a read, only a deploy in this window is known: the rest keep
+   * what the last read said.
    */
   private async showProgress(): Promise<void> {
     const progress = firstReleaseProgress(this.snapshot?.apps ?? [], this.deployedHere);
     const known = this.snapshot ? progress : this.deployedHere ? { deployDone: true } : {};
     for (const [name, done] of Object.entries(known)) await this.contextKeys.set(`bluegreen.${name}`, done);
+    const offered = titleActions(this.snapshot?.apps ?? []);
+    for (const [name, applies] of Object.entries(offered)) await this.contextKeys.set(`bluegreen.${name}`, applies);
   }
 
   /**

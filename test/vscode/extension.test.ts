@@ -67,6 +67,9 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.deepEqual(children.slice(0, 2).map((i) => ((i.iconPath as vscode.ThemeIcon).color as unknown as { id: string }).id), ['charts.blue', 'charts.green']);
     assert.match(String(children[2].description), /^→ BLUE · \d+ switch(es)?/);
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
+    // STANDBY is healthy: the view's title bar offers Deploy and Release.
+    const { contextKeys } = await api();
+    assert.deepEqual([contextKeys.get('bluegreen.canDeploy'), contextKeys.get('bluegreen.canRelease')], [true, true]);
   });
 
   it("several apps: a tree root each; the badge shows the app whose folder holds the edited file, else one line for all of them", async function () {
