@@ -17,10 +17,12 @@ export type ReconcileDirection = 'accept-haproxy' | 'route-back';
  * the second argument (a test, a keybinding) is not asked.
  */
 export async function reconcile(deps: Deps, arg?: unknown, given?: unknown): Promise<boolean> {
-  const picked = deps.model.config ? await appFor(deps, targetOf(arg)) : undefined;
-  const app = picked && deps.model.snapshot?.apps.find((a) => a.name === picked.name);
+  const picked = await appFor(deps, targetOf(arg));
+  // No config: the operation says what is missing. No app picked: nothing to do.
+  if (!picked) return deps.model.config ? false : runOperation(deps, 'Reconcile state file', arg, () => Promise.resolve(''));
+  const app = deps.model.snapshot?.apps.find((a) => a.name === picked.name);
   const recorded = app?.lb.state.status === 'ok' ? app.lb.state.live : undefined;
-  const onApp = picked ? { app: { name: picked.name } } : arg;
+  const onApp = { app: { name: picked.name } };
   let direction = given === 'accept-haproxy' || given === 'route-back' ? given : undefined;
   if (!direction && app?.live && recorded && recorded !== app.live) {
     const [routed, inFile] = [slotLabel(app.live), slotLabel(recorded)];
@@ -29,7 +31,7 @@ export async function reconcile(deps: Deps, arg?: unknown, given?: unknown): Pro
         { direction: 'accept-haproxy' as const, label: redact(`$(check) HAProxy is right: ${routed} is LIVE`), description: redact('rewrite the state file; traffic is not touched') },
         { direction: 'route-back' as const, label: redact(`$(arrow-swap) The state file is right: ${inFile} is LIVE`), description: redact(`switch traffic back to ${inFile} (the release dialog confirms)`) },
       ],
-      { title: redact(`Blue-Green: ${picked!.name}: HAProxy routes ${routed}, the state file records ${inFile}`), placeHolder: redact('Which one is right?') },
+      { title: redact(`Blue-Green: ${picked.name}: HAProxy routes ${routed}, the state file records ${inFile}`), placeHolder: redact('Which one is right?') },
     );
     if (!chosen) return false;
     direction = chosen.direction;
