@@ -1,9 +1,9 @@
 // `npm run mutation [-- --only <module>]… [--save] [--break <score>] [--concurrency <n>]`
 //
 // StrykerJS over the safety modules (stryker.config.mjs lists them) with the unit suite.
-// Prints each module's figures and its surviving mutants; with --save (a whole run only)
-// writes bench/mutation.md and bench/mutation.json (each module's sha256, read by
-// scripts/mutation-ci.mjs). Survivors judged equivalent are listed, each with why, in
+// Prints each module's figures and its surviving mutants; with --save writes bench/mutation.json
+// (each module's sha256, read by scripts/mutation-ci.mjs, its figures and survivors) and
+// bench/mutation.md from it; with --only too, only those modules' entries are replaced. Survivors judged equivalent are listed, each with why, in
 // bench/mutation-equivalent.json; the score still counts them as survivors.
 //
 // `--build` is Stryker's build step in its sandbox (stryker.config.mjs's buildCommand).
@@ -52,7 +52,7 @@ for (let i = 0; i < args.length; i++) {
 for (const m of only) if (!safetyModules.includes(m)) usage(`${m} is not one of the safety modules:\n  ${safetyModules.join('\n  ')}`);
 if (floor !== undefined && !(floor >= 0 && floor <= 100)) usage('--break needs a score from 0 to 100');
 if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) usage('--concurrency needs a whole number');
-if (save && only.length) usage('--save records a whole run: leave out --only');
+if (save && only.length && !existsSync(SIDECAR)) usage(`--save with --only updates a saved run: run them all with --save first (no ${SIDECAR})`);
 const modules = only.length ? only : safetyModules;
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -134,34 +134,62 @@ if (save) {
   const dirty = git('status', '--porcelain', '--', ...modules, 'test') !== '';
   const date = started.toISOString().replace(/\.\d+Z$/, 'Z');
   const { version } = JSON.parse(readFileSync(require.resolve('@stryker-mutator/core/package.json'), 'utf8'));
-  const md = [
+  // A run of some modules replaces only theirs: the rest keep what the whole run said of them.
+  const before = only.length && existsSync(SIDECAR) ? JSON.parse(readFileSync(SIDECAR, 'utf8')) : undefined;
+  const run = { date, commit: `${commit}${dirty ? ' (with uncommitted changes)' : ''}`, seconds, modules: modules.length === safetyModules.length ? 'all' : modules };
+  const sidecar = before
+    ? { ...before, reruns: [...(before.reruns ?? []), run], modules: { ...before.modules } }
+    : { date, commit: run.commit, seconds, stryker: version, concurrency: concurrency ?? null, node: process.version, reruns: [], modules: {} };
+  for (const m of modules) {
+    sidecar.modules[m] = {
+      sha256: sha256(m),
+      ...figures.get(m),
+      score: Number(score(figures.get(m)).toFixed(1)),
+      survivors: survivors.filter((x) => relative(x.fileName) === m).map((x) => `${where(x)} ${x.status === 'NoCoverage' ? '(no coverage) ' : ''}${mutation(x)}`),
+      equivalents: equivalents.filter(({ m: x }) => relative(x.fileName) === m).map(({ m: x, why }) => `${where(x)} ${mutation(x)} — ${why}`),
+    };
+  }
+  writeFileSync(SIDECAR, `${JSON.stringify(sidecar, null, 2)}\n`);
+  writeFileSync(BENCH, mutationReport(sidecar));
+  console.log(`mutation: wrote ${BENCH} and ${SIDECAR}`);
+}
+
+/** bench/mutation.md, from bench/mutation.json alone (a run of some modules rewrites it whole). */
+function mutationReport(sidecar) {
+  const rows = safetyModules.filter((m) => sidecar.modules[m]);
+  const all = rows.map((m) => sidecar.modules[m]).reduce((t, f) => Object.fromEntries(Object.keys(t).map((k) => [k, t[k] + f[k]])), { mutants: 0, killed: 0, survived: 0, noCoverage: 0, timeout: 0, equivalent: 0 });
+  const minutes = (n) => `${Math.floor(n / 60)} min ${n % 60} s`;
+  return [
     '# Mutation testing of the safety modules',
     '',
-    `Saved by \`npm run mutation -- --save\`: ${date}, commit ${commit}${dirty ? ' (with uncommitted changes to these modules or the tests)' : ''}; the whole run took **${Math.floor(seconds / 60)} min ${seconds % 60} s**`,
-    `(StrykerJS ${version}, mocha runner over the unit suite, coverage per test, concurrency ${concurrency ?? 'as in stryker.config.mjs'}, Node ${process.version}).`,
+    `Saved by \`npm run mutation -- --save\`: a whole run at ${sidecar.date}, commit ${sidecar.commit}, took **${minutes(sidecar.seconds)}**`,
+    `(StrykerJS ${sidecar.stryker}, mocha runner over the unit suite, coverage per test, concurrency ${sidecar.concurrency ?? 'as in stryker.config.mjs'}, Node ${sidecar.node}).`,
+    ...sidecar.reruns.map((r) => `Since then \`--only … --save\` re-ran ${r.modules === 'all' ? 'every module' : r.modules.join(', ')} at ${r.date}, commit ${r.commit}, in ${minutes(r.seconds)}: their rows below are that run's.`),
     '',
     'Score: killed (timeouts included) of all mutants, covered by a test or not; a mutant that does not compile or crashes is none.',
-    'An equivalent mutant (listed below, with why) still counts as a survivor. CI (scripts/mutation-ci.mjs) runs the modules whose',
-    `sha256 differs from ${SIDECAR}'s, and fails under 85 %.`,
+    'An equivalent mutant (listed below, with why) still counts as a survivor. CI (scripts/mutation-ci.mjs, the end of `npm test`)',
+    `runs the modules whose sha256 differs from ${SIDECAR}'s, and fails under 85 %.`,
     '',
-    ...table,
+    '| module | mutants | killed | survived | no coverage | timeout | equivalent | score (all mutants) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((m) => {
+      const f = sidecar.modules[m];
+      return `| ${m} | ${f.mutants} | ${f.killed} | ${f.survived} | ${f.noCoverage} | ${f.timeout} | ${f.equivalent} | ${pct(score(f))} |`;
+    }),
+    `| **all** | ${all.mutants} | ${all.killed} | ${all.survived} | ${all.noCoverage} | ${all.timeout} | ${all.equivalent} | ${pct(score(all))} |`,
     '',
-    `## Survivors not judged equivalent (${survivors.length})`,
+    `## Survivors not judged equivalent (${rows.reduce((n, m) => n + sidecar.modules[m].survivors.length, 0)})`,
     '',
-    ...(survivors.length ? survivors.map((m) => `- ${where(m)} ${m.status === 'NoCoverage' ? '(no coverage) ' : ''}${mutation(m)}`) : ['None.']),
+    ...(rows.some((m) => sidecar.modules[m].survivors.length) ? rows.flatMap((m) => sidecar.modules[m].survivors.map((line) => `- ${line}`)) : ['None.']),
     '',
-    `## Equivalent mutants (${equivalents.length})`,
+    `## Equivalent mutants (${rows.reduce((n, m) => n + sidecar.modules[m].equivalents.length, 0)})`,
     '',
     'Each survived, and cannot change what the code does (the judgement, with its reason, is kept in',
     `${EQUIVALENT}):`,
     '',
-    ...(equivalents.length ? equivalents.map(({ m, why }) => `- ${where(m)} ${mutation(m)} — ${why}`) : ['None.']),
+    ...(rows.some((m) => sidecar.modules[m].equivalents.length) ? rows.flatMap((m) => sidecar.modules[m].equivalents.map((line) => `- ${line}`)) : ['None.']),
     '',
   ].join('\n');
-  writeFileSync(BENCH, md);
-  const sidecar = { date, commit, seconds, stryker: version, modules: Object.fromEntries(modules.map((m) => [m, { sha256: sha256(m), ...figures.get(m), score: Number(score(figures.get(m)).toFixed(1)) }])) };
-  writeFileSync(SIDECAR, `${JSON.stringify(sidecar, null, 2)}\n`);
-  console.log(`mutation: wrote ${BENCH} and ${SIDECAR}`);
 }
 
 if (floor !== undefined) {

@@ -164,6 +164,11 @@ describe('the gate table: which operation each gate stops, and what it says', ()
     // A pair: both state files must name GREEN.
     assert.deepEqual(refusal(app({ lb: saysGreen, second: {}, drift: [disagrees] }), routeBack, PAIR), ['state-drift', 'refuse', 'haproxy2', 'nothing to route back to: the state file on haproxy2 records BLUE as LIVE, and a switch would send traffic to GREEN']);
     assert.equal(refusal(app({ lb: saysGreen, second: saysGreen, drift: [disagrees] }), routeBack, PAIR), undefined);
+    assert.deepEqual(refusal(app({ lb: { state: { file: '/s', status: 'ok', history: [] } } }), routeBack), ['state-drift', 'refuse', 'haproxy', 'nothing to route back to: the state file on haproxy records no slot as LIVE, and a switch would send traffic to GREEN']);
+    // Other drift is still said in the dialog; an emergency release still lists the disagreement.
+    const interrupted = { kind: 'watch-interrupted' as const, message: 'a watch was interrupted' };
+    assert.deepEqual(findings(app({ lb: saysGreen, drift: [disagrees, interrupted] }), routeBack).filter((f) => f.gate === 'drift').map((f) => f.sentence), ['⚠ a watch was interrupted']);
+    assert.deepEqual(findings(app({ lb: saysGreen, drift: [disagrees] }), { kind: 'release', emergency: true }).filter((f) => f.gate === 'drift').map((f) => f.sentence), [`⚠ ${disagrees.message}`]);
     // Every other gate still holds: STANDBY down is refused.
     assert.equal(refusal(app({ lb: saysGreen, drift: [disagrees], green: { health: 'down' } }), routeBack)?.[0], 'standby-health');
   });

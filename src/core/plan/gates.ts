@@ -62,7 +62,8 @@ function routeBackVerdict(snap: AppSnapshot, config: AppConfig, to: SlotName): V
   const host = config.loadBalancer.ssh;
   const other = snap.drift.find((d) => STATE_DRIFT.has(d.kind) && d.kind !== 'state-file-disagrees');
   if (other) return { sentence: `cannot route back to what the state file records: ${other.message}`, host };
-  const elsewhere = snap.lbs.find((l) => l.state.status !== 'ok' || l.state.live !== to);
+  // A state file that was not read names no LIVE (the reader sets one only from a parsed file).
+  const elsewhere = snap.lbs.find((l) => l.state.live !== to);
   if (elsewhere) {
     const says = elsewhere.state.status === 'ok' ? `records ${elsewhere.state.live ? slotLabel(elsewhere.state.live) : 'no slot'} as LIVE` : `cannot be read (${elsewhere.state.status})`;
     return { sentence: `nothing to route back to: the state file on ${elsewhere.host} ${says}, and a switch would send traffic to ${slotLabel(to)}`, host: elsewhere.host };
