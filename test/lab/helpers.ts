@@ -180,8 +180,10 @@ export function requestLoop(url: string, connections = 4): { stop(): Promise<{ s
 /** For suites that move the lab far from its starting state: leave a fresh one behind. */
 export async function resetLab(): Promise<void> {
   const dir = lab().dir;
+  // On the subnet it had: a lab started elsewhere (BLUEGREEN_LAB_DIR) stays out of the default one.
+  const subnet = lab().hosts.lb.address.split('.').slice(0, 3).join('.');
   await labDown(dir);
-  Object.assign(lab(), await labUp(dir));
+  Object.assign(lab(), await labUp(dir, subnet));
 }
 
 /** The invariants every row ends with (RELIABILITY.md, top). */
