@@ -1,0 +1,140 @@
+// VS Code's own MCP client driving `bluegreen mcp`, as an agent in VS Code reaches it: through
+// the server-definition provider, with no configuration. Loaded only in the current code-server
+// (VS Code 1.103): 1.100 has no provider API, so there is nothing there to test.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { AGENT_TOOLS } from '../../src/core/agent/tools';
+import { approvalEndpoint } from '../../src/core/approval/socket';
+import type { TestApi } from '../../src/ui/testApi';
+
+const EXTENSION_ID = 'bluegreen.blue-green';
+// VS Code names a provider's server `<extension id, lower case>/<definition label>`, and prefixes
+// its tools with `mcp_` + the label (lower case, other characters as `_`, 13 at most) + `_`.
+const SERVER_ID = 'bluegreen.blue-green/Blue-Green';
+const TOOL_PREFIX = 'mcp_blue-green_';
+
+interface LmTool {
+  name: string;
+  tags: readonly string[];
+}
+interface Lm {
+  tools: readonly LmTool[];
+  invokeTool(name: string, options: { input: object; toolInvocationToken: undefined }, token?: vscode.CancellationToken): Thenable<{ content: { value?: unknown }[] }>;
+}
+const lm = () => (vscode as unknown as { lm: Lm }).lm;
+const text = (result: { content: { value?: unknown }[] }) => result.content.map((p) => (typeof p.value === 'string' ? p.value : '')).join('\n');
+
+async function api(): Promise<TestApi> {
+  const ext = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed`);
+  return ext.activate();
+}
+
+async function until<T>(what: string, get: () => T | undefined, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The MCP servers this extension host runs: VS Code spawns a provider's stdio server here. */
+function mcpChildren(): string[] {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-ww', '-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  } catch {
+    // ps exits 1 when this process has no children
+  }
+  return out.split('\n').filter((l) => /dist\/cli\.js mcp /.test(l));
+}
+
+const ourTools = () => lm().tools.filter((t) => t.name.startsWith(TOOL_PREFIX));
+const haproxyCfg = () => readFileSync(path.join(process.env.BLUEGREEN_LAB_DIR!, 'hosts', 'lb', 'haproxy.cfg'), 'utf8');
+
+describe("VS Code's own MCP client (VS Code 1.101+: the server-definition provider)", () => {
+  it("starts the provider's server by its id and discovers every tool of bluegreen mcp by name", async function () {
+    this.timeout(60_000);
+    const { model } = await api();
+    await until('the config', () => model.config);
+    assert.deepEqual(ourTools().map((t) => t.name), [], 'tools before the server ever ran (a cache from an earlier run?)');
+    // VS Code's command finds the server among those it knows, by the id it gave the provider's
+    // definition, and does nothing when there is no such server: the tools below show it was found.
+    await vscode.commands.executeCommand('workbench.mcp.startServer', SERVER_ID);
+    const tools = await until(`${AGENT_TOOLS.length} tools named ${TOOL_PREFIX}*`, () => (ourTools().length >= AGENT_TOOLS.length ? ourTools() : undefined));
+    assert.deepEqual(tools.map((t) => t.name).sort(), AGENT_TOOLS.map((t) => TOOL_PREFIX + t.name).sort());
+    for (const t of tools) assert.deepEqual(t.tags, ['mcp'], t.name);
+    const running = mcpChildren();
+    assert.equal(running.length, 1, `bluegreen mcp processes under this extension host: ${running.join(' | ') || 'none'}`);
+    assert.ok(running[0].endsWith(`mcp --config ${model.config!.file}`), running[0]);
+  });
+
+  it("a read-only tool called through VS Code's MCP client returns the status", async function () {
+    this.timeout(60_000);
+    const { model } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = (await until('a snapshot', () => model.snapshot)).apps[0].live!;
+    // Read-only (readOnlyHint): VS Code calls it without asking.
+    const status = await lm().invokeTool(`${TOOL_PREFIX}get_deployment_status`, { input: {}, toolInvocationToken: undefined });
+    assert.match(text(status), new RegExp(`^demo: LIVE is ${live.toUpperCase()} v`));
+    // The Snapshot as JSON follows the sentences, as for every MCP client.
+    assert.match(text(status), /"live": "(blue|green)"/);
+  });
+
+  it("switch_traffic with the extension's approval socket closed reaches VS Code's elicitation; dismissing it switches nothing", async function () {
+    this.timeout(120_000);
+    const { model } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = (await until('a snapshot', () => model.snapshot)).apps[0].live!;
+    const before = haproxyCfg();
+    // Hide this window's approval socket (renamed, still listening) so that bluegreen mcp cannot
+    // ask the extension: its only way to a person is then the client's elicitation.
+    const endpoint = approvalEndpoint(model.config!.file);
+    const sockets = readdirSync(endpoint.dir).filter((n) => n.startsWith(`${endpoint.prefix}-`));
+    assert.ok(sockets.length > 0, `no approval socket in ${endpoint.dir}`);
+    const hidden = sockets.map((n) => [path.join(endpoint.dir, n), path.join(endpoint.dir, `hidden-${n}`)] as const);
+    for (const [from, to] of hidden) renameSync(from, to);
+    try {
+      // VS Code's own confirmation for a tool that is not read-only is a dialog, which the
+      // workbench answers yes to by itself in test mode: only the elicitation stands between the
+      // call and the switch, as invariant 9 wants.
+      let settled: { content: { value?: unknown }[] } | Error | undefined;
+      const call = lm().invokeTool(`${TOOL_PREFIX}switch_traffic`, { input: {}, toolInvocationToken: undefined });
+      call.then(
+        (r) => (settled = r),
+        (e: unknown) => (settled = e instanceof Error ? e : new Error(String(e))),
+      );
+      // Outside a chat, VS Code shows the elicitation as a notification (Respond / Cancel); the
+      // extension host cannot see it, but closing it answers the server with "cancel". Until the
+      // call settles, keep closing notifications: a refusal without an elicitation would settle
+      // the call at once and say that nobody could be asked.
+      await new Promise((r) => setTimeout(r, 3000));
+      const pending = () => settled === undefined;
+      assert.ok(pending(), 'switch_traffic settled without waiting for a person');
+      const deadline = Date.now() + 90_000;
+      while (pending() && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        await vscode.commands.executeCommand('notifications.clearAll');
+      }
+      assert.ok(settled !== undefined, 'switch_traffic did not settle within 90 s');
+      assert.ok(!(settled instanceof Error), String(settled));
+      const said = text(settled as { content: { value?: unknown }[] });
+      assert.doesNotMatch(said, /nobody could be asked/);
+      assert.match(said, /not confirmed; nothing was changed/, said);
+    } finally {
+      for (const [from, to] of hidden) renameSync(to, from);
+    }
+    assert.equal(haproxyCfg(), before, 'haproxy.cfg changed');
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    assert.equal(model.snapshot?.apps[0].live, live);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.mcp.stopServer', SERVER_ID);
+  });
+});
