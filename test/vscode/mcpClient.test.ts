@@ -113,7 +113,8 @@ describe("VS Code's own MCP client (VS Code 1.101+: the server-definition provid
       // extension host cannot see it, but closing it answers the server with "cancel". Until the
       // call settles, keep closing notifications: a refusal without an elicitation would settle
       // the call at once and say that nobody could be asked.
-      await new Promise((r) => setTimeout(r, 3000));
+      // Long enough for the runner, which watches the page, to see it and take its screenshot.
+      await new Promise((r) => setTimeout(r, 5000));
       const pending = () => settled === undefined;
       assert.ok(pending(), 'switch_traffic settled without waiting for a person');
       const deadline = Date.now() + 90_000;
