@@ -3,7 +3,7 @@
 // (VS Code 1.103): 1.100 has no provider API, so there is nothing there to test.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AGENT_TOOLS } from '../../src/core/agent/tools';
@@ -57,6 +57,51 @@ function mcpChildren(): string[] {
 const ourTools = () => lm().tools.filter((t) => t.name.startsWith(TOOL_PREFIX));
 const haproxyCfg = () => readFileSync(path.join(process.env.BLUEGREEN_LAB_DIR!, 'hosts', 'lb', 'haproxy.cfg'), 'utf8');
 
+/** Tells the runner (which drives the page) how the person answers the next elicitation. */
+function answerNext(answer: 'dismiss' | 'decline' | 'accept'): void {
+  const file = process.env.BLUEGREEN_ELICITATION_ANSWER_FILE;
+  assert.ok(file, 'BLUEGREEN_ELICITATION_ANSWER_FILE is not set for the extension host');
+  writeFileSync(file, answer);
+}
+
+/** A tool call watched as it runs: pending() until it settles, text() its result (within 90 s). */
+function settling(call: Thenable<{ content: { value?: unknown }[] }>) {
+  let settled = false;
+  const done = Promise.resolve(call).finally(() => (settled = true));
+  done.catch(() => undefined);
+  return {
+    pending: () => !settled,
+    text: async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('switch_traffic did not settle within 90 s')), 90_000)));
+      try {
+        return text(await Promise.race([done, late]));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * Runs body with this window's approval socket hidden (renamed; it still listens), so that
+ * bluegreen mcp cannot ask the extension: its only way to a person is the client's elicitation.
+ * VS Code's own confirmation for a tool that is not read-only is a dialog, which the workbench
+ * answers yes to by itself in test mode: only the elicitation stands between a call and a switch.
+ */
+async function withoutApprovalSocket<T>(configFile: string, body: () => Promise<T>): Promise<T> {
+  const endpoint = approvalEndpoint(configFile);
+  const sockets = readdirSync(endpoint.dir).filter((n) => n.startsWith(`${endpoint.prefix}-`));
+  assert.ok(sockets.length > 0, `no approval socket in ${endpoint.dir}`);
+  const hidden = sockets.map((n) => [path.join(endpoint.dir, n), path.join(endpoint.dir, `hidden-${n}`)] as const);
+  for (const [from, to] of hidden) renameSync(from, to);
+  try {
+    return await body();
+  } finally {
+    for (const [from, to] of hidden) renameSync(to, from);
+  }
+}
+
 describe("VS Code's own MCP client (VS Code 1.101+: the server-definition provider)", () => {
   it("starts the provider's server by its id and discovers every tool of bluegreen mcp by name", async function () {
     this.timeout(60_000);
@@ -92,47 +137,48 @@ describe("VS Code's own MCP client (VS Code 1.101+: the server-definition provid
     await vscode.commands.executeCommand('bluegreen.refresh');
     const live = (await until('a snapshot', () => model.snapshot)).apps[0].live!;
     const before = haproxyCfg();
-    // Hide this window's approval socket (renamed, still listening) so that bluegreen mcp cannot
-    // ask the extension: its only way to a person is then the client's elicitation.
-    const endpoint = approvalEndpoint(model.config!.file);
-    const sockets = readdirSync(endpoint.dir).filter((n) => n.startsWith(`${endpoint.prefix}-`));
-    assert.ok(sockets.length > 0, `no approval socket in ${endpoint.dir}`);
-    const hidden = sockets.map((n) => [path.join(endpoint.dir, n), path.join(endpoint.dir, `hidden-${n}`)] as const);
-    for (const [from, to] of hidden) renameSync(from, to);
-    try {
-      // VS Code's own confirmation for a tool that is not read-only is a dialog, which the
-      // workbench answers yes to by itself in test mode: only the elicitation stands between the
-      // call and the switch, as invariant 9 wants.
-      let settled: { content: { value?: unknown }[] } | Error | undefined;
-      const call = lm().invokeTool(`${TOOL_PREFIX}switch_traffic`, { input: {}, toolInvocationToken: undefined });
-      call.then(
-        (r) => (settled = r),
-        (e: unknown) => (settled = e instanceof Error ? e : new Error(String(e))),
-      );
-      // Outside a chat, VS Code shows the elicitation as a notification (Respond / Cancel); the
-      // extension host cannot see it, but closing it answers the server with "cancel". Until the
-      // call settles, keep closing notifications: a refusal without an elicitation would settle
-      // the call at once and say that nobody could be asked.
-      // Long enough for the runner, which watches the page, to see it and take its screenshot.
+    const said = await withoutApprovalSocket(model.config!.file, async () => {
+      answerNext('dismiss');
+      const call = settling(lm().invokeTool(`${TOOL_PREFIX}switch_traffic`, { input: {}, toolInvocationToken: undefined }));
+      // Outside a chat VS Code shows the elicitation as a notification (Respond / Cancel); the
+      // extension host cannot see it, but closing it answers the server with "cancel". A refusal
+      // without an elicitation would settle the call at once, saying nobody could be asked. The
+      // wait also gives the runner, which watches the page, time for its screenshot.
       await new Promise((r) => setTimeout(r, 5000));
-      const pending = () => settled === undefined;
-      assert.ok(pending(), 'switch_traffic settled without waiting for a person');
-      const deadline = Date.now() + 90_000;
-      while (pending() && Date.now() < deadline) {
+      assert.ok(call.pending(), 'switch_traffic settled without waiting for a person');
+      for (const deadline = Date.now() + 90_000; call.pending() && Date.now() < deadline; ) {
         await new Promise((r) => setTimeout(r, 500));
         await vscode.commands.executeCommand('notifications.clearAll');
       }
-      assert.ok(settled !== undefined, 'switch_traffic did not settle within 90 s');
-      assert.ok(!(settled instanceof Error), String(settled));
-      const said = text(settled as { content: { value?: unknown }[] });
-      assert.doesNotMatch(said, /nobody could be asked/);
-      assert.match(said, /not confirmed; nothing was changed/, said);
-    } finally {
-      for (const [from, to] of hidden) renameSync(to, from);
-    }
+      return call.text();
+    });
+    assert.doesNotMatch(said, /nobody could be asked/);
+    assert.match(said, /not confirmed; nothing was changed/, said);
     assert.equal(haproxyCfg(), before, 'haproxy.cfg changed');
     await vscode.commands.executeCommand('bluegreen.refresh');
     assert.equal(model.snapshot?.apps[0].live, live);
+  });
+
+  it("a person's answer in VS Code's elicitation form is the only yes: false leaves haproxy.cfg as it was, true switches", async function () {
+    this.timeout(180_000);
+    const { model } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const live = (await until('a snapshot', () => model.snapshot)).apps[0].live!;
+    const to = live === 'blue' ? 'green' : 'blue';
+    const before = haproxyCfg();
+    await withoutApprovalSocket(model.config!.file, async () => {
+      // The runner clicks Respond and picks false, then true, in VS Code's own form.
+      answerNext('decline');
+      const declined = await settling(lm().invokeTool(`${TOOL_PREFIX}switch_traffic`, { input: {}, toolInvocationToken: undefined })).text();
+      assert.match(declined, /not confirmed; nothing was changed\. The person said no/, declined);
+      assert.equal(haproxyCfg(), before, 'haproxy.cfg changed after a no');
+      answerNext('accept');
+      const accepted = await settling(lm().invokeTool(`${TOOL_PREFIX}switch_traffic`, { input: {}, toolInvocationToken: undefined })).text();
+      assert.doesNotMatch(accepted, /not confirmed|Not done/, accepted);
+    });
+    assert.notEqual(haproxyCfg(), before, 'haproxy.cfg unchanged after a yes');
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    assert.equal(model.snapshot?.apps[0].live, to);
   });
 
   after(async () => {

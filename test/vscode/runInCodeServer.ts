@@ -1,34 +1,15 @@
 // `npm run test:vscode:server`: the extension-host suite inside code-server, against the lab;
 // `npm run test:vscode:current`: the same in the current code-server, with VS Code's MCP client.
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import type { Page } from 'playwright-core';
 import { LabInfo, labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
 import { codeServerFlavour, launchChromiumFor, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
+import { answerElicitations } from './elicitationPerson';
 
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 const SHOTS = process.env.BLUEGREEN_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'out', 'screenshots');
-
-/**
- * VS Code 1.103 shows an MCP server's elicitation outside a chat as a notification (Respond /
- * Cancel), which the extension host cannot see: the runner watches for it while mcpClient.test
- * calls switch_traffic, and keeps its text and a screenshot. Resolves to the text once seen.
- */
-function watchElicitation(page: Page): Promise<string> {
-  const toast = page.locator('.notification-toast', { hasText: 'MCP Server (Blue-Green)' }).first();
-  return toast.waitFor({ state: 'visible', timeout: SUITE_TIMEOUT_MS }).then(async () => {
-    // The toast fades in: a moment later it reads in the screenshot.
-    await page.waitForTimeout(700);
-    mkdirSync(SHOTS, { recursive: true });
-    const file = path.join(SHOTS, 'vscode-mcp-elicitation-switch-traffic.png');
-    await page.screenshot({ path: file });
-    const text = (await toast.innerText()).replace(/\s+/g, ' ').trim();
-    console.log(`VS Code's elicitation for switch_traffic: "${text}" (screenshot ${file})`);
-    return text;
-  });
-}
 
 async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<boolean> {
   const flavour = codeServerFlavour();
@@ -37,7 +18,7 @@ async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<b
   const folder = labWorkspace(lab, work);
   // Workbench dialogs are refused in test mode, so trust is settled up front: off for the
   // main suite (everything trusted); on for the untrusted one (the folder stays restricted).
-  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, flavour, env: { BLUEGREEN_CODE_SERVER: flavour, BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_WINDSURF_MCP_CONFIG: path.join(work, 'windsurf', 'mcp_config.json'), XDG_CONFIG_HOME: path.join(work, 'config') } });
+  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, flavour, env: { BLUEGREEN_CODE_SERVER: flavour, BLUEGREEN_ELICITATION_ANSWER_FILE: path.join(work, 'elicitation-answer'), BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_WINDSURF_MCP_CONFIG: path.join(work, 'windsurf', 'mcp_config.json'), XDG_CONFIG_HOME: path.join(work, 'config') } });
   const browser = await launchChromiumFor(server);
   try {
     const page = await browser.newPage();
@@ -57,17 +38,18 @@ async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<b
       ['extensionDevelopmentPath', remote(PROJECT_ROOT)],
       ['extensionTestsPath', remote(path.join(PROJECT_ROOT, 'out/test/vscode/index'))],
     ];
-    const elicitation = flavour === 'current' && suite === 'trusted' ? watchElicitation(page) : undefined;
-    elicitation?.catch(() => undefined);
+    // mcpClient.test (current, trusted) calls switch_traffic three times; each waits on VS Code's elicitation.
+    const person = flavour === 'current' && suite === 'trusted' ? answerElicitations(page, path.join(work, 'elicitation-answer'), SHOTS) : undefined;
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), SUITE_TIMEOUT_MS).unref());
     const code = await Promise.race([exit, timeout]);
     if (code === -1) console.error(`extension-host suite (${suite}): no result within ${SUITE_TIMEOUT_MS / 1000} s`);
+    person?.stop();
     let ok = code === 0;
-    if (ok && elicitation) {
-      const seen = await Promise.race([elicitation.catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
-      if (seen === undefined) console.error("extension-host suite (trusted): VS Code's elicitation for switch_traffic never showed");
-      ok = seen !== undefined;
+    const answered = person?.seen.map((e) => e.answer).join(', ');
+    if (ok && person && answered !== 'dismiss, decline, accept') {
+      console.error(`extension-host suite (trusted): VS Code's elicitations seen: ${answered || 'none'}; expected dismiss, decline, accept`);
+      ok = false;
     }
     console.log(`extension-host suite (${suite}) in the ${flavour} code-server: ${ok ? 'passed' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s`);
     if (code !== 0) console.error(`code-server log (${server.logFile}):\n${readFileSync(server.logFile, 'utf8').slice(-5000)}`);
