@@ -16,8 +16,19 @@ function findRoot(from: string): string {
   return dir;
 }
 
-export function installCodeServer(): string {
-  return execFileSync('bash', [path.join(PROJECT_ROOT, 'scripts/install-code-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
+/** floor: code-server 4.100.3 (VS Code 1.100, close to Windsurf and Cursor); current: 4.103.2 (VS Code 1.103, with the MCP server-definition provider). */
+export type CodeServerFlavour = 'floor' | 'current';
+
+export function codeServerFlavour(): CodeServerFlavour {
+  const wanted = process.env.BLUEGREEN_CODE_SERVER ?? 'floor';
+  if (wanted !== 'floor' && wanted !== 'current') throw new Error(`BLUEGREEN_CODE_SERVER=${wanted}: say floor or current`);
+  return wanted;
+}
+
+/** The command that starts that code-server: for current, Node 22 and the script, since the `node` on PATH may be 20. */
+export function installCodeServer(flavour: CodeServerFlavour = codeServerFlavour()): string[] {
+  const out = execFileSync('bash', [path.join(PROJECT_ROOT, 'scripts/install-code-server.sh'), flavour], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.toString().trim().split('\n');
 }
 
 function freePort(): Promise<number> {
@@ -48,10 +59,12 @@ export interface CodeServerOptions {
   port?: number;
   /** Extra environment for the server and so for its extension host. */
   env?: NodeJS.ProcessEnv;
+  /** Default: $BLUEGREEN_CODE_SERVER, else floor. */
+  flavour?: CodeServerFlavour;
 }
 
 export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer> {
-  const bin = installCodeServer();
+  const [bin, ...binArgs] = installCodeServer(o.flavour);
   const userData = path.join(o.work, 'user-data');
   const extensions = path.join(o.work, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -61,11 +74,11 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
     JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'update.mode': 'none', 'workbench.tips.enabled': false, ...o.settings }, null, 2),
   );
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
-  if (o.installVsix) execFileSync(bin, [...common, '--install-extension', o.installVsix], { stdio: 'inherit' });
+  if (o.installVsix) execFileSync(bin, [...binArgs, ...common, '--install-extension', o.installVsix], { stdio: 'inherit' });
   const port = o.port && !(await canConnect('127.0.0.1', o.port)) ? o.port : await freePort();
   const logFile = path.join(o.work, 'code-server.log');
   const log = createWriteStream(logFile);
-  const child = spawn(bin, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...common, o.folder], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
+  const child = spawn(bin, [...binArgs, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...common, o.folder], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const stop = async () => {

@@ -1,19 +1,24 @@
-// `npm run test:vscode:server`: the extension-host suite inside code-server, against the lab.
+// `npm run test:vscode:server`: the extension-host suite inside code-server, against the lab;
+// `npm run test:vscode:current`: the same in the current code-server, with VS Code's MCP client.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { LabInfo, labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
-import { launchChromiumFor, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
+import { codeServerFlavour, launchChromiumFor, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
+import { answerElicitations } from './elicitationPerson';
 
 const SUITE_TIMEOUT_MS = 5 * 60_000;
+const SHOTS = process.env.BLUEGREEN_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'out', 'screenshots');
 
 async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<boolean> {
+  const flavour = codeServerFlavour();
+  const started = Date.now();
   const work = mkdtempSync(path.join(os.tmpdir(), `bg-vscode-${suite}-`));
   const folder = labWorkspace(lab, work);
   // Workbench dialogs are refused in test mode, so trust is settled up front: off for the
   // main suite (everything trusted); on for the untrusted one (the folder stays restricted).
-  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, env: { BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_WINDSURF_MCP_CONFIG: path.join(work, 'windsurf', 'mcp_config.json'), XDG_CONFIG_HOME: path.join(work, 'config') } });
+  const server = await startCodeServer({ work, folder, settings: { 'security.workspace.trust.enabled': suite === 'untrusted' }, flavour, env: { BLUEGREEN_CODE_SERVER: flavour, BLUEGREEN_ELICITATION_ANSWER_FILE: path.join(work, 'elicitation-answer'), BLUEGREEN_TEST_SUITE: suite, BLUEGREEN_LAB_DIR: lab.dir, BLUEGREEN_WINDSURF_MCP_CONFIG: path.join(work, 'windsurf', 'mcp_config.json'), XDG_CONFIG_HOME: path.join(work, 'config') } });
   const browser = await launchChromiumFor(server);
   try {
     const page = await browser.newPage();
@@ -33,12 +38,22 @@ async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<b
       ['extensionDevelopmentPath', remote(PROJECT_ROOT)],
       ['extensionTestsPath', remote(path.join(PROJECT_ROOT, 'out/test/vscode/index'))],
     ];
+    // mcpClient.test (current, trusted) calls switch_traffic three times; each waits on VS Code's elicitation.
+    const person = flavour === 'current' && suite === 'trusted' ? answerElicitations(page, path.join(work, 'elicitation-answer'), SHOTS) : undefined;
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), SUITE_TIMEOUT_MS).unref());
     const code = await Promise.race([exit, timeout]);
     if (code === -1) console.error(`extension-host suite (${suite}): no result within ${SUITE_TIMEOUT_MS / 1000} s`);
+    person?.stop();
+    let ok = code === 0;
+    const answered = person?.seen.map((e) => e.answer).join(', ');
+    if (ok && person && answered !== 'dismiss, decline, accept') {
+      console.error(`extension-host suite (trusted): VS Code's elicitations seen: ${answered || 'none'}; expected dismiss, decline, accept`);
+      ok = false;
+    }
+    console.log(`extension-host suite (${suite}) in the ${flavour} code-server: ${ok ? 'passed' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s`);
     if (code !== 0) console.error(`code-server log (${server.logFile}):\n${readFileSync(server.logFile, 'utf8').slice(-5000)}`);
-    return code === 0;
+    return ok;
   } finally {
     await browser.close();
     await server.stop();
