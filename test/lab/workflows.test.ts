@@ -371,7 +371,7 @@ describe('workflows against the lab (real sshd, HAProxy, pm2, git)', function ()
     await deploy(ok, { migrate: true });
     assert.equal(readFileSync(marker, 'utf8'), 'backup green on lb\ndump-before-migrate\n');
     const order = ok.reporter.lines.filter((l) => l.startsWith('== ')).map((l) => l.replace(/ \(.*\)$/, ''));
-    assert.deepEqual(order.slice(order.indexOf('== Back up the current release')), ['== Back up the current release', '== Backup hook on db', '== Fetch and check out main', "== Check the migrations since BLUE's commit", '== Install dependencies', '== Before-migrate hook on db', '== Run migrations', '== Build', '== Restart demo-green', '== Wait for GREEN to be healthy']);
+    assert.deepEqual(order.slice(order.indexOf('== Back up the current release')).map((l) => l.replace(/ at [0-9a-f]{7}$/, ' at <commit>')), ['== Back up the current release', '== Backup hook on db', '== Fetch and check out main at <commit>', "== Check the migrations since BLUE's commit", '== Install dependencies', '== Before-migrate hook on db', '== Run migrations', '== Build', '== Restart demo-green', '== Wait for GREEN to be healthy']);
 
     const greenHead = () => execFileSync('git', ['-C', path.join(lab().hosts.green.home, 'app'), 'rev-parse', 'HEAD']).toString().trim();
     const commitBefore = greenHead();
