@@ -69,6 +69,8 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(badge.text, '$(broadcast) LIVE: BLUE v1.1.0');
     // STANDBY is healthy: the view's title bar offers Deploy and Release.
     const { contextKeys } = await api();
+    // The keys are set just after the read that decides them.
+    await until('the title bar keys', () => contextKeys.get('bluegreen.canRelease'), 5000);
     assert.deepEqual([contextKeys.get('bluegreen.canDeploy'), contextKeys.get('bluegreen.canRelease')], [true, true]);
   });
 
