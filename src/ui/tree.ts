@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { watchText } from '../core/status/routed';
-import { trafficProofText } from '../core/status/trafficProof';
+import { trafficProofShort, trafficProofText } from '../core/status/trafficProof';
 import { counted } from '../core/format';
 import { checkWords, serverStateWords } from '../core/status/haproxyWords';
 import { percentText } from '../core/status/traffic';
@@ -79,7 +79,9 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return slotList(node.app).map((slot) => {
           const t = node.app.lb.traffic?.[slot.name];
           const text = t ? `${counted(t.requests, 'request')} · ${percentText(t.http5xx, t.requests)} 5xx · ${t.responseMs} ms` : 'no counts (set loadBalancer.statsSocket)';
-          return info(`${slot.role} ${slotLabel(slot.name)}`, text, 'graph', undefined, `What HAProxy counted for ${slotLabel(slot.name)}'s backend since its last reload: ${text}.`);
+          // Short for a narrow sidebar (HAProxy's own abbreviation); the words in the tooltip.
+          const short = t ? `${t.requests} req · ${percentText(t.http5xx, t.requests)} 5xx` : 'no counts';
+          return info(slot.role, short, 'graph', undefined, `What HAProxy counted for ${slot.role} ${slotLabel(slot.name)}'s backend since its last reload: ${text}.`);
         });
       case 'history':
       {
@@ -107,11 +109,14 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     const first = lb === app.lb;
     const nodes: Node[] = [];
     if (lb.error) nodes.push(info('Error', lb.error, 'error', 'testing.iconFailed', lb.error));
-    if (lb.backend) nodes.push(info('Routing', `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${lb.routesTo ? ` (${slotLabel(lb.routesTo)})` : ''}`, 'arrow-right'));
+    if (lb.backend) {
+      const routing = `${lb.frontend}${lb.acl ? ` if ${lb.acl}` : ''} → ${lb.backend}${lb.routesTo ? ` (${slotLabel(lb.routesTo)})` : ''}`;
+      nodes.push(info('Routing', `${lb.backend}${lb.routesTo ? ` (${slotLabel(lb.routesTo)})` : ''}`, 'arrow-right', undefined, `Frontend ${routing}`));
+    }
     if (lb.trafficProof) {
       const text = trafficProofText(lb.trafficProof);
       const reached = app.drift.some((d) => d.kind === 'traffic-reaches-standby' && (!d.lb || d.lb === lb.host));
-      nodes.push(info('Traffic', text, reached ? 'error' : lb.trafficProof.counted ? 'pass' : 'info', reached ? 'testing.iconFailed' : undefined, `${text}${lb.trafficProof.request ? `\n\nA request through the frontend: ${lb.trafficProof.request.detail}` : ''}`));
+      nodes.push(info('Traffic', trafficProofShort(lb.trafficProof), reached ? 'error' : lb.trafficProof.counted ? 'pass' : 'info', reached ? 'testing.iconFailed' : undefined, `${text}${lb.trafficProof.request ? `\n\nA request through the frontend: ${lb.trafficProof.request.detail}` : ''}`));
     }
     for (const f of lb.findings ?? []) {
       const remedy = remedyOf(f);
@@ -126,7 +131,10 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     }
     for (const s of lb.runtime?.servers ?? []) {
       const words = [serverStateWords(s.status), checkWords(s.check), counted(s.sessions, 'session')].filter(Boolean).join(' · ');
-      nodes.push(info(`${s.backend}/${s.server}`, words, 'pulse', s.status.startsWith('UP') ? 'testing.iconPassed' : 'testing.iconFailed', `${s.backend}/${s.server}: ${words} (HAProxy: ${s.status}${s.check ? `, ${s.check}` : ''})`));
+      // The state alone while its checks pass: what is wrong, when something is, fits the row.
+      const passing = !s.check || /^(\*\s*)?(L7OKC?|L4OK|L6OK|PROCOK)$/.test(s.check.trim());
+      const short = passing ? serverStateWords(s.status) : `${serverStateWords(s.status)} · ${checkWords(s.check)}`;
+      nodes.push(info(`${s.backend}/${s.server}`, short, 'pulse', s.status.startsWith('UP') ? 'testing.iconPassed' : 'testing.iconFailed', `${s.backend}/${s.server}: ${words} (HAProxy: ${s.status}${s.check ? `, ${s.check}` : ''})`));
     }
     for (const p of lb.oldProcesses ?? []) nodes.push(info(`Old HAProxy process ${p.pid}`, `draining · ${p.connections ?? '?'} connection(s) · up ${p.uptime}`, 'debug-step-out', undefined, 'Left from a reload: it serves the connections it had until their clients close them, or until hard-stop-after.'));
     if (lb.runtime?.error) nodes.push(info('Stats socket', lb.runtime.error, 'warning', 'list.warningForeground'));
@@ -155,7 +163,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         const drifted = node.app.drift.some((d) => d.kind !== 'watch-interrupted' && (!several || d.lb === undefined || d.lb === lb.host));
         const switches = lb.state.status === 'ok' ? counted(lb.state.switchCount ?? 0, 'switch', 'switches') : undefined;
         // Short enough for a narrow sidebar: where it routes and how often it switched; the rest in the tooltip.
-        item.description = !lb.reachable ? `${lb.host} · unreachable` : [lb.routesTo ? `→ ${slotLabel(lb.routesTo)}` : undefined, switches, lb.state.lastSwitch ? relativeTime(lb.state.lastSwitch) : undefined, drifted ? 'drift' : undefined].filter(Boolean).join(' · ');
+        item.description = !lb.reachable ? `${lb.host} · unreachable` : [lb.routesTo ? `→ ${slotLabel(lb.routesTo)}` : undefined, switches, drifted ? 'drift' : undefined].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(drifted ? 'warning' : 'server-environment', !lb.reachable || lb.error ? colour('testing.iconFailed') : drifted ? colour('list.warningForeground') : undefined);
         item.tooltip = lb.error ?? `${lb.host}: frontend ${lb.frontend}${lb.backend ? ` → ${lb.backend}` : ''}${switches ? `\n${switches}, the last ${localTime(lb.state.lastSwitch)}` : ''}`;
         item.accessibilityInformation = { label: `Load balancer ${item.description}` };
@@ -179,13 +187,12 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return driftItem(node.app, node.drift);
       case 'canary': {
         const c = node.app.lb.canary!;
-        const item = new vscode.TreeItem(`Canary: ${c.percent}% to ${c.slot ? slotLabel(c.slot) : c.backend}`, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(`Canary ${c.percent}% → ${c.slot ? slotLabel(c.slot) : c.backend}`, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `canary:${node.app.name}`;
-        item.description = `sticky by ${c.key}`;
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.tooltip = `Line ${c.line} of the HAProxy config sends ${c.percent}% of ${node.app.name}'s clients to ${c.backend}, each client kept on one slot (${c.key}). Release promotes it (every client to it); End Canary sends every client back to LIVE; Canary… changes the share.`;
         item.contextValue = 'canary';
-        item.accessibilityInformation = { label: `${String(item.label)}, ${item.description}` };
+        item.accessibilityInformation = { label: `${String(item.label)}, sticky by ${c.key}` };
         return item;
       }
       case 'info': {

@@ -36,17 +36,20 @@ export function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): 
   const versions = text(h.fromVersion) || text(h.toVersion) ? `v${text(h.fromVersion) ?? '?'} → v${text(h.toVersion) ?? '?'}` : undefined;
   const kind = [text(h.kind), h.emergency === true ? 'emergency' : undefined, h.routedBack === true ? "routed back to the state file's LIVE" : undefined].filter(Boolean).join(', ');
   const reconciled = h.kind === 'reconcile';
-  const title = h.kind === 'canary' ? `Canary ${typeof h.percent === 'number' ? h.percent : '?'}% → ${to}` : h.kind === 'canary-end' ? `Canary ended: all → ${to}` : reconciled ? reconcileTitle(h) : `${from} → ${to}`;
+  const title = h.kind === 'canary' ? `Canary ${typeof h.percent === 'number' ? h.percent : '?'}% → ${to}` : h.kind === 'canary-end' ? `Canary ended: all → ${to}` : reconciled ? reconcileTitle(h) : `→ ${to}${text(h.toVersion) ? ` v${text(h.toVersion)}` : ''}`;
   const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
   const plain = isCanaryEntry(h) || reconciled;
-  item.description = [relativeTime(h.timestamp), plain ? undefined : versions, plain ? undefined : kind, reconciled ? 'traffic not touched' : undefined, text(h.reason)].filter(Boolean).join(' · ');
+  // When, and what was unusual about it (a plain release says nothing more); versions, who and why in the tooltip.
+  const unusual = plain || h.kind === 'release' ? (h.emergency === true ? 'emergency' : h.routedBack === true ? 'routed back' : undefined) : text(h.kind);
+  item.description = [relativeTime(h.timestamp), unusual, reconciled ? 'traffic untouched' : undefined].filter(Boolean).join(' · ');
+  item.accessibilityInformation = { label: [plain ? title : `${from} → ${to}`, plain ? undefined : versions, plain ? undefined : kind, relativeTime(h.timestamp)].filter(Boolean).join(', ') };
   item.iconPath = new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : reconciled ? 'git-compare' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
   // Rolling back makes sense on the switch that made the current LIVE: it goes back to its "from".
   // Not to a slot that is down: a rollback there would be refused (or, as an emergency, break LIVE).
   const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby && app.slots[app.standby].health === 'up';
   item.contextValue = canRollBack ? 'switch:latest' : 'switch';
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${title}**${kind ? ` (${kind})` : ''}\n\n`);
+  md.appendMarkdown(`**${plain ? title : `${from} → ${to}`}**${kind ? ` (${kind})` : ''}\n\n`);
   for (const [k, v] of [
     ['When', text(h.timestamp)],
     ['Who', text(h.by)],
@@ -83,7 +86,10 @@ export function slotItem(app: AppSnapshot, slot: SlotSnapshot): vscode.TreeItem 
   const item = new vscode.TreeItem(`${slot.role} ${versionOf(slot)} · ${slotLabel(slot.name)}`, state);
   item.id = `slot:${app.name}:${slot.name}`;
   const servers = slot.servers.length > 1 ? `${slot.servers.filter((s) => s.health === 'up').length}/${slot.servers.length} servers` : undefined;
-  item.description = [healthText(slot), servers, slot.serversDisagree ? 'servers differ' : slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
+  // Healthy needs no word (the icon turns to an error when it is not): the commit fits a 300 px sidebar.
+  const trouble = slot.health === 'up' ? undefined : !slot.reachable && slot.health === 'unknown' ? 'unreachable' : slot.health === 'down' ? 'down' : 'health ?';
+  item.description = [trouble, servers, slot.serversDisagree ? 'servers differ' : slot.commit?.slice(0, 7)].filter(Boolean).join(' · ');
+  item.accessibilityInformation = { label: [`${String(item.label)} ${healthText(slot)}`, servers, slot.serversDisagree ? 'servers differ' : slot.commit?.slice(0, 7)].filter(Boolean).join(' · ') };
   item.contextValue = `slot:${slot.role.toLowerCase()}:${slot.health}`;
   // The slot's own colour (BLUE blue, GREEN green) on its role icon; a slot in trouble shows that instead.
   const icon = slot.role === 'LIVE' ? 'broadcast' : slot.role === 'STANDBY' ? 'debug-pause' : 'question';

@@ -106,6 +106,12 @@ export function trafficProofText(proof: TrafficProof): string {
   return `roles read from the config only, ${request}; ${proof.notCounted ?? 'HAProxy did not count'}`;
 }
 
+/** The proof in a few words, for a row of a narrow sidebar (trafficProofText is the whole of it). */
+export function trafficProofShort(proof: TrafficProof): string {
+  if (proof.counted) return `${proof.counted.sessions} to STANDBY in ${Math.max(1, Math.round(proof.counted.windowMs / 1000))} s`;
+  return proof.request ? 'by a request only' : 'not proved';
+}
+
 /** What contradicts the config's reading: traffic reaching STANDBY, by HAProxy's count or by who answered. */
 export function trafficContradiction(proof: TrafficProof, frontend: string, canaryToStandby: boolean): string | undefined {
   if (canaryToStandby) return undefined;
