@@ -5,26 +5,11 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/ui/testApi';
+import { api, until } from './extensionHost';
 
-const EXTENSION_ID = 'bluegreen.blue-green';
 const CLI = path.join(__dirname, '../../../dist/cli.js');
 
-async function api(): Promise<TestApi> {
-  const ext = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not installed`);
-  return ext.activate();
-}
 
-async function until<T>(what: string, get: () => T | undefined, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function sshLogins(): number {
   const dir = process.env.BLUEGREEN_LAB_DIR;

@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AGENT_TOOLS } from '../../src/core/agent/tools';
 import { approvalEndpoint } from '../../src/core/approval/socket';
-import type { TestApi } from '../../src/ui/testApi';
+import { api, until } from './extensionHost';
 
-const EXTENSION_ID = 'bluegreen.blue-green';
 // VS Code names a provider's server `<extension id, lower case>/<definition label>`, and prefixes
 // its tools with `mcp_` + the label (lower case, other characters as `_`, 13 at most) + `_`.
 const SERVER_ID = 'bluegreen.blue-green/Blue-Green';
@@ -27,21 +26,7 @@ interface Lm {
 const lm = () => (vscode as unknown as { lm: Lm }).lm;
 const text = (result: { content: { value?: unknown }[] }) => result.content.map((p) => (typeof p.value === 'string' ? p.value : '')).join('\n');
 
-async function api(): Promise<TestApi> {
-  const ext = vscode.extensions.getExtension<TestApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not installed`);
-  return ext.activate();
-}
 
-async function until<T>(what: string, get: () => T | undefined, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The MCP servers this extension host runs: VS Code spawns a provider's stdio server here. */
 function mcpChildren(): string[] {
