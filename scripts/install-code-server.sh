@@ -69,6 +69,9 @@ done
 if [ -n "$NODE_VERSION" ]; then
   export PATH="$NODE_DIR/bin:$PATH"
   export npm_config_nodedir="$NODE_DIR"
+  # Under `npm test`, the outer npm's user agent (node/v20) is inherited as config, and the
+  # postinstall reads Node's version from it: let the inner npm say its own.
+  unset npm_config_user_agent npm_node_execpath NODE
 else
   npm_config_nodedir=$(bash "$here/node-headers.sh")
   export npm_config_nodedir
