@@ -1,4 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseConfig } from '../../src/core/config/load';
+import { stagingConfirmation } from '../../src/core/plan/render';
+import { redact } from '../../src/core/redact';
 import { parseStagingRecord, renderStagingRecord, STAGING_HISTORY_KEPT, StagingEntry, stagingFiles, stagingLine, withEntry } from '../../src/core/state/stagingRecord';
 
 const passed: StagingEntry = {
@@ -56,5 +61,20 @@ describe('staging record', () => {
   it('says in one line what staging runs and how it went', () => {
     assert.equal(stagingLine(passed), 'v1.3.0 abc1234 passed 2026-12-03T20:01:00.000Z by ana@laptop');
     assert.equal(stagingLine(failed), 'develop FAILED at "Wait for staging to be healthy" 2026-12-03T20:05:00.000Z by bo@ci');
+  });
+});
+
+describe('deploy to staging: what the person is asked', () => {
+  it('names the ref, version and exact commit, the staging hosts, and that production is not touched', () => {
+    const text = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
+    const config = parseConfig(`${text}    staging: { ssh: stage, url: "http://10.0.0.5:3001", dir: /opt/demo, pm2: demo-staging }\n`, '/work/bluegreen.yaml').apps[0];
+    const target = { commit: passed.commit!, version: redact('1.3.0'), oneLine: redact('abc1234 Add the search page (ana, 2 hours ago)') };
+    const asked = stagingConfirmation(config, 'develop', target, false);
+    assert.equal(asked.title, 'Deploy develop (v1.3.0, abc1234) to staging?');
+    assert.equal(asked.action, 'Deploy to Staging');
+    assert.equal(asked.detail, 'It lands abc1234 Add the search page (ana, 2 hours ago), version 1.3.0 in package.json.\nStaging will be rebuilt and restarted on stage; the outcome is recorded there.\nThe load balancer and both slots are not touched.');
+    const migrating = parseConfig(`${text}    deploy: { migrate: npx prisma migrate deploy }\n    staging: { ssh: stage, url: "http://10.0.0.5:3001", dir: /opt/demo, pm2: demo-staging }\n`, '/work/bluegreen.yaml').apps[0];
+    assert.match(stagingConfirmation(migrating, 'v2', { commit: passed.commit! }, true).detail, /^It lands abc1234\.\n[^]*\nMigrations will run on staging: npx prisma migrate deploy$/);
+    assert.equal(stagingConfirmation(migrating, 'v2', { commit: passed.commit! }, true).title, 'Deploy v2 (abc1234) to staging?');
   });
 });
