@@ -64,7 +64,7 @@ export async function deployToStaging(given: OperationContext, o: StagingDeployO
     try {
       const r = await runDeploySteps(stagingCtx, { label: 'staging', servers: staging.servers, branch: staging.branch, slot: 'staging', operation: OPERATION, lock, lockHost: { ssh: first.ssh, is: 'staging host' }, guarded: 'staging', stateNow }, { ref, commit: target.commit, shown: `${ref} at ${target.commit.slice(0, 7)}`, fetch: true, backup: true, migrate: !!o.migrate });
       const smokeFailed = smokeFailures(r.smoke);
-      entry = ended({ commit: r.commit, ...(r.version ? { version: r.version } : {}), passed: !smokeFailed, health: 'passed', ...(r.smoke ? { smoke: r.smoke } : {}), ...(smokeFailed ? { failedStep: 'Smoke tests on staging', detail: smokeFailed } : {}) });
+      entry = ended({ commit: r.commit, ...(r.version ? { version: r.version } : {}), passed: !smokeFailed, health: 'passed', ...(r.smoke ? { smoke: r.smoke.map((c) => ({ ...c, detail: fromHost(c.detail, HOST_TEXT_LIMITS.line) })) } : {}), ...(smokeFailed ? { failedStep: 'Smoke tests on staging', detail: smokeFailed } : {}) });
     } catch (e) {
       const step = e instanceof WorkflowError ? e.step : OPERATION;
       const failed = ended({ commit: target.commit, ...(target.version ? { version: target.version } : {}), passed: false, failedStep: step, detail: fromHost(e instanceof WorkflowError ? e.detail : errorMessage(e), HOST_TEXT_LIMITS.detail), ...(step === healthStepTitle('staging') ? { health: 'failed' as const } : {}) });
