@@ -7,7 +7,8 @@ import { preApproved } from '../../src/core/plan/confirm';
 import { redact } from '../../src/core/redact';
 import { MARK_PREFIX } from '../../src/core/ssh/output';
 import { CommandRunner, HostRef, HttpResult, RunOptions, RunResult } from '../../src/core/ssh/runner';
-import { parseStagingRecord, StagingRecord } from '../../src/core/state/stagingRecord';
+import { parseStagingRecord, renderStagingRecord, StagingRecord } from '../../src/core/state/stagingRecord';
+import { readStaging } from '../../src/core/status/stagingStatus';
 import { deployToStaging } from '../../src/core/workflows/deployToStaging';
 import { WorkflowError } from '../../src/core/workflows/parts/operation';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
@@ -22,7 +23,11 @@ const COMMIT = 'abc1234def5678901234567890abcdef12345678';
 class StagingHosts implements CommandRunner {
   readonly hosts: string[] = [];
   written?: StagingRecord;
-  constructor(private readonly health: number) {}
+  /** `record`: the record's text already on the host (none: the read finds no file). */
+  constructor(
+    private readonly health: number,
+    private readonly record?: string,
+  ) {}
 
   async run(host: HostRef, script: string, o: RunOptions = {}): Promise<RunResult> {
     this.hosts.push(host.ssh);
@@ -40,8 +45,7 @@ class StagingHosts implements CommandRunner {
       this.written = parseStagingRecord(Buffer.from(args[2], 'base64').toString('utf8'));
       return ok();
     }
-    // The record's read: none yet.
-    if (script.includes('.bluegreen-staging/demo.json')) return { code: 44, stdout: '', stderr: '' };
+    if (script.includes('.bluegreen-staging/demo.json')) return this.record === undefined ? { code: 44, stdout: '', stderr: '' } : ok(this.record);
     return ok();
   }
 
@@ -88,6 +92,25 @@ describe('deploy to staging (hosts answered in process)', () => {
     assert.ok(runner.hosts.every((h) => h.startsWith('stage')), runner.hosts.join(', '));
     const [entry] = runner.written!.history;
     assert.deepEqual([entry.passed, entry.failedStep, entry.health, entry.ref, entry.commit], [false, 'Wait for staging to be healthy', 'failed', 'v1.3.0', COMMIT]);
+  });
+
+  it("keeps the record's earlier deploys, newest first; status reads the last one in one command", async () => {
+    const earlier = renderStagingRecord({ app: 'demo', history: [{ ref: 'develop', at: '2026-12-01T10:00:00.000Z', who: 'bo@ci', passed: false, failedStep: 'Build', commit: COMMIT }] });
+    const runner = new StagingHosts(200, earlier);
+    await deployToStaging({ runner, app: appWithStaging(), reporter: new RecordingReporter(), confirm: preApproved(), who: redact('ana@laptop') });
+    assert.deepEqual(
+      runner.written!.history.map((e) => [e.who, e.passed]),
+      [
+        ['ana@laptop', true],
+        ['bo@ci', false],
+      ],
+    );
+    const reading = new StagingHosts(200, renderStagingRecord(runner.written!));
+    const staging = await readStaging(reading, appWithStaging());
+    assert.deepEqual(reading.hosts, ['stage']);
+    assert.deepEqual([staging?.status, staging?.host, staging?.branch, staging?.last?.who, staging?.last?.passed], ['ok', 'stage', 'develop', 'ana@laptop', true]);
+    assert.equal((await readStaging(new StagingHosts(200), appWithStaging()))?.status, 'never-deployed');
+    assert.equal((await readStaging(new StagingHosts(200, '{"prod":"blue"}'), appWithStaging()))?.status, 'unreadable');
   });
 
   it('is refused, with nothing run, for an app without staging', async () => {

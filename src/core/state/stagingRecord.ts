@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { fromHost, fromHostIfAny, HOST_TEXT_LIMITS } from '../hostText';
 import { redact } from '../redact';
-import { stateReadScript } from './stateFile';
+import { stateFromRead, stateReadScript } from './stateFile';
 
 /** Deploys kept in the record, newest first; an older one is dropped (staging is not an audit log). */
 export const STAGING_HISTORY_KEPT = 20;
@@ -51,6 +51,20 @@ export function stagingFiles(dir: string, app: string): { record: string; lock: 
 
 export function stagingReadScript(file: string): string {
   return stateReadScript(file, STAGING_READ_LIMIT);
+}
+
+export type StagingRead = { kind: 'ok'; record: StagingRecord } | { kind: 'missing' } | { kind: 'unreadable'; error: string };
+
+/** What stagingReadScript's run says: the record, none yet, or why it cannot be read. */
+export function stagingFromRead(code: number | null, output: string): StagingRead {
+  if (code === 0) {
+    const record = parseStagingRecord(output);
+    return record ? { kind: 'ok', record } : { kind: 'unreadable', error: 'not a staging record' };
+  }
+  // The state file's reader knows the script's exit codes (missing, too large); its parse is the LB's, not used here.
+  const read = stateFromRead(code, output);
+  if (read.kind === 'missing') return { kind: 'missing' };
+  return { kind: 'unreadable', error: read.kind === 'too-large' ? `the record is ${read.bytes} bytes` : read.kind === 'corrupt' ? read.error : `exit code ${code}` };
 }
 
 /** The record with `entry` put first and the oldest beyond STAGING_HISTORY_KEPT dropped. */

@@ -3,8 +3,7 @@ import { AppConfig } from '../config/types';
 import { errorMessage } from '../errors';
 import { redact } from '../redact';
 import { CommandRunner } from '../ssh/runner';
-import { stateFromRead } from '../state/stateFile';
-import { parseStagingRecord, stagingFiles, stagingReadScript } from '../state/stagingRecord';
+import { stagingFiles, stagingFromRead, stagingReadScript } from '../state/stagingRecord';
 import { StagingSnapshot } from './snapshot';
 
 /**
@@ -19,11 +18,11 @@ export async function readStaging(runner: CommandRunner, app: AppConfig, signal?
   const base = { host: first.name, branch: staging.branch, file: record };
   try {
     const r = await runner.run(serverHost(first), stagingReadScript(record), { signal, timeoutMs: 20000, lane: 'probe' });
-    const read = stateFromRead(r.code, r.stdout);
+    const read = stagingFromRead(r.code, r.stdout);
     if (read.kind === 'missing') return { ...base, reachable: true, status: 'never-deployed' };
-    const parsed = read.kind === 'ok' ? parseStagingRecord(r.stdout) : undefined;
-    if (!parsed) return { ...base, reachable: true, status: 'unreadable', error: redact(read.kind === 'corrupt' ? read.error : read.kind === 'too-large' ? `the record is ${read.bytes} bytes` : 'not a staging record') };
-    return { ...base, reachable: true, status: 'ok', ...(parsed.history[0] ? { last: parsed.history[0] } : {}) };
+    if (read.kind === 'unreadable') return { ...base, reachable: true, status: 'unreadable', error: redact(read.error) };
+    const [last] = read.record.history;
+    return { ...base, reachable: true, status: 'ok', ...(last ? { last } : {}) };
   } catch (e) {
     return { ...base, reachable: false, status: 'unknown', error: errorMessage(e) };
   }

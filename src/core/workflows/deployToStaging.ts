@@ -6,8 +6,7 @@ import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
 import { stagingConfirmation } from '../plan/render';
 import { redact } from '../redact';
 import { remote } from '../remote/scripts';
-import { stateFromRead } from '../state/stateFile';
-import { parseStagingRecord, renderStagingRecord, StagingEntry, stagingFiles, stagingReadScript, withEntry } from '../state/stagingRecord';
+import { renderStagingRecord, StagingEntry, stagingFiles, stagingFromRead, stagingReadScript, withEntry } from '../state/stagingRecord';
 import { smokeFailures } from '../status/smoke';
 import { validateRef } from './deploy';
 import { healthStepTitle, runDeploySteps } from './parts/deploySteps';
@@ -84,10 +83,10 @@ export async function deployToStaging(given: OperationContext, o: StagingDeployO
 /** Reads the record, puts the entry first, writes it atomically (write-state.sh): one read, one write, both done after a Cancel too. */
 async function record(ctx: OperationContext, server: ServerConfig, file: string, entry: StagingEntry): Promise<void> {
   const read = await ctx.runner.run(serverHost(server), stagingReadScript(file), { lane: 'probe', timeoutMs: 20000 });
-  const state = stateFromRead(read.code, read.stdout);
+  const state = stagingFromRead(read.code, read.stdout);
   // An unreadable record is started again rather than blocking every later deploy; the old one is kept beside it.
-  const previous = state.kind === 'ok' ? parseStagingRecord(read.stdout) : undefined;
-  const keep = state.kind !== 'missing' && !previous ? `${file}.unreadable` : undefined;
+  const previous = state.kind === 'ok' ? state.record : undefined;
+  const keep = state.kind === 'unreadable' ? `${file}.unreadable` : undefined;
   const text = renderStagingRecord(withEntry(previous, ctx.app.name, { ...entry, ...(entry.detail ? { detail: redact(entry.detail) } : {}) }));
   await remoteStep(ctx, 'Record the outcome on staging', serverHost(server), remote.writeState(file, Buffer.from(text).toString('base64'), keep), () => 'The outcome was not recorded.', { label: server.name, runToEnd: true });
 }
