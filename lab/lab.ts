@@ -3,7 +3,8 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promi
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { APP_PORT, FRONTEND_PORT, haproxyConfig, labConfigYaml, SHARED_FRONTEND_PORT } from './labFiles';
-import { DEFAULT_TOPOLOGY, LabApp, LabHost, LabLoadBalancer, LabTopology, plannedApps, plannedHosts, pm2Name } from './topology';
+import { withDevelop } from './staging';
+import { DEFAULT_TOPOLOGY, LabApp, LabHost, LabLoadBalancer, LabTopology, plannedApps, plannedHosts, pm2Name, STAGING_HOST } from './topology';
 import { canConnect, exec, isAlive, startDetached, stopPids, waitFor } from './processes';
 
 export type LabHostName = 'lb' | 'blue' | 'green';
@@ -176,8 +177,10 @@ export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET, topo
   await writeFile(info.sshConfig, sshConfig.join('\n'));
   await saveInfo(info);
 
-  const servers = apps.flatMap((app) => (['blue', 'green'] as const).flatMap((slot) => app.slots[slot].map((host) => ({ app, slot, host }))));
-  await inBatches(servers, 4, (s) => startServer(info, s.host, s.app, s.slot));
+  const servers = apps.flatMap((app) => (['blue', 'green'] as const).flatMap((slot) => app.slots[slot].map((host): { host: string; run: ServerRun } => ({ host, run: { pm2: pm2Name(app.name, slot), env: slot, branch: 'main', at: `v${INITIAL_RELEASE}` } }))));
+  // Staging follows develop, which the origin has only in a lab with staging; it starts a release behind develop's tip.
+  if (topology.staging) servers.push({ host: STAGING_HOST, run: await withDevelop(info, apps[0].name) });
+  await inBatches(servers, 4, (s) => startServer(info, s.host, s.run));
   await saveInfo(info);
   for (const lb of loadBalancers) await startHaproxy(info, lb);
   await saveInfo(info);
@@ -207,7 +210,7 @@ async function inBatches<T, R>(items: readonly T[], size: number, f: (item: T) =
   return results;
 }
 
-async function git(cwd: string, ...args: string[]): Promise<string> {
+export async function git(cwd: string, ...args: string[]): Promise<string> {
   const env = { ...process.env, GIT_AUTHOR_NAME: 'Lab', GIT_AUTHOR_EMAIL: 'lab@bluegreen.invalid', GIT_COMMITTER_NAME: 'Lab', GIT_COMMITTER_EMAIL: 'lab@bluegreen.invalid' };
   return (await exec('git', args, { cwd, env })).stdout.trim();
 }
@@ -277,21 +280,29 @@ function pm2Env(info: LabInfo, host: string): NodeJS.ProcessEnv {
   return { ...process.env, PM2_HOME: path.join(info.hosts[host].home, 'pm2'), PATH: `${path.join(info.dir, 'bin')}:${process.env.PATH ?? ''}` };
 }
 
-async function startServer(info: LabInfo, hostName: string, labApp: LabApp, slot: 'blue' | 'green'): Promise<void> {
+/** What a server runs: its pm2 process, its APP_ENV, and the branch and commit checked out. */
+export interface ServerRun {
+  pm2: string;
+  env: string;
+  branch: string;
+  at: string;
+}
+
+async function startServer(info: LabInfo, hostName: string, run: ServerRun): Promise<void> {
   const h = info.hosts[hostName];
   const app = path.join(h.home, 'app');
   await git(info.dir, 'clone', '-q', info.origin, app);
-  await git(app, 'checkout', '-q', '-B', 'main', `v${INITIAL_RELEASE}`);
+  await git(app, 'checkout', '-q', '-B', run.branch, run.at);
   await exec('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app });
   await exec('npm', ['run', 'build', '--silent'], { cwd: app });
   const ecosystem = path.join(h.home, 'ecosystem.config.js');
   await writeFile(
     ecosystem,
     `module.exports = { apps: [${JSON.stringify({
-      name: pm2Name(labApp.name, slot),
+      name: run.pm2,
       script: 'server.js',
       cwd: app,
-      env: { HOST: h.address, PORT: String(APP_PORT), APP_ENV: slot, SERVER_NAME: hostName, UNHEALTHY_FILE: path.join(h.home, 'unhealthy'), FAILING_FILE: path.join(h.home, 'failing') },
+      env: { HOST: h.address, PORT: String(APP_PORT), APP_ENV: run.env, SERVER_NAME: hostName, UNHEALTHY_FILE: path.join(h.home, 'unhealthy'), FAILING_FILE: path.join(h.home, 'failing') },
     })}] };\n`,
   );
   const pm2 = path.join(info.dir, 'bin', 'pm2');

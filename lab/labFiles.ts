@@ -1,7 +1,7 @@
 // The files the lab writes: HAProxy's config and the bluegreen.yaml that points at the lab.
 import * as path from 'node:path';
 import type { LabInfo } from './lab';
-import { LabApp, LabLoadBalancer, pm2Name, SlotColour } from './topology';
+import { LabApp, LabLoadBalancer, pm2Name, SlotColour, STAGING_HOST } from './topology';
 
 export const APP_PORT = 3001;
 export const FRONTEND_PORT = 8080;
@@ -84,6 +84,18 @@ apps:
 ${apps}`;
 }
 
+/** The first app's staging (`up --staging`): its own host, outside the load balancers, following develop. */
+function stagingYaml(info: LabInfo, app: LabApp): string {
+  const h = info.hosts[STAGING_HOST];
+  return `    staging:
+      ssh: lab-${STAGING_HOST}
+      url: http://${h.address}:${APP_PORT}
+      dir: ${path.join(h.home, 'app')}
+      pm2: ${app.name}-staging
+      branch: develop
+`;
+}
+
 function appYaml(info: LabInfo, app: LabApp, shared: boolean): string {
   const frontend = shared ? `shared\n      acl: ${app.acl}` : 'demo';
   const lbFields = (lb: LabLoadBalancer, i: number, indent: string) =>
@@ -130,7 +142,7 @@ ${lbs}
     slots:
 ${slot('blue')}
 ${slot('green')}
-    health:
+${app === info.apps[0] && info.topology.staging ? stagingYaml(info, app) : ''}    health:
       path: /api/health
       timeoutMs: 2000
       attempts: 20

@@ -7,6 +7,8 @@ export interface LabTopology {
   apps: number;
   servers: number;
   lbs: number;
+  /** `--staging`: a staging host for the first app (absent otherwise, so a lab.json written before reads the same). */
+  staging?: true;
 }
 
 export const DEFAULT_TOPOLOGY: LabTopology = { apps: 1, servers: 1, lbs: 1 };
@@ -57,6 +59,9 @@ export function pm2Name(app: string, slot: SlotColour): string {
   return `${app}-${slot}`;
 }
 
+/** The first app's staging server (`--staging`), outside every load balancer. */
+export const STAGING_HOST = 'staging';
+
 export function lbHostName(n: number): string {
   return n === 1 ? 'lb' : `lb${n}`;
 }
@@ -70,7 +75,8 @@ export function plannedHosts(t: LabTopology): string[] {
   for (let a = 1; a <= t.apps; a++) for (const slot of ['blue', 'green'] as const) for (let k = 1; k <= t.servers; k++) servers.push(serverHostName(a, slot, k));
   const lbs = Array.from({ length: t.lbs }, (_, i) => lbHostName(i + 1));
   const first = ['lb', 'blue', 'green'];
-  return [...first, ...lbs.filter((h) => !first.includes(h)), ...servers.filter((h) => !first.includes(h))];
+  // Last, so every other host keeps the address it has without --staging.
+  return [...first, ...lbs.filter((h) => !first.includes(h)), ...servers.filter((h) => !first.includes(h)), ...(t.staging ? [STAGING_HOST] : [])];
 }
 
 export function plannedApps(t: LabTopology, lbHomes: string[]): LabApp[] {
@@ -81,15 +87,15 @@ export function plannedApps(t: LabTopology, lbHomes: string[]): LabApp[] {
   });
 }
 
-export function parseTopology(values: { apps?: string; servers?: string; lbs?: string }): LabTopology {
-  const count = (name: keyof LabTopology, max: number): number => {
+export function parseTopology(values: { apps?: string; servers?: string; lbs?: string; staging?: boolean }): LabTopology {
+  const count = (name: 'apps' | 'servers' | 'lbs', max: number): number => {
     const text = values[name];
     if (text === undefined) return DEFAULT_TOPOLOGY[name];
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`lab: --${name} must be a whole number from 1 to ${max}, not ${text}`);
     return n;
   };
-  const t = { apps: count('apps', 20), servers: count('servers', 8), lbs: count('lbs', 4) };
+  const t: LabTopology = { apps: count('apps', 20), servers: count('servers', 8), lbs: count('lbs', 4), ...(values.staging ? { staging: true as const } : {}) };
   const hosts = plannedHosts(t).length;
   if (hosts > 250) throw new Error(`lab: ${t.apps} apps × 2 slots × ${t.servers} servers + ${t.lbs} load balancers is ${hosts} hosts; one /24 holds 250`);
   return t;

@@ -15,6 +15,7 @@ export const OPTIONS = {
   yes: { type: 'boolean', help: 'confirm without asking (for CI); without it, the terminal asks' },
   json: { type: 'boolean', help: 'print the status as JSON (the Snapshot)' },
   ref: { type: 'string', value: 'REF', help: 'branch, tag or commit to deploy' },
+  to: { type: 'string', value: 'staging', help: "deploy: to the app's staging servers instead of STANDBY" },
   migrate: { type: 'boolean', help: 'run the configured migrations during the deploy' },
   emergency: { type: 'boolean', help: 'skip the health gate (needs --reason; recorded)' },
   reason: { type: 'string', value: 'TEXT', help: 'why, for an emergency release' },
@@ -32,7 +33,7 @@ export type OptionName = keyof typeof OPTIONS;
 export interface ParsedArgs {
   command?: string;
   positionals: string[];
-  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'accept-host-key'?: string[]; help?: boolean };
+  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'accept-host-key'?: string[]; help?: boolean };
   given: OptionName[];
 }
 

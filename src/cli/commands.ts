@@ -10,6 +10,7 @@ import { smokeFailures } from '../core/status/smoke';
 import { severity } from '../core/status/snapshot';
 import { bump } from '../core/workflows/bump';
 import { deploy } from '../core/workflows/deploy';
+import { deployToStaging } from '../core/workflows/deployToStaging';
 import { doctor } from '../core/workflows/doctor';
 import { OperationContext } from '../core/workflows/parts/operation';
 import { reconcile } from '../core/workflows/reconcile';
@@ -68,11 +69,19 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     },
   },
   deploy: {
-    synopsis: '[--ref REF] [--migrate [--allow-unsafe-migrations]] [--yes]',
-    summary: 'build and start REF on the STANDBY slot (LIVE is never touched)',
-    options: ['ref', 'migrate', 'allow-unsafe-migrations', 'yes', 'app'],
+    synopsis: '[--to staging] [--ref REF] [--migrate [--allow-unsafe-migrations]] [--yes]',
+    summary: 'build and start REF on the STANDBY slot (LIVE is never touched),\n' + ' '.repeat(41) + 'or with --to staging on the staging servers (exit 1 when it fails)',
+    options: ['to', 'ref', 'migrate', 'allow-unsafe-migrations', 'yes', 'app'],
     async run(c) {
+      const to = c.args.values.to;
+      if (to !== undefined && to !== 'staging') throw new UsageError(`--to takes staging (a deploy without it goes to STANDBY), not "${to}"`);
       const ctx = c.operation();
+      if (to === 'staging') {
+        if (c.args.values['allow-unsafe-migrations']) throw new UsageError('--allow-unsafe-migrations is for STANDBY, whose migrations run on the database LIVE uses; not with --to staging');
+        const r = await deployToStaging(ctx, { ref: c.args.values.ref, migrate: c.args.values.migrate });
+        printOut(redact(r.summary));
+        return r.passed ? 0 : 1;
+      }
       let ref = c.args.values.ref;
       if (!ref) {
         const choice = await chooseDefaultRef(path.dirname(c.config.file), ctx.app.deploy.branch);

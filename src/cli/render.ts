@@ -2,7 +2,8 @@ import { trafficProofText } from '../core/status/trafficProof';
 import { shortDuration } from '../core/format';
 import { watchText } from '../core/status/routed';
 import { percentText } from '../core/status/traffic';
-import { AppSnapshot, SlotSnapshot, SmokeResult, Snapshot, slotLabel, slotList } from '../core/status/snapshot';
+import { AppSnapshot, SlotSnapshot, SmokeResult, Snapshot, slotLabel, slotList, StagingSnapshot } from '../core/status/snapshot';
+import { stagingLine } from '../core/state/stagingRecord';
 
 function age(ms?: number): string {
   return ms === undefined ? '' : shortDuration(ms);
@@ -63,11 +64,20 @@ function renderApp(app: AppSnapshot): string {
     });
     lines.push(`  canary: ${canary.percent}% to ${canary.slot ? slotLabel(canary.slot) : canary.backend} (by ${canary.key})${counts.some(Boolean) ? `; ${counts.filter(Boolean).join('; ')}` : ''}`);
   }
+  if (app.staging) lines.push(`  ${stagingText(app.staging)}`);
   const watching = watchText(app);
   if (watching) lines.push(`  ${watching}${app.lb.lock ? ` by ${app.lb.lock.who}` : ''}`);
   else if (app.lb.lock) lines.push(`  locked by ${app.lb.lock.who}: ${app.lb.lock.operation}`);
   for (const d of app.drift) lines.push(`  ${d.kind === 'mixed-routing' ? 'TRAFFIC SPLIT' : d.kind === 'traffic-reaches-standby' ? 'TRAFFIC ON STANDBY' : 'drift'}: ${d.message}`);
   return lines.join('\n');
+}
+
+/** "staging (develop, on stage1): v1.3.0 abc1234 passed 2026-… by ana@laptop". */
+function stagingText(st: StagingSnapshot): string {
+  const head = `staging (${st.branch}, on ${st.host})`;
+  if (st.status === 'never-deployed') return `${head}: never deployed`;
+  if (st.status !== 'ok') return `${head}: ${st.reachable ? 'record unreadable' : 'unreachable'}${st.error ? ` (${st.error})` : ''}`;
+  return `${head}: ${st.last ? stagingLine(st.last) : 'no deploys recorded'}`;
 }
 
 export function renderSnapshot(snapshot: Snapshot): string {

@@ -182,8 +182,9 @@ export async function resetLab(): Promise<void> {
   const dir = lab().dir;
   // On the subnet it had: a lab started elsewhere (BLUEGREEN_LAB_DIR) stays out of the default one.
   const subnet = lab().hosts.lb.address.split('.').slice(0, 3).join('.');
+  const topology = lab().topology;
   await labDown(dir);
-  Object.assign(lab(), await labUp(dir, subnet));
+  Object.assign(lab(), await labUp(dir, subnet, topology));
 }
 
 /** The invariants every row ends with (RELIABILITY.md, top). */

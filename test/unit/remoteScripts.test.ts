@@ -186,6 +186,16 @@ describe('remote scripts, run in a local shell', () => {
       const free = await run(remote.lock(lockFile, '{"who":"bob@ci"}', 'HELD', 'BUSY'));
       assert.deepEqual([free.code, free.stdout], [0, 'HELD\n']);
     });
+
+    it("makes staging's lock folder when asked to, and only then", async () => {
+      const folder = path.join(dir, '.bluegreen-staging');
+      const lockFile = path.join(folder, 'demo.lock');
+      assert.notEqual((await run(remote.lock(lockFile, '{"who":"x"}', 'HELD', 'BUSY'))).code, 0);
+      assert.equal(existsSync(folder), false);
+      const r = await run(remote.lock(lockFile, '{"who":"x"}', 'HELD', 'BUSY', folder));
+      assert.deepEqual([r.code, r.stdout], [0, 'HELD\n']);
+      assert.equal(readFileSync(lockFile, 'utf8').split('\n')[0], '{"who":"x"}');
+    });
   });
 
   describe('backup.sh and fetch.sh', () => {

@@ -1,7 +1,7 @@
 import { ConfigProblem } from './problems';
-import { rememberHowWritten, serverPath } from './serverPath';
+import { rememberHowWritten, serverPath, serversOf } from './serverPath';
 import { sharedServerProblems } from './sharedServers';
-import { slotsWithServers, WrittenSlot } from './slotServers';
+import { slotsWithServers, stagingWithServers, WrittenSlot, WrittenStaging } from './slotServers';
 import { AppConfig, SLOT_NAMES, SlotName } from './types';
 import { DocPath, Locator } from './yamlPositions';
 
@@ -16,8 +16,17 @@ export function listShapes(apps: AppConfig[], at: Locator): ConfigProblem[] {
     const { slots, problems } = slotsWithServers(written, i, at);
     for (const s of SLOT_NAMES) rememberHowWritten(written[s], slots[s]);
     app.slots = slots;
-    return [...problems, ...loadBalancerList(app, i, at)];
+    const staging = app.staging ? stagingOf(app, i, at) : [];
+    return [...problems, ...staging, ...loadBalancerList(app, i, at)];
   });
+}
+
+function stagingOf(app: AppConfig, i: number, at: Locator): ConfigProblem[] {
+  const written = app.staging as unknown as WrittenStaging;
+  const { staging, problems } = stagingWithServers(written, i, app, at);
+  rememberHowWritten(written, staging);
+  app.staging = staging;
+  return problems;
 }
 
 /** Rules that one JSON Schema cannot say: relations between values (hosts as `sshConfigFile` resolves them). */
@@ -109,7 +118,7 @@ function lbPath(app: AppConfig, i: number, j: number): DocPath {
  */
 function addressProblems(app: AppConfig, i: number, at: Locator): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const servers = SLOT_NAMES.flatMap((s) => app.slots[s].servers.map((server, k) => ({ server, path: (key: string) => serverPath(app, i, s, k, key) })));
+  const servers = [...SLOT_NAMES, ...(app.staging ? (['staging'] as const) : [])].flatMap((s) => serversOf(app, s).servers.map((server, k) => ({ server, path: (key: string) => serverPath(app, i, s, k, key) })));
   const urls: [DocPath, string | undefined][] = [
     [['apps', i, 'url'], app.url],
     ...app.loadBalancers.map((lb, j): [DocPath, string | undefined] => [[...lbPath(app, i, j), 'frontendUrl'], lb.frontendUrl]),

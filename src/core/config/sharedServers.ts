@@ -1,15 +1,15 @@
 import * as path from 'node:path';
 import { machineOf, parseHostSpec, resolveHost } from '../ssh/sshConfig';
 import { ConfigProblem } from './problems';
-import { pathText, serverPath } from './serverPath';
-import { AppConfig, SLOT_NAMES, ServerConfig, SlotName } from './types';
+import { pathText, serverPath, ServersOf, serversOf } from './serverPath';
+import { AppConfig, SLOT_NAMES, ServerConfig } from './types';
 import { Locator } from './yamlPositions';
 
-/** One server of one slot of one app, and where its ssh reaches. */
+/** One server of one slot (or of the staging) of one app, and where its ssh reaches. */
 interface Placed {
   app: AppConfig;
   i: number;
-  slot: SlotName;
+  slot: ServersOf;
   k: number;
   server: ServerConfig;
   reach: Reach;
@@ -26,8 +26,8 @@ type Reached = 'dir' | 'pm2' | 'url';
 const REACHED: readonly Reached[] = ['dir', 'pm2', 'url'];
 
 /**
- * A deploy to a slot must reach that slot only. So no server of any slot, of this app or of
- * another, may be another slot's checkout (the same machine and dir), pm2 process (the same
+ * A deploy to a slot must reach that slot only, and a deploy to staging staging only. So no
+ * server of any slot or staging, of this app or of another, may be another one's checkout (the same machine and dir), pm2 process (the same
  * machine, user and name) or address. Servers of one slot are deployed together, so only their
  * urls must differ. Compared as loaded, after any merge key (`<<: *shop`) copied values in; the
  * machine as ssh_config resolves each ssh (`sshConfigFile`, else the user's own), `via` aside.
@@ -35,7 +35,7 @@ const REACHED: readonly Reached[] = ['dir', 'pm2', 'url'];
 export function sharedServerProblems(apps: readonly AppConfig[], at: Locator, sshConfigFile?: string): ConfigProblem[] {
   const reaches = new Map<string, Reach>();
   const reachOf = (ssh: string) => reaches.get(ssh) ?? reaches.set(ssh, reach(ssh, sshConfigFile)).get(ssh)!;
-  const placed = apps.flatMap((app, i) => SLOT_NAMES.flatMap((slot) => app.slots[slot].servers.map((server, k): Placed => ({ app, i, slot, k, server, reach: reachOf(server.ssh) }))));
+  const placed = apps.flatMap((app, i) => [...SLOT_NAMES, ...(app.staging ? (['staging'] as const) : [])].flatMap((slot) => serversOf(app, slot).servers.map((server, k): Placed => ({ app, i, slot, k, server, reach: reachOf(server.ssh) }))));
   const seen = new Map<string, Placed[]>();
   const problems: ConfigProblem[] = [];
   for (const second of placed) {
@@ -124,6 +124,7 @@ function message(what: Reached, first: Placed, second: Placed, at: Locator): str
   const place = placeOf(first, what, at);
   const { server: a } = first;
   const { server: b } = second;
+  if (first.slot === 'staging' || second.slot === 'staging') return stagingMessage(what, first, second, place);
   if (sameSlot(first, second)) return `slots.${second.slot}.servers[${second.k}] has the url of servers[${first.k}] (${a.url}, ${place}); each server needs its own address`;
   if (first.i === second.i) {
     const several = first.app.slots.blue.servers.length > 1 || first.app.slots.green.servers.length > 1;
@@ -147,6 +148,20 @@ function message(what: Reached, first: Placed, second: Placed, at: Locator): str
     case 'url':
       return `${text} is the address of app ${theirs} (${place}): both are ${normalUrl(b.url)}. Health checks of ${mine} would be answered by ${theirs}; give each app its own url`;
   }
+}
+
+/** A staging server that is a slot's (or another staging's) server: a deploy to staging would change that one. */
+function stagingMessage(what: Reached, first: Placed, second: Placed, place: string): string {
+  const name = (p: Placed) => `${first.i === second.i ? '' : `app "${p.app.name}"'s `}${p.slot === 'staging' ? 'staging' : `${p.slot} slot`}`;
+  const [a, b] = [name(first), name(second)];
+  if (sameSlot(first, second)) return `staging.servers[${second.k}] has the url of servers[${first.k}] (${first.server.url}, ${place}); each server needs its own address`;
+  const shared = { dir: checkout(first, second, shownDir(second.server.dir)), pm2: `the pm2 process "${second.server.pm2}" on ${onOneMachine(first, second)}`, url: `the url ${normalUrl(second.server.url)}` }[what];
+  const harm = {
+    dir: 'a deploy to one would rebuild the other, which may be LIVE. Give staging its own host or dir',
+    pm2: 'a deploy to one would restart the other, which may be LIVE. Give staging its own pm2 name',
+    url: 'health checks could not tell them apart. Give staging its own url',
+  }[what];
+  return `${pathText(where(second, what))}: ${b} and ${a} share ${shared} (${a}'s is ${place}); ${harm}`;
 }
 
 function shownDir(dir: string): string {

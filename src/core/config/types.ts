@@ -107,6 +107,19 @@ export interface ReleaseConfig {
   watch: WatchThresholds;
 }
 
+/**
+ * Servers outside the load balancer that follow a branch: a deploy there moves no production
+ * traffic, and its outcome is recorded on the first server (staging/record.ts).
+ */
+export interface StagingConfig {
+  branch: string;
+  servers: ServerConfig[];
+  /** The app's health with `staging.health`'s keys over it; always checked from the staging server. */
+  health: HealthConfig;
+  /** `staging.smoke`, else the app's. */
+  smoke: SmokeCheck[];
+}
+
 export interface AppConfig {
   /** The config's named extra hosts, for this app's hooks. */
   hosts?: Record<string, HostConfig>;
@@ -121,6 +134,7 @@ export interface AppConfig {
   /** Every HAProxy host that routes the app (`loadBalancer:` alone, or each of `loadBalancers:`), in config order. */
   loadBalancers: LoadBalancerConfig[];
   slots: Record<SlotName, SlotConfig>;
+  staging?: StagingConfig;
   health: HealthConfig;
   smoke: SmokeCheck[];
   deploy: DeployConfig;

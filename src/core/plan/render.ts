@@ -113,3 +113,20 @@ export function asTerminalText(c: Pick<ShownRequest, 'title' | 'detail'>): Redac
 export function asAgentText(c: Pick<ShownRequest, 'title' | 'detail'>): Redacted {
   return redact(`${c.title}\n\n${c.detail}`);
 }
+
+/** A deploy to staging: no production traffic moves, so it says what lands where and what stays as it is. */
+export function stagingConfirmation(config: AppConfig, ref: string, target: TargetCommit, migrate: boolean): ShownRequest {
+  const staging = config.staging!;
+  return redactedRequest({
+    title: `Deploy ${ref} (${target.version ? `v${target.version}, ` : ''}${target.commit.slice(0, 7)}) to staging?`,
+    detail: [
+      `It lands ${target.oneLine ?? target.commit.slice(0, 7)}${target.version ? `, version ${target.version} in package.json` : ''}.`,
+      `Staging will be rebuilt and restarted on ${staging.servers.map((s) => s.ssh).join(', ')}; the outcome is recorded there.`,
+      'The load balancer and both slots are not touched.',
+      migrate ? `Migrations will run on staging: ${config.deploy.migrate}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    action: 'Deploy to Staging',
+  });
+}

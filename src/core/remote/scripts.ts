@@ -30,7 +30,8 @@ export const remote = {
   backup: (dir: string, backups: string, keep: number) => withArgs(backup, dir, backups, keep),
   fetch: (dir: string, remoteName: string, ref: string, branch: string, mark: string, fetchFirst = true) => withArgs(fetch, dir, remoteName, ref, branch, mark, fetchFirst ? 'fetch' : 'no-fetch'),
   targetCommit: (dir: string, remoteName: string, ref: string, mark: string) => withArgs(targetCommit, dir, remoteName, ref, mark),
-  lock: (lockFile: string, holder: string, heldMark: string, busyMark: string) => withArgs(lock, lockFile, holder, heldMark, busyMark),
+  /** `folder`: made first when missing (staging's lock, beside the checkout). */
+  lock: (lockFile: string, holder: string, heldMark: string, busyMark: string, folder?: string) => withArgs(lock, lockFile, holder, heldMark, busyMark, folder),
   lockHolder: (lockFile: string) => withArgs(lockHolder, lockFile),
   /** `validate` names the candidate (`${config}.bluegreen-new`); it and `reload` run as written. */
   switchConfig: (config: string, expectedSha256: string, nextBase64: string, validate: string, reload: string, reloadedMark: string) => withArgs(switchConfig, config, expectedSha256, nextBase64, validate, reload, reloadedMark),

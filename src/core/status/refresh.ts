@@ -13,6 +13,7 @@ import { trafficContradiction } from './trafficProof';
 import { slotOfServers } from './slotOfServers';
 import { askThroughFrontend, whoAnswered } from './throughFrontend';
 import { runSmoke } from './smoke';
+import { readStaging } from './stagingStatus';
 import { AppSnapshot, Drift, LoadBalancerSnapshot, Role, RuntimeServer, ServerSnapshot, slotLabel, SlotSnapshot, Snapshot } from './snapshot';
 
 /**
@@ -23,7 +24,13 @@ export async function takeSnapshot(runner: CommandRunner, config: Config, signal
   const started = Date.now();
   // Apps that share a load balancer share its stats socket's and master CLI's answers.
   const shared = new OncePerRefresh(config.apps);
-  const apps = await Promise.all(config.apps.map((app) => snapshotApp(runner, app, signal, shared)));
+  // Staging is read beside the app, not inside snapshotApp: a deploy's own reading of the roles does not need it.
+  const apps = await Promise.all(
+    config.apps.map(async (app) => {
+      const [snapshot, staging] = await Promise.all([snapshotApp(runner, app, signal, shared), readStaging(runner, app, signal)]);
+      return staging ? { ...snapshot, staging: redactedCopy(staging) } : snapshot;
+    }),
+  );
   return { takenAt: new Date(started).toISOString(), durationMs: Date.now() - started, apps };
 }
 

@@ -2,6 +2,7 @@ import { SLOT_NAMES, SlotName } from '../config/types';
 import type { Finding } from '../haproxy/doctor';
 import { StrayRoute } from '../haproxy/strayRoutes';
 import { DeploymentState } from '../state/stateFile';
+import type { StagingEntry } from '../state/stagingRecord';
 import type { TrafficProof } from './trafficProof';
 
 /** The one model that the tree, the status bar and `bluegreen status --json` render. */
@@ -27,6 +28,21 @@ export interface AppSnapshot {
   drift: Drift[];
   /** While the new LIVE is watched after a switch: when the watch ends (ISO time). */
   watchUntil?: string;
+  /** The app's staging (`staging:` in bluegreen.yaml), as its record says. */
+  staging?: StagingSnapshot;
+}
+
+/** Staging as its record on the first staging server says (the servers themselves are not probed). */
+export interface StagingSnapshot {
+  /** The staging server the record is on. */
+  host: string;
+  branch: string;
+  file: string;
+  reachable: boolean;
+  status: 'ok' | 'never-deployed' | 'unreadable' | 'unknown';
+  error?: string;
+  /** The last deploy to staging: commit, version, passed or failed, when, who. */
+  last?: StagingEntry;
 }
 
 export interface Drift {

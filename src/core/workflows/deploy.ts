@@ -1,27 +1,23 @@
 import * as path from 'node:path';
-import { AppConfig, ServerConfig, SlotName } from '../config/types';
-import { BlueGreenError, errorMessage, isBlueGreenError } from '../errors';
-import { fillTemplate, GIT_REF, shQuote } from '../shell';
-import { parseHealthBody } from '../status/parse';
-import { healthTarget, lbHost, serverHost, slotHost } from '../config/hostRefs';
+import { AppConfig, SlotName } from '../config/types';
+import { BlueGreenError, isBlueGreenError } from '../errors';
+import { fillTemplate, GIT_REF } from '../shell';
+import { lbHost, serverHost, slotHost } from '../config/hostRefs';
 import { preflight } from '../plan/preflight';
 import { deployConfirmation, migrationsConfirmation } from '../plan/render';
 import { Intent, Plan, UnsafeMigrationPolicy } from '../plan/types';
-import { remote } from '../remote/scripts';
-import { MARK_PREFIX } from '../ssh/output';
 import { HostRef } from '../ssh/runner';
 import { snapshotApp } from '../status/refresh';
-import { runSmoke, smokeFailures } from '../status/smoke';
-import { AppSnapshot, slotLabel, SmokeResult } from '../status/snapshot';
+import { smokeFailures } from '../status/smoke';
+import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { liveUnchanged, slotSummary, standbyRuns } from '../status/describe';
 import { acquireLock, HeldLock } from './parts/lock';
 import { refuseUnaskedSwitch } from './parts/routingAfter';
 import { enforce } from './parts/enforce';
 import { MigrationsBetween, readMigrations } from './parts/migrationGate';
-import { onServers } from './parts/onServers';
-import { standbySteps, StandbySteps } from './parts/standbySteps';
+import { runDeploySteps } from './parts/deploySteps';
 import { readTargetCommit } from './parts/targetCommit';
-import { localStep, OperationContext, remoteStep, steady, throwIfCancelled, WorkflowError } from './parts/operation';
+import { localStep, OperationContext, remoteStep, steady, WorkflowError } from './parts/operation';
 
 export interface DeployOptions {
   /** Branch, tag or commit; default: the slot's branch tip on the remote. */
@@ -70,19 +66,6 @@ async function confirmMigrations(ctx: OperationContext, before: AppSnapshot, g: 
   const answer = await ctx.confirm.confirm(migrationsConfirmation(plan, ctx.app));
   if (!answer.ok) throw new WorkflowError('declined', 'Run migrations', undefined, 'not confirmed', `${g.unchanged} No migration ran.`);
 }
-
-/** Runs the smoke checks on each server of the freshly deployed slot, a line each. */
-async function smokeStep(ctx: OperationContext, slot: SlotName): Promise<SmokeResult[]> {
-  const { servers } = ctx.app.slots[slot];
-  const perServer = await Promise.all(servers.map((server) => runSmoke(ctx.runner, ctx.app, server, ctx.signal)));
-  return perServer.flatMap((results, i) => {
-    const server = servers[i];
-    for (const r of results) ctx.reporter.line(server.name, `${r.ok ? '✓' : '✗'} ${r.name}: ${r.detail}`, r.ok ? 'stdout' : 'stderr');
-    return servers.length > 1 ? results.map((r) => ({ ...r, name: `${server.name}: ${r.name}` })) : results;
-  });
-}
-
-const COMMIT_MARK = `${MARK_PREFIX}commit`;
 
 export function validateRef(ref: string): string {
   if (/^[0-9a-f]{7,40}$/i.test(ref) || GIT_REF.test(ref)) return ref;
@@ -138,37 +121,27 @@ async function deploySteps(ctx: OperationContext, o: DeployOptions, d: { before:
   const { app } = ctx;
   const { before, plan, ref, lock, operation, started } = d;
   const [live, slot] = [plan.live!, plan.target!];
-  const steps = standbySteps(ctx, { lock, operation, slot, stateNow: () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.` });
-  const { stateNow, everywhere, on } = steps;
+  const stateNow = () => `${liveUnchanged(before)} ${slotLabel(slot)} (STANDBY) may be partly deployed.`;
   const { servers } = app.slots[slot];
-
-  if (o.backup !== false && app.deploy.keepBackups > 0) {
-    await everywhere((s) => on(s, 'Back up the current release', remote.backup(s.dir, backupsOf(s.dir), app.deploy.keepBackups)));
-  }
-  if (o.backup !== false) await runHooks(ctx, 'backup', slot, stateNow, steps.guard, before, operation);
-  const commit = await checkOutEverywhere(steps, d.commit ?? ref, app.slots[slot].branch ?? app.deploy.branch, o.fetch !== false, d.commit && d.commit !== ref ? `${ref} at ${d.commit.slice(0, 7)}` : ref);
-  if (o.migrate) await confirmMigrations(ctx, before, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit }, policy: o.unsafeMigrations, unchanged: stateNow() });
-
-  const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot, commit, ref })}`;
-  await everywhere((s) => on(s, 'Install dependencies', command(s, app.deploy.install)));
-  if (o.migrate && app.deploy.migrate) {
-    await runHooks(ctx, 'beforeMigrate', slot, stateNow, steps.guard, before, operation);
-    // One database: the migrations run once, from the first server.
-    await on(servers[0], 'Run migrations', command(servers[0], app.deploy.migrate));
-  }
-  await everywhere((s) => on(s, 'Build', command(s, app.deploy.build)));
-  await everywhere((s) => on(s, `Restart ${s.pm2}`, command(s, app.deploy.restart)));
-
-  steps.guard();
-  const versions = await localStep(ctx, `Wait for ${slotLabel(slot)} to be healthy`, () => everywhere((s) => waitHealthy(ctx, s, slot, commit, stateNow)));
-  const version = versions[0];
-  const smoke = app.smoke.length ? await localStep(ctx, `Smoke tests on ${slotLabel(slot)}`, () => smokeStep(ctx, slot)) : undefined;
+  const target = { label: slotLabel(slot), servers, branch: app.slots[slot].branch ?? app.deploy.branch, slot, operation, lock, lockHost: { ssh: app.loadBalancer.ssh, is: 'LB host' }, guarded: 'STANDBY', stateNow };
+  const { commit, version, smoke } = await runDeploySteps(ctx, target, {
+    ref,
+    commit: d.commit,
+    shown: d.commit && d.commit !== ref ? `${ref} at ${d.commit.slice(0, 7)}` : ref,
+    fetch: o.fetch !== false,
+    backup: o.backup !== false,
+    migrate: !!o.migrate,
+    afterBackup: (steps) => runHooks(ctx, 'backup', slot, stateNow, steps.guard, before, operation),
+    checkedOut: async (at) => {
+      if (o.migrate) await confirmMigrations(ctx, before, { title: operation, repoSlot: slot, from: before.slots[live], to: { name: slot, commit: at }, policy: o.unsafeMigrations, unchanged: stateNow() });
+    },
+    beforeMigrate: (steps) => runHooks(ctx, 'beforeMigrate', slot, stateNow, steps.guard, before, operation),
+  });
   const smokeFailed = smokeFailures(smoke);
   const summary = `${standbyRuns(slot, version, commit)}${servers.length > 1 ? ` on all ${servers.length} servers` : ''}${smokeFailed ? `, but ${smokeFailed}: a release to it is refused` : smoke ? `, passing its ${smoke.length} smoke test(s)` : ''}. ${liveUnchanged(before)}`;
   return { slot, commit, version, live, durationMs: Date.now() - started, summary, smokeFailed };
 }
 
-/** The ref to build (STANDBY's own commit when it is built again without a fetch), once the person said yes. */
 /** The person's yes to the deploy; `commit`: the exact commit the dialog named, when it read one. */
 async function confirmDeploy(ctx: OperationContext, plan: Plan, o: DeployOptions, operation: string): Promise<{ ref: string; commit?: string }> {
   const { app } = ctx;
@@ -184,23 +157,6 @@ async function confirmDeploy(ctx: OperationContext, plan: Plan, o: DeployOptions
   if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
   ctx.reporter.info(`LIVE is ${slotSummary(plan.liveSlot)}; deploying ${target ? `${target.commit.slice(0, 7)} ` : ''}to STANDBY ${slotLabel(slot)} on ${hostsText}`);
   return { ref, commit: target?.commit };
-}
-
-/** Fetches and checks out `ref` on every server of the slot; all end on the first one's commit. */
-async function checkOutEverywhere(steps: StandbySteps, ref: string, branch: string, fetch: boolean, shown = ref): Promise<string> {
-  const { app, servers, on, everywhere, stateNow } = steps;
-  const checkout = (s: ServerConfig, wanted: string, title: string) => on(s, title, remote.fetch(s.dir, app.deploy.remote, wanted, branch, COMMIT_MARK, fetch)).then((r) => new RegExp(`^${COMMIT_MARK} ([0-9a-f]{40})$`, 'm').exec(r.stdout)?.[1]);
-  const commits = await everywhere((s) => checkout(s, ref, `${fetch ? 'Fetch and check out' : 'Check out'} ${shown}`));
-  const commit = commits[0];
-  if (!commit || commits.some((c) => !c)) throw new WorkflowError('step-failed', `Check out ${shown}`, servers[commits.findIndex((c) => !c)].name, 'git did not report the checked-out commit', stateNow());
-  // A branch that moved between two servers' fetches: every server runs the first one's commit.
-  const behind = servers.filter((_, i) => commits[i] !== commit);
-  if (behind.length) await onServers(behind, app.deploy.parallel, (s) => checkout(s, commit, `Check out ${commit.slice(0, 7)} (the commit ${servers[0].name} got)`));
-  return commit;
-}
-
-function backupsOf(dir: string): string {
-  return `${path.posix.dirname(dir)}/.bluegreen-backups/${path.posix.basename(dir)}`;
 }
 
 function hookHost(ctx: OperationContext, name: string, standby: SlotName): HostRef {
@@ -224,31 +180,6 @@ async function runHooks(ctx: OperationContext, phase: 'backup' | 'beforeMigrate'
     await remoteStep(ctx, title, hookHost(ctx, hook.host, slot), fillTemplate(hook.run, { pm2: s.pm2, dir: s.dir, slot, app: ctx.app.name }), stateNow);
     await refuseUnaskedSwitch(ctx, before, operation);
   }
-}
-
-/** Polls a server's health until it answers 200 (and, when it reports one, the new commit). */
-async function waitHealthy(ctx: OperationContext, server: ServerConfig, slot: SlotName, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
-  const { app } = ctx;
-  const { from, url } = healthTarget(app, server);
-  let last = '';
-  for (let attempt = 1; attempt <= app.health.attempts; attempt++) {
-    throwIfCancelled(ctx, stateNow());
-    try {
-      const r = await ctx.runner.httpGet(from, url, { timeoutMs: app.health.timeoutMs, signal: ctx.signal });
-      const body = parseHealthBody(r.body);
-      if (r.status === 200 && (!commit || !body.commit || body.commit === commit)) {
-        ctx.reporter.line(server.name, `healthy after ${attempt} check(s): HTTP 200 in ${r.ms} ms${body.version ? `, version ${body.version}` : ''}`, 'stdout');
-        return body.version;
-      }
-      last = r.status === 200 ? `still reports commit ${body.commit?.slice(0, 7)}` : `HTTP ${r.status}`;
-    } catch (e) {
-      // Refused or silent while the app starts: expected for a few checks, and said plainly.
-      last = isBlueGreenError(e, 'connect-failed') || isBlueGreenError(e, 'timeout') ? 'not answering yet' : errorMessage(e);
-    }
-    ctx.reporter.line(server.name, `check ${attempt}/${app.health.attempts}: ${last}`, 'stderr');
-    if (attempt < app.health.attempts) await new Promise((r) => setTimeout(r, app.health.intervalMs));
-  }
-  throw new WorkflowError('step-failed', `Wait for ${slotLabel(slot)} to be healthy`, server.name, `not healthy after ${app.health.attempts} checks (${last})`, stateNow());
 }
 
 /**

@@ -2,7 +2,11 @@
 # Takes the app's lock with flock(1) and holds it while stdin stays open: EOF (a release, or
 # a dropped connection) ends `cat`, and with it the last holder of fd 9, so the kernel frees it.
 # $1 the lock file  $2 who holds it (JSON)  $3 the marker printed once held  $4 the marker printed when busy
-lock=$1 holder=$2 held=$3 busy=$4
+# $5 a folder to make first when missing (optional: staging's lock is the first file in its folder)
+lock=$1 holder=$2 held=$3 busy=$4 folder=${5:-}
+if [ -n "$folder" ]; then
+  mkdir -p -- "$folder" || { echo "cannot make the folder $folder for the lock" >&2; exit 70; }
+fi
 if [ -L "$lock" ] || { [ -e "$lock" ] && [ ! -f "$lock" ]; }; then
   echo "the lock file $lock is a symlink or not a plain file; refusing to open it" >&2
   exit 72

@@ -3,6 +3,7 @@ import { remote } from '../../remote/scripts';
 import { lockFileOf } from '../../state/stateFile';
 import { MARK_PREFIX } from '../../ssh/output';
 import { lbHost } from '../../config/hostRefs';
+import { HostRef } from '../../ssh/runner';
 import { OperationContext, WorkflowError } from './operation';
 
 const HELD = `${MARK_PREFIX}lock-held`;
@@ -18,15 +19,24 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+/** A lock other than the app's on the LB host: staging's, on its first server (`folder` made first when missing). */
+export interface LockPlace {
+  host: HostRef;
+  /** How errors name the host. */
+  name: string;
+  file: string;
+  folder?: string;
+}
+
 /**
- * Takes the app's lock on the LB host with flock(1), held by a remote shell that lives until
+ * Takes the app's lock on the LB host (or the one `place` names) with flock(1), held by a remote shell that lives until
  * we release it. If this process or its connection dies, that shell gets EOF and exits, and
  * the kernel frees the lock: there is never a stale lock to clean up by hand.
  */
-export async function acquireLock(ctx: OperationContext, operation: string, stateNow: string): Promise<HeldLock> {
-  const lock = lockFileOf(ctx.app.loadBalancer.stateFile);
+export async function acquireLock(ctx: OperationContext, operation: string, stateNow: string, place?: LockPlace): Promise<HeldLock> {
+  const lock = place?.file ?? lockFileOf(ctx.app.loadBalancer.stateFile);
   const info = JSON.stringify({ who: ctx.who, operation, app: ctx.app.name, since: new Date().toISOString() });
-  const script = remote.lock(lock, info, HELD, BUSY);
+  const script = remote.lock(lock, info, HELD, BUSY, place?.folder);
 
   const releaseSignal = new AbortController();
   const lost = new AbortController();
@@ -35,7 +45,7 @@ export async function acquireLock(ctx: OperationContext, operation: string, stat
   let acquired!: () => void;
   const acquiredPromise = new Promise<void>((resolve) => (acquired = resolve));
   const ended = ctx.runner
-    .run(lbHost(ctx.app), script, {
+    .run(place?.host ?? lbHost(ctx.app), script, {
       holdStdinUntil: releaseSignal.signal,
       timeoutMs: MAX_HOLD_MS,
       onStdout: (line) => {
@@ -57,7 +67,7 @@ export async function acquireLock(ctx: OperationContext, operation: string, stat
 
   const first = await Promise.race([acquiredPromise.then(() => 'held' as const), ended]);
   if (first !== 'held') {
-    const host = ctx.app.loadBalancer.ssh;
+    const host = place?.name ?? ctx.app.loadBalancer.ssh;
     if (busy !== undefined) throw new WorkflowError('locked', 'Lock', host, describeHolder(busy), stateNow);
     const why = first.ok ? first.stderr.trim() || `exit code ${first.code}` : first.error;
     throw new WorkflowError('step-failed', 'Lock', host, `cannot take the lock ${lock}: ${why}`, stateNow);

@@ -1,4 +1,4 @@
-import { AppConfig, ServerConfig, SlotName } from '../../config/types';
+import { AppConfig, ServerConfig } from '../../config/types';
 import { serverHost } from '../../config/hostRefs';
 import { eitherSignal } from '../../signals';
 import { RunResult } from '../../ssh/runner';
@@ -6,7 +6,7 @@ import { HeldLock } from './lock';
 import { onServers } from './onServers';
 import { OperationContext, remoteStep, throwIfCancelled, WorkflowError } from './operation';
 
-/** How the steps of a deploy run on STANDBY's servers: each guarded by the lock and Cancel. */
+/** How the steps of a deploy run on its servers (STANDBY's, or staging's): each guarded by the lock and Cancel. */
 export interface StandbySteps {
   app: AppConfig;
   servers: readonly ServerConfig[];
@@ -19,11 +19,11 @@ export interface StandbySteps {
   everywhere<T>(step: (server: ServerConfig) => Promise<T>): Promise<T[]>;
 }
 
-export function standbySteps(ctx: OperationContext, o: { lock?: HeldLock; operation: string; slot: SlotName; stateNow: () => string }): StandbySteps {
+/** `lockHost`: where the lock is held (the LB host, or the staging host), `target` what it keeps others off ("STANDBY"). */
+export function standbySteps(ctx: OperationContext, o: { lock?: HeldLock; operation: string; servers: readonly ServerConfig[]; lockHost: { ssh: string; is: string }; target: string; stateNow: () => string }): StandbySteps {
   const { app } = ctx;
-  const { lock, stateNow } = o;
-  const servers = app.slots[o.slot].servers;
-  const lockLost = () => new WorkflowError('connection-lost', o.operation, app.loadBalancer.ssh, 'the lock on the LB host was lost (connection dropped); the step running then was stopped, so no other operation changes STANDBY alongside this one', stateNow());
+  const { lock, stateNow, servers } = o;
+  const lockLost = () => new WorkflowError('connection-lost', o.operation, o.lockHost.ssh, `the lock on the ${o.lockHost.is} was lost (connection dropped); the step running then was stopped, so no other operation changes ${o.target} alongside this one`, stateNow());
   const guard = () => {
     if (lock && !lock.held) throw lockLost();
     throwIfCancelled(ctx, stateNow());
