@@ -7,39 +7,10 @@ import { loadBalancersDisagree } from '../status/refresh';
 import { failedSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { slotSummary, versionText } from '../status/describe';
-import { Evidence, GateId, Intent, OperationKind, Severity } from './types';
+import { Gate, Judged, Verdict } from './gateTypes';
+import { OperationKind } from './types';
 
-/** What a gate is judged on: the snapshot, with LIVE known, and what the operation aims at. */
-export interface Judged {
-  snap: AppSnapshot;
-  config: AppConfig;
-  intent: Intent;
-  live: SlotName;
-  /** The slot the operation changes or sends traffic to: STANDBY. */
-  to: SlotName;
-  evidence?: Evidence;
-}
-
-export interface Verdict {
-  sentence: string;
-  host?: string;
-  /** Instead of the gate's own severity (a gate that also says something when it passes). */
-  severity?: Severity;
-  overrode?: string;
-  fixFirst?: boolean;
-}
-
-export interface Gate {
-  id: GateId;
-  applies: readonly OperationKind[];
-  severity: Severity;
-  judge(j: Judged): Verdict | Verdict[] | undefined;
-  /**
-   * Present when an emergency release may go past the gate: what its confirmation says then
-   * (undefined: nothing beyond the drift it lists anyway).
-   */
-  emergency?(j: Judged, v: Verdict): Verdict | undefined;
-}
+export type { Gate, Judged, Verdict } from './gateTypes';
 
 const SWITCHES: readonly OperationKind[] = ['release', 'rollback'];
 const SENDS_TRAFFIC: readonly OperationKind[] = ['release', 'rollback', 'canary'];
