@@ -178,11 +178,10 @@ export function requestLoop(url: string, connections = 4): { stop(): Promise<{ s
 }
 
 /** For suites that move the lab far from its starting state: leave a fresh one behind. */
-export async function resetLab(): Promise<void> {
+export async function resetLab(topology = lab().topology): Promise<void> {
   const dir = lab().dir;
   // On the subnet it had: a lab started elsewhere (BLUEGREEN_LAB_DIR) stays out of the default one.
   const subnet = lab().hosts.lb.address.split('.').slice(0, 3).join('.');
-  const topology = lab().topology;
   await labDown(dir);
   Object.assign(lab(), await labUp(dir, subnet, topology));
 }

@@ -1,4 +1,5 @@
-// Needs a lab started with --staging: npm run lab -- up --dir DIR --subnet S --staging, then BLUEGREEN_LAB_DIR=DIR.
+// Runs on a lab with a staging host: a lab started with --staging is used as it is; the suite's
+// own lab gets one for these tests, and is put back as it was after them.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { StagingRecord, stagingFiles } from '../../src/core/state/stagingRecord'
 import { serverHost } from '../../src/core/config/hostRefs';
 import { acquireLock } from '../../src/core/workflows/parts/lock';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
-import { getJson, labConfig, labRunner, pm2Info } from './helpers';
+import { getJson, labConfig, labRunner, pm2Info, resetLab } from './helpers';
 import { lab } from './setup';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -60,12 +61,23 @@ function lockIsFree(): boolean {
 
 describe('deploy to staging against the lab (--staging)', function () {
   this.timeout(300_000);
-  before(() => {
-    if (!lab().topology.staging) throw new Error(`the lab in ${lab().dir} has no staging host: start it with npm run lab -- up --staging`);
+  let addedStaging = false;
+  before(async () => {
+    if (!lab().topology.staging) {
+      await resetLab({ ...lab().topology, staging: true });
+      addedStaging = true;
+    }
     workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-staging-'));
     copyFileSync(lab().configFile, path.join(workspace, 'bluegreen.yaml'));
   });
-  after(() => rmSync(workspace, { recursive: true, force: true }));
+  after(async () => {
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    if (addedStaging) {
+      const without = { ...lab().topology };
+      delete without.staging;
+      await resetLab(without);
+    }
+  });
 
   it("deploys develop's tip to staging and records it passed; HAProxy and both slots are untouched; status shows it", async () => {
     const before = production();
