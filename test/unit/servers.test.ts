@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { renderSnapshot } from '../../src/cli/render';
-import { ConfigError, parseConfig } from '../../src/core/config/load';
+import { parseConfig } from '../../src/core/config/load';
 import { ServerConfig } from '../../src/core/config/types';
 import { appProblem, appsSummary } from '../../src/core/status/appsSummary';
 import { AppSnapshot, ServerSnapshot } from '../../src/core/status/snapshot';
 import { slotOfServers } from '../../src/core/status/slotOfServers';
 import { onServers } from '../../src/core/workflows/parts/onServers';
 import { WorkflowError } from '../../src/core/workflows/parts/operation';
+import { problemsOf } from './configProblems';
 
 const FILE = '/work/bluegreen.yaml';
 
@@ -36,15 +37,6 @@ const TWO_BY_TWO = `      blue:
           - { ssh: web4, url: "http://10.0.1.4:3001", dir: /opt/demo, pm2: demo }
 `;
 
-function problemsOf(text: string): { line: number; col: number; message: string }[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-    return [...e.problems];
-  }
-  assert.fail('the config was accepted');
-}
 
 describe('several servers per slot: the config', () => {
   it('lists each server with its own ssh and url, dir and pm2 from the slot unless it has its own, named by its ssh unless named', () => {

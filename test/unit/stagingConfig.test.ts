@@ -1,21 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, parseConfig } from '../../src/core/config/load';
+import { parseConfig } from '../../src/core/config/load';
+import { problemsOf, withThrowawayHome } from './configProblems';
 
 const FILE = '/work/bluegreen.yaml';
 const valid = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
 
-function problemsOf(text: string): { line: number; col: number; message: string }[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-    return [...e.problems];
-  }
-  assert.fail('the config was accepted');
-}
 
 /** The valid fixture with `staging:` (its lines, indented under the app) added. */
 function withStaging(...lines: string[]): string {
@@ -26,16 +17,7 @@ function withStaging(...lines: string[]): string {
 const STAGING_LINE = valid.split('\n').length;
 
 describe('config: staging', () => {
-  let home: string;
-  const home0 = process.env.HOME;
-  beforeEach(() => {
-    home = mkdtempSync(path.join(os.tmpdir(), 'bg-home-'));
-    process.env.HOME = home;
-  });
-  afterEach(() => {
-    process.env.HOME = home0;
-    rmSync(home, { recursive: true, force: true });
-  });
+  withThrowawayHome();
 
   it('is absent unless written', () => {
     assert.equal(parseConfig(valid, FILE).apps[0].staging, undefined);
