@@ -18,7 +18,8 @@ export const OPTIONS = {
   to: { type: 'string', value: 'staging', help: "deploy: to the app's staging servers instead of STANDBY" },
   migrate: { type: 'boolean', help: 'run the configured migrations during the deploy' },
   emergency: { type: 'boolean', help: 'skip the health gate (needs --reason; recorded)' },
-  reason: { type: 'string', value: 'TEXT', help: 'why, for an emergency release' },
+  reason: { type: 'string', value: 'TEXT', help: 'why, for an emergency release or a deploy that skips staging' },
+  'skip-staging': { type: 'boolean', help: 'deploy: go past staging.required for a commit staging did not pass (needs --reason; recorded)' },
   'allow-unsafe-migrations': { type: 'boolean', help: 'go ahead although migrations break a rollback (recorded)' },
   abort: { type: 'boolean', help: 'canary: remove the canary rule, every client back on LIVE' },
   'route-back': { type: 'boolean', help: "reconcile: switch traffic back to the state file's LIVE instead" },
@@ -33,7 +34,7 @@ export type OptionName = keyof typeof OPTIONS;
 export interface ParsedArgs {
   command?: string;
   positionals: string[];
-  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'accept-host-key'?: string[]; help?: boolean };
+  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'skip-staging'?: boolean; 'accept-host-key'?: string[]; help?: boolean };
   given: OptionName[];
 }
 

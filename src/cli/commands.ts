@@ -11,6 +11,7 @@ import { severity } from '../core/status/snapshot';
 import { bump } from '../core/workflows/bump';
 import { deploy } from '../core/workflows/deploy';
 import { deployToStaging } from '../core/workflows/deployToStaging';
+import { promote } from '../core/workflows/promote';
 import { doctor } from '../core/workflows/doctor';
 import { OperationContext } from '../core/workflows/parts/operation';
 import { reconcile } from '../core/workflows/reconcile';
@@ -69,15 +70,16 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
     },
   },
   deploy: {
-    synopsis: '[--to staging] [--ref REF] [--migrate [--allow-unsafe-migrations]] [--yes]',
+    synopsis: '[--to staging] [--ref REF] [--migrate [--allow-unsafe-migrations]] [--skip-staging --reason TEXT] [--yes]',
     summary: 'build and start REF on the STANDBY slot (LIVE is never touched),\n' + ' '.repeat(41) + 'or with --to staging on the staging servers (exit 1 when it fails)',
-    options: ['to', 'ref', 'migrate', 'allow-unsafe-migrations', 'yes', 'app'],
+    options: ['to', 'ref', 'migrate', 'allow-unsafe-migrations', 'skip-staging', 'reason', 'yes', 'app'],
     async run(c) {
       const to = c.args.values.to;
       if (to !== undefined && to !== 'staging') throw new UsageError(`--to takes staging (a deploy without it goes to STANDBY), not "${to}"`);
       const ctx = c.operation();
       if (to === 'staging') {
         if (c.args.values['allow-unsafe-migrations']) throw new UsageError('--allow-unsafe-migrations is for STANDBY, whose migrations run on the database LIVE uses; not with --to staging');
+        if (c.args.values['skip-staging']) throw new UsageError('--skip-staging is for a deploy to STANDBY; not with --to staging');
         const r = await deployToStaging(ctx, { ref: c.args.values.ref, migrate: c.args.values.migrate });
         printOut(redact(r.summary));
         return r.passed ? 0 : 1;
@@ -88,9 +90,19 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
         choice.notes.forEach((n) => ctx.reporter.info(n));
         ref = choice.ref;
       }
-      const r = await deploy(ctx, { ref, migrate: c.args.values.migrate, unsafeMigrations: unsafeMigrationPolicy(c) });
+      const r = await deploy(ctx, { ref, migrate: c.args.values.migrate, unsafeMigrations: unsafeMigrationPolicy(c), skipStaging: c.args.values['skip-staging'] });
       printOut(redact(r.summary));
       // Deployed, but not releasable: scripts gating a release on the deploy must see it.
+      return r.smokeFailed ? 1 : 0;
+    },
+  },
+  promote: {
+    synopsis: '[--ref COMMIT] [--yes]',
+    summary: "deploy to STANDBY exactly the commit staging passed (its last\n" + ' '.repeat(41) + 'deploy, or COMMIT); refused when it failed there',
+    options: ['ref', 'yes', 'app'],
+    async run(c) {
+      const r = await promote(c.operation(), { commit: c.args.values.ref });
+      printOut(redact(r.summary));
       return r.smokeFailed ? 1 : 0;
     },
   },

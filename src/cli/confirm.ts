@@ -14,7 +14,7 @@ export function terminalConfirm(o: { yes: boolean; reason?: string }): ConfirmPo
       const request = redactedRequest(asked);
       if (o.yes) {
         writeErr(redact(`${asTerminalText(request)}\n(confirmed by --yes)\n`));
-        if (reasonMissing(request, o.reason)) throw new BlueGreenError('not-confirmable', 'an emergency release needs --reason TEXT');
+        if (reasonMissing(request, o.reason)) throw new BlueGreenError('not-confirmable', `${request.title} needs --reason TEXT (it is recorded in the history)`);
         return { ok: true, reason: emergencyReason(o.reason), via: '--yes' };
       }
       if (!process.stdin.isTTY) throw new BlueGreenError('not-confirmable', `${request.title} Not asked: no terminal. Pass --yes to confirm non-interactively.`);

@@ -53,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
   for (const option of args.given) if (option !== 'config' && option !== 'accept-host-key' && !command.options.includes(option)) throw new UsageError(`${args.command} does not take --${option}`);
   if (!command.takesArguments && args.positionals.length) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
   const { values } = args;
-  if (values.reason !== undefined && !values.emergency) throw new UsageError('--reason goes with --emergency');
+  if (values.reason !== undefined && !values.emergency && !values['skip-staging']) throw new UsageError('--reason goes with --emergency or --skip-staging');
+  if (values['skip-staging'] && values.yes && emergencyReason(values.reason) === undefined) throw new UsageError('a deploy with --skip-staging and --yes needs --reason TEXT (it is recorded in the history)');
   if (values.emergency && values.yes && emergencyReason(values.reason) === undefined) throw new UsageError('an emergency release with --yes needs --reason TEXT (it is recorded in the history)');
 
   let config = await loadConfigFile(values.config ?? CONFIG_FILE_NAME);

@@ -6,9 +6,10 @@ import { checkWords, serverStateWords } from '../core/status/haproxyWords';
 import { percentText } from '../core/status/traffic';
 import { remedyOf } from '../core/haproxy/doctor';
 import { HistoryEntry } from '../core/state/stateFile';
+import { isSwitch } from '../core/state/historyKinds';
 import { AppSnapshot, Drift, liveSlot, LoadBalancerSnapshot, ServerSnapshot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { healthText, relativeTime, versionOf } from './format';
-import { colour, driftItem, isCanaryEntry, localTime, slotItem, switchItem, watchItem } from './treeItems';
+import { colour, driftItem, localTime, slotItem, switchItem, watchItem } from './treeItems';
 import { StatusModel } from './statusModel';
 
 type Node =
@@ -86,8 +87,8 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       case 'history':
       {
         const shown = [...node.app.lb.state.history].reverse().slice(0, HISTORY_SHOWN);
-        // Roll back is offered on the latest switch, past any canary entries after it.
-        const latest = shown.findIndex((e) => !isCanaryEntry(e));
+        // Roll back is offered on the latest switch, past any canary, reconcile or skipped-staging entries after it.
+        const latest = shown.findIndex(isSwitch);
         return shown.map((entry, i): Node => ({ kind: 'switch', app: node.app, entry, latest: i === latest }));
       }
       default:

@@ -23,7 +23,7 @@ export function vscodeConfirm(): ConfirmPort {
       }
       let reason: string | undefined;
       if (request.askReason) {
-        reason = emergencyReason(await askInput({ title: redact('Emergency release: reason'), prompt: redact('Why? (recorded in the history on the LB host)'), value: request.suggestedReason, ignoreFocusOut: true, validateInput: (v) => (reasonMissing(request, v) ? redact('A reason is required') : undefined) }));
+        reason = emergencyReason(await askInput({ title: request.reasonTitle ?? redact('Emergency release: reason'), prompt: redact('Why? (recorded in the history on the LB host)'), value: request.suggestedReason, ignoreFocusOut: true, validateInput: (v) => (reasonMissing(request, v) ? redact('A reason is required') : undefined) }));
         if (reasonMissing(request, reason)) return { ok: false };
       }
       return { ok: true, reason, via: 'editor dialog' };

@@ -95,7 +95,7 @@ describe('the agent dispatcher (runAgentTool)', () => {
       const approval = person('yes');
       const result = await runAgentTool(name, {}, approval, host);
       assert.equal(result.ok, false, name);
-      assert.match(result.text, /^There is no tool ".*" \(tools: get_deployment_status, deploy_to_standby/, name);
+      assert.match(result.text, /^There is no tool ".*" \(tools: get_deployment_status, deploy_to_staging, deploy_to_standby, promote_to_standby/, name);
       assert.deepEqual([operated.length, statusRead.length, runner.calls.length, approval.asked.length], [0, 0, 0, 0], name);
     }
   });
@@ -167,6 +167,22 @@ describe('the agent dispatcher (runAgentTool)', () => {
     // STANDBY-only work, which LIVE never sees, is what goes without a yes.
     assert.equal(asks('deploy_to_standby', { runMigrations: false }), 'none');
     assert.equal(asks('sync_standby', {}), 'none');
+    // Staging moves no production traffic; promote deploys only what staging passed, to STANDBY.
+    assert.equal(asks('deploy_to_staging', {}), 'none');
+    assert.equal(asks('deploy_to_staging', { runMigrations: true }), 'person');
+    assert.equal(asks('promote_to_standby', { commit: 'abc1234' }), 'none');
+  });
+
+  it('no tool lets an agent skip staging: no argument names it, and extra arguments are refused', async () => {
+    const props = AGENT_TOOLS.flatMap((t) => Object.keys(t.inputSchema.properties));
+    for (const name of props) assert.doesNotMatch(name, /skip|staging|gate|override/i, name);
+    for (const tool of ['deploy_to_standby', 'promote_to_standby']) {
+      const { host, runner } = fakeHost(config());
+      const result = await runAgentTool(tool, { skipStaging: true, reason: 'agent says so' }, person('yes'), host);
+      assert.equal(result.ok, false, tool);
+      assert.match(result.text, /must NOT have additional properties/, tool);
+      assert.equal(runner.calls.length, 0, tool);
+    }
   });
 
   it('a switch with requireApproval: false, on hosts that cannot be reached, fails without moving traffic or a yes from anyone', async () => {

@@ -64,6 +64,7 @@ describe('the gate table: which operation each gate stops, and what it says', ()
         ['servers-disagree', 'refuse', 'release rollback canary', true],
         ['smoke', 'refuse', 'release rollback canary', true],
         ['migrations', 'type', 'release canary deploy', false],
+        ['staging-passed', 'refuse', 'release canary deploy', false],
         ['canary-ends', 'note', 'release rollback', false],
         ['drift', 'warn', 'release rollback', false],
       ],

@@ -13,9 +13,10 @@ export interface AgentToolSpec {
   annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean };
 }
 
-export type AgentToolName = 'get_deployment_status' | 'deploy_to_standby' | 'switch_traffic' | 'rollback' | 'sync_standby' | 'bump_version';
+export type AgentToolName = 'get_deployment_status' | 'deploy_to_staging' | 'deploy_to_standby' | 'promote_to_standby' | 'switch_traffic' | 'rollback' | 'sync_standby' | 'bump_version';
 
 const APP = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'Which app, when bluegreen.yaml has several.' };
+const REF = { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*$', maxLength: 200 };
 
 export const AGENT_TOOLS: readonly AgentToolSpec[] = [
   {
@@ -26,6 +27,21 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
     annotations: { readOnlyHint: true, openWorldHint: true },
   },
   {
+    name: 'deploy_to_staging',
+    title: 'Deploy to staging',
+    description: "Runs the deploy steps on the app's staging servers (outside the load balancer: no production traffic moves), then its health and smoke tests, and records passed or failed on the staging host. Migrations wait for a person's approval.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        app: APP,
+        ref: { ...REF, description: "Branch, tag or commit; default: the branch staging follows (staging.branch)." },
+        runMigrations: { type: 'boolean', default: false, description: "Run the configured migrations on staging's database (a person approves first)." },
+      },
+      additionalProperties: false,
+    },
+    annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  },
+  {
     name: 'deploy_to_standby',
     title: 'Deploy to STANDBY',
     description: "Builds and starts a version on the STANDBY slot (backup, fetch the exact commit, install, optional migrations, build, restart, wait for health). LIVE is never touched. Migrations wait for a person's approval.",
@@ -33,10 +49,24 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
       type: 'object',
       properties: {
         app: APP,
-        ref: { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*$', maxLength: 200, description: 'Branch, tag or commit; default: the branch tip.' },
+        ref: { ...REF, description: 'Branch, tag or commit; default: the branch tip.' },
         pullGithub: { type: 'boolean', default: true, description: "false: no fetch; STANDBY's checked-out commit is built again." },
         createBackup: { type: 'boolean', default: true, description: 'false: no backup of the release and no backup hooks.' },
         runMigrations: { type: 'boolean', default: false, description: 'Run the configured migrations (a person approves first).' },
+      },
+      additionalProperties: false,
+    },
+    annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  },
+  {
+    name: 'promote_to_standby',
+    title: 'Promote to STANDBY',
+    description: "Deploys to STANDBY exactly the commit staging passed (staging's last deploy, or the commit named); refused when that commit failed on staging or never went there. LIVE is never touched.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        app: APP,
+        commit: { type: 'string', pattern: '^[0-9a-f]{7,40}$', description: "A commit staging passed; default: staging's last deploy." },
       },
       additionalProperties: false,
     },
@@ -92,6 +122,7 @@ export interface AgentArgs {
   emergency?: boolean;
   reason?: string;
   level?: 'patch' | 'minor' | 'major';
+  commit?: string;
 }
 
 /** An emergency from an agent must say why; checked before anything runs. */

@@ -1,6 +1,8 @@
 import { bump } from '../workflows/bump';
 import { emergencyReason } from '../plan/confirm';
 import { deploy } from '../workflows/deploy';
+import { deployToStaging } from '../workflows/deployToStaging';
+import { promote } from '../workflows/promote';
 import { OperationContext } from '../workflows/parts/operation';
 import { release } from '../workflows/release';
 import { sync } from '../workflows/sync';
@@ -15,6 +17,10 @@ export type AgentAction = Exclude<AgentToolName, 'get_deployment_status'>;
  */
 export function agentWorkflow(name: AgentAction, args: AgentArgs, workspace: string): { approval: 'person' | 'none'; run(ctx: OperationContext): Promise<{ summary: string }> } {
   switch (name) {
+    case 'deploy_to_staging':
+      return { approval: args.runMigrations ? 'person' : 'none', run: (ctx) => deployToStaging(ctx, { ref: args.ref, migrate: args.runMigrations === true }) };
+    case 'promote_to_standby':
+      return { approval: 'none', run: (ctx) => promote(ctx, { commit: args.commit }) };
     case 'deploy_to_standby':
       return { approval: args.runMigrations ? 'person' : 'none', run: (ctx) => deploy(ctx, { ref: args.ref, fetch: args.pullGithub !== false, backup: args.createBackup !== false, migrate: args.runMigrations === true }) };
     case 'switch_traffic':

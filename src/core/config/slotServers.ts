@@ -21,6 +21,7 @@ export interface WrittenSlot extends WrittenServers {
 
 export interface WrittenStaging extends WrittenServers {
   branch: string;
+  required?: boolean;
   health?: Partial<Omit<HealthConfig, 'from'>>;
   smoke?: SmokeCheck[];
 }
@@ -50,7 +51,7 @@ export function stagingWithServers(w: WrittenStaging, appIndex: number, app: { h
   const servers = serverList(w, ['apps', appIndex, 'staging'], 'staging', 'staging', at, problems);
   // Staging is not behind the load balancer: its health is asked on its own server, whatever the app's `from`.
   const health: HealthConfig = { ...app.health, ...w.health, from: 'slot' };
-  return { staging: { branch: w.branch, servers, health, smoke: w.smoke ?? app.smoke }, problems };
+  return { staging: { branch: w.branch, required: w.required === true, servers, health, smoke: w.smoke ?? app.smoke }, problems };
 }
 
 /** The servers of a slot or of staging (`what` as a problem names it), each with its own dir and pm2 or the shared ones. */

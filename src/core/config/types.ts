@@ -113,6 +113,8 @@ export interface ReleaseConfig {
  */
 export interface StagingConfig {
   branch: string;
+  /** The promotion gate: a deploy to STANDBY takes only a commit staging passed (or a person's reason). */
+  required: boolean;
   servers: ServerConfig[];
   /** The app's health with `staging.health`'s keys over it; always checked from the staging server. */
   health: HealthConfig;

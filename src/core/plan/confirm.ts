@@ -12,8 +12,10 @@ export interface ConfirmRequest {
   typeToConfirm?: string;
   /** Why it must be typed, in a few words (the typing box's title). */
   typeReason?: string;
-  /** Emergency: a reason is asked for and recorded. */
+  /** Emergency, or a deploy that skips staging: a reason is asked for and recorded. */
   askReason?: boolean;
+  /** The reason box's title (default: the emergency release's). */
+  reasonTitle?: string;
   /** A reason offered for the person to keep or change (what an agent gave); never an answer. */
   suggestedReason?: string;
   /** A second button that does not go ahead but does something else first ("Fix First"); only a dialog offers it. */
@@ -50,12 +52,12 @@ export function bindingHash(b: ApprovalBinding): string {
 export type ConfirmAnswer = { ok: false; alternative?: boolean } | { ok: true; reason?: string; via?: string };
 
 /** A request as a dialog, a terminal, an elicitation or the approval socket shows it. */
-export type ShownRequest = Omit<ConfirmRequest, 'title' | 'detail' | 'typeReason' | 'suggestedReason'> & { title: Redacted; detail: Redacted; typeReason?: Redacted; suggestedReason?: Redacted };
+export type ShownRequest = Omit<ConfirmRequest, 'title' | 'detail' | 'typeReason' | 'suggestedReason' | 'reasonTitle'> & { title: Redacted; detail: Redacted; typeReason?: Redacted; suggestedReason?: Redacted; reasonTitle?: Redacted };
 
 /** Every text of a request as any medium shows it: commands from bluegreen.yaml and hosts' words may carry a credential. */
 export function redactedRequest(request: ConfirmRequest): ShownRequest {
-  const { typeReason, suggestedReason, ...rest } = request;
-  return { ...rest, title: redact(request.title), detail: redact(request.detail), ...(typeReason ? { typeReason: redact(typeReason) } : {}), ...(suggestedReason ? { suggestedReason: redact(suggestedReason) } : {}) };
+  const { typeReason, suggestedReason, reasonTitle, ...rest } = request;
+  return { ...rest, title: redact(request.title), detail: redact(request.detail), ...(typeReason ? { typeReason: redact(typeReason) } : {}), ...(suggestedReason ? { suggestedReason: redact(suggestedReason) } : {}), ...(reasonTitle ? { reasonTitle: redact(reasonTitle) } : {}) };
 }
 
 /** The longest title and detail an approval shows; what is longer is cut, and says so. */

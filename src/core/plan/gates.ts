@@ -8,6 +8,7 @@ import { failedSmoke, smokeFailures } from '../status/smoke';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
 import { slotSummary, versionText } from '../status/describe';
 import { Gate, Judged, Verdict } from './gateTypes';
+import { stagingVerdict } from './stagingVerdict';
 import { OperationKind } from './types';
 
 export type { Gate, Judged, Verdict } from './gateTypes';
@@ -267,6 +268,13 @@ export const GATES: readonly Gate[] = [
       // --allow-unsafe-migrations spares a release the typing; a canary has always asked for it.
       return { severity: intent.unsafeMigrations === 'allow' && intent.kind !== 'canary' ? 'warn' : 'type', sentence: migrations.lines.join('\n'), overrode };
     },
+  },
+  {
+    // The promotion gate (staging.required) on a deploy; on a switch, what staging holds of the commit going LIVE.
+    id: 'staging-passed',
+    applies: ['deploy', 'release', 'canary'],
+    severity: 'refuse',
+    judge: ({ config, evidence, intent, to }) => stagingVerdict(config.staging, evidence?.staging, intent, to),
   },
   {
     id: 'canary-ends',

@@ -64,6 +64,7 @@ export function canaryConfirmation(plan: Plan, config: AppConfig): ShownRequest 
 /** A deploy to STANDBY: what it runs now, where it is rebuilt, and that LIVE is not touched. */
 export function deployConfirmation(plan: Plan, config: AppConfig, what: string, target?: TargetCommit): ShownRequest {
   const [live, standby] = [plan.liveSlot!, plan.targetSlot!];
+  const skipsStaging = plan.findings.some((f) => f.gate === 'staging-passed' && f.overrode);
   return redactedRequest({
     title: `Deploy ${what}${target ? ` (${target.version ? `v${target.version}, ` : ''}${target.commit.slice(0, 7)})` : ''} to ${slotLabel(standby.name)} (STANDBY)?`,
     detail: [
@@ -71,10 +72,12 @@ export function deployConfirmation(plan: Plan, config: AppConfig, what: string, 
       `${slotLabel(standby.name)} now runs ${versionText(standby.version)} at ${standby.commit?.slice(0, 7) ?? '?'}; it will be rebuilt and restarted on ${config.slots[standby.name].servers.map((s) => s.ssh).join(', ')}.`,
       `LIVE ${slotSummary(live)} is not touched.`,
       plan.intent.migrate ? `Migrations will run: ${config.deploy.migrate}` : '',
+      ...shownFindings(plan).map((f) => f.sentence),
     ]
       .filter(Boolean)
       .join('\n'),
-    action: 'Deploy',
+    action: skipsStaging ? 'Deploy Without Staging' : 'Deploy',
+    ...(skipsStaging ? { askReason: true, reasonTitle: 'Deploy without staging: reason' } : {}),
   });
 }
 

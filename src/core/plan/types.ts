@@ -2,6 +2,7 @@ import { SlotName } from '../config/types';
 import { Redacted } from '../redact';
 import { MigrationReport } from '../migrations/types';
 import { AppSnapshot, SlotSnapshot } from '../status/snapshot';
+import type { StagingEntry } from '../state/stagingRecord';
 
 /** What a person (or their agent) asks for; each gate says which of these it judges. */
 export type OperationKind = 'release' | 'rollback' | 'canary' | 'end-canary' | 'deploy' | 'sync' | 'fix-lb' | 'reconcile';
@@ -29,6 +30,11 @@ export interface Intent {
    */
   routeBack?: boolean;
   unsafeMigrations?: UnsafeMigrationPolicy;
+  /**
+   * A deploy to STANDBY of a commit staging did not pass, with `staging.required` set: the person
+   * gives a reason, recorded in the history. Never from an agent's arguments.
+   */
+  skipStaging?: boolean;
 }
 
 /** What only a remote read can tell, gathered once the snapshot's gates let the operation go on. */
@@ -37,6 +43,21 @@ export interface Evidence {
   commits?: string[];
   /** The migrations between the two commits; absent when they were not looked at. */
   migrations?: { report?: MigrationReport; lines: string[] };
+  /** What staging's record says of the commit the operation lands or sends traffic to. */
+  staging?: StagingEvidence;
+}
+
+/** The staging record, read for one commit: its newest entry for that commit, the last deploy, or why it was not read. */
+export interface StagingEvidence {
+  commit: string;
+  /** The first staging server, where the record is. */
+  host: string;
+  /** The newest entry for `commit`. */
+  entry?: StagingEntry;
+  /** The last deploy to staging, whatever its commit. */
+  last?: StagingEntry;
+  /** Why the record could not be read (unreachable, unreadable); absent when read (or none yet). */
+  unread?: string;
 }
 
 export type GateId =
@@ -60,7 +81,8 @@ export type GateId =
   | 'idle-close'
   | 'canary-ends'
   | 'drift'
-  | 'migrations';
+  | 'migrations'
+  | 'staging-passed';
 
 /**
  * `refuse`: nothing happens; `type`: the person types the target slot's name to go ahead;

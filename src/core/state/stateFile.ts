@@ -222,6 +222,30 @@ export function stateAfterSwitch(raw: Record<string, unknown>, rec: SwitchRecord
   };
 }
 
+/** A deploy to STANDBY that went past the promotion gate, as the history records it. */
+export interface StagingSkippedRecord {
+  slot: SlotName;
+  commit: string;
+  version?: string;
+  reason: Redacted;
+  /** The gate's sentence: what staging's record said of the commit. */
+  overrode: Redacted;
+  approvedVia?: string;
+  who: Redacted;
+  at: string;
+}
+
+/**
+ * The state with a skipped staging in the history: roles, counters, the watch and the canary
+ * untouched (no switch happened); entries past `historyKept` moved out as after a switch.
+ */
+export function stateWithStagingSkipped(raw: Record<string, unknown>, rec: StagingSkippedRecord, historyKept = Infinity): { state: Record<string, unknown>; moved: unknown[] } {
+  const entry = { timestamp: rec.at, kind: 'staging-skipped', to: rec.slot, toCommit: rec.commit, ...(rec.version ? { toVersion: rec.version } : {}), reason: rec.reason, overrode: rec.overrode, ...(rec.approvedVia ? { approvedVia: rec.approvedVia } : {}), by: rec.who };
+  const history = [...historyOf(raw), entry];
+  const moved = history.length > historyKept ? history.splice(0, history.length - historyKept) : [];
+  return { state: { ...raw, history }, moved };
+}
+
 /** The state once a watch ended (held up, stopped, or its slot is no longer LIVE). */
 export function stateWithoutWatch(raw: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...raw };

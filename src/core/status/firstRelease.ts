@@ -1,4 +1,4 @@
-import { HistoryEntry } from '../state/stateFile';
+import { isSwitch } from '../state/historyKinds';
 import { AppSnapshot } from './snapshot';
 
 /** How far the walkthrough "Your first blue-green release" has come, from what is so rather than from what was clicked. */
@@ -6,14 +6,6 @@ export interface FirstReleaseProgress {
   deployDone: boolean;
   releaseDone: boolean;
   syncDone: boolean;
-}
-
-const SWITCH_KINDS = new Set(['release', 'rollback', 'auto-rollback']);
-
-/** A switch of traffic: one this tool recorded, or one the tools before it recorded (no kind, from one slot to the other). */
-function isSwitch(entry: HistoryEntry): boolean {
-  if (entry.kind !== undefined) return SWITCH_KINDS.has(String(entry.kind));
-  return typeof entry.from === 'string' && typeof entry.to === 'string' && entry.from !== entry.to;
 }
 
 function released(app: AppSnapshot): boolean {

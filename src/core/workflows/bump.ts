@@ -27,6 +27,8 @@ export interface BumpResult {
  * workspace back as it was.
  */
 export async function bump(ctx: OperationContext, o: BumpOptions): Promise<BumpResult> {
+  // Refused before anything is written: after the push, the deploy's promotion gate would refuse the new tag.
+  if (ctx.app.staging?.required) throw new WorkflowError('refused', 'Bump', undefined, `staging.required is set and a bump deploys its new tag straight to STANDBY, which staging has not tested. Deploy the tag to staging (bluegreen deploy --to staging --ref TAG), then promote it (bluegreen promote)`, 'Nothing was changed.', [], { gate: 'staging-passed' });
   const plan = await planBump(o.workspace, o.level, ctx.app.deploy.remote);
   await writeBump(plan);
   let committed = false;

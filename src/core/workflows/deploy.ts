@@ -3,7 +3,11 @@ import { AppConfig, SlotName } from '../config/types';
 import { BlueGreenError, isBlueGreenError } from '../errors';
 import { fillTemplate, GIT_REF } from '../shell';
 import { lbHost, serverHost, slotHost } from '../config/hostRefs';
-import { preflight } from '../plan/preflight';
+import { overridden, preflight } from '../plan/preflight';
+import { emergencyReason } from '../plan/confirm';
+import { redact } from '../redact';
+import { readStagingEvidence } from './parts/stagingEvidence';
+import { recordStagingSkipped } from './parts/stagingSkipped';
 import { deployConfirmation, migrationsConfirmation } from '../plan/render';
 import { Intent, Plan, UnsafeMigrationPolicy } from '../plan/types';
 import { HostRef } from '../ssh/runner';
@@ -40,6 +44,13 @@ export interface DeployOptions {
    * is not read ahead of it.
    */
   preview?: boolean;
+  /**
+   * Go past the promotion gate (staging.required) for a commit staging did not pass: the person
+   * gives a reason, recorded in the history before STANDBY is touched.
+   */
+  skipStaging?: boolean;
+  /** What the dialog calls the ref ("what staging passed"); default: the ref itself. */
+  shown?: string;
 }
 
 export interface DeployResult {
@@ -89,7 +100,7 @@ export async function deploy(given: OperationContext, o: DeployOptions = {}): Pr
   const lock = o.lock ?? ownLock;
   try {
     const before = await localStep(ctx, 'Detect roles', () => snapshotApp(ctx.runner, app, ctx.signal));
-    const plan = planOnStandby(before, app, { kind: 'deploy', target: o.target, migrate: o.migrate }, operation);
+    const plan = planOnStandby(before, app, { kind: 'deploy', target: o.target, migrate: o.migrate, skipStaging: o.skipStaging }, operation);
     const [live, slot] = [plan.live!, plan.target!];
     await refuseIfOneMachine(ctx, slot, live, operation, liveUnchanged(before));
     const { ref, commit } = await confirmDeploy(ctx, plan, o, operation);
@@ -152,11 +163,38 @@ async function confirmDeploy(ctx: OperationContext, plan: Plan, o: DeployOptions
   const standby = plan.targetSlot!;
   if (redeploy && !standby.commit) throw new WorkflowError('refused', operation, hostsText, `cannot read the commit ${slotLabel(slot)} runs${standby.serversDisagree ? ` (${standby.serversDisagree})` : ''}, so it cannot be built again without a fetch`, liveUnchanged(plan.snapshot));
   const ref = redeploy ? standby.commit! : o.ref ?? branch;
-  const target = redeploy || o.preview === false ? undefined : await readTargetCommit(ctx, app.slots[slot].servers[0], ref, () => `Nothing was changed. ${liveUnchanged(plan.snapshot)}`);
-  const answer = await ctx.confirm.confirm(deployConfirmation(plan, app, ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref, target));
+  const nothing = `Nothing was changed. ${liveUnchanged(plan.snapshot)}`;
+  // The promotion gate judges the exact commit: read ahead even when no dialog shows it, unless the ref is one.
+  const exact = redeploy ? standby.commit : FULL_COMMIT.test(ref) ? ref : undefined;
+  const target = redeploy || (o.preview === false && (exact || !app.staging?.required)) ? undefined : await readTargetCommit(ctx, app.slots[slot].servers[0], ref, () => nothing);
+  const judged = await withStagingEvidence(ctx, plan, target?.commit ?? exact, operation);
+  const asked = deployConfirmation(judged, app, o.shown ?? (ref === branch && !o.ref ? `${app.deploy.remote}/${branch}` : ref), target);
+  const answer = await ctx.confirm.confirm(asked);
   if (!answer.ok) throw new WorkflowError('declined', operation, undefined, 'not confirmed', 'Nothing was changed.');
+  const overrode = overridden(judged);
+  if (asked.askReason) {
+    const reason = emergencyReason(answer.reason);
+    if (!reason || !overrode) throw new WorkflowError('refused', operation, undefined, 'a deploy that skips staging needs a reason (--reason TEXT)', nothing);
+    await recordStagingSkipped(ctx, { slot, commit: (target?.commit ?? exact)!, version: target?.version, reason: redact(reason), overrode, approvedVia: answer.via }, nothing);
+    ctx.reporter.warn(`Staging skipped for ${(target?.commit ?? exact)!.slice(0, 7)}: ${reason} (recorded in the history)`);
+  }
   ctx.reporter.info(`LIVE is ${slotSummary(plan.liveSlot)}; deploying ${target ? `${target.commit.slice(0, 7)} ` : ''}to STANDBY ${slotLabel(slot)} on ${hostsText}`);
   return { ref, commit: target?.commit };
+}
+
+const FULL_COMMIT = /^[0-9a-f]{40}$/;
+
+/**
+ * The plan judged again with what staging's record says of the commit STANDBY is to run. A
+ * commit LIVE runs is in production already (a sync brings STANDBY to it): there is nothing for
+ * staging to prove, so it is not looked up.
+ */
+async function withStagingEvidence(ctx: OperationContext, plan: Plan, commit: string | undefined, operation: string): Promise<Plan> {
+  if (!ctx.app.staging || !commit || commit === plan.liveSlot?.commit) return plan;
+  const staging = await localStep(ctx, 'Read the staging record', () => readStagingEvidence(ctx.runner, ctx.app, commit, ctx.signal));
+  const judged = preflight(plan.snapshot, ctx.app, plan.intent, { staging });
+  enforce(judged, operation, liveUnchanged(plan.snapshot));
+  return judged;
 }
 
 function hookHost(ctx: OperationContext, name: string, standby: SlotName): HostRef {

@@ -6,6 +6,8 @@ import { overridden, preflight } from '../plan/preflight';
 import { switchConfirmation } from '../plan/render';
 import { Intent, OperationKind, Plan, UnsafeMigrationPolicy } from '../plan/types';
 import { HistoryEntry } from '../state/stateFile';
+import { isSwitch } from '../state/historyKinds';
+import { readStagingEvidence } from './parts/stagingEvidence';
 import { lbHost, slotHost } from '../config/hostRefs';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
@@ -94,7 +96,12 @@ async function planSwitch(ctx: OperationContext, before: AppSnapshot, intent: In
   const [fromSlot, toSlot] = [before.slots[before.live!], before.slots[otherSlot(before.live!)]];
   if (intent.kind === 'rollback') warnIfNotTheLastSwitch(ctx, before.lb.state.history, toSlot.name);
   // A rollback goes back to code older than the database's migrations: there is nothing left to gate.
-  const evidence = { commits: await commitsBetween(ctx, toSlot.name, fromSlot.commit, toSlot.commit), migrations: intent.kind === 'release' ? await readMigrations(ctx, { repoSlot: toSlot.name, from: fromSlot, to: toSlot }) : undefined };
+  const evidence = {
+    commits: await commitsBetween(ctx, toSlot.name, fromSlot.commit, toSlot.commit),
+    migrations: intent.kind === 'release' ? await readMigrations(ctx, { repoSlot: toSlot.name, from: fromSlot, to: toSlot }) : undefined,
+    // What the dialog says of the commit going LIVE: passed staging, when, by whom (or that it did not).
+    staging: intent.kind === 'release' && toSlot.commit ? await readStagingEvidence(ctx.runner, ctx.app, toSlot.commit, ctx.signal) : undefined,
+  };
   const plan = preflight(before, ctx.app, intent, evidence);
   enforce(plan, title, unchanged);
   // The switch runs in the LB's long-lived step shell: open it while the person reads the
@@ -163,7 +170,8 @@ async function recordEach(lbs: readonly LbSwitch[], facts: Parameters<typeof rec
 
 /** A rollback goes back to the previous LIVE: says so when the history tells otherwise. */
 function warnIfNotTheLastSwitch(ctx: OperationContext, history: readonly HistoryEntry[], to: SlotName): void {
-  const last = history[history.length - 1];
+  // Canaries, reconciles and skipped stagings are in the history too: they switched nothing.
+  const last = history.filter(isSwitch).at(-1);
   if (!last) ctx.reporter.warn('the state file records no previous switch; rolling back means switching to the current STANDBY');
   else if (String(last.from).toLowerCase() !== to) ctx.reporter.warn(`the last recorded switch went ${String(last.from).toUpperCase()} → ${String(last.to).toUpperCase()}; rolling back to ${slotLabel(to)}`);
 }
