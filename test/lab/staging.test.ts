@@ -1,58 +1,21 @@
 // Runs on a lab with a staging host: a lab started with --staging is used as it is; the suite's
 // own lab gets one for these tests, and is put back as it was after them.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { STAGING_HOST } from '../../lab/topology';
 import { preApproved } from '../../src/core/plan/confirm';
 import { redact } from '../../src/core/redact';
-import { StagingRecord, stagingFiles } from '../../src/core/state/stagingRecord';
+import { stagingFiles } from '../../src/core/state/stagingRecord';
 import { serverHost } from '../../src/core/config/hostRefs';
 import { acquireLock } from '../../src/core/workflows/parts/lock';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
-import { getJson, labConfig, labRunner, pm2Info, resetLab } from './helpers';
+import { getJson, labConfig, labRunner } from './helpers';
 import { lab } from './setup';
+import { originTip, production, readRecord, recordFile, stagingHome, stagingWorkspace, whileStagingUnhealthy } from './stagingLab';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
-let workspace: string;
-
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: workspace, encoding: 'utf8', timeout: 170_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function stagingHome(): string {
-  return lab().hosts[STAGING_HOST].home;
-}
-
-function recordFile(): string {
-  return stagingFiles(path.join(stagingHome(), 'app'), 'demo').record;
-}
-
-function readRecord(): StagingRecord {
-  return JSON.parse(readFileSync(recordFile(), 'utf8')) as StagingRecord;
-}
-
-function developTip(): string {
-  return execFileSync('git', ['rev-parse', 'develop'], { cwd: lab().origin, encoding: 'utf8' }).trim();
-}
-
-/** What a deploy to staging must leave as it was: HAProxy's config and state file (bytes), both slots' pm2 processes. */
-function production(): { haproxy: string; state: string; blue: unknown; green: unknown } {
-  return { haproxy: readFileSync(lab().haproxyConfig, 'latin1'), state: readFileSync(lab().stateFile, 'latin1'), blue: pm2Info('blue'), green: pm2Info('green') };
-}
-
-/** A bluegreen.yaml of the workspace's own, edited from the lab's. */
-function configWith(name: string, edit: (yaml: string) => string): string {
-  const file = path.join(workspace, name);
-  const original = readFileSync(lab().configFile, 'utf8');
-  const text = edit(original);
-  assert.notEqual(text, original, 'the edit changed nothing');
-  writeFileSync(file, text);
-  return file;
-}
+const developTip = () => originTip('develop');
 
 function lockIsFree(): boolean {
   const { lock } = stagingFiles(path.join(stagingHome(), 'app'), 'demo');
@@ -61,23 +24,7 @@ function lockIsFree(): boolean {
 
 describe('deploy to staging against the lab (--staging)', function () {
   this.timeout(300_000);
-  let addedStaging = false;
-  before(async () => {
-    if (!lab().topology.staging) {
-      await resetLab({ ...lab().topology, staging: true });
-      addedStaging = true;
-    }
-    workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-staging-'));
-    copyFileSync(lab().configFile, path.join(workspace, 'bluegreen.yaml'));
-  });
-  after(async () => {
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-    if (addedStaging) {
-      const without = { ...lab().topology };
-      delete without.staging;
-      await resetLab(without);
-    }
-  });
+  const { cli, configWith } = stagingWorkspace('bg-staging-');
 
   it("deploys develop's tip to staging and records it passed; HAProxy and both slots are untouched; status shows it", async () => {
     const before = production();
@@ -107,15 +54,8 @@ describe('deploy to staging against the lab (--staging)', function () {
   it('records a deploy whose health check fails as failed, with the step; the last pass stays in the history; exit 1', () => {
     const before = production();
     const passedBefore = readRecord().history[0];
-    const unhealthy = path.join(stagingHome(), 'unhealthy');
     const config = configWith('unhealthy.yaml', (y) => y.replace('      branch: develop\n', '      branch: develop\n      health: { attempts: 3, intervalMs: 200 }\n'));
-    writeFileSync(unhealthy, '');
-    let r;
-    try {
-      r = cli('--config', config, 'deploy', '--to', 'staging', '--yes');
-    } finally {
-      rmSync(unhealthy);
-    }
+    const r = whileStagingUnhealthy(() => cli('--config', config, 'deploy', '--to', 'staging', '--yes'));
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Wait for staging to be healthy failed on lab-staging: not healthy after 3 checks \(HTTP 503\)/);
     const [failed, previous] = readRecord().history;
