@@ -1,5 +1,6 @@
 import { shQuote } from '../shell';
 import backup from './scripts/backup.sh';
+import branchTip from './scripts/branch-tip.sh';
 import checkoutFingerprint from './scripts/checkout-fingerprint.sh';
 import fetch from './scripts/fetch.sh';
 import haproxyCmdlines from './scripts/haproxy-cmdlines.sh';
@@ -30,6 +31,7 @@ export const remote = {
   backup: (dir: string, backups: string, keep: number) => withArgs(backup, dir, backups, keep),
   fetch: (dir: string, remoteName: string, ref: string, branch: string, mark: string, fetchFirst = true) => withArgs(fetch, dir, remoteName, ref, branch, mark, fetchFirst ? 'fetch' : 'no-fetch'),
   targetCommit: (dir: string, remoteName: string, ref: string, mark: string) => withArgs(targetCommit, dir, remoteName, ref, mark),
+  branchTip: (dir: string, remoteName: string, branch: string, mark: string) => withArgs(branchTip, dir, remoteName, branch, mark),
   /** `folder`: made first when missing (staging's lock, beside the checkout). */
   lock: (lockFile: string, holder: string, heldMark: string, busyMark: string, folder?: string) => withArgs(lock, lockFile, holder, heldMark, busyMark, folder),
   lockHolder: (lockFile: string) => withArgs(lockHolder, lockFile),
