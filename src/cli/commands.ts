@@ -22,6 +22,7 @@ import { UnsafeMigrationPolicy } from '../core/plan/types';
 import { sync } from '../core/workflows/sync';
 import { renderSmoke, renderSnapshot } from './render';
 import { terminalConfirm } from './confirm';
+import { stagingCommand } from './staging';
 import { allowedCommandsFile, allowedFor, commandsHash, commandsText, recordAllowed } from '../core/agent/allowedCommands';
 import { allowRequest } from '../core/agent/commandsGate';
 import { BlueGreenError } from '../core/errors';
@@ -105,6 +106,12 @@ export const CLI_COMMANDS: Record<string, CliCommand> = {
       printOut(redact(r.summary));
       return r.smokeFailed ? 1 : 0;
     },
+  },
+  staging: {
+    synopsis: '[--follow [--interval S] [--once]]',
+    summary: "what staging runs and where its branch is; --follow deploys the\n" + ' '.repeat(41) + "branch's tip to staging whenever it moves, until Ctrl-C",
+    options: ['follow', 'interval', 'once', 'app'],
+    run: stagingCommand,
   },
   release: {
     synopsis: '[--yes] [--emergency --reason TEXT] [--allow-unsafe-migrations]',

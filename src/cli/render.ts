@@ -73,7 +73,7 @@ function renderApp(app: AppSnapshot): string {
 }
 
 /** "staging (develop, on stage1): v1.3.0 abc1234 passed 2026-… by ana@laptop". */
-function stagingText(st: StagingSnapshot): string {
+export function stagingText(st: StagingSnapshot): string {
   const head = `staging (${st.branch}, on ${st.host})`;
   if (st.status === 'never-deployed') return `${head}: never deployed`;
   if (st.status !== 'ok') return `${head}: ${st.reachable ? 'record unreadable' : 'unreachable'}${st.error ? ` (${st.error})` : ''}`;
