@@ -1,12 +1,18 @@
 // `bluegreen staging`: what staging runs, and where its branch is; with --follow, staging follows it.
-import { UsageError } from '../bin/args';
+import { ParsedArgs, UsageError } from '../bin/args';
 import { BlueGreenError, errorMessage } from '../core/errors';
 import { redact } from '../core/redact';
 import { readStaging } from '../core/status/stagingStatus';
 import { printOut } from '../core/stdio';
 import { FollowEvent, followStaging, stagingBranchTip } from '../core/workflows/followStaging';
-import type { CliRun } from './commands';
+import { OperationContext } from '../core/workflows/parts/operation';
 import { stagingText } from './render';
+
+/** What the command uses of commands.ts's CliRun (named here: that table imports this file). */
+interface StagingRun {
+  args: ParsedArgs;
+  operation(): OperationContext;
+}
 
 export const INTERVAL_SECONDS = { min: 5, max: 3600, default: 30 } as const;
 
@@ -18,7 +24,7 @@ export function intervalSeconds(given: string | undefined): number {
   return seconds;
 }
 
-export async function stagingCommand(c: CliRun): Promise<number> {
+export async function stagingCommand(c: StagingRun): Promise<number> {
   const { follow, once, interval } = c.args.values;
   if ((once || interval !== undefined) && !follow) throw new UsageError(`--${once ? 'once' : 'interval'} goes with --follow`);
   const ctx = c.operation();
@@ -67,7 +73,7 @@ function eventLine(branch: string): (e: FollowEvent) => string {
 }
 
 /** Staging's record and where its branch is: whether a follow would deploy. */
-async function showStaging(c: CliRun): Promise<number> {
+async function showStaging(c: StagingRun): Promise<number> {
   const ctx = c.operation();
   const [snapshot, tip] = await Promise.all([readStaging(ctx.runner, ctx.app, ctx.signal), stagingBranchTip(ctx).then((commit) => ({ commit }), (e: unknown) => ({ error: errorMessage(e) }))]);
   const st = snapshot!;

@@ -11,7 +11,7 @@ import { MARK_PREFIX } from '../../src/core/ssh/output';
 import type { StagingDeployResult } from '../../src/core/workflows/deployToStaging';
 import { parseBranchTip } from '../../src/core/workflows/parts/branchTip';
 import { decideFollow, LastRun } from '../../src/core/workflows/parts/followDecision';
-import { FollowEvent, followLoop, FollowPorts } from '../../src/core/workflows/parts/followLoop';
+import { FollowEvent, followLoop, FollowPorts } from '../../src/core/workflows/followLoop';
 import { runLocally } from './localRunner';
 
 const [A, B, C, D] = ['a', 'b', 'c', 'd'].map((x) => x.repeat(40));

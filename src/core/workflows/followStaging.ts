@@ -5,10 +5,10 @@ import { BlueGreenError } from '../errors';
 import { deployToStaging } from './deployToStaging';
 import { readBranchTip } from './parts/branchTip';
 import { LastRun } from './parts/followDecision';
-import { FollowEvent, followLoop, FollowOutcome, FollowPorts } from './parts/followLoop';
+import { FollowEvent, followLoop, FollowOutcome, FollowPorts } from './followLoop';
 import { OperationContext, steady, WorkflowError } from './parts/operation';
 
-export type { FollowEvent, FollowOutcome } from './parts/followLoop';
+export type { FollowEvent, FollowOutcome } from './followLoop';
 
 const OPERATION = 'Follow the staging branch';
 /** The action of stagingConfirmation's request: the one question following answers for the person. */

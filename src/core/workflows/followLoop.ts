@@ -1,7 +1,7 @@
-import { errorMessage, isBlueGreenError } from '../../errors';
-import { Redacted } from '../../redact';
-import type { StagingDeployResult } from '../deployToStaging';
-import { decideFollow, FollowMemory, LastRun } from './followDecision';
+import { errorMessage, isBlueGreenError } from '../errors';
+import { Redacted } from '../redact';
+import type { StagingDeployResult } from './deployToStaging';
+import { decideFollow, FollowMemory, LastRun } from './parts/followDecision';
 
 /** What a following loop says as it goes; the CLI prints one line each, the editor shows the last. */
 export type FollowEvent =
