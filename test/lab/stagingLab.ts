@@ -10,7 +10,7 @@ import { StagingRecord, stagingFiles } from '../../src/core/state/stagingRecord'
 import { pm2Info, resetLab } from './helpers';
 import { lab } from './setup';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+export const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
 export interface CliRun {
   code: number;
@@ -21,10 +21,11 @@ export interface CliRun {
 /**
  * A workspace with the lab's bluegreen.yaml, on a lab with a staging host: a lab started with
  * --staging is used as it is; the suite's own lab gets one, and is put back after. Call in a
- * describe: it adds the before and after hooks. `movesProduction`: the suite deploys to a slot,
- * so the lab is reset after it even when it came with staging.
+ * describe: it adds the before and after hooks. `resetAfter`: the suite leaves the lab changed
+ * (it deploys to a slot, or moves the origin's branches), so the lab is reset after it even when
+ * it came with staging.
  */
-export function stagingWorkspace(prefix: string, movesProduction = false): { dir(): string; cli(...args: string[]): CliRun; configWith(name: string, edit: (yaml: string) => string): string } {
+export function stagingWorkspace(prefix: string, resetAfter = false): { dir(): string; cli(...args: string[]): CliRun; configWith(name: string, edit: (yaml: string) => string): string } {
   let workspace = '';
   let addedStaging = false;
   before(async () => {
@@ -41,7 +42,7 @@ export function stagingWorkspace(prefix: string, movesProduction = false): { dir
       const without = { ...lab().topology };
       delete without.staging;
       await resetLab(without);
-    } else if (movesProduction) await resetLab();
+    } else if (resetAfter) await resetLab();
   });
   return {
     dir: () => workspace,
