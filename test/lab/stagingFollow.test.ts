@@ -76,7 +76,7 @@ describe('staging follows its branch against the lab (bluegreen staging --follow
     assert.equal(originTip('develop'), a);
     const r = cli('staging', '--follow', '--once');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`develop is at ${short(a)}\n.*deploying ${short(a)} to staging\n.*Staging runs v1\\.3\\.0 ${short(a)} \\(${a}\\): passed`));
+    assert.match(r.stdout, new RegExp(`develop is at ${short(a)}\n.*deploying ${short(a)} to staging\n.*Staging runs v1\\.3\\.0 ${short(a)}: passed`));
     const [last] = readRecord().history;
     assert.deepEqual([last.commit, last.passed, last.health], [a, true, 'passed']);
     assert.equal(await stagingRuns(), a);
@@ -104,14 +104,14 @@ describe('staging follows its branch against the lab (bluegreen staging --follow
     const b = clone.push('Follow: B');
     await follow.waitFor(new RegExp(`develop is at ${short(b)}`));
     const c = clone.push('Follow: C');
-    await follow.waitFor(new RegExp(`Staging runs v1\\.3\\.0 ${short(c)} .*: passed`), 120_000);
+    await follow.waitFor(new RegExp(`Staging runs v1\\.3\\.0 ${short(c)}: passed`), 120_000);
     const stopped = await follow.stop();
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.ok(stopped.ms < 10_000, `Ctrl-C took ${stopped.ms} ms to end it`);
     // B was seen before A's deploy ended (else the deploy of A would have ended first, and B been deployed).
     const lines = stopped.stdout.split('\n');
     const seenB = lines.findIndex((l) => l.includes(`develop is at ${short(b)}`));
-    const deployedA = lines.findIndex((l) => new RegExp(`Staging runs v1\\.3\\.0 ${short(a)} `).test(l));
+    const deployedA = lines.findIndex((l) => new RegExp(`Staging runs v1\\.3\\.0 ${short(a)}:`).test(l));
     assert.ok(seenB >= 0 && seenB < deployedA, stopped.stdout);
     assert.match(stopped.stdout, new RegExp(`skipped ${short(b)}: develop moved on to ${short(c)} during the deploy`));
     assert.doesNotMatch(stopped.stdout, new RegExp(`deploying ${short(b)}`));

@@ -4,11 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { intervalSeconds } from '../../src/cli/staging';
+import { AppConfig } from '../../src/core/config/types';
 import { BlueGreenError } from '../../src/core/errors';
+import { stagingConfirmation } from '../../src/core/plan/render';
 import { redact } from '../../src/core/redact';
 import { remote } from '../../src/core/remote/scripts';
 import { MARK_PREFIX } from '../../src/core/ssh/output';
 import type { StagingDeployResult } from '../../src/core/workflows/deployToStaging';
+import { followingConfirm } from '../../src/core/workflows/followStaging';
 import { parseBranchTip } from '../../src/core/workflows/parts/branchTip';
 import { decideFollow, LastRun } from '../../src/core/workflows/parts/followDecision';
 import { FollowEvent, followLoop, FollowPorts } from '../../src/core/workflows/followLoop';
@@ -240,5 +243,15 @@ describe('bluegreen staging --interval', () => {
   it('takes whole seconds from 5 to 3600, 30 when not given, and says so otherwise', () => {
     assert.deepEqual([intervalSeconds(undefined), intervalSeconds('5'), intervalSeconds('3600')], [30, 5, 3600]);
     for (const bad of ['4', '3601', '1.5', '-5', 'ten', '']) assert.throws(() => intervalSeconds(bad), (e: unknown) => e instanceof BlueGreenError && e.reason === 'usage' && e.message.includes('from 5 to 3600'), bad);
+  });
+});
+
+describe('the yes that starting to follow gives', () => {
+  it("answers a deploy to staging's question, and no other", async () => {
+    const app = { name: 'demo', staging: { servers: [{ ssh: 'stage1' }] }, deploy: { migrate: 'npx prisma migrate deploy' } } as unknown as AppConfig;
+    const port = followingConfirm('develop');
+    assert.deepEqual(await port.confirm(stagingConfirmation(app, A, { commit: A }, false)), { ok: true, via: 'following develop' });
+    assert.deepEqual(await port.confirm({ title: 'Switch traffic to GREEN?', detail: '', action: 'Switch Traffic' }), { ok: false });
+    assert.deepEqual(await port.confirm({ ...stagingConfirmation(app, A, { commit: A }, false), typeToConfirm: 'staging' }), { ok: false });
   });
 });

@@ -118,6 +118,9 @@ export function asAgentText(c: Pick<ShownRequest, 'title' | 'detail'>): Redacted
 }
 
 /** A deploy to staging: no production traffic moves, so it says what lands where and what stays as it is. */
+/** The button of a deploy to staging: the one question a following loop answers for the person who started it. */
+export const STAGING_DEPLOY_ACTION = 'Deploy to Staging';
+
 export function stagingConfirmation(config: AppConfig, ref: string, target: TargetCommit, migrate: boolean): ShownRequest {
   const staging = config.staging!;
   return redactedRequest({
@@ -130,6 +133,6 @@ export function stagingConfirmation(config: AppConfig, ref: string, target: Targ
     ]
       .filter(Boolean)
       .join('\n'),
-    action: 'Deploy to Staging',
+    action: STAGING_DEPLOY_ACTION,
   });
 }

@@ -72,7 +72,9 @@ export async function deployToStaging(given: OperationContext, o: StagingDeployO
       throw e;
     }
     await record(ctx, first, files.record, entry);
-    const summary = `Staging runs ${entry.version ? `v${entry.version} ` : ''}${entry.commit!.slice(0, 7)} (${ref}): ${entry.passed ? `passed${entry.smoke ? `, with its ${entry.smoke.length} smoke test(s)` : ''}` : `FAILED: ${entry.detail}`}; recorded on ${first.name}. The load balancer and the slots are unchanged.`;
+    // A follow asks for the commit itself: naming it twice says nothing more.
+    const asked = ref === entry.commit ? '' : ` (${ref})`;
+    const summary = `Staging runs ${entry.version ? `v${entry.version} ` : ''}${entry.commit!.slice(0, 7)}${asked}: ${entry.passed ? `passed${entry.smoke ? `, with its ${entry.smoke.length} smoke test(s)` : ''}` : `FAILED: ${entry.detail}`}; recorded on ${first.name}. The load balancer and the slots are unchanged.`;
     ctx.reporter.info(summary);
     return { passed: entry.passed, entry, summary };
   } finally {

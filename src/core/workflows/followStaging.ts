@@ -1,5 +1,6 @@
 import { serverHost } from '../config/hostRefs';
 import { ConfirmPort } from '../plan/confirm';
+import { STAGING_DEPLOY_ACTION } from '../plan/render';
 import { stagingFiles, stagingFromRead, stagingReadScript } from '../state/stagingRecord';
 import { BlueGreenError } from '../errors';
 import { deployToStaging } from './deployToStaging';
@@ -11,8 +12,6 @@ import { OperationContext, steady, WorkflowError } from './parts/operation';
 export type { FollowEvent, FollowOutcome } from './followLoop';
 
 const OPERATION = 'Follow the staging branch';
-/** The action of stagingConfirmation's request: the one question following answers for the person. */
-const STAGING_DEPLOY_ACTION = 'Deploy to Staging';
 
 export interface FollowStagingOptions {
   /** Between checks of the branch (and between reads of it while a deploy runs). */
@@ -39,9 +38,7 @@ export async function followStaging(given: OperationContext, o: FollowStagingOpt
   if (!staging) throw new WorkflowError('refused', OPERATION, undefined, `${app.name} has no staging: in bluegreen.yaml`, 'Nothing was changed.');
   if (!(o.intervalMs > 0)) throw new WorkflowError('refused', OPERATION, undefined, `the interval must be more than 0 ms, not ${o.intervalMs}`, 'Nothing was changed.');
   const first = staging.servers[0];
-  const following: ConfirmPort = {
-    confirm: async (request) => (request.action === STAGING_DEPLOY_ACTION ? { ok: true, via: `following ${staging.branch}` } : { ok: false }),
-  };
+  const following = followingConfirm(staging.branch);
   const ports: FollowPorts = {
     readTip: (signal) => readBranchTip(ctx.runner, app, signal),
     async readLastRun(): Promise<LastRun | undefined> {
@@ -59,6 +56,11 @@ export async function followStaging(given: OperationContext, o: FollowStagingOpt
   };
   ctx.reporter.info(`Following ${staging.branch} on ${app.deploy.remote} for ${app.name}'s staging (${first.name})${o.once ? ': one check' : `, every ${Math.round(o.intervalMs / 1000)} s`}.`);
   return followLoop(ports, { intervalMs: o.intervalMs, once: o.once, onEvent: o.onEvent, signal: ctx.signal });
+}
+
+/** The yes that starting to follow gave: to a deploy to staging, and to no other question (a migration's, a switch's). */
+export function followingConfirm(branch: string): ConfirmPort {
+  return { confirm: async (request) => (request.action === STAGING_DEPLOY_ACTION && !request.typeToConfirm && !request.askReason ? { ok: true, via: `following ${branch}` } : { ok: false }) };
 }
 
 /** Where the branch is now, for a one-off look (`bluegreen staging`); throws when it cannot be read. */
