@@ -122,6 +122,24 @@ describe('staging follows its branch against the lab (bluegreen staging --follow
     assert.equal(await stagingRuns(), c);
   });
 
+  it('Ctrl-C during a deploy ends it (exit 0) and records it cancelled, which is no failure: the next check deploys the tip again', async () => {
+    const slow = configWith('slow-cancel.yaml', (y) => y.replace('      build: npm run build\n', '      build: sleep 20 && npm run build\n'));
+    const f = clone.push('Follow: F, cancelled');
+    const follow = following(dir(), '--config', slow, '--interval', '5');
+    await follow.waitFor(new RegExp(`deploying ${short(f)} to staging`));
+    await new Promise((r) => setTimeout(r, 2000));
+    const stopped = await follow.stop();
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.ok(stopped.ms < 10_000, `Ctrl-C took ${stopped.ms} ms to end it`);
+    const [cancelled] = readRecord().history;
+    assert.deepEqual([cancelled.commit, cancelled.passed, cancelled.cancelled], [f, false, true]);
+
+    const again = cli('staging', '--follow', '--once');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`deploying ${short(f)} to staging`));
+    assert.deepEqual([readRecord().history[0].commit, readRecord().history[0].passed], [f, true]);
+  });
+
   it('a tip that failed on staging is not retried (exit 1, then nothing) until develop moves again', async () => {
     const fast = configWith('fast-health.yaml', (y) => y.replace('      branch: develop\n', '      branch: develop\n      health: { attempts: 3, intervalMs: 200 }\n'));
     const d = clone.push('Follow: D');

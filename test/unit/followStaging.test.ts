@@ -37,6 +37,8 @@ describe('following a branch: the decision', () => {
     // The branch moved: the failure is forgotten, so a later return to B is a new push.
     const moved = decideFollow(C, { commit: A, passed: true }, { failed: B });
     assert.deepEqual([moved.decision, moved.memory], [{ action: 'deploy', commit: C }, {}]);
+    // A deploy of the tip that a person cancelled (Ctrl-C on a follow) is no verdict: it is deployed again.
+    assert.deepEqual(decideFollow(A, { commit: A, passed: false, cancelled: true }, {}).decision, { action: 'deploy', commit: A });
     // Someone deployed B to staging by hand and it passed: staging runs it, nothing to retry.
     assert.equal(decideFollow(B, { commit: B, passed: true }, { failed: B }).decision.action, 'unchanged');
   });

@@ -30,6 +30,13 @@ describe('staging record', () => {
     assert.deepEqual(parseStagingRecord(renderStagingRecord(record)), { app: 'demo', history: [failed, passed] });
   });
 
+  it('keeps that a deploy was cancelled, and only on one that did not pass', () => {
+    const cancelled: StagingEntry = { ...failed, failedStep: 'Build', detail: 'cancelled', cancelled: true };
+    assert.deepEqual(parseStagingRecord(renderStagingRecord(withEntry(undefined, 'demo', cancelled)))!.history, [cancelled]);
+    const claimed = parseStagingRecord(renderStagingRecord(withEntry(undefined, 'demo', { ...passed, cancelled: true })))!.history[0];
+    assert.equal(claimed.cancelled, undefined);
+  });
+
   it(`keeps the last ${STAGING_HISTORY_KEPT} deploys`, () => {
     let record = withEntry(undefined, 'demo', { ...passed, ref: 'r0' });
     for (let i = 1; i <= STAGING_HISTORY_KEPT + 4; i++) record = withEntry(record, 'demo', { ...passed, ref: `r${i}` });

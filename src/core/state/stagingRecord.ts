@@ -28,6 +28,8 @@ export interface StagingEntry {
   /** `user@machine`. */
   who: string;
   passed: boolean;
+  /** It was cancelled (Ctrl-C, Cancel) before it ended: not passed, but no verdict on the commit either. */
+  cancelled?: boolean;
   /** The step that failed, and why, when it did not pass. */
   failedStep?: string;
   detail?: string;
@@ -108,6 +110,7 @@ function entryOf(e: unknown): StagingEntry | undefined {
     at: fromHost(e.at, HOST_TEXT_LIMITS.word),
     who: fromHostIfAny(typeof e.who === 'string' ? e.who : undefined, HOST_TEXT_LIMITS.name) ?? redact('someone'),
     passed: e.passed,
+    ...(e.passed === false && e.cancelled === true ? { cancelled: true } : {}),
     ...optional('failedStep', text(e.failedStep, HOST_TEXT_LIMITS.line)),
     ...optional('detail', text(e.detail, HOST_TEXT_LIMITS.detail)),
     ...(e.health === 'passed' || e.health === 'failed' ? { health: e.health } : {}),

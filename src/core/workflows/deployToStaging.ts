@@ -66,7 +66,7 @@ export async function deployToStaging(given: OperationContext, o: StagingDeployO
       entry = ended({ commit: r.commit, ...(r.version ? { version: r.version } : {}), passed: !smokeFailed, health: 'passed', ...(r.smoke ? { smoke: r.smoke.map((c) => ({ ...c, detail: fromHost(c.detail, HOST_TEXT_LIMITS.line) })) } : {}), ...(smokeFailed ? { failedStep: 'Smoke tests on staging', detail: smokeFailed } : {}) });
     } catch (e) {
       const step = e instanceof WorkflowError ? e.step : OPERATION;
-      const failed = ended({ commit: target.commit, ...(target.version ? { version: target.version } : {}), passed: false, failedStep: step, detail: fromHost(e instanceof WorkflowError ? e.detail : errorMessage(e), HOST_TEXT_LIMITS.detail), ...(step === healthStepTitle('staging') ? { health: 'failed' as const } : {}) });
+      const failed = ended({ commit: target.commit, ...(target.version ? { version: target.version } : {}), passed: false, failedStep: step, detail: fromHost(e instanceof WorkflowError ? e.detail : errorMessage(e), HOST_TEXT_LIMITS.detail), ...(step === healthStepTitle('staging') ? { health: 'failed' as const } : {}), ...(ctx.signal?.aborted ? { cancelled: true } : {}) });
       // Without the lock another deploy may be writing the record: it is left to that one.
       if (lock.held) await record(ctx, first, files.record, failed).catch((w: unknown) => ctx.reporter.warn(`The failure was not recorded on ${first.name}: ${errorMessage(w)}`));
       throw e;

@@ -50,7 +50,7 @@ export async function followStaging(given: OperationContext, o: FollowStagingOpt
         return undefined;
       }
       const [last] = read.kind === 'ok' ? read.record.history : [];
-      return last && { commit: last.commit, passed: last.passed };
+      return last && { commit: last.commit, passed: last.passed, ...(last.cancelled ? { cancelled: true } : {}) };
     },
     deploy: (commit) => deployToStaging({ ...ctx, confirm: following }, { ref: commit }),
   };

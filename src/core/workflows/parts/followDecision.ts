@@ -2,6 +2,8 @@
 export interface LastRun {
   commit?: string;
   passed: boolean;
+  /** Stopped by a person before it ended: the commit did not fail, it was not tried to the end. */
+  cancelled?: boolean;
 }
 
 /**
@@ -30,10 +32,11 @@ function same(tip: string, commit: string | undefined): boolean {
  * One check of a following loop: given the branch's tip, the record's last deploy and what the
  * loop remembers, what to do, and what to remember next. A branch that moved away from the
  * failed commit clears it: if the branch ever comes back to it, that is a new push, worth a try.
+ * A deploy a person cancelled said nothing about its commit: the tip is deployed again.
  */
 export function decideFollow(tip: string, last: LastRun | undefined, memory: FollowMemory): { decision: FollowDecision; memory: FollowMemory } {
   const next: FollowMemory = memory.failed === tip ? memory : {};
-  if (same(tip, last?.commit)) return { decision: { action: last!.passed ? 'unchanged' : 'failed-before', commit: tip }, memory: next };
+  if (same(tip, last?.commit) && !last!.cancelled) return { decision: { action: last!.passed ? 'unchanged' : 'failed-before', commit: tip }, memory: next };
   if (memory.failed === tip) return { decision: { action: 'failed-before', commit: tip }, memory: next };
   return { decision: { action: 'deploy', commit: tip }, memory: next };
 }
