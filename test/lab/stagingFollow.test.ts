@@ -133,6 +133,7 @@ describe('staging follows its branch against the lab (bluegreen staging --follow
     assert.ok(stopped.ms < 10_000, `Ctrl-C took ${stopped.ms} ms to end it`);
     const [cancelled] = readRecord().history;
     assert.deepEqual([cancelled.commit, cancelled.passed, cancelled.cancelled], [f, false, true]);
+    assert.match(cli('staging').stdout, new RegExp(`${short(f)} CANCELLED at "`));
 
     const again = cli('staging', '--follow', '--once');
     assert.equal(again.code, 0, again.stderr);

@@ -68,6 +68,7 @@ describe('staging record', () => {
   it('says in one line what staging runs and how it went', () => {
     assert.equal(stagingLine(passed), 'v1.3.0 abc1234 passed 2026-12-03T20:01:00.000Z by ana@laptop');
     assert.equal(stagingLine(failed), 'develop FAILED at "Wait for staging to be healthy" 2026-12-03T20:05:00.000Z by bo@ci');
+    assert.equal(stagingLine({ ...failed, failedStep: 'Build', cancelled: true }), 'develop CANCELLED at "Build" 2026-12-03T20:05:00.000Z by bo@ci');
   });
 });
 

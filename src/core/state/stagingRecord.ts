@@ -122,7 +122,7 @@ function entryOf(e: unknown): StagingEntry | undefined {
 /** "v1.3.0 abc1234 passed 2026-12-03T20:01:00Z by ana@laptop", or how it failed. */
 export function stagingLine(e: StagingEntry): string {
   const what = [e.version ? `v${e.version}` : '', e.commit?.slice(0, 7) ?? e.ref].filter(Boolean).join(' ');
-  const outcome = e.passed ? 'passed' : `FAILED${e.failedStep ? ` at "${e.failedStep}"` : ''}`;
+  const outcome = e.passed ? 'passed' : `${e.cancelled ? 'CANCELLED' : 'FAILED'}${e.failedStep ? ` at "${e.failedStep}"` : ''}`;
   return `${what} ${outcome} ${e.at} by ${e.who}`;
 }
 
