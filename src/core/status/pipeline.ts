@@ -1,0 +1,69 @@
+import { versionText } from './describe';
+import { AppSnapshot, slotLabel, SlotSnapshot } from './snapshot';
+
+export type StagingVerdict = 'passed' | 'failed' | 'never' | 'unknown';
+
+/** One stage of develop → staging → STANDBY → LIVE, as a row says it. */
+export interface PipelineStage {
+  stage: 'staging' | 'standby' | 'live';
+  title: string;
+  /** Short: what a narrow sidebar shows after the title. */
+  detail: string;
+  commit?: string;
+}
+
+export interface Pipeline {
+  verdict: StagingVerdict;
+  /** "v1.3.0 passed → STANDBY v1.2.0 → LIVE v1.2.0". */
+  summary: string;
+  stages: PipelineStage[];
+}
+
+/** What staging's record says of its last deploy, in one word. */
+export function stagingVerdictOf(app: AppSnapshot): StagingVerdict {
+  const staging = app.staging;
+  if (!staging || staging.status === 'unknown' || staging.status === 'unreadable') return 'unknown';
+  if (!staging.last) return 'never';
+  return staging.last.passed ? 'passed' : 'failed';
+}
+
+const VERDICT_WORDS: Record<StagingVerdict, string> = { passed: 'passed', failed: 'FAILED', never: 'never deployed', unknown: 'record unreadable' };
+
+/**
+ * The app's way to production in one row and three: what staging last ran and its verdict, then
+ * STANDBY and LIVE, each saying whether it runs staging's commit. Undefined without a staging.
+ */
+export function pipelineOf(app: AppSnapshot, following?: string): Pipeline | undefined {
+  const staging = app.staging;
+  if (!staging) return undefined;
+  const verdict = stagingVerdictOf(app);
+  const last = staging.last;
+  const stagingCommit = last?.commit;
+  const stagingVersion = last ? versionText(last.version, last.commit?.slice(0, 7) ?? last.ref) : undefined;
+  const verdictText = verdict === 'unknown' && !staging.reachable ? 'unreachable' : VERDICT_WORDS[verdict];
+  const slot = (role: 'standby' | 'live'): PipelineStage => {
+    const s: SlotSnapshot | undefined = app[role] ? app.slots[app[role]!] : undefined;
+    const same = !!stagingCommit && !!s?.commit && s.commit === stagingCommit;
+    const relation = !s?.commit || !stagingCommit ? undefined : same ? "staging's commit" : role === 'standby' && verdict === 'passed' ? 'staging has a newer commit' : 'not what staging last ran';
+    return {
+      stage: role,
+      title: `${role.toUpperCase()} ${s ? `${versionText(s.version, 'v?')} · ${slotLabel(s.name)}` : 'unknown'}`,
+      detail: [s?.commit?.slice(0, 7), relation].filter(Boolean).join(' · '),
+      commit: s?.commit,
+    };
+  };
+  const stages: PipelineStage[] = [
+    {
+      stage: 'staging',
+      title: `Staging${stagingVersion ? ` ${stagingVersion}` : ''}`,
+      detail: [verdictText, stagingCommit?.slice(0, 7), following ? `following ${following}` : undefined].filter(Boolean).join(' · '),
+      commit: stagingCommit,
+    },
+    slot('standby'),
+    slot('live'),
+  ];
+  const standby = app.standby ? app.slots[app.standby] : undefined;
+  const live = app.live ? app.slots[app.live] : undefined;
+  const summary = `${stagingVersion ? `${stagingVersion} ` : ''}${verdictText} → STANDBY ${versionText(standby?.version, 'v?')} → LIVE ${versionText(live?.version, 'v?')}${following ? ` · following ${following}` : ''}`;
+  return { verdict, summary, stages };
+}
