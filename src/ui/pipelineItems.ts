@@ -39,11 +39,13 @@ function stagingTooltip(app: AppSnapshot): vscode.MarkdownString {
 }
 
 export function pipelineItem(app: AppSnapshot, pipeline: Pipeline): vscode.TreeItem {
-  const item = new vscode.TreeItem('Staging', vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(pipeline.title, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `pipeline:${app.name}`;
-  item.description = pipeline.summary;
+  item.description = pipeline.detail;
   item.iconPath = verdictIcon(pipeline);
-  item.tooltip = stagingTooltip(app);
+  const tooltip = stagingTooltip(app);
+  tooltip.appendMarkdown(`\n${pipeline.summary}`);
+  item.tooltip = tooltip;
   item.contextValue = `pipeline:${pipeline.verdict}`;
   item.accessibilityInformation = { label: `Staging ${pipeline.summary.replace(/→/g, 'then')}` };
   return item;
@@ -54,8 +56,13 @@ export function stageItem(app: AppSnapshot, pipeline: Pipeline, stage: PipelineS
   item.id = `stage:${app.name}:${stage.stage}`;
   item.description = stage.detail;
   const slot = stage.stage === 'standby' ? app.standby : stage.stage === 'live' ? app.live : undefined;
-  item.iconPath = stage.stage === 'staging' ? verdictIcon(pipeline) : new vscode.ThemeIcon(stage.stage === 'live' ? 'broadcast' : 'debug-pause', slot ? colour(slot === 'blue' ? 'charts.blue' : 'charts.green') : undefined);
-  item.tooltip = stage.stage === 'staging' ? stagingTooltip(app) : `${stage.title}${stage.detail ? ` · ${stage.detail}` : ''}`;
+  item.iconPath = stage.stage === 'staging' ? verdictIcon(pipeline) : stage.stage === 'following' ? new vscode.ThemeIcon('eye') : new vscode.ThemeIcon(stage.stage === 'live' ? 'broadcast' : 'debug-pause', slot ? colour(slot === 'blue' ? 'charts.blue' : 'charts.green') : undefined);
+  item.tooltip =
+    stage.stage === 'staging'
+      ? stagingTooltip(app)
+      : stage.stage === 'following'
+        ? `While this window is open, it deploys each new tip of ${app.staging?.branch ?? 'the branch'} to staging (bluegreen.staging.follow), one deploy at a time; a tip that failed there is not retried.`
+        : `${stage.title}${stage.detail ? ` · ${stage.detail}` : ''}`;
   // Staging's own row carries its commands; the slots' are on their rows above.
   if (stage.stage === 'staging') item.contextValue = `pipeline:${pipeline.verdict}`;
   return item;

@@ -26,29 +26,37 @@ describe('the pipeline row: staging → STANDBY → LIVE', () => {
     assert.equal(pipelineOf(app(undefined)), undefined);
   });
 
-  it("says staging's version and verdict, then STANDBY's and LIVE's versions, and whom this window follows", () => {
-    const p = pipelineOf(app({ last: entry() }), 'develop')!;
+  it("says staging's version and verdict, then STANDBY's and LIVE's, and whom this window follows", () => {
+    const p = pipelineOf(app({ last: entry() }))!;
     assert.equal(p.verdict, 'passed');
-    assert.equal(p.summary, 'v1.3.0 passed → STANDBY v1.2.0 → LIVE v1.2.0 · following develop');
+    assert.deepEqual([p.title, p.detail], ['Staging v1.3.0', 'passed · to promote']);
+    assert.equal(p.summary, 'v1.3.0 passed → STANDBY v1.2.0 → LIVE v1.2.0');
     assert.deepEqual(p.stages.map((s) => [s.title, s.detail]), [
-      ['Staging v1.3.0', 'passed · ccccccc · following develop'],
+      ['Staging v1.3.0', 'passed · ccccccc'],
       ['STANDBY v1.2.0 · GREEN', 'aaaaaaa · staging has a newer commit'],
       ['LIVE v1.2.0 · BLUE', 'aaaaaaa · not what staging last ran'],
     ]);
+    const following = pipelineOf(app({ last: entry() }), 'develop')!;
+    assert.equal(following.detail, 'passed · following');
+    assert.match(following.summary, / · following develop$/);
+    assert.deepEqual(following.stages.at(-1), { stage: 'following', title: 'Following develop', detail: 'deploys its new tips here' });
   });
 
   it("marks the slot that runs staging's commit, and a failed staging in capitals", () => {
     const promoted = pipelineOf(app({ last: entry() }, STAGED))!;
     assert.equal(promoted.stages[1].detail, "ccccccc · staging's commit");
+    assert.equal(promoted.detail, 'passed · on STANDBY');
     const failed = pipelineOf(app({ last: entry({ passed: false, failedStep: 'Smoke tests on staging' }) }))!;
     assert.equal(failed.verdict, 'failed');
     assert.match(failed.summary, /^v1\.3\.0 FAILED → STANDBY/);
+    assert.equal(failed.detail, 'FAILED');
     assert.doesNotMatch(failed.stages[1].detail, /newer/);
   });
 
   it('tells a staging never deployed, one whose record cannot be read, and one that cannot be reached apart', () => {
     assert.equal(stagingVerdictOf(app({ status: 'never-deployed' })), 'never');
     assert.match(pipelineOf(app({ status: 'never-deployed' }))!.summary, /^never deployed → /);
+    assert.deepEqual([pipelineOf(app({ status: 'never-deployed' }))!.title, pipelineOf(app({ status: 'never-deployed' }))!.detail], ['Staging', 'never deployed']);
     assert.equal(stagingVerdictOf(app({ status: 'unreadable', error: 'bad json' })), 'unknown');
     assert.match(pipelineOf(app({ status: 'unreadable' }))!.summary, /^record unreadable → /);
     assert.match(pipelineOf(app({ status: 'unknown', reachable: false }))!.summary, /^unreachable → /);

@@ -5,7 +5,7 @@ export type StagingVerdict = 'passed' | 'failed' | 'never' | 'unknown';
 
 /** One stage of develop → staging → STANDBY → LIVE, as a row says it. */
 export interface PipelineStage {
-  stage: 'staging' | 'standby' | 'live';
+  stage: 'staging' | 'standby' | 'live' | 'following';
   title: string;
   /** Short: what a narrow sidebar shows after the title. */
   detail: string;
@@ -14,7 +14,10 @@ export interface PipelineStage {
 
 export interface Pipeline {
   verdict: StagingVerdict;
-  /** "v1.3.0 passed → STANDBY v1.2.0 → LIVE v1.2.0". */
+  /** The row: "Staging v1.3.0", "passed · to promote" — short enough for a 300 px sidebar. */
+  title: string;
+  detail: string;
+  /** The row's words in one sentence (tooltip, screen reader): "v1.3.0 passed → STANDBY v1.2.0 → LIVE v1.2.0". */
   summary: string;
   stages: PipelineStage[];
 }
@@ -31,7 +34,8 @@ const VERDICT_WORDS: Record<StagingVerdict, string> = { passed: 'passed', failed
 
 /**
  * The app's way to production in one row and three: what staging last ran and its verdict, then
- * STANDBY and LIVE, each saying whether it runs staging's commit. Undefined without a staging.
+ * STANDBY and LIVE, each saying whether it runs staging's commit, and the branch this window
+ * follows when it does. Undefined without a staging.
  */
 export function pipelineOf(app: AppSnapshot, following?: string): Pipeline | undefined {
   const staging = app.staging;
@@ -53,17 +57,15 @@ export function pipelineOf(app: AppSnapshot, following?: string): Pipeline | und
     };
   };
   const stages: PipelineStage[] = [
-    {
-      stage: 'staging',
-      title: `Staging${stagingVersion ? ` ${stagingVersion}` : ''}`,
-      detail: [verdictText, stagingCommit?.slice(0, 7), following ? `following ${following}` : undefined].filter(Boolean).join(' · '),
-      commit: stagingCommit,
-    },
+    { stage: 'staging', title: `Staging${stagingVersion ? ` ${stagingVersion}` : ''}`, detail: [verdictText, stagingCommit?.slice(0, 7)].filter(Boolean).join(' · '), commit: stagingCommit },
     slot('standby'),
     slot('live'),
+    ...(following ? [{ stage: 'following' as const, title: `Following ${following}`, detail: 'deploys its new tips here' }] : []),
   ];
   const standby = app.standby ? app.slots[app.standby] : undefined;
   const live = app.live ? app.slots[app.live] : undefined;
+  // Where staging's commit is now, when it passed: already LIVE, on STANDBY, or still to promote.
+  const where = verdict !== 'passed' || !stagingCommit ? undefined : live?.commit === stagingCommit ? 'LIVE' : standby?.commit === stagingCommit ? 'on STANDBY' : 'to promote';
   const summary = `${stagingVersion ? `${stagingVersion} ` : ''}${verdictText} → STANDBY ${versionText(standby?.version, 'v?')} → LIVE ${versionText(live?.version, 'v?')}${following ? ` · following ${following}` : ''}`;
-  return { verdict, summary, stages };
+  return { verdict, title: `Staging${stagingVersion ? ` ${stagingVersion}` : ''}`, detail: [verdictText, following ? 'following' : where].filter(Boolean).join(' · '), summary, stages };
 }
