@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Pipeline, PipelineStage } from '../core/status/pipeline';
-import { AppSnapshot } from '../core/status/snapshot';
+import { AppSnapshot, slotLabel } from '../core/status/snapshot';
 import { colour, localTime } from './treeItems';
 
 /* The way to production as tree rows: staging's verdict → STANDBY → LIVE, and a row for each. */
@@ -55,14 +55,15 @@ export function stageItem(app: AppSnapshot, pipeline: Pipeline, stage: PipelineS
   const item = new vscode.TreeItem(stage.title, vscode.TreeItemCollapsibleState.None);
   item.id = `stage:${app.name}:${stage.stage}`;
   item.description = stage.detail;
-  const slot = stage.stage === 'standby' ? app.standby : stage.stage === 'live' ? app.live : undefined;
+  const slot = stage.slot;
   item.iconPath = stage.stage === 'staging' ? verdictIcon(pipeline) : stage.stage === 'following' ? new vscode.ThemeIcon('eye') : new vscode.ThemeIcon(stage.stage === 'live' ? 'broadcast' : 'debug-pause', slot ? colour(slot === 'blue' ? 'charts.blue' : 'charts.green') : undefined);
   item.tooltip =
     stage.stage === 'staging'
       ? stagingTooltip(app)
       : stage.stage === 'following'
         ? `While this window is open, it deploys each new tip of ${app.staging?.branch ?? 'the branch'} to staging (bluegreen.staging.follow), one deploy at a time; a tip that failed there is not retried.`
-        : `${stage.title}${stage.detail ? ` · ${stage.detail}` : ''}`;
+        : [`${stage.title}${slot ? ` · ${slotLabel(slot)}` : ''}`, stage.commit, stage.detail].filter(Boolean).join(' · ');
+  item.accessibilityInformation = { label: [stage.title, stage.detail].filter(Boolean).join(' ') };
   // Staging's own row carries its commands; the slots' are on their rows above.
   if (stage.stage === 'staging') item.contextValue = `pipeline:${pipeline.verdict}`;
   return item;

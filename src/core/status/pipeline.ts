@@ -1,5 +1,6 @@
 import { versionText } from './describe';
-import { AppSnapshot, slotLabel, SlotSnapshot } from './snapshot';
+import type { SlotName } from '../config/types';
+import { AppSnapshot, SlotSnapshot } from './snapshot';
 
 export type StagingVerdict = 'passed' | 'failed' | 'never' | 'unknown';
 
@@ -10,6 +11,8 @@ export interface PipelineStage {
   /** Short: what a narrow sidebar shows after the title. */
   detail: string;
   commit?: string;
+  /** STANDBY's and LIVE's: which slot it is now. */
+  slot?: SlotName;
 }
 
 export interface Pipeline {
@@ -45,16 +48,11 @@ export function pipelineOf(app: AppSnapshot, following?: string): Pipeline | und
   const stagingCommit = last?.commit;
   const stagingVersion = last ? versionText(last.version, last.commit?.slice(0, 7) ?? last.ref) : undefined;
   const verdictText = verdict === 'unknown' && !staging.reachable ? 'unreachable' : VERDICT_WORDS[verdict];
+  // Short rows (a 300 px sidebar, two levels in): the slot's colour is its icon's, its commit in the tooltip.
   const slot = (role: 'standby' | 'live'): PipelineStage => {
     const s: SlotSnapshot | undefined = app[role] ? app.slots[app[role]!] : undefined;
-    const same = !!stagingCommit && !!s?.commit && s.commit === stagingCommit;
-    const relation = !s?.commit || !stagingCommit ? undefined : same ? "staging's commit" : role === 'standby' && verdict === 'passed' ? 'staging has a newer commit' : 'not what staging last ran';
-    return {
-      stage: role,
-      title: `${role.toUpperCase()} ${s ? `${versionText(s.version, 'v?')} · ${slotLabel(s.name)}` : 'unknown'}`,
-      detail: [s?.commit?.slice(0, 7), relation].filter(Boolean).join(' · '),
-      commit: s?.commit,
-    };
+    const relation = !s?.commit || !stagingCommit ? undefined : s.commit === stagingCommit ? "staging's commit" : 'another commit';
+    return { stage: role, title: `${role.toUpperCase()} ${s ? versionText(s.version, 'v?') : 'unknown'}`, detail: relation ?? '', commit: s?.commit, ...(s ? { slot: s.name } : {}) };
   };
   const stages: PipelineStage[] = [
     { stage: 'staging', title: `Staging${stagingVersion ? ` ${stagingVersion}` : ''}`, detail: [verdictText, stagingCommit?.slice(0, 7)].filter(Boolean).join(' · '), commit: stagingCommit },

@@ -13,6 +13,7 @@ import { enforce } from './parts/enforce';
 import { applyEach, readUnderLocks } from './parts/lbChange';
 import { writeStateFile } from './parts/lbFiles';
 import { lockEach, releaseEach } from './parts/lbLocks';
+import { readStagingEvidence } from './parts/stagingEvidence';
 import { readMigrations } from './parts/migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
 
@@ -54,7 +55,9 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
     const live = before.live!;
     const standby = otherSlot(live);
     const to = before.slots[standby];
-    const plan = preflight(before, app, intent, o.end ? undefined : { migrations: await readMigrations(ctx, { repoSlot: standby, from: before.slots[live], to }) });
+    // As a release's dialog: what staging holds of the commit the share goes to.
+    const staging = !o.end && to.commit ? await readStagingEvidence(ctx.runner, app, to.commit, ctx.signal) : undefined;
+    const plan = preflight(before, app, intent, o.end ? undefined : { migrations: await readMigrations(ctx, { repoSlot: standby, from: before.slots[live], to }), staging });
     enforce(plan, title, unchanged);
     const overrode = overridden(plan);
     const key = parseCanaryKey(lb.canaryBy);
