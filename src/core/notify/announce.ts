@@ -51,6 +51,9 @@ export async function announce(ctx: { app: AppConfig; reporter: Reporter }, even
   return failed;
 }
 
+/** An event as a workflow gives it: the app and the time are added when it is sent. */
+export type Announced = Omit<NotifyEvent, 'app' | 'time'>;
+
 /**
  * Events an operation announces while it still holds a lock: each is posted at once, in the
  * background, so the lock is not held a moment longer; `settled()`, awaited after the lock is
@@ -61,7 +64,7 @@ export class Announcements {
 
   constructor(private readonly ctx: { app: AppConfig; reporter: Reporter }) {}
 
-  send(facts: Omit<NotifyEvent, 'app' | 'time'>): void {
+  send(facts: Announced): void {
     const { event, ...rest } = facts;
     // The JSON body's keys in this order: what it is, of which app, the facts, when.
     this.pending.push(announce(this.ctx, { event, app: this.ctx.app.name, ...rest, time: new Date().toISOString() }));

@@ -60,3 +60,9 @@ function named(e: NotifyEvent, side: 'from' | 'to'): string {
   const slot = e[side];
   return slot ? `${release(e, side)} on ${slot.toUpperCase()}` : release(e, side);
 }
+
+/** `{from, to}` with only the known sides, or nothing when neither is known (the body leaves it out). */
+export function sides(from: string | undefined, to: string | undefined): { from?: string; to?: string } | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
