@@ -78,7 +78,7 @@ describe('notify: posting', function () {
 
   it('posts to each webhook that takes the event, and says nothing when they answer 2xx', async () => {
     const reporter = new RecordingReporter();
-    const lines = await announce({ app: appWith([hook(r.url('/ok/a')), hook(r.url('/ok/b'), { format: 'slack', events: ['release'] }), hook(r.url('/ok/c'), { events: ['rollback'] })]), reporter }, released);
+    const lines = await announce({ app: appWith([hook(r.url('/ok/a')), hook(r.url('/ok/b'), { format: 'slack', events: ['release'] }), hook(r.url('/ok/c'), { events: ['rollback'] }), hook(r.url('/ok/silenced'), { events: [] })]), reporter }, released);
     assert.deepEqual(lines, []);
     assert.deepEqual(reporter.lines, []);
     assert.deepEqual(r.got.map((g) => g.path).sort(), ['/ok/a', '/ok/b']);
