@@ -50,6 +50,8 @@ await Promise.all([
   // The MCP server, apart: the SDK stays out of the extension and of the other CLI commands.
   esbuild.build({ ...common, entryPoints: ['src/mcp/main.ts'], outfile: 'dist/mcp.js', minify: production, sourcemap: !production }),
   esbuild.build({ ...common, entryPoints: ['lab/main.ts'], outfile: 'out/lab.js', sourcemap: true }),
+  // A process of its own, so a test that runs the CLI synchronously still gets answers from it.
+  esbuild.build({ ...common, entryPoints: ['lab/webhookReceiver.ts'], outfile: 'out/webhook-receiver.js', sourcemap: true }),
   esbuild.build({ ...common, entryPoints: ['bench/main.ts'], outfile: 'out/bench.js', sourcemap: true, external: [...common.external, 'playwright-core'] }),
   // The bench's scale row refreshes in a process that loads only this (bench/scaleRefresh.ts).
   esbuild.build({ ...common, entryPoints: ['bench/scaleRefresh.ts'], outfile: 'out/scale-refresh.js', sourcemap: true }),

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { APP_PORT, FRONTEND_PORT, haproxyConfig, labConfigYaml, SHARED_FRONTEND_PORT } from './labFiles';
+import { APP_PORT, FRONTEND_PORT, haproxyConfig, labConfigYaml, SHARED_FRONTEND_PORT, WEBHOOK_PORT } from './labFiles';
 import { withDevelop } from './staging';
 import { DEFAULT_TOPOLOGY, LabApp, LabHost, LabLoadBalancer, LabTopology, plannedApps, plannedHosts, pm2Name, STAGING_HOST } from './topology';
 import { canConnect, exec, isAlive, startDetached, stopPids, waitFor } from './processes';
@@ -34,7 +34,9 @@ export interface LabInfo {
   loadBalancers: LabLoadBalancer[];
   apps: LabApp[];
   appPort: number;
-  pids: { sshd: Record<string, number>; haproxy?: number; haproxies: Record<string, number>; pm2: Record<string, number[]> };
+  /** `--staging`: the webhook receiver (lab/webhookReceiver.ts): its address (add /ok, /fail or /hang) and the file of what it got. */
+  webhooks?: { url: string; log: string };
+  pids: { sshd: Record<string, number>; haproxy?: number; haproxies: Record<string, number>; pm2: Record<string, number[]>; webhooks?: number };
 }
 
 export const DEFAULT_LAB_DIR = path.join(os.tmpdir(), 'bluegreen-lab');
@@ -94,7 +96,7 @@ async function saveInfo(info: LabInfo): Promise<void> {
 }
 
 function allPids(info: LabInfo): (number | undefined)[] {
-  return [...Object.values(info.pids.sshd), ...Object.values(info.pids.haproxies ?? {}), info.pids.haproxy, ...Object.values(info.pids.pm2).flat()];
+  return [...Object.values(info.pids.sshd), ...Object.values(info.pids.haproxies ?? {}), info.pids.haproxy, ...Object.values(info.pids.pm2).flat(), info.pids.webhooks];
 }
 
 async function isRunning(info: LabInfo, topology: LabTopology): Promise<boolean> {
@@ -184,9 +186,22 @@ export async function labUp(dir = DEFAULT_LAB_DIR, subnet = DEFAULT_SUBNET, topo
   await saveInfo(info);
   for (const lb of loadBalancers) await startHaproxy(info, lb);
   await saveInfo(info);
+  if (topology.staging) await startWebhookReceiver(info, root, subnet);
+  await saveInfo(info);
   await writeFile(info.configFile, labConfigYaml(info));
   if (topology.apps === 1) await writeFile(path.join(dir, 'bluegreen.shared.yaml'), labConfigYaml(info, 'shared'));
   return info;
+}
+
+/** Records what notify: posts (lab/webhookReceiver.ts), in a process of its own: the CLI may be run synchronously beside it. */
+async function startWebhookReceiver(info: LabInfo, root: string, subnet: string): Promise<void> {
+  const address = `${subnet}.1`;
+  const log = path.join(info.dir, 'webhooks.jsonl');
+  await writeFile(log, '');
+  const child = startDetached(process.execPath, [path.join(root, 'out', 'webhook-receiver.js'), address, String(WEBHOOK_PORT), log], path.join(info.dir, 'webhooks.log'));
+  info.pids.webhooks = child.pid!;
+  info.webhooks = { url: `http://${address}:${WEBHOOK_PORT}`, log };
+  await waitFor(`the webhook receiver on ${address}:${WEBHOOK_PORT} (see ${info.dir}/webhooks.log)`, () => canConnect(address, WEBHOOK_PORT));
 }
 
 function loadBalancerOn(h: LabHost): LabLoadBalancer {

@@ -6,6 +6,8 @@ import { LabApp, LabLoadBalancer, pm2Name, SlotColour, STAGING_HOST } from './to
 export const APP_PORT = 3001;
 export const FRONTEND_PORT = 8080;
 export const SHARED_FRONTEND_PORT = 8081;
+/** The webhook receiver's, on the first host's address (`up --staging`). */
+export const WEBHOOK_PORT = 8090;
 
 /**
  * The backend of an app's slot as the shared frontend routes it. A one-app lab is routed by its
@@ -80,7 +82,7 @@ export function labConfigYaml(info: LabInfo, shape: 'default' | 'shared' = 'defa
 version: 1
 ssh:
   config: ${info.sshConfig}
-apps:
+${info.webhooks ? `# Releases, rollbacks and staging results are posted to the lab's webhook receiver (${info.webhooks.log}).\nnotify:\n  - url: ${info.webhooks.url}/ok\n` : ''}apps:
 ${apps}`;
 }
 

@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
     case 'up': {
       const info = await labUp(dir, subnet, parseTopology(values));
       const { apps, servers, lbs } = info.topology;
-      const shape = (apps > 1 || servers > 1 || lbs > 1 ? ` (${apps} app(s) × 2 slots × ${servers} server(s), ${lbs} load balancer(s))` : '') + (info.topology.staging ? ' with a staging host following develop' : '');
+      const shape = (apps > 1 || servers > 1 || lbs > 1 ? ` (${apps} app(s) × 2 slots × ${servers} server(s), ${lbs} load balancer(s))` : '') + (info.topology.staging ? ` with a staging host following develop and a webhook receiver at ${info.webhooks?.url} (/ok, /fail, /hang; recorded in ${info.webhooks?.log})` : '');
       console.error(`lab is up${shape}: frontend ${info.frontendUrl}, ssh hosts ${Object.values(info.hosts).map((h) => h.alias).join(', ')} (ssh -F ${info.sshConfig} lab-blue)`);
       console.log(info.configFile);
       return 0;

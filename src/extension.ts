@@ -11,6 +11,7 @@ import { Deps } from './ui/deps';
 import { vscodePrompts } from './ui/prompts';
 import { blueGreenOutput, recordNotifications, ShownNotification } from './ui/sinks';
 import { StatusBadge } from './ui/statusBar';
+import { StagingAnnouncer } from './ui/stagingAnnouncer';
 import { StatusModel } from './ui/statusModel';
 import { ScriptedConfirm, TestApi } from './ui/testApi';
 import { StatusTreeProvider } from './ui/tree';
@@ -31,15 +32,16 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const tree = new StatusTreeProvider(model);
   const view = vscode.window.createTreeView('bluegreen.status', { treeDataProvider: tree, showCollapseAll: true });
   const badge = new StatusBadge(model);
+  const stagingNews = new StagingAnnouncer(model);
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`);
   const reload = () => void model.loadConfig().then(() => (view.visible ? model.refresh() : undefined));
   watcher.onDidChange(reload);
   watcher.onDidCreate(reload);
   watcher.onDidDelete(reload);
-  context.subscriptions.push(channel, model, tree, view, badge, watcher, vscode.workspace.onDidChangeWorkspaceFolders(reload), trackWalkthrough(model.contextKeys, view));
+  context.subscriptions.push(channel, model, tree, view, badge, stagingNews, watcher, vscode.workspace.onDidChangeWorkspaceFolders(reload), trackWalkthrough(model.contextKeys, view));
 
   const confirmSeam = testMode ? new ScriptedConfirm(vscodeConfirm()) : undefined;
-  const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {} };
+  const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {}, stagingNews };
   registerCommands(deps);
   context.subscriptions.push(new ApprovalListener(model, deps.confirm, output), ...registerLanguageModelTools(deps), ...registerMcpServer(context, model, output));
   // Reading the local config is cheap and needs no network; probing waits for the view.

@@ -12,7 +12,7 @@ function editorInUse(): ChatEditor {
 }
 
 /**
- * Writes /bump, /release and /sync for the editor in use, then opens each one: the modal lists
+ * Writes /bump, /release and /sync (and /staging-first when an app has a staging) for the editor in use, then opens each one: the modal lists
  * only their paths (their text would make it taller than the window), the editors show what
  * they say. A file that is already there is never overwritten.
  */
@@ -23,7 +23,7 @@ export async function addChatWorkflows(deps: Deps): Promise<boolean> {
     return false;
   }
   const files = await Promise.all(
-    chatWorkflowFiles(editorInUse()).map(async (f) => {
+    chatWorkflowFiles(editorInUse(), !!deps.model.config?.apps.some((a) => a.staging)).map(async (f) => {
       const current = await readFile(path.join(folder, f.path), 'utf8').catch(() => undefined);
       return { ...f, state: current === undefined ? ('new' as const) : current === f.text ? ('same' as const) : ('yours' as const) };
     }),

@@ -4,7 +4,7 @@ import { canary as canaryWorkflow } from '../core/workflows/canary';
 import { canaryChoices } from '../ui/canaryChoices';
 import { Deps } from '../ui/deps';
 import { appFor, runOperation, targetOf } from '../ui/operations';
-import { END_CANARY, PROMOTE } from '../ui/nextSteps';
+import { END_CANARY, PROMOTE_CANARY } from '../ui/nextSteps';
 import { askInput, pick } from '../ui/sinks';
 import { redact } from '../core/redact';
 
@@ -42,5 +42,5 @@ export async function canary(deps: Deps, arg?: unknown, share?: unknown): Promis
     percent = Number(typed.trim());
   }
   const end = percent === 0;
-  return runOperation(deps, end ? 'End the canary' : 'Canary', onApp, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary, end ? [] : [PROMOTE, END_CANARY]);
+  return runOperation(deps, end ? 'End the canary' : 'Canary', onApp, async (ctx) => (await canaryWorkflow(ctx, end ? { end: true } : { percent })).summary, end ? [] : [PROMOTE_CANARY, END_CANARY]);
 }

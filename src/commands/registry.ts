@@ -8,7 +8,10 @@ import { canary } from './canary';
 import { endCanary } from './endCanary';
 import { checkLoadBalancer } from './checkLoadBalancer';
 import { deploy, deployRef } from './deploy';
+import { deploySkippingStaging } from './deploySkippingStaging';
+import { deployToStaging } from './deployToStaging';
 import { openConfig } from './openConfig';
+import { promote } from './promote';
 import { quickActions } from './quickActions';
 import { reconcile } from './reconcile';
 import { resumeWatch } from './resumeWatch';
@@ -28,6 +31,9 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.refresh': refresh,
   'bluegreen.deploy': deploy,
   'bluegreen.deployRef': deployRef,
+  'bluegreen.deployToStaging': deployToStaging,
+  'bluegreen.promote': promote,
+  'bluegreen.deploySkippingStaging': deploySkippingStaging,
   'bluegreen.bump': bump,
   'bluegreen.release': release,
   'bluegreen.releaseEmergency': releaseEmergency,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ConfirmPort } from '../core/plan/confirm';
+import type { StagingEntry } from '../core/state/stagingRecord';
 import { Output } from './sinks';
 import { StatusModel } from './statusModel';
 
@@ -12,4 +13,6 @@ export interface Deps {
   confirm: ConfirmPort;
   /** The operation running in this window, if any: one at a time. */
   running: { title?: string };
+  /** Staging's outcomes told as they appear (stagingAnnouncer.ts); `told`: one this window already said. */
+  stagingNews: { told(app: string, entry: StagingEntry): void };
 }

@@ -52,7 +52,13 @@ export async function runOperation(deps: Deps, title: string, arg: unknown, body
   return (await operate(deps, title, arg, body, next)).ok;
 }
 
-type Body = (ctx: OperationContext, target: Target | undefined) => Promise<string>;
+/**
+ * What an operation came to: its sentence, or with it the steps that outcome offers instead of
+ * the command's own, and `warning` for one that went through but did not pass (a failed staging).
+ */
+export type BodyResult = string | { summary: string; next?: NextStep[]; warning?: boolean };
+
+type Body = (ctx: OperationContext, target: Target | undefined) => Promise<BodyResult>;
 
 /** What an operation came to, in the sentence the person was shown; `error`: the failure as it came (the agent's tools word it). */
 export interface Outcome {
@@ -97,10 +103,11 @@ export async function operate(deps: Deps, title: string, arg: unknown, body: Bod
       warn: (text) => reporter.warn(text),
     };
     const ctx: OperationContext = { runner: deps.model.runner, app, reporter: progressReporter, confirm: progress.around(deps.confirm), who: whoAmI(), signal: progress.controller.signal, workspace: deps.model.config ? path.dirname(deps.model.config.file) : undefined, onRouted: (live, watchUntil) => deps.model.routed(app.name, live, watchUntil), onDeployed: () => deps.model.deployed() };
-    const summary = await body(ctx, target);
+    const result = await body(ctx, target);
+    const { summary, next: offered = next, warning = false } = typeof result === 'string' ? { summary: result } : result;
     progress.close();
     reporter.info(`════ ${title} done in ${progress.workSeconds()} s: ${summary} ════`);
-    offer(deps, app.name, showInfo(redact(`Blue-Green: ${summary}`), ...next.map((n) => n.title), SHOW_OUTPUT), next);
+    offer(deps, app.name, (warning ? showWarning : showInfo)(redact(`Blue-Green: ${summary}`), ...offered.map((n) => n.title), SHOW_OUTPUT), offered);
     return { ok: true, message: summary };
   } catch (e) {
     if (isBlueGreenError(e, 'declined')) {

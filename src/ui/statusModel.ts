@@ -44,6 +44,8 @@ export class StatusModel implements vscode.Disposable {
   /** The cheap checks of LIVE since the last full read, by app (the badge's, while the view is closed). */
   readonly liveChecks = new Map<string, LiveCheck>();
   readonly contextKeys = new ContextKeys();
+  /** Apps whose staging this window follows, with the branch (the tree says "following develop"). */
+  readonly following = new Map<string, string>();
   /** A deploy succeeded in this window (the walkthrough's third step). */
   private deployedHere = false;
 
@@ -87,6 +89,7 @@ export class StatusModel implements vscode.Disposable {
     }
     await this.contextKeys.set('bluegreen.hasConfig', this.config !== undefined);
     await this.contextKeys.set('bluegreen.configInvalid', this.configInvalid);
+    await this.contextKeys.set('bluegreen.hasStaging', !!this.config?.apps.some((a) => a.staging));
     this.changed.fire();
   }
 
@@ -136,6 +139,13 @@ export class StatusModel implements vscode.Disposable {
       }
       this.changed.fire();
     }, 1000);
+  }
+
+  /** This window started or stopped following an app's staging branch. */
+  setFollowing(app: string, branch: string | undefined): void {
+    if (branch === undefined) this.following.delete(app);
+    else this.following.set(app, branch);
+    this.changed.fire();
   }
 
   /** A deploy finished (`onDeployed`): the walkthrough's deploy step is done. */

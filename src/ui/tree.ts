@@ -10,6 +10,8 @@ import { isSwitch } from '../core/state/historyKinds';
 import { AppSnapshot, Drift, liveSlot, LoadBalancerSnapshot, ServerSnapshot, severity, SlotSnapshot, slotLabel, slotList } from '../core/status/snapshot';
 import { healthText, relativeTime, versionOf } from './format';
 import { colour, driftItem, localTime, slotItem, switchItem, watchItem } from './treeItems';
+import { pipelineItem, stageItem } from './pipelineItems';
+import { Pipeline, pipelineOf, PipelineStage } from '../core/status/pipeline';
 import { StatusModel } from './statusModel';
 
 type Node =
@@ -21,6 +23,8 @@ type Node =
   | { kind: 'canary'; app: AppSnapshot }
   | { kind: 'switch'; app: AppSnapshot; entry: HistoryEntry; latest: boolean }
   | { kind: 'drift'; app: AppSnapshot; drift: Drift }
+  | { kind: 'pipeline'; app: AppSnapshot; pipeline: Pipeline }
+  | { kind: 'stage'; app: AppSnapshot; pipeline: Pipeline; stage: PipelineStage }
   | { kind: 'info'; label: string; description?: string; icon?: vscode.ThemeIcon; tooltip?: string };
 
 const HISTORY_SHOWN = 10;
@@ -31,13 +35,16 @@ function info(label: string, description?: string, icon?: string, iconColour?: s
 
 /**
  * An app's rows by what matters: LIVE, then STANDBY (in that order across every switch), then
- * what needs a person now (a canary, a watch, drift), then the load balancer(s) and the history.
+ * what needs a person now (a canary, a watch, drift), the way to production when the app has a
+ * staging, then the load balancer(s) and the history.
  */
-function appRows(app: AppSnapshot): Node[] {
+function appRows(app: AppSnapshot, following?: string): Node[] {
   const rows: Node[] = slotsByRole(app).map((slot) => ({ kind: 'slot', app, slot }));
   if (app.lb.canary) rows.push({ kind: 'canary', app });
   if (watchText(app) && app.lb.state.watch) rows.push({ kind: 'watch', app });
   for (const drift of app.drift) if (drift.kind !== 'watch-interrupted') rows.push({ kind: 'drift', app, drift });
+  const pipeline = pipelineOf(app, following);
+  if (pipeline) rows.push({ kind: 'pipeline', app, pipeline });
   rows.push(...app.lbs.map((lb): Node => ({ kind: 'lb', app, lb })));
   if (app.lb.state.status === 'ok' && app.lb.state.history.length) rows.push({ kind: 'history', app });
   return rows;
@@ -68,7 +75,9 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (!node) return this.roots();
     switch (node.kind) {
       case 'app':
-        return appRows(node.app);
+        return appRows(node.app, this.model.following.get(node.app.name));
+      case 'pipeline':
+        return node.pipeline.stages.map((stage): Node => ({ kind: 'stage', app: node.app, pipeline: node.pipeline, stage }));
       case 'slot':
         return [
           ...(node.slot.servers.length > 1 ? node.slot.servers.map(serverNode) : []),
@@ -153,7 +162,9 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         item.description = (live ? `LIVE ${slotLabel(live.name)} ${versionOf(live)}` : 'LIVE unknown') + (watching ? ` · ${watching}` : '');
         const sev = severity(app);
         item.iconPath = new vscode.ThemeIcon(sev === 'ok' ? 'pass' : sev === 'warning' ? 'warning' : 'error', colour(sev === 'ok' ? 'testing.iconPassed' : sev === 'warning' ? 'list.warningForeground' : 'testing.iconFailed'));
-        item.contextValue = 'app';
+        // Staging's commands on the app when it has one; Deploy Skipping Staging when its gate is on.
+        const staging = this.model.config?.apps.find((a) => a.name === app.name)?.staging;
+        item.contextValue = staging ? `app:staging${staging.required ? ':required' : ''}` : 'app';
         return item;
       }
       case 'lb': {
@@ -186,6 +197,10 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return watchItem(node.app);
       case 'drift':
         return driftItem(node.app, node.drift);
+      case 'pipeline':
+        return pipelineItem(node.app, node.pipeline);
+      case 'stage':
+        return stageItem(node.app, node.pipeline, node.stage);
       case 'canary': {
         const c = node.app.lb.canary!;
         const item = new vscode.TreeItem(`Canary ${c.percent}% → ${c.slot ? slotLabel(c.slot) : c.backend}`, vscode.TreeItemCollapsibleState.Expanded);

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page } from 'playwright-core';
 import { labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
+import { DEFAULT_TOPOLOGY } from '../../lab/topology';
 import { launchChromiumFor, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 
 const SHOTS = process.env.BLUEGREEN_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'out', 'screenshots');
@@ -71,7 +72,8 @@ async function main(): Promise<number> {
   assert.ok(existsSync(vsix), `${vsix} is missing: run npm run package first`);
   const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
   const labWasUp = readLabInfo(labDir) !== undefined;
-  const lab = await labUp(labDir);
+  // With a staging host: the Staging row, its deploy and the Promote notification are part of the tour.
+  const lab = await labUp(labDir, undefined, { ...DEFAULT_TOPOLOGY, staging: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'bg-e2e-'));
   const folder = labWorkspace(lab, work);
   const server = await startCodeServer({ work, folder, installVsix: vsix, settings: { 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false } });
@@ -148,6 +150,27 @@ async function main(): Promise<number> {
       await page.keyboard.press('Enter');
     };
     const dialog = page.locator('.monaco-dialog-box');
+    await step('Deploy to Staging from the Staging row: develop (v1.3.0) passes there, the notification offers Promote to STANDBY, the row says it is to promote', async () => {
+      await page.getByRole('treeitem', { name: /^Staging never deployed then STANDBY/ }).click({ button: 'right' });
+      await chooseMenuItem('Staging: Deploy Its Branch Tip');
+      await dialog.getByText(/^Deploy develop \(v1\.3\.0, [0-9a-f]{7}\) to staging\?$/).waitFor({ timeout: 30000 });
+      await dialog.getByRole('button', { name: 'Deploy to Staging' }).click();
+      const passed = page.locator('.notifications-toasts').filter({ hasText: /Staging runs v1\.3\.0 [0-9a-f]{7} \(develop\): passed/ });
+      await passed.first().waitFor({ timeout: 120000 });
+      await passed.getByRole('button', { name: 'Promote to STANDBY' }).first().waitFor({ timeout: 10000 });
+      const row = page.getByRole('treeitem', { name: /^Staging v1\.3\.0 passed then STANDBY/ });
+      await row.waitFor({ timeout: 30000 });
+      await row.click();
+      for (const stage of [/^Staging v1\.3\.0 passed · [0-9a-f]{7}$/, /^STANDBY v1\.1\.0 another commit$/, /^LIVE v1\.1\.0 another commit$/]) await page.getByRole('treeitem', { name: stage }).waitFor({ timeout: 10000 });
+      await page.getByRole('treeitem', { name: /^Switch count/ }).click();
+      const cut = await cutRows(page);
+      assert.deepEqual(cut, [], `rows cut at ${SIDEBAR_PX} px with the pipeline open: ${cut.join(' | ')}`);
+    });
+    await shot(page, '01-staging-pipeline');
+    await step('the Staging row collapses again', async () => {
+      await page.getByRole('treeitem', { name: /^Staging v1\.3\.0 passed then STANDBY/ }).click();
+      await page.getByRole('treeitem', { name: /^STANDBY v1\.1\.0 another commit$/ }).waitFor({ state: 'detached', timeout: 10000 });
+    });
     await step('Deploy from the STANDBY slot\'s context menu asks in a modal dialog', async () => {
       await slot(/STANDBY v1\.1\.0 · GREEN/).click({ button: 'right' });
       await chooseMenuItem('Deploy to STANDBY');

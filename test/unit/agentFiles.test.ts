@@ -37,4 +37,14 @@ describe('chat workflows', () => {
     assert.match(release, /`switch_traffic`.*you cannot approve it for me/);
     assert.match(chatWorkflowFiles('vscode')[2].text, /^---\nmode: agent\n[\s\S]*#bluegreen_sync_standby[\s\S]*same version and commit/);
   });
+
+  it('adds /staging-first when an app has a staging: develop → staging → promote → release, over the same tools, the switch only on my yes', () => {
+    assert.deepEqual(chatWorkflowFiles('cursor', true).map((f) => f.path).at(-1), '.cursor/commands/staging-first.md');
+    assert.deepEqual(chatWorkflowFiles('windsurf', true).map((f) => f.path).at(-1), '.windsurf/workflows/staging-first.md');
+    const prompt = chatWorkflowFiles('vscode', true).at(-1)!;
+    assert.equal(prompt.path, '.github/prompts/staging-first.prompt.md');
+    const order = ['#bluegreen_get_deployment_status', '#bluegreen_deploy_to_staging', '#bluegreen_promote_to_standby', '#bluegreen_switch_traffic'].map((t) => prompt.text.indexOf(t));
+    assert.ok(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1])), `the tools out of order: ${order.join(', ')}`);
+    assert.match(prompt.text, /Only if I say yes, call #bluegreen_switch_traffic/);
+  });
 });

@@ -4,6 +4,7 @@ import { AppConfig } from '../../src/core/config/types';
 import { overridden, preflight, refusalOf } from '../../src/core/plan/preflight';
 import { Intent, StagingEvidence } from '../../src/core/plan/types';
 import { stagingOutcome } from '../../src/core/plan/stagingVerdict';
+import { canaryConfirmation } from '../../src/core/plan/render';
 import { redact } from '../../src/core/redact';
 import { StagingEntry } from '../../src/core/state/stagingRecord';
 import { stateWithStagingSkipped } from '../../src/core/state/stateFile';
@@ -97,6 +98,12 @@ describe('the promotion gate (staging.required)', () => {
     assert.deepEqual(judge({ kind: 'deploy' }, evidence(), false).map((f) => f.severity), ['warn']);
     assert.deepEqual(judge({ kind: 'release' }, evidence(), true).map((f) => [f.severity, f.sentence]), [['warn', "⚠ GREEN's commit ccccccc was never deployed to staging (staging has no deploy recorded)."]]);
     assert.deepEqual(judge({ kind: 'release' }, evidence({ entry: entry({}) })).map((f) => f.sentence), ["Staging passed GREEN's commit ccccccc (v1.3.0) on 2026-12-04 10:02 UTC, deployed there by ana@laptop."]);
+  });
+
+  it("a canary's dialog says what staging holds of the commit its share goes to, as a release's does", () => {
+    const canary = (staging: StagingEvidence) => canaryConfirmation(preflight(snap, config(true), { kind: 'canary', percent: 10 }, { staging }), config(true)).detail;
+    assert.match(canary(evidence({ entry: entry({}) })), /Staging passed GREEN's commit ccccccc \(v1\.3\.0\) on 2026-12-04 10:02 UTC/);
+    assert.match(canary(evidence()), /⚠ GREEN's commit ccccccc was never deployed to staging/);
   });
 
   it('no evidence (not read, or no staging:) says nothing', () => {

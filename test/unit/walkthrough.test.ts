@@ -37,28 +37,28 @@ describe("the walkthrough's steps", () => {
     for (const step of steps) for (const event of step.completionEvents.filter((e) => e.startsWith('onContext:'))) assert.ok(event.split(' && ').includes(READY), `${step.id}: ${event}`);
   });
 
-  it('deploy, release and sync tick on the keys the status sets', () => {
+  it('staging, deploy, release and sync tick on the keys the status sets', () => {
     const keys = Object.keys(firstReleaseProgress([], false));
-    assert.deepEqual(keys, ['deployDone', 'releaseDone', 'syncDone']);
+    assert.deepEqual(keys, ['stagingPassed', 'deployDone', 'releaseDone', 'syncDone']);
     const byStep = Object.fromEntries(steps.map((s) => [s.id, s.completionEvents]));
-    assert.deepEqual([byStep.deploy, byStep.release, byStep.sync], keys.map((k) => [`onContext:bluegreen.${k} && ${READY}`]));
+    assert.deepEqual([byStep.staging, byStep.deploy, byStep.release, byStep.sync], keys.map((k) => [`onContext:bluegreen.${k} && ${READY}`]));
     assert.deepEqual(byStep.createConfig, [`onContext:bluegreen.hasConfig && ${READY}`]);
   });
 });
 
 describe('firstReleaseProgress', () => {
   it('nothing is done on slots that were never switched, even on the same commit', () => {
-    assert.deepEqual(firstReleaseProgress([app({})], false), { deployDone: false, releaseDone: false, syncDone: false });
-    assert.deepEqual(firstReleaseProgress([], false), { deployDone: false, releaseDone: false, syncDone: false });
+    assert.deepEqual(firstReleaseProgress([app({})], false), { stagingPassed: false, deployDone: false, releaseDone: false, syncDone: false });
+    assert.deepEqual(firstReleaseProgress([], false), { stagingPassed: false, deployDone: false, releaseDone: false, syncDone: false });
   });
 
   it('a deploy in this window is a deploy done, and only that', () => {
-    assert.deepEqual(firstReleaseProgress([app({})], true), { deployDone: true, releaseDone: false, syncDone: false });
+    assert.deepEqual(firstReleaseProgress([app({})], true), { stagingPassed: false, deployDone: true, releaseDone: false, syncDone: false });
   });
 
   it('a switch in the history is a release done (and the deploy before it); sync waits for both slots on one commit', () => {
-    assert.deepEqual(firstReleaseProgress([app({ history: [release], commits: ['aaa1111', 'bbb2222'] })], false), { deployDone: true, releaseDone: true, syncDone: false });
-    assert.deepEqual(firstReleaseProgress([app({ history: [release] })], false), { deployDone: true, releaseDone: true, syncDone: true });
+    assert.deepEqual(firstReleaseProgress([app({ history: [release], commits: ['aaa1111', 'bbb2222'] })], false), { stagingPassed: false, deployDone: true, releaseDone: true, syncDone: false });
+    assert.deepEqual(firstReleaseProgress([app({ history: [release] })], false), { stagingPassed: false, deployDone: true, releaseDone: true, syncDone: true });
     assert.equal(firstReleaseProgress([app({ history: [release], commits: [undefined, undefined] })], false).syncDone, false, 'unknown commits are not the same commit');
   });
 
@@ -70,7 +70,15 @@ describe('firstReleaseProgress', () => {
       { timestamp: 't', kind: 'canary-end', from: 'green', to: 'blue' },
       { timestamp: 't', kind: 'reconcile', live: 'blue', recorded: 'green' },
     ];
-    assert.deepEqual(firstReleaseProgress([app({ history: notSwitches, switchCount: 0 })], false), { deployDone: false, releaseDone: false, syncDone: false });
+    assert.deepEqual(firstReleaseProgress([app({ history: notSwitches, switchCount: 0 })], false), { stagingPassed: false, deployDone: false, releaseDone: false, syncDone: false });
+  });
+
+  it('staging ticks when an app\'s staging passed its last deploy, not when it failed or was never deployed; its step shows only with a staging', () => {
+    const withStaging = (last?: { passed: boolean }) => ({ ...app({}), staging: { host: 's', branch: 'develop', file: '/x', reachable: true, status: last ? 'ok' : 'never-deployed', ...(last ? { last } : {}) } }) as unknown as AppSnapshot;
+    assert.equal(firstReleaseProgress([withStaging({ passed: true })], false).stagingPassed, true);
+    assert.equal(firstReleaseProgress([withStaging({ passed: false })], false).stagingPassed, false);
+    assert.equal(firstReleaseProgress([withStaging(), app({})], false).stagingPassed, false);
+    assert.equal((steps.find((s) => s.id === 'staging') as { when?: string }).when, 'bluegreen.hasStaging');
   });
 
   it('with several apps, one that released is enough', () => {

@@ -44,10 +44,12 @@ describe('Blue-Green in a real VS Code extension host', () => {
 
     const [appNode] = tree.getChildren();
     assert.equal(tree.getTreeItem(appNode).label, 'demo');
-    // LIVE first, then STANDBY, then the load balancer (and the history, once there is one).
-    const children = tree.getChildren(appNode).map((n) => tree.getTreeItem(n)).slice(0, 3);
-    assert.deepEqual(children.map((i) => i.label), ['LIVE v1.1.0 · BLUE', 'STANDBY v1.1.0 · GREEN', 'Load balancer']);
-    assert.deepEqual(children.map((i) => i.contextValue), ['slot:live:up', 'slot:standby:up', 'loadBalancer']);
+    // LIVE first, then STANDBY, then the way to production (the lab has a staging), the load balancer (and the history, once there is one).
+    const children = tree.getChildren(appNode).map((n) => tree.getTreeItem(n)).slice(0, 4);
+    assert.deepEqual(children.map((i) => i.label), ['LIVE v1.1.0 · BLUE', 'STANDBY v1.1.0 · GREEN', 'Staging', 'Load balancer']);
+    assert.deepEqual(children.map((i) => i.contextValue), ['slot:live:up', 'slot:standby:up', 'pipeline:never', 'loadBalancer']);
+    assert.equal(children[2].description, 'never deployed');
+    children.splice(2, 1);
     // Each slot in its own colour; the load balancer's row says where it routes.
     assert.deepEqual(children.slice(0, 2).map((i) => ((i.iconPath as vscode.ThemeIcon).color as unknown as { id: string }).id), ['charts.blue', 'charts.green']);
     assert.match(String(children[2].description), /^→ BLUE · \d+ switch(es)?/);
@@ -75,6 +77,8 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const shopDirs: string[] = [];
     for (const m of shared.matchAll(/url: http:\/\/([\d.]+):3001\n\s+dir: (\S+)\/app\n/g)) {
       const [, address, home] = m;
+      // The slots' servers; not the staging host's.
+      if (!/hosts\/(blue|green)$/.test(home)) continue;
       const dir = path.join(home, 'shop-app');
       cpSync(path.join(home, 'app'), dir, { recursive: true });
       shopDirs.push(dir);
@@ -87,6 +91,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const shop = shared
       .slice(shared.indexOf('  - name: demo'))
       .replace('  - name: demo', '  - name: shop\n    folder: shop')
+      .replace(/^ {4}staging:\n(?: {6}.*\n)+/m, '')
       .replace(/stateFile: \S+/, `stateFile: ${shopState}`)
       .replace(/(url: http:\/\/[\d.]+):3001/g, '$1:3002')
       .replace(/dir: (\S+)\/app\n/g, 'dir: $1/shop-app\n')
@@ -458,7 +463,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
       // Let the file watcher's own reload land first.
       await new Promise((r) => setTimeout(r, 1500));
       await model.loadConfig();
-      assert.equal(model.config?.ssh.knownHosts, empty);
+      assert.equal(model.config?.ssh.knownHosts, empty, model.configProblem);
       await vscode.commands.executeCommand('bluegreen.refresh');
       const app = model.snapshot?.apps[0];
       // Workbench dialogs are refused in tests, which is what Cancel does.
@@ -554,7 +559,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.equal(readFileSync(`${file}.bluegreen-backup`, 'utf8'), before);
   });
 
-  it('adds /bump, /release and /sync as prompt files after a short modal that lists their paths, opens each for review, and never overwrites one the person changed', async () => {
+  it('adds /bump, /release, /sync and /staging-first as prompt files after a short modal that lists their paths, opens each for review, and never overwrites one the person changed', async () => {
     const { confirmSeam } = await api();
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const prompts = path.join(folder, '.github', 'prompts');
@@ -565,10 +570,11 @@ describe('Blue-Green in a real VS Code extension host', () => {
     confirmSeam.answer = () => ({ ok: true });
     try {
       assert.equal(await vscode.commands.executeCommand('bluegreen.addChatWorkflows'), true);
-      assert.equal(confirmSeam.asked[asked].title, 'Add /bump, /sync to this workspace? They will open for review.');
-      assert.equal(confirmSeam.asked[asked].detail, '.github/prompts/bump.prompt.md\n.github/prompts/sync.prompt.md\nKept as they are (changed by you): .github/prompts/release.prompt.md');
+      // The lab's app has a staging: /staging-first comes with the others.
+      assert.equal(confirmSeam.asked[asked].title, 'Add /bump, /sync, /staging-first to this workspace? They will open for review.');
+      assert.equal(confirmSeam.asked[asked].detail, '.github/prompts/bump.prompt.md\n.github/prompts/sync.prompt.md\n.github/prompts/staging-first.prompt.md\nKept as they are (changed by you): .github/prompts/release.prompt.md');
       const open = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input instanceof vscode.TabInputText ? path.relative(folder, t.input.uri.fsPath) : t.label));
-      assert.deepEqual(open.sort(), ['.github/prompts/bump.prompt.md', '.github/prompts/sync.prompt.md']);
+      assert.deepEqual(open.sort(), ['.github/prompts/bump.prompt.md', '.github/prompts/staging-first.prompt.md', '.github/prompts/sync.prompt.md']);
       assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).every((t) => !t.isPreview), 'a workflow opened in a preview tab, which the next file replaces');
     } finally {
       confirmSeam.answer = undefined;

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { LabInfo, labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
+import { DEFAULT_TOPOLOGY } from '../../lab/topology';
 import { codeServerFlavour, launchChromiumFor, PROJECT_ROOT, startCodeServer } from '../../lab/codeServer';
 import { answerElicitations } from './elicitationPerson';
 
@@ -63,7 +64,8 @@ async function runSuite(suite: 'trusted' | 'untrusted', lab: LabInfo): Promise<b
 async function main(): Promise<number> {
   const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
   const labWasUp = readLabInfo(labDir) !== undefined;
-  const lab = await labUp(labDir);
+  // With a staging host: the Staging row and its commands are part of what the suite checks.
+  const lab = await labUp(labDir, undefined, { ...DEFAULT_TOPOLOGY, staging: true });
   try {
     const untrusted = await runSuite('untrusted', lab);
     const trusted = await runSuite('trusted', lab);

@@ -5,12 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { labDown, labUp, labWorkspace, readLabInfo } from '../../lab/lab';
+import { DEFAULT_TOPOLOGY } from '../../lab/topology';
 import { PROJECT_ROOT } from '../../lab/codeServer';
 
 async function main(): Promise<number> {
   const labDir = process.env.BLUEGREEN_LAB_DIR ?? path.join(os.tmpdir(), 'bluegreen-lab-test');
   const labWasUp = readLabInfo(labDir) !== undefined;
-  const lab = await labUp(labDir);
+  // With a staging host: the Staging row and its commands are part of what the suite checks.
+  const lab = await labUp(labDir, undefined, { ...DEFAULT_TOPOLOGY, staging: true });
   const folder = labWorkspace(lab, mkdtempSync(path.join(os.tmpdir(), 'bg-electron-')));
   try {
     await runTests({

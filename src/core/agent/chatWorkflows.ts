@@ -1,6 +1,6 @@
 /**
- * The slash commands people typed with the tool this replaces (/bump, /release, /sync), as the
- * editor in use keeps them: Windsurf workflows, Cursor commands, VS Code prompt files. Each tells
+ * The slash commands people typed with the tool this replaces (/bump, /release, /sync), and
+ * /staging-first for the way through staging, as the editor in use keeps them: Windsurf workflows, Cursor commands, VS Code prompt files. Each tells
  * the agent to use the Blue-Green tools and to report as the old workflows did.
  */
 export type ChatEditor = 'windsurf' | 'cursor' | 'vscode';
@@ -12,7 +12,7 @@ export interface ChatWorkflowFile {
 }
 
 interface Workflow {
-  name: 'bump' | 'release' | 'sync';
+  name: 'bump' | 'release' | 'sync' | 'staging-first';
   description: string;
   steps: (tool: (name: string) => string) => string[];
 }
@@ -48,14 +48,26 @@ const WORKFLOWS: Workflow[] = [
       `Call ${t('get_deployment_status')} again, verify both slots report the same version and commit, and report both slots.`,
     ],
   },
+  {
+    name: 'staging-first',
+    description: 'Take develop through staging to STANDBY, then release it (Blue-Green)',
+    steps: (t) => [
+      `Call ${t('get_deployment_status')} and report staging (its version, commit and whether it passed), STANDBY and LIVE.`,
+      `Call ${t('deploy_to_staging')}: it deploys staging's branch tip there and runs its health and smoke tests. Production is not touched. If it fails, report the failed step and why, and stop.`,
+      `Call ${t('promote_to_standby')}: it deploys to STANDBY exactly the commit staging passed. I approve it in my editor; you cannot approve it for me. If STANDBY is not healthy afterwards, report why and stop.`,
+      `Ask me whether to release. Only if I say yes, call ${t('switch_traffic')} (never emergency unless I ask and give the reason); I approve the switch in my editor.`,
+      'Report each stage as the tools state it: staging passed (version, commit), STANDBY runs it, and LIVE after the switch, with the old LIVE warm as STANDBY for a rollback.',
+    ],
+  },
 ];
 
 function body(w: Workflow, tool: (name: string) => string): string {
   return w.steps(tool).map((s, i) => `${i + 1}. ${s}`).join('\n');
 }
 
-export function chatWorkflowFiles(editor: ChatEditor): ChatWorkflowFile[] {
-  return WORKFLOWS.map((w) => {
+/** `withStaging`: an app has a staging, so /staging-first has tools to call. */
+export function chatWorkflowFiles(editor: ChatEditor, withStaging = false): ChatWorkflowFile[] {
+  return WORKFLOWS.filter((w) => withStaging || w.name !== 'staging-first').map((w) => {
     switch (editor) {
       case 'windsurf':
         return { path: `.windsurf/workflows/${w.name}.md`, text: `---\ndescription: ${w.description}\n---\n\n${body(w, (n) => `the Blue-Green tool \`${n}\``)}\n` };

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { BlueGreenError } from '../errors';
 import { crossChecks, listShapes } from './crossChecks';
+import { notifyOfApps, notifyProblems } from './notify';
 import { ConfigProblem, formatProblems } from './problems';
 import { schemaProblems } from './schemaProblems';
 import { Config } from './types';
@@ -68,8 +69,9 @@ export function parseConfig(text: string, file: string): Config {
   const local = (p?: string) => (p === undefined ? undefined : path.resolve(dir, p.replace(/^~(?=$|\/)/, os.homedir())));
   const shapes = listShapes(config.apps, at);
   if (shapes.length) throw new ConfigError(file, shapes);
-  const semantic = crossChecks(config.apps, at, local(config.ssh?.config));
+  const semantic = [...crossChecks(config.apps, at, local(config.ssh?.config)), ...notifyProblems(config.notify, config.apps, at)];
   if (semantic.length) throw new ConfigError(file, semantic);
+  notifyOfApps(config.notify, config.apps);
 
   for (const app of config.apps) if (app.folder !== undefined) app.folder = local(app.folder);
   const sha256 = createHash('sha256').update(text).digest('hex');

@@ -100,6 +100,12 @@ function describe(err: ErrorObject, at: Locator, data: unknown): ConfigProblem {
     }
     case 'minItems':
       return { ...at(p), message: `${where} must list at least ${(err.params as { limit: number }).limit}` };
+    case 'maxItems':
+      return { ...at(p), message: `${where} must list at most ${(err.params as { limit: number }).limit}` };
+    case 'maxLength':
+      return { ...at(p), message: `${where} must be at most ${(err.params as { limit: number }).limit} characters long` };
+    case 'uniqueItems':
+      return { ...at(p), message: `${where} lists ${JSON.stringify(valueAt(data, [...p, (err.params as { i: number }).i]))} twice; list each once` };
     case 'minLength':
       return { ...at(p), message: `${where} must not be empty` };
     default:

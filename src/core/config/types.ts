@@ -122,6 +122,19 @@ export interface StagingConfig {
   smoke: SmokeCheck[];
 }
 
+/** What a webhook can be told of (the schema's notifyEvent lists the same). */
+export const NOTIFY_EVENTS = ['staging-passed', 'staging-failed', 'release', 'rollback', 'emergency-release', 'switch-back', 'canary-started', 'canary-ended'] as const;
+export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];
+
+/** One `notify:` entry: where an event is posted, in which body, for which events. */
+export interface WebhookConfig {
+  url: string;
+  format: 'json' | 'slack';
+  /** Only these events; absent: all of them. */
+  events?: NotifyEventName[];
+  timeoutSeconds: number;
+}
+
 export interface AppConfig {
   /** The config's named extra hosts, for this app's hooks. */
   hosts?: Record<string, HostConfig>;
@@ -141,6 +154,8 @@ export interface AppConfig {
   smoke: SmokeCheck[];
   deploy: DeployConfig;
   release: ReleaseConfig;
+  /** The top-level `notify:` with the app's own over it (config/notify.ts); absent or empty: no webhooks. */
+  notify?: WebhookConfig[];
 }
 
 export interface SshSettings {
@@ -159,5 +174,7 @@ export interface Config {
   ssh: SshSettings;
   /** Named extra hosts for hooks. */
   hosts?: Record<string, HostConfig>;
+  /** Webhooks for every app (each app's `notify` already includes them). */
+  notify?: WebhookConfig[];
   apps: AppConfig[];
 }

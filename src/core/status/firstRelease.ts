@@ -3,6 +3,8 @@ import { AppSnapshot } from './snapshot';
 
 /** How far the walkthrough "Your first blue-green release" has come, from what is so rather than from what was clicked. */
 export interface FirstReleaseProgress {
+  /** An app's staging passed its last deploy (the step shows only when an app has a staging). */
+  stagingPassed: boolean;
   deployDone: boolean;
   releaseDone: boolean;
   syncDone: boolean;
@@ -19,6 +21,7 @@ function released(app: AppSnapshot): boolean {
 export function firstReleaseProgress(apps: readonly AppSnapshot[], deployedHere: boolean): FirstReleaseProgress {
   const releasedApps = apps.filter(released);
   return {
+    stagingPassed: apps.some((a) => a.staging?.last?.passed === true),
     deployDone: deployedHere || releasedApps.length > 0,
     releaseDone: releasedApps.length > 0,
     syncDone: releasedApps.some((a) => a.slots.blue.commit !== undefined && a.slots.blue.commit === a.slots.green.commit),

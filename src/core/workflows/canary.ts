@@ -13,8 +13,11 @@ import { enforce } from './parts/enforce';
 import { applyEach, readUnderLocks } from './parts/lbChange';
 import { writeStateFile } from './parts/lbFiles';
 import { lockEach, releaseEach } from './parts/lbLocks';
+import { readStagingEvidence } from './parts/stagingEvidence';
 import { readMigrations } from './parts/migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
+import { Announcements } from '../notify/announce';
+import { sides } from '../notify/event';
 
 export interface CanaryOptions {
   /** 1–99: the share of the app's clients sent to STANDBY. Ignored with `end`. */
@@ -39,6 +42,16 @@ export function validateCanaryPercent(percent: unknown): number {
  */
 export async function canary(given: OperationContext, o: CanaryOptions): Promise<{ summary: string }> {
   const ctx = steady(given);
+  const announcements = new Announcements(ctx);
+  try {
+    return await canaryUnderLocks(ctx, o, announcements);
+  } finally {
+    // Once the load balancers' locks are released: a slow webhook holds up no other operation.
+    await announcements.settled();
+  }
+}
+
+async function canaryUnderLocks(ctx: OperationContext, o: CanaryOptions, announcements: Announcements): Promise<{ summary: string }> {
   const { app } = ctx;
   const lb = app.loadBalancer;
   const title = o.end ? 'End the canary' : 'Canary';
@@ -54,7 +67,9 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
     const live = before.live!;
     const standby = otherSlot(live);
     const to = before.slots[standby];
-    const plan = preflight(before, app, intent, o.end ? undefined : { migrations: await readMigrations(ctx, { repoSlot: standby, from: before.slots[live], to }) });
+    // As a release's dialog: what staging holds of the commit the share goes to.
+    const staging = !o.end && to.commit ? await readStagingEvidence(ctx.runner, app, to.commit, ctx.signal) : undefined;
+    const plan = preflight(before, app, intent, o.end ? undefined : { migrations: await readMigrations(ctx, { repoSlot: standby, from: before.slots[live], to }), staging });
     enforce(plan, title, unchanged);
     const overrode = overridden(plan);
     const key = parseCanaryKey(lb.canaryBy);
@@ -77,6 +92,12 @@ export async function canary(given: OperationContext, o: CanaryOptions): Promise
         ctx.reporter.warn(errorMessage(e));
       });
     }
+    const [liveSlot, standbySlot] = [before.slots[live], to];
+    announcements.send(
+      o.end
+        ? { event: 'canary-ended', from: standby, to: live, versions: sides(standbySlot.version, liveSlot.version), commits: sides(standbySlot.commit, liveSlot.commit), who: ctx.who, approvedVia: answer.via }
+        : { event: 'canary-started', from: live, to: standby, versions: sides(liveSlot.version, standbySlot.version), commits: sides(liveSlot.commit, standbySlot.commit), who: ctx.who, approvedVia: answer.via, percent },
+    );
     const summary = o.end
       ? `The canary ended: every client of ${app.name} goes to LIVE ${slotSummary(before.slots[live])} again.`
       : `${percent}% of ${app.name}'s clients go to ${slotSummary(to)}, the rest to LIVE ${slotSummary(before.slots[live])}; release to promote, or end the canary.`;

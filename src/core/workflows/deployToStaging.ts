@@ -13,6 +13,8 @@ import { healthStepTitle, runDeploySteps } from './parts/deploySteps';
 import { acquireLock } from './parts/lock';
 import { readTargetCommit } from './parts/targetCommit';
 import { OperationContext, remoteStep, steady, WorkflowError } from './parts/operation';
+import { Announced, Announcements } from '../notify/announce';
+import { sides } from '../notify/event';
 
 const OPERATION = 'Deploy to staging';
 const NOTHING = 'Nothing was changed.';
@@ -38,6 +40,16 @@ export interface StagingDeployResult {
  */
 export async function deployToStaging(given: OperationContext, o: StagingDeployOptions = {}): Promise<StagingDeployResult> {
   const ctx = steady(given);
+  const announcements = new Announcements(ctx);
+  try {
+    return await deployUnderLock(ctx, o, announcements);
+  } finally {
+    // Once staging's lock is released: a slow webhook holds up no other deploy.
+    await announcements.settled();
+  }
+}
+
+async function deployUnderLock(ctx: OperationContext, o: StagingDeployOptions, announcements: Announcements): Promise<StagingDeployResult> {
   const { app } = ctx;
   const staging = app.staging;
   if (!staging) throw new WorkflowError('refused', OPERATION, undefined, `${app.name} has no staging: in bluegreen.yaml`, NOTHING);
@@ -69,9 +81,11 @@ export async function deployToStaging(given: OperationContext, o: StagingDeployO
       const failed = ended({ commit: target.commit, ...(target.version ? { version: target.version } : {}), passed: false, failedStep: step, detail: fromHost(e instanceof WorkflowError ? e.detail : errorMessage(e), HOST_TEXT_LIMITS.detail), ...(step === healthStepTitle('staging') ? { health: 'failed' as const } : {}), ...(ctx.signal?.aborted ? { cancelled: true } : {}) });
       // Without the lock another deploy may be writing the record: it is left to that one.
       if (lock.held) await record(ctx, first, files.record, failed).catch((w: unknown) => ctx.reporter.warn(`The failure was not recorded on ${first.name}: ${errorMessage(w)}`));
+      announcements.send(stagingEvent(failed));
       throw e;
     }
     await record(ctx, first, files.record, entry);
+    announcements.send(stagingEvent(entry));
     // A follow asks for the commit itself: naming it twice says nothing more.
     const asked = ref === entry.commit ? '' : ` (${ref})`;
     const summary = `Staging runs ${entry.version ? `v${entry.version} ` : ''}${entry.commit!.slice(0, 7)}${asked}: ${entry.passed ? `passed${entry.smoke ? `, with its ${entry.smoke.length} smoke test(s)` : ''}` : `FAILED: ${entry.detail}`}; recorded on ${first.name}. The load balancer and the slots are unchanged.`;
@@ -80,6 +94,11 @@ export async function deployToStaging(given: OperationContext, o: StagingDeployO
   } finally {
     await lock.release();
   }
+}
+
+/** What webhooks are told of a staging deploy's outcome. */
+function stagingEvent(entry: StagingEntry): Announced {
+  return { event: entry.passed ? ('staging-passed' as const) : ('staging-failed' as const), to: 'staging', versions: sides(undefined, entry.version), commits: sides(undefined, entry.commit), who: entry.who, ...(entry.failedStep ? { failedStep: entry.failedStep } : {}), ...(entry.detail ? { detail: entry.detail } : {}) };
 }
 
 /** Reads the record, puts the entry first, writes it atomically (write-state.sh): one read, one write, both done after a Cancel too. */

@@ -25,6 +25,8 @@ import { switchTo } from './parts/switchTo';
 import { LbSwitch, lockEach, releaseEach } from './parts/lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
+import { Announcements } from '../notify/announce';
+import { sides } from '../notify/event';
 
 export interface ReleaseOptions {
   kind?: 'release' | 'rollback';
@@ -62,6 +64,16 @@ const DRAIN_FOLLOW_MS = 2000;
 /** Switches traffic to STANDBY; rollback is the same switch, back to the previous LIVE. */
 export async function release(given: OperationContext, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const ctx = steady(given);
+  const announcements = new Announcements(ctx);
+  try {
+    return await releaseUnderLocks(ctx, o, announcements);
+  } finally {
+    // Once the load balancers' locks are released: a slow webhook holds up no other operation.
+    await announcements.settled();
+  }
+}
+
+async function releaseUnderLocks(ctx: OperationContext, o: ReleaseOptions, announcements: Announcements): Promise<ReleaseResult> {
   const kind = o.kind ?? 'release';
   const title = titleOf(kind, o.emergency);
   // Every load balancer's lock, in config order: a pair is switched whole, by one operation.
@@ -83,7 +95,7 @@ export async function release(given: OperationContext, o: ReleaseOptions = {}): 
     await readUnderLocks(lbs, plan, change, title, unchanged);
     // Each LB switched and verified in turn; a failure puts every one back.
     const verified = await applyEach(lbs, plan, change, title, unchanged);
-    return await afterSwitch(ctx, lbs, plan, { reason: redactIfAny(answer.reason), approvedVia: answer.via, overrode: overridden(plan) }, verified, confirmedAt);
+    return await afterSwitch(ctx, lbs, plan, { reason: redactIfAny(answer.reason), approvedVia: answer.via, overrode: overridden(plan) }, verified, confirmedAt, announcements);
   } finally {
     await releaseEach(lbs);
   }
@@ -117,7 +129,7 @@ type Approval = { reason?: Redacted; approvedVia?: string; overrode?: Redacted }
  * HAProxy routes to the new LIVE: record it on every LB, watch it, report the old process's
  * drain. Every way out records the switch.
  */
-async function afterSwitch(ctx: OperationContext, lbs: readonly LbSwitch[], plan: Plan, approval: Approval, verified: Verified & { ok: true }, confirmedAt: number): Promise<ReleaseResult> {
+async function afterSwitch(ctx: OperationContext, lbs: readonly LbSwitch[], plan: Plan, approval: Approval, verified: Verified & { ok: true }, confirmedAt: number, announcements: Announcements): Promise<ReleaseResult> {
   const { app } = ctx;
   const [from, to, fromSlot, toSlot, before] = [plan.live!, plan.target!, plan.liveSlot!, plan.targetSlot!, plan.snapshot];
   const { kind, emergency, routeBack } = plan.intent;
@@ -136,10 +148,12 @@ async function afterSwitch(ctx: OperationContext, lbs: readonly LbSwitch[], plan
     // After the record, so what is shown next (switch count, history) agrees with the routing.
     ctx.onRouted?.(to, watching ? watchUntil : undefined);
     progress = 'recorded';
+    // Posted now, in the background: the watch that follows may take minutes, and a switch back is its own event.
+    announcements.send({ event: kind === 'rollback' ? 'rollback' : emergency ? 'emergency-release' : 'release', from, to, versions: sides(fromSlot.version, toSlot.version), commits: sides(fromSlot.commit, toSlot.commit), who: ctx.who, approvedVia: approval.approvedVia, reason: approval.reason });
     const stateWritten = written.every((w) => w !== undefined);
 
     if (watching) {
-      const { stopped } = await watchAndSettle(ctx, { before, from, to, requireHealthy: !emergency, until: watchUntil, recorded: written });
+      const { stopped } = await watchAndSettle(ctx, { before, from, to, requireHealthy: !emergency, until: watchUntil, recorded: written, announcements });
       if (stopped) ctx.reporter.info(`The watch of ${slotLabel(to)} was stopped by ${stopped}`);
       ctx.onRouted?.(to);
     }

@@ -15,6 +15,8 @@ import { lockEach, releaseEach } from './parts/lbLocks';
 import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
 import { endWatchRecord, recordSwitch, routeBack } from './parts/switching';
 import { watchLive } from './parts/verify';
+import { Announcements } from '../notify/announce';
+import { sides } from '../notify/event';
 
 /** How often a watch looks for a request to stop (`bluegreen watch --stop` from anywhere). */
 const STOP_POLL_MS = 5000;
@@ -28,6 +30,8 @@ export interface WatchPlan {
   until: number;
   /** Each LB's state file as the switch left it (its watch record included), to end the record from. */
   recorded?: (Record<string, unknown> | undefined)[];
+  /** Where a switch back is announced (posted in the background; the caller awaits it after its locks). */
+  announcements?: Announcements;
 }
 
 /** The record a release writes with its switch, when it is going to watch. */
@@ -70,6 +74,7 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
       const now = await readLbFiles(settle, `LIVE is ${slotLabel(p.from)}.`).then((f) => f.state, () => read);
       await recordSwitch(settle, now ?? { kind: 'missing' }, { from: p.to, to: p.from, fromSlot: toSlot, toSlot: fromSlot, kind: 'auto-rollback', reason: redact(failing) });
     }
+    p.announcements?.send({ event: 'switch-back', from: p.to, to: p.from, versions: sides(toSlot.version, fromSlot.version), commits: sides(toSlot.commit, fromSlot.commit), who: ctx.who, reason: failing });
     throw new WorkflowError('step-failed', `Watch ${slotLabel(p.to)}`, app.loadBalancer.ssh, failing, `Traffic was switched back automatically: ${said.join(' ')} The history records it.`);
   }
   for (const { ctx: settle, read } of each) if (read) await endWatchRecord(settle, read);
@@ -83,6 +88,15 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
  */
 export async function resumeWatch(given: OperationContext): Promise<{ summary: string }> {
   const ctx = steady(given);
+  const announcements = new Announcements(ctx);
+  try {
+    return await resumeUnderLocks(ctx, announcements);
+  } finally {
+    await announcements.settled();
+  }
+}
+
+async function resumeUnderLocks(ctx: OperationContext, announcements: Announcements): Promise<{ summary: string }> {
   const { app } = ctx;
   // A switch back changes every load balancer: the watch holds all their locks, like the release did.
   const lbs = await lockEach(ctx, 'watch', 'Nothing was changed.');
@@ -106,7 +120,7 @@ export async function resumeWatch(given: OperationContext): Promise<{ summary: s
       const read = s.ctx.app === app ? files.state : (await readLbFiles(s.ctx, 'Nothing was changed.')).state;
       recorded.push(read.kind === 'ok' ? read.state.raw : undefined);
     }
-    const { stopped } = await watchAndSettle(ctx, { before, from: otherSlot(watch.slot), to: watch.slot, requireHealthy: true, until: Date.parse(watch.until), recorded });
+    const { stopped } = await watchAndSettle(ctx, { before, from: otherSlot(watch.slot), to: watch.slot, requireHealthy: true, until: Date.parse(watch.until), recorded, announcements });
     ctx.onRouted?.(watch.slot);
     const how = stopped ? `stopped by ${stopped}` : ctx.signal?.aborted ? 'stopped (cancelled)' : 'held up';
     return { summary: `The watch of ${slotLabel(watch.slot)} ${how}; LIVE is ${slotSummary(before.slots[watch.slot])}.` };

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, until } from './extensionHost';
+
+const CLI = path.join(__dirname, '../../../dist/cli.js');
+
+/** The app's Staging row and its three stages, as the tree shows them. */
+async function stagingRows(): Promise<{ row: vscode.TreeItem; stages: vscode.TreeItem[] }> {
+  const { tree } = await api();
+  const [appNode] = tree.getChildren();
+  const node = tree.getChildren(appNode).find((n) => String(tree.getTreeItem(n).contextValue).startsWith('pipeline:'));
+  assert.ok(node, `no Staging row: ${tree.getChildren(appNode).map((n) => String(tree.getTreeItem(n).label)).join(', ')}`);
+  return { row: tree.getTreeItem(node), stages: tree.getChildren(node).map((n) => tree.getTreeItem(n)) };
+}
+
+describe('staging in a real VS Code extension host', () => {
+  it('the Staging row says what staging runs, its verdict, then STANDBY and LIVE; Deploy to Staging runs develop there and offers Promote to STANDBY', async function () {
+    this.timeout(180_000);
+    const { confirmSeam, notifications, outputLines, contextKeys } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    assert.equal(contextKeys.get('bluegreen.hasStaging'), true);
+    const before = await stagingRows();
+    assert.equal(before.row.label, 'Staging');
+    assert.equal(before.row.description, 'never deployed');
+    assert.deepEqual(before.stages.map((s) => String(s.label).split(' ')[0]), ['Staging', 'STANDBY', 'LIVE']);
+
+    confirmSeam.answer = () => ({ ok: true });
+    const shown = notifications.length;
+    try {
+      const ok = await vscode.commands.executeCommand<boolean>('bluegreen.deployToStaging', { app: { name: 'demo' } });
+      assert.equal(ok, true, outputLines.slice(-20).join('\n'));
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+    assert.match(confirmSeam.asked.at(-1)!.title, /staging/i);
+    const result = notifications.slice(shown).find((n) => n.level === 'info');
+    assert.ok(result, JSON.stringify(notifications.slice(shown)));
+    assert.match(result.message, /Staging runs v1\.3\.0 [0-9a-f]{7} \(develop\): passed/);
+    assert.deepEqual(result.buttons, ['Promote to STANDBY', 'Show Output']);
+
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const after = await stagingRows();
+    assert.equal(after.row.label, 'Staging v1.3.0');
+    // develop is a release ahead of both slots: its commit is still to be promoted.
+    assert.equal(after.row.description, 'passed · to promote');
+    assert.match(String((after.row.tooltip as vscode.MarkdownString).value), /v1\.3\.0 passed → STANDBY v\S+ → LIVE v\S+/);
+    assert.equal(after.row.contextValue, 'pipeline:passed');
+    assert.match(String(after.stages[0].description), /^passed · [0-9a-f]{7}$/);
+    // This window's own deploy was told by its result; the refresh after it tells nothing more.
+    assert.equal(notifications.slice(shown).filter((n) => /ready for production/.test(n.message)).length, 0, JSON.stringify(notifications.slice(shown)));
+  });
+
+  it('a deploy to staging from elsewhere (the CLI, a CI job) shows as a notification with Promote to STANDBY', async function () {
+    this.timeout(180_000);
+    const { notifications } = await api();
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const shown = notifications.length;
+    execFileSync(process.execPath, [CLI, 'deploy', '--to', 'staging', '--yes'], { cwd: folder, stdio: 'pipe', timeout: 150_000 });
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const told = await until('the staging notification', () => notifications.slice(shown).find((n) => /passed staging — ready for production/.test(n.message)), 10_000);
+    assert.match(told.message, /^Blue-Green: demo: v1\.3\.0 \([0-9a-f]{7}\) passed staging — ready for production$/);
+    assert.deepEqual(told.buttons, ['Promote to STANDBY']);
+  });
+});
