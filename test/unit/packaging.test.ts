@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { startOpenVsxStandIn } from './openVsxStandIn';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const WALKTHROUGH = ['config', 'deploy', 'release', 'sync', 'view'].map((s) => `media/walkthrough/${s}.md`);
+const WALKTHROUGH = ['config', 'deploy', 'release', 'staging', 'sync', 'view'].map((s) => `media/walkthrough/${s}.md`);
 const BUNDLED = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli-main.js', 'dist/cli.js', 'dist/extension.js', 'dist/mcp.js', 'media/bluegreen.svg', 'media/icon.png', ...WALKTHROUGH, 'package.json', 'schema/bluegreen.schema.json'];
 /** What vsce adds around the extension's own files in every VSIX, and the names it gives the documents. */
 const VSIX_FRAME = ['[Content_Types].xml', 'extension.vsixmanifest'];
