@@ -3,7 +3,7 @@
 // the lab is reset after it.
 import * as assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { STAGING_HOST } from '../../lab/topology';
@@ -134,11 +134,17 @@ describe('staging follows its branch against the lab (bluegreen staging --follow
     const [cancelled] = readRecord().history;
     assert.deepEqual([cancelled.commit, cancelled.passed, cancelled.cancelled], [f, false, true]);
     assert.match(cli('staging').stdout, new RegExp(`${short(f)} CANCELLED at "`));
+    // The lab's config notifies its receiver: a cancelled deploy is not announced as a failure.
+    const told = readFileSync(lab().webhooks!.log, 'utf8').split('\n').filter((l) => l.includes(f));
+    assert.deepEqual(told.filter((l) => l.includes('staging-failed')), [], 'a cancelled deploy was announced as failed');
 
     const again = cli('staging', '--follow', '--once');
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, new RegExp(`deploying ${short(f)} to staging`));
     assert.deepEqual([readRecord().history[0].commit, readRecord().history[0].passed], [f, true]);
+    // The same receiver does hear of the commit once a deploy of it ends.
+    const later = readFileSync(lab().webhooks!.log, 'utf8').split('\n').filter((l) => l.includes(f));
+    assert.equal(later.filter((l) => l.includes('staging-passed')).length, 1, later.join('\n'));
   });
 
   it('a tip that failed on staging is not retried (exit 1, then nothing) until develop moves again', async () => {

@@ -50,6 +50,7 @@ describe('the pipeline row: staging → STANDBY → LIVE', () => {
     assert.equal(failed.verdict, 'failed');
     assert.match(failed.summary, /^v1\.3\.0 FAILED → STANDBY/);
     assert.equal(failed.detail, 'FAILED');
+    assert.equal(pipelineOf(app({ last: entry({ passed: false, cancelled: true }) }))!.detail, 'cancelled');
   });
 
   it('tells a staging never deployed, one whose record cannot be read, and one that cannot be reached apart', () => {

@@ -39,6 +39,13 @@ describe("staging's news: a new outcome in its record is told once", () => {
     assert.equal(none.seen.has('shop'), false);
   });
 
+  it('a cancelled deploy is seen but not news (whoever cancelled it knows)', () => {
+    const seen = new Map([['shop', '2026-12-04T10:00:00.000Z']]);
+    const r = stagingNews(seen, apps(entry('2026-12-04T10:05:00.000Z', { passed: false, cancelled: true })));
+    assert.deepEqual(r.news, []);
+    assert.equal(r.seen.get('shop'), '2026-12-04T10:05:00.000Z');
+  });
+
   it('says passed as "ready for production" and a failure with its step and why', () => {
     assert.equal(stagingNewsText({ app: 'shop', entry: entry('t') }), 'shop: v1.3.0 (ccccccc) passed staging — ready for production');
     assert.equal(stagingNewsText({ app: 'shop', entry: entry('t', { passed: false, failedStep: 'Health check on staging', detail: '/health answered 500' }) }), 'shop: v1.3.0 (ccccccc) FAILED on staging at "Health check on staging": /health answered 500');

@@ -65,3 +65,42 @@ describe('staging in a real VS Code extension host', () => {
     assert.deepEqual(told.buttons, ['Promote to STANDBY']);
   });
 });
+
+describe('following staging from the editor (bluegreen.staging.follow)', () => {
+  const settings = () => vscode.workspace.getConfiguration('bluegreen.staging');
+
+  it("when turned on, says Following develop on the Staging row; a commit pushed to develop is deployed to staging and told with Promote to STANDBY; turned off, it stops", async function () {
+    this.timeout(180_000);
+    const { model, tree, notifications, outputLines } = await api();
+    const lab = process.env.BLUEGREEN_LAB_DIR!;
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const shown = notifications.length;
+    try {
+      await settings().update('followIntervalSeconds', 10, vscode.ConfigurationTarget.Global);
+      await settings().update('follow', true, vscode.ConfigurationTarget.Global);
+      await until('following', () => model.following.get('demo'), 10_000);
+      const following = await stagingRows();
+      assert.match(String(following.row.description), /· following$/);
+      assert.deepEqual(following.stages.map((s) => String(s.label)).at(-1), 'Following develop');
+
+      // A person pushes to develop: the window deploys it to staging within an interval or two.
+      const work = path.join(lab, `develop-push-${Date.now()}`);
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: work, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@bluegreen.invalid', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@bluegreen.invalid' } }).toString().trim();
+      execFileSync('git', ['clone', '-q', '--branch', 'develop', path.join(lab, 'origin.git'), work]);
+      git('commit', '-q', '--allow-empty', '-m', 'Followed from the editor');
+      git('push', '-q', 'origin', 'develop');
+      const pushed = git('rev-parse', 'HEAD');
+      const told = await until('the followed deploy to be told', () => notifications.slice(shown).find((n) => n.message.includes(pushed.slice(0, 7)) && /passed staging — ready for production/.test(n.message)), 90_000);
+      assert.deepEqual(told.buttons, ['Promote to STANDBY']);
+      assert.equal(model.snapshot?.apps[0].staging?.last?.commit, pushed);
+      assert.ok(outputLines.some((l) => l.includes(`[follow demo] deploying ${pushed.slice(0, 7)} to staging`)), outputLines.filter((l) => l.includes('[follow')).join('\n'));
+    } finally {
+      await settings().update('follow', undefined, vscode.ConfigurationTarget.Global);
+      await settings().update('followIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('following to stop', () => (model.following.has('demo') ? undefined : true), 10_000);
+    const [appNode] = tree.getChildren();
+    const row = tree.getChildren(appNode).map((n) => tree.getTreeItem(n)).find((i) => String(i.contextValue).startsWith('pipeline:'));
+    assert.doesNotMatch(String(row?.description), /following/);
+  });
+});

@@ -47,7 +47,7 @@ export function pipelineOf(app: AppSnapshot, following?: string): Pipeline | und
   const last = staging.last;
   const stagingCommit = last?.commit;
   const stagingVersion = last ? versionText(last.version, last.commit?.slice(0, 7) ?? last.ref) : undefined;
-  const verdictText = verdict === 'unknown' && !staging.reachable ? 'unreachable' : VERDICT_WORDS[verdict];
+  const verdictText = verdict === 'unknown' && !staging.reachable ? 'unreachable' : last?.cancelled ? 'cancelled' : VERDICT_WORDS[verdict];
   // Short rows (a 300 px sidebar, two levels in): the slot's colour is its icon's, its commit in the tooltip.
   const slot = (role: 'standby' | 'live'): PipelineStage => {
     const s: SlotSnapshot | undefined = app[role] ? app.slots[app[role]!] : undefined;

@@ -19,7 +19,8 @@ export function stagingNews(seen: ReadonlyMap<string, string>, apps: readonly Ap
     const entry = app.staging?.last;
     if (!entry) continue;
     const before = seen.get(app.name);
-    if (before !== undefined && entry.at > before) news.push({ app: app.name, entry });
+    // A cancelled deploy is not news: whoever cancelled it knows.
+    if (before !== undefined && entry.at > before && !entry.cancelled) news.push({ app: app.name, entry });
     if (before === undefined || entry.at > before) next.set(app.name, entry.at);
   }
   return { news, seen: next };

@@ -81,7 +81,8 @@ async function deployUnderLock(ctx: OperationContext, o: StagingDeployOptions, a
       const failed = ended({ commit: target.commit, ...(target.version ? { version: target.version } : {}), passed: false, failedStep: step, detail: fromHost(e instanceof WorkflowError ? e.detail : errorMessage(e), HOST_TEXT_LIMITS.detail), ...(step === healthStepTitle('staging') ? { health: 'failed' as const } : {}), ...(ctx.signal?.aborted ? { cancelled: true } : {}) });
       // Without the lock another deploy may be writing the record: it is left to that one.
       if (lock.held) await record(ctx, first, files.record, failed).catch((w: unknown) => ctx.reporter.warn(`The failure was not recorded on ${first.name}: ${errorMessage(w)}`));
-      announcements.send(stagingEvent(failed));
+      // A deploy someone cancelled is not news for the team: it failed nothing.
+      if (!failed.cancelled) announcements.send(stagingEvent(failed));
       throw e;
     }
     await record(ctx, first, files.record, entry);
