@@ -6,12 +6,14 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PROJECT_ROOT, startCodeServer } from './codeServer';
 import { DEFAULT_LAB_DIR, labDown, labUp, labWorkspace } from './lab';
+import { DEFAULT_TOPOLOGY } from './topology';
 
 async function main(): Promise<void> {
   const vsix = path.join(PROJECT_ROOT, 'blue-green.vsix');
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing; npm run demo builds it first`);
-  console.error('demo: starting the lab (sshd x3, HAProxy, two pm2 apps)…');
-  const lab = await labUp(DEFAULT_LAB_DIR);
+  console.error('demo: starting the lab (sshd x4, HAProxy, two pm2 apps and a staging one, a webhook receiver)…');
+  // With staging: the newcomer sees the whole way, develop → staging → STANDBY → LIVE.
+  const lab = await labUp(DEFAULT_LAB_DIR, undefined, { ...DEFAULT_TOPOLOGY, staging: true });
   const work = path.join(lab.dir, 'demo');
   const folder = labWorkspace(lab, work);
   console.error('demo: starting code-server with the packaged extension…');

@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const confirmSeam = testMode ? new ScriptedConfirm(vscodeConfirm()) : undefined;
   const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {}, stagingNews };
   registerCommands(deps);
-  context.subscriptions.push(new StagingFollower(model, output), new ApprovalListener(model, deps.confirm, output), ...registerLanguageModelTools(deps), ...registerMcpServer(context, model, output));
+  context.subscriptions.push(new StagingFollower(model, output, deps.confirm), new ApprovalListener(model, deps.confirm, output), ...registerLanguageModelTools(deps), ...registerMcpServer(context, model, output));
   // Reading the local config is cheap and needs no network; probing waits for the view.
   void model.loadConfig().then(() => context.subscriptions.push(new AutoRefresh(view, model)));
   const activationMs = performance.now() - started;

@@ -11,7 +11,7 @@ import { StatusModel } from './statusModel';
  * on it; failed, with Deploy to Staging. A deploy this window ran has said so itself (`told`).
  */
 export class StagingAnnouncer implements vscode.Disposable {
-  private seen = new Map<string, string>();
+  private seen = new Map<string, number>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly model: StatusModel) {
@@ -20,7 +20,8 @@ export class StagingAnnouncer implements vscode.Disposable {
 
   /** This window's own deploy ended with `entry`: its result notification already says so. */
   told(app: string, entry: StagingEntry): void {
-    if ((this.seen.get(app) ?? '') < entry.at) this.seen.set(app, entry.at);
+    const at = Date.parse(entry.at);
+    if (!Number.isNaN(at) && (this.seen.get(app) ?? 0) < at) this.seen.set(app, at);
   }
 
   private read(): void {

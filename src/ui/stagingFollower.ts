@@ -1,11 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Config } from '../core/config/types';
+import { commandsAllowedForAgent } from '../core/agent/commandsGate';
+import { AppConfig, Config } from '../core/config/types';
+import { ConfirmPort } from '../core/plan/confirm';
 import { redact } from '../core/redact';
 import { FollowEvent, followStaging } from '../core/workflows/followStaging';
 import { whoAmI } from '../core/workflows/parts/who';
 import { outputReporter } from './outputReporter';
-import { Output } from './sinks';
+import { Output, showWarning } from './sinks';
 import { StatusModel } from './statusModel';
 
 const SETTING = 'bluegreen.staging';
@@ -23,11 +25,14 @@ const INTERVAL_BOUNDS_S = [10, 3600] as const;
 export class StagingFollower implements vscode.Disposable {
   private readonly loops = new Map<string, AbortController>();
   private followedConfig?: Config;
+  /** Each restart's number: an answer to an older one's question starts nothing. */
+  private generation = 0;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly model: StatusModel,
     private readonly output: Output,
+    private readonly confirm: ConfirmPort,
   ) {
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING) && this.restart()),
@@ -43,10 +48,26 @@ export class StagingFollower implements vscode.Disposable {
     const config = this.model.config;
     this.followedConfig = config;
     this.stopAll();
+    const generation = ++this.generation;
     const settings = vscode.workspace.getConfiguration(SETTING);
-    if (!config || !settings.get<boolean>('follow', false) || !vscode.workspace.isTrusted) return;
+    const staged = config?.apps.filter((a) => a.staging) ?? [];
+    if (!config || !staged.length || !settings.get<boolean>('follow', false) || !vscode.workspace.isTrusted) return;
+    // Nobody clicks before each of these deploys: the commands they run (and the hosts) must be
+    // ones a person allowed as written, as for the agent; an edit of them asks again, with the diff.
+    void commandsAllowedForAgent(config, this.confirm).then((refusal) => {
+      if (generation !== this.generation) return;
+      if (refusal) {
+        this.output.warn(redact(`[follow] not following staging: ${refusal}`));
+        void showWarning(redact(`Blue-Green: not following staging: the commands in ${path.basename(config.file)} are not allowed as written. Turn bluegreen.staging.follow off and on to be asked again.`));
+        return;
+      }
+      this.start(config, staged, settings);
+    });
+  }
+
+  private start(config: Config, staged: AppConfig[], settings: vscode.WorkspaceConfiguration): void {
     const seconds = Math.min(INTERVAL_BOUNDS_S[1], Math.max(INTERVAL_BOUNDS_S[0], settings.get<number>('followIntervalSeconds', DEFAULT_INTERVAL_S)));
-    for (const app of config.apps.filter((a) => a.staging)) {
+    for (const app of staged) {
       const controller = new AbortController();
       this.loops.set(app.name, controller);
       const branch = app.staging!.branch;
@@ -79,6 +100,7 @@ export class StagingFollower implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.generation++;
     this.stopAll();
     for (const s of this.subscriptions) s.dispose();
   }

@@ -321,6 +321,21 @@ describe("an agent runs bluegreen.yaml's commands only as a person allowed them"
     }
   });
 
+  it("staging's servers, the branch it follows, the git remote and every webhook count as commands: an agent re-pointing staging (or adding a listener) is asked about", () => {
+    const staged = (staging: string, extra = '') => parseConfig(FIXTURE.replace(/^(\s+)slots:\n/m, `$1staging: ${staging}\n${extra}$1slots:\n`), '/work/bluegreen.yaml');
+    const base = staged('{ ssh: stage, url: "http://10.0.0.9:3001", dir: /opt/demo, pm2: demo-staging }');
+    const text = commandsText(base);
+    assert.match(text, /^demo: staging servers: stage in \/opt\/demo \(pm2 demo-staging\)$/m);
+    assert.match(text, /^demo: staging follows origin\/develop$/m);
+    assert.match(text, /^demo: deploy\.install on STANDBY's and staging's servers: /m);
+    const moved = commandsDiff(text, commandsText(staged('{ ssh: "root@db.internal", via: "sudo -u postgres", url: "http://10.0.0.9:3001", dir: /srv/other, pm2: demo-staging, branch: evil }')));
+    assert.deepEqual(moved, ['+ demo: staging servers: root@db.internal via "sudo -u postgres" in /srv/other (pm2 demo-staging)', '+ demo: staging follows origin/evil', '− demo: staging servers: stage in /opt/demo (pm2 demo-staging)', '− demo: staging follows origin/develop']);
+    const listened = commandsDiff(text, commandsText(staged('{ ssh: stage, url: "http://10.0.0.9:3001", dir: /opt/demo, pm2: demo-staging }', '    notify: [{ url: "https://chat.example.net/hooks/SECRETTOKEN" }]\n')));
+    assert.equal(listened.length, 1);
+    assert.match(listened[0], /^\+ demo: notify https:\/\/chat\.example\.net\/\*\*\* \(sha256 [0-9a-f]{16}\)$/);
+    assert.doesNotMatch(listened[0], /SECRETTOKEN/);
+  });
+
   it('the status needs no allowing: it runs none of the commands', async () => {
     const { host } = fakeHost(config());
     const no = person('no');

@@ -56,6 +56,10 @@ describe('config: notify', () => {
       [withNotify(['- { url: https://a.example/h, timeoutSeconds: 120 }']), 3, /timeoutSeconds must be at most 30, not 120/],
       [withNotify(['- { url: https://a.example/h, secret: x }']), 3, /unknown key "secret"/],
       [withNotify([], [`- url: ${SECRET}`, `- url: ${SECRET}`]), appLine + 2, /apps\[0\]\.notify\[1\]\.url \(https:\/\/hooks\.example\.net\/\*\*\*\) is listed twice/],
+      // The natural slip: the url alone, not under url:. Discord's and Mattermost's shapes are no pattern redact() knows.
+      [withNotify([`- "${SECRET}"`]), 3, /notify\[0\] must be a mapping \(key: value lines\), not string "https:\/\/hooks\.example\.net\/\*\*\*"/],
+      [withNotify(['- "https://discord.example/api/webhooks/123456/s3cr3tPathToken"']), 3, /not string "https:\/\/discord\.example\/\*\*\*"/],
+      [withNotify(['- { url: https://a.example/h, timeoutSeconds: "https://b.example/s3cr3tPathToken" }']), 3, /timeoutSeconds must be a whole number, not string "https:\/\/b\.example\/\*\*\*"/],
     ];
     for (const [text, line, says] of cases) {
       const problems = problemsOf(text);

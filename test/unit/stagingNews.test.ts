@@ -15,21 +15,21 @@ describe("staging's news: a new outcome in its record is told once", () => {
   it('the first read of an app tells nothing (a window opening does not announce old outcomes)', () => {
     const first = stagingNews(new Map(), apps(entry('2026-12-04T10:00:00.000Z')));
     assert.deepEqual(first.news, []);
-    assert.equal(first.seen.get('shop'), '2026-12-04T10:00:00.000Z');
+    assert.equal(first.seen.get('shop'), Date.parse('2026-12-04T10:00:00.000Z'));
   });
 
   it('a later entry is news once; the same entry read again is not', () => {
-    const seen = new Map([['shop', '2026-12-04T10:00:00.000Z']]);
+    const seen = new Map([['shop', Date.parse('2026-12-04T10:00:00.000Z')]]);
     const next = stagingNews(seen, apps(entry('2026-12-04T10:05:00.000Z')));
     assert.deepEqual(next.news.map((n) => n.entry.at), ['2026-12-04T10:05:00.000Z']);
     assert.deepEqual(stagingNews(next.seen, apps(entry('2026-12-04T10:05:00.000Z'))).news, []);
   });
 
   it('an older entry (a read that started before this window\'s own deploy ended) is not news', () => {
-    const seen = new Map([['shop', '2026-12-04T10:05:00.000Z']]);
+    const seen = new Map([['shop', Date.parse('2026-12-04T10:05:00.000Z')]]);
     const r = stagingNews(seen, apps(entry('2026-12-04T10:00:00.000Z')));
     assert.deepEqual(r.news, []);
-    assert.equal(r.seen.get('shop'), '2026-12-04T10:05:00.000Z');
+    assert.equal(r.seen.get('shop'), Date.parse('2026-12-04T10:05:00.000Z'));
   });
 
   it('an app whose staging was never deployed tells nothing, then its first deploy is news', () => {
@@ -40,10 +40,22 @@ describe("staging's news: a new outcome in its record is told once", () => {
   });
 
   it('a cancelled deploy is seen but not news (whoever cancelled it knows)', () => {
-    const seen = new Map([['shop', '2026-12-04T10:00:00.000Z']]);
+    const seen = new Map([['shop', Date.parse('2026-12-04T10:00:00.000Z')]]);
     const r = stagingNews(seen, apps(entry('2026-12-04T10:05:00.000Z', { passed: false, cancelled: true })));
     assert.deepEqual(r.news, []);
-    assert.equal(r.seen.get('shop'), '2026-12-04T10:05:00.000Z');
+    assert.equal(r.seen.get('shop'), Date.parse('2026-12-04T10:05:00.000Z'));
+  });
+
+  it("a time that does not parse, or lies in the future, is no news and does not hide the real outcomes after it (the record is the staging host's word)", () => {
+    const now = Date.parse('2026-12-04T12:00:00.000Z');
+    let seen: Map<string, number> = new Map([['shop', Date.parse('2026-12-04T10:00:00.000Z')]]);
+    for (const forged of ['9999', 'not a time', '2099-01-01T00:00:00.000Z']) {
+      const r = stagingNews(seen, apps(entry(forged, { passed: false })), now);
+      assert.deepEqual(r.news, [], forged);
+      seen = r.seen;
+    }
+    const real = stagingNews(seen, apps(entry('2026-12-04T11:00:00.000Z')), now);
+    assert.deepEqual(real.news.map((n) => n.entry.at), ['2026-12-04T11:00:00.000Z']);
   });
 
   it('says passed as "ready for production" and a failure with its step and why', () => {

@@ -71,14 +71,24 @@ describe('following staging from the editor (bluegreen.staging.follow)', () => {
 
   it("when turned on, says Following develop on the Staging row; a commit pushed to develop is deployed to staging and told with Promote to STANDBY; turned off, it stops", async function () {
     this.timeout(180_000);
-    const { model, tree, notifications, outputLines } = await api();
+    const { model, tree, notifications, outputLines, confirmSeam } = await api();
     const lab = process.env.BLUEGREEN_LAB_DIR!;
     await vscode.commands.executeCommand('bluegreen.refresh');
     const shown = notifications.length;
     try {
       await settings().update('followIntervalSeconds', 10, vscode.ConfigurationTarget.Global);
+      // Nobody clicks before a followed deploy: the commands it runs must be allowed as written. Not allowed, nothing follows.
+      const asked = confirmSeam.asked.length;
+      confirmSeam.answer = () => ({ ok: false });
+      await settings().update('follow', true, vscode.ConfigurationTarget.Global);
+      await until('the commands to be asked about', () => confirmSeam.asked.slice(asked).find((r) => r.action === 'Allow Commands'), 10_000);
+      await until('the refusal to be said', () => notifications.slice(shown).find((n) => /not following staging/.test(n.message)), 10_000);
+      assert.equal(model.following.has('demo'), false);
+      await settings().update('follow', false, vscode.ConfigurationTarget.Global);
+      confirmSeam.answer = () => ({ ok: true });
       await settings().update('follow', true, vscode.ConfigurationTarget.Global);
       await until('following', () => model.following.get('demo'), 10_000);
+      confirmSeam.answer = undefined;
       const following = await stagingRows();
       assert.match(String(following.row.description), /· following$/);
       assert.deepEqual(following.stages.map((s) => String(s.label)).at(-1), 'Following develop');
@@ -95,6 +105,7 @@ describe('following staging from the editor (bluegreen.staging.follow)', () => {
       assert.equal(model.snapshot?.apps[0].staging?.last?.commit, pushed);
       assert.ok(outputLines.some((l) => l.includes(`[follow demo] deploying ${pushed.slice(0, 7)} to staging`)), outputLines.filter((l) => l.includes('[follow')).join('\n'));
     } finally {
+      confirmSeam.answer = undefined;
       await settings().update('follow', undefined, vscode.ConfigurationTarget.Global);
       await settings().update('followIntervalSeconds', undefined, vscode.ConfigurationTarget.Global);
     }

@@ -3,6 +3,7 @@ import { chmodSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AppConfig, Config, HostConfig, SLOT_NAMES } from '../config/types';
+import { shownWebhook } from '../notify/shownUrl';
 
 /**
  * Every command bluegreen.yaml makes Blue-Green run, with the hosts it runs them on: what an
@@ -18,10 +19,19 @@ export function commandsText(config: Config): string {
   for (const app of config.apps) {
     const servers = SLOT_NAMES.flatMap((s) => app.slots[s].servers.map((v) => `${s} ${on(v)} in ${v.dir} (pm2 ${v.pm2})`));
     lines.push(`${app.name}: slot servers: ${servers.join('; ')}`);
+    // Staging runs the same deploy steps on machines of its own, the code of the branch it follows.
+    if (app.staging) {
+      lines.push(`${app.name}: staging servers: ${app.staging.servers.map((v) => `${on(v)} in ${v.dir} (pm2 ${v.pm2})`).join('; ')}`);
+      lines.push(`${app.name}: staging follows ${app.deploy.remote}/${app.staging.branch}`);
+    }
+    lines.push(`${app.name}: deploys fetch from the git remote ${app.deploy.remote}`);
+    const where = app.staging ? "STANDBY's and staging's servers" : "STANDBY's servers";
     for (const step of ['install', 'migrate', 'build', 'restart'] as const) {
       const command = app.deploy[step];
-      if (command !== undefined) lines.push(`${app.name}: deploy.${step} on STANDBY's servers: ${command}`);
+      if (command !== undefined) lines.push(`${app.name}: deploy.${step} on ${where}: ${command}`);
     }
+    // Who hears of every release: a changed url is a change; the text shows only its host (its path is its secret).
+    for (const hook of app.notify ?? []) lines.push(`${app.name}: notify ${shownWebhook(hook.url)} (sha256 ${createHash('sha256').update(hook.url).digest('hex').slice(0, 16)})`);
     for (const phase of ['backup', 'beforeMigrate'] as const) {
       for (const hook of app.deploy.hooks?.[phase] ?? []) lines.push(`${app.name}: hook ${phase} on ${hookWhere(app, hook.host)}: ${hook.run}`);
     }

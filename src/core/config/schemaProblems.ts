@@ -1,3 +1,4 @@
+import { shownWebhook } from '../notify/shownUrl';
 import type { ErrorObject } from 'ajv';
 import { ConfigProblem } from './problems';
 import { schema, validate as validateGenerated } from './validateConfig.generated';
@@ -87,7 +88,7 @@ function describe(err: ErrorObject, at: Locator, data: unknown): ConfigProblem {
     case 'type':
       return { ...at(p), message: `${where} must be ${article((err.params as { type: string }).type)}, not ${kindOf(value)}` };
     case 'pattern':
-      return { ...at(p), message: `${where} ${JSON.stringify(value)} is not allowed. ${parent?.description ?? `It must match ${String((err.params as { pattern: string }).pattern)}`}` };
+      return { ...at(p), message: `${where} ${shownValue(value)} is not allowed. ${parent?.description ?? `It must match ${String((err.params as { pattern: string }).pattern)}`}` };
     case 'const':
       return { ...at(p), message: `${where} must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)}` };
     case 'enum':
@@ -96,7 +97,7 @@ function describe(err: ErrorObject, at: Locator, data: unknown): ConfigProblem {
     case 'minimum':
     case 'maximum': {
       const { limit } = err.params as { limit: number };
-      return { ...at(p), message: `${where} must be ${err.keyword === 'minimum' ? 'at least' : 'at most'} ${limit}, not ${JSON.stringify(value)}` };
+      return { ...at(p), message: `${where} must be ${err.keyword === 'minimum' ? 'at least' : 'at most'} ${limit}, not ${shownValue(value)}` };
     }
     case 'minItems':
       return { ...at(p), message: `${where} must list at least ${(err.params as { limit: number }).limit}` };
@@ -105,7 +106,7 @@ function describe(err: ErrorObject, at: Locator, data: unknown): ConfigProblem {
     case 'maxLength':
       return { ...at(p), message: `${where} must be at most ${(err.params as { limit: number }).limit} characters long` };
     case 'uniqueItems':
-      return { ...at(p), message: `${where} lists ${JSON.stringify(valueAt(data, [...p, (err.params as { i: number }).i]))} twice; list each once` };
+      return { ...at(p), message: `${where} lists ${shownValue(valueAt(data, [...p, (err.params as { i: number }).i]))} twice; list each once` };
     case 'minLength':
       return { ...at(p), message: `${where} must not be empty` };
     default:
@@ -121,7 +122,24 @@ function kindOf(v: unknown): string {
   if (v === null) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${shownValue(v)}`;
+}
+
+/**
+ * A value as an error may quote it. A url with a path or query may be a webhook's, whose secret
+ * is that path (a `notify:` entry written as a bare string, say): only its scheme and host are
+ * quoted. A plain address (`http://10.0.0.1:3001`) is quoted whole.
+ */
+function shownValue(v: unknown): string {
+  if (typeof v === 'string' && /^https?:\/\//i.test(v.trim())) {
+    try {
+      const u = new URL(v.trim());
+      if (u.pathname !== '/' || u.search || u.hash || u.username || u.password) return JSON.stringify(shownWebhook(v.trim()));
+    } catch {
+      return JSON.stringify(shownWebhook(v.trim()));
+    }
+  }
+  return JSON.stringify(v);
 }
 
 function closest(word: string, options: string[]): string | undefined {
