@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { allowedCommandsFile } from '../../src/core/agent/allowedCommands';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, until } from './extensionHost';
@@ -66,6 +68,15 @@ describe('staging in a real VS Code extension host', () => {
   });
 });
 
+/** Undoes a person's allowing of this config file's commands (only its own entry of the store). */
+function forgetAllowed(configFile: string): void {
+  const file = allowedCommandsFile();
+  if (!existsSync(file)) return;
+  const store = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  delete store[realpathSync(configFile)];
+  writeFileSync(file, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600 });
+}
+
 describe('following staging from the editor (bluegreen.staging.follow)', () => {
   const settings = () => vscode.workspace.getConfiguration('bluegreen.staging');
 
@@ -78,6 +89,8 @@ describe('following staging from the editor (bluegreen.staging.follow)', () => {
     try {
       await settings().update('followIntervalSeconds', 10, vscode.ConfigurationTarget.Global);
       // Nobody clicks before a followed deploy: the commands it runs must be allowed as written. Not allowed, nothing follows.
+      // (The agent's tests before this one allowed them: this one starts with this workspace's allowing undone.)
+      forgetAllowed(model.config!.file);
       const asked = confirmSeam.asked.length;
       confirmSeam.answer = () => ({ ok: false });
       await settings().update('follow', true, vscode.ConfigurationTarget.Global);
@@ -113,5 +126,48 @@ describe('following staging from the editor (bluegreen.staging.follow)', () => {
     const [appNode] = tree.getChildren();
     const row = tree.getChildren(appNode).map((n) => tree.getTreeItem(n)).find((i) => String(i.contextValue).startsWith('pipeline:'));
     assert.doesNotMatch(String(row?.description), /following/);
+  });
+});
+
+describe('the promotion gate in the editor (staging.required)', () => {
+  it("refuses a deploy of a commit staging never ran, offering Deploy to Staging, Promote and Skip Staging…; skipping asks a reason, which the history's Staging skipped row shows", async function () {
+    this.timeout(180_000);
+    const { model, tree, notifications, confirmSeam, outputLines } = await api();
+    const file = model.config!.file;
+    const original = readFileSync(file, 'utf8');
+    const required = original.replace(/^( {6}branch: develop\n)/m, '$1      required: true\n');
+    assert.notEqual(required, original, 'the lab config has no staging branch line to put required under');
+    try {
+      writeFileSync(file, required);
+      await until('staging.required to be read', () => (model.config?.apps[0].staging?.required ? true : undefined), 10_000);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      confirmSeam.answer = () => ({ ok: true });
+      let shown = notifications.length;
+      // origin/main's tip never went to staging (it follows develop).
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.deploy', { app: { name: 'demo' } }), false);
+      const refusal = notifications.slice(shown).find((n) => n.level === 'error');
+      assert.ok(refusal, JSON.stringify(notifications.slice(shown)));
+      assert.match(refusal.message, /was never deployed to staging/);
+      assert.deepEqual(refusal.buttons, ['Deploy to Staging', 'Promote to STANDBY', 'Skip Staging…', 'Show Output']);
+
+      shown = notifications.length;
+      const asked = confirmSeam.asked.length;
+      confirmSeam.answer = (r) => ({ ok: true, ...(r.askReason ? { reason: 'hotfix for the checkout page', via: 'editor dialog' } : {}) });
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.deploySkippingStaging', { app: { name: 'demo' } }), true, outputLines.slice(-20).join('\n'));
+      const dialog = confirmSeam.asked.slice(asked).find((r) => r.askReason);
+      assert.ok(dialog, 'the dialog asked no reason');
+      assert.match(dialog.detail, /staging\.required is set: this deploy skips staging, and the reason is recorded in the history/);
+      await vscode.commands.executeCommand('bluegreen.refresh');
+      const [appNode] = tree.getChildren();
+      const history = tree.getChildren(appNode).find((n) => tree.getTreeItem(n).label === 'History');
+      assert.ok(history, 'no History row');
+      const skipped = tree.getChildren(history).map((n) => tree.getTreeItem(n)).find((i) => String(i.label).startsWith('Staging skipped → '));
+      assert.ok(skipped, 'no Staging skipped row in the history');
+      assert.match(String((skipped.tooltip as vscode.MarkdownString).value), /Reason: hotfix for the checkout page/);
+    } finally {
+      confirmSeam.answer = undefined;
+      writeFileSync(file, original);
+      await until('the config without required', () => (model.config && !model.config.apps[0].staging?.required ? true : undefined), 10_000);
+    }
   });
 });
