@@ -13,12 +13,13 @@ export const safetyModules = [
   'src/core/haproxy/config.ts',
   'src/core/redact.ts',
   'src/core/plan/gates.ts',
+  'src/core/plan/stagingVerdict.ts',
   'src/core/workflows/parts/lbChange.ts',
   'src/core/haproxy/tokens.ts',
 ];
 
 /** The unit tests of the safety modules, fastest first. */
-const FIRST = ['reporter', 'haproxyConfig', 'haproxyTokens', 'canary', 'stateFile', 'whoAnswered', 'approvalSocket', 'gates', 'plan', 'statusParse', 'migrations'].map((name) => `out/test/unit/${name}.test.js`);
+const FIRST = ['reporter', 'haproxyConfig', 'haproxyTokens', 'canary', 'stateFile', 'whoAnswered', 'approvalSocket', 'gates', 'promotionGate', 'plan', 'statusParse', 'migrations'].map((name) => `out/test/unit/${name}.test.js`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export const config = {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, parseConfig } from '../../src/core/config/load';
+import { withThrowawayHome } from './configProblems';
 
 const FILE = '/work/bluegreen.yaml';
 const valid = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
@@ -25,17 +25,8 @@ function variant(from: string, to: string): string {
 }
 
 describe('config loader', () => {
-  let home: string;
-  const home0 = process.env.HOME;
-  beforeEach(() => {
-    // Hosts are resolved with the user's own ~/.ssh/config when bluegreen.yaml names none: a home of the test's own.
-    home = mkdtempSync(path.join(os.tmpdir(), 'bg-home-'));
-    process.env.HOME = home;
-  });
-  afterEach(() => {
-    process.env.HOME = home0;
-    rmSync(home, { recursive: true, force: true });
-  });
+  // Hosts are resolved with the user's own ~/.ssh/config when bluegreen.yaml names none: a home of the test's own.
+  const home = withThrowawayHome();
 
   it('loads a valid file and fills defaults', () => {
     const c = parseConfig(valid, FILE);
@@ -443,11 +434,11 @@ describe('config loader', () => {
         it(`${row.says ? 'refuses' : 'accepts'} ${row.name}`, () => {
           let text = twoApps(row.edits);
           if (row.sshConfig?.as === 'named') {
-            writeFileSync(path.join(home, 'ssh_config'), row.sshConfig.text);
-            text = `ssh:\n  config: ${path.join(home, 'ssh_config')}\n${text}`;
+            writeFileSync(path.join(home(), 'ssh_config'), row.sshConfig.text);
+            text = `ssh:\n  config: ${path.join(home(), 'ssh_config')}\n${text}`;
           } else if (row.sshConfig) {
-            mkdirSync(path.join(home, '.ssh'));
-            writeFileSync(path.join(home, '.ssh', 'config'), row.sshConfig.text);
+            mkdirSync(path.join(home(), '.ssh'));
+            writeFileSync(path.join(home(), '.ssh', 'config'), row.sshConfig.text);
           }
           if (!row.says) return assert.equal(parseConfig(text, FILE).apps.length, 2);
           const messages = problemsOf(text).map((p) => p.message);

@@ -16,9 +16,9 @@ export function problemsOf(text: string, file = '/work/bluegreen.yaml'): { line:
   assert.fail('the config was accepted');
 }
 
-/** Each test of the suite it is called in runs with an empty HOME of its own. */
-export function withThrowawayHome(): void {
-  let home: string;
+/** Each test of the suite it is called in runs with an empty HOME of its own; returns where it is now. */
+export function withThrowawayHome(): () => string {
+  let home = '';
   const home0 = process.env.HOME;
   beforeEach(() => {
     home = mkdtempSync(path.join(os.tmpdir(), 'bg-home-'));
@@ -28,4 +28,5 @@ export function withThrowawayHome(): void {
     process.env.HOME = home0;
     rmSync(home, { recursive: true, force: true });
   });
+  return () => home;
 }
