@@ -89,6 +89,23 @@ describe('the promotion gate (staging.required)', () => {
     assert.equal(overridden(plan), 'staging skipped: ccccccc was never deployed to staging (staging has no deploy recorded)');
   });
 
+  it("names staging's last deploy by version and commit, by commit alone, or by the ref when it recorded no commit", () => {
+    const never = (last: StagingEntry) => stagingOutcome(evidence({ last }), '').sentence;
+    assert.equal(never(entry({ commit: D })), `ccccccc was never deployed to staging (staging's last deploy: v1.3.0 ddddddd, passed on 2026-12-04 10:02 UTC)`);
+    assert.equal(never(entry({ commit: D, version: undefined, passed: false })), `ccccccc was never deployed to staging (staging's last deploy: ddddddd, failed on 2026-12-04 10:02 UTC)`);
+    assert.equal(never(entry({ commit: undefined, version: undefined, passed: false })), `ccccccc was never deployed to staging (staging's last deploy: develop, failed on 2026-12-04 10:02 UTC)`);
+  });
+
+  it('says no more than the entry holds: a pass without a version, a failure without a step or detail', () => {
+    assert.equal(stagingOutcome(evidence({ entry: entry({ version: undefined }) }), '').sentence, 'Staging passed ccccccc on 2026-12-04 10:02 UTC, deployed there by ana@laptop');
+    assert.equal(stagingOutcome(evidence({ entry: entry({ passed: false }) }), '').sentence, 'ccccccc FAILED on staging on 2026-12-04 10:02 UTC (deployed there by ana@laptop)');
+  });
+
+  it('the warning a skipped gate shows says the reason goes to the history', () => {
+    const [f] = judge({ kind: 'deploy', skipStaging: true }, evidence());
+    assert.equal(f.sentence, '⚠ ccccccc was never deployed to staging (staging has no deploy recorded). staging.required is set: this deploy skips staging, and the reason is recorded in the history.');
+  });
+
   it('skipStaging on a commit that passed overrides nothing', () => {
     const plan = preflight(snap, config(true), { kind: 'deploy', skipStaging: true }, { staging: evidence({ entry: entry({}) }) });
     assert.equal(overridden(plan), undefined);
