@@ -40,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
   const args = parseCliArgs(argv);
   if (!args.command || args.command === 'help' || args.values.help) {
     printOut(redact(usage()));
-    return args.command ? 0 : 2;
+    // Asked for (help, --help) it is an answer; no command at all is a usage error.
+    return args.command || args.values.help ? 0 : 2;
   }
   if (CLI_SERVERS[args.command]) {
     // The launcher starts these in their own bundle. One reaches this bundle only when the
