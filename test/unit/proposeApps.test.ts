@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { proposeApps } from '../../src/core/config/proposeApps';
+import { proposeApps } from '../../src/core/haproxy/proposeApps';
 
 /** The lab's haproxy.cfg: one app on its own frontend and on the shared one, and a backend of another app. */
 const LAB = `global

@@ -1,4 +1,4 @@
-import { parseConfig, Section } from '../haproxy/config';
+import { parseConfig, Section } from './config';
 
 /** One server of a proposed slot, as its backend's `server` line names it. */
 export interface ProposedServer {
