@@ -85,7 +85,6 @@ describe('Blue-Green in a real VS Code extension host', () => {
       const colour = /hosts\/(blue|green)/.exec(home)?.[1] ?? 'blue';
       shopProcesses.push(spawn(process.execPath, [path.join(dir, 'server.js')], { env: { PATH: process.env.PATH ?? '', HOST: address, PORT: '3002', APP_ENV: colour, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' }));
     }
-    assert.equal(shopProcesses.length, 2, 'both slots of the shared config');
     const shopState = path.join(lab, 'hosts', 'lb', 'state', 'shop-deployment-state.json');
     writeFileSync(shopState, JSON.stringify({ live: routed, standby: routed === 'blue' ? 'green' : 'blue', switchCount: 0 }));
     const shop = shared
@@ -108,6 +107,8 @@ describe('Blue-Green in a real VS Code extension host', () => {
     };
     const configured = (apps: number) => until(`${apps} app(s) in the config`, () => (model.config?.apps.length === apps ? true : undefined), 10_000);
     try {
+      // Inside the try: its finally stops the processes however this test ends.
+      assert.equal(shopProcesses.length, 2, 'both slots of the shared config');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       writeFileSync(configFile, original + shop);
       await configured(2);

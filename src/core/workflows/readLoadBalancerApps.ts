@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { parseCmdlines, parseSourceFiles, sourcesOf } from '../haproxy/loadedFiles';
+import { proposeApps, ProposedApp, ProposedServer } from '../haproxy/proposeApps';
+import { remote } from '../remote/scripts';
+import { CommandRunner, HostRef } from '../ssh/runner';
+import { machineOf, resolveHost } from '../ssh/sshConfig';
+
+/** Where HAProxy's config is when no running HAProxy names one: Debian's and most packages' place. */
+const PACKAGED_CONFIG = '/etc/haproxy/haproxy.cfg';
+const CMDLINE_END = '@@bg-haproxy-cmdline-end';
+
+/** A proposed slot server with the ssh aliases that reach its machine (by HostName), if any. */
+export interface MatchedServer extends ProposedServer {
+  aliases: string[];
+}
+
+export interface LoadBalancerApps {
+  /** The file the apps were read from: the one the running HAProxy loads, else the packaged place. */
+  config: string;
+  /** How that file was found. */
+  foundBy: 'running HAProxy' | 'packaged default';
+  apps: (Omit<ProposedApp, 'servers'> & { servers: { blue: MatchedServer[]; green: MatchedServer[] } })[];
+  unpaired: string[];
+  /** Files HAProxy loads that could not be read (permissions): what they hold is not proposed. */
+  unreadable: string[];
+}
+
+/**
+ * Reads, over SSH and changing nothing, the haproxy.cfg the load balancer's running HAProxy
+ * loads (its command line's `-f`), and proposes the apps it describes (proposeApps), each slot
+ * server matched to the ssh aliases whose HostName is its address. `aliases`: the Host names of
+ * the ssh_config to match against; `sshConfig`: that file (default ~/.ssh/config).
+ */
+export async function readLoadBalancerApps(runner: CommandRunner, lb: HostRef, aliases: readonly string[], sshConfig?: string, signal?: AbortSignal): Promise<LoadBalancerApps> {
+  const cmdlines = await runner.run(lb, remote.haproxyCmdlines(CMDLINE_END), { signal, timeoutMs: 20000 });
+  const running = parseCmdlines(cmdlines.stdout, CMDLINE_END).map(sourcesOf).find((s) => s?.length);
+  const sources = running ?? [PACKAGED_CONFIG];
+  const mark = `@@bg-${randomBytes(8).toString('hex')}`;
+  const read = await runner.run(lb, remote.readConfigSources(mark, sources), { signal, timeoutMs: 20000 });
+  const { files, unreadable } = parseSourceFiles(read.stdout, mark);
+  if (!files.length) throw new Error(`cannot read ${sources.join(', ')} on ${lb.ssh}${unreadable.length ? ' (permission denied?)' : ''}: pass the config's path, or read it as a user who can`);
+  // The apps of every file HAProxy loads, the main file's first.
+  const found = files.map((f) => proposeApps(f.text));
+  const machines = machinesOf(aliases, sshConfig);
+  const match = (s: ProposedServer): MatchedServer => {
+    const at = machineOf({ hostname: s.address, port: 22 });
+    return { ...s, aliases: machines.filter((m) => m.machine === at).map((m) => m.alias) };
+  };
+  return {
+    config: files[0].path,
+    foundBy: running ? 'running HAProxy' : 'packaged default',
+    apps: found.flatMap((p) => p.apps).map((a) => ({ ...a, servers: { blue: a.servers.blue.map(match), green: a.servers.green.map(match) } })),
+    unpaired: found.flatMap((p) => p.unpaired),
+    unreadable,
+  };
+}
+
+/** Each alias and the machine it reaches on port 22's terms (its HostName): a server's address matches it. */
+function machinesOf(aliases: readonly string[], sshConfig?: string): { alias: string; machine: string }[] {
+  return aliases.flatMap((alias) => {
+    try {
+      const h = resolveHost(alias, sshConfig);
+      return [{ alias, machine: machineOf({ hostname: h.hostname, port: 22 }) }];
+    } catch {
+      // An alias that does not resolve matches nothing; the others still do.
+      return [];
+    }
+  });
+}
