@@ -3,7 +3,8 @@
 // `node scripts/generate-config-docs.mjs` writes it; `--check` (in `npm run lint`) fails when it
 // is out of date. Written by hand: the JSON-schema-to-Markdown packages render a page per
 // definition with their own wording, and this one reads like the rest of the docs.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOrCheck } from './generated.mjs';
 import { URL } from 'node:url';
 
 const target = new URL('../docs/config.md', import.meta.url);
@@ -98,17 +99,4 @@ for (let i = 0; i < sections.length; i++) {
 }
 const text = `${parts.join('\n')}\n`;
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    // missing counts as stale
-  }
-  if (current !== text) {
-    console.error('docs/config.md is out of date with schema/bluegreen.schema.json: run npm run generate');
-    process.exit(1);
-  }
-} else {
-  writeFileSync(target, text);
-}
+writeOrCheck(target, text, 'docs/config.md is out of date with schema/bluegreen.schema.json: run npm run generate');
