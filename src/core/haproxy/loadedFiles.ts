@@ -58,6 +58,11 @@ export function runningHaproxyScript(): string {
   return remote.haproxyCmdlines(CMDLINE_END);
 }
 
+/** The config files and directories the first running HAProxy that names any loads (runningHaproxyScript's output). */
+export function runningSources(output: string): string[] | undefined {
+  return parseCmdlines(output, CMDLINE_END).map(sourcesOf).find((s) => s?.length);
+}
+
 /**
  * What the running HAProxy loads, against `config`, and whether the process that loads it runs
  * master-worker (`-W`, `-Ws`; undefined when no such process is seen).

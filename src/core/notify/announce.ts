@@ -74,3 +74,17 @@ export class Announcements {
     return (await Promise.all(this.pending)).flat();
   }
 }
+
+/**
+ * Runs an operation that announces what it did: `body` sends while it holds its locks (and
+ * releases them before it returns); the posts are awaited after, so a slow webhook holds up
+ * no other operation and the operation still ends within each webhook's bound.
+ */
+export async function announcing<T>(ctx: { app: AppConfig; reporter: Reporter }, body: (announcements: Announcements) => Promise<T>): Promise<T> {
+  const announcements = new Announcements(ctx);
+  try {
+    return await body(announcements);
+  } finally {
+    await announcements.settled();
+  }
+}

@@ -16,7 +16,7 @@ import { lockEach, releaseEach } from './parts/lbLocks';
 import { readStagingEvidence } from './parts/stagingEvidence';
 import { readMigrations } from './parts/migrationGate';
 import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
-import { Announcements } from '../notify/announce';
+import { announcing, Announcements } from '../notify/announce';
 import { sides } from '../notify/event';
 
 export interface CanaryOptions {
@@ -42,13 +42,7 @@ export function validateCanaryPercent(percent: unknown): number {
  */
 export async function canary(given: OperationContext, o: CanaryOptions): Promise<{ summary: string }> {
   const ctx = steady(given);
-  const announcements = new Announcements(ctx);
-  try {
-    return await canaryUnderLocks(ctx, o, announcements);
-  } finally {
-    // Once the load balancers' locks are released: a slow webhook holds up no other operation.
-    await announcements.settled();
-  }
+  return announcing(ctx, (announcements) => canaryUnderLocks(ctx, o, announcements));
 }
 
 async function canaryUnderLocks(ctx: OperationContext, o: CanaryOptions, announcements: Announcements): Promise<{ summary: string }> {

@@ -13,7 +13,7 @@ import { healthStepTitle, runDeploySteps } from './parts/deploySteps';
 import { acquireLock } from './parts/lock';
 import { readTargetCommit } from './parts/targetCommit';
 import { OperationContext, remoteStep, steady, WorkflowError } from './parts/operation';
-import { Announced, Announcements } from '../notify/announce';
+import { Announced, announcing, Announcements } from '../notify/announce';
 import { sides } from '../notify/event';
 
 const OPERATION = 'Deploy to staging';
@@ -40,13 +40,7 @@ export interface StagingDeployResult {
  */
 export async function deployToStaging(given: OperationContext, o: StagingDeployOptions = {}): Promise<StagingDeployResult> {
   const ctx = steady(given);
-  const announcements = new Announcements(ctx);
-  try {
-    return await deployUnderLock(ctx, o, announcements);
-  } finally {
-    // Once staging's lock is released: a slow webhook holds up no other deploy.
-    await announcements.settled();
-  }
+  return announcing(ctx, (announcements) => deployUnderLock(ctx, o, announcements));
 }
 
 async function deployUnderLock(ctx: OperationContext, o: StagingDeployOptions, announcements: Announcements): Promise<StagingDeployResult> {

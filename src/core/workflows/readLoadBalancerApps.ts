@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseCmdlines, parseSourceFiles, sourcesOf } from '../haproxy/loadedFiles';
+import { parseSourceFiles, runningHaproxyScript, runningSources } from '../haproxy/loadedFiles';
 import { proposeApps, ProposedApp, ProposedServer } from '../haproxy/proposeApps';
 import { remote } from '../remote/scripts';
 import { CommandRunner, HostRef } from '../ssh/runner';
@@ -7,7 +7,6 @@ import { machineOf, resolveHost } from '../ssh/sshConfig';
 
 /** Where HAProxy's config is when no running HAProxy names one: Debian's and most packages' place. */
 const PACKAGED_CONFIG = '/etc/haproxy/haproxy.cfg';
-const CMDLINE_END = '@@bg-haproxy-cmdline-end';
 
 /** A proposed slot server with the ssh aliases that reach its machine (by HostName), if any. */
 export interface MatchedServer extends ProposedServer {
@@ -32,8 +31,8 @@ export interface LoadBalancerApps {
  * the ssh_config to match against; `sshConfig`: that file (default ~/.ssh/config).
  */
 export async function readLoadBalancerApps(runner: CommandRunner, lb: HostRef, aliases: readonly string[], sshConfig?: string, signal?: AbortSignal): Promise<LoadBalancerApps> {
-  const cmdlines = await runner.run(lb, remote.haproxyCmdlines(CMDLINE_END), { signal, timeoutMs: 20000 });
-  const running = parseCmdlines(cmdlines.stdout, CMDLINE_END).map(sourcesOf).find((s) => s?.length);
+  const cmdlines = await runner.run(lb, runningHaproxyScript(), { signal, timeoutMs: 20000 });
+  const running = runningSources(cmdlines.stdout);
   const sources = running ?? [PACKAGED_CONFIG];
   const mark = `@@bg-${randomBytes(8).toString('hex')}`;
   const read = await runner.run(lb, remote.readConfigSources(mark, sources), { signal, timeoutMs: 20000 });

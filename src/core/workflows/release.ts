@@ -25,7 +25,7 @@ import { switchTo } from './parts/switchTo';
 import { LbSwitch, lockEach, releaseEach } from './parts/lbLocks';
 import { watchAndSettle, watchRecord } from './watch';
 import { fromHost, HOST_TEXT_LIMITS } from '../hostText';
-import { Announcements } from '../notify/announce';
+import { announcing, Announcements } from '../notify/announce';
 import { sides } from '../notify/event';
 
 export interface ReleaseOptions {
@@ -64,13 +64,7 @@ const DRAIN_FOLLOW_MS = 2000;
 /** Switches traffic to STANDBY; rollback is the same switch, back to the previous LIVE. */
 export async function release(given: OperationContext, o: ReleaseOptions = {}): Promise<ReleaseResult> {
   const ctx = steady(given);
-  const announcements = new Announcements(ctx);
-  try {
-    return await releaseUnderLocks(ctx, o, announcements);
-  } finally {
-    // Once the load balancers' locks are released: a slow webhook holds up no other operation.
-    await announcements.settled();
-  }
+  return announcing(ctx, (announcements) => releaseUnderLocks(ctx, o, announcements));
 }
 
 async function releaseUnderLocks(ctx: OperationContext, o: ReleaseOptions, announcements: Announcements): Promise<ReleaseResult> {

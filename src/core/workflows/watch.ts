@@ -15,7 +15,7 @@ import { lockEach, releaseEach } from './parts/lbLocks';
 import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
 import { endWatchRecord, recordSwitch, routeBack } from './parts/switching';
 import { watchLive } from './parts/verify';
-import { Announcements } from '../notify/announce';
+import { announcing, Announcements } from '../notify/announce';
 import { sides } from '../notify/event';
 
 /** How often a watch looks for a request to stop (`bluegreen watch --stop` from anywhere). */
@@ -88,12 +88,7 @@ export async function watchAndSettle(ctx: OperationContext, p: WatchPlan): Promi
  */
 export async function resumeWatch(given: OperationContext): Promise<{ summary: string }> {
   const ctx = steady(given);
-  const announcements = new Announcements(ctx);
-  try {
-    return await resumeUnderLocks(ctx, announcements);
-  } finally {
-    await announcements.settled();
-  }
+  return announcing(ctx, (announcements) => resumeUnderLocks(ctx, announcements));
 }
 
 async function resumeUnderLocks(ctx: OperationContext, announcements: Announcements): Promise<{ summary: string }> {
