@@ -11,7 +11,7 @@ export class UsageError extends BlueGreenError {
 /** Every option the CLI knows; each command names the ones it takes. */
 export const OPTIONS = {
   config: { type: 'string', value: 'FILE', help: `default: ./${CONFIG_FILE_NAME}` },
-  app: { type: 'string', value: 'NAME', help: 'which app, when the file has several' },
+  app: { type: 'string', value: 'NAME', help: 'which app, when the file (for init: the load balancer) has several' },
   yes: { type: 'boolean', help: 'confirm without asking (for CI); without it, the terminal asks' },
   json: { type: 'boolean', help: 'print the status as JSON (the Snapshot)' },
   ref: { type: 'string', value: 'REF', help: 'branch, tag or commit to deploy' },
@@ -28,6 +28,7 @@ export const OPTIONS = {
   once: { type: 'boolean', help: 'staging --follow: one check (deploy when the branch moved), then exit' },
   stop: { type: 'boolean', help: 'watch: stop the watch (whoever runs it) instead of resuming it' },
   fix: { type: 'boolean', help: 'doctor: add the missing lines (asks first, unless --yes)' },
+  'ssh-config': { type: 'string', value: 'FILE', help: 'init: the ssh_config whose aliases to use (default ~/.ssh/config)' },
   'accept-host-key': { type: 'string', multiple: true, value: 'SHA256:…', help: 'trust this unknown host key fingerprint for this run' },
   help: { type: 'boolean', help: 'this text' },
 } as const;
@@ -37,7 +38,7 @@ export type OptionName = keyof typeof OPTIONS;
 export interface ParsedArgs {
   command?: string;
   positionals: string[];
-  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; follow?: boolean; interval?: string; once?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'skip-staging'?: boolean; 'accept-host-key'?: string[]; help?: boolean };
+  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; follow?: boolean; interval?: string; once?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'skip-staging'?: boolean; 'ssh-config'?: string; 'accept-host-key'?: string[]; help?: boolean };
   given: OptionName[];
 }
 

@@ -22,6 +22,7 @@ import { UnsafeMigrationPolicy } from '../core/plan/types';
 import { sync } from '../core/workflows/sync';
 import { renderSmoke, renderSnapshot } from './render';
 import { terminalConfirm } from './confirm';
+import { initCommand } from './init';
 import { stagingCommand } from './staging';
 import { allowedCommandsFile, allowedFor, commandsHash, commandsText, recordAllowed } from '../core/agent/allowedCommands';
 import { allowRequest } from '../core/agent/commandsGate';
@@ -47,7 +48,18 @@ export interface CliCommand {
   offline?: boolean;
   /** It reads words after its name (bump's level, canary's share); the others refuse any. */
   takesArguments?: boolean;
+  withoutConfig?: false;
   run(c: CliRun): Promise<number>;
+}
+
+/** A command that runs before there is a config (init writes one): it gets the arguments alone. */
+export interface CliSetupCommand {
+  synopsis: string;
+  summary: string;
+  options: OptionName[];
+  takesArguments: true;
+  withoutConfig: true;
+  run(args: ParsedArgs): Promise<number>;
 }
 
 /** A command that serves until its client leaves (mcp): it takes the config file and nothing else. */
@@ -59,7 +71,15 @@ export interface CliServer {
 const BUMP_LEVELS: readonly BumpLevel[] = ['patch', 'minor', 'major'];
 
 /** The one table: usage text, accepted options and dispatch all come from it. */
-export const CLI_COMMANDS: Record<string, CliCommand> = {
+export const CLI_COMMANDS: Record<string, CliCommand | CliSetupCommand> = {
+  init: {
+    synopsis: '[LB] [--app NAME] [--ssh-config FILE]',
+    summary: `write ${CONFIG_FILE_NAME} from the load balancer's haproxy.cfg and the\n` + ' '.repeat(41) + "slot hosts' pm2 processes (read over SSH; nothing changed)",
+    options: ['app', 'ssh-config'],
+    takesArguments: true,
+    withoutConfig: true,
+    run: initCommand,
+  },
   status: {
     synopsis: '[--json]',
     summary: 'which slot is LIVE; health, version, commit of each; drift',

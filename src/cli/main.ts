@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.reason !== undefined && !values.emergency && !values['skip-staging']) throw new UsageError('--reason goes with --emergency or --skip-staging');
   if (values['skip-staging'] && values.yes && emergencyReason(values.reason) === undefined) throw new UsageError('a deploy with --skip-staging and --yes needs --reason TEXT (it is recorded in the history)');
   if (values.emergency && values.yes && emergencyReason(values.reason) === undefined) throw new UsageError('an emergency release with --yes needs --reason TEXT (it is recorded in the history)');
+  if (command.withoutConfig) return command.run(args);
 
   let config = await loadConfigFile(values.config ?? CONFIG_FILE_NAME);
   if (values.app) config = { ...config, apps: [pickApp(config, values.app)] };

@@ -10,6 +10,7 @@ import { checkLoadBalancer } from './checkLoadBalancer';
 import { deploy, deployRef } from './deploy';
 import { deploySkippingStaging } from './deploySkippingStaging';
 import { deployToStaging } from './deployToStaging';
+import { initFromLoadBalancer } from './initFromLoadBalancer';
 import { openConfig } from './openConfig';
 import { promote } from './promote';
 import { quickActions } from './quickActions';
@@ -46,6 +47,7 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.stopWatch': stopWatch,
   'bluegreen.checkLoadBalancer': checkLoadBalancer,
   'bluegreen.quickActions': quickActions,
+  'bluegreen.initFromLoadBalancer': initFromLoadBalancer,
   'bluegreen.scaffoldConfig': scaffoldConfig,
   'bluegreen.showOutput': showOutput,
   'bluegreen.openConfig': openConfig,

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LabInfo, labDown, labUp } from '../../lab/lab';
@@ -91,6 +91,33 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
       }
     }
     assert.deepEqual(snapshot.apps[1].slots.green.servers.map((s) => s.server), ['app2-green', 'app2-green-2']);
+  });
+
+  it('bluegreen init on one of the load balancers proposes both apps of the shared frontend and writes the one picked, each slot with its two servers; status reads it', () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-init-topology-'));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), ...args, '--ssh-config', topo.sshConfig], { cwd: workspace, encoding: 'utf8', timeout: 100_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const asked = cli('init', 'lab-lb');
+      assert.equal(asked.status, 2, asked.stderr);
+      assert.match(asked.stderr, /routes 2 apps\. Which one\?/);
+      const written = cli('init', 'lab-lb', '--app', 'app2');
+      assert.equal(written.status, 0, written.stderr);
+      assert.match(written.stdout, /app2: shared if is_app2 → app2_blue \/ app2_green/);
+      const file = path.join(workspace, 'bluegreen.yaml');
+      const [app] = parseConfig(readFileSync(file, 'utf8'), file).apps;
+      assert.deepEqual([app.name, app.loadBalancers[0].frontend, app.loadBalancers[0].acl], ['app2', 'shared', 'is_app2']);
+      for (const slot of ['blue', 'green'] as const) {
+        assert.deepEqual(app.slots[slot].servers.map((v) => [v.ssh, v.dir, v.pm2]), [`app2-${slot}`, `app2-${slot}-2`].map((h) => [`lab-${h}`, path.join(topo.hosts[h].home, 'app'), `app2-${slot}`]));
+      }
+      const status = cli('status', '--json');
+      const snapshot = JSON.parse(status.stdout) as { apps: { live: string; drift: { kind: string }[]; slots: Record<string, { health: string; servers: unknown[] }> }[] };
+      assert.equal(snapshot.apps[0].live, 'blue');
+      assert.deepEqual(Object.values(snapshot.apps[0].slots).map((v) => [v.health, v.servers.length]), [['up', 2], ['up', 2]]);
+      // Only the state file, which the first operation writes, is missing.
+      assert.deepEqual(snapshot.apps[0].drift.map((d) => d.kind), ['state-file-missing']);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 
   it("a deploy builds and restarts every STANDBY server, and no LIVE server's process", async () => {

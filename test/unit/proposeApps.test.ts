@@ -22,6 +22,7 @@ frontend shared
     default_backend other_app
 
 backend demo_blue
+    option httpchk GET /api/health
     server blue 127.77.0.2:3001 check
 
 backend demo_green
@@ -38,6 +39,18 @@ backend other_app
 `;
 
 describe('proposeApps: apps read from a haproxy.cfg', () => {
+  it("reads the health check's path of the routed backend and the global stats socket", () => {
+    const { apps, statsSocket } = proposeApps(LAB);
+    assert.deepEqual([apps[0].healthPath, apps[1].healthPath, statsSocket], ['/api/health', undefined, '/run/admin.sock']);
+    const forms = (line: string) => proposeApps(`frontend f\n    default_backend a_blue\nbackend a_blue\n    ${line}\n    server s 10.0.0.1:80\nbackend a_green\n    server s 10.0.0.2:80\n`).apps[0].healthPath;
+    assert.deepEqual(
+      ['option httpchk /up', 'option httpchk HEAD /ready HTTP/1.1', 'http-check send meth GET uri /healthz ver HTTP/1.1', 'option httpchk', 'option httpchk GET relative', 'option tcplog'].map(forms),
+      ['/up', '/ready', '/healthz', undefined, undefined, undefined],
+    );
+    assert.equal(proposeApps('global\n    stats socket ipv4@127.0.0.1:9999 level admin\n').statsSocket, undefined);
+  });
+
+
   it("proposes the lab's app on its own frontend and on the shared one (by its ACL), with each slot's servers and which is LIVE", () => {
     const { apps, unpaired } = proposeApps(LAB);
     assert.deepEqual(

@@ -245,6 +245,24 @@ describe('remote scripts, run in a local shell', () => {
     });
   });
 
+  describe('lb-facts.sh (bluegreen init)', () => {
+    it('says whether this user can write the config, and the first folder of two a state file can be made in', async () => {
+      const cfg = path.join(dir, 'haproxy.cfg');
+      writeFileSync(cfg, '');
+      const home = path.join(dir, 'home');
+      mkdirSync(home);
+      const env = { PATH: process.env.PATH ?? '', HOME: home };
+      const writable = await run(remote.lbFacts(cfg), { env });
+      assert.equal(writable.code, 0, writable.stderr);
+      assert.match(writable.stdout, /^systemd (yes|no)\nconfig-writable yes\nstate-folder \//);
+      const missing = await run(remote.lbFacts(path.join(dir, 'nowhere', 'haproxy.cfg')), { env });
+      assert.match(missing.stdout, /\nconfig-writable no\n/);
+      // /var/lib/bluegreen when /var/lib (or it) is writable, as for root; else under HOME, which exists.
+      const folder = /state-folder (.*)\n/.exec(missing.stdout)![1];
+      assert.ok(folder === '/var/lib/bluegreen' || folder === `${home}/.local/state/bluegreen`, folder);
+    });
+  });
+
   describe('kill-group.sh', () => {
     it('kills a whole process group, waiting for it to go', async () => {
       const group = spawn('sh', ['-c', 'sleep 30 & sleep 30'], { detached: true });

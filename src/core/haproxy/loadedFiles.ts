@@ -58,9 +58,9 @@ export function runningHaproxyScript(): string {
   return remote.haproxyCmdlines(CMDLINE_END);
 }
 
-/** The config files and directories the first running HAProxy that names any loads (runningHaproxyScript's output). */
-export function runningSources(output: string): string[] | undefined {
-  return parseCmdlines(output, CMDLINE_END).map(sourcesOf).find((s) => s?.length);
+/** The command line of the first running HAProxy that names its config files. */
+export function runningCommandLine(output: string): string[] | undefined {
+  return parseCmdlines(output, CMDLINE_END).find((args) => sourcesOf(args)?.length);
 }
 
 /**

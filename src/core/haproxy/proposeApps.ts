@@ -20,12 +20,16 @@ export interface ProposedApp {
   servers: { blue: ProposedServer[]; green: ProposedServer[] };
   /** How the pair was told: "names ending blue/green", "two backends with one server each". */
   pairedBy: string;
+  /** The path HAProxy's own health check asks for on the LIVE backend (`option httpchk`, `http-check send … uri`). */
+  healthPath?: string;
 }
 
 export interface Proposals {
   apps: ProposedApp[];
   /** A routed backend no pair was found for, and why: said, not guessed. */
   unpaired: string[];
+  /** The `stats socket` of the global section: HAProxy's runtime view of its servers. */
+  statsSocket?: string;
 }
 
 /** Backend name endings that mark one of two slots, and which slot each is. */
@@ -85,9 +89,36 @@ export function proposeApps(haproxyText: string): Proposals {
       live: pair.blue === rule.backend ? 'blue' : 'green',
       servers: { blue: serversOf(pair.blue), green: serversOf(pair.green) },
       pairedBy: pair.by,
+      ...optional('healthPath', healthPathOf(backends.get(rule.backend)!, words)),
     });
   }
-  return { apps, unpaired };
+  return { apps, unpaired, ...optional('statsSocket', statsSocketOf(sections, words)) };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [k in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: string };
+}
+
+/** `option httpchk [METHOD] URI [VERSION]`, or `http-check send … uri URI`; a path only. */
+function healthPathOf(backend: Section, words: (i: number) => string[]): string | undefined {
+  for (let i = backend.start + 1; i < backend.end; i++) {
+    const w = words(i);
+    let uri: string | undefined;
+    if (w[0] === 'option' && w[1] === 'httpchk') uri = w.length === 3 ? w[2] : w[3];
+    if (w[0] === 'http-check' && w[1] === 'send') uri = w[w.indexOf('uri') + 1];
+    if (uri && /^\/[\x21-\x7e]*$/.test(uri)) return uri;
+  }
+  return undefined;
+}
+
+function statsSocketOf(sections: readonly Section[], words: (i: number) => string[]): string | undefined {
+  for (const g of sections.filter((s) => s.keyword === 'global')) {
+    for (let i = g.start + 1; i < g.end; i++) {
+      const [keyword, what, socket] = words(i);
+      if (keyword === 'stats' && what === 'socket' && socket?.startsWith('/')) return socket;
+    }
+  }
+  return undefined;
 }
 
 function byName(backend: string, backends: ReadonlyMap<string, Section>): { blue: string; green: string; by: string } | undefined {

@@ -6,6 +6,7 @@ import fetch from './scripts/fetch.sh';
 import haproxyCmdlines from './scripts/haproxy-cmdlines.sh';
 import httpGet from './scripts/http-get.sh';
 import killGroup from './scripts/kill-group.sh';
+import lbFacts from './scripts/lb-facts.sh';
 import lock from './scripts/lock.sh';
 import lockHolder from './scripts/lock-holder.sh';
 import migrationsDiff from './scripts/migrations-diff.sh';
@@ -47,6 +48,7 @@ export const remote = {
   httpGet: (url: string, protocol: string, host: string, port: string, request: string, seconds: string, hostHeader: string, readLimit: number) => withArgs(httpGet, url, protocol, host, port, request, seconds, hostHeader, readLimit),
   haproxyCmdlines: (endMark: string) => withArgs(haproxyCmdlines, endMark),
   readConfigSources: (mark: string, sources: string[]) => withArgs(readConfigSources, mark, ...sources),
+  lbFacts: (config: string) => withArgs(lbFacts, config),
   unixSocket: (socket: string, line: string, seconds: number) => withArgs(unixSocket, socket, line, seconds),
   /** Not a `sh -s` script: the text for `sh -c TEXT sh PGID` on a channel of its own. */
   killGroupText: killGroup,

@@ -8,7 +8,7 @@ import { Drift, LoadBalancerSnapshot } from './snapshot';
 export function driftOf(lb: LoadBalancerSnapshot, live: SlotName | undefined): Drift[] {
   const drift: Drift[] = [];
   const { state } = lb;
-  if (state.status === 'missing') drift.push({ kind: 'state-file-missing', message: `the state file ${state.file} does not exist; HAProxy's config is used` });
+  if (state.status === 'missing') drift.push({ kind: 'state-file-missing', message: `the state file ${state.file} does not exist; HAProxy's config is used (the next release writes it; Reconcile, bluegreen reconcile, writes it now from HAProxy's routing)` });
   if (state.status === 'corrupt') drift.push({ kind: 'state-file-corrupt', message: `the state file ${state.file} cannot be read (${state.error ?? 'corrupt'}); HAProxy's config is used` });
   if (state.status === 'too-large') {
     drift.push({ kind: 'state-file-too-large', message: `the state file ${state.file} is ${state.error}, more than a status refresh reads (${STATE_STATUS_LIMIT / 2 ** 20} MB), so its history is not shown and HAProxy's config gives the roles; the next release keeps its last loadBalancer.historyKept entries and moves the rest to ${state.file}.history.jsonl` });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseSourceFiles, runningHaproxyScript, runningSources } from '../haproxy/loadedFiles';
+import { parseSourceFiles, runningCommandLine, runningHaproxyScript, sourcesOf } from '../haproxy/loadedFiles';
 import { proposeApps, ProposedApp, ProposedServer } from '../haproxy/proposeApps';
 import { remote } from '../remote/scripts';
 import { CommandRunner, HostRef } from '../ssh/runner';
@@ -22,6 +22,10 @@ export interface LoadBalancerApps {
   unpaired: string[];
   /** Files HAProxy loads that could not be read (permissions): what they hold is not proposed. */
   unreadable: string[];
+  /** The running HAProxy's command line (its -p, -S, -W tell how it reloads). */
+  commandLine?: string[];
+  /** The global `stats socket` of the main file. */
+  statsSocket?: string;
 }
 
 /**
@@ -32,7 +36,8 @@ export interface LoadBalancerApps {
  */
 export async function readLoadBalancerApps(runner: CommandRunner, lb: HostRef, aliases: readonly string[], sshConfig?: string, signal?: AbortSignal): Promise<LoadBalancerApps> {
   const cmdlines = await runner.run(lb, runningHaproxyScript(), { signal, timeoutMs: 20000 });
-  const running = runningSources(cmdlines.stdout);
+  const commandLine = runningCommandLine(cmdlines.stdout);
+  const running = commandLine && sourcesOf(commandLine);
   const sources = running ?? [PACKAGED_CONFIG];
   const mark = `@@bg-${randomBytes(8).toString('hex')}`;
   const read = await runner.run(lb, remote.readConfigSources(mark, sources), { signal, timeoutMs: 20000 });
@@ -51,6 +56,8 @@ export async function readLoadBalancerApps(runner: CommandRunner, lb: HostRef, a
     apps: found.flatMap((p) => p.apps).map((a) => ({ ...a, servers: { blue: a.servers.blue.map(match), green: a.servers.green.map(match) } })),
     unpaired: found.flatMap((p) => p.unpaired),
     unreadable,
+    ...(commandLine ? { commandLine } : {}),
+    ...(found[0].statsSocket ? { statsSocket: found[0].statsSocket } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { errorMessage } from '../../errors';
 import { remote } from '../../remote/scripts';
 import { lockFileOf } from '../../state/stateFile';
@@ -36,7 +37,8 @@ export interface LockPlace {
 export async function acquireLock(ctx: OperationContext, operation: string, stateNow: string, place?: LockPlace): Promise<HeldLock> {
   const lock = place?.file ?? lockFileOf(ctx.app.loadBalancer.stateFile);
   const info = JSON.stringify({ who: ctx.who, operation, app: ctx.app.name, since: new Date().toISOString() });
-  const script = remote.lock(lock, info, HELD, BUSY, place?.folder);
+  // The state file's folder is made when missing: a new config's first operation takes the first lock there.
+  const script = remote.lock(lock, info, HELD, BUSY, place ? place.folder : path.posix.dirname(ctx.app.loadBalancer.stateFile));
 
   const releaseSignal = new AbortController();
   const lost = new AbortController();
