@@ -29,6 +29,7 @@ export const OPTIONS = {
   stop: { type: 'boolean', help: 'watch: stop the watch (whoever runs it) instead of resuming it' },
   fix: { type: 'boolean', help: 'doctor: add the missing lines (asks first, unless --yes)' },
   'ssh-config': { type: 'string', value: 'FILE', help: 'init: the ssh_config whose aliases to use (default ~/.ssh/config)' },
+  'haproxy-config': { type: 'string', value: 'FILE', help: 'init: the haproxy.cfg to read on the LB (default: the one its running HAProxy loads)' },
   'accept-host-key': { type: 'string', multiple: true, value: 'SHA256:…', help: 'trust this unknown host key fingerprint for this run' },
   help: { type: 'boolean', help: 'this text' },
 } as const;
@@ -38,7 +39,7 @@ export type OptionName = keyof typeof OPTIONS;
 export interface ParsedArgs {
   command?: string;
   positionals: string[];
-  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; follow?: boolean; interval?: string; once?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'skip-staging'?: boolean; 'ssh-config'?: string; 'accept-host-key'?: string[]; help?: boolean };
+  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; follow?: boolean; interval?: string; once?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'skip-staging'?: boolean; 'ssh-config'?: string; 'haproxy-config'?: string; 'accept-host-key'?: string[]; help?: boolean };
   given: OptionName[];
 }
 

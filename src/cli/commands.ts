@@ -73,9 +73,9 @@ const BUMP_LEVELS: readonly BumpLevel[] = ['patch', 'minor', 'major'];
 /** The one table: usage text, accepted options and dispatch all come from it. */
 export const CLI_COMMANDS: Record<string, CliCommand | CliSetupCommand> = {
   init: {
-    synopsis: '[LB] [--app NAME] [--ssh-config FILE]',
+    synopsis: '[LB] [--app NAME] [--ssh-config FILE] [--haproxy-config FILE]',
     summary: `write ${CONFIG_FILE_NAME} from the load balancer's haproxy.cfg and the\n` + ' '.repeat(41) + "slot hosts' pm2 processes (read over SSH; nothing changed)",
-    options: ['app', 'ssh-config'],
+    options: ['app', 'ssh-config', 'haproxy-config'],
     takesArguments: true,
     withoutConfig: true,
     run: initCommand,

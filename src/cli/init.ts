@@ -17,6 +17,8 @@ import { cliPrompts } from './prompts';
 export async function initCommand(args: ParsedArgs): Promise<number> {
   const [given, ...extra] = args.positionals;
   if (extra.length) throw new UsageError(`init takes one load balancer, not "${extra.join(' ')}"`);
+  const haproxyConfig = args.values['haproxy-config'];
+  if (haproxyConfig !== undefined && !/^\/[A-Za-z0-9_./@+-]*$/.test(haproxyConfig)) throw new UsageError(`--haproxy-config takes the absolute path of the file on the load balancer, not "${haproxyConfig}"`);
   const file = path.resolve(args.values.config ?? CONFIG_FILE_NAME);
   // Before connecting anywhere: what would refuse the file at the end.
   if (await access(file).then(() => true, () => false)) throw new BlueGreenError('refused', `${file} already exists; nothing was written. Move it away, or write elsewhere (--config FILE)`);
@@ -31,7 +33,7 @@ export async function initCommand(args: ParsedArgs): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {
-    const r = await initConfig(runner, chooser, { lb, sshConfig, app: args.values.app, file, signal: controller.signal, progress: (line) => writeErr(redact(`${line}\n`)) });
+    const r = await initConfig(runner, chooser, { lb, sshConfig, app: args.values.app, haproxyConfig, file, signal: controller.signal, progress: (line) => writeErr(redact(`${line}\n`)) });
     await writeNewConfig(file, r.yaml);
     printOut(redact([`${file}: written for ${r.app}; nothing on any host was changed.`, ...r.summary.map((s) => `  ${s}`), 'Next: bluegreen status, then bluegreen doctor.'].join('\n')));
     return 0;

@@ -95,12 +95,17 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
 
   it('bluegreen init on one of the load balancers proposes both apps of the shared frontend and writes the one picked, each slot with its two servers; status reads it', () => {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'bg-init-topology-'));
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), ...args, '--ssh-config', topo.sshConfig], { cwd: workspace, encoding: 'utf8', timeout: 100_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli.js'), ...args, ...(args[0] === 'init' ? ['--ssh-config', topo.sshConfig] : [])], { cwd: workspace, encoding: 'utf8', timeout: 100_000, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const asked = cli('init', 'lab-lb');
+      // Every lab's HAProxy runs on this one machine: the LB host shows several, as a host running two would.
+      const which = cli('init', 'lab-lb');
+      assert.equal(which.status, 2, which.stderr);
+      assert.match(which.stderr, /lab-lb runs \d HAProxy configs\. Which one routes the app\? Not asked: no terminal\. Answer with --haproxy-config /);
+      const config = topo.loadBalancers[0].haproxyConfig;
+      const asked = cli('init', 'lab-lb', '--haproxy-config', config);
       assert.equal(asked.status, 2, asked.stderr);
-      assert.match(asked.stderr, /routes 2 apps\. Which one\?/);
-      const written = cli('init', 'lab-lb', '--app', 'app2');
+      assert.match(asked.stderr, /routes 2 apps\. Which one\? Not asked: no terminal\. Answer with --app demo\./);
+      const written = cli('init', 'lab-lb', '--haproxy-config', config, '--app', 'app2');
       assert.equal(written.status, 0, written.stderr);
       assert.match(written.stdout, /app2: shared if is_app2 → app2_blue \/ app2_green/);
       const file = path.join(workspace, 'bluegreen.yaml');

@@ -58,9 +58,9 @@ export function runningHaproxyScript(): string {
   return remote.haproxyCmdlines(CMDLINE_END);
 }
 
-/** The command line of the first running HAProxy that names its config files. */
-export function runningCommandLine(output: string): string[] | undefined {
-  return parseCmdlines(output, CMDLINE_END).find((args) => sourcesOf(args)?.length);
+/** The command line of each running HAProxy that names its config files (a master and its workers count once). */
+export function runningCommandLines(output: string): string[][] {
+  return parseCmdlines(output, CMDLINE_END).filter((args) => sourcesOf(args)?.length);
 }
 
 /**

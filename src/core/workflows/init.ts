@@ -26,6 +26,8 @@ export interface InitOptions {
   sshConfig?: string;
   /** The proposed app to take, by name, instead of asking. */
   app?: string;
+  /** The haproxy.cfg to read, instead of the one the running HAProxy loads. */
+  haproxyConfig?: string;
   /** Where the file will be written: relative paths in it are the reader's. */
   file: string;
   signal?: AbortSignal;
@@ -50,7 +52,12 @@ export async function initConfig(runner: CommandRunner, chooser: InitChooser, o:
   const sshConfig = o.sshConfig ?? path.join(os.homedir(), '.ssh', 'config');
   const aliases = await sshAliases(sshConfig).catch(() => [] as string[]);
   o.progress?.(`reading the haproxy.cfg the running HAProxy on ${o.lb} loads…`);
-  const found = await readLoadBalancerApps(runner, { ssh: o.lb }, aliases, sshConfig, o.signal);
+  const found = await readLoadBalancerApps(runner, { ssh: o.lb }, aliases, {
+    sshConfig,
+    config: o.haproxyConfig,
+    signal: o.signal,
+    pickConfig: (configs) => chooser.pick(`${o.lb} runs ${configs.length} HAProxy configs. Which one routes the app?`, configs.map((c) => ({ label: c, value: c })), `--haproxy-config ${configs[0]}`),
+  });
   const app = await chooseApp(found, chooser, o);
   const summary = [`${app.name}: ${app.frontend}${app.acl ? ` if ${app.acl}` : ''} → ${app.backends.blue} / ${app.backends.green} (${app.pairedBy}), read from ${o.lb}:${found.config} (${found.foundBy}); LIVE now: ${app.live.toUpperCase()}`];
   const notes: InitAnswers['notes'] = [];
