@@ -5,7 +5,9 @@ import checkoutFingerprint from './scripts/checkout-fingerprint.sh';
 import fetch from './scripts/fetch.sh';
 import haproxyCmdlines from './scripts/haproxy-cmdlines.sh';
 import httpGet from './scripts/http-get.sh';
+import hostCheck from './scripts/host-check.sh';
 import killGroup from './scripts/kill-group.sh';
+import lbCheck from './scripts/lb-check.sh';
 import lbFacts from './scripts/lb-facts.sh';
 import lock from './scripts/lock.sh';
 import lockHolder from './scripts/lock-holder.sh';
@@ -49,6 +51,9 @@ export const remote = {
   haproxyCmdlines: (endMark: string) => withArgs(haproxyCmdlines, endMark),
   readConfigSources: (mark: string, sources: string[]) => withArgs(readConfigSources, mark, ...sources),
   lbFacts: (config: string) => withArgs(lbFacts, config),
+  hostCheck: (dir: string, remoteName: string, branch: string, tools: string[]) => withArgs(hostCheck, dir, remoteName, branch, ...tools),
+  /** `validate`: the command as the config has it, {file} filled in; run as written. */
+  lbCheck: (stateFolder: string, validate: string, sudos: string[]) => withArgs(lbCheck, stateFolder, validate, ...sudos),
   unixSocket: (socket: string, line: string, seconds: number) => withArgs(unixSocket, socket, line, seconds),
   /** Not a `sh -s` script: the text for `sh -c TEXT sh PGID` on a channel of its own. */
   killGroupText: killGroup,

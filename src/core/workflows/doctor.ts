@@ -15,6 +15,8 @@ import { localStep, OperationContext, steady, WorkflowError } from './parts/oper
 import { applyEach, LbChange, readUnderLocks } from './parts/lbChange';
 import { Plan } from '../plan/types';
 import { verifyLive } from './parts/verify';
+import { SetupFinding } from '../status/setupFindings';
+import { checkSetup, makeStateFolders } from './checkSetup';
 
 export interface DoctorOptions {
   /** Apply the additive fixes, once the person confirms them. */
@@ -24,6 +26,8 @@ export interface DoctorOptions {
 export interface DoctorResult {
   /** What is found after any fix (version included, as an `info` finding). */
   findings: Finding[];
+  /** What the slot hosts and the load balancers' users lack beside haproxy.cfg (checkSetup). */
+  setup: SetupFinding[];
   /** The findings whose lines were added. */
   fixed: Finding[];
   /** Warnings and errors left. */
@@ -85,21 +89,45 @@ function addLines(plan: Plan, read: DoctorInput, fixes: Finding[]): LbChange {
  * adds the missing lines the person confirms — through the same validate, replace, reload
  * and verify pipeline as a switch, the previous config put back on any failure.
  */
-/** Each load balancer of the app in turn (a pair is two HAProxy configs, each checked and fixed on its own). */
+/**
+ * Each load balancer of the app in turn (a pair is two HAProxy configs, each checked and fixed
+ * on its own), then every host the operations run on (checkSetup): slot and staging servers in
+ * the shell deploy steps run in, and each load balancer's user.
+ */
 export async function doctor(given: OperationContext, o: DoctorOptions = {}): Promise<DoctorResult> {
   const views = appViaEach(given.app);
-  if (views.length === 1) return doctorOne(given, o);
-  const results: DoctorResult[] = [];
+  const results: Omit<DoctorResult, 'setup'>[] = [];
   for (const app of views) results.push(await doctorOne({ ...given, app }, o));
+  const lbSummary = views.length === 1 ? results[0].summary : results.map((r, i) => `${views[i].loadBalancer.ssh}: ${r.summary}`).join(' ');
+  const ctx = steady(given);
+  let setup = await localStep(ctx, 'Check the hosts', () => checkSetup(ctx.runner, ctx.app, ctx.signal));
+  const made = o.fix ? await makeStateFolders(ctx.runner, ctx.app, setup, ctx.signal) : [];
+  if (made.length) {
+    ctx.reporter.info(`Made ${made.join(', ')}.`);
+    setup = setup.filter((f) => !f.makeFolder || !made.some((m) => m.endsWith(`:${f.makeFolder}`)));
+  }
+  for (const f of setup) (isSetupProblem(f) ? ctx.reporter.warn : ctx.reporter.info).call(ctx.reporter, describeSetupFinding(f));
+  const hostProblems = setup.filter(isSetupProblem);
+  const hostSummary = hostProblems.length
+    ? `${hostProblems.length} problem(s) on the hosts: ${hostProblems.map((f) => `${f.where}: ${f.title}`).join('; ')}.`
+    : 'Every slot host has its checkout, its remote and branch, the commands deploys run and its pm2 process; the load balancer\'s user needs no password.';
   return {
     findings: results.flatMap((r) => r.findings),
+    setup,
     fixed: results.flatMap((r) => r.fixed),
-    problems: results.reduce((n, r) => n + r.problems, 0),
-    summary: results.map((r, i) => `${views[i].loadBalancer.ssh}: ${r.summary}`).join(' '),
+    problems: results.reduce((n, r) => n + r.problems, 0) + hostProblems.length,
+    summary: `${lbSummary} ${hostSummary}`,
   };
 }
 
-async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<DoctorResult> {
+const isSetupProblem = (f: SetupFinding) => f.severity !== 'info';
+
+function describeSetupFinding(f: SetupFinding): string {
+  const mark = f.severity === 'info' ? 'ℹ' : f.severity === 'error' ? '✗' : '⚠';
+  return `${mark} ${f.where}: ${f.title}: ${f.why}.${f.byHand ? ` Fix: ${f.byHand}.` : ''}`;
+}
+
+async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<Omit<DoctorResult, 'setup'>> {
   const ctx = steady(given);
   const lb = ctx.app.loadBalancer;
   const read = await localStep(ctx, `Read HAProxy's config and process on ${lb.ssh}`, () => readLoadBalancer(ctx));
@@ -138,7 +166,7 @@ async function doctorOne(given: OperationContext, o: DoctorOptions): Promise<Doc
   const after = diagnose(await localStep(ctx, 'Check again', () => readLoadBalancer(ctx)));
   return result(after, fixes);
 
-  function result(findings: Finding[], fixed: Finding[]): DoctorResult {
+  function result(findings: Finding[], fixed: Finding[]): Omit<DoctorResult, 'setup'> {
     const problems = findings.filter(isProblem);
     const done = fixed.length ? `Added the lines for ${fixed.length} finding(s) and reloaded HAProxy; LIVE answers through the frontend. ` : '';
     const summary = problems.length
