@@ -38,7 +38,7 @@ export async function quickActions(deps: Deps): Promise<void> {
       if (app?.lb.state.history.length) actions.push({ label: '$(history) Rollback: switch traffic back', command: 'bluegreen.rollback' });
     }
     const findings = app?.lbs.reduce((n, lb) => n + (lb.findings?.length ?? 0), 0);
-    actions.push({ label: `$(checklist) Check load balancer${findings ? ` (${findings} finding${findings > 1 ? 's' : ''})` : ''}`, command: 'bluegreen.checkLoadBalancer' });
+    actions.push({ label: `$(checklist) Check setup${findings ? ` (${findings} finding${findings > 1 ? 's' : ''})` : ''}`, command: 'bluegreen.checkLoadBalancer' });
     actions.push({ label: '$(refresh) Refresh status', command: 'bluegreen.refresh' });
   } else actions.push({ label: '$(new-file) Create bluegreen.yaml', command: 'bluegreen.scaffoldConfig' });
   actions.push({ label: '$(go-to-file) Open bluegreen.yaml', command: 'bluegreen.openConfig' }, { label: '$(output) Show output', command: 'bluegreen.showOutput' });

@@ -19,7 +19,7 @@ const SKIP_STAGING: NextStep = { title: 'Skip Staging…', command: 'bluegreen.d
 export const END_CANARY: NextStep = { title: 'End Canary', command: 'bluegreen.canary', args: [0] };
 const REDEPLOY: NextStep = { title: 'Redeploy STANDBY', command: 'bluegreen.deploy' };
 const RECONCILE: NextStep = { title: 'Reconcile', command: 'bluegreen.reconcile' };
-const CHECK_LB: NextStep = { title: 'Check Load Balancer', command: 'bluegreen.checkLoadBalancer' };
+const CHECK_LB: NextStep = { title: 'Check Setup', command: 'bluegreen.checkLoadBalancer' };
 const RESUME_WATCH: NextStep = { title: 'Resume Watch', command: 'bluegreen.resumeWatch' };
 
 /** What fixes a refusal, by the gate that refused (src/core/plan/gates.ts). */

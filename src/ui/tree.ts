@@ -130,7 +130,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     }
     for (const f of lb.findings ?? []) {
       const remedy = remedyOf(f);
-      nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Load Balancer)' : ''}` : ''}`));
+      nodes.push(info(f.title, f.fix ? 'fixable' : 'by hand', f.severity === 'error' ? 'error' : 'warning', f.severity === 'error' ? 'testing.iconFailed' : 'list.warningForeground', `${f.why}.${remedy ? `\n\n${remedy}${f.fix ? ' (Check Setup)' : ''}` : ''}`));
     }
     if (lb.notSwitchable) nodes.push(info('Cannot switch', lb.notSwitchable, 'warning', 'list.warningForeground', lb.notSwitchable));
     // A running watch shows on the app; the lock of anything else here.

@@ -220,7 +220,7 @@ describe('the gate table: which operation each gate stops, and what it says', ()
 
   it('a switch warns of the idle connections a reload resets, offering the fix first when the doctor has one', () => {
     const idle = (fix?: object) => findings(app({ lb: { findings: [{ id: 'idle-close', severity: 'warn', message: 'm', ...(fix ? { fix } : {}) }] as unknown as Lb['findings'] } }), { kind: 'rollback' });
-    const sentence = '⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Load Balancer (bluegreen doctor --fix) adds it.';
+    const sentence = '⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Setup (bluegreen doctor --fix) adds it.';
     assert.deepEqual(idle({ text: 'x' }).map((f) => [f.gate, f.severity, f.sentence, f.fixFirst]), [['idle-close', 'warn', sentence, true]]);
     assert.deepEqual(idle().map((f) => f.fixFirst), [false]);
     assert.deepEqual(findings(app({ lb: { findings: [{ id: 'other', severity: 'warn', message: 'm' }] as unknown as Lb['findings'] } }), { kind: 'release' }), []);

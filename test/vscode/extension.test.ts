@@ -370,7 +370,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     }
   });
 
-  it('a missing idle-close-on-response: the tree lists it, the release dialog warns and offers Fix First, which switches nothing and runs Check Load Balancer; its confirmed fix adds exactly that line', async function () {
+  it('a missing idle-close-on-response: the tree lists it, the release dialog warns and offers Fix First, which switches nothing and runs Check Setup; its confirmed fix adds exactly that line', async function () {
     this.timeout(120_000);
     const { model, tree, confirmSeam, outputLines } = await api();
     const lbHome = path.join(process.env.BLUEGREEN_LAB_DIR ?? '', 'hosts', 'lb');

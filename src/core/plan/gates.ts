@@ -210,7 +210,7 @@ export const GATES: readonly Gate[] = [
     severity: 'warn',
     judge: ({ snap }) => {
       const finding = snap.lb.findings?.find((f) => f.id === 'idle-close');
-      return finding && { sentence: '⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Load Balancer (bluegreen doctor --fix) adds it.', fixFirst: !!finding.fix };
+      return finding && { sentence: '⚠ This switch will reset the keep-alive connections idle at that moment (no option idle-close-on-response): a few requests may fail. Check Setup (bluegreen doctor --fix) adds it.', fixFirst: !!finding.fix };
     },
   },
   {
