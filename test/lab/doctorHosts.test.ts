@@ -90,8 +90,11 @@ describe("doctor: every host, in the tool's own shell (#34)", function () {
   };
   const brief = (f: SetupFinding) => `${f.where}: ${f.id}`;
 
-  it('finds nothing on the lab as it is, and says so', async () => {
+  it('finds nothing on the lab as it is, says so, and changes nothing there', async () => {
+    const bytes = () => [readFileSync(lab().haproxyConfig, 'latin1'), readFileSync(lab().stateFile, 'latin1'), execFileSync('git', ['-C', path.join(lab().hosts.green.home, 'app'), 'rev-parse', 'HEAD']).toString()];
+    const before = bytes();
     const r = await run(config((y) => y));
+    assert.deepEqual(bytes(), before);
     assert.deepEqual(r.setup.filter((f) => f.severity !== 'info').map(brief), []);
     assert.equal(r.problems, 0, r.summary);
     assert.match(r.summary, /Every slot host has its checkout/);

@@ -36,6 +36,17 @@ describe('Blue-Green in a real VS Code extension host', () => {
     for (const { command } of pkg.contributes.commands) assert.ok(registered.has(command), `${command} is contributed but not registered`);
   });
 
+  it("Create bluegreen.yaml from the Load Balancer opens the workspace's bluegreen.yaml instead of writing over it", async () => {
+    const { model, notifications } = await api();
+    const config = await until('the config', () => model.config);
+    const before = readFileSync(config.file, 'utf8');
+    await vscode.commands.executeCommand('bluegreen.initFromLoadBalancer');
+    assert.equal(readFileSync(config.file, 'utf8'), before);
+    assert.match(notifications.at(-1)?.message ?? '', /bluegreen\.yaml already exists; opening it instead of overwriting it/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, config.file);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('reads the lab: BLUE LIVE, GREEN STANDBY, in the tree and on the badge', async () => {
     const { model, badge, tree } = await api();
     await vscode.commands.executeCommand('bluegreen.refresh');
