@@ -26,6 +26,15 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', version: pkg.version, environment, commit }));
     return;
   }
+  // GET /say?line=TEXT[&stream=err]: the app prints TEXT to its log (stdout, or stderr), as an app
+  // logs what happens to it; the tests of `bluegreen logs` read it back.
+  if (req.url.startsWith('/say?')) {
+    const query = new URL(req.url, 'http://lab').searchParams;
+    (query.get('stream') === 'err' ? console.error : console.log)(query.get('line') ?? '');
+    res.writeHead(204);
+    res.end();
+    return;
+  }
   if (failingFile && fs.existsSync(failingFile)) {
     res.writeHead(500, { 'content-type': 'text/plain' });
     res.end('the lab app fails on purpose\n');

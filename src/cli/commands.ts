@@ -23,6 +23,7 @@ import { sync } from '../core/workflows/sync';
 import { renderSmoke, renderSnapshot } from './render';
 import { terminalConfirm } from './confirm';
 import { initCommand } from './init';
+import { logsCommand } from './logs';
 import { stagingCommand } from './staging';
 import { allowedCommandsFile, allowedFor, commandsHash, commandsText, recordAllowed } from '../core/agent/allowedCommands';
 import { allowRequest } from '../core/agent/commandsGate';
@@ -201,6 +202,12 @@ export const CLI_COMMANDS: Record<string, CliCommand | CliSetupCommand> = {
       printOut(redact(renderSmoke(snapshot)));
       return snapshot.standby && smokeFailures(snapshot.slots[snapshot.standby].smoke) ? 1 : 0;
     },
+  },
+  logs: {
+    synopsis: '[--slot blue|green|standby|live|lb] [--lines N] [--follow] [--filter TEXT]',
+    summary: "the app's own log on a slot's servers (pm2's out and error files), or\n" + ' '.repeat(41) + "HAProxy's; --follow until Ctrl-C (redacted; a flood is bounded)",
+    options: ['slot', 'lines', 'follow', 'filter', 'app'],
+    run: logsCommand,
   },
   doctor: {
     synopsis: '[--fix] [--yes]',

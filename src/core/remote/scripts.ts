@@ -1,4 +1,5 @@
 import { shQuote } from '../shell';
+import appLogs from './scripts/app-logs.sh';
 import backup from './scripts/backup.sh';
 import branchTip from './scripts/branch-tip.sh';
 import checkoutFingerprint from './scripts/checkout-fingerprint.sh';
@@ -9,6 +10,7 @@ import hostCheck from './scripts/host-check.sh';
 import killGroup from './scripts/kill-group.sh';
 import lbCheck from './scripts/lb-check.sh';
 import lbFacts from './scripts/lb-facts.sh';
+import lbLogs from './scripts/lb-logs.sh';
 import lock from './scripts/lock.sh';
 import lockHolder from './scripts/lock-holder.sh';
 import migrationsDiff from './scripts/migrations-diff.sh';
@@ -51,6 +53,8 @@ export const remote = {
   haproxyCmdlines: (endMark: string) => withArgs(haproxyCmdlines, endMark),
   readConfigSources: (mark: string, sources: string[]) => withArgs(readConfigSources, mark, ...sources),
   lbFacts: (config: string) => withArgs(lbFacts, config),
+  appLogs: (pm2: string, lines: number, mode: 'follow' | 'once') => withArgs(appLogs, pm2, lines, mode),
+  lbLogs: (lines: number, mode: 'follow' | 'once', config: string) => withArgs(lbLogs, lines, mode, config),
   hostCheck: (dir: string, remoteName: string, branch: string, tools: string[]) => withArgs(hostCheck, dir, remoteName, branch, ...tools),
   /** `validate`: the command as the config has it, {file} filled in; run as written. */
   lbCheck: (stateFolder: string, validate: string, sudos: string[]) => withArgs(lbCheck, stateFolder, validate, ...sudos),

@@ -1,0 +1,74 @@
+import { Redacted } from '../redact';
+import { fromHost } from '../hostText';
+
+/** One line of an app's or HAProxy's log, as a person or an agent reads it: redacted, on one line. */
+export interface LogLine {
+  /** "GREEN lab-green", "load balancer lab-lb". */
+  where: string;
+  stream: 'out' | 'err' | 'lb' | 'note';
+  text: Redacted;
+}
+
+/** A log line is the host's words: one line, cut at this many characters, redacted. */
+export const LOG_LINE_LIMIT = 2000;
+
+/**
+ * The flood bound: at most `perSecond` lines a second go on; the rest are counted, and said as
+ * one "N lines dropped" line when the next second starts (or at the end: `flush`). Pure: the
+ * caller gives the time.
+ */
+export class LineGate {
+  private windowStart = -Infinity;
+  private passed = 0;
+  private dropped = 0;
+  /** Every line dropped so far. */
+  droppedTotal = 0;
+
+  constructor(private readonly perSecond: number) {}
+
+  /** The lines to show for `line` at `now` (ms): the drop note first when a second has ended. */
+  offer(line: LogLine, now: number): LogLine[] {
+    const shown: LogLine[] = [];
+    if (now - this.windowStart >= 1000) {
+      shown.push(...this.flush(line.where));
+      this.windowStart = now;
+      this.passed = 0;
+    }
+    if (this.passed < this.perSecond) {
+      this.passed++;
+      shown.push(line);
+    } else {
+      this.dropped++;
+      this.droppedTotal++;
+    }
+    return shown;
+  }
+
+  /** The drop note for the lines held back, if any. */
+  flush(where: string): LogLine[] {
+    if (!this.dropped) return [];
+    const note: LogLine = { where, stream: 'note', text: fromHost(`… ${this.dropped} line${this.dropped > 1 ? 's' : ''} dropped (more than ${this.perSecond} a second)`, LOG_LINE_LIMIT) };
+    this.dropped = 0;
+    return [note];
+  }
+}
+
+/** A tagged line of app-logs.sh or lb-logs.sh ("out TEXT", "err TEXT", "lb TEXT") as a LogLine; other lines are not log lines. */
+export function logLineOf(where: string, raw: string): LogLine | undefined {
+  const m = /^(out|err|lb) (.*)$/s.exec(raw);
+  return m ? { where, stream: m[1] as LogLine['stream'], text: fromHost(m[2], LOG_LINE_LIMIT) } : undefined;
+}
+
+/** Where HAProxy logs, from the config's `log` lines, when no file or journal has it. */
+export function whereHaproxyLogs(logLines: string[]): string {
+  const targets = logLines.map((l) => l.trim().split(/\s+/)[1] ?? '').filter(Boolean);
+  const how = 'put `log /dev/log local0` under global and `log global` under defaults, with syslog writing /var/log/haproxy.log (Debian\'s rsyslog does), or read it where it goes';
+  if (!targets.length || targets.every((t) => t === 'global')) return `HAProxy logs nowhere: its config has no \`log\` target. To read its log here, ${how}`;
+  const said = targets.filter((t) => t !== 'global').map((t) => {
+    if (t === 'stdout' || t === 'stderr') return `to its ${t} (whoever starts HAProxy keeps it: systemd's journal, docker logs)`;
+    if (t.startsWith('/')) return `to the syslog socket ${t}, which writes it to no file or journal readable here`;
+    if (t.startsWith('ring@')) return `to the ring buffer ${t.slice(5)} (show events ${t.slice(5)} on the stats socket)`;
+    return `to the syslog server at ${t}`;
+  });
+  return `HAProxy logs ${[...new Set(said)].join(' and ')}. To read it here, ${how}`;
+}
