@@ -211,7 +211,7 @@ export const CLI_COMMANDS: Record<string, CliCommand | CliSetupCommand> = {
   },
   doctor: {
     synopsis: '[--fix] [--yes]',
-    summary: 'check the load balancer for what makes releases drop requests;\n' + ' '.repeat(41) + '--fix adds the missing lines (validated, reloaded, verified)',
+    summary: 'check the load balancer for what makes releases drop requests, and\n' + ' '.repeat(41) + 'every host for what makes operations fail (checkouts, git, node/npm/pm2\n' + ' '.repeat(41) + 'in the shell deploys use, sudo); --fix adds the lines, makes the state folder',
     options: ['fix', 'yes', 'app'],
     async run(c) {
       const r = await doctor(c.operation(), { fix: c.args.values.fix });
