@@ -27,6 +27,7 @@ export const OPTIONS = {
   slot: { type: 'string', value: 'SLOT', help: 'logs: blue, green, standby (default), live, or lb (HAProxy\'s log)' },
   lines: { type: 'string', value: 'N', help: 'logs: the last N lines of each log (default 100)' },
   filter: { type: 'string', value: 'TEXT', help: 'logs: only lines holding TEXT' },
+  since: { type: 'string', value: 'WHEN', help: 'logs: only lines written since WHEN: 15m, 2h, 1d, or a time (2026-12-05T07:00)' },
   interval: { type: 'string', value: 'S', help: 'staging --follow: seconds between checks of the branch (5-3600, default 30)' },
   once: { type: 'boolean', help: 'staging --follow: one check (deploy when the branch moved), then exit' },
   stop: { type: 'boolean', help: 'watch: stop the watch (whoever runs it) instead of resuming it' },
@@ -42,7 +43,7 @@ export type OptionName = keyof typeof OPTIONS;
 export interface ParsedArgs {
   command?: string;
   positionals: string[];
-  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; follow?: boolean; interval?: string; once?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'skip-staging'?: boolean; 'ssh-config'?: string; slot?: string; lines?: string; filter?: string; 'haproxy-config'?: string; 'accept-host-key'?: string[]; help?: boolean };
+  values: { config?: string; app?: string; yes?: boolean; json?: boolean; ref?: string; to?: string; migrate?: boolean; emergency?: boolean; reason?: string; fix?: boolean; stop?: boolean; follow?: boolean; interval?: string; once?: boolean; abort?: boolean; 'route-back'?: boolean; 'allow-unsafe-migrations'?: boolean; 'skip-staging'?: boolean; 'ssh-config'?: string; slot?: string; lines?: string; filter?: string; since?: string; 'haproxy-config'?: string; 'accept-host-key'?: string[]; help?: boolean };
   given: OptionName[];
 }
 

@@ -204,9 +204,9 @@ export const CLI_COMMANDS: Record<string, CliCommand | CliSetupCommand> = {
     },
   },
   logs: {
-    synopsis: '[--slot blue|green|standby|live|lb] [--lines N] [--follow] [--filter TEXT]',
+    synopsis: '[--slot blue|green|standby|live|lb] [--lines N] [--follow | --since WHEN] [--filter TEXT]',
     summary: "the app's own log on a slot's servers (pm2's out and error files), or\n" + ' '.repeat(41) + "HAProxy's; --follow until Ctrl-C (redacted; a flood is bounded)",
-    options: ['slot', 'lines', 'follow', 'filter', 'app'],
+    options: ['slot', 'lines', 'follow', 'since', 'filter', 'app'],
     run: logsCommand,
   },
   doctor: {

@@ -1,7 +1,9 @@
 import { ParsedArgs, UsageError } from '../bin/args';
 import { redact } from '../core/redact';
 import { printOut, writeErr } from '../core/stdio';
+import { errorMessage } from '../core/errors';
 import { LogLine } from '../core/status/logLines';
+import { sinceMoment } from '../core/status/logSince';
 import { LOG_TARGETS, LogTarget, MAX_LOG_LINES, readLogs } from '../core/workflows/logs';
 import { CommandRunner } from '../core/ssh/runner';
 import { OperationContext } from '../core/workflows/parts/operation';
@@ -13,9 +15,17 @@ export async function logsCommand(c: { args: ParsedArgs; runner: CommandRunner; 
   if (!LOG_TARGETS.includes(target)) throw new UsageError(`--slot takes ${LOG_TARGETS.join(', ')}, not "${values.slot}"`);
   const lines = values.lines === undefined ? 100 : Number(values.lines);
   if (!Number.isInteger(lines) || lines < 1 || lines > MAX_LOG_LINES) throw new UsageError(`--lines takes a whole number from 1 to ${MAX_LOG_LINES}`);
+  if (values.since !== undefined && values.follow) throw new UsageError('--since picks among the lines already written; use it without --follow');
+  if (values.since !== undefined) {
+    try {
+      sinceMoment(values.since, Date.now());
+    } catch (e) {
+      throw new UsageError(`--${errorMessage(e)}`);
+    }
+  }
   const ctx = c.operation();
   const print = (l: LogLine) => (l.stream === 'note' ? writeErr(redact(`${l.where}: ${l.text}\n`)) : printOut(redact(`${l.where} ${l.stream === 'err' ? '!' : '|'} ${l.text}`)));
-  const r = await readLogs(c.runner, ctx.app, { target, lines, follow: values.follow ?? false, filter: values.filter, signal: ctx.signal, onLine: print });
+  const r = await readLogs(c.runner, ctx.app, { target, lines, follow: values.follow ?? false, filter: values.filter, since: values.since, signal: ctx.signal, onLine: print });
   if (r.note) printOut(redact(r.note));
   return 0;
 }

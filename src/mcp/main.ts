@@ -25,7 +25,7 @@ export async function serveMcp(configFile: string): Promise<void> {
   if (!existsSync(configFile)) throw new BlueGreenError('config-missing', `${path.resolve(configFile)} does not exist; pass --config FILE`);
   const server = new Server(
     { name: 'bluegreen', version: VERSION },
-    { capabilities: { tools: {} }, instructions: 'Blue-green releases over SSH. Look with get_deployment_status; deploy_to_staging and deploy_to_standby never touch LIVE; promote_to_standby deploys only what staging passed; switch_traffic, rollback and bump_version wait until a person approves in their editor.' },
+    { capabilities: { tools: {} }, instructions: 'Blue-green releases over SSH. Look with get_deployment_status, and read the log of a slot or of HAProxy with get_logs; deploy_to_staging and deploy_to_standby never touch LIVE; promote_to_standby deploys only what staging passed; switch_traffic, rollback and bump_version wait until a person approves in their editor.' },
   );
   let session: Promise<Session> | undefined;
   const opened = () => (session ??= import('./session').then((m) => m.openSession(configFile, server)));

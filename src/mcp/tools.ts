@@ -3,6 +3,7 @@ import { runAgentTool } from '../core/agent/dispatch';
 import { Config } from '../core/config/types';
 import { CommandRunner } from '../core/ssh/runner';
 import { takeSnapshot } from '../core/status/refresh';
+import { readLogs } from '../core/workflows/logs';
 import { ConfirmPort } from '../core/plan/confirm';
 import { redact, redactedJson } from '../core/redact';
 import { textResult, ToolResult } from './results';
@@ -32,6 +33,7 @@ export async function runTool(name: string, deps: ToolDeps, input: unknown, call
     config: deps.config,
     via: 'bluegreen mcp',
     status: (config) => takeSnapshot(deps.runner, config),
+    logs: (app, request) => readLogs(deps.runner, app, { ...request, signal: call.signal }),
     operate: (_title, app, body) => body({ runner: deps.runner, app, reporter: call.reporter, confirm: approval, who: whoAmI(), signal: call.signal, workspace: path.dirname(deps.config.file) }),
   });
   return textResult([redact(result.text), ...(result.snapshot ? [redactedJson(result.snapshot, 2)] : [])], !result.ok);

@@ -3,6 +3,7 @@ import { runAgentTool } from '../core/agent/dispatch';
 import { AGENT_TOOLS } from '../core/agent/tools';
 import { BlueGreenError } from '../core/errors';
 import { redact, Redacted } from '../core/redact';
+import { readLogs } from '../core/workflows/logs';
 import { Deps } from './deps';
 import { newerApi } from './newerApi';
 import { operate } from './operations';
@@ -24,12 +25,12 @@ export function registerLanguageModelTools(deps: Deps): vscode.Disposable[] {
   const registerTool = lm.registerTool.bind(lm);
   return AGENT_TOOLS.map((spec) =>
     registerTool(languageModelToolName(spec.name), {
-      invoke: async (options) => new Result([new Text(await run(deps, spec.name, options.input))]),
+      invoke: async (options, token) => new Result([new Text(await run(deps, spec.name, options.input, token))]),
     }),
   );
 }
 
-async function run(deps: Deps, name: string, input: unknown): Promise<Redacted> {
+async function run(deps: Deps, name: string, input: unknown, token: vscode.CancellationToken): Promise<Redacted> {
   if (!vscode.workspace.isTrusted) return redact('Blue-Green works only in a trusted workspace; nothing was done.');
   if (!deps.model.config) await deps.model.loadConfig();
   const config = deps.model.config;
@@ -43,6 +44,15 @@ async function run(deps: Deps, name: string, input: unknown): Promise<Redacted> 
       const { snapshot, refreshError } = deps.model;
       if (!snapshot || refreshError) throw new BlueGreenError('refused', refreshError ?? 'the status could not be read');
       return { ...snapshot, apps: snapshot.apps.filter((a) => wanted.apps.some((w) => w.name === a.name)) };
+    },
+    logs: async (app, request) => {
+      const cancel = new AbortController();
+      const listening = token.onCancellationRequested(() => cancel.abort());
+      try {
+        return await readLogs(deps.model.runner, app, { ...request, signal: cancel.signal });
+      } finally {
+        listening.dispose();
+      }
     },
     operate: async (title, app, body) => {
       const outcome = await operate(deps, title, { app: { name: app.name } }, body);

@@ -2,6 +2,9 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
+import * as path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { LogLine } from '../../src/core/status/logLines';
 import { readLogs } from '../../src/core/workflows/logs';
 import { labConfig, labRunner } from './helpers';
@@ -69,6 +72,69 @@ describe("logs: the app's own log and HAProxy's (#35)", function () {
       assert.match(r.note ?? '', /^load balancer lab-lb: HAProxy logs nowhere: its config has no `log` target\. To read its log here, put `log \/dev\/log local0` under global/);
     } finally {
       runner.dispose();
+    }
+  });
+
+  it("an app that logs elsewhere: bluegreen.yaml's logs command per slot, its out and err, the last N lines, told to follow; Cancel ends it on the host", async () => {
+    const runner = labRunner();
+    const app = labConfig().apps[0];
+    const marker = `custom-${Date.now()}`;
+    try {
+      app.logs = { green: `printf '%s\\n' one two three; echo "${marker} lines={lines} slot={slot} follow=\${BLUEGREEN_FOLLOW:-no} in $(pwd)"; echo bad >&2` };
+      const once = await readLogs(runner, app, { target: 'green', lines: 2, follow: false });
+      assert.deepEqual(
+        once.lines.map((l) => [l.stream, l.text]),
+        [
+          ['out', 'three'],
+          ['out', `${marker} lines=2 slot=green follow=no in ${app.slots.green.servers[0].dir}`],
+          ['err', 'bad'],
+        ],
+      );
+      assert.deepEqual(once.sources, ['GREEN lab-green: logs.green in bluegreen.yaml']);
+      app.logs = { green: `echo "${marker} follow=$BLUEGREEN_FOLLOW"; exec sleep 4242` };
+      const controller = new AbortController();
+      const seen: LogLine[] = [];
+      const following = readLogs(runner, app, { target: 'green', lines: 5, follow: true, signal: controller.signal, onLine: (l) => seen.push(l) });
+      for (let i = 0; i < 100 && !seen.length; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(seen.map((l) => l.text), [`${marker} follow=1`]);
+      controller.abort();
+      await following;
+      const sleeping = () => execFileSync('sh', ['-c', "ps -eo args | grep -x 'sleep 4242' || true"]).toString().trim();
+      for (let i = 0; i < 50 && sleeping(); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(sleeping(), '', 'the command is left running on the host after Cancel');
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('get_logs through `bluegreen mcp`: read only, nobody asked, bounded and redacted lines', async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+    // No commands allowed for this config: reading a log runs none of them, so it is not held back.
+    env.XDG_CONFIG_HOME = path.join(lab().dir, 'no-commands-allowed');
+    const client = new Client({ name: 'lab-logs-client', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [path.resolve(__dirname, '../../../dist/cli.js'), 'mcp', '--config', lab().configFile], env, stderr: 'pipe' }));
+    try {
+      const { tools } = await client.listTools();
+      assert.equal(tools.find((t) => t.name === 'get_logs')?.annotations?.readOnlyHint, true);
+      const marker = `agent-reads-${Date.now()}`;
+      for (let i = 0; i < 250; i++) await say(`${marker} ${i}${i === 249 ? ' token=ghp_abcdefghijklmnopqrstuvwxyz0123456789' : ''}`);
+      const text = (r: unknown) => ((r as { content: { text: string }[] }).content ?? []).map((c) => c.text).join('\n');
+      const result = await client.callTool({ name: 'get_logs', arguments: { slot: 'green', lines: 200, filter: marker } });
+      assert.equal(result.isError, undefined, text(result));
+      const mine = text(result).split('\n').filter((l) => l.startsWith('GREEN lab-green | ') && l.includes(marker));
+      // The last 200 lines of the out file: the bound, the newest kept, the secret gone.
+      assert.equal(mine.length, 200, text(result).slice(0, 2000));
+      assert.match(mine[199], new RegExp(`${marker} 249 token=`));
+      assert.ok(!text(result).includes('ghp_abcdefghijklmnopqrstuvwxyz0123456789'), 'the secret was shown');
+      assert.match(text(result), /^Logs of GREEN: the last 200 lines of each server, holding "agent-reads-\d+"\.\nRead from GREEN lab-green: .*demo-green-out\.log/);
+      const tooMany = await client.callTool({ name: 'get_logs', arguments: { slot: 'green', lines: 10000 } });
+      assert.equal(tooMany.isError, true);
+      assert.match(text(tooMany), /lines must be <= 200/);
+      // The lab app's lines say no time: since cannot pick among them, and the answer says so.
+      const since = await client.callTool({ name: 'get_logs', arguments: { slot: 'green', lines: 5, since: '15m' } });
+      assert.match(text(since), /these out lines say no time, so since cannot pick among them: all 5 are shown/);
+    } finally {
+      await client.close();
     }
   });
 });

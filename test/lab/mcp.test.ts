@@ -63,7 +63,7 @@ describe('bluegreen mcp: a real MCP client against the lab', function () {
     assert.ok(Date.now() - started < 5000);
     assert.equal(client.getServerVersion()?.name, 'bluegreen');
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['bump_version', 'deploy_to_staging', 'deploy_to_standby', 'get_deployment_status', 'promote_to_standby', 'rollback', 'switch_traffic', 'sync_standby']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['bump_version', 'deploy_to_staging', 'deploy_to_standby', 'get_deployment_status', 'get_logs', 'promote_to_standby', 'rollback', 'switch_traffic', 'sync_standby']);
     const byName = new Map(tools.map((t) => [t.name, t]));
     assert.equal(byName.get('get_deployment_status')?.annotations?.readOnlyHint, true);
     assert.equal(byName.get('switch_traffic')?.annotations?.destructiveHint, true);

@@ -16,6 +16,8 @@ import { ConfirmPort, ConfirmRequest, emergencyReason, reasonMissing, typedSlotM
 import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/operation';
 import { lineReporter } from '../../src/core/workflows/parts/reporter';
 import { redact } from '../../src/core/redact';
+import { LogsRequest, LogsResult } from '../../src/core/workflows/logs';
+import { AGENT_LOGS_CHARS } from '../../src/core/agent/logsAnswer';
 
 const FIXTURE = readFileSync(path.join(__dirname, '../../../test/unit/fixtures/valid.yaml'), 'utf8');
 
@@ -51,23 +53,25 @@ function person(answer: 'yes' | 'no'): ConfirmPort & { asked: ConfirmRequest[] }
 }
 
 /** A front end as the MCP server and the editor are: what it was asked to do is recorded. */
-function fakeHost(config: Config, o: { snapshot?: Snapshot } = {}) {
+function fakeHost(config: Config, o: { snapshot?: Snapshot; logs?: LogsResult } = {}) {
   const runner = new RefusingRunner();
   const operated: { title: string; app: string; ctx?: OperationContext }[] = [];
   const statusRead: Config[] = [];
+  const logsRead: { app: string; request: LogsRequest }[] = [];
   // What the front end's own context would answer if the dispatcher let it: always yes.
   const frontEndYes: ConfirmPort & { asked: ConfirmRequest[] } = person('yes');
   const host: AgentHost = {
     config,
     via: 'a unit test',
     status: async (wanted) => (statusRead.push(wanted), o.snapshot ?? { takenAt: '', durationMs: 0, apps: [] }),
+    logs: async (app, request) => (logsRead.push({ app: app.name, request }), o.logs ?? { title: 'GREEN (STANDBY)', lines: [], dropped: 0, sources: [] }),
     operate: async (title, app, body) => {
       const record: (typeof operated)[number] = { title, app: app.name };
       operated.push(record);
       return body({ runner, app, reporter: lineReporter(() => undefined), confirm: frontEndYes, who: redact('ann@desk'), workspace: path.dirname(config.file) });
     },
   };
-  return { host, runner, operated, statusRead, frontEndYes };
+  return { host, runner, operated, statusRead, logsRead, frontEndYes };
 }
 
 const config = () => parseConfig(FIXTURE, '/work/app/bluegreen.yaml');
@@ -95,7 +99,7 @@ describe('the agent dispatcher (runAgentTool)', () => {
       const approval = person('yes');
       const result = await runAgentTool(name, {}, approval, host);
       assert.equal(result.ok, false, name);
-      assert.match(result.text, /^There is no tool ".*" \(tools: get_deployment_status, deploy_to_staging, deploy_to_standby, promote_to_standby/, name);
+      assert.match(result.text, /^There is no tool ".*" \(tools: get_deployment_status, get_logs, deploy_to_staging, deploy_to_standby, promote_to_standby/, name);
       assert.deepEqual([operated.length, statusRead.length, runner.calls.length, approval.asked.length], [0, 0, 0, 0], name);
     }
   });
@@ -159,7 +163,7 @@ describe('the agent dispatcher (runAgentTool)', () => {
   });
 
   it('requireApproval: false changes nothing: every tool that can affect users asks the person, whatever the arguments say', () => {
-    const asks = (name: Exclude<AgentToolName, 'get_deployment_status'>, args: object) => agentWorkflow(name, args, '/w').approval;
+    const asks = (name: Exclude<AgentToolName, 'get_deployment_status' | 'get_logs'>, args: object) => agentWorkflow(name, args, '/w').approval;
     for (const args of [{}, { requireApproval: false }, { requireApproval: false, emergency: true, reason: 'agent says so' }, { requireApproval: true }]) assert.equal(asks('switch_traffic', args), 'person', JSON.stringify(args));
     assert.equal(asks('rollback', {}), 'person');
     assert.equal(asks('bump_version', { level: 'major' }), 'person');
@@ -263,6 +267,85 @@ describe('the agent dispatcher (runAgentTool)', () => {
     const unknown = await runAgentTool('get_deployment_status', { app: 'other' }, person('no'), host);
     assert.deepEqual(unknown, { ok: false, text: 'no app "other" in /work/app/bluegreen.yaml (apps: demo)' });
     assert.equal(statusRead.length, 2);
+  });
+});
+
+describe('get_logs', () => {
+  let restore: () => void;
+  // No commands allowed: reading a log runs none of bluegreen.yaml's, so nobody is asked.
+  before(() => (restore = ownConfigHome(false)));
+  after(() => restore());
+  const line = (text: string, stream: 'out' | 'err' = 'out') => ({ where: 'GREEN web-1', stream, text: redact(text) });
+
+  it('reads with the defaults (STANDBY, 50 lines, no follow), asks nobody and operates nothing', async () => {
+    const { host, logsRead, operated, runner } = fakeHost(config(), { logs: { title: 'GREEN (STANDBY)', lines: [line('listening on 3000'), line('boom', 'err')], dropped: 0, sources: ['GREEN web-1: /home/app/.pm2/logs/demo-out.log'] } });
+    const approval = person('no');
+    const result = await runAgentTool('get_logs', {}, approval, host);
+    assert.deepEqual(logsRead, [{ app: 'demo', request: { target: 'standby', lines: 50, since: undefined, filter: undefined, follow: false } }]);
+    assert.deepEqual(result, {
+      ok: true,
+      text: 'Logs of GREEN (STANDBY): the last 50 lines of each server.\nRead from GREEN web-1: /home/app/.pm2/logs/demo-out.log.\nGREEN web-1 | listening on 3000\nGREEN web-1 ! boom',
+    });
+    assert.deepEqual([approval.asked.length, operated.length, runner.calls.length], [0, 0, 0]);
+    await runAgentTool('get_logs', { slot: 'lb', lines: 200, since: '15m', filter: 'error' }, approval, host);
+    assert.deepEqual(logsRead[1].request, { target: 'lb', lines: 200, since: '15m', filter: 'error', follow: false });
+  });
+
+  it('odd arguments are refused before anything is read', async () => {
+    const { host, logsRead } = fakeHost(config());
+    for (const [input, said] of [
+      [{ lines: 201 }, /lines must be <= 200/],
+      [{ lines: 0 }, /lines must be >= 1/],
+      [{ lines: 2.5 }, /lines must be integer/],
+      [{ lines: '50' }, /lines must be integer/],
+      [{ slot: 'prod' }, /slot must be equal to one of the allowed values/],
+      [{ since: 'yesterday' }, /since must match pattern/],
+      [{ since: '15m; rm -rf /' }, /since must match pattern/],
+      [{ follow: true }, /must NOT have additional properties \(follow\)/],
+      [{ app: 'other' }, /no app "other"/],
+    ] as const) {
+      const result = await runAgentTool('get_logs', input, person('yes'), host);
+      assert.equal(result.ok, false, JSON.stringify(input));
+      assert.match(result.text, said, JSON.stringify(input));
+    }
+    assert.equal(logsRead.length, 0);
+  });
+
+  it('the answer is bounded: the newest lines that fit, the older ones counted', async () => {
+    const lines = Array.from({ length: 600 }, (_, i) => line(`${i} ${'x'.repeat(1900)}`));
+    const { host } = fakeHost(config(), { logs: { title: 'BLUE', lines, dropped: 7, sources: [] } });
+    const { text } = await runAgentTool('get_logs', { lines: 200 }, person('no'), host);
+    assert.ok(text.length <= AGENT_LOGS_CHARS + 400, String(text.length));
+    assert.match(text, /\((\d+) older lines left out: the answer holds at most 40000 characters/);
+    const kept = text.split('\n').filter((l) => l.startsWith('GREEN web-1 | '));
+    assert.ok(kept.length > 10 && kept.length < 25, String(kept.length));
+    assert.equal(Number(/\((\d+) older/.exec(text)![1]) + kept.length, 600);
+    assert.match(kept[kept.length - 1], /^GREEN web-1 \| 599 /);
+    assert.match(text, /7 lines were dropped by the flood bound\.$/);
+  });
+
+  it("a slot whose log is read by bluegreen.yaml's own logs command is read only once a person allowed the commands", async () => {
+    const withCommand = config();
+    withCommand.apps[0].logs = { green: 'journalctl -u demo-green -n {lines} --no-pager' };
+    assert.match(commandsText(withCommand), /^demo: logs\.green on GREEN's servers: journalctl -u demo-green -n \{lines\} --no-pager$/m);
+    const { host, logsRead } = fakeHost(withCommand);
+    const no = person('no');
+    const refused = await runAgentTool('get_logs', { slot: 'green' }, no, host);
+    assert.equal(refused.ok, false);
+    assert.match(refused.text, /^Nothing was run: the commands in \/work\/app\/bluegreen\.yaml were never allowed by a person/);
+    assert.deepEqual([no.asked.length, logsRead.length], [1, 0]);
+    // HAProxy's log runs none of them.
+    assert.equal((await runAgentTool('get_logs', { slot: 'lb' }, person('no'), host)).ok, true);
+    const yes = person('yes');
+    assert.equal((await runAgentTool('get_logs', { slot: 'green' }, yes, host)).ok, true);
+    assert.deepEqual([yes.asked.length, logsRead.map((r) => r.request.target)], [1, ['lb', 'green']]);
+  });
+
+  it('says so when there is nothing, and passes a read failure on as a refusal', async () => {
+    const { host } = fakeHost(config());
+    assert.match((await runAgentTool('get_logs', { slot: 'blue' }, person('no'), host)).text, /\nNo lines\.$/);
+    const failing: AgentHost = { ...host, logs: async () => Promise.reject(new Error('BLUE web-1: no log files')) };
+    assert.deepEqual(await runAgentTool('get_logs', {}, person('no'), failing), { ok: false, text: 'BLUE web-1: no log files' });
   });
 });
 

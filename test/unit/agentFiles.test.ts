@@ -35,6 +35,9 @@ describe('chat workflows', () => {
     const release = chatWorkflowFiles('windsurf')[1].text;
     assert.match(release, /^---\ndescription: .+\n---\n\n1\. /);
     assert.match(release, /`switch_traffic`.*you cannot approve it for me/);
+    // A refusal is answered from evidence: STANDBY's own log, read before anything is suggested.
+    assert.match(release, /If STANDBY is not healthy, call the Blue-Green tool `get_logs` \(slot standby\).*suggest nothing before you have read them/);
+    assert.match(release, /If a gate refuses the switch, call the Blue-Green tool `get_logs`/);
     assert.match(chatWorkflowFiles('vscode')[2].text, /^---\nmode: agent\n[\s\S]*#bluegreen_sync_standby[\s\S]*same version and commit/);
   });
 

@@ -48,7 +48,7 @@ describe("the agent tools' argument check", () => {
     const r = checkAgentArgs(spec, input);
     return r.ok ? r : { ok: false, problems: [...r.problems].sort() };
   };
-  const VALUES: unknown[] = [undefined, '', 'demo', 'Demo', 'demo-2_b', '-x', 'a..b', 'v1.2.3', 'feature/x', 'main; rm -rf /', 'demo\n', 'a'.repeat(200), 'a'.repeat(201), '\u{1F600}'.repeat(300), 'x'.repeat(501), 'patch', 'minor', 'major', 'huge', true, false, 0, 1, null, [], {}, ['patch']];
+  const VALUES: unknown[] = [undefined, '', 'standby', 'lb', '15m', '2026-12-05T07:00', 50, 200, 201, -1, 2.5, 1e9, 'demo', 'Demo', 'demo-2_b', '-x', 'a..b', 'v1.2.3', 'feature/x', 'main; rm -rf /', 'demo\n', 'a'.repeat(200), 'a'.repeat(201), '\u{1F600}'.repeat(300), 'x'.repeat(501), 'patch', 'minor', 'major', 'huge', true, false, 0, 1, null, [], {}, ['patch']];
 
   it('says what Ajv says, with the same defaults, for every property of every tool and each odd value', () => {
     let compared = 0;

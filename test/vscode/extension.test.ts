@@ -528,7 +528,7 @@ describe('Blue-Green in a real VS Code extension host', () => {
     const lm = (vscode as unknown as { lm: { tools: readonly { name: string }[]; invokeTool(name: string, options: { input: object; toolInvocationToken: undefined }): Thenable<{ content: { value?: string }[] }> } }).lm;
     const names = lm.tools.map((t) => t.name).filter((n) => n.startsWith('bluegreen_'));
     assert.ok(outputLines.includes("[mcp] bluegreen mcp is offered to VS Code's agent"), outputLines.filter((l) => l.startsWith('[mcp]')).join('\n'));
-    assert.deepEqual(names.sort(), ['bluegreen_bump_version', 'bluegreen_deploy_to_staging', 'bluegreen_deploy_to_standby', 'bluegreen_get_deployment_status', 'bluegreen_promote_to_standby', 'bluegreen_rollback', 'bluegreen_switch_traffic', 'bluegreen_sync_standby']);
+    assert.deepEqual(names.sort(), ['bluegreen_bump_version', 'bluegreen_deploy_to_staging', 'bluegreen_deploy_to_standby', 'bluegreen_get_deployment_status', 'bluegreen_get_logs', 'bluegreen_promote_to_standby', 'bluegreen_rollback', 'bluegreen_switch_traffic', 'bluegreen_sync_standby']);
     await vscode.commands.executeCommand('bluegreen.refresh');
     const live = model.snapshot!.apps[0].live!;
     const asked = confirmSeam.asked.length;

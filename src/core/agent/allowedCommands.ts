@@ -30,6 +30,10 @@ export function commandsText(config: Config): string {
       const command = app.deploy[step];
       if (command !== undefined) lines.push(`${app.name}: deploy.${step} on ${where}: ${command}`);
     }
+    for (const slot of SLOT_NAMES) {
+      const command = app.logs?.[slot];
+      if (command !== undefined) lines.push(`${app.name}: logs.${slot} on ${slot.toUpperCase()}'s servers: ${command}`);
+    }
     // Who hears of every release: a changed url is a change; the text shows only its host (its path is its secret).
     for (const hook of app.notify ?? []) lines.push(`${app.name}: notify ${shownWebhook(hook.url)} (sha256 ${createHash('sha256').update(hook.url).digest('hex').slice(0, 16)})`);
     for (const phase of ['backup', 'beforeMigrate'] as const) {

@@ -33,8 +33,8 @@ const WORKFLOWS: Workflow[] = [
     description: 'Switch traffic to STANDBY after checking it (Blue-Green)',
     steps: (t) => [
       `Call ${t('get_deployment_status')} and report LIVE and STANDBY: slot, version, commit and health of each.`,
-      'If STANDBY is not healthy, stop and tell me why. If STANDBY does not run a newer version than LIVE, say so and ask me whether to go on.',
-      `Call ${t('switch_traffic')}. Do not use emergency unless I ask for it and give the reason. I approve the switch in my editor; you cannot approve it for me, and requireApproval changes nothing.`,
+      `If STANDBY is not healthy, call ${t('get_logs')} (slot standby) and tell me why from its log, quoting the lines that show it; suggest nothing before you have read them, and stop. If STANDBY does not run a newer version than LIVE, say so and ask me whether to go on.`,
+      `Call ${t('switch_traffic')}. Do not use emergency unless I ask for it and give the reason. I approve the switch in my editor; you cannot approve it for me, and requireApproval changes nothing. If a gate refuses the switch, call ${t('get_logs')} (slot standby, since 15m) and tell me what the log shows before suggesting anything.`,
       'Report the outcome as the tool states it ("LIVE is …"), and that the old LIVE stays warm as STANDBY for a rollback.',
     ],
   },

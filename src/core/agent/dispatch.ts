@@ -9,6 +9,8 @@ import { statusSentence } from '../status/describe';
 import { failedStepOutput, OperationContext } from '../workflows/parts/operation';
 import { commandsAllowedForAgent } from './commandsGate';
 import { AGENT_TOOLS, AgentToolSpec, emergencyReasonMissing } from './tools';
+import { LogsRequest, LogsResult } from '../workflows/logs';
+import { logsAnswer } from './logsAnswer';
 import { checkAgentArgs } from './validate';
 import { agentWorkflow } from './workflows';
 
@@ -19,6 +21,8 @@ export interface AgentHost {
   via: string;
   /** The Snapshot of `config`'s apps, read now. */
   status(config: Config): Promise<Snapshot>;
+  /** get_logs: readLogs over the front end's SSH, ended by its Cancel. */
+  logs(app: AppConfig, request: LogsRequest): Promise<LogsResult>;
   /**
    * Runs `body` for `app` the front end's way (its step lines, Cancel, one operation at a time)
    * and returns `body`'s summary; a failure is thrown as it came, for the dispatcher to word.
@@ -54,6 +58,20 @@ export async function runAgentTool(name: string, input: unknown, approval: Confi
       const config = args.app === undefined ? host.config : { ...host.config, apps: [pickApp(host.config, args.app)] };
       const snapshot = await host.status(config);
       return { ok: true, text: snapshot.apps.map(statusSentence).join('\n'), snapshot };
+    } catch (e) {
+      return refused(errorMessage(e));
+    }
+  }
+  if (spec.name === 'get_logs') {
+    try {
+      const app = pickApp(host.config, args.app);
+      const request = { target: args.slot ?? 'standby', lines: args.lines ?? 50, since: args.since, filter: args.filter, follow: false } as const;
+      // A slot's log read by bluegreen.yaml's own logs command runs that command: allowed as written, like any other.
+      if (request.target !== 'lb' && app.logs && Object.keys(app.logs).length) {
+        const notAllowed = await commandsAllowedForAgent(host.config, approval);
+        if (notAllowed) return refused(notAllowed);
+      }
+      return { ok: true, text: logsAnswer(await host.logs(app, request), request) };
     } catch (e) {
       return refused(errorMessage(e));
     }

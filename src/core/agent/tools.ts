@@ -1,4 +1,6 @@
 import { reasonMissing } from '../plan/confirm';
+import { SINCE_HELP, SINCE_PATTERN } from '../status/logSince';
+import { LOG_TARGETS, LogTarget } from '../workflows/logs';
 
 /**
  * The tools an editor's AI agent gets, as data: the MCP server (`bluegreen mcp`) and the
@@ -13,7 +15,10 @@ export interface AgentToolSpec {
   annotations: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean; openWorldHint?: boolean };
 }
 
-export type AgentToolName = 'get_deployment_status' | 'deploy_to_staging' | 'deploy_to_standby' | 'promote_to_standby' | 'switch_traffic' | 'rollback' | 'sync_standby' | 'bump_version';
+export type AgentToolName = 'get_deployment_status' | 'get_logs' | 'deploy_to_staging' | 'deploy_to_standby' | 'promote_to_standby' | 'switch_traffic' | 'rollback' | 'sync_standby' | 'bump_version';
+
+/** The most lines an agent may ask of each server: enough to see a crash, not enough to flood its context. */
+export const AGENT_LOG_LINES = 200;
 
 const APP = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'Which app, when bluegreen.yaml has several.' };
 const REF = { type: 'string', pattern: '^(?!-)(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_./-]*$', maxLength: 200 };
@@ -24,6 +29,24 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
     title: 'Deployment status',
     description: 'Which slot (BLUE or GREEN) is LIVE and which is STANDBY, with the health, version and commit of each, the load balancer routing, and any drift. Read only.',
     inputSchema: { type: 'object', properties: { app: APP }, additionalProperties: false },
+    annotations: { readOnlyHint: true, openWorldHint: true },
+  },
+  {
+    name: 'get_logs',
+    title: 'Read logs',
+    description:
+      "The app's own log on a slot's servers (pm2's out and error files), or HAProxy's on the load balancer: the last lines of each server, optionally only those written since a time or holding a text. Redacted, one line each, bounded. Read only: when a slot is not healthy or a gate refuses, read its log before suggesting anything.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        app: APP,
+        slot: { type: 'string', enum: [...LOG_TARGETS], default: 'standby', description: 'blue or green, or whichever is standby or live now; lb for HAProxy.' },
+        lines: { type: 'integer', minimum: 1, maximum: AGENT_LOG_LINES, default: 50, description: 'The last lines of each server.' },
+        since: { type: 'string', pattern: SINCE_PATTERN, description: `Only lines written since: ${SINCE_HELP}. Lines that say no time are all kept, and the answer says so.` },
+        filter: { type: 'string', maxLength: 200, description: 'Only lines holding this text (case-insensitive).' },
+      },
+      additionalProperties: false,
+    },
     annotations: { readOnlyHint: true, openWorldHint: true },
   },
   {
@@ -123,6 +146,10 @@ export interface AgentArgs {
   reason?: string;
   level?: 'patch' | 'minor' | 'major';
   commit?: string;
+  slot?: LogTarget;
+  lines?: number;
+  since?: string;
+  filter?: string;
 }
 
 /** An emergency from an agent must say why; checked before anything runs. */

@@ -24,7 +24,9 @@ export function checkAgentArgs(spec: AgentToolSpec, input: unknown): { ok: true;
 }
 
 interface PropertySchema {
-  type?: 'string' | 'boolean';
+  type?: 'string' | 'boolean' | 'integer';
+  minimum?: number;
+  maximum?: number;
   pattern?: string;
   maxLength?: number;
   enum?: unknown[];
@@ -32,15 +34,22 @@ interface PropertySchema {
   description?: string;
 }
 
-const KNOWN = new Set(['type', 'pattern', 'maxLength', 'enum', 'default', 'description']);
+const KNOWN = new Set(['type', 'pattern', 'maxLength', 'minimum', 'maximum', 'enum', 'default', 'description']);
+
+function hasType(type: NonNullable<PropertySchema['type']>, value: unknown): boolean {
+  return type === 'integer' ? Number.isInteger(value) : typeof value === type;
+}
 
 function propertyProblems(schema: PropertySchema, value: unknown): string[] {
   const unknown = Object.keys(schema).filter((k) => !KNOWN.has(k));
   if (unknown.length) return [`cannot be checked (${unknown.join(', ')} is not known here)`];
-  if (schema.type !== undefined && schema.type !== 'string' && schema.type !== 'boolean') return [`cannot be checked (type ${String(schema.type)})`];
+  if (schema.type !== undefined && schema.type !== 'string' && schema.type !== 'boolean' && schema.type !== 'integer') return [`cannot be checked (type ${String(schema.type)})`];
   const problems: string[] = [];
-  if (schema.type !== undefined && typeof value !== schema.type) problems.push(`must be ${schema.type}`);
-  else if (typeof value === 'string') {
+  if (schema.type !== undefined && !hasType(schema.type, value)) problems.push(`must be ${schema.type}`);
+  else if (typeof value === 'number') {
+    if (schema.maximum !== undefined && value > schema.maximum) problems.push(`must be <= ${schema.maximum}`);
+    if (schema.minimum !== undefined && value < schema.minimum) problems.push(`must be >= ${schema.minimum}`);
+  } else if (typeof value === 'string') {
     // Ajv counts characters, not UTF-16 units, and compiles patterns with the u flag.
     if (schema.maxLength !== undefined && [...value].length > schema.maxLength) problems.push(`must NOT have more than ${schema.maxLength} characters`);
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) problems.push(`must match pattern "${schema.pattern}"`);

@@ -8,7 +8,8 @@ import { release } from '../workflows/release';
 import { sync } from '../workflows/sync';
 import { AgentArgs, AgentToolName } from './tools';
 
-export type AgentAction = Exclude<AgentToolName, 'get_deployment_status'>;
+/** The tools that run a workflow; the other two only read (dispatch.ts answers them). */
+export type AgentAction = Exclude<AgentToolName, 'get_deployment_status' | 'get_logs'>;
 
 /**
  * The workflow a tool call runs, and whether it waits for a person's yes: everything that can

@@ -152,6 +152,8 @@ export interface AppConfig {
   staging?: StagingConfig;
   health: HealthConfig;
   smoke: SmokeCheck[];
+  /** A log command per slot, for apps that do not log through pm2's files (workflows/logs.ts runs it). */
+  logs?: Partial<Record<SlotName, string>>;
   deploy: DeployConfig;
   release: ReleaseConfig;
   /** The top-level `notify:` with the app's own over it (config/notify.ts); absent or empty: no webhooks. */

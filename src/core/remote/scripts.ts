@@ -1,6 +1,7 @@
 import { shQuote } from '../shell';
 import appLogs from './scripts/app-logs.sh';
 import backup from './scripts/backup.sh';
+import customLogs from './scripts/custom-logs.sh';
 import branchTip from './scripts/branch-tip.sh';
 import checkoutFingerprint from './scripts/checkout-fingerprint.sh';
 import fetch from './scripts/fetch.sh';
@@ -54,6 +55,8 @@ export const remote = {
   readConfigSources: (mark: string, sources: string[]) => withArgs(readConfigSources, mark, ...sources),
   lbFacts: (config: string) => withArgs(lbFacts, config),
   appLogs: (pm2: string, lines: number, mode: 'follow' | 'once') => withArgs(appLogs, pm2, lines, mode),
+  /** `command`: bluegreen.yaml's logs.<slot>, placeholders filled; run as written. */
+  customLogs: (command: string, lines: number, mode: 'follow' | 'once', dir: string) => withArgs(customLogs, mode, lines, command, dir),
   lbLogs: (lines: number, mode: 'follow' | 'once', config: string) => withArgs(lbLogs, lines, mode, config),
   hostCheck: (dir: string, remoteName: string, branch: string, tools: string[]) => withArgs(hostCheck, dir, remoteName, branch, ...tools),
   /** `validate`: the command as the config has it, {file} filled in; run as written. */

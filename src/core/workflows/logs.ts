@@ -3,8 +3,10 @@ import { AppConfig, SlotName } from '../config/types';
 import { isBlueGreenError } from '../errors';
 import { fromHost } from '../hostText';
 import { remote } from '../remote/scripts';
+import { fillTemplate } from '../shell';
 import { CommandRunner, HostRef } from '../ssh/runner';
 import { LineGate, LOG_LINE_LIMIT, LogLine, logLineOf, whereHaproxyLogs } from '../status/logLines';
+import { SinceFilter, sinceMoment } from '../status/logSince';
 import { snapshotApp } from '../status/refresh';
 
 export type LogTarget = SlotName | 'standby' | 'live' | 'lb';
@@ -21,6 +23,8 @@ export interface LogsRequest {
   follow: boolean;
   /** Only lines holding this text (case-insensitive), matched after redaction. */
   filter?: string;
+  /** Only lines written since then: a duration back (15m) or a time (logSince.ts); not with follow. */
+  since?: string;
   /** The flood bound: more lines a second than this are counted, not shown. */
   perSecond?: number;
   signal?: AbortSignal;
@@ -47,21 +51,36 @@ export interface LogsResult {
  */
 export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsRequest): Promise<LogsResult> {
   const lines = Math.max(1, Math.min(MAX_LOG_LINES, Math.floor(r.lines)));
+  if (r.since !== undefined && r.follow) throw new Error('since picks among the lines already written; it does not combine with follow');
+  const now = Date.now();
+  const since = r.since === undefined ? undefined : new SinceFilter(sinceMoment(r.since, now), now);
   const gate = new LineGate(r.perSecond ?? 200);
   const shown: LogLine[] = [];
   const filter = r.filter?.toLowerCase();
-  const show = (line: LogLine) => {
+  const pass = (line: LogLine) => {
     for (const l of gate.offer(line, Date.now())) {
       if (filter && l.stream !== 'note' && !l.text.toLowerCase().includes(filter)) continue;
       shown.push(l);
       r.onLine?.(l);
     }
   };
+  const show = (line: LogLine) => (since ? since.offer(line).forEach(pass) : pass(line));
+  const flushGate = (where: string) =>
+    gate.flush(where).forEach((l) => {
+      shown.push(l);
+      r.onLine?.(l);
+    });
+  /** The lines `since` held to the end (streams that say no time), then what the gate held. */
+  const finish = (where: string) => {
+    since?.flush().forEach(pass);
+    flushGate(where);
+  };
   const sources: string[] = [];
   const mode = r.follow ? 'follow' : 'once';
   const read = async (host: HostRef, where: string, script: string): Promise<{ code: number | null; stdout: string; stderr: string }> => {
     const onStdout = (raw: string) => {
       if (raw.startsWith('files ')) sources.push(`${where}: ${fromHost(raw.slice(6), LOG_LINE_LIMIT)}`);
+      if (raw.startsWith('tz ')) since?.zone(where, raw.slice(3).trim());
       const line = logLineOf(where, raw);
       if (line) show(line);
     };
@@ -72,10 +91,7 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
       if (r.follow && isBlueGreenError(e, 'aborted')) return { code: 0, stdout: '', stderr: '' };
       throw e;
     } finally {
-      gate.flush(where).forEach((l) => {
-        shown.push(l);
-        r.onLine?.(l);
-      });
+      flushGate(where);
     }
   };
 
@@ -83,6 +99,7 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
     const lb = app.loadBalancer;
     const where = `load balancer ${lb.ssh}`;
     const result = await read(lbHost(app), where, remote.lbLogs(lines, mode, lb.config));
+    finish(where);
     if (result.code === 4) {
       const logLines = result.stdout.split('\n').filter((l) => l.startsWith('log-line ')).map((l) => l.slice('log-line '.length));
       return { title: 'the load balancer', lines: shown, dropped: gate.droppedTotal, sources, note: fromHost(`${where}: ${whereHaproxyLogs(logLines)}`, LOG_LINE_LIMIT) };
@@ -93,7 +110,11 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
 
   const { slot, title } = await resolveSlot(runner, app, r.target, r.signal);
   const servers = app.slots[slot].servers;
-  const results = await Promise.all(servers.map((s) => read(serverHost(s), `${slot.toUpperCase()} ${s.name}`, remote.appLogs(s.pm2, lines, mode))));
+  const command = app.logs?.[slot];
+  const script = (s: (typeof servers)[number]) => (command === undefined ? remote.appLogs(s.pm2, lines, mode) : remote.customLogs(fillTemplate(command, { lines: String(lines), pm2: s.pm2, dir: s.dir, slot }), lines, mode, s.dir));
+  if (command !== undefined) sources.push(...servers.map((s) => `${slot.toUpperCase()} ${s.name}: logs.${slot} in bluegreen.yaml`));
+  const results = await Promise.all(servers.map((s) => read(serverHost(s), `${slot.toUpperCase()} ${s.name}`, script(s))));
+  finish(slot.toUpperCase());
   const failed = results.map((x, i) => ({ x, s: servers[i] })).filter(({ x }) => x.code !== 0);
   if (failed.length === servers.length) {
     throw new Error(failed.map(({ x, s }) => `${slot.toUpperCase()} ${s.name}: ${fromHost(x.stderr.trim().split('\n').pop() || `exit ${x.code}`, LOG_LINE_LIMIT)}`).join('; '));

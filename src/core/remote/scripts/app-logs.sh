@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # A pm2 process's own log: its out and error files, each line tagged "out " or "err ", the last
-# $2 of each, then (follow) every new line until the session ends, which kills the tails. The
+# $2 of each (after the host's zone, for lines that give a time without one), then (follow) every new line until the session ends, which kills the tails. The
 # files are the ones pm2's description names (node reads its JSON, printing the two paths only:
 # the description carries the process's environment), else pm2's default place, so it works
 # where pm2 itself is not on the PATH.
@@ -28,6 +28,7 @@ if [ ! -r "$out" ] && [ ! -r "$err" ]; then
   printf 'no log files: %s and %s are not there (or not readable)\n' "$out" "$err" >&2
   exit 3
 fi
+printf 'tz %s\n' "$(date +%z)"
 printf 'files %s %s\n' "$out" "$err"
 tagged() {
   if [ "$mode" = follow ]; then tail -n "$lines" -F -- "$2" 2>/dev/null; else tail -n "$lines" -- "$2" 2>/dev/null; fi | while IFS= read -r line; do printf '%s %s\n' "$1" "$line"; done

@@ -4,6 +4,7 @@
 # config's `log` lines, for the caller to say where HAProxy logs (exit 4).
 # $1 lines  $2 follow|once  $3 haproxy.cfg
 lines=$1 mode=$2 config=$3
+printf 'tz %s\n' "$(date +%z)"
 for file in /var/log/haproxy.log /var/log/haproxy/haproxy.log; do
   if [ -r "$file" ]; then
     printf 'files %s\n' "$file"
