@@ -8,6 +8,7 @@ import { AutoRefresh } from './ui/autoRefresh';
 import { registerLanguageModelTools } from './ui/languageModelTools';
 import { registerMcpServer } from './ui/mcpRegistration';
 import { Deps } from './ui/deps';
+import { LogViewers } from './ui/logViewers';
 import { vscodePrompts } from './ui/prompts';
 import { blueGreenOutput, recordNotifications, ShownNotification } from './ui/sinks';
 import { StatusBadge } from './ui/statusBar';
@@ -42,7 +43,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   context.subscriptions.push(channel, model, tree, view, badge, stagingNews, watcher, vscode.workspace.onDidChangeWorkspaceFolders(reload), trackWalkthrough(model.contextKeys, view));
 
   const confirmSeam = testMode ? new ScriptedConfirm(vscodeConfirm()) : undefined;
-  const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {}, stagingNews };
+  const logLines = new Map<string, string[]>();
+  const logs = new LogViewers(testMode ? logLines : undefined);
+  context.subscriptions.push(logs);
+  const deps: Deps = { context, output, model, confirm: confirmSeam ?? vscodeConfirm(), running: {}, stagingNews, logs };
   registerCommands(deps);
   context.subscriptions.push(new StagingFollower(model, output, deps.confirm), new ApprovalListener(model, deps.confirm, output), ...registerLanguageModelTools(deps), ...registerMcpServer(context, model, output));
   // Reading the local config is cheap and needs no network; probing waits for the view.
@@ -50,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const activationMs = performance.now() - started;
   output.info(redact(`[activate] ${activationMs.toFixed(1)} ms`));
   if (!confirmSeam) return undefined;
-  return { model, badge, tree, confirmSeam, contextKeys: model.contextKeys, outputLines, notifications };
+  return { model, badge, tree, confirmSeam, contextKeys: model.contextKeys, outputLines, notifications, logLines, logs };
 }
 
 // Nothing to do: every resource is a disposable in context.subscriptions, and

@@ -2,7 +2,7 @@ import { ParsedArgs, UsageError } from '../bin/args';
 import { redact } from '../core/redact';
 import { printOut, writeErr } from '../core/stdio';
 import { errorMessage } from '../core/errors';
-import { LogLine } from '../core/status/logLines';
+import { LogLine, logLineText } from '../core/status/logLines';
 import { sinceMoment } from '../core/status/logSince';
 import { LOG_TARGETS, LogTarget, MAX_LOG_LINES, readLogs } from '../core/workflows/logs';
 import { CommandRunner } from '../core/ssh/runner';
@@ -24,7 +24,7 @@ export async function logsCommand(c: { args: ParsedArgs; runner: CommandRunner; 
     }
   }
   const ctx = c.operation();
-  const print = (l: LogLine) => (l.stream === 'note' ? writeErr(redact(`${l.where}: ${l.text}\n`)) : printOut(redact(`${l.where} ${l.stream === 'err' ? '!' : '|'} ${l.text}`)));
+  const print = (l: LogLine) => (l.stream === 'note' ? writeErr(redact(`${logLineText(l)}\n`)) : printOut(redact(logLineText(l))));
   const r = await readLogs(c.runner, ctx.app, { target, lines, follow: values.follow ?? false, filter: values.filter, since: values.since, signal: ctx.signal, onLine: print });
   if (r.note) printOut(redact(r.note));
   return 0;

@@ -12,6 +12,7 @@ import { deploySkippingStaging } from './deploySkippingStaging';
 import { deployToStaging } from './deployToStaging';
 import { initFromLoadBalancer } from './initFromLoadBalancer';
 import { openConfig } from './openConfig';
+import { openTerminal } from './openTerminal';
 import { promote } from './promote';
 import { quickActions } from './quickActions';
 import { reconcile } from './reconcile';
@@ -19,6 +20,7 @@ import { resumeWatch } from './resumeWatch';
 import { refresh } from './refresh';
 import { release, releaseEmergency, rollback } from './release';
 import { scaffoldConfig } from './scaffoldConfig';
+import { showLogs } from './showLogs';
 import { showOutput } from './showOutput';
 import { stopWatch } from './stopWatch';
 import { sync } from './sync';
@@ -50,6 +52,8 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.initFromLoadBalancer': initFromLoadBalancer,
   'bluegreen.scaffoldConfig': scaffoldConfig,
   'bluegreen.showOutput': showOutput,
+  'bluegreen.showLogs': showLogs,
+  'bluegreen.openTerminal': openTerminal,
   'bluegreen.openConfig': openConfig,
   'bluegreen.addToWindsurf': addToWindsurf,
   'bluegreen.addChatWorkflows': addChatWorkflows,

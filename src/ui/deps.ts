@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ConfirmPort } from '../core/plan/confirm';
 import type { StagingEntry } from '../core/state/stagingRecord';
+import { LogViewers } from './logViewers';
 import { Output } from './sinks';
 import { StatusModel } from './statusModel';
 
@@ -13,6 +14,8 @@ export interface Deps {
   confirm: ConfirmPort;
   /** The operation running in this window, if any: one at a time. */
   running: { title?: string };
+  /** Show Logs' channels, one per host, each following until cancelled. */
+  logs: LogViewers;
   /** Staging's outcomes told as they appear (stagingAnnouncer.ts); `told`: one this window already said. */
   stagingNews: { told(app: string, entry: StagingEntry): void };
 }

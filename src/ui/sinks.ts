@@ -111,3 +111,21 @@ export function pick<T extends ShownItem>(items: readonly T[], options: { title?
 export function withNotification<T>(title: Redacted, task: (report: (message: Redacted) => void, token: vscode.CancellationToken) => Promise<T>): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: redact(title), cancellable: true }, (progress, token) => task((message) => progress.report({ message: redact(message) }), token));
 }
+
+/** An output channel of its own (Show Logs), taking only redacted lines. */
+export interface TextChannel {
+  appendLine(line: Redacted): void;
+  clear(): void;
+  show(preserveFocus: boolean): void;
+  dispose(): void;
+}
+
+export function textChannel(name: Redacted): TextChannel {
+  const channel = vscode.window.createOutputChannel(redact(name), 'log');
+  return { appendLine: (line) => channel.appendLine(redact(line)), clear: () => channel.clear(), show: (p) => channel.show(p), dispose: () => channel.dispose() };
+}
+
+/** A terminal running `ssh` with these arguments: the person's own client and config; its title redacted. */
+export function sshTerminal(name: Redacted, args: string[]): vscode.Terminal {
+  return vscode.window.createTerminal({ name: redact(name), shellPath: 'ssh', shellArgs: args, iconPath: new vscode.ThemeIcon('remote') });
+}

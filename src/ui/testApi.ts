@@ -1,5 +1,6 @@
 import { ConfirmAnswer, ConfirmPort, ConfirmRequest } from '../core/plan/confirm';
 import { ContextKeys } from './contextKeys';
+import { LogViewers } from './logViewers';
 import { ShownNotification } from './sinks';
 import { StatusBadge } from './statusBar';
 import { StatusModel } from './statusModel';
@@ -35,4 +36,8 @@ export interface TestApi {
   outputLines: readonly string[];
   /** Every notification shown, with its buttons. */
   notifications: readonly ShownNotification[];
+  /** Show Logs' lines, by channel name. */
+  logLines: ReadonlyMap<string, readonly string[]>;
+  /** Stops a Show Logs follow, as Cancel on its notification does. */
+  logs: Pick<LogViewers, 'stop'>;
 }

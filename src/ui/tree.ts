@@ -18,6 +18,7 @@ type Node =
   | { kind: 'app'; app: AppSnapshot }
   | { kind: 'lb'; app: AppSnapshot; lb: LoadBalancerSnapshot }
   | { kind: 'slot'; app: AppSnapshot; slot: SlotSnapshot }
+  | { kind: 'server'; app: AppSnapshot; slot: SlotSnapshot; server: ServerSnapshot }
   | { kind: 'history'; app: AppSnapshot }
   | { kind: 'watch'; app: AppSnapshot }
   | { kind: 'canary'; app: AppSnapshot }
@@ -80,7 +81,7 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return node.pipeline.stages.map((stage): Node => ({ kind: 'stage', app: node.app, pipeline: node.pipeline, stage }));
       case 'slot':
         return [
-          ...(node.slot.servers.length > 1 ? node.slot.servers.map(serverNode) : []),
+          ...(node.slot.servers.length > 1 ? node.slot.servers.map((server): Node => ({ kind: 'server', app: node.app, slot: node.slot, server })) : []),
           ...(node.slot.smoke ?? []).map((r) => info(r.name, r.detail, r.ok ? 'pass' : 'error', r.ok ? 'testing.iconPassed' : 'testing.iconFailed', `Smoke test ${r.ok ? 'passed' : 'failed'}: ${r.name} — ${r.detail}`)),
         ];
       case 'lb':
@@ -184,6 +185,8 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
       }
       case 'slot':
         return slotItem(node.app, node.slot);
+      case 'server':
+        return serverItem(node.slot, node.server);
       case 'history': {
         const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `history:${node.app.name}`;
@@ -223,10 +226,16 @@ export class StatusTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   }
 }
 
-/** One server of a slot with several: its health, code and processes in a row. */
-function serverNode(s: ServerSnapshot): Node {
+/** One server of a slot with several: its health, code and processes in a row; its logs and a terminal on it from its menu. */
+function serverItem(slot: SlotSnapshot, s: ServerSnapshot): vscode.TreeItem {
   const pm2 = s.pm2 && `pm2 ${s.pm2.status}`;
   const row = [healthText(s), s.version && `v${s.version}`, s.commit?.slice(0, 7), pm2, s.haproxyCheck && `HAProxy: ${serverStateWords(s.haproxyCheck)}`].filter(Boolean).join(' · ');
   const problem = s.error ?? s.healthDetail;
-  return info(s.server, row, 'server', s.health === 'up' ? 'testing.iconPassed' : s.health === 'down' ? 'testing.iconFailed' : 'disabledForeground', `${s.server} (${s.host}, ${s.url}): ${row}${problem ? `\n\n${problem}` : ''}`);
+  const item = new vscode.TreeItem(s.server, vscode.TreeItemCollapsibleState.None);
+  item.description = row;
+  item.iconPath = new vscode.ThemeIcon('server', colour(s.health === 'up' ? 'testing.iconPassed' : s.health === 'down' ? 'testing.iconFailed' : 'disabledForeground'));
+  item.tooltip = `${s.server} (${s.host}, ${s.url}): ${row}${problem ? `\n\n${problem}` : ''}`;
+  item.accessibilityInformation = { label: `${s.server}: ${row}` };
+  item.contextValue = `server:${slot.role.toLowerCase()}`;
+  return item;
 }

@@ -246,6 +246,24 @@ async function main(): Promise<number> {
       assert.deepEqual(cut, [], `rows cut at ${SIDEBAR_PX} px during a canary: ${cut.join(' | ')}`);
     });
     await shot(page, '08-canary');
+    await step("Show Logs from the LIVE slot's menu follows the app's own log in a channel of its own: a line the app prints shows, redacted; Cancel stops it", async () => {
+      await slot(/LIVE v1\.2\.0 · GREEN/).click({ button: 'right' });
+      await chooseMenuItem('Show Logs');
+      const panel = page.locator('.panel');
+      await panel.getByText(/Following\sGREEN\s\(LIVE\)/).first().waitFor({ timeout: 30000 });
+      const following = page.locator('.notifications-toasts').filter({ hasText: /following the log of GREEN \(LIVE\)/ });
+      await following.first().waitFor({ timeout: 10000 });
+      const line = panel.getByText(/e2e-log-line\stoken=\*\*\*/).first();
+      for (let i = 0; i < 30 && !(await line.count()); i++) {
+        await fetch(`http://${lab.hosts.green.address}:${lab.appPort}/say?line=${encodeURIComponent('e2e-log-line token=ghp_abcdefghijklmnopqrstuvwxyz0123456789')}`);
+        await page.waitForTimeout(500);
+      }
+      await line.waitFor({ timeout: 10000 });
+      assert.equal(await panel.getByText(/ghp_abcdefghijklmnopqrstuvwxyz0123456789/).count(), 0, 'the token was shown');
+      await shot(page, '09-logs');
+      await following.getByRole('button', { name: 'Cancel' }).first().click();
+      await panel.getByText(/stopped\sfollowing\sGREEN\s\(LIVE\)/).first().waitFor({ timeout: 30000 });
+    });
   } catch (e) {
     failed = true;
     console.error(`  ✗ ${e instanceof Error ? e.message : String(e)}`);

@@ -1,3 +1,4 @@
+import { logLineText } from '../status/logLines';
 import { LogsRequest, LogsResult } from '../workflows/logs';
 
 /** What get_logs may answer in all: the newest lines that fit, the older ones counted. */
@@ -12,7 +13,7 @@ export function logsAnswer(result: LogsResult, asked: Pick<LogsRequest, 'lines' 
   const what = [`the last ${asked.lines} lines of each server`, asked.since ? `since ${asked.since}` : '', asked.filter ? `holding "${asked.filter}"` : ''].filter(Boolean).join(', ');
   const head = [`Logs of ${result.title}: ${what}.`, ...result.sources.map((s) => `Read from ${s}.`)];
   if (result.note) head.push(result.note);
-  const body = result.lines.map((l) => (l.stream === 'note' ? `${l.where}: ${l.text}` : `${l.where} ${l.stream === 'err' ? '!' : '|'} ${l.text}`));
+  const body = result.lines.map(logLineText);
   let room = AGENT_LOGS_CHARS - head.join('\n').length;
   let first = body.length;
   while (first > 0 && room - (body[first - 1].length + 1) >= 0) {

@@ -9,6 +9,11 @@ export interface LogLine {
   text: Redacted;
 }
 
+/** A line as people and agents read it: "GREEN web-1 | text", "!" for the error stream, "where: text" for a note. */
+export function logLineText(l: LogLine): string {
+  return l.stream === 'note' ? `${l.where}: ${l.text}` : `${l.where} ${l.stream === 'err' ? '!' : '|'} ${l.text}`;
+}
+
 /** A log line is the host's words: one line, cut at this many characters, redacted. */
 export const LOG_LINE_LIMIT = 2000;
 

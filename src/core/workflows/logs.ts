@@ -19,6 +19,8 @@ const FOLLOW_LIMIT_MS = 24 * 3600 * 1000;
 
 export interface LogsRequest {
   target: LogTarget;
+  /** One server of the slot, by name; default: all of them. */
+  server?: string;
   lines: number;
   follow: boolean;
   /** Only lines holding this text (case-insensitive), matched after redaction. */
@@ -109,7 +111,8 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
   }
 
   const { slot, title } = await resolveSlot(runner, app, r.target, r.signal);
-  const servers = app.slots[slot].servers;
+  const servers = app.slots[slot].servers.filter((s) => r.server === undefined || s.name === r.server);
+  if (!servers.length) throw new Error(`${slot.toUpperCase()} has no server named "${r.server}" (it has ${app.slots[slot].servers.map((s) => s.name).join(', ')})`);
   const command = app.logs?.[slot];
   const script = (s: (typeof servers)[number]) => (command === undefined ? remote.appLogs(s.pm2, lines, mode) : remote.customLogs(fillTemplate(command, { lines: String(lines), pm2: s.pm2, dir: s.dir, slot }), lines, mode, s.dir));
   if (command !== undefined) sources.push(...servers.map((s) => `${slot.toUpperCase()} ${s.name}: logs.${slot} in bluegreen.yaml`));
