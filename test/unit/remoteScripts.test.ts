@@ -187,6 +187,17 @@ describe('remote scripts, run in a local shell', () => {
       assert.deepEqual([free.code, free.stdout], [0, 'HELD\n']);
     });
 
+    it('a second taker racing the holder names the new holder, not the last one (found by the CLI\'s row 17 test)', async () => {
+      const lockFile = path.join(dir, 'race.lock');
+      // The last holder's line, its process gone.
+      writeFileSync(lockFile, '{"who":"bob@ci","operation":"deploy"}\n999999999\n');
+      // A holder between taking the lock and naming itself, as lock.sh is for a moment.
+      holder = spawn('sh', ['-c', `exec 9>>"$1"; flock -n 9 || exit 1; echo TOOK; sleep 0.4; printf '%s\\n%s\\n' '{"who":"ann@ops","operation":"release"}' "$$" > "$1"; exec cat`, 'sh', lockFile]);
+      await new Promise<void>((resolve) => holder!.stdout!.on('data', (d: Buffer) => d.toString().includes('TOOK') && resolve()));
+      const busy = await run(remote.lock(lockFile, '{"who":"carol@desk"}', 'HELD', 'BUSY'));
+      assert.deepEqual([busy.code, busy.stdout], [75, 'BUSY {"who":"ann@ops","operation":"release"}\n\n']);
+    });
+
     it("makes staging's lock folder when asked to, and only then", async () => {
       const folder = path.join(dir, '.bluegreen-staging');
       const lockFile = path.join(folder, 'demo.lock');

@@ -14,6 +14,18 @@ fi
 exec 9>>"$lock" || { echo "cannot open the lock file $lock" >&2; exit 70; }
 command -v flock >/dev/null 2>&1 || { echo 'flock (util-linux) is not installed on the LB host' >&2; exit 71; }
 if ! flock -n 9; then
+  # The holder names itself just after it takes the lock: until the pid on line 2 is alive, the
+  # first line is still the last holder's (found by the CLI's row 17 test). Wait for it, briefly.
+  tries=0
+  while [ "$tries" -lt 30 ]; do
+    pid=$(sed -n 2p -- "$lock")
+    case $pid in
+      '' | *[!0-9]*) ;;
+      *) if [ -d "/proc/$pid" ]; then break; fi ;;
+    esac
+    sleep 0.1
+    tries=$((tries + 1))
+  done
   printf '%s ' "$busy"
   head -n 1 "$lock" | head -c 2000
   echo
