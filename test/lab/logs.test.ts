@@ -80,7 +80,7 @@ describe("logs: the app's own log and HAProxy's (#35)", function () {
     const app = labConfig().apps[0];
     const marker = `custom-${Date.now()}`;
     try {
-      app.logs = { green: `printf '%s\\n' one two three; echo "${marker} lines={lines} slot={slot} follow=\${BLUEGREEN_FOLLOW:-no} in $(pwd)"; echo bad >&2` };
+      app.logs = { green: `printf '%s\\n' one two three; echo ${marker} lines={lines} slot={slot} follow="\${BLUEGREEN_FOLLOW:-no}" in "$(pwd)"; echo bad >&2` };
       const once = await readLogs(runner, app, { target: 'green', lines: 2, follow: false });
       assert.deepEqual(
         once.lines.map((l) => [l.stream, l.text]),
