@@ -18,7 +18,7 @@ export const OPTIONS = {
   to: { type: 'string', value: 'staging', help: "deploy: to the app's staging servers instead of STANDBY" },
   migrate: { type: 'boolean', help: 'run the configured migrations during the deploy' },
   emergency: { type: 'boolean', help: 'skip the health gate (needs --reason; recorded)' },
-  reason: { type: 'string', value: 'TEXT', help: 'why, for an emergency release or a deploy that skips staging' },
+  reason: { type: 'string', value: 'TEXT', help: 'why, for an emergency release, a deploy that skips staging or a LIVE restart' },
   'skip-staging': { type: 'boolean', help: 'deploy: go past staging.required for a commit staging did not pass (needs --reason; recorded)' },
   'allow-unsafe-migrations': { type: 'boolean', help: 'go ahead although migrations break a rollback (recorded)' },
   abort: { type: 'boolean', help: 'canary: remove the canary rule, every client back on LIVE' },

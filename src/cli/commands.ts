@@ -20,6 +20,7 @@ import { resumeWatch, stopWatch } from '../core/workflows/watch';
 import { canary } from '../core/workflows/canary';
 import { UnsafeMigrationPolicy } from '../core/plan/types';
 import { sync } from '../core/workflows/sync';
+import { restart } from '../core/workflows/restart';
 import { renderSmoke, renderSnapshot } from './render';
 import { terminalConfirm } from './confirm';
 import { initCommand } from './init';
@@ -201,6 +202,17 @@ export const CLI_COMMANDS: Record<string, CliCommand | CliSetupCommand> = {
       const snapshot = await snapshotApp(c.runner, app);
       printOut(redact(renderSmoke(snapshot)));
       return snapshot.standby && smokeFailures(snapshot.slots[snapshot.standby].smoke) ? 1 : 0;
+    },
+  },
+  restart: {
+    synopsis: 'standby|live [--yes] [--reason TEXT]',
+    summary: "restart the app's process on a slot's servers, then wait until healthy\n" + ' '.repeat(41) + '(recorded); live: type its name, give a reason; one server at a time',
+    options: ['yes', 'reason', 'app'],
+    takesArguments: true,
+    run(c) {
+      const [role, ...extra] = c.args.positionals;
+      if ((role !== 'standby' && role !== 'live') || extra.length) throw new UsageError('restart needs standby or live');
+      return printSummary(restart(c.operation(), role));
     },
   },
   logs: {

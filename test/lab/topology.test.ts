@@ -17,6 +17,12 @@ import { OperationContext, WorkflowError } from '../../src/core/workflows/parts/
 import { release } from '../../src/core/workflows/release';
 import { RecordingReporter } from '../../src/core/workflows/parts/reporter';
 import { redact } from '../../src/core/redact';
+import { ConfirmPort, ConfirmRequest, typedSlotMatches } from '../../src/core/plan/confirm';
+import { restart } from '../../src/core/workflows/restart';
+import { generateLoad } from '../../lab/load';
+import { parseShowStat } from '../../src/core/status/parse';
+import { RuntimeServer } from '../../src/core/status/snapshot';
+import * as net from 'node:net';
 
 const DIR = path.join(os.tmpdir(), 'bluegreen-lab-topology');
 
@@ -32,6 +38,17 @@ function health(url: string, host?: string): Promise<Record<string, unknown>> {
       .on('error', reject);
   });
 }
+/** One line to an HAProxy socket on this machine, its whole answer. */
+function askSocket(socket: string, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const c = net.createConnection(socket, () => c.end(`${line}\n`));
+    c.on('data', (d) => (out += d.toString()));
+    c.on('end', () => resolve(out));
+    c.on('error', reject);
+  });
+}
+
 /** Its own addresses: the suite's shared lab runs beside it on 127.77.0. */
 const SUBNET = '127.76.0';
 
@@ -204,5 +221,59 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
     assert.deepEqual(configs(), before);
     assert.deepEqual([0, 1].map(canaryOn), [undefined, undefined], 'a state file still records the canary');
     assert.deepEqual((await takeSnapshot(runner, config)).apps[0].drift, []);
+  });
+
+  it('a LIVE restart on two servers: refused unless its name is typed; then one server at a time, each drained on both load balancers and back up before the next, a steady client through each frontend failing no request', async function () {
+    this.timeout(240_000);
+    const live = (await takeSnapshot(runner, config)).apps.find((a) => a.name === 'demo')!.live!;
+    const hosts = [live, `${live}-2`];
+    const pids = hosts.map(appPid);
+    const asked: ConfirmRequest[] = [];
+    const typing = (typed: string): ConfirmPort => ({ confirm: async (r) => (asked.push(r), typedSlotMatches(r, typed) ? { ok: true, reason: 'a memory leak', via: 'topology test' } : { ok: false }) });
+    await assert.rejects(restart({ ...context('demo'), confirm: typing('yes') }, 'live'), /not confirmed/);
+    assert.equal(asked[0].typeToConfirm, live.toUpperCase());
+    assert.match(asked[0].detail, /One server at a time: each is drained in HAProxy/);
+    assert.deepEqual(hosts.map(appPid), pids, 'LIVE was restarted without its name typed');
+
+    const loads = topo.loadBalancers.map((lb) => generateLoad(`${lb.frontendUrl}/api/health`, 200, 4));
+    // HAProxy's own view, every 50 ms on each LB: the lab's app ends gracefully and HAProxy retries a refused connection, so no failed request alone would show a restart that skipped the drain.
+    const seen = topo.loadBalancers.map(() => [] as RuntimeServer[][]);
+    let watching = true;
+    const watchers = topo.loadBalancers.map(async (lb, i) => {
+      while (watching) {
+        seen[i].push(parseShowStat(await askSocket(lb.adminSocket, 'show stat')).filter((l) => l.backend === `demo_${live}`));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    const ctx = { ...context('demo'), confirm: typing(live.toUpperCase()) };
+    try {
+      await restart(ctx, 'live');
+    } finally {
+      watching = false;
+      await Promise.all(watchers);
+      const samples = await Promise.all(loads.map((l) => l.stop()));
+      samples.forEach((s, i) => assert.ok(s.length > 100 && s.every((x) => x.ok), `${topo.loadBalancers[i].host}: ${s.filter((x) => !x.ok).length} of ${s.length} requests failed`));
+    }
+    assert.ok(hosts.map(appPid).every((pid, i) => pid !== pids[i]), 'a LIVE server was not restarted');
+    for (const [i, views] of seen.entries()) {
+      const where = topo.loadBalancers[i].host;
+      const servers = [...new Set(views.flat().map((l) => l.server))];
+      assert.equal(servers.length, 2, where);
+      // Each LIVE server was drained on this LB, never both at once, and HAProxy never saw one down.
+      for (const server of servers) assert.ok(views.some((v) => v.find((l) => l.server === server)?.status === 'DRAIN'), `${where}: ${server} was never drained`);
+      assert.ok(views.every((v) => v.filter((l) => l.status !== 'UP').length <= 1), `${where}: both servers out at once`);
+      // A check may fail while the drained server restarts ("DRAIN 1/2"); it never went down.
+      assert.deepEqual([...new Set(views.flat().map((l) => l.status))].filter((x) => !/^(UP|DRAIN)( \d+\/\d+)?$/.test(x)), [], `${where}: HAProxy saw a LIVE server down`);
+      assert.ok(views.at(-1)!.every((l) => l.status === 'UP'), `${where}: a server was left drained`);
+    }
+    const lines = (ctx.reporter as RecordingReporter).lines;
+    const at = (text: string) => lines.findIndex((l) => l.includes(text));
+    const names = config.apps[0].slots[live].servers.map((s) => s.name);
+    const order = [`Drain ${names[0]} in HAProxy`, `Put ${names[0]} back in HAProxy`, `Drain ${names[1]} in HAProxy`, `Put ${names[1]} back in HAProxy`].map(at);
+    assert.ok(order.every((n, i) => n >= 0 && (i === 0 || n > order[i - 1])), `not one at a time:\n${lines.join('\n')}`);
+    assert.deepEqual(await servedThroughEach('demo'), [live, live]);
+    // Recorded where the app's lock is held: the first load balancer.
+    const history = (JSON.parse(readFileSync(topo.apps[0].stateFiles[0], 'utf8')) as { history: { kind: string; reason?: string }[] }).history;
+    assert.deepEqual([history.at(-1)!.kind, history.at(-1)!.reason], ['restart', 'a memory leak']);
   });
 });

@@ -246,6 +246,24 @@ export function stateWithStagingSkipped(raw: Record<string, unknown>, rec: Stagi
   return { state: { ...raw, history }, moved };
 }
 
+/** A restart of a slot's app (Restart STANDBY, or LIVE's behind its typed name), as the history keeps it. */
+export interface RestartRecord {
+  slot: SlotName;
+  role: 'LIVE' | 'STANDBY';
+  servers: string[];
+  reason?: Redacted;
+  who: Redacted;
+  at: string;
+}
+
+/** The state with a restart in the history (no switch: roles and the switch count untouched). */
+export function stateWithRestart(raw: Record<string, unknown>, rec: RestartRecord, historyKept = Infinity): { state: Record<string, unknown>; moved: unknown[] } {
+  const entry = { timestamp: rec.at, kind: 'restart', slot: rec.slot, role: rec.role, servers: rec.servers, ...(rec.reason ? { reason: rec.reason } : {}), by: rec.who };
+  const history = [...historyOf(raw), entry];
+  const moved = history.length > historyKept ? history.splice(0, history.length - historyKept) : [];
+  return { state: { ...raw, history }, moved };
+}
+
 /** The state once a watch ended (held up, stopped, or its slot is no longer LIVE). */
 export function stateWithoutWatch(raw: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...raw };

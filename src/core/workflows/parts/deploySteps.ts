@@ -127,7 +127,7 @@ async function smokeStep(ctx: OperationContext, servers: readonly ServerConfig[]
 }
 
 /** Polls a server's health until it answers 200 (and, when it reports one, the new commit). */
-async function waitHealthy(ctx: OperationContext, server: ServerConfig, label: string, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
+export async function waitHealthy(ctx: OperationContext, server: ServerConfig, label: string, commit: string | undefined, stateNow: () => string): Promise<string | undefined> {
   const { app } = ctx;
   const { from, url } = healthTarget(app, server);
   let last = '';
