@@ -16,6 +16,7 @@ import { openTerminal } from './openTerminal';
 import { promote } from './promote';
 import { quickActions } from './quickActions';
 import { reconcile } from './reconcile';
+import { restartLive, restartStandby } from './restart';
 import { resumeWatch } from './resumeWatch';
 import { refresh } from './refresh';
 import { release, releaseEmergency, rollback } from './release';
@@ -54,6 +55,8 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'bluegreen.showOutput': showOutput,
   'bluegreen.showLogs': showLogs,
   'bluegreen.openTerminal': openTerminal,
+  'bluegreen.restartStandby': restartStandby,
+  'bluegreen.restartLive': restartLive,
   'bluegreen.openConfig': openConfig,
   'bluegreen.addToWindsurf': addToWindsurf,
   'bluegreen.addChatWorkflows': addChatWorkflows,

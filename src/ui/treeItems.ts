@@ -37,14 +37,15 @@ export function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): 
   const kind = [text(h.kind), h.emergency === true ? 'emergency' : undefined, h.routedBack === true ? "routed back to the state file's LIVE" : undefined].filter(Boolean).join(', ');
   const reconciled = h.kind === 'reconcile';
   const skipped = h.kind === 'staging-skipped';
-  const title = skipped ? `Staging skipped → ${to}${text(h.toVersion) ? ` v${text(h.toVersion)}` : ''}` : h.kind === 'canary' ? `Canary ${typeof h.percent === 'number' ? h.percent : '?'}% → ${to}` : h.kind === 'canary-end' ? `Canary ended: all → ${to}` : reconciled ? reconcileTitle(h) : `→ ${to}${text(h.toVersion) ? ` v${text(h.toVersion)}` : ''}`;
+  const restarted = h.kind === 'restart';
+  const title = restarted ? `Restart ${String(h.slot ?? '?').toUpperCase()}${text(h.role) ? ` (${text(h.role)})` : ''}` : skipped ? `Staging skipped → ${to}${text(h.toVersion) ? ` v${text(h.toVersion)}` : ''}` : h.kind === 'canary' ? `Canary ${typeof h.percent === 'number' ? h.percent : '?'}% → ${to}` : h.kind === 'canary-end' ? `Canary ended: all → ${to}` : reconciled ? reconcileTitle(h) : `→ ${to}${text(h.toVersion) ? ` v${text(h.toVersion)}` : ''}`;
   const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
-  const plain = isCanaryEntry(h) || reconciled || skipped;
+  const plain = isCanaryEntry(h) || reconciled || skipped || restarted;
   // When, and what was unusual about it (a plain release says nothing more); versions, who and why in the tooltip.
   const unusual = plain || h.kind === 'release' ? (h.emergency === true ? 'emergency' : h.routedBack === true ? 'routed back' : undefined) : text(h.kind);
-  item.description = [relativeTime(h.timestamp), unusual, reconciled || skipped ? 'traffic untouched' : undefined].filter(Boolean).join(' · ');
+  item.description = [relativeTime(h.timestamp), unusual, reconciled || skipped || restarted ? 'traffic untouched' : undefined].filter(Boolean).join(' · ');
   item.accessibilityInformation = { label: [plain ? title : `${from} → ${to}`, plain ? undefined : versions, plain ? undefined : kind, relativeTime(h.timestamp)].filter(Boolean).join(', ') };
-  item.iconPath = skipped ? new vscode.ThemeIcon('warning', colour('list.warningForeground')) : new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : reconciled ? 'git-compare' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
+  item.iconPath = skipped ? new vscode.ThemeIcon('warning', colour('list.warningForeground')) : new vscode.ThemeIcon(isCanaryEntry(h) ? 'beaker' : reconciled ? 'git-compare' : restarted ? 'debug-restart' : h.kind === 'auto-rollback' || h.kind === 'rollback' ? 'history' : 'arrow-swap');
   // Rolling back makes sense on the switch that made the current LIVE: it goes back to its "from".
   // Not to a slot that is down: a rollback there would be refused (or, as an emergency, break LIVE).
   const canRollBack = latest && String(h.to ?? '').toLowerCase() === app.live && String(h.from ?? '').toLowerCase() === app.standby && app.slots[app.standby].health === 'up';
@@ -56,6 +57,7 @@ export function switchItem(app: AppSnapshot, h: HistoryEntry, latest: boolean): 
     ['Who', text(h.by)],
     ['Versions', versions],
     ['Commits', text(h.fromCommit) || text(h.toCommit) ? `${text(h.fromCommit)?.slice(0, 7) ?? '?'} → ${text(h.toCommit)?.slice(0, 7) ?? '?'}` : undefined],
+    ['Servers', restarted && Array.isArray(h.servers) ? h.servers.filter((x) => typeof x === 'string').join(', ') : undefined],
     ['Reason', text(h.reason)],
     ['Staging said', skipped ? text(h.overrode) : undefined],
     ['Approved via', text(h.approvedVia)],

@@ -72,45 +72,6 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.deepEqual([contextKeys.get('bluegreen.canDeploy'), contextKeys.get('bluegreen.canRelease')], [true, true]);
   });
 
-  it("Show Logs on STANDBY's row follows its log in a channel of its own (a line printed after it started, its secret redacted) until stopped; Open Terminal runs the person's ssh with the alias", async function () {
-    this.timeout(60_000);
-    const { tree, logLines, logs, model } = await api();
-    await vscode.commands.executeCommand('bluegreen.refresh');
-    await until('a snapshot', () => model.snapshot);
-    const [appNode] = tree.getChildren();
-    const standby = tree.getChildren(appNode).find((n) => String(tree.getTreeItem(n).contextValue).startsWith('slot:standby'))!;
-    const green = model.config!.apps[0].slots.green.servers[0];
-    const following = vscode.commands.executeCommand('bluegreen.showLogs', standby);
-    const channel = `Blue-Green Logs: demo GREEN (STANDBY) ${green.name}`;
-    await until('the log channel following', () => logLines.get(channel)?.[0]?.startsWith('Following GREEN (STANDBY)'));
-    // Once the remote tails run, a line the app prints arrives; until then, ask again.
-    const marker = `editor-logs-${Date.now()}`;
-    for (let i = 0; i < 100 && !logLines.get(channel)?.some((l) => l.includes(marker)); i++) {
-      await fetch(`${green.url}/say?line=${encodeURIComponent(`${marker} password=hunter2-editor`)}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const mine = logLines.get(channel)!.find((l) => l.includes(marker))!;
-    assert.match(mine, new RegExp(`^GREEN ${green.name} \\| ${marker} password=`));
-    assert.ok(!logLines.get(channel)!.some((l) => l.includes('hunter2-editor')), 'the secret was shown');
-    // Show Logs again brings the same channel forward: it is not read twice.
-    await vscode.commands.executeCommand('bluegreen.showLogs', standby);
-    assert.equal(logLines.get(channel)!.filter((l) => l.startsWith('Following')).length, 1);
-    logs.stop(channel);
-    await following;
-    assert.equal(logLines.get(channel)!.at(-1), `— stopped following GREEN (STANDBY) ${green.name}.`);
-
-    const terminal = (await vscode.commands.executeCommand('bluegreen.openTerminal', standby)) as vscode.Terminal;
-    try {
-      assert.equal(terminal.name, `GREEN (STANDBY) ${green.name}`);
-      const options = terminal.creationOptions as vscode.TerminalOptions;
-      assert.equal(options.shellPath, 'ssh');
-      assert.deepEqual(options.shellArgs, [...(model.config!.ssh.config ? ['-F', model.config!.ssh.config] : []), '--', green.ssh]);
-      assert.ok(vscode.window.terminals.includes(terminal));
-    } finally {
-      terminal.dispose();
-    }
-  });
-
   it("several apps: a tree root each; the badge shows the app whose folder holds the edited file, else one line for all of them", async function () {
     this.timeout(60_000);
     const { model, badge, tree } = await api();
@@ -634,5 +595,71 @@ describe('Blue-Green in a real VS Code extension host', () => {
     assert.match(readFileSync(path.join(prompts, 'sync.prompt.md'), 'utf8'), /#bluegreen_sync_standby/);
     assert.match(readFileSync(path.join(prompts, 'bump.prompt.md'), 'utf8'), /#bluegreen_bump_version/);
     assert.equal(readFileSync(path.join(prompts, 'release.prompt.md'), 'utf8'), 'my own release steps\n');
+  });
+  it("Show Logs on STANDBY's row follows its log in a channel of its own (a line printed after it started, its secret redacted) until stopped; Open Terminal runs the person's ssh with the alias", async function () {
+    this.timeout(60_000);
+    const { tree, logLines, logs, model } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    await until('a snapshot', () => model.snapshot);
+    const [appNode] = tree.getChildren();
+    const standby = tree.getChildren(appNode).find((n) => String(tree.getTreeItem(n).contextValue).startsWith('slot:standby'))!;
+    const slot = model.snapshot!.apps[0].standby!;
+    const SLOT = slot.toUpperCase();
+    const green = model.config!.apps[0].slots[slot].servers[0];
+    const following = vscode.commands.executeCommand('bluegreen.showLogs', standby);
+    const channel = `Blue-Green Logs: demo ${SLOT} (STANDBY) ${green.name}`;
+    await until('the log channel following', () => logLines.get(channel)?.[0]?.startsWith(`Following ${SLOT} (STANDBY)`));
+    // Once the remote tails run, a line the app prints arrives; until then, ask again.
+    const marker = `editor-logs-${Date.now()}`;
+    for (let i = 0; i < 100 && !logLines.get(channel)?.some((l) => l.includes(marker)); i++) {
+      await fetch(`${green.url}/say?line=${encodeURIComponent(`${marker} password=hunter2-editor`)}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const mine = logLines.get(channel)!.find((l) => l.includes(marker))!;
+    assert.match(mine, new RegExp(`^${SLOT} ${green.name} \\| ${marker} password=`));
+    assert.ok(!logLines.get(channel)!.some((l) => l.includes('hunter2-editor')), 'the secret was shown');
+    // Show Logs again brings the same channel forward: it is not read twice.
+    await vscode.commands.executeCommand('bluegreen.showLogs', standby);
+    assert.equal(logLines.get(channel)!.filter((l) => l.startsWith('Following')).length, 1);
+    logs.stop(channel);
+    await following;
+    assert.equal(logLines.get(channel)!.at(-1), `— stopped following ${SLOT} (STANDBY) ${green.name}.`);
+
+    const terminal = (await vscode.commands.executeCommand('bluegreen.openTerminal', standby)) as vscode.Terminal;
+    try {
+      assert.equal(terminal.name, `${SLOT} (STANDBY) ${green.name}`);
+      const options = terminal.creationOptions as vscode.TerminalOptions;
+      assert.equal(options.shellPath, 'ssh');
+      assert.deepEqual(options.shellArgs, [...(model.config!.ssh.config ? ['-F', model.config!.ssh.config] : []), '--', green.ssh]);
+      assert.ok(vscode.window.terminals.includes(terminal));
+    } finally {
+      terminal.dispose();
+    }
+  });
+
+  it('Restart STANDBY from its row asks first, restarts it, and the history shows it; Restart LIVE… asks for the name typed and a reason', async function () {
+    this.timeout(90_000);
+    const { tree, model, confirmSeam, outputLines } = await api();
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    await until('a snapshot', () => model.snapshot);
+    const [appNode] = tree.getChildren();
+    const rowOf = (prefix: string) => tree.getChildren(appNode).find((n) => String(tree.getTreeItem(n).contextValue).startsWith(prefix))!;
+    const asked = confirmSeam.asked.length;
+    try {
+      // LIVE: the dialog asks for the name typed and a reason; cancelled, nothing restarts.
+      confirmSeam.answer = () => ({ ok: false });
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.restartLive', rowOf('slot:live')), false);
+      assert.deepEqual([confirmSeam.asked[asked].typeToConfirm, confirmSeam.asked[asked].askReason], [model.snapshot!.apps[0].live!.toUpperCase(), true]);
+      confirmSeam.answer = () => ({ ok: true });
+      assert.equal(await vscode.commands.executeCommand<boolean>('bluegreen.restartStandby', rowOf('slot:standby')), true, outputLines.slice(-15).join('\n'));
+      assert.equal(confirmSeam.asked[asked + 1].action, 'Restart STANDBY');
+    } finally {
+      confirmSeam.answer = undefined;
+    }
+    await vscode.commands.executeCommand('bluegreen.refresh');
+    const history = tree.getChildren(tree.getChildren()[0]).find((n) => tree.getTreeItem(n).label === 'History')!;
+    const latest = tree.getTreeItem(tree.getChildren(history)[0]);
+    assert.equal(latest.label, `Restart ${model.snapshot!.apps[0].standby!.toUpperCase()} (STANDBY)`);
+    assert.match(String(latest.description), /traffic untouched/);
   });
 });
