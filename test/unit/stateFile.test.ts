@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lockFileOf, parseState, rawFields, rotatedHistoryText, STATE_STATUS_LIMIT, stateAfterSwitch, stateFromRead, stateReadScript, stateReconciled, stateText, stateWithCanary, stateWithoutWatch, watchInterrupted, watchStopFileOf } from '../../src/core/state/stateFile';
+import { lockFileOf, parseState, rawFields, rotatedHistoryText, STATE_STATUS_LIMIT, stateAfterSwitch, stateFromRead, stateReadScript, stateReconciled, stateText, stateWithCanary, stateWithoutWatch, stateWithRestart, watchInterrupted, watchStopFileOf } from '../../src/core/state/stateFile';
+import { isSwitch } from '../../src/core/state/historyKinds';
 import { watchText } from '../../src/core/status/routed';
 import { AppSnapshot } from '../../src/core/status/snapshot';
 import { redact } from '../../src/core/redact';
@@ -191,5 +192,25 @@ describe('the state file', () => {
     assert.equal(watchText(app({ who: 'ann@ops', operation: 'release' }), at), 'watching GREEN (23 min left)');
     assert.equal(watchText(app(), at), 'watch interrupted (23 min left)');
     assert.equal(watchText(app(), Date.parse('2026-11-30T12:29:30Z')), 'watch interrupted (30 s left)');
+  });
+});
+
+describe('a restart in the state file', () => {
+  const raw = { live: 'blue', standby: 'green', prod: 'blue', switchCount: 4, lastSwitch: 'T0', watch: { slot: 'blue' }, history: [{ kind: 'release', from: 'green', to: 'blue' }] };
+  const rec = { slot: 'blue' as const, role: 'LIVE' as const, servers: ['web-1', 'web-2'], reason: redact('a memory leak'), who: redact('ana@laptop'), at: 'T1' };
+
+  it('appends the entry, which is no switch; roles, counters and the watch stay as they were', () => {
+    const { state, moved } = stateWithRestart(raw, rec);
+    assert.deepEqual(moved, []);
+    assert.deepEqual({ ...state, history: undefined }, { ...raw, history: undefined });
+    assert.deepEqual(state.history, [...raw.history, { timestamp: 'T1', kind: 'restart', slot: 'blue', role: 'LIVE', servers: ['web-1', 'web-2'], reason: 'a memory leak', by: 'ana@laptop' }]);
+    assert.equal(isSwitch((state.history as Record<string, unknown>[]).at(-1)!), false);
+  });
+
+  it('a STANDBY restart has no reason; past historyKept the oldest entries move out, none lost', () => {
+    const { state, moved } = stateWithRestart(raw, { ...rec, role: 'STANDBY', reason: undefined }, 1);
+    assert.deepEqual(moved, raw.history);
+    assert.deepEqual(state.history, [{ timestamp: 'T1', kind: 'restart', slot: 'blue', role: 'STANDBY', servers: ['web-1', 'web-2'], by: 'ana@laptop' }]);
+    assert.equal(stateWithRestart(raw, rec, 2).moved.length, 0);
   });
 });
