@@ -5,12 +5,12 @@ import { Deps } from '../ui/deps';
 import { appFor, targetOf } from '../ui/operations';
 import { nodeHost } from '../ui/nodeHosts';
 import { pickHostRow } from '../ui/pickHost';
-import { pick, sshTerminal } from '../ui/sinks';
+import { pick, showInfo, sshTerminal } from '../ui/sinks';
 
 /**
  * Open Terminal on Host: a terminal running the person's own `ssh` to the row's host (a slot of
- * several servers asks which), titled with the host and the slot's role. Nothing else runs in it:
- * no lock, no record; what the person types there is theirs.
+ * several servers asks which), titled with the host and the slot's role. Nothing else runs in it,
+ * not even a host's `via` (the person is told so): no lock, no record; what they type is theirs.
  */
 export async function openTerminal(deps: Deps, arg?: unknown): Promise<vscode.Terminal | undefined> {
   const app = await appFor(deps, targetOf(arg));
@@ -22,5 +22,7 @@ export async function openTerminal(deps: Deps, arg?: unknown): Promise<vscode.Te
   const name = row.hosts.length === 1 ? row.title : `${row.title} ${chosen.name}`;
   const terminal = sshTerminal(redact(name.replace(/^the load balancer/, 'Load balancer')), sshTerminalArgs(chosen.host, deps.model.config?.ssh.config));
   terminal.show();
+  // Nothing but ssh runs in it: a host reached through a wrapper opens on the machine outside it, and says so.
+  if (chosen.host.via) void showInfo(redact(`Blue-Green: this terminal is on ${chosen.host.ssh} itself. Blue-Green's commands run there through "${chosen.host.via}"; type it to reach what they reach.`));
   return terminal;
 }

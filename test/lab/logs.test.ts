@@ -51,15 +51,30 @@ describe("logs: the app's own log and HAProxy's (#35)", function () {
     }
   });
 
-  it('a flood is bounded: over the limit a second, lines are counted and said as dropped', async () => {
+  it('a flood is bounded while following: over the limit a second, lines are counted and said as dropped; read once, every line asked for comes', async () => {
     const runner = labRunner();
+    const controller = new AbortController();
+    const seen: LogLine[] = [];
     try {
-      for (let i = 0; i < 30; i++) await say(`flood ${i}`);
-      const r = await readLogs(runner, labConfig().apps[0], { target: 'green', lines: 30, follow: false, perSecond: 10 });
-      assert.equal(r.lines.filter((l) => l.stream !== 'note').length, 10);
-      assert.ok(r.dropped >= 20, String(r.dropped));
-      assert.match(r.lines.at(-1)!.text, /^… \d+ lines dropped \(more than 10 a second\)$/);
+      const following = readLogs(runner, labConfig().apps[0], { target: 'green', lines: 1, follow: true, perSecond: 10, signal: controller.signal, onLine: (l) => seen.push(l) });
+      for (let i = 0; i < 100 && !tailsOnGreen().length; i++) await new Promise((r) => setTimeout(r, 100));
+      const marker = `flood-${Date.now()}`;
+      await Promise.all(Array.from({ length: 30 }, (_, i) => say(`${marker} ${i}`)));
+      for (let i = 0; i < 50 && !seen.some((l) => l.text.includes(marker)); i++) await new Promise((r) => setTimeout(r, 100));
+      // The rest of that second's lines reach the host's tail; the drop is said at the end.
+      await new Promise((r) => setTimeout(r, 1000));
+      controller.abort();
+      const r = await following;
+      const mine = seen.filter((l) => l.stream !== 'note' && l.text.includes(marker));
+      assert.ok(mine.length <= 10, `${mine.length} lines shown in a second over a bound of 10`);
+      assert.ok(r.dropped >= 30 - mine.length - 1, `${r.dropped} dropped`);
+      assert.match(seen.find((l) => l.stream === 'note')!.text, /^… \d+ lines dropped \(more than 10 a second\)$/);
+      // Read once, the lines asked for are all shown: a crash's error lines are never dropped for its output's.
+      const once = await readLogs(runner, labConfig().apps[0], { target: 'green', lines: 30, follow: false, perSecond: 10 });
+      assert.equal(once.lines.filter((l) => l.text.includes(marker)).length, 30);
+      assert.equal(once.dropped, 0);
     } finally {
+      controller.abort();
       runner.dispose();
     }
   });

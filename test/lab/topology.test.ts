@@ -234,6 +234,21 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
     assert.equal(asked[0].typeToConfirm, live.toUpperCase());
     assert.match(asked[0].detail, /One server at a time: each is drained in HAProxy/);
     assert.deepEqual(hosts.map(appPid), pids, 'LIVE was restarted without its name typed');
+    // A server a person put in maintenance: taking another out would leave none; refused before anything (found by a review).
+    const second = parseShowStat(await askSocket(topo.loadBalancers[1].adminSocket, 'show stat')).find((l) => l.backend === `demo_${live}` && l.server !== live)!.server;
+    await askSocket(topo.loadBalancers[1].adminSocket, `set server demo_${live}/${second} state maint`);
+    try {
+      await assert.rejects(restart({ ...context('demo'), confirm: typing(live.toUpperCase()) }, 'live'), new RegExp(`not every server of demo_${live} is up in HAProxy \\(lab-lb2: ${second} MAINT\\)`));
+      assert.deepEqual(hosts.map(appPid), pids, 'LIVE was restarted while one of its servers was out');
+    } finally {
+      await askSocket(topo.loadBalancers[1].adminSocket, `set server demo_${live}/${second} state ready`);
+    }
+    // Back from maintenance, HAProxy's checks must pass again (rise 2) before it is UP.
+    for (let i = 0; i < 100; i++) {
+      const line = parseShowStat(await askSocket(topo.loadBalancers[1].adminSocket, 'show stat')).find((l) => l.backend === `demo_${live}` && l.server === second);
+      if (line?.status === 'UP') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     const loads = topo.loadBalancers.map((lb) => generateLoad(`${lb.frontendUrl}/api/health`, 200, 4));
     // HAProxy's own view, every 50 ms on each LB: the lab's app ends gracefully and HAProxy retries a refused connection, so no failed request alone would show a restart that skipped the drain.
@@ -246,14 +261,12 @@ describe('real topologies: 2 apps × 2 slots × 2 servers behind a pair of load 
       }
     });
     const ctx = { ...context('demo'), confirm: typing(live.toUpperCase()) };
-    try {
-      await restart(ctx, 'live');
-    } finally {
-      watching = false;
-      await Promise.all(watchers);
-      const samples = await Promise.all(loads.map((l) => l.stop()));
-      samples.forEach((s, i) => assert.ok(s.length > 100 && s.every((x) => x.ok), `${topo.loadBalancers[i].host}: ${s.filter((x) => !x.ok).length} of ${s.length} requests failed`));
-    }
+    const restarted = await restart(ctx, 'live').catch((e: unknown) => e);
+    watching = false;
+    await Promise.all(watchers);
+    const samples = await Promise.all(loads.map((l) => l.stop()));
+    if (restarted instanceof Error) throw restarted;
+    samples.forEach((s, i) => assert.ok(s.length > 100 && s.every((x) => x.ok), `${topo.loadBalancers[i].host}: ${s.filter((x) => !x.ok).length} of ${s.length} requests failed`));
     assert.ok(hosts.map(appPid).every((pid, i) => pid !== pids[i]), 'a LIVE server was not restarted');
     for (const [i, views] of seen.entries()) {
       const where = topo.loadBalancers[i].host;

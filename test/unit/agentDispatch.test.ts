@@ -315,13 +315,19 @@ describe('get_logs', () => {
     const lines = Array.from({ length: 600 }, (_, i) => line(`${i} ${'x'.repeat(1900)}`));
     const { host } = fakeHost(config(), { logs: { title: 'BLUE', lines, dropped: 7, sources: [] } });
     const { text } = await runAgentTool('get_logs', { lines: 200 }, person('no'), host);
-    assert.ok(text.length <= AGENT_LOGS_CHARS + 400, String(text.length));
+    assert.ok(text.length <= AGENT_LOGS_CHARS, String(text.length));
     assert.match(text, /\((\d+) older lines left out: the answer holds at most 40000 characters/);
     const kept = text.split('\n').filter((l) => l.startsWith('GREEN web-1 | '));
     assert.ok(kept.length > 10 && kept.length < 25, String(kept.length));
     assert.equal(Number(/\((\d+) older/.exec(text)![1]) + kept.length, 600);
     assert.match(kept[kept.length - 1], /^GREEN web-1 \| 599 /);
     assert.match(text, /7 lines were dropped by the flood bound\.$/);
+    // What the hosts say besides their lines (where they read from, a note) is bounded too.
+    const sources = Array.from({ length: 100 }, (_, i) => `GREEN web-${i}: ${'f'.repeat(5000)}`);
+    const { host: chatty } = fakeHost(config(), { logs: { title: 'GREEN', lines, dropped: 0, sources, note: 'n'.repeat(50_000) } });
+    const bounded = (await runAgentTool('get_logs', { lines: 200 }, person('no'), chatty)).text;
+    assert.ok(bounded.length <= AGENT_LOGS_CHARS, String(bounded.length));
+    assert.match(bounded, /\(and 84 more hosts\)/);
   });
 
   it("a slot whose log is read by bluegreen.yaml's own logs command is read only once a person allowed the commands", async () => {

@@ -45,6 +45,19 @@ describe("since: a log line's own time", () => {
     assert.equal(lineTime('listening on 3000', '+0000', NOW), undefined);
   });
 
+  it("a date in the message is not the line's time (found by a review): only where loggers put it", () => {
+    const recent = Date.UTC(2026, 11, 5, 11, 59);
+    assert.equal(lineTime('{"message":"invoice due 2024-01-31 00:00","timestamp":"2026-12-05T11:59:00Z"}', '+0000', NOW), recent);
+    assert.equal(lineTime(`{"time":${recent},"msg":"cert expired 2025-01-01 00:00"}`, '+0000', NOW), recent);
+    assert.equal(lineTime('Error: booking for 2023-05-01 09:00 failed', '+0000', NOW), undefined);
+    assert.equal(lineTime('INFO 2023-05-01 09:00 something', '+0000', NOW), undefined);
+    assert.equal(lineTime('{"msg":"the \\"time\\":\\"2020-01-01T00:00:00Z\\" field"}', '+0000', NOW), undefined);
+    // A 12-hour clock is not read as a 24-hour one.
+    assert.equal(lineTime('2026-12-05 02:15:00 PM payment failed', '+0000', NOW), undefined);
+    assert.equal(lineTime('2026-12-05 02:15 pm x', '+0000', NOW), undefined);
+    assert.equal(lineTime('[2026-12-05T11:59:00.5+01:00] x', '+0000', NOW), Date.UTC(2026, 11, 5, 10, 59, 0, 500));
+  });
+
   it('a time without a zone is the host\'s; a syslog line of December read in January is last year\'s', () => {
     assert.equal(lineTime('2026-12-05 11:00:00 up', '+0100', NOW), Date.UTC(2026, 11, 5, 10));
     assert.equal(lineTime('2026-12-05T11:00:00-02:00 up', '+0100', NOW), Date.UTC(2026, 11, 5, 13));

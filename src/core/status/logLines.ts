@@ -1,4 +1,4 @@
-import { Redacted } from '../redact';
+import { LineRedactor, Redacted } from '../redact';
 import { fromHost } from '../hostText';
 
 /** One line of an app's or HAProxy's log, as a person or an agent reads it: redacted, on one line. */
@@ -58,10 +58,48 @@ export class LineGate {
   }
 }
 
-/** A tagged line of app-logs.sh or lb-logs.sh ("out TEXT", "err TEXT", "lb TEXT") as a LogLine; other lines are not log lines. */
-export function logLineOf(where: string, raw: string): LogLine | undefined {
-  const m = /^(out|err|lb) (.*)$/s.exec(raw);
-  return m ? { where, stream: m[1] as LogLine['stream'], text: fromHost(m[2], LOG_LINE_LIMIT) } : undefined;
+type Stream = Exclude<LogLine['stream'], 'note'>;
+
+/** What one raw line of a host's log script is. */
+export interface HostLogRead {
+  line?: LogLine;
+  /** The host's `date +%z`, for lines that say a time without a zone. */
+  zone?: string;
+  /** Where the host read the log from. */
+  files?: Redacted;
+}
+
+/**
+ * One host's output of app-logs.sh, lb-logs.sh or custom-logs.sh, line by line. The script's
+ * own lines (`tz`, `files`) count only before the first log line, once each: after it, every
+ * line is the log's, so a log cannot speak for the script. Each stream has its own
+ * LineRedactor (a key block spans lines); a piece that arrives untagged (a lone CR split the
+ * line it was in) stays a line of the stream before it.
+ */
+export class HostLogReader {
+  private started = false;
+  private said = new Set<string>();
+  private last: Stream = 'out';
+  private readonly redactors: Record<Stream, LineRedactor> = { out: new LineRedactor(), err: new LineRedactor(), lb: new LineRedactor() };
+
+  constructor(readonly where: string) {}
+
+  read(raw: string): HostLogRead {
+    if (!this.started) {
+      const own = /^(tz|files) (.*)$/s.exec(raw);
+      if (own && !this.said.has(own[1])) {
+        this.said.add(own[1]);
+        if (own[1] === 'files') return { files: fromHost(own[2], LOG_LINE_LIMIT) };
+        return /^[+-]\d{4}$/.test(own[2].trim()) ? { zone: own[2].trim() } : {};
+      }
+    }
+    const m = /^(out|err|lb) (.*)$/s.exec(raw);
+    if (m) this.last = m[1] as Stream;
+    else if (!this.started) return {};
+    this.started = true;
+    const text = this.redactors[this.last].line(m ? m[2] : raw);
+    return text === undefined ? {} : { line: { where: this.where, stream: this.last, text: fromHost(text, LOG_LINE_LIMIT) } };
+  }
 }
 
 /** Where HAProxy logs, from the config's `log` lines, when no file or journal has it. */

@@ -4,8 +4,9 @@ import { LOG_LINE_LIMIT, LogLine } from './logLines';
 /**
  * `since` for log lines: the time the person or agent gave, and each line's own time as the line
  * says it. App logs carry no time of their own (pm2 adds none unless told), so a line's time is
- * the first of: an ISO 8601 time in its first 80 characters (pm2's `--time`, winston, most
- * loggers), a syslog prefix ("Dec  5 07:04:36"), or pino's `"time":<epoch ms>`. A time without a
+ * where loggers put it: an ISO 8601 time at its start (pm2's `--time`, journald's short-iso,
+ * rsyslog), a syslog prefix ("Dec  5 07:04:36"), or a JSON line's time field (winston, pino). A
+ * date anywhere else is the message's, not the line's. A time without a
  * zone is the host's local time (`tz`, from the host's `date +%z`). Written here: no package reads
  * the times of arbitrary log lines.
  */
@@ -26,9 +27,12 @@ export function sinceMoment(since: string, now: number): number {
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?(Z|[+-]\d{2}:?\d{2})?/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?(Z|[+-]\d{2}:?\d{2})?/;
+/** A time of a 12-hour clock: not read (02:15 PM is not 02:15). */
+const TWELVE_HOUR = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*[AaPp]\.?[Mm]\b/;
 const SYSLOG = /^([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})\b/;
-const PINO = /"time":(\d{13})\b/;
+const JSON_ISO = /"(?:timestamp|time|@timestamp|ts)"\s*:\s*"([^"]{10,40})"/;
+const JSON_EPOCH_MS = /"(?:time|timestamp|ts)"\s*:\s*(\d{13})\b/;
 
 /** Minutes east of UTC for "+0100", "-05:30", "Z". */
 function zoneMinutes(zone: string): number {
@@ -37,15 +41,25 @@ function zoneMinutes(zone: string): number {
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
-/** The time `text` says it was written, in ms, or undefined when it says none. `hostZone`: "+0000" from the host. */
+function isoTime(text: string, hostZone: string): number | undefined {
+  if (TWELVE_HOUR.test(text)) return undefined;
+  const iso = ISO.exec(text);
+  if (!iso) return undefined;
+  const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = iso;
+  const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Number(frac.padEnd(3, '0').slice(0, 3)));
+  return utc - zoneMinutes(zone ?? hostZone) * 60_000;
+}
+
+/**
+ * The time `text` says it was written, in ms, or undefined when it says none. Only where a
+ * logger puts its time: at the line's start (after a `[`), or a JSON line's own time field
+ * (`timestamp`, `time`, `@timestamp`, `ts`; pino's epoch ms). A date elsewhere is the message's
+ * ("invoice due 2024-01-31 00:00"), not the line's. `hostZone`: "+0000" from the host.
+ */
 export function lineTime(text: string, hostZone: string, now: number): number | undefined {
-  const head = text.slice(0, 80);
-  const iso = ISO.exec(head);
-  if (iso) {
-    const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = iso;
-    const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Number(frac.padEnd(3, '0').slice(0, 3)));
-    return utc - zoneMinutes(zone ?? hostZone) * 60_000;
-  }
+  const head = text.startsWith('[') ? text.slice(1) : text;
+  const atStart = isoTime(head, hostZone);
+  if (atStart !== undefined) return atStart;
   const sys = SYSLOG.exec(head);
   if (sys && MONTHS.includes(sys[1])) {
     const at = (year: number) => Date.UTC(year, MONTHS.indexOf(sys[1]), Number(sys[2]), +sys[3], +sys[4], +sys[5]) - zoneMinutes(hostZone) * 60_000;
@@ -53,8 +67,11 @@ export function lineTime(text: string, hostZone: string, now: number): number | 
     const year = new Date(now).getUTCFullYear();
     return at(year) > now + 86_400_000 ? at(year - 1) : at(year);
   }
-  const pino = PINO.exec(text.slice(0, 200));
-  return pino ? Number(pino[1]) : undefined;
+  if (!head.trimStart().startsWith('{')) return undefined;
+  const epoch = JSON_EPOCH_MS.exec(head);
+  if (epoch) return Number(epoch[1]);
+  const field = JSON_ISO.exec(head);
+  return field ? isoTime(field[1], hostZone) : undefined;
 }
 
 /**

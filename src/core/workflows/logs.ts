@@ -5,7 +5,7 @@ import { fromHost } from '../hostText';
 import { remote } from '../remote/scripts';
 import { fillTemplate } from '../shell';
 import { CommandRunner, HostRef } from '../ssh/runner';
-import { LineGate, LOG_LINE_LIMIT, LogLine, logLineOf, whereHaproxyLogs } from '../status/logLines';
+import { HostLogReader, LineGate, LOG_LINE_LIMIT, LogLine, whereHaproxyLogs } from '../status/logLines';
 import { SinceFilter, sinceMoment } from '../status/logSince';
 import { snapshotApp } from '../status/refresh';
 
@@ -56,11 +56,12 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
   if (r.since !== undefined && r.follow) throw new Error('since picks among the lines already written; it does not combine with follow');
   const now = Date.now();
   const since = r.since === undefined ? undefined : new SinceFilter(sinceMoment(r.since, now), now);
-  const gate = new LineGate(r.perSecond ?? 200);
+  // Only a follow floods: read once, the lines are bounded by `lines`, and a crash's error lines must not be dropped for its output's.
+  const gate = r.follow ? new LineGate(r.perSecond ?? 200) : undefined;
   const shown: LogLine[] = [];
   const filter = r.filter?.toLowerCase();
   const pass = (line: LogLine) => {
-    for (const l of gate.offer(line, Date.now())) {
+    for (const l of gate ? gate.offer(line, Date.now()) : [line]) {
       if (filter && l.stream !== 'note' && !l.text.toLowerCase().includes(filter)) continue;
       shown.push(l);
       r.onLine?.(l);
@@ -68,7 +69,7 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
   };
   const show = (line: LogLine) => (since ? since.offer(line).forEach(pass) : pass(line));
   const flushGate = (where: string) =>
-    gate.flush(where).forEach((l) => {
+    gate?.flush(where).forEach((l) => {
       shown.push(l);
       r.onLine?.(l);
     });
@@ -80,10 +81,11 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
   const sources: string[] = [];
   const mode = r.follow ? 'follow' : 'once';
   const read = async (host: HostRef, where: string, script: string): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+    const reader = new HostLogReader(where);
     const onStdout = (raw: string) => {
-      if (raw.startsWith('files ')) sources.push(`${where}: ${fromHost(raw.slice(6), LOG_LINE_LIMIT)}`);
-      if (raw.startsWith('tz ')) since?.zone(where, raw.slice(3).trim());
-      const line = logLineOf(where, raw);
+      const { line, zone, files } = reader.read(raw);
+      if (files) sources.push(`${where}: ${files}`);
+      if (zone) since?.zone(where, zone);
       if (line) show(line);
     };
     try {
@@ -104,10 +106,10 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
     finish(where);
     if (result.code === 4) {
       const logLines = result.stdout.split('\n').filter((l) => l.startsWith('log-line ')).map((l) => l.slice('log-line '.length));
-      return { title: 'the load balancer', lines: shown, dropped: gate.droppedTotal, sources, note: fromHost(`${where}: ${whereHaproxyLogs(logLines)}`, LOG_LINE_LIMIT) };
+      return { title: 'the load balancer', lines: shown, dropped: gate?.droppedTotal ?? 0, sources, note: fromHost(`${where}: ${whereHaproxyLogs(logLines)}`, LOG_LINE_LIMIT) };
     }
     if (result.code !== 0) throw new Error(`${where}: reading HAProxy's log failed (exit ${result.code}): ${fromHost(result.stderr.trim().split('\n').pop() ?? '', LOG_LINE_LIMIT)}`);
-    return { title: 'the load balancer', lines: shown, dropped: gate.droppedTotal, sources };
+    return { title: 'the load balancer', lines: shown, dropped: gate?.droppedTotal ?? 0, sources };
   }
 
   const { slot, title } = await resolveSlot(runner, app, r.target, r.signal);
@@ -122,7 +124,7 @@ export async function readLogs(runner: CommandRunner, app: AppConfig, r: LogsReq
   if (failed.length === servers.length) {
     throw new Error(failed.map(({ x, s }) => `${slot.toUpperCase()} ${s.name}: ${fromHost(x.stderr.trim().split('\n').pop() || `exit ${x.code}`, LOG_LINE_LIMIT)}`).join('; '));
   }
-  return { title, lines: shown, dropped: gate.droppedTotal, sources };
+  return { title, lines: shown, dropped: gate?.droppedTotal ?? 0, sources };
 }
 
 /** BLUE or GREEN as named, or the one HAProxy routes to (live) or not (standby) now. */

@@ -12,7 +12,7 @@ import { writeStateFile } from './parts/lbFiles';
 import { acquireLock } from './parts/lock';
 import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
 import { refuseUnaskedSwitch } from './parts/routingAfter';
-import { DrainTarget, drainTargets, setServerState, waitForLine } from './parts/serverDrain';
+import { DrainTarget, drainTargets, serversNotUp, setServerState, waitForLine } from './parts/serverDrain';
 import { standbySteps } from './parts/standbySteps';
 
 export type RestartRole = 'standby' | 'live';
@@ -91,12 +91,18 @@ async function drainPlan(ctx: OperationContext, backend: string, servers: readon
     if (typeof targets === 'string') throw new WorkflowError('refused', operation, undefined, `${targets}. A LIVE slot of several servers is restarted one server at a time, each drained in HAProxy first, so no request is dropped`, nothing);
     plan.set(s.name, targets);
   }
+  // Each server goes out while the others serve: not while one is already out (found by a review).
+  const out = await serversNotUp(ctx, backend);
+  if (out.length) throw new WorkflowError('refused', operation, undefined, `not every server of ${backend} is up in HAProxy (${out.join(', ')}); a LIVE slot of several servers is restarted one server at a time only while the others serve`, nothing);
   return plan;
 }
 
 /** Drain on every LB, wait for its requests to finish, restart, healthy, ready, up in HAProxy's checks. */
 async function restartDrained(ctx: OperationContext, s: ServerConfig, targets: DrainTarget[], restartOne: () => Promise<void>, stateNow: () => string): Promise<void> {
   await localStep(ctx, `Drain ${s.name} in HAProxy`, async () => {
+    // Checked again before each server: another may have gone out since (a person, a failing check).
+    const out = await serversNotUp(ctx, targets[0].backend);
+    if (out.length) throw new WorkflowError('step-failed', `Drain ${s.name} in HAProxy`, undefined, `${out.join(', ')}: not up, so ${s.name} was not taken out`, stateNow());
     for (const t of targets) await setServerState(ctx, t, 'drain', stateNow);
     for (const t of targets) {
       const { met, line } = await waitForLine(ctx, t, (l) => l.sessions === 0, DRAIN_MS);

@@ -56,3 +56,17 @@ export async function waitForLine(ctx: OperationContext, t: DrainTarget, done: (
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
+
+/**
+ * The servers of `backend` on each load balancer that are not plainly UP (in maintenance,
+ * drained, down, or a check failing): a one-at-a-time restart may take a server out only while
+ * every other one serves. "lb-host: web-2 MAINT", one each.
+ */
+export async function serversNotUp(ctx: OperationContext, backend: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const lb of appViaEach(ctx.app)) {
+    for (const l of (await showStat(ctx, lb)).filter((x) => x.backend === backend && x.status !== 'UP')) out.push(`${lb.loadBalancer.ssh}: ${l.server} ${l.status}`);
+  }
+  return out;
+}
+
