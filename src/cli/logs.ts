@@ -2,9 +2,9 @@ import { ParsedArgs, UsageError } from '../bin/args';
 import { redact } from '../core/redact';
 import { printOut, writeErr } from '../core/stdio';
 import { errorMessage } from '../core/errors';
-import { LogLine, logLineText } from '../core/status/logLines';
+import { LOG_TARGETS, LogLine, logLineText, LogTarget } from '../core/status/logLines';
 import { sinceMoment } from '../core/status/logSince';
-import { LOG_TARGETS, LogTarget, MAX_LOG_LINES, readLogs } from '../core/workflows/logs';
+import { MAX_LOG_LINES, readLogs } from '../core/workflows/logs';
 import { CommandRunner } from '../core/ssh/runner';
 import { OperationContext } from '../core/workflows/parts/operation';
 

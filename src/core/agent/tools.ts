@@ -1,6 +1,6 @@
 import { reasonMissing } from '../plan/confirm';
 import { SINCE_HELP, SINCE_PATTERN } from '../status/logSince';
-import { LOG_TARGETS, LogTarget } from '../workflows/logs';
+import { LOG_TARGETS, LogTarget } from '../status/logLines';
 
 /**
  * The tools an editor's AI agent gets, as data: the MCP server (`bluegreen mcp`) and the

@@ -1,5 +1,10 @@
+import { SlotName } from '../config/types';
 import { LineRedactor, Redacted } from '../redact';
 import { fromHost } from '../hostText';
+
+/** Whose log: a slot by name or by role now, or the load balancer's HAProxy. */
+export type LogTarget = SlotName | 'standby' | 'live' | 'lb';
+export const LOG_TARGETS: readonly LogTarget[] = ['blue', 'green', 'standby', 'live', 'lb'];
 
 /** One line of an app's or HAProxy's log, as a person or an agent reads it: redacted, on one line. */
 export interface LogLine {

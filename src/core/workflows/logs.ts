@@ -5,12 +5,10 @@ import { fromHost } from '../hostText';
 import { remote } from '../remote/scripts';
 import { fillTemplate } from '../shell';
 import { CommandRunner, HostRef } from '../ssh/runner';
-import { HostLogReader, LineGate, LOG_LINE_LIMIT, LogLine, whereHaproxyLogs } from '../status/logLines';
+import { HostLogReader, LineGate, LOG_LINE_LIMIT, LogLine, LogTarget, whereHaproxyLogs } from '../status/logLines';
 import { SinceFilter, sinceMoment } from '../status/logSince';
 import { snapshotApp } from '../status/refresh';
 
-export type LogTarget = SlotName | 'standby' | 'live' | 'lb';
-export const LOG_TARGETS: readonly LogTarget[] = ['blue', 'green', 'standby', 'live', 'lb'];
 
 /** Lines a request may ask for, per server; a follow keeps going after them. */
 export const MAX_LOG_LINES = 10000;
