@@ -2,12 +2,11 @@ import { lbHost } from '../config/hostRefs';
 import { ServerConfig, SlotName } from '../config/types';
 import { emergencyReason, reasonMissing } from '../plan/confirm';
 import { Redacted, redactIfAny } from '../redact';
-import { fillTemplate, shQuote } from '../shell';
 import { stateFromRead, stateReadScript, stateWithRestart } from '../state/stateFile';
 import { liveUnchanged, slotSummary } from '../status/describe';
 import { snapshotApp } from '../status/refresh';
 import { AppSnapshot, slotLabel } from '../status/snapshot';
-import { healthStepTitle, waitHealthy } from './parts/deploySteps';
+import { healthStepTitle, inCheckout, waitHealthy } from './parts/deploySteps';
 import { writeStateFile } from './parts/lbFiles';
 import { acquireLock } from './parts/lock';
 import { localStep, OperationContext, steady, WorkflowError } from './parts/operation';
@@ -58,7 +57,7 @@ export async function restart(given: OperationContext, role: RestartRole): Promi
 
     const stateNow = () => (role === 'live' ? `Traffic stays on ${slotSummary(before.slots[slot])}; a server of it may be restarting or drained.` : `${liveUnchanged(before)} ${label} may be restarting.`);
     const steps = standbySteps(ctx, { lock, operation, servers, lockHost: { ssh: app.loadBalancer.ssh, is: 'LB host' }, target: label, stateNow });
-    const command = (s: ServerConfig) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(app.deploy.restart, { pm2: s.pm2, dir: s.dir, slot })}`;
+    const command = (s: ServerConfig) => inCheckout(s, app.deploy.restart, { slot });
     const restartOne = async (s: ServerConfig) => {
       await steps.on(s, `Restart ${s.pm2}`, command(s));
       await localStep(ctx, healthStepTitle(`${label} ${s.name}`), () => waitHealthy(ctx, s, label, undefined, stateNow));

@@ -58,6 +58,11 @@ export interface DeployedSteps {
   smoke?: SmokeResult[];
 }
 
+/** A command from bluegreen.yaml as a step runs it: in the server's checkout, its placeholders filled (pm2, dir and `values`). */
+export function inCheckout(s: ServerConfig, template: string, values: Record<string, string>): string {
+  return `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, ...values })}`;
+}
+
 /** The title of the health step: a failure there is a failed health check (the staging record says so). */
 export function healthStepTitle(label: string): string {
   return `Wait for ${label} to be healthy`;
@@ -81,7 +86,7 @@ export async function runDeploySteps(ctx: OperationContext, t: DeployTarget, o: 
   const commit = await checkOutEverywhere(steps, o.commit ?? o.ref, t.branch, o.fetch, o.shown);
   await o.checkedOut?.(commit);
 
-  const command = (s: ServerConfig, template: string) => `cd ${shQuote(s.dir)} || exit 1\n${fillTemplate(template, { pm2: s.pm2, dir: s.dir, slot: t.slot, commit, ref: o.ref })}`;
+  const command = (s: ServerConfig, template: string) => inCheckout(s, template, { slot: t.slot, commit, ref: o.ref });
   await everywhere((s) => on(s, 'Install dependencies', command(s, app.deploy.install)));
   if (o.migrate && app.deploy.migrate) {
     await o.beforeMigrate?.(steps);
